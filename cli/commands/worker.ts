@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { UsageError } from '../errors.js';
+
+export const WORKER_ROLES = ['ingest', 'detect', 'identify', 'alerts'] as const;
+export type WorkerRole = (typeof WORKER_ROLES)[number];
+
+export function register(program: Command): void {
+  program
+    .command('worker')
+    .description('run one pipeline worker role as its own process (scale out by running more)')
+    .argument('<role>', `one of: ${WORKER_ROLES.join(', ')}`)
+    .addHelpText(
+      'after',
+      '\nRoles:\n  ingest    decode camera streams with ffmpeg, store frames, enqueue detection\n  detect    person detection, tracking and motion gating\n  identify  face detection, alignment, embedding and watchlist matching\n  alerts    turn match and camera events into alerts (needs the database)\n\nEnvironment: REDIS_URL (required for separate processes), DATABASE_URL, WATCHPOST_CONFIG.',
+    )
+    .action(async (role: string, _opts, cmd: Command) => {
+      if (!(WORKER_ROLES as readonly string[]).includes(role)) {
+        throw new UsageError(`unknown worker role '${role}': expected one of ${WORKER_ROLES.join(', ')}`);
+      }
+      const { runWorker } = await import('../../workers/run-worker.js');
+      await runWorker(role as WorkerRole, cmd);
+    });
+}

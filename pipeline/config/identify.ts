@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+export const identifySchema = z
+  .object({
+    /** Euclidean distance between L2-normalised face-api descriptors below which a face matches. */
+    matchThreshold: z.number().positive().max(2).default(0.56),
+    /** Faces below this BlazeFace score are ignored. */
+    faceScore: z.number().min(0).max(1).default(0.5),
+    /** Faces narrower than this (source pixels) are too small to identify. */
+    minFacePx: z.number().int().min(8).default(24),
+    /** A track raises a match when k of its last n identified frames agree. */
+    votesK: z.number().int().min(1).default(2),
+    votesN: z.number().int().min(1).default(5),
+  })
+  .strict();

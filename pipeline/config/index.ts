@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { alertsSchema } from './alerts.js';
+import { apiSchema } from './api.js';
+import { detectSchema } from './detect.js';
+import { identifySchema } from './identify.js';
+import { cameraSchema, ingestSchema } from './ingest.js';
+import { modelsSchema } from './models.js';
+
+export { cameraSchema, type CameraConfig } from './ingest.js';
+
+/**
+ * The whole configuration. Every section and key has a default, so an empty file is valid;
+ * unknown keys are refused (a typo must not silently fall back to a default).
+ */
+export const configSchema = z
+  .object({
+    /** Redis server; unset: a private redis-server child process is started. */
+    redisUrl: z.string().url().optional(),
+    /** PostgreSQL URL; unset: SQLite in <dataDir>/watchpost.db. */
+    databaseUrl: z.string().optional(),
+    /** Folder for the SQLite database, evidence, model cache. */
+    dataDir: z.string().default('./data'),
+    /** Prefix of every Redis key and queue, so several deployments (or tests) share a server. */
+    redisPrefix: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('wp'),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        /** pretty: human-readable lines for a terminal; json: one object per line; auto: pretty on a TTY. */
+        format: z.enum(['auto', 'pretty', 'json']).default('auto'),
+      })
+      .strict()
+      .prefault({}),
+    cameras: z.array(cameraSchema).default([]),
+    ingest: ingestSchema.prefault({}),
+    detect: detectSchema.prefault({}),
+    identify: identifySchema.prefault({}),
+    models: modelsSchema.prefault({}),
+    alerts: alertsSchema.prefault({}),
+    api: apiSchema.prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** One camera watched by the ingest worker. `url` may carry RTSP credentials: never log or echo it. */
+export const cameraSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64 chars)'),
+    name: z.string().min(1).optional(),
+    /** rtsp://, rtsps://, http(s):// or a file path. */
+    url: z.string().min(1),
+    /** Protection case this camera belongs to; decides which watchlist applies. */
+    caseId: z.string().optional(),
+    /** Overrides ingest.fps for this camera. */
+    fps: z.number().positive().max(30).optional(),
+  })
+  .strict();
+export type CameraConfig = z.infer<typeof cameraSchema>;
+
+export const ingestSchema = z
+  .object({
+    /** Frames sampled per second from each camera. */
+    fps: z.number().positive().max(30).default(5),
+    /** Frames wider than this are scaled down by ffmpeg before JPEG encoding. */
+    maxWidth: z.number().int().min(64).max(7680).default(1280),
+    /** JPEG quality (ffmpeg -q:v, 2 best .. 31 worst). */
+    jpegQuality: z.number().int().min(2).max(31).default(4),
+    /** RTSP transport: tcp, udp, or auto (tcp first, then udp). */
+    rtspTransport: z.enum(['tcp', 'udp', 'auto']).default('auto'),
+    /** No frame for this long: camera is stalled (reconnect begins). */
+    stallSeconds: z.number().positive().default(5),
+    /** No frame for this long: camera.offline event (tampering is a threat). */
+    offlineSeconds: z.number().positive().default(15),
+    /** Live mode: most frames of one camera waiting for detection; newer frames win. */
+    maxInFlightPerCamera: z.number().int().min(1).max(100).default(4),
+    /** How long frame bytes live in Redis. */
+    frameTtlSeconds: z.number().int().min(5).default(120),
+    /** Reconnect backoff: first delay and cap, in ms (with jitter). */
+    backoffInitialMs: z.number().int().min(10).default(500),
+    backoffMaxMs: z.number().int().min(100).default(30_000),
+  })
+  .strict();

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * Events that leave the vision pipeline for the alert API, carried as jobs on the
+ * `alerts` queue. These shapes are the contract between workers and the API:
+ * validate at the producer and at the consumer.
+ */
+const box = z.tuple([z.number(), z.number(), z.number(), z.number()]);
+
+/** A registered perpetrator identified on a track (one event per appearance, not per frame). */
+export const matchEventSchema = z.object({
+  type: z.literal('match'),
+  /** Stable id of this appearance's match: a replayed or retried event carries the same id. */
+  eventId: z.string().min(1),
+  cameraId: z.string(),
+  trackId: z.string(),
+  perpetratorId: z.string(),
+  /** Name at enrolment, for display. */
+  name: z.string(),
+  /** Aggregated distance over the track (lower is closer). */
+  distance: z.number(),
+  /** Per-frame evidence: frame timestamp (ms since epoch), distance, face box. */
+  scores: z.array(z.object({ ts: z.number(), seq: z.number().int(), distance: z.number(), faceBox: box })),
+  /** Best frame: where its JPEG lives (Redis key with TTL) and what is in it. */
+  best: z.object({
+    frameKey: z.string(),
+    ts: z.number(),
+    seq: z.number().int(),
+    personBox: box.nullable(),
+    faceBox: box,
+    /** Redis key of the face crop JPEG (TTL like frames). */
+    faceCropKey: z.string().nullable(),
+  }),
+  firstSeen: z.number(),
+  lastSeen: z.number(),
+  /** Watchlist snapshot version the match was made against. */
+  galleryVersion: z.number().int(),
+  /** Set by replays: the analysts' run this event belongs to (no alert is delivered to officers). */
+  replayId: z.string().optional(),
+});
+export type MatchEvent = z.infer<typeof matchEventSchema>;
+
+/** A camera stopped or resumed delivering frames (tampering is a threat in this domain). */
+export const cameraEventSchema = z.object({
+  type: z.enum(['camera.offline', 'camera.online']),
+  eventId: z.string().min(1),
+  cameraId: z.string(),
+  ts: z.number(),
+  /** Last frame time before going offline (ms since epoch), if any. */
+  lastFrameAt: z.number().nullable(),
+  reason: z.string().optional(),
+});
+export type CameraEvent = z.infer<typeof cameraEventSchema>;
+
+export const alertEventSchema = z.discriminatedUnion('type', [matchEventSchema, cameraEventSchema]);
+export type AlertEvent = z.infer<typeof alertEventSchema>;
+
+/** Camera state published by the ingest worker at `<prefix>:camera:<id>:status` (a JSON string). */
+export const cameraStatusSchema = z.object({
+  cameraId: z.string(),
+  state: z.enum(['connecting', 'streaming', 'stalled', 'offline', 'stopped']),
+  lastFrameAt: z.number().nullable(),
+  /** Measured frames per second over the last few seconds. */
+  fps: z.number(),
+  framesTotal: z.number().int(),
+  framesDropped: z.number().int(),
+  /** Redis key of the latest frame JPEG, for the dashboard grid. */
+  latestFrameKey: z.string().nullable(),
+  updatedAt: z.number(),
+});
+export type CameraStatus = z.infer<typeof cameraStatusSchema>;

@@ -1,0 +1,3 @@
+/** Axis-aligned box in source-image pixels: [x1, y1, x2, y2]. */
+export type Box = [number, number, number, number];
+export type Point = [number, number];
