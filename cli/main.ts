@@ -1,27 +1,11 @@
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { ConfigError } from '../runtime/config.js';
 import { MissingToolError } from '../runtime/system-tools.js';
 import { EXIT, UsageError } from './errors.js';
-import { registerCommands } from './commands/index.js';
-
-const program = new Command('watchpost')
-  .description(
-    'Intelligent CCTV for protecting high-risk victims of stalking and domestic violence:\n' +
-      'camera streams -> person detection -> face identification against registered perpetrators -> alerts to officers on duty.',
-  )
-  .version('0.1.0')
-  .option('-c, --config <file>', 'YAML configuration file (default: $WATCHPOST_CONFIG)')
-  .showHelpAfterError('(run with --help for usage)')
-  .exitOverride()
-  .configureOutput({ outputError: (str, write) => write(str) });
-
-registerCommands(program);
-// Every subcommand, at every depth, maps its own usage errors to exit code 2 as well.
-const overrideAll = (cmd: Command): void => cmd.commands.forEach((c) => overrideAll(c.exitOverride()));
-overrideAll(program);
+import { buildProgram } from './program.js';
 
 try {
-  await program.parseAsync(process.argv);
+  await buildProgram().parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     // --help and --version arrive here too, with exitCode 0.

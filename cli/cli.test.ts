@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = new URL('../bin/watchpost.js', import.meta.url).pathname;
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 30_000 });
+
+describe('watchpost CLI', () => {
+  it('lists every subcommand in --help', () => {
+    const r = run(['--help']);
+    expect(r.status).toBe(0);
+    for (const cmd of ['demo', 'api', 'worker', 'models', 'detect', 'enroll', 'replay', 'bench', 'keys']) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${cmd}\\b`, 'm'));
+    }
+  });
+
+  it('explains each subcommand with --help', () => {
+    for (const args of [['demo'], ['api'], ['worker'], ['models', 'prepare'], ['detect'], ['enroll'], ['replay'], ['bench'], ['keys', 'create']]) {
+      const r = run([...args, '--help']);
+      expect(r.status, args.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: watchpost /m);
+    }
+  });
+
+  it('exits 2 with a message on an unknown command or option', () => {
+    const unknown = run(['frobnicate']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/);
+    const badOption = run(['detect', '--no-such-flag', 'x.jpg']);
+    expect(badOption.status).toBe(2);
+    expect(badOption.stderr).toMatch(/unknown option/);
+    const badRole = run(['worker', 'painter']);
+    expect(badRole.status).toBe(2);
+    expect(badRole.stderr).toMatch(/unknown worker role 'painter'/);
+  });
+
+  it('refuses an invalid config value, naming the key, with exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wp-cli-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'ingest:\n  fps: "fast"\n');
+    const r = run(['--config', file, 'worker', 'ingest']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/ingest\.fps/);
+    const env = run(['worker', 'ingest'], { WATCHPOST__IDENTIFY__MATCH_THRESHOLD: '-1' });
+    expect(env.status).toBe(2);
+    expect(env.stderr).toMatch(/identify\.matchThreshold/);
+  });
+
+  it('names the Debian package when redis-server is missing', () => {
+    const r = run(['demo'], { REDIS_URL: '', REDIS_SERVER_PATH: '/nonexistent/redis-server' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/redis-server is not installed/);
+    expect(r.stderr).toMatch(/apt-get install -y redis-server/);
+  });
+});

@@ -1,0 +1,87 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildProgram } from '../cli/program.js';
+import { WORKER_ROLES } from '../cli/commands/worker.js';
+
+/**
+ * Docker cannot run on the CI machine, so the deployment files are checked
+ * statically: the services a production install needs exist, and every
+ * container command is a real CLI command with real options.
+ */
+const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8')) as {
+  services: Record<string, { command?: string[]; image?: string; build?: unknown; healthcheck?: unknown; deploy?: { replicas?: number }; volumes?: string[] }>;
+  volumes: Record<string, unknown>;
+};
+const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+
+/** Resolves argv against the command tree; returns the problems found. */
+function checkCommand(argv: string[]): string[] {
+  const problems: string[] = [];
+  let cmd: Command = buildProgram();
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token.startsWith('--')) {
+      const option = cmd.options.find((o) => o.long === token);
+      if (!option) problems.push(`'${cmd.name()}' has no option ${token}`);
+      else if (option.required || option.optional) i++;
+      continue;
+    }
+    const sub = cmd.commands.find((c) => c.name() === token);
+    if (sub) cmd = sub;
+    else if (cmd.name() === 'worker' && !(WORKER_ROLES as readonly string[]).includes(token)) problems.push(`unknown worker role ${token}`);
+    else if (cmd.name() !== 'worker') problems.push(`'${cmd.name()}' has no subcommand ${token}`);
+  }
+  return problems;
+}
+
+describe('docker-compose.yml', () => {
+  const services = compose.services;
+
+  it('has redis with AOF and noeviction', () => {
+    const cmd = services.redis?.command?.join(' ') ?? '';
+    expect(cmd).toMatch(/--appendonly yes/);
+    expect(cmd).toMatch(/--maxmemory-policy noeviction/);
+    expect(services.redis?.healthcheck).toBeDefined();
+  });
+
+  it('runs the api and each worker role as its own service, with health checks', () => {
+    for (const name of ['api', ...WORKER_ROLES]) {
+      expect(services[name], name).toBeDefined();
+      expect(services[name]!.healthcheck, `${name} healthcheck`).toBeDefined();
+    }
+    expect(services.api!.command?.[0]).toBe('api');
+    for (const role of WORKER_ROLES) expect(services[role]!.command?.slice(0, 2)).toEqual(['worker', role]);
+  });
+
+  it('scales detect and identify with replicas', () => {
+    expect(services.detect!.deploy?.replicas).toBeGreaterThanOrEqual(2);
+    expect(services.identify!.deploy?.replicas).toBeGreaterThanOrEqual(2);
+  });
+
+  it('keeps the database and evidence on volumes', () => {
+    expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['postgres-data', 'redis-data', 'evidence']));
+  });
+
+  it('uses only commands and options the CLI has', () => {
+    for (const [name, svc] of Object.entries(services)) {
+      if (!svc.build && svc.image !== 'watchpost:latest') continue;
+      expect(checkCommand(svc.command ?? []), name).toEqual([]);
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  it('is multi-stage on Node 22 LTS and runs as a non-root user', () => {
+    expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/^FROM node:22/m);
+    expect(dockerfile).toMatch(/^USER (?!root)\w+/m);
+  });
+
+  it('installs ffmpeg in the runtime image and never downloads onnxruntime binaries', () => {
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
+    expect(runtime).toMatch(/apt-get install[^\n]*ffmpeg/);
+    expect(dockerfile).toMatch(/ONNXRUNTIME_NODE_INSTALL=skip/);
+  });
+});
