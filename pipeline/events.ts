@@ -64,6 +64,8 @@ export const cameraStatusSchema = z.object({
   fps: z.number(),
   framesTotal: z.number().int(),
   framesDropped: z.number().int(),
+  /** Frames that were not a valid JPEG, skipped. */
+  framesCorrupt: z.number().int().default(0),
   /** Redis key of the latest frame JPEG, for the dashboard grid. */
   latestFrameKey: z.string().nullable(),
   updatedAt: z.number(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cameraEventSchema, matchEventSchema } from './events.js';
 
 /**
  * Queue topology: every queue, its job names and the shape of their data, in one
@@ -33,6 +34,8 @@ export const identifyJobSchema = frameJobSchema.extend({
   trackId: z.string(),
   /** Person box in frame pixels; the face is searched in its head region. */
   personBox: box,
+  /** When the track began (ms since epoch): the match event's firstSeen. */
+  trackStartTs: z.number().optional(),
 });
 export type IdentifyJob = z.infer<typeof identifyJobSchema>;
 
@@ -41,6 +44,10 @@ export const QUEUE = {
   detect: 'detect',
   identify: 'identify',
   alerts: 'alerts',
+  /** Signed webhook deliveries of alerts to officers (consumed next to the alerts worker). */
+  webhooks: 'webhooks',
+  /** Delayed checks that escalate alerts nobody acknowledged. */
+  escalations: 'escalations',
 } as const;
 
 export const JOB = {
@@ -49,6 +56,8 @@ export const JOB = {
   match: 'match',
   cameraOffline: 'camera.offline',
   cameraOnline: 'camera.online',
+  webhook: 'webhook',
+  escalate: 'escalate',
 } as const;
 
 /** FNV-1a: a stable, fast hash so a camera always lands on the same detect partition. */
@@ -62,3 +71,28 @@ export function partitionOf(cameraId: string, partitions: number): number {
 }
 
 export const detectQueueName = (partition: number) => `${QUEUE.detect}-${partition}`;
+
+/** Deliver one webhook (a row of the API's delivery table, so a retry re-reads its state). */
+export const webhookJobSchema = z.object({ deliveryId: z.string().min(1) });
+/** Check, after the acknowledgement deadline, whether an alert must escalate to `level`. */
+export const escalateJobSchema = z.object({ alertId: z.string().min(1), level: z.number().int().min(1) });
+
+/**
+ * Which jobs each queue carries and the schema of their data: the one registry that
+ * producers and consumers validate against (runtime/queues.ts). `detect` stands for
+ * every partition detect-0 .. detect-(P-1).
+ */
+export const QUEUE_JOBS = {
+  [QUEUE.detect]: { [JOB.frame]: frameJobSchema },
+  [QUEUE.identify]: { [JOB.identify]: identifyJobSchema },
+  [QUEUE.alerts]: {
+    [JOB.match]: matchEventSchema,
+    [JOB.cameraOffline]: cameraEventSchema,
+    [JOB.cameraOnline]: cameraEventSchema,
+  },
+  [QUEUE.webhooks]: { [JOB.webhook]: webhookJobSchema },
+  [QUEUE.escalations]: { [JOB.escalate]: escalateJobSchema },
+} as const;
+export type QueueKind = keyof typeof QUEUE_JOBS;
+export type JobName<K extends QueueKind> = keyof (typeof QUEUE_JOBS)[K] & string;
+export type JobData<K extends QueueKind, N extends JobName<K>> = z.infer<(typeof QUEUE_JOBS)[K][N]>;

@@ -14,6 +14,16 @@ export const redisKeys = (prefix: string) => ({
   watchlistCurrent: `${prefix}:watchlist:current`,
   watchlistVersion: `${prefix}:watchlist:version`,
   watchlistChanged: `${prefix}:watchlist:changed`,
+  /** Pub/sub: the alert journal grew (payload: latest sequence number); SSE hubs in every API process listen. */
+  alertsChanged: `${prefix}:alerts:changed`,
+  /** Detect worker's per-camera state (tracker, motion reference, frame selection): a hash {rev, json}, so any worker continues a camera. */
+  detectState: (cameraId: string) => `${prefix}:detect:${cameraId}:state`,
+  /** Identification votes of one track: a hash, field = frame seq, value = FrameVote JSON (pipeline/track-votes.ts). */
+  trackVotes: (cameraId: string, trackId: string) => `${prefix}:track:${cameraId}:${trackId}:votes`,
+  /** The track's MatchEvent JSON once it matched: set once (NX), so a track raises one event. */
+  trackMatch: (cameraId: string, trackId: string) => `${prefix}:track:${cameraId}:${trackId}:match`,
+  /** Stream of a camera's finished tracks and identification votes (workers/detect/track-log.ts), for replays and timelines. */
+  trackLog: (cameraId: string) => `${prefix}:tracks:${cameraId}`,
   /** BullMQ's own key prefix. */
   bull: `${prefix}:bull`,
 });

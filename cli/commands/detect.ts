@@ -1,4 +1,33 @@
+import { existsSync, statSync } from 'node:fs';
 import { Command } from 'commander';
+import pino from 'pino';
+import { decodeImage, FaceChain, Gallery, ImageError, PersonDetector, type DecodedImage } from '../../models/index.js';
+import { closeAllSessions } from '../../models/session.js';
+import type { Box, Point } from '../../pipeline/geometry.js';
+import { loadConfig } from '../../runtime/config.js';
+import { annotatedPath, writeAnnotated, type Annotation } from '../annotate-image.js';
+import { EXIT, UsageError } from '../errors.js';
+import { enrolGalleryFolder, type RejectedPhoto } from '../gallery-folder.js';
+
+interface Options {
+  json?: boolean;
+  annotate?: string;
+  gallery?: string;
+}
+
+interface ImageResult {
+  path: string;
+  width?: number;
+  height?: number;
+  persons: { box: Box; score: number }[];
+  faces: { box: Box; score: number; quality: number; keypoints: Point[]; identity: { name: string; distance: number } | null }[];
+  annotated?: string;
+  error?: { code: string; message: string };
+}
+
+const r1 = (v: number) => Math.round(v * 10) / 10;
+const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
+const box = (b: Box): Box => b.map(r1) as Box;
 
 export function register(program: Command): void {
   program
@@ -6,9 +35,91 @@ export function register(program: Command): void {
     .description('detect persons and faces in images; with --gallery, name the faces')
     .argument('<image...>', 'image files (JPEG, PNG, WebP)')
     .option('--json', 'print one JSON object with every result')
-    .option('--annotate <out.jpg>', 'write the image with boxes and names drawn')
+    .option('--annotate <out.jpg>', 'write the image with boxes and names drawn (several images: out-1.jpg, out-2.jpg, ...)')
     .option('--gallery <dir>', 'enrol <name>/<photo> images first, then identify faces')
-    .action(async () => {
-      throw new Error('watchpost detect: not implemented yet');
+    .action(async (images: string[], opts: Options, cmd: Command) => {
+      if (opts.gallery && !(existsSync(opts.gallery) && statSync(opts.gallery).isDirectory())) {
+        throw new UsageError(`--gallery ${opts.gallery}: not a folder (expected <dir>/<name>/<photo>)`);
+      }
+      const cfg = loadConfig({ file: cmd.optsWithGlobals<{ config?: string }>().config });
+      // stdout carries the results (one JSON object with --json); logs go to stderr.
+      const log = pino({ name: 'detect', level: cfg.log.level }, pino.destination(2));
+      try {
+        const code = await detect(images, opts, await PersonDetector.create(cfg, log), await FaceChain.create(cfg, log));
+        process.exitCode = code;
+      } finally {
+        await closeAllSessions();
+      }
     });
+}
+
+async function detect(paths: string[], opts: Options, persons: PersonDetector, chain: FaceChain): Promise<number> {
+  let gallery: Gallery | null = null;
+  let rejected: RejectedPhoto[] = [];
+  if (opts.gallery) {
+    const enrolled = await enrolGalleryFolder(opts.gallery, chain);
+    gallery = new Gallery(enrolled.identities, { threshold: chain.matchThreshold });
+    rejected = enrolled.rejected;
+    if (!opts.json) {
+      process.stdout.write(`gallery: ${enrolled.identities.length} identities from ${opts.gallery}\n`);
+      for (const r of rejected) process.stdout.write(`  skipped ${r.path}: ${r.error.message}\n`);
+    }
+  }
+  const results: ImageResult[] = [];
+  for (const [index, path] of paths.entries()) {
+    const result: ImageResult = { path, persons: [], faces: [] };
+    results.push(result);
+    let img: DecodedImage;
+    try {
+      img = await decodeImage(path);
+    } catch (err) {
+      if (!(err instanceof ImageError)) throw err;
+      result.error = { code: err.code, message: err.message };
+      if (!opts.json) process.stdout.write(`${path}: error (${err.code}): ${err.message}\n`);
+      continue;
+    }
+    result.width = img.width;
+    result.height = img.height;
+    const [people, faces] = await Promise.all([persons.detect(img), chain.describeAll(img)]);
+    result.persons = people.map((p) => ({ box: box(p.box), score: r4(p.score) }));
+    result.faces = faces.map(({ face, descriptor, quality }) => {
+      const match = gallery?.match(descriptor) ?? null;
+      return {
+        box: box(face.box),
+        score: r4(face.score),
+        quality: r4(quality),
+        keypoints: face.keypoints.map(([x, y]) => [r1(x), r1(y)] as Point),
+        identity: match && { name: match.name, distance: r4(match.distance) },
+      };
+    });
+    if (opts.annotate) {
+      result.annotated = annotatedPath(opts.annotate, index, paths.length);
+      const annotations: Annotation[] = [
+        ...result.persons.map((p) => ({ box: p.box, label: `person ${p.score.toFixed(2)}`, kind: 'person' as const })),
+        ...result.faces.map((f) => ({
+          box: f.box,
+          label: f.identity ? `${f.identity.name} (${f.identity.distance.toFixed(2)})` : 'unknown',
+          kind: f.identity ? ('known' as const) : ('unknown' as const),
+        })),
+      ];
+      await writeAnnotated(img, annotations, result.annotated);
+    }
+    if (!opts.json) printHuman(result);
+  }
+  if (opts.json) {
+    const out = gallery ? { images: results, gallery: { identities: gallery.size, rejected } } : { images: results };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  }
+  return results.some((r) => r.error) ? EXIT.failure : EXIT.ok;
+}
+
+function printHuman(r: ImageResult): void {
+  const lines = [`${r.path}: ${r.width}x${r.height}, ${r.persons.length} person(s), ${r.faces.length} face(s)`];
+  for (const p of r.persons) lines.push(`  person ${p.score.toFixed(2)} [${p.box.join(', ')}]`);
+  for (const f of r.faces) {
+    const who = f.identity ? `${f.identity.name} (distance ${f.identity.distance.toFixed(3)})` : 'unknown';
+    lines.push(`  face ${f.score.toFixed(2)} [${f.box.join(', ')}] ${who}`);
+  }
+  if (r.annotated) lines.push(`  annotated: ${r.annotated}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }

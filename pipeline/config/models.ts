@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+/** Overrides the embedder's measured default distance threshold (euclidean, L2-normalised descriptors). */
+const matchThreshold = z.number().positive().max(2).optional();
+/** COCO-style class index of "person" in a bring-your-own detector. */
+const personClass = z.number().int().min(0).default(0);
+
 /**
  * Model choices, a discriminated union per role on `family` (Frigate's detector plugins).
  * Built-in families need no path: their weights come from npm packages and are
@@ -7,8 +12,8 @@ import { z } from 'zod';
  */
 export const personDetectorSchema = z.discriminatedUnion('family', [
   z.object({ family: z.literal('centernet') }).strict(),
-  z.object({ family: z.literal('yolo'), path: z.string(), inputSize: z.number().int().default(640) }).strict(),
-  z.object({ family: z.literal('yolox'), path: z.string(), inputSize: z.number().int().default(416) }).strict(),
+  z.object({ family: z.literal('yolo'), path: z.string(), inputSize: z.number().int().default(640), classId: personClass }).strict(),
+  z.object({ family: z.literal('yolox'), path: z.string(), inputSize: z.number().int().default(416), classId: personClass }).strict(),
 ]);
 
 export const faceDetectorSchema = z.discriminatedUnion('family', [
@@ -19,9 +24,17 @@ export const faceDetectorSchema = z.discriminatedUnion('family', [
 ]);
 
 export const faceEmbedderSchema = z.discriminatedUnion('family', [
-  z.object({ family: z.literal('faceapi') }).strict(),
-  z.object({ family: z.literal('faceres') }).strict(),
-  z.object({ family: z.literal('arcface'), path: z.string() }).strict(),
+  z.object({ family: z.literal('faceapi'), matchThreshold }).strict(),
+  z.object({ family: z.literal('faceres'), matchThreshold }).strict(),
+  z
+    .object({
+      family: z.literal('arcface'),
+      path: z.string(),
+      /** Pixel normalisation: insightface's (x-127.5)/127.5, or ImageNet mean/std (MobileFaceNet). */
+      normalization: z.enum(['arcface', 'imagenet']).default('arcface'),
+      matchThreshold,
+    })
+    .strict(),
 ]);
 
 export const modelsSchema = z
@@ -33,5 +46,13 @@ export const modelsSchema = z
     personDetector: personDetectorSchema.default({ family: 'centernet' }),
     faceDetector: faceDetectorSchema.default({ family: 'blazeface' }),
     faceEmbedder: faceEmbedderSchema.default({ family: 'faceapi' }),
+    /**
+     * Face crop for landmark-framed embedders (face-api, faceres): `dlib` is face-api's
+     * upright crop, `similarity` rotates it so the eyes are level. Chosen by measurement
+     * (bench/face-accuracy.ts).
+     */
+    alignment: z.enum(['dlib', 'similarity']).default('similarity'),
+    /** Side of the landmark model's crop as a multiple of the face detector's box. */
+    landmarkCropScale: z.number().min(0.8).max(3).default(1.2),
   })
   .strict();

@@ -1,0 +1,211 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes, shared by SQLite and PostgreSQL. Times are integer ms since epoch,
+ * booleans are 0/1 integers and structured values are JSON text, so both engines
+ * store and return exactly the same values.
+ */
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  role: string;
+  keyHash: string;
+  /** First characters of the key, to tell keys apart in listings. */
+  keyPrefix: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+export interface PerpetratorTable {
+  id: string;
+  name: string;
+  notes: string | null;
+  /** 1: watched on every camera, not only on the cameras of linked cases. */
+  watchEverywhere: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PhotoTable {
+  id: string;
+  perpetratorId: string;
+  sha256: string;
+  mime: string;
+  width: number;
+  height: number;
+  /** JSON [x1,y1,x2,y2] of the enrolled face. */
+  faceBox: string;
+  path: string;
+  createdAt: number;
+}
+
+export interface EmbeddingTable {
+  id: string;
+  perpetratorId: string;
+  photoId: string;
+  embedder: string;
+  /** JSON array of numbers. */
+  descriptor: string;
+  createdAt: number;
+}
+
+export interface CaseTable {
+  id: string;
+  victimRef: string;
+  residence: string;
+  district: string;
+  riskLevel: string;
+  windowStart: number;
+  windowEnd: number;
+  /** JSON {from:'HH:MM', to:'HH:MM'} or null (all day). */
+  activeHours: string | null;
+  timezone: string;
+  status: string;
+  sosTokenHash: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CasePerpetratorTable {
+  caseId: string;
+  perpetratorId: string;
+}
+
+export interface CameraTable {
+  id: string;
+  name: string;
+  url: string;
+  caseId: string | null;
+  fps: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface OfficerTable {
+  id: string;
+  name: string;
+  badge: string;
+  district: string;
+  supervisor: number;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  createdAt: number;
+}
+
+export interface ShiftTable {
+  id: string;
+  officerId: string;
+  district: string;
+  startsAt: number;
+  endsAt: number;
+  createdAt: number;
+}
+
+export interface AlertTable {
+  id: string;
+  kind: string;
+  state: string;
+  caseId: string | null;
+  cameraId: string | null;
+  perpetratorId: string | null;
+  perpetratorName: string | null;
+  distance: number | null;
+  eventCount: number;
+  firstSeen: number;
+  lastSeen: number;
+  replayId: string | null;
+  escalationLevel: number;
+  /** JSON: kind-specific details (scores, SOS location, offline reason). */
+  details: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AlertSourceTable {
+  eventId: string;
+  alertId: string;
+  receivedAt: number;
+}
+
+export interface AlertActionTable {
+  id: Generated<number>;
+  alertId: string;
+  action: string;
+  actorKeyId: string | null;
+  actorName: string;
+  note: string | null;
+  at: number;
+}
+
+/** The journal the SSE stream replays from (`seq` is the SSE event id). */
+export interface AlertEventTable {
+  seq: Generated<number>;
+  alertId: string;
+  type: string;
+  payload: string;
+  at: number;
+}
+
+export interface EvidenceTable {
+  id: string;
+  alertId: string;
+  kind: string;
+  sha256: string;
+  bytes: number;
+  mime: string;
+  path: string;
+  createdAt: number;
+}
+
+export interface WebhookDeliveryTable {
+  id: string;
+  alertId: string;
+  officerId: string;
+  url: string;
+  event: string;
+  status: string;
+  attempts: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+}
+
+export interface AuditTable {
+  id: Generated<number>;
+  at: number;
+  actorKeyId: string | null;
+  actorName: string;
+  role: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  detail: string | null;
+  ip: string | null;
+}
+
+export interface DB {
+  apiKeys: ApiKeyTable;
+  settings: SettingTable;
+  perpetrators: PerpetratorTable;
+  photos: PhotoTable;
+  embeddings: EmbeddingTable;
+  cases: CaseTable;
+  casePerpetrators: CasePerpetratorTable;
+  cameras: CameraTable;
+  officers: OfficerTable;
+  shifts: ShiftTable;
+  alerts: AlertTable;
+  alertSources: AlertSourceTable;
+  alertActions: AlertActionTable;
+  alertEvents: AlertEventTable;
+  evidence: EvidenceTable;
+  webhookDeliveries: WebhookDeliveryTable;
+  audit: AuditTable;
+}

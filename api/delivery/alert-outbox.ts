@@ -1,0 +1,41 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../../pipeline/config/index.js';
+import { JOB, QUEUE } from '../../pipeline/queues.js';
+import { openQueue } from '../../runtime/queues.js';
+import type { AlertOutbox } from '../services/alert.service.js';
+
+/**
+ * The outbox on BullMQ: a delivery row becomes a webhook job whose id is the row id,
+ * and an escalation check a delayed job per alert and level, so enqueueing the same
+ * thing twice (retries, the sweep) never sends twice.
+ */
+export class QueueOutbox implements AlertOutbox {
+  readonly webhooks;
+  readonly escalations;
+
+  constructor(
+    private readonly cfg: Pick<Config, 'redisPrefix' | 'alerts'>,
+    connection: Redis,
+  ) {
+    this.webhooks = openQueue(QUEUE.webhooks, { cfg, connection });
+    this.escalations = openQueue(QUEUE.escalations, { cfg, connection });
+  }
+
+  async enqueueDeliveries(ids: string[]): Promise<void> {
+    for (const deliveryId of ids) {
+      await this.webhooks.add(
+        JOB.webhook,
+        { deliveryId },
+        { jobId: deliveryId, attempts: this.cfg.alerts.webhookAttempts, backoff: { type: 'exponential', delay: 1000 }, removeOnFail: { count: 5000 } },
+      );
+    }
+  }
+
+  async scheduleEscalation(alertId: string, level: number, delayMs: number): Promise<void> {
+    await this.escalations.add(JOB.escalate, { alertId, level }, { jobId: `${alertId}-L${level}`, delay: delayMs });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.webhooks.close(), this.escalations.close()]);
+  }
+}

@@ -1,0 +1,133 @@
+import type { Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../runtime/logger.js';
+import type { AlertRepository } from '../repositories/alert.repository.js';
+
+interface Client {
+  res: Response;
+  /** Last journal sequence sent to this client. */
+  seq: number;
+  /** Still replaying from the database after Last-Event-ID: live fan-out skips it. */
+  catchingUp: boolean;
+}
+
+const PAGE = 500;
+
+/**
+ * Server-Sent Events over the alert journal. Every event's id is its journal
+ * sequence number, so a client reconnecting with Last-Event-ID gets exactly what
+ * it missed, from the database. New entries are noticed through Redis pub/sub
+ * (whichever process committed them) and, as a fallback while Redis is down, by
+ * polling; each entry is serialised once and written to every client.
+ */
+export class AlertStreamHub {
+  private readonly clients = new Set<Client>();
+  private lastSeq = 0;
+  private pumping: Promise<void> | null = null;
+  private again = false;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly repo: AlertRepository,
+    private readonly log: Logger,
+    private readonly opts: { pollMs?: number; heartbeatMs?: number } = {},
+  ) {}
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  async start(subscriber: Redis | null, channel: string): Promise<void> {
+    this.lastSeq = await this.repo.lastEventSeq();
+    if (subscriber) {
+      subscriber.on('message', (ch: string) => ch === channel && this.notify());
+      await subscriber.subscribe(channel).catch((err: Error) => this.log.warn({ err: err.message }, 'alert stream: subscribe failed; polling only'));
+    }
+    this.timers.push(setInterval(() => this.notify(), this.opts.pollMs ?? 2000));
+    this.timers.push(
+      setInterval(() => {
+        for (const c of this.clients) c.res.write(': keep-alive\n\n');
+      }, this.opts.heartbeatMs ?? 15_000),
+    );
+    for (const t of this.timers) t.unref();
+  }
+
+  /** Something was committed: fetch new journal entries and fan them out (coalesced). */
+  notify(): void {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pump();
+        } while (this.again);
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'alert stream: reading the journal failed');
+      } finally {
+        this.pumping = null;
+      }
+    })();
+  }
+
+  private async pump(): Promise<void> {
+    for (;;) {
+      const rows = await this.repo.eventsAfter(this.lastSeq, PAGE);
+      for (const row of rows) {
+        const frame = format(row);
+        for (const c of this.clients) {
+          if (c.catchingUp || c.seq >= row.seq) continue;
+          c.res.write(frame);
+          c.seq = row.seq;
+        }
+        this.lastSeq = row.seq;
+      }
+      if (rows.length < PAGE) return;
+    }
+  }
+
+  /** Serves one SSE client; resumes after `Last-Event-ID` (header, or `lastEventId` query for first connects). */
+  async attach(req: Request, res: Response): Promise<void> {
+    const raw = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
+    const resumeFrom = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : null;
+    res.status(200).set({
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.flushHeaders();
+    res.write(`retry: 3000\n: connected, journal at ${this.lastSeq}\n\n`);
+    const client: Client = { res, seq: resumeFrom ?? this.lastSeq, catchingUp: resumeFrom !== null };
+    this.clients.add(client);
+    req.on('close', () => this.clients.delete(client));
+    if (!client.catchingUp) return;
+    try {
+      // Replay from the database until the client reaches the hub's position; the check and the
+      // switch to live fan-out happen with no await in between, so no entry falls in the gap.
+      for (;;) {
+        const rows = await this.repo.eventsAfter(client.seq, PAGE);
+        for (const row of rows) {
+          res.write(format(row));
+          client.seq = row.seq;
+        }
+        if (client.seq >= this.lastSeq || !rows.length) break;
+      }
+    } finally {
+      client.catchingUp = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    for (const c of this.clients) c.res.end();
+    this.clients.clear();
+    await this.pumping;
+  }
+}
+
+function format(row: { seq: number; type: string; payload: string }): string {
+  return `id: ${row.seq}\nevent: ${row.type}\ndata: ${row.payload}\n\n`;
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { timestamp } from './common.dto.js';
+
+const url = z
+  .string()
+  .min(1)
+  .max(2000)
+  .refine((u) => /^(rtsps?|https?):\/\//i.test(u) || u.startsWith('/'), 'rtsp://, rtsps://, http(s):// URL or an absolute file path');
+
+export const cameraCreateSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64 chars)').optional().describe('default: generated'),
+    name: z.string().trim().min(1).max(200),
+    url: url.describe('stream URL; credentials are stored but never returned'),
+    caseId: z.string().nullable().default(null),
+    fps: z.number().positive().max(30).nullable().default(null),
+  })
+  .strict()
+  .meta({ id: 'CameraCreate' });
+
+export const cameraUpdateSchema = z
+  .object({ name: z.string().trim().min(1).max(200), url, caseId: z.string().nullable(), fps: z.number().positive().max(30).nullable() })
+  .partial()
+  .strict()
+  .meta({ id: 'CameraUpdate' });
+
+export const cameraSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    /** The stream URL with any user:password replaced by ***. */
+    url: z.string(),
+    hasCredentials: z.boolean(),
+    caseId: z.string().nullable(),
+    fps: z.number().nullable(),
+    status: z
+      .object({
+        state: z.enum(['connecting', 'streaming', 'stalled', 'offline', 'stopped', 'unknown']),
+        online: z.boolean(),
+        lastFrameAt: timestamp.nullable(),
+        fps: z.number().nullable(),
+        framesTotal: z.number().int().nullable(),
+        framesDropped: z.number().int().nullable(),
+        updatedAt: timestamp.nullable(),
+      })
+      .describe('from the pipeline; state unknown while Redis is unreachable or no worker reported yet'),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'Camera' });
+
+export const cameraListQuery = z.object({ caseId: z.string().optional() });

@@ -1,0 +1,35 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import type { Logger } from '../../runtime/logger.js';
+import { HttpProblem } from './problem.js';
+
+const send = (res: Parameters<RequestHandler>[1], status: number, body: Record<string, unknown>) =>
+  res.status(status).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', status, ...body }));
+
+export const notFoundHandler: RequestHandler = (req, res) =>
+  send(res, 404, { title: 'Not Found', detail: `no route ${req.method} ${req.path}` });
+
+/** Maps every error to problem+json; internals (stacks, SQL) go to the log, never to the client. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (err instanceof HttpProblem) return send(res, err.status, { title: err.title, detail: err.detail, ...err.extra });
+    if (err instanceof ZodError) {
+      const errors = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      return send(res, 400, { title: 'Bad Request', detail: errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '), errors });
+    }
+    const e = err as { type?: string; status?: number; limit?: number };
+    if (e.type === 'entity.parse.failed') return send(res, 400, { title: 'Bad Request', detail: 'the request body is not valid JSON' });
+    if (e.type === 'entity.too.large' || e.status === 413)
+      return send(res, 413, { title: 'Content Too Large', detail: `the request body exceeds the limit of ${e.limit ?? '?'} bytes` });
+    if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
+      return send(res, 415, { title: 'Unsupported Media Type', detail: String((err as Error).message) });
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
+      return send(res, e.status, { title: 'Bad Request', detail: String((err as Error).message) });
+    log.error({ err, method: req.method, path: req.path }, 'request failed');
+    return send(res, 500, { title: 'Internal Server Error', detail: 'an internal error occurred; it has been logged' });
+  };
+}

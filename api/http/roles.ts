@@ -1,0 +1,27 @@
+export const ROLES = ['admin', 'operator', 'officer', 'analyst'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who may do what, named once so routes read as policy rather than lists. */
+export const CAN = {
+  /** Biometric data: perpetrator profiles, photos, embeddings. */
+  readBiometrics: ['admin', 'operator', 'analyst'],
+  writeBiometrics: ['admin', 'operator'],
+  readCases: ['admin', 'operator', 'officer', 'analyst'],
+  writeCases: ['admin', 'operator'],
+  readCameras: ['admin', 'operator', 'officer', 'analyst'],
+  writeCameras: ['admin', 'operator'],
+  readOfficers: ['admin', 'operator', 'officer'],
+  writeOfficers: ['admin'],
+  readAlerts: ['admin', 'operator', 'officer', 'analyst'],
+  actOnAlerts: ['admin', 'operator', 'officer'],
+  readEvidence: ['admin', 'operator', 'officer', 'analyst'],
+  raiseSos: ['admin', 'operator', 'officer'],
+  admin: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+/** The caller of a request: an API key, or a case's SOS token (which may only raise SOS for its case). */
+export type Actor =
+  | { kind: 'key'; keyId: string; name: string; role: Role }
+  | { kind: 'sos'; caseId: string; name: string };
+
+export const actorName = (a: Actor) => (a.kind === 'key' ? `${a.name} (${a.role})` : a.name);

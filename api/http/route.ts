@@ -1,0 +1,163 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import express, { type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { HttpProblem, RedisUnavailableError } from './problem.js';
+import type { Actor, Role } from './roles.js';
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** Null only on public routes. */
+  actor: Actor;
+  req: Request;
+  res: Response;
+}
+
+export interface ResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+  /** Default application/json. */
+  contentType?: string;
+}
+
+/**
+ * One route: its policy (roles), its validation (zod) and its documentation in
+ * one place. The express router, the OpenAPI document and the route x role
+ * test are all generated from the same list.
+ */
+export interface RouteDef<P = any, Q = any, B = any> {
+  method: Method;
+  /** Express style: /v1/cases/:id */
+  path: string;
+  /** Roles allowed; 'public' needs no key. */
+  roles: readonly Role[] | 'public';
+  /** Also accept a case's SOS token (for the victim's panic button). */
+  sosToken?: boolean;
+  tag: string;
+  summary: string;
+  description?: string;
+  params?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  body?: z.ZodType<B>;
+  /** Raw binary body (image upload) of at most this many bytes, instead of JSON. */
+  rawBody?: { limitBytes: number; contentTypes: string[] };
+  /** Status of a successful answer; the handler's return value is its JSON body (204: none). */
+  status?: number;
+  responses: Record<number, ResponseDoc>;
+  /** Writes that need Redis (answer 503 while it is down). */
+  needsRedis?: boolean;
+  handler(ctx: RouteContext<P, Q, B>): Promise<unknown> | unknown;
+}
+
+export const defineRoute = <P, Q, B>(def: RouteDef<P, Q, B>): RouteDef<P, Q, B> => def;
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    status: z.number().int(),
+    title: z.string(),
+    detail: z.string(),
+  })
+  .catchall(z.unknown())
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+const problem = (description: string): ResponseDoc => ({ description, schema: problemSchema, contentType: 'application/problem+json' });
+
+export interface Gatekeeper {
+  authenticate: (req: Request, def: RouteDef) => Promise<Actor | null>;
+  redisUp: () => boolean;
+}
+
+/** Mounts every route on a router: raw body, authentication, role check, validation, handler. */
+export function mountRoutes(router: Router, routes: RouteDef[], gate: Gatekeeper, jsonLimit: string): void {
+  const json = express.json({ limit: jsonLimit, strict: true });
+  for (const def of routes) {
+    const bodyParser = def.rawBody ? express.raw({ type: () => true, limit: def.rawBody.limitBytes }) : json;
+    router[def.method](def.path, async (req, res, next) => {
+      try {
+        // Authenticate before reading the body: an anonymous client cannot make us buffer megabytes.
+        const actor = await gate.authenticate(req, def);
+        await new Promise<void>((resolve, reject) => bodyParser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+        if (def.needsRedis && !gate.redisUp()) throw new RedisUnavailableError(`${def.method.toUpperCase()} ${def.path}`);
+        const parse = <T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T => {
+          if (!schema) return value as T;
+          const r = schema.safeParse(value);
+          if (!r.success) {
+            const errors = r.error.issues.map((i) => ({ path: [where, ...i.path].join('.'), message: i.message }));
+            throw new HttpProblem(400, 'Bad Request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+          }
+          return r.data;
+        };
+        const ctx: RouteContext<unknown, unknown, unknown> = {
+          params: parse(def.params, req.params, 'params'),
+          query: parse(def.query, req.query, 'query'),
+          body: def.rawBody ? req.body : parse(def.body, req.body ?? {}, 'body'),
+          actor: actor as Actor,
+          req,
+          res,
+        };
+        const result = await def.handler(ctx);
+        if (res.headersSent) return;
+        const status = def.status ?? 200;
+        if (status === 204) res.status(204).end();
+        else res.status(status).json(result);
+      } catch (err) {
+        next(err);
+      }
+    });
+  }
+}
+
+const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+
+/** The OpenAPI 3.1 document, generated from the same route list and zod schemas that validate requests. */
+export function openApiDocument(routes: RouteDef[], info: { title: string; version: string; description: string }) {
+  const registry = new OpenAPIRegistry();
+  const bearer = registry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'API key from `watchpost keys create`; a case SOS token is accepted on the SOS route only.',
+  });
+  for (const def of routes) {
+    const responses: Record<string, { description: string; content?: Record<string, { schema: z.ZodType }> }> = {};
+    const all: Record<number, ResponseDoc> = { ...def.responses };
+    if (def.roles !== 'public') {
+      all[401] ??= problem('missing or invalid API key');
+      all[403] ??= problem(`the key's role may not do this (allowed: ${def.roles.join(', ')})`);
+    }
+    if (def.params || def.query || def.body) all[400] ??= problem('invalid request');
+    if (def.needsRedis) all[503] ??= problem('Redis is unreachable');
+    for (const [status, doc] of Object.entries(all)) {
+      responses[status] = doc.schema
+        ? { description: doc.description, content: { [doc.contentType ?? 'application/json']: { schema: doc.schema } } }
+        : { description: doc.description };
+    }
+    const request: Record<string, unknown> = {};
+    if (def.params) request.params = def.params;
+    if (def.query) request.query = def.query;
+    if (def.body) request.body = { content: { 'application/json': { schema: def.body } }, required: true };
+    if (def.rawBody)
+      request.body = {
+        content: Object.fromEntries(def.rawBody.contentTypes.map((t) => [t, { schema: z.string().meta({ format: 'binary' }) }])),
+        required: true,
+      };
+    registry.registerPath({
+      method: def.method,
+      path: toOpenApiPath(def.path),
+      tags: [def.tag],
+      summary: def.summary,
+      description: [def.description, def.roles === 'public' ? 'Public.' : `Roles: ${def.roles.join(', ')}.`].filter(Boolean).join('\n\n'),
+      security: def.roles === 'public' ? [] : [{ [bearer.name]: [] }],
+      request: request as never,
+      responses: responses as never,
+    });
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info,
+    servers: [{ url: '/' }],
+  });
+}

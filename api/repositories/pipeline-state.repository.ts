@@ -1,0 +1,91 @@
+import type { Redis } from 'ioredis';
+import { cameraStatusSchema, type CameraStatus } from '../../pipeline/events.js';
+import { redisKeys, type RedisKeys } from '../../pipeline/redis-keys.js';
+import { watchlistSnapshotSchema, type WatchlistSnapshot } from '../../pipeline/watchlist.js';
+
+export interface RegistryCamera {
+  id: string;
+  url: string;
+  caseId: string | null;
+  fps?: number;
+}
+
+/**
+ * What the API shares with the pipeline through Redis: the watchlist snapshot and
+ * camera registry it publishes, camera status and frame bytes it reads. Uses a
+ * fail-fast connection, so callers get an error instead of a hung request.
+ */
+export class PipelineStateRepository {
+  readonly keys: RedisKeys;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.keys = redisKeys(prefix);
+  }
+
+  get up(): boolean {
+    return this.redis.status === 'ready';
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  /** Statuses of the given cameras; a missing or unreadable status is null. */
+  async cameraStatuses(ids: string[]): Promise<Map<string, CameraStatus | null>> {
+    const out = new Map<string, CameraStatus | null>();
+    if (!ids.length) return out;
+    const raw = await this.redis.mget(ids.map((id) => this.keys.cameraStatus(id)));
+    ids.forEach((id, i) => {
+      const text = raw[i];
+      const parsed = text ? cameraStatusSchema.safeParse(safeJson(text)) : null;
+      out.set(id, parsed?.success ? parsed.data : null);
+    });
+    return out;
+  }
+
+  /** JPEG bytes stored by the pipeline under `key` (null when expired). */
+  bytes(key: string): Promise<Buffer | null> {
+    return this.redis.getBuffer(key);
+  }
+
+  /** Replaces the registry and tells ingest workers, unless it already holds exactly this list. */
+  async publishCameraRegistryIfChanged(cameras: RegistryCamera[]): Promise<boolean> {
+    const text = JSON.stringify(cameras);
+    if ((await this.redis.get(this.keys.cameraRegistry)) === text) return false;
+    await this.redis.multi().set(this.keys.cameraRegistry, text).publish(this.keys.cameraRegistryChanged, String(Date.now())).exec();
+    return true;
+  }
+
+  async currentWatchlist(): Promise<WatchlistSnapshot | null> {
+    const text = await this.redis.get(this.keys.watchlistCurrent);
+    const parsed = text ? watchlistSnapshotSchema.safeParse(safeJson(text)) : null;
+    return parsed?.success ? parsed.data : null;
+  }
+
+  /** Publishes a new snapshot under the next version number; returns that version. */
+  async publishWatchlist(snapshot: Omit<WatchlistSnapshot, 'version'>): Promise<number> {
+    const version = await this.redis.incr(this.keys.watchlistVersion);
+    const full = watchlistSnapshotSchema.parse({ ...snapshot, version });
+    await this.redis.multi().set(this.keys.watchlistCurrent, JSON.stringify(full)).publish(this.keys.watchlistChanged, String(version)).exec();
+    return version;
+  }
+
+  notifyAlerts(seq: number) {
+    return this.redis.publish(this.keys.alertsChanged, String(seq));
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

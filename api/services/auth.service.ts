@@ -1,0 +1,94 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { HttpProblem } from '../http/problem.js';
+import { ROLES, type Actor, type Role } from '../http/roles.js';
+import type { ApiKeyRepository } from '../repositories/api-key.repository.js';
+import type { CaseRepository } from '../repositories/case.repository.js';
+import { newId } from '../repositories/ids.js';
+import type { SettingsRepository } from '../repositories/settings.repository.js';
+
+/**
+ * Keys are 256 random bits, so a plain SHA-256 is enough to store them (a slow
+ * password hash protects guessable secrets; these are not guessable).
+ */
+export const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+export interface CreatedKey {
+  id: string;
+  name: string;
+  role: Role;
+  /** Shown once; only its hash is stored. */
+  key: string;
+}
+
+const TOUCH_EVERY_MS = 60_000;
+const TICKET_TTL_MS = 60_000;
+
+export class AuthService {
+  private ticketSecret: Buffer | null = null;
+
+  constructor(
+    private readonly keys: ApiKeyRepository,
+    private readonly cases: CaseRepository,
+    private readonly settings: SettingsRepository,
+  ) {}
+
+  async createKey(role: string, name: string): Promise<CreatedKey> {
+    if (!(ROLES as readonly string[]).includes(role)) throw new HttpProblem(400, 'Bad Request', `role must be one of ${ROLES.join(', ')}`);
+    if (!name.trim()) throw new HttpProblem(400, 'Bad Request', 'name must not be empty');
+    const key = `wp_${randomBytes(32).toString('base64url')}`;
+    const id = newId('key');
+    await this.keys.insert({ id, name: name.trim(), role, keyHash: hashSecret(key), keyPrefix: key.slice(0, 9), createdAt: Date.now() });
+    return { id, name: name.trim(), role: role as Role, key };
+  }
+
+  listKeys() {
+    return this.keys.list();
+  }
+
+  revokeKey(id: string) {
+    return this.keys.revoke(id, Date.now());
+  }
+
+  /** The actor behind a bearer secret: an API key, or (when allowed) a case's SOS token. */
+  async actorFor(secret: string, allowSos: boolean): Promise<Actor | null> {
+    const hash = hashSecret(secret);
+    const key = await this.keys.findActiveByHash(hash);
+    if (key) {
+      const now = Date.now();
+      if (!key.lastUsedAt || now - key.lastUsedAt > TOUCH_EVERY_MS) await this.keys.touch(key.id, now);
+      return { kind: 'key', keyId: key.id, name: key.name, role: key.role as Role };
+    }
+    if (allowSos && secret.startsWith('sos_')) {
+      const c = await this.cases.findBySosTokenHash(hash);
+      if (c) return { kind: 'sos', caseId: c.id, name: `sos-token:${c.id}` };
+    }
+    return null;
+  }
+
+  /**
+   * A short-lived ticket for the SSE stream: browsers' EventSource cannot send an
+   * Authorization header, so the page trades its key for a ticket valid 60 s.
+   */
+  async streamTicket(actor: Actor): Promise<{ ticket: string; expiresAt: number }> {
+    if (actor.kind !== 'key') throw new HttpProblem(403, 'Forbidden', 'only API keys get stream tickets');
+    const expiresAt = Date.now() + TICKET_TTL_MS;
+    const body = Buffer.from(JSON.stringify({ k: actor.keyId, n: actor.name, r: actor.role, e: expiresAt })).toString('base64url');
+    return { ticket: `${body}.${await this.sign(body)}`, expiresAt };
+  }
+
+  async actorForTicket(ticket: string): Promise<Actor | null> {
+    const [body, sig] = ticket.split('.');
+    if (!body || !sig) return null;
+    const expected = Buffer.from(await this.sign(body));
+    const given = Buffer.from(sig);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+    const t = JSON.parse(Buffer.from(body, 'base64url').toString()) as { k: string; n: string; r: Role; e: number };
+    if (t.e < Date.now()) return null;
+    return { kind: 'key', keyId: t.k, name: t.n, role: t.r };
+  }
+
+  private async sign(body: string): Promise<string> {
+    this.ticketSecret ??= Buffer.from(await this.settings.getOrInit('streamTicketSecret', randomBytes(32).toString('hex')), 'hex');
+    return createHmac('sha256', this.ticketSecret).update(body).digest('base64url');
+  }
+}

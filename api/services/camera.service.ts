@@ -1,0 +1,101 @@
+import type { Request } from 'express';
+import type { z } from 'zod';
+import { redactUrl } from '../../runtime/logger.js';
+import type { CameraStatus } from '../../pipeline/events.js';
+import type { cameraCreateSchema, cameraUpdateSchema } from '../dto/camera.dto.js';
+import type { CameraTable } from '../database/database.types.js';
+import { badRequest, conflict, notFound } from '../http/problem.js';
+import type { Actor } from '../http/roles.js';
+import type { CameraRepository } from '../repositories/camera.repository.js';
+import type { CaseRepository } from '../repositories/case.repository.js';
+import { newId } from '../repositories/ids.js';
+import type { PipelineStateRepository } from '../repositories/pipeline-state.repository.js';
+import type { AuditService } from './audit.service.js';
+
+/** user:password never leaves the database: the API answers with the URL redacted. */
+export function cameraDto(c: CameraTable, status: CameraStatus | null | undefined) {
+  return {
+    id: c.id,
+    name: c.name,
+    url: redactUrl(c.url),
+    hasCredentials: redactUrl(c.url) !== c.url,
+    caseId: c.caseId,
+    fps: c.fps,
+    status: status
+      ? {
+          state: status.state,
+          online: status.state === 'streaming',
+          lastFrameAt: status.lastFrameAt,
+          fps: status.fps,
+          framesTotal: status.framesTotal,
+          framesDropped: status.framesDropped,
+          updatedAt: status.updatedAt,
+        }
+      : { state: 'unknown' as const, online: false, lastFrameAt: null, fps: null, framesTotal: null, framesDropped: null, updatedAt: null },
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+export class CameraService {
+  constructor(
+    private readonly repo: CameraRepository,
+    private readonly cases: CaseRepository,
+    private readonly pipeline: PipelineStateRepository,
+    private readonly audit: AuditService,
+    private readonly camerasChanged: () => Promise<void>,
+  ) {}
+
+  /** Pipeline status of each camera; unknown (not an error) while Redis is down. */
+  private async statuses(ids: string[]) {
+    try {
+      return await this.pipeline.cameraStatuses(ids);
+    } catch {
+      return new Map<string, CameraStatus | null>();
+    }
+  }
+
+  private async checkCase(caseId: string | null | undefined) {
+    if (caseId && !(await this.cases.get(caseId))) throw badRequest(`unknown case id: ${caseId}`);
+  }
+
+  async create(actor: Actor, input: z.output<typeof cameraCreateSchema>, req?: Request) {
+    await this.checkCase(input.caseId);
+    const id = input.id ?? newId('cam');
+    if (await this.repo.get(id)) throw conflict(`camera '${id}' already exists`);
+    const now = Date.now();
+    const row: CameraTable = { id, name: input.name, url: input.url, caseId: input.caseId, fps: input.fps, createdAt: now, updatedAt: now };
+    await this.repo.insert(row);
+    await this.audit.record(actor, 'camera.create', { type: 'camera', id }, { caseId: row.caseId }, req);
+    await this.camerasChanged();
+    return cameraDto(row, null);
+  }
+
+  async get(id: string) {
+    const c = await this.repo.get(id);
+    if (!c) throw notFound('camera', id);
+    return cameraDto(c, (await this.statuses([id])).get(id));
+  }
+
+  async list(f: Parameters<CameraRepository['list']>[0]) {
+    const rows = await this.repo.list(f);
+    const statuses = await this.statuses(rows.map((r) => r.id));
+    return rows.map((r) => ({ row: r, dto: cameraDto(r, statuses.get(r.id)) }));
+  }
+
+  async update(actor: Actor, id: string, patch: z.output<typeof cameraUpdateSchema>, req?: Request) {
+    if (!(await this.repo.get(id))) throw notFound('camera', id);
+    await this.checkCase(patch.caseId);
+    await this.repo.update(id, { ...patch, updatedAt: Date.now() });
+    await this.audit.record(actor, 'camera.update', { type: 'camera', id }, { fields: Object.keys(patch) }, req);
+    await this.camerasChanged();
+    return this.get(id);
+  }
+
+  async delete(actor: Actor, id: string, req?: Request): Promise<void> {
+    if (!(await this.repo.get(id))) throw notFound('camera', id);
+    await this.repo.delete(id);
+    await this.audit.record(actor, 'camera.delete', { type: 'camera', id }, undefined, req);
+    await this.camerasChanged();
+  }
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import type { Request } from 'express';
+import type { z } from 'zod';
+import type { perpetratorCreateSchema, perpetratorUpdateSchema } from '../dto/perpetrator.dto.js';
+import type { PerpetratorTable, PhotoTable } from '../database/database.types.js';
+import { conflict, HttpProblem, notFound } from '../http/problem.js';
+import type { Actor } from '../http/roles.js';
+import type { FileStore } from '../repositories/file-store.repository.js';
+import { newId } from '../repositories/ids.js';
+import type { PerpetratorRepository } from '../repositories/perpetrator.repository.js';
+import type { CaseRepository } from '../repositories/case.repository.js';
+import type { AuditService } from './audit.service.js';
+import { FaceModelsUnavailableError, type FaceEnroller } from './face-enroller.js';
+import { sniffImage } from './image-sniff.js';
+
+const toDto = (p: PerpetratorTable, photoCount: number) => ({
+  id: p.id,
+  name: p.name,
+  notes: p.notes,
+  watchEverywhere: p.watchEverywhere === 1,
+  photoCount,
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+});
+
+export const photoDto = (p: PhotoTable) => ({
+  id: p.id,
+  sha256: p.sha256,
+  mime: p.mime,
+  width: p.width,
+  height: p.height,
+  faceBox: JSON.parse(p.faceBox) as [number, number, number, number],
+  createdAt: p.createdAt,
+});
+
+/** Perpetrator profiles and their enrolment (biometric data: every read and change is audited). */
+export class PerpetratorService {
+  constructor(
+    private readonly repo: PerpetratorRepository,
+    private readonly cases: CaseRepository,
+    private readonly photos: FileStore,
+    private readonly audit: AuditService,
+    private readonly enroller: () => Promise<FaceEnroller>,
+    private readonly watchlistChanged: () => Promise<void>,
+  ) {}
+
+  async create(actor: Actor, input: z.output<typeof perpetratorCreateSchema>, req?: Request) {
+    const now = Date.now();
+    const row: PerpetratorTable = { id: newId('prp'), name: input.name, notes: input.notes ?? null, watchEverywhere: input.watchEverywhere ? 1 : 0, createdAt: now, updatedAt: now };
+    await this.repo.insert(row);
+    await this.audit.record(actor, 'perpetrator.create', { type: 'perpetrator', id: row.id }, { name: row.name }, req);
+    return toDto(row, 0);
+  }
+
+  async list(actor: Actor, f: Parameters<PerpetratorRepository['list']>[0], req?: Request) {
+    const rows = await this.repo.list(f);
+    const counts = new Map((await this.repo.photoCounts(rows.map((r) => r.id))).map((c) => [c.perpetratorId, Number(c.n)]));
+    await this.audit.record(actor, 'perpetrator.list', { type: 'perpetrator' }, { count: rows.length }, req);
+    return rows.map((r) => ({ row: r, dto: toDto(r, counts.get(r.id) ?? 0) }));
+  }
+
+  async get(actor: Actor, id: string, req?: Request) {
+    const p = await this.repo.get(id);
+    if (!p) throw notFound('perpetrator', id);
+    const photos = await this.repo.photos(id);
+    const caseIds = (await this.cases.list({ limit: 500, perpetratorId: id })).map((c) => c.id);
+    await this.audit.record(actor, 'perpetrator.read', { type: 'perpetrator', id }, undefined, req);
+    return { ...toDto(p, photos.length), photos: photos.map(photoDto), caseIds };
+  }
+
+  async update(actor: Actor, id: string, patch: z.output<typeof perpetratorUpdateSchema>, req?: Request) {
+    const p = await this.repo.get(id);
+    if (!p) throw notFound('perpetrator', id);
+    const set: Parameters<PerpetratorRepository['update']>[1] = { updatedAt: Date.now() };
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.notes !== undefined) set.notes = patch.notes ?? null;
+    if (patch.watchEverywhere !== undefined) set.watchEverywhere = patch.watchEverywhere ? 1 : 0;
+    await this.repo.update(id, set);
+    await this.audit.record(actor, 'perpetrator.update', { type: 'perpetrator', id }, { fields: Object.keys(patch) }, req);
+    await this.watchlistChanged();
+    const photos = await this.repo.photos(id);
+    return toDto((await this.repo.get(id))!, photos.length);
+  }
+
+  /** Purges the profile, its photos (files too) and embeddings. */
+  async delete(actor: Actor, id: string, req?: Request): Promise<void> {
+    const p = await this.repo.get(id);
+    if (!p) throw notFound('perpetrator', id);
+    await this.repo.delete(id);
+    await this.photos.removeFolder(id);
+    await this.audit.record(actor, 'perpetrator.delete', { type: 'perpetrator', id }, { name: p.name, purged: ['photos', 'embeddings'] }, req);
+    await this.watchlistChanged();
+  }
+
+  /**
+   * Enrols one photo: it must be an image (by its bytes) with exactly one usable
+   * face; otherwise 415/422 with the reason, and nothing is stored.
+   */
+  async addPhoto(actor: Actor, id: string, bytes: Buffer, req?: Request) {
+    const p = await this.repo.get(id);
+    if (!p) throw notFound('perpetrator', id);
+    if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new HttpProblem(400, 'Bad Request', 'send the photo bytes as the request body');
+    const type = sniffImage(bytes);
+    if (!type) throw new HttpProblem(415, 'Unsupported Media Type', 'the body is not a JPEG, PNG or WebP image (checked by content)', { reason: 'not_an_image' });
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    if ((await this.repo.photos(id)).some((ph) => ph.sha256 === sha)) throw conflict('this photo is already enrolled for this perpetrator');
+    let enroller: FaceEnroller;
+    try {
+      enroller = await this.enroller();
+    } catch (err) {
+      if (err instanceof FaceModelsUnavailableError) throw new HttpProblem(503, 'Service Unavailable', err.message);
+      throw err;
+    }
+    const r = await enroller.enrol(bytes);
+    if (!r.ok) {
+      await this.audit.record(actor, 'perpetrator.photo.rejected', { type: 'perpetrator', id }, { reason: r.reason }, req);
+      throw new HttpProblem(422, 'Unprocessable Content', `photo not enrolled: ${r.message}`, { reason: r.reason });
+    }
+    const stored = await this.photos.put(id, bytes, type.ext);
+    const now = Date.now();
+    const photo: PhotoTable = {
+      id: newId('pho'),
+      perpetratorId: id,
+      sha256: stored.sha256,
+      mime: type.mime,
+      width: r.width,
+      height: r.height,
+      faceBox: JSON.stringify(r.box),
+      path: stored.path,
+      createdAt: now,
+    };
+    await this.repo.insertPhotoWithEmbedding(photo, {
+      id: newId('emb'),
+      perpetratorId: id,
+      photoId: photo.id,
+      embedder: enroller.embedderId,
+      descriptor: JSON.stringify(r.descriptor),
+      createdAt: now,
+    });
+    await this.audit.record(actor, 'perpetrator.photo.enrol', { type: 'perpetrator', id }, { photoId: photo.id, sha256: stored.sha256 }, req);
+    await this.watchlistChanged();
+    return photoDto(photo);
+  }
+
+  async photoBytes(actor: Actor, id: string, photoId: string, req?: Request) {
+    const photo = await this.repo.photo(id, photoId);
+    if (!photo) throw notFound('photo', photoId);
+    await this.audit.record(actor, 'perpetrator.photo.read', { type: 'perpetrator', id }, { photoId }, req);
+    return { mime: photo.mime, sha256: photo.sha256, data: await this.photos.read(photo.path) };
+  }
+
+  async deletePhoto(actor: Actor, id: string, photoId: string, req?: Request): Promise<void> {
+    const photo = await this.repo.photo(id, photoId);
+    if (!photo) throw notFound('photo', photoId);
+    await this.repo.deletePhoto(photoId);
+    await this.photos.remove(photo.path);
+    await this.audit.record(actor, 'perpetrator.photo.delete', { type: 'perpetrator', id }, { photoId }, req);
+    await this.watchlistChanged();
+  }
+}

@@ -1,0 +1,104 @@
+import { useState } from 'preact/hooks';
+import { useApp } from '../app-context.js';
+import { ago, clockTime, matchStrength } from '../format.js';
+import { html } from '../html.js';
+import { useAlertDetail, usePerpetrator } from '../lookups.js';
+import type { Alert, AlertDetail, Camera, Case } from '../types.js';
+import { AuthImage } from './auth-image.js';
+import { ConfirmButton } from './confirm-button.js';
+
+const KIND_LABEL: Record<string, string> = { match: 'Perpetrator seen', camera_offline: 'Camera offline', sos: 'Victim SOS' };
+const STATE_LABEL: Record<string, string> = { new: 'New', acknowledged: 'Acknowledged', resolved: 'Resolved', false_positive: 'False positive' };
+
+export const alertTitle = (a: Alert, cameras: Camera[] | null) =>
+  a.kind === 'match'
+    ? a.perpetratorName ?? 'Unknown person'
+    : a.kind === 'camera_offline'
+      ? cameraName(a.cameraId, cameras)
+      : 'Panic button pressed';
+
+export const cameraName = (id: string | null, cameras: Camera[] | null) =>
+  (id && cameras?.find((c) => c.id === id)?.name) || id || 'Unknown camera';
+
+const evidencePath = (d: AlertDetail | null, kind: 'snapshot' | 'face_crop') => d?.evidence.find((e) => e.kind === kind)?.url ?? null;
+
+/** The enrolled photo beside the live face crop, so a person can judge the match. */
+function EnrolledPhoto(props: { perpetratorId: string | null; name: string }) {
+  const { can } = useApp();
+  const p = usePerpetrator(props.perpetratorId);
+  if (!can('readBiometrics')) return null;
+  const photo = p?.photos[0];
+  return html`<figure class="evidence-face">
+    <${AuthImage} class="face-img" path=${photo ? `/v1/perpetrators/${encodeURIComponent(p!.id)}/photos/${encodeURIComponent(photo.id)}` : null}
+      alt=${`Enrolled photo of ${props.name}`} empty=${p ? 'No enrolled photo' : 'Loading…'} />
+    <figcaption>Enrolled</figcaption>
+  </figure>`;
+}
+
+/** One alert with its evidence and the actions the role may take. */
+export function AlertCard(props: { alert: Alert; fresh: boolean; cameras: Camera[] | null; cases: Case[] | null; now: number }) {
+  const { api, can, feed, notify } = useApp();
+  const a = props.alert;
+  const detail = useAlertDetail(a);
+  const [busy, setBusy] = useState<string | null>(null);
+  const kase = props.cases?.find((c) => c.id === a.caseId);
+  const title = alertTitle(a, props.cameras);
+  const details = a.details as { reason?: string; lastFrameAt?: number | null; location?: string };
+
+  const act = async (action: 'acknowledge' | 'resolve' | 'false-positive', label: string) => {
+    setBusy(action);
+    try {
+      const updated = await api.post<Alert>(`/v1/alerts/${encodeURIComponent(a.id)}/${action}`, {});
+      if (updated?.id) feed.upsert(updated);
+      notify(`${label}: ${title}`);
+    } catch (err) {
+      notify(`Could not ${label.toLowerCase()}: ${(err as Error).message}`, 'error');
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const lastAction = detail?.actions.at(-1);
+  const open = a.state === 'new' || a.state === 'acknowledged';
+  return html`<article class=${`alert-card kind-${a.kind} state-${a.state} ${props.fresh ? 'fresh' : ''}`} aria-labelledby=${`alert-${a.id}-title`} data-alert-id=${a.id} data-state=${a.state}>
+    <header class="alert-head">
+      <span class=${`state-pill pill-${a.state}`}>${STATE_LABEL[a.state] ?? a.state}</span>
+      <span class="kind">${KIND_LABEL[a.kind] ?? a.kind}</span>
+      ${a.escalationLevel > 0 && html`<span class="escalated">Escalated ×${a.escalationLevel}</span>`}
+      <time class="when" datetime=${new Date(a.lastSeen).toISOString()} title=${new Date(a.lastSeen).toLocaleString()}>
+        ${clockTime(a.lastSeen, props.now)} · ${ago(a.lastSeen, props.now)}
+      </time>
+    </header>
+    <h3 id=${`alert-${a.id}-title`} class="alert-title" title=${title}>${title}</h3>
+    ${a.kind === 'match' &&
+    html`<div class="evidence">
+      <figure class="evidence-snapshot">
+        <${AuthImage} class="snapshot-img" path=${evidencePath(detail, 'snapshot')} alt=${`Camera snapshot: ${title}`} empty=${detail ? 'No snapshot' : 'Loading…'} />
+      </figure>
+      <div class="evidence-faces">
+        <figure class="evidence-face">
+          <${AuthImage} class="face-img" path=${evidencePath(detail, 'face_crop')} alt=${`Face seen on camera`} empty=${detail ? 'No face crop' : 'Loading…'} />
+          <figcaption>Seen</figcaption>
+        </figure>
+        <${EnrolledPhoto} perpetratorId=${a.perpetratorId} name=${title} />
+      </div>
+    </div>`}
+    <dl class="facts">
+      ${a.kind === 'match' && a.distance !== null &&
+      html`<div><dt>Score</dt><dd><span class=${`score score-${matchStrength(a.distance)}`}>${matchStrength(a.distance)}</span> distance ${a.distance.toFixed(3)}</dd></div>`}
+      ${a.kind !== 'camera_offline' && html`<div><dt>Camera</dt><dd title=${cameraName(a.cameraId, props.cameras)}>${cameraName(a.cameraId, props.cameras)}</dd></div>`}
+      ${a.caseId && html`<div><dt>Case</dt><dd title=${kase ? `${kase.victimRef} · ${kase.residence}` : a.caseId}>${kase ? `${kase.victimRef} · ${kase.residence}` : a.caseId}</dd></div>`}
+      ${a.kind === 'match' && html`<div><dt>Seen</dt><dd>${clockTime(a.firstSeen, props.now)}${a.lastSeen !== a.firstSeen ? `–${clockTime(a.lastSeen, props.now)}` : ''}${a.eventCount > 1 ? ` · ${a.eventCount} sightings` : ''}</dd></div>`}
+      ${a.kind === 'camera_offline' && html`<div><dt>Last frame</dt><dd>${details.lastFrameAt ? `${clockTime(details.lastFrameAt, props.now)} (${ago(details.lastFrameAt, props.now)})` : 'never'}</dd></div>`}
+      ${details.reason && html`<div><dt>Reason</dt><dd>${details.reason}</dd></div>`}
+      ${lastAction && html`<div><dt>${lastAction.action}</dt><dd>${lastAction.actorName} at ${clockTime(lastAction.at, props.now)}</dd></div>`}
+    </dl>
+    ${open && can('actOnAlerts') &&
+    html`<div class="actions">
+      ${a.state === 'new' &&
+      html`<button type="button" class="btn btn-primary" disabled=${!!busy} onClick=${() => act('acknowledge', 'Acknowledged')}>${busy === 'acknowledge' ? 'Acknowledging…' : 'Acknowledge'}</button>`}
+      <button type="button" class="btn" disabled=${!!busy} onClick=${() => act('resolve', 'Resolved')}>Resolve</button>
+      <${ConfirmButton} label="False positive" confirm=${a.kind === 'match' ? 'Not this person?' : 'A false alarm?'} disabled=${!!busy} onConfirm=${() => act('false-positive', 'Marked false positive')} />
+    </div>`}
+  </article>`;
+}

@@ -1,0 +1,58 @@
+import { useEffect, useState } from 'preact/hooks';
+import { useApp } from '../app-context.js';
+import { html } from '../html.js';
+import { useStore } from '../store.js';
+
+const FEED_LABEL = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', refused: 'Feed refused' } as const;
+
+/**
+ * What needs attention now, on every screen: new alerts, offline cameras, whether
+ * the live feed is actually live (a silent dead feed is the worst failure here),
+ * and whether sound is on. Also puts the count in the tab title.
+ */
+export function AttentionBar() {
+  const { feed, cameras, sound, can } = useApp();
+  const alerts = useStore(feed.alerts);
+  const stream = useStore(feed.state);
+  const cams = useStore(cameras);
+  const [soundOn, setSoundOn] = useState(sound.enabled && sound.ready);
+
+  const open = alerts.filter((a) => a.state === 'new');
+  const matches = open.filter((a) => a.kind !== 'camera_offline').length;
+  const offlineIds = new Set([
+    ...open.filter((a) => a.kind === 'camera_offline' && a.cameraId).map((a) => a.cameraId!),
+    ...(cams ?? []).filter((c) => c.status?.state === 'offline').map((c) => c.id),
+  ]);
+
+  // Right after sign-in the click has unlocked audio; after a reload it needs one more click.
+  useEffect(() => {
+    void sound.unlock().then((ok) => setSoundOn(sound.enabled && ok));
+  }, []);
+  useEffect(() => {
+    document.title = `${open.length ? `(${open.length}) ` : ''}watchpost`;
+  }, [open.length]);
+
+  const toggleSound = async () => {
+    if (soundOn) {
+      sound.enabled = false;
+      setSoundOn(false);
+    } else {
+      sound.enabled = true;
+      setSoundOn(await sound.unlock());
+    }
+  };
+
+  return html`<div class="attention" role="status" aria-live="polite" aria-label="Needs attention">
+    <a href="#/alerts" class=${`chip ${matches ? 'chip-alarm' : 'chip-calm'}`}>
+      <strong>${matches}</strong> new alert${matches === 1 ? '' : 's'}
+    </a>
+    ${can('readCameras') &&
+    html`<a href="#/cameras" class=${`chip ${offlineIds.size ? 'chip-warn' : 'chip-calm'}`}>
+      <strong>${offlineIds.size}</strong> camera${offlineIds.size === 1 ? '' : 's'} offline
+    </a>`}
+    <span class=${`feed feed-${stream.state}`} title=${stream.detail ?? ''}><span class="dot" aria-hidden="true"></span>${FEED_LABEL[stream.state]}</span>
+    <button type="button" class=${`btn btn-quiet sound ${soundOn ? '' : 'sound-off'}`} aria-pressed=${soundOn} onClick=${toggleSound}>
+      ${soundOn ? 'Sound on' : 'Sound off'}
+    </button>
+  </div>`;
+}

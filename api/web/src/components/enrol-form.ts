@@ -1,0 +1,183 @@
+import { useRef, useState } from 'preact/hooks';
+import { ApiError, type ApiClient } from '../api-client.js';
+import { useApp } from '../app-context.js';
+import { html } from '../html.js';
+import type { Box, Perpetrator, PerpetratorDetail, Photo } from '../types.js';
+import { FacePhoto } from './face-photo.js';
+
+/** What the server found in a photo before anything is stored. */
+interface FaceCheck {
+  width: number;
+  height: number;
+  faces: { box: Box; score?: number }[];
+}
+
+type Candidate = {
+  key: string;
+  file: File;
+  dataUrl: string;
+  status: 'checking' | 'ok' | 'refused' | 'saved' | 'failed';
+  check?: FaceCheck;
+  reason?: string;
+};
+
+const ACCEPT = ['image/jpeg', 'image/png', 'image/webp'];
+const MAX_MB = 10;
+
+const readDataUrl = (file: File) =>
+  new Promise<string>((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result as string);
+    r.onerror = () => reject(r.error);
+    r.readAsDataURL(file);
+  });
+
+/** A photo is usable for enrolment only with exactly one face: say why otherwise. */
+export function verdictOf(check: FaceCheck): { ok: boolean; reason: string } {
+  const n = check.faces.length;
+  if (n === 1) return { ok: true, reason: 'One face found' };
+  if (n === 0) return { ok: false, reason: 'No face found: use a clear, front-facing photo' };
+  return { ok: false, reason: `${n} faces found: use a photo of this person alone` };
+}
+
+/** The server's face check without storing anything; null where the server has no such route. */
+async function checkFaces(api: ApiClient, file: File): Promise<FaceCheck | null> {
+  try {
+    return await api.upload<FaceCheck>('/v1/faces/detect', file);
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 404 || err.status === 405)) return null;
+    throw err;
+  }
+}
+
+/**
+ * Enrolment: name, then photos dropped or chosen; each photo is checked by the
+ * server's face detector and shown with the faces found before anything is saved.
+ * Photos with no face or several faces are refused with the reason.
+ */
+export function EnrolForm(props: { onSaved: (p: PerpetratorDetail) => void; onCancel: () => void }) {
+  const { api, notify } = useApp();
+  const [name, setName] = useState('');
+  const [notes, setNotes] = useState('');
+  const [everywhere, setEverywhere] = useState(false);
+  const [photos, setPhotos] = useState<Candidate[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const counter = useRef(0);
+  const [savedId, setSavedId] = useState<string | null>(null);
+
+  const update = (key: string, patch: Partial<Candidate>) => setPhotos((list) => list.map((c) => (c.key === key ? { ...c, ...patch } : c)));
+
+  const addFiles = async (files: FileList | File[]) => {
+    for (const file of Array.from(files)) {
+      const key = `p${counter.current++}`;
+      if (!ACCEPT.includes(file.type)) {
+        setPhotos((l) => [...l, { key, file, dataUrl: '', status: 'refused', reason: `${file.name}: not a JPEG, PNG or WebP image` }]);
+        continue;
+      }
+      if (file.size > MAX_MB * 1024 * 1024) {
+        setPhotos((l) => [...l, { key, file, dataUrl: '', status: 'refused', reason: `${file.name}: larger than ${MAX_MB} MB` }]);
+        continue;
+      }
+      const dataUrl = await readDataUrl(file);
+      setPhotos((l) => [...l, { key, file, dataUrl, status: 'checking' }]);
+      try {
+        const check = await checkFaces(api, file);
+        if (!check) {
+          update(key, { status: 'ok', reason: 'Faces are checked when you save' });
+          continue;
+        }
+        const v = verdictOf(check);
+        update(key, { check, status: v.ok ? 'ok' : 'refused', reason: v.reason });
+      } catch (err) {
+        update(key, { status: 'refused', reason: (err as Error).message });
+      }
+    }
+  };
+
+  const usable = photos.filter((p) => p.status === 'ok');
+  const checking = photos.some((p) => p.status === 'checking');
+
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    if (!name.trim()) return setError('Enter the name.');
+    if (!usable.length) return setError('Add at least one photo with exactly one face.');
+    setSaving(true);
+    try {
+      // Created once: a second Save (after a refused photo) adds photos to the same profile.
+      const id = savedId ?? (await api.post<Perpetrator>('/v1/perpetrators', { name: name.trim(), notes: notes.trim() || null, watchEverywhere: everywhere })).id;
+      setSavedId(id);
+      let failed = 0;
+      for (const p of usable) {
+        try {
+          const photo = await api.upload<Photo>(`/v1/perpetrators/${encodeURIComponent(id)}/photos`, p.file);
+          const check = { width: photo.width, height: photo.height, faces: [{ box: photo.faceBox }] };
+          update(p.key, { status: 'saved', reason: 'Enrolled', check });
+        } catch (err) {
+          failed++;
+          update(p.key, { status: 'failed', reason: err instanceof ApiError ? err.message : 'Upload failed' });
+        }
+      }
+      const full = await api.get<PerpetratorDetail>(`/v1/perpetrators/${encodeURIComponent(id)}`);
+      if (failed === 0) {
+        notify(`Enrolled ${full.name} with ${full.photos.length} photo${full.photos.length === 1 ? '' : 's'}`);
+        props.onSaved(full);
+      } else {
+        setError(
+          full.photos.length
+            ? `${full.name} is saved with ${full.photos.length} photo${full.photos.length === 1 ? '' : 's'}; ${failed} refused (reasons above). Add other photos, or close.`
+            : `${full.name} is saved but has no usable photo yet, so cannot be recognised: add a photo with one clear face.`,
+        );
+      }
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return html`<form class="panel enrol" onSubmit=${save} aria-labelledby="enrol-title">
+    <h3 id="enrol-title">Enrol a perpetrator</h3>
+    <div class="form-grid">
+      <label>Name<input required maxLength=${200} disabled=${!!savedId} value=${name} onInput=${(e: Event) => setName((e.target as HTMLInputElement).value)} /></label>
+      <label>Notes <span class="muted">(optional)</span><input maxLength=${1000} value=${notes} onInput=${(e: Event) => setNotes((e.target as HTMLInputElement).value)} /></label>
+      <label class="check"><input type="checkbox" checked=${everywhere} onChange=${(e: Event) => setEverywhere((e.target as HTMLInputElement).checked)} /> Watch on every camera, not only those of linked cases</label>
+    </div>
+    <div class=${`dropzone ${dragging ? 'dropzone-over' : ''}`}
+      onDragOver=${(e: DragEvent) => { e.preventDefault(); setDragging(true); }}
+      onDragLeave=${() => setDragging(false)}
+      onDrop=${(e: DragEvent) => { e.preventDefault(); setDragging(false); if (e.dataTransfer?.files.length) void addFiles(e.dataTransfer.files); }}>
+      <p>Drop photos here, or</p>
+      <button type="button" class="btn" onClick=${() => inputRef.current?.click()}>Choose photos…</button>
+      <input ref=${inputRef} class="visually-hidden" type="file" accept=${ACCEPT.join(',')} multiple aria-label="Photos"
+        onChange=${(e: Event) => { const t = e.target as HTMLInputElement; if (t.files?.length) void addFiles(t.files); t.value = ''; }} />
+      <p class="hint">Each photo must show exactly one face. Faces found are outlined before anything is saved.</p>
+    </div>
+    ${photos.length > 0 &&
+    html`<ul class="candidates" aria-label="Photos to enrol">
+      ${photos.map(
+        (p) => html`<li key=${p.key} class=${`candidate cand-${p.status}`} data-status=${p.status}>
+          ${p.dataUrl
+            ? html`<${FacePhoto} src=${p.dataUrl} width=${p.check?.width ?? 1} height=${p.check?.height ?? 1} faces=${p.check ? p.check.faces.map((f) => f.box) : []}
+                alt=${p.file.name} tone=${p.status === 'refused' || p.status === 'failed' ? 'bad' : 'ok'} />`
+            : html`<div class="img-empty">Not an image</div>`}
+          <div class="cand-text">
+            <span class="cand-name" title=${p.file.name}>${p.file.name}</span>
+            <span class="cand-reason" role=${p.status === 'refused' ? 'alert' : undefined}>${p.status === 'checking' ? 'Looking for faces…' : p.reason}</span>
+          </div>
+          ${p.status !== 'saved' && html`<button type="button" class="btn btn-quiet" aria-label=${`Remove ${p.file.name}`} onClick=${() => setPhotos((l) => l.filter((c) => c.key !== p.key))}>Remove</button>`}
+        </li>`,
+      )}
+    </ul>`}
+    ${error && html`<p class="error" role="alert">${error}</p>`}
+    <div class="actions">
+      <button type="submit" class="btn btn-primary" disabled=${saving || checking || !usable.length || !name.trim()}>
+        ${saving ? 'Saving…' : `${savedId ? 'Add' : 'Save with'} ${usable.length} photo${usable.length === 1 ? '' : 's'}`}
+      </button>
+      <button type="button" class="btn" onClick=${props.onCancel}>${savedId ? 'Close' : 'Cancel'}</button>
+    </div>
+  </form>`;
+}

@@ -1,0 +1,49 @@
+/** Display helpers: times in the operator's local zone, ages that read at a glance. */
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "14:03:27" for today, "27 Nov 14:03" otherwise. */
+export function clockTime(ms: number, now = Date.now()): string {
+  const d = new Date(ms);
+  const n = new Date(now);
+  const hms = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  if (d.toDateString() === n.toDateString()) return hms;
+  const month = d.toLocaleString('en-GB', { month: 'short' });
+  return `${d.getDate()} ${month} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** "just now", "42 s ago", "3 min ago", "2 h ago", "4 d ago"; future times read "in …". */
+export function ago(ms: number, now = Date.now()): string {
+  const diff = Math.round((now - ms) / 1000);
+  const abs = Math.abs(diff);
+  const text =
+    abs < 5 ? null : abs < 60 ? `${abs} s` : abs < 3600 ? `${Math.floor(abs / 60)} min` : abs < 86400 ? `${Math.floor(abs / 3600)} h` : `${Math.floor(abs / 86400)} d`;
+  if (text === null) return 'just now';
+  return diff >= 0 ? `${text} ago` : `in ${text}`;
+}
+
+/** Seconds of media time as m:ss (h:mm:ss past an hour). */
+export function mediaTime(sec: number): string {
+  const s = Math.max(0, Math.floor(sec));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+}
+
+/** A local date-time input value ("2026-11-28T14:03") for ms since epoch, and back. */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+export function fromLocalInput(value: string): number | null {
+  const ms = new Date(value).getTime();
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * How sure a match is, for people: the API scores by euclidean distance (lower is
+ * closer; the match threshold is near 0.55). Shown as the distance itself plus a word.
+ */
+export function matchStrength(distance: number): 'strong' | 'good' | 'weak' {
+  return distance < 0.4 ? 'strong' : distance < 0.5 ? 'good' : 'weak';
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { csvField, replayTracksCsv } from './replay-export.js';
+import type { Replay } from './types.js';
+
+describe('replay CSV export', () => {
+  it('quotes commas, quotes and line breaks, and defuses spreadsheet formulas', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('Smith, John')).toBe('"Smith, John"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvField('-3.5')).toBe('-3.5');
+    expect(csvField(null)).toBe('');
+  });
+
+  it('writes one row per track with identity and duration', () => {
+    const replay: Replay = {
+      id: 'r1',
+      status: 'done',
+      progress: { frames: 10, total: 10, fps: 5, etaSec: 0 },
+      result: {
+        frames: 10,
+        tracks: [
+          { id: 't1', identity: { name: 'Doe, Jane' }, start: 1.5, end: 4 },
+          { id: 't2', identity: null, start: 6, end: 6.25 },
+        ],
+        alerts: [],
+      },
+    };
+    expect(replayTracksCsv(replay).split('\r\n')).toEqual([
+      'replay,track,identity,start_sec,end_sec,duration_sec',
+      'r1,t1,"Doe, Jane",1.5,4,2.50',
+      'r1,t2,,6,6.25,0.25',
+      '',
+    ]);
+  });
+});

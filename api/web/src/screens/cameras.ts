@@ -1,0 +1,59 @@
+import { useApp } from '../app-context.js';
+import { AuthImage } from '../components/auth-image.js';
+import { ago, clockTime } from '../format.js';
+import { html } from '../html.js';
+import { useCases } from '../lookups.js';
+import { useStore, useTick } from '../store.js';
+import type { Camera, CameraState } from '../types.js';
+
+/** How each pipeline state reads to an operator, and how loud it is. */
+const STATE: Record<CameraState, { label: string; tone: 'ok' | 'warn' | 'alarm' | 'idle' }> = {
+  streaming: { label: 'Online', tone: 'ok' },
+  connecting: { label: 'Connecting', tone: 'idle' },
+  stalled: { label: 'Stalled', tone: 'warn' },
+  offline: { label: 'Offline', tone: 'alarm' },
+  stopped: { label: 'Stopped', tone: 'idle' },
+  unknown: { label: 'No status', tone: 'idle' },
+};
+const ORDER: CameraState[] = ['offline', 'stalled', 'connecting', 'unknown', 'stopped', 'streaming'];
+const stateOf = (c: Camera): CameraState => c.status?.state ?? 'unknown';
+
+/** The camera wall: problems first, each tile with its latest annotated frame, refreshed live. */
+export function CamerasScreen() {
+  const { cameras } = useApp();
+  const cams = useStore(cameras);
+  const cases = useCases();
+  const now = useTick(2000);
+
+  if (cams === null) return html`<div class="screen"><p class="empty">Loading cameras…</p></div>`;
+  if (cams.length === 0) return html`<div class="screen"><p class="empty">No cameras registered yet. Add one under Cases & duty.</p></div>`;
+  const sorted = [...cams].sort((a, b) => ORDER.indexOf(stateOf(a)) - ORDER.indexOf(stateOf(b)) || a.name.localeCompare(b.name));
+  const problems = sorted.filter((c) => STATE[stateOf(c)].tone === 'alarm' || STATE[stateOf(c)].tone === 'warn').length;
+
+  return html`<div class="screen">
+    <h2 class="screen-title">Cameras <span class="count">${cams.length}</span>
+      ${problems ? html`<span class="sub sub-warn">${problems} need${problems === 1 ? 's' : ''} attention</span>` : html`<span class="sub">all streaming</span>`}</h2>
+    <ul class="camera-grid">
+      ${sorted.map((c) => {
+        const st = STATE[stateOf(c)];
+        const kase = cases?.find((k) => k.id === c.caseId);
+        const last = c.status?.lastFrameAt ?? null;
+        return html`<li key=${c.id} class=${`camera-tile tone-${st.tone}`} data-camera-id=${c.id} data-state=${stateOf(c)}>
+          <div class="camera-frame">
+            <${AuthImage} class="frame-img" path=${`/v1/cameras/${encodeURIComponent(c.id)}/frame`} refreshKey=${stateOf(c) === 'streaming' ? Math.floor(now / 2000) : last}
+              alt=${`Latest frame from ${c.name}`} empty="No recent frame" />
+            <span class=${`status-badge badge-${st.tone}`}>${st.label}</span>
+          </div>
+          <div class="camera-meta">
+            <h3 class="camera-name" title=${c.name}>${c.name}</h3>
+            <p class="camera-case" title=${kase ? `${kase.victimRef} · ${kase.residence}` : ''}>${kase ? `${kase.victimRef} · ${kase.residence}` : c.caseId ? c.caseId : 'No case linked'}</p>
+            <p class="camera-stats">
+              <span>Last frame ${last ? html`<time datetime=${new Date(last).toISOString()}>${clockTime(last, now)}</time> (${ago(last, now)})` : 'never'}</span>
+              <span>${(c.status?.fps ?? 0).toFixed(1)} fps</span>
+            </p>
+          </div>
+        </li>`;
+      })}
+    </ul>
+  </div>`;
+}

@@ -1,0 +1,41 @@
+import sharp from 'sharp';
+import type { Box } from '../pipeline/geometry.js';
+import type { DecodedImage } from '../models/index.js';
+
+export interface Annotation {
+  box: Box;
+  label: string;
+  /** person boxes blue, known faces red, unknown faces yellow */
+  kind: 'person' | 'known' | 'unknown';
+}
+
+const COLOURS = { person: '#3b82f6', known: '#ef4444', unknown: '#facc15' } as const;
+
+const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Writes the image as JPEG with labelled boxes drawn on it. */
+export async function writeAnnotated(img: DecodedImage, annotations: Annotation[], path: string): Promise<void> {
+  const stroke = Math.max(2, Math.round(Math.max(img.width, img.height) / 400));
+  const font = Math.max(12, stroke * 7);
+  const shapes = annotations.map(({ box: [x1, y1, x2, y2], label, kind }) => {
+    const colour = COLOURS[kind];
+    const ty = y1 - stroke > font ? y1 - stroke * 2 : y2 + font + stroke;
+    return (
+      `<rect x="${x1}" y="${y1}" width="${x2 - x1}" height="${y2 - y1}" fill="none" stroke="${colour}" stroke-width="${stroke}"/>` +
+      `<text x="${x1}" y="${ty}" font-family="sans-serif" font-size="${font}" fill="${colour}" stroke="#000" stroke-width="${stroke / 3}" paint-order="stroke">${escapeXml(label)}</text>`
+    );
+  });
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${img.width}" height="${img.height}">${shapes.join('')}</svg>`;
+  await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+    .jpeg({ quality: 90 })
+    .toFile(path);
+}
+
+/** For several images, `out.jpg` becomes `out-1.jpg`, `out-2.jpg`, ... in argument order. */
+export function annotatedPath(out: string, index: number, count: number): string {
+  if (count === 1) return out;
+  const dot = out.lastIndexOf('.');
+  const slash = out.lastIndexOf('/');
+  return dot > slash ? `${out.slice(0, dot)}-${index + 1}${out.slice(dot)}` : `${out}-${index + 1}.jpg`;
+}

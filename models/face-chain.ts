@@ -1,0 +1,108 @@
+import type { Config } from '../pipeline/config/index.js';
+import { fivePointsFrom68 } from '../pipeline/face-alignment.js';
+import type { Box, Point } from '../pipeline/geometry.js';
+import type { Logger } from '../runtime/logger.js';
+import { FaceDetector } from './face-detector.js';
+import { FaceEmbedder, type FaceGeometry } from './face-embedder.js';
+import { FaceLandmarker } from './face-landmarker.js';
+import { faceQuality } from './face-quality.js';
+import type { FaceDetection } from './families/types.js';
+import type { DecodedImage } from './image.js';
+
+export interface DescribedFace {
+  face: FaceDetection;
+  descriptor: Float32Array;
+  /** [0, 1]: face size x detector score x sharpness; weights identification votes. */
+  quality: number;
+  /** 68 landmarks when the chain computed them (source pixels). */
+  landmarks?: Point[];
+}
+
+export type EnrolmentResult =
+  | { ok: true; face: FaceDetection; descriptor: Float32Array; quality: number }
+  | { ok: false; reason: 'no_face' | 'several_faces' | 'face_too_small'; message: string };
+
+/** A second face this much smaller (area share of the largest) is a bystander, not "several faces". */
+const ENROL_SECOND_FACE_AREA = 0.25;
+
+/**
+ * Face detection -> landmarks -> alignment -> descriptor, as configured in `models`.
+ * Default: BlazeFace -> face-api 68 landmarks -> similarity-aligned crop -> face-api
+ * 128-d descriptor (euclidean distance, threshold `matchThreshold`).
+ */
+export class FaceChain {
+  private constructor(
+    private readonly detector: FaceDetector,
+    private readonly landmarker: FaceLandmarker | null,
+    private readonly embedder: FaceEmbedder,
+    private readonly minFacePx: number,
+  ) {}
+
+  static async create(cfg: Config, log?: Logger, overrides: { alignment?: 'dlib' | 'similarity' } = {}): Promise<FaceChain> {
+    const [detector, embedder] = await Promise.all([FaceDetector.create(cfg, log), FaceEmbedder.create(cfg, log, overrides)]);
+    // Five-point embedders (ArcFace) skip the landmark model when the detector gives five points.
+    const fivePointDetector = detector.family !== 'blazeface';
+    const landmarker = embedder.needsLandmarks68 || !fivePointDetector ? await FaceLandmarker.create(cfg, log) : null;
+    return new FaceChain(detector, landmarker, embedder, cfg.identify.minFacePx);
+  }
+
+  /** e.g. 'faceapi-128': goes into the watchlist snapshot. */
+  get embedderId(): string {
+    return this.embedder.id;
+  }
+
+  /** Distance below which a face matches an enrolled descriptor. */
+  get matchThreshold(): number {
+    return this.embedder.matchThreshold;
+  }
+
+  get detectorFamily(): string {
+    return this.detector.family;
+  }
+
+  /** Faces in the image (or only inside `region`) at least `identify.minFacePx` wide, with descriptors. */
+  async describeAll(img: DecodedImage, region?: Box): Promise<DescribedFace[]> {
+    const faces = (await this.detector.detect(img, { region })).filter((f) => f.box[2] - f.box[0] >= this.minFacePx);
+    return this.describe(img, faces);
+  }
+
+  /** Descriptors for given detections (batched through landmarks and embedder). */
+  async describe(img: DecodedImage, faces: FaceDetection[]): Promise<DescribedFace[]> {
+    if (faces.length === 0) return [];
+    const landmarks = this.landmarker ? await this.landmarker.landmarks(img, faces) : undefined;
+    const geometry: FaceGeometry[] = faces.map((f, i) => ({
+      landmarks68: landmarks?.[i],
+      fivePoints: f.keypoints.length === 5 ? f.keypoints : landmarks && fivePointsFrom68(landmarks[i]!),
+    }));
+    const descriptors = await this.embedder.embed(img, geometry);
+    return faces.map((face, i) => ({
+      face,
+      descriptor: descriptors[i]!,
+      quality: faceQuality(img, this.embedder.cropFor(geometry[i]!), this.embedder.cropSize, face.score),
+      landmarks: landmarks?.[i],
+    }));
+  }
+
+  /** Enrolment photo: exactly one usable face (a much smaller background face is ignored), or why not. */
+  async enrolmentDescriptor(img: DecodedImage): Promise<EnrolmentResult> {
+    const faces = await this.detector.detect(img);
+    if (faces.length === 0) return { ok: false, reason: 'no_face', message: 'no face found in the photo' };
+    const area = (f: FaceDetection) => (f.box[2] - f.box[0]) * (f.box[3] - f.box[1]);
+    const sorted = [...faces].sort((a, b) => area(b) - area(a));
+    const largest = sorted[0]!;
+    const rivals = sorted.slice(1).filter((f) => area(f) >= ENROL_SECOND_FACE_AREA * area(largest));
+    if (rivals.length > 0) {
+      return {
+        ok: false,
+        reason: 'several_faces',
+        message: `${rivals.length + 1} faces of similar size in the photo; enrolment needs a photo of one person`,
+      };
+    }
+    const width = largest.box[2] - largest.box[0];
+    if (width < this.minFacePx) {
+      return { ok: false, reason: 'face_too_small', message: `the face is ${Math.round(width)} px wide; at least ${this.minFacePx} px are needed` };
+    }
+    const [described] = await this.describe(img, [largest]);
+    return { ok: true, face: largest, descriptor: described!.descriptor, quality: described!.quality };
+  }
+}

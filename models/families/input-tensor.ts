@@ -1,0 +1,111 @@
+import type { Affine } from '../../pipeline/face-alignment.js';
+import type { Box, Point } from '../../pipeline/geometry.js';
+import type { DecodedImage } from '../image.js';
+
+/** How a model wants its input pixels laid out and scaled. */
+export interface InputSpec {
+  width: number;
+  height: number;
+  layout: 'nchw' | 'nhwc';
+  order: 'rgb' | 'bgr';
+  /** Per-channel (in `order`) value subtracted from the 0-255 pixel, then divided by `std`. */
+  mean: readonly [number, number, number];
+  std: readonly [number, number, number];
+  /** 0-255 value of pixels outside the source image (letterbox bars, crops past the border). */
+  fill: number;
+}
+
+/**
+ * Samples `img` into a float tensor: output pixel (u, v) reads the source at
+ * `toSource(u, v)` bilinearly (TF's legacy resize convention: no half-pixel offset,
+ * which the TF.js-trained models saw). Writes into `out` at `offset` (batching).
+ */
+export function sampleToTensor(
+  img: DecodedImage,
+  toSource: Affine,
+  spec: InputSpec,
+  out = new Float32Array(spec.width * spec.height * 3),
+  offset = 0,
+): Float32Array {
+  const { width: W, height: H, data } = img;
+  const { width: ow, height: oh } = spec;
+  const plane = ow * oh;
+  const nchw = spec.layout === 'nchw';
+  const [a, b, c, d, e, f] = toSource;
+  const chan = spec.order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  const scale = spec.std.map((s) => 1 / s);
+  const fillValues = chan.map((_, k) => (spec.fill - spec.mean[k]!) * scale[k]!);
+  for (let v = 0; v < oh; v++) {
+    for (let u = 0; u < ow; u++) {
+      const x = a * u + b * v + c;
+      const y = d * u + e * v + f;
+      const o = v * ow + u;
+      if (x < -0.5 || y < -0.5 || x > W - 0.5 || y > H - 0.5) {
+        for (let k = 0; k < 3; k++) out[offset + (nchw ? k * plane + o : o * 3 + k)] = fillValues[k]!;
+        continue;
+      }
+      const xc = Math.min(Math.max(x, 0), W - 1);
+      const yc = Math.min(Math.max(y, 0), H - 1);
+      const x0 = Math.floor(xc), y0 = Math.floor(yc);
+      const x1 = Math.min(x0 + 1, W - 1), y1 = Math.min(y0 + 1, H - 1);
+      const fx = xc - x0, fy = yc - y0;
+      const i00 = (y0 * W + x0) * 3, i01 = (y0 * W + x1) * 3, i10 = (y1 * W + x0) * 3, i11 = (y1 * W + x1) * 3;
+      for (let k = 0; k < 3; k++) {
+        const ch = chan[k]!;
+        const top = data[i00 + ch]! + (data[i01 + ch]! - data[i00 + ch]!) * fx;
+        const bottom = data[i10 + ch]! + (data[i11 + ch]! - data[i10 + ch]!) * fx;
+        const value = top + (bottom - top) * fy;
+        out[offset + (nchw ? k * plane + o : o * 3 + k)] = (value - spec.mean[k]!) * scale[k]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** Where the source image lands in a model input, and the way back. */
+export interface Placement {
+  /** Model-input pixel -> source pixel. */
+  toSource: Affine;
+  /** Maps a model-input point back to source pixels. */
+  point(p: Point): Point;
+  box(b: Box): Box;
+}
+
+export function placement(toSource: Affine): Placement {
+  const [a, , c, , e, f] = toSource;
+  return {
+    toSource,
+    point: (p) => [a * p[0] + c, e * p[1] + f],
+    box: (bx) => [a * bx[0] + c, e * bx[1] + f, a * bx[2] + c, e * bx[3] + f],
+  };
+}
+
+/**
+ * How a source region fits a model input:
+ * - `stretch`: resized to fill it (aspect ratio not kept);
+ * - `center`: scaled to fit, bars on both sides (YOLOv8 letterbox);
+ * - `topleft`: scaled to fit, bars right/bottom (YOLOX, YuNet, SCRFD).
+ * `region` defaults to the whole image; the region may extend past the image (padding).
+ */
+export function fitRegion(
+  region: Box,
+  input: { width: number; height: number },
+  mode: 'stretch' | 'center' | 'topleft',
+): Placement {
+  const rw = region[2] - region[0], rh = region[3] - region[1];
+  if (mode === 'stretch') return placement([rw / input.width, 0, region[0], 0, rh / input.height, region[1]]);
+  const s = Math.max(rw / input.width, rh / input.height);
+  const padX = mode === 'center' ? (input.width * s - rw) / 2 : 0;
+  const padY = mode === 'center' ? (input.height * s - rh) / 2 : 0;
+  return placement([s, 0, region[0] - padX, 0, s, region[1] - padY]);
+}
+
+export const wholeImage = (img: { width: number; height: number }): Box => [0, 0, img.width, img.height];
+
+/** Clamps a box to the image and drops it when nothing is left. */
+export function clipBox(b: Box, img: { width: number; height: number }): Box | null {
+  const out: Box = [Math.max(0, b[0]), Math.max(0, b[1]), Math.min(img.width, b[2]), Math.min(img.height, b[3])];
+  return out[2] - out[0] >= 1 && out[3] - out[1] >= 1 ? out : null;
+}
+
+export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));

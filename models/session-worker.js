@@ -1,0 +1,42 @@
+// One onnxruntime session on its own thread. onnxruntime-node's run() executes on the
+// calling thread, so running it here keeps the main event loop free. Plain JavaScript:
+// worker threads do not inherit the tsx loader that runs the TypeScript sources.
+import { parentPort, workerData } from 'node:worker_threads';
+import * as ort from 'onnxruntime-node';
+
+const { path, threads } = workerData;
+const port = parentPort;
+
+const describe = (meta) => meta.map((m) => ({ name: m.name, shape: m.isTensor ? m.shape : [] }));
+
+try {
+  const session = await ort.InferenceSession.create(path, {
+    graphOptimizationLevel: 'all',
+    executionMode: 'sequential',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    logSeverityLevel: 3,
+  });
+  port.postMessage({ type: 'ready', inputs: describe(session.inputMetadata), outputs: describe(session.outputMetadata) });
+  port.on('message', async ({ id, feeds }) => {
+    try {
+      const tensors = {};
+      for (const [name, t] of Object.entries(feeds)) {
+        tensors[name] = new ort.Tensor('float32', t.data, t.dims);
+      }
+      const results = await session.run(tensors);
+      const outputs = {};
+      const transfer = [];
+      for (const [name, t] of Object.entries(results)) {
+        const data = t.type === 'float32' ? t.data : Float32Array.from(t.data, Number);
+        outputs[name] = { data, dims: t.dims.slice() };
+        transfer.push(data.buffer);
+      }
+      port.postMessage({ type: 'result', id, outputs }, transfer);
+    } catch (err) {
+      port.postMessage({ type: 'result', id, error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+} catch (err) {
+  port.postMessage({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
+}

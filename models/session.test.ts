@@ -1,0 +1,69 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GraphBuilder } from './onnx/graph-builder.js';
+import { closeAllSessions, ModelLoadError, ModelRunError, openSession } from './session.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'wp-session-'));
+
+/** y = x·W applied `depth` times (W = I/1 scaled so values stay finite): heavy enough to take a while. */
+function matmulChain(size: number, depth: number): string {
+  const g = new GraphBuilder('chain');
+  let x = g.input('x', 'float32', [size, size]);
+  const w = g.constant('float32', [size, size], Float32Array.from({ length: size * size }, (_, i) => (i % (size + 1) === 0 ? 1 : 0)));
+  for (let i = 0; i < depth; i++) x = g.op('MatMul', [x, w]);
+  g.output(g.op('Identity', [x], {}, 'y'), 'float32', [size, size]);
+  const path = join(dir, `chain-${size}-${depth}.onnx`);
+  writeFileSync(path, g.toBytes());
+  return path;
+}
+
+describe('ModelSession', () => {
+  afterAll(() => closeAllSessions());
+
+  it('runs a model and returns its outputs with shapes', async () => {
+    const s = await openSession(matmulChain(4, 2), { threads: 1 });
+    expect(s.inputs).toEqual([{ name: 'x', shape: [4, 4] }]);
+    expect(s.outputs.map((o) => o.name)).toEqual(['y']);
+    const data = Float32Array.from({ length: 16 }, (_, i) => i);
+    const out = await s.run({ x: { data, dims: [4, 4] } });
+    expect(out.y!.dims).toEqual([4, 4]);
+    expect(Array.from(out.y!.data)).toEqual(Array.from(data)); // identity weights
+  });
+
+  it('creates one session per model file and reuses it', async () => {
+    const path = matmulChain(4, 1);
+    const [a, b] = await Promise.all([openSession(path, { threads: 1 }), openSession(path, { threads: 1 })]);
+    expect(a).toBe(b);
+  });
+
+  it('keeps the event loop responsive while a long inference runs', async () => {
+    const s = await openSession(matmulChain(384, 60), { threads: 1 });
+    const x = { data: new Float32Array(384 * 384).fill(1), dims: [384, 384] };
+    let last = performance.now();
+    let maxGap = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+    }, 2);
+    const started = performance.now();
+    await s.run({ x });
+    const took = performance.now() - started;
+    clearInterval(timer);
+    // The run itself must be long for the check to mean anything.
+    expect(took).toBeGreaterThan(100);
+    expect(maxGap).toBeLessThan(took / 2);
+  });
+
+  it('fails with typed errors for a corrupt model file and a wrong input', async () => {
+    const bad = join(dir, 'corrupt.onnx');
+    writeFileSync(bad, 'not a model');
+    await expect(openSession(bad)).rejects.toBeInstanceOf(ModelLoadError);
+    const s = await openSession(matmulChain(4, 1), { threads: 1 });
+    await expect(s.run({ nope: { data: new Float32Array(16), dims: [4, 4] } })).rejects.toBeInstanceOf(ModelRunError);
+    // the session still works afterwards
+    await expect(s.run({ x: { data: new Float32Array(16), dims: [4, 4] } })).resolves.toHaveProperty('y');
+  });
+});

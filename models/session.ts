@@ -1,0 +1,129 @@
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/** A float32 tensor as plain data (what crosses the thread boundary). */
+export interface TensorData {
+  data: Float32Array;
+  dims: number[];
+}
+
+/** A model input or output: name and shape (symbolic dimensions as strings or -1). */
+export interface TensorInfo {
+  name: string;
+  shape: (number | string)[];
+}
+
+/** The model file cannot be loaded (missing, corrupt, not ONNX). */
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+/** onnxruntime refused a run (wrong input name or shape). */
+export class ModelRunError extends Error {
+  override name = 'ModelRunError';
+}
+
+export interface SessionOptions {
+  /** Intra-op threads (0: onnxruntime's default, one per core). */
+  threads?: number;
+}
+
+interface Pending {
+  resolve: (outputs: Record<string, TensorData>) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * An onnxruntime session living on its own worker thread, created once per process
+ * per model file (see `openSession`). Graph optimisations are on. `run` is async and
+ * never blocks the event loop; runs on one session are queued by onnxruntime's thread.
+ */
+export class ModelSession {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    readonly inputs: TensorInfo[],
+    readonly outputs: TensorInfo[],
+    private readonly worker: Worker,
+  ) {
+    worker.on('message', (msg: { id: number; outputs?: Record<string, TensorData>; error?: string }) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (this.pending.size === 0) worker.unref();
+      if (msg.error !== undefined) p.reject(new ModelRunError(`${this.path}: ${msg.error}`));
+      else p.resolve(msg.outputs!);
+    });
+    worker.on('error', (err) => this.failAll(err));
+    worker.on('exit', () => this.failAll(new ModelRunError(`${this.path}: the inference thread exited`)));
+  }
+
+  static async start(path: string, opts: SessionOptions): Promise<ModelSession> {
+    const worker = new Worker(new URL('./session-worker.js', import.meta.url), {
+      workerData: { path, threads: opts.threads ?? 0 },
+    });
+    const ready = await new Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }>((res, rej) => {
+      worker.once('message', (msg: { type: string; error?: string; inputs: TensorInfo[]; outputs: TensorInfo[] }) =>
+        msg.type === 'ready' ? res(msg) : rej(new ModelLoadError(`cannot load model ${path}: ${msg.error}`)),
+      );
+      worker.once('error', (err) => rej(new ModelLoadError(`cannot load model ${path}: ${err.message}`)));
+    }).catch(async (err: Error) => {
+      await worker.terminate();
+      throw err;
+    });
+    worker.unref();
+    return new ModelSession(path, ready.inputs, ready.outputs, worker);
+  }
+
+  /** Runs the model; input buffers are copied, outputs are transferred (no copy). */
+  run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+    if (this.closed) return Promise.reject(new ModelRunError(`${this.path}: session is closed`));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) this.worker.ref();
+      this.worker.postMessage({ id, feeds });
+    });
+  }
+
+  /** Fixed batch size of the first input, or null when the batch dimension is dynamic. */
+  get fixedBatch(): number | null {
+    const b = this.inputs[0]?.shape[0];
+    return typeof b === 'number' && b > 0 ? b : null;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.worker.terminate();
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
+
+const sessions = new Map<string, Promise<ModelSession>>();
+
+/** The process-wide session for a model file (created on first use, then shared). */
+export function openSession(path: string, opts: SessionOptions = {}): Promise<ModelSession> {
+  const key = `${resolve(path)}|${opts.threads ?? 0}`;
+  let session = sessions.get(key);
+  if (!session) {
+    session = ModelSession.start(resolve(path), opts);
+    sessions.set(key, session);
+    // A failed load is not cached: the file may be fixed or prepared later.
+    session.catch(() => sessions.delete(key));
+  }
+  return session;
+}
+
+/** Closes every session (graceful shutdown, tests). */
+export async function closeAllSessions(): Promise<void> {
+  const all = [...sessions.values()];
+  sessions.clear();
+  await Promise.all(all.map((s) => s.then((x) => x.close(), () => undefined)));
+}

@@ -1,0 +1,70 @@
+import type { Worker } from 'bullmq';
+import { decodeImage, PersonDetector } from '../../models/index.js';
+import { motionMask } from '../../pipeline/motion-gate.js';
+import { JOB, QUEUE } from '../../pipeline/queues.js';
+import { redisKeys } from '../../pipeline/redis-keys.js';
+import { TRACKER_DEFAULTS } from '../../pipeline/tracker.js';
+import { FrameStore } from '../../runtime/frame-store.js';
+import { openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
+import { workerConnection } from '../../runtime/redis.js';
+import type { RunningWorker, WorkerContext } from '../worker-context.js';
+import { DetectStateStore } from './detect-state.js';
+import { processFrame, type DetectDeps } from './process-frame.js';
+
+export { finishCamera, processFrame, type DetectDeps, type FrameOutcome } from './process-frame.js';
+export { readTrackLog, type TrackLogRecord, type TrackSummary, type VoteRecord } from './track-log.js';
+export { DetectStateStore, type DetectCounters } from './detect-state.js';
+
+export interface DetectWorkerOptions {
+  /** A detector already loaded in this process (replays share one); default: PersonDetector.create(cfg). */
+  detectPersons?: DetectDeps['detectPersons'];
+}
+
+/**
+ * `watchpost worker detect`: consumes every detect partition (each in frame order,
+ * one job at a time across all workers), runs motion gating, person detection,
+ * tracking and frame selection, and enqueues identify jobs. Run as many as you like:
+ * the per-camera state lives in Redis.
+ */
+export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOptions = {}): Promise<RunningWorker> {
+  const { cfg, log } = ctx;
+  const connection = workerConnection(ctx.redisUrl);
+  const keys = redisKeys(cfg.redisPrefix);
+  let detectPersons = opts.detectPersons;
+  if (!detectPersons) {
+    const detector = await PersonDetector.create(cfg, log);
+    // ByteTrack extends tracks with low-score detections too: ask the detector for them.
+    const minScore = Math.min(TRACKER_DEFAULTS.lowScore, cfg.detect.personScore);
+    detectPersons = (img) => detector.detect(img, { minScore });
+  }
+  const identifyQueue = openQueue(QUEUE.identify, { cfg, connection });
+  const deps: DetectDeps = {
+    cfg,
+    log,
+    redis: connection,
+    keys,
+    frames: new FrameStore(connection, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds }),
+    states: new DetectStateStore(connection, keys),
+    decode: decodeImage,
+    detectPersons,
+    identifyQueue,
+    mask: motionMask(cfg.detect.motionMasks),
+  };
+  const processor = registerHandlers(QUEUE.detect, { [JOB.frame]: (data) => processFrame(data, deps) });
+  const workers: Worker[] = [];
+  for (let p = 0; p < cfg.detect.partitions; p++) {
+    workers.push(await startConsumer(QUEUE.detect, processor, { cfg, connection }, { partition: p, log }));
+  }
+  log.info({ partitions: cfg.detect.partitions }, 'detect worker started');
+  let closing: Promise<void> | null = null;
+  return {
+    close() {
+      closing ??= (async () => {
+        await Promise.all(workers.map((w) => w.close()));
+        await identifyQueue.close();
+        await connection.quit();
+      })();
+      return closing;
+    },
+  };
+}

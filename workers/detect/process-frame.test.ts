@@ -1,0 +1,161 @@
+import { UnrecoverableError } from 'bullmq';
+import { Redis } from 'ioredis';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeImage, type DecodedImage } from '../../models/image.js';
+import { configSchema } from '../../pipeline/config/index.js';
+import type { Box } from '../../pipeline/geometry.js';
+import { motionMask } from '../../pipeline/motion-gate.js';
+import { QUEUE, type FrameJob } from '../../pipeline/queues.js';
+import { redisKeys } from '../../pipeline/redis-keys.js';
+import { FrameStore } from '../../runtime/frame-store.js';
+import { createLogger } from '../../runtime/logger.js';
+import { openQueue, type JobQueue } from '../../runtime/queues.js';
+import { testPrefix, testRedisUrl } from '../../test/redis.js';
+import { DetectStateStore } from './detect-state.js';
+import { finishCamera, processFrame, type DetectDeps } from './process-frame.js';
+import { readTrackLog } from './track-log.js';
+
+const W = 320;
+const H = 180;
+
+/** A textured background with, optionally, a dark 40x100 "person" whose left edge is at x. */
+async function frameJpeg(personX: number | null): Promise<Buffer> {
+  const raw = Buffer.alloc(W * H * 3);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const inside = personX !== null && x >= personX && x < personX + 40 && y >= 40 && y < 140;
+      const v = inside ? 10 : 90 + ((x * 31 + y * 17) % 60);
+      raw.fill(v, (y * W + x) * 3, (y * W + x) * 3 + 3);
+    }
+  return sharp(raw, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+}
+
+/** Finds the dark blob in the real decoded pixels: a stand-in person detector for this synthetic scene. */
+async function blobDetector(img: DecodedImage): Promise<Array<{ box: Box; score: number }>> {
+  let [x1, y1, x2, y2, n] = [Infinity, Infinity, -1, -1, 0];
+  for (let y = 0; y < img.height; y++)
+    for (let x = 0; x < img.width; x++) {
+      const i = (y * img.width + x) * 3;
+      if (img.data[i]! < 45 && img.data[i + 1]! < 45 && img.data[i + 2]! < 45) {
+        n++;
+        [x1, y1, x2, y2] = [Math.min(x1, x), Math.min(y1, y), Math.max(x2, x + 1), Math.max(y2, y + 1)];
+      }
+    }
+  return n > 200 ? [{ box: [x1, y1, x2, y2], score: 0.9 }] : [];
+}
+
+describe('processFrame (real Redis, BullMQ, sharp)', () => {
+  const { prefix, cleanup } = testPrefix('detect');
+  const cfg = configSchema.parse({ redisPrefix: prefix, detect: { partitions: 1 } });
+  const keys = redisKeys(prefix);
+  let redis: Redis;
+  let identifyQueue: JobQueue<'identify'>;
+  let deps: DetectDeps;
+  let seq = 0;
+
+  beforeAll(async () => {
+    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
+    deps = {
+      cfg,
+      log: createLogger({ log: { level: 'silent', format: 'json' } }),
+      redis,
+      keys,
+      frames: new FrameStore(redis, { prefix, ttlSeconds: 60 }),
+      states: new DetectStateStore(redis, keys),
+      decode: decodeImage,
+      detectPersons: blobDetector,
+      identifyQueue,
+      mask: motionMask([]),
+    };
+  });
+  afterAll(async () => {
+    await identifyQueue.close();
+    redis.disconnect();
+    await cleanup();
+  });
+
+  /** Stores a frame of camera `cam` and returns its job (5 fps clock). */
+  async function frame(cam: string, personX: number | null, bytes?: Buffer): Promise<FrameJob> {
+    const s = seq++;
+    const frameKey = await deps.frames.putFrame(cam, s, bytes ?? (await frameJpeg(personX)));
+    return { cameraId: cam, seq: s, ts: 1_000_000 + s * 200, frameKey, width: W, height: H, mode: 'lossless', replayId: 'r1' };
+  }
+
+  it('skips still frames, tracks a person walking through, selects frames and logs the ended track', async () => {
+    const outcomes: string[] = [];
+    const positions = [null, null, null, 10, 30, 50, 70, 90, 110, 130, 150, ...Array<null>(20).fill(null)];
+    for (const x of positions) outcomes.push((await processFrame(await frame('cam-a', x), deps)).outcome);
+    // First frame: no reference yet; then still frames are skipped; motion starts detection, which stays on while the track lives.
+    expect(outcomes.slice(0, 4)).toEqual(['detected', 'skipped', 'skipped', 'detected']);
+    expect(outcomes.slice(4, 11).every((o) => o === 'detected')).toBe(true);
+    expect(outcomes.at(-1)).toBe('skipped');
+
+    const jobs = await identifyQueue.queue.getJobs(['waiting']);
+    const mine = jobs.filter((j) => j.data.cameraId === 'cam-a');
+    // Confirmed on its 2nd frame, then quick frames, then only better or refreshed ones: not every frame.
+    expect(mine.length).toBeGreaterThanOrEqual(3);
+    expect(mine.length).toBeLessThan(8);
+    const trackIds = new Set(mine.map((j) => j.data.trackId));
+    expect(trackIds.size).toBe(1);
+    for (const j of mine) {
+      expect(j.id).toBe(`cam-a|${j.data.seq}|${j.data.trackId}`);
+      expect(j.data.personBox[2] - j.data.personBox[0]).toBeCloseTo(40, -1);
+    }
+
+    const log = await readTrackLog(redis, keys, 'cam-a');
+    const tracks = log.filter((r) => r.type === 'track');
+    expect(tracks).toHaveLength(1);
+    expect(tracks[0]).toMatchObject({ trackId: [...trackIds][0], hits: 8, identifyFrames: mine.length, replayId: 'r1' });
+    expect(tracks[0]!.type === 'track' && tracks[0]!.best?.frameKey).toMatch(/^wptest-detect-/);
+
+    const counters = await finishCamera(deps, 'cam-a');
+    expect(counters).toMatchObject({ frames: positions.length, expired: 0, corrupt: 0 });
+    expect(counters.detected + counters.skipped).toBe(positions.length);
+    // Skipped: frames 1-2 (still), and 27-30: the lost track keeps detection on until it ends, 3 s after frame 10.
+    expect(counters.skipped).toBe(6);
+  });
+
+  it('re-sends the same output for a retried frame and never duplicates identify jobs', async () => {
+    let last: FrameJob | null = null;
+    for (const x of [0, 20, 40, 60]) {
+      last = await frame('cam-b', x);
+      await processFrame(last, deps);
+    }
+    const count = async () => (await identifyQueue.queue.getJobs(['waiting'])).filter((j) => j.data.cameraId === 'cam-b').length;
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+    expect((await processFrame(last!, deps)).outcome).toBe('repeat');
+    expect(await count()).toBe(before);
+  });
+
+  it('continues a camera in another worker instance (state in Redis)', async () => {
+    const other: DetectDeps = { ...deps, states: new DetectStateStore(redis.duplicate(), keys) };
+    const ids = new Set<string>();
+    for (const [i, x] of [0, 15, 30, 45, 60, 75].entries()) {
+      const out = await processFrame(await frame('cam-c', x), i % 2 ? other : deps);
+      expect(out.outcome).toBe('detected');
+    }
+    for (const j of await identifyQueue.queue.getJobs(['waiting'])) if (j.data.cameraId === 'cam-c') ids.add(j.data.trackId);
+    expect(ids.size).toBe(1);
+  });
+
+  it('counts expired, corrupt and out-of-order frames', async () => {
+    const gone = await frame('cam-d', null);
+    await redis.del(gone.frameKey);
+    expect((await processFrame(gone, deps)).outcome).toBe('expired');
+
+    const bad = await frame('cam-d', null, Buffer.from('definitely not a jpeg'));
+    await expect(processFrame(bad, deps)).rejects.toBeInstanceOf(UnrecoverableError);
+    const truncated = await frame('cam-d', null, (await frameJpeg(10)).subarray(0, 600));
+    await expect(processFrame(truncated, deps)).rejects.toBeInstanceOf(UnrecoverableError);
+
+    const newer = await frame('cam-d', null);
+    await processFrame(newer, deps);
+    expect((await processFrame({ ...bad, ts: newer.ts - 1000, seq: 0 }, deps)).outcome).toBe('out_of_order');
+
+    const counters = await finishCamera(deps, 'cam-d');
+    expect(counters).toMatchObject({ expired: 1, corrupt: 2, outOfOrder: 1 });
+  });
+});

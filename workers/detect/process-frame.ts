@@ -1,0 +1,205 @@
+import { UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import {
+  BEST_FRAME_DEFAULTS,
+  greyRegion,
+  headRegion,
+  laplacianVariance,
+  newSelectionState,
+  selectFrame,
+  type BestFrameOptions,
+} from '../../pipeline/best-frame.js';
+import type { Config } from '../../pipeline/config/index.js';
+import type { Box } from '../../pipeline/geometry.js';
+import { gateFrame } from '../../pipeline/motion-gate.js';
+import { JOB, type FrameJob, type IdentifyJob } from '../../pipeline/queues.js';
+import type { RedisKeys } from '../../pipeline/redis-keys.js';
+import { finishTracker, TRACKER_DEFAULTS, updateTracker, type EndedTrack, type TrackerOptions } from '../../pipeline/tracker.js';
+import type { FrameStore } from '../../runtime/frame-store.js';
+import type { Logger } from '../../runtime/logger.js';
+import { metrics } from '../../runtime/metrics.js';
+import type { JobQueue } from '../../runtime/queues.js';
+import type { DecodedImage } from '../../models/index.js';
+import { detectMetrics } from './detect-metrics.js';
+import { DetectStateStore, type DetectState } from './detect-state.js';
+import { CorruptFrameError, motionThumbnail } from './thumbnail.js';
+import { appendTrackLog, type TrackSummary } from './track-log.js';
+
+/** What the detect stage needs; the models and queues are injected so tests and replays share this code. */
+export interface DetectDeps {
+  cfg: Config;
+  log: Logger;
+  redis: Redis;
+  keys: RedisKeys;
+  frames: FrameStore;
+  states: DetectStateStore;
+  /** Full decode of a frame (throws on corrupt bytes). */
+  decode: (jpeg: Buffer) => Promise<DecodedImage>;
+  detectPersons: (img: DecodedImage) => Promise<Array<{ box: Box; score: number }>>;
+  identifyQueue: Pick<JobQueue<'identify'>, 'add'>;
+  /** Motion mask from cfg.detect.motionMasks (pipeline/motion-gate.ts motionMask). */
+  mask: Uint8Array;
+  tracker?: TrackerOptions;
+  bestFrame?: BestFrameOptions;
+}
+
+export type FrameOutcome =
+  | { outcome: 'detected'; persons: number; tracks: number; identify: number; ended: number }
+  | { outcome: 'skipped' | 'expired' | 'out_of_order' | 'repeat' };
+
+/** Global, stable id of a tracker track: the state's epoch makes ids unique across state resets. */
+export const globalTrackId = (state: Pick<DetectState, 'epoch'>, id: string) => `${state.epoch}-${id}`;
+
+/** BullMQ job id of an identify job: a retried frame enqueues the same job again, which BullMQ ignores. */
+const identifyJobId = (j: IdentifyJob) => `${j.cameraId}|${j.seq}|${j.trackId}`;
+
+function summarise(state: DetectState, t: EndedTrack, cameraId: string, replayId: string | undefined): TrackSummary {
+  const sel = state.selection[t.id];
+  return {
+    type: 'track',
+    cameraId,
+    trackId: globalTrackId(state, t.id),
+    firstTs: t.firstTs,
+    lastTs: t.lastTs,
+    firstSeq: t.firstSeq,
+    lastSeq: t.lastSeq,
+    hits: t.hits,
+    identifyFrames: sel?.sent ?? 0,
+    best: sel?.best ?? null,
+    ...(replayId ? { replayId } : {}),
+  };
+}
+
+async function emit(deps: DetectDeps, cameraId: string, out: NonNullable<DetectState['lastOutput']>): Promise<void> {
+  for (const job of out.identify) await deps.identifyQueue.add(JOB.identify, job, { jobId: identifyJobId(job) });
+  await appendTrackLog(deps.redis, deps.keys, cameraId, out.ended);
+}
+
+/**
+ * One frame of one camera (frames of a camera arrive in order: one partition,
+ * global concurrency 1): motion gate, person detection, tracking, frame selection,
+ * identify jobs. State is read from and written back to Redis, so the handler itself
+ * is stateless; a retry of the last applied frame re-sends its output (idempotent).
+ */
+export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<FrameOutcome> {
+  const { cfg } = deps;
+  const { cameraId } = job;
+  // The epoch comes from the first frame's time, so a replay of the same file yields the same track ids.
+  const { state: loaded, rev } = await deps.states.load(cameraId, job.ts);
+  const state: DetectState = structuredClone(loaded);
+
+  if (state.lastSeq === job.seq && state.lastTs === job.ts) {
+    if (state.lastOutput) await emit(deps, cameraId, state.lastOutput);
+    return { outcome: 'repeat' };
+  }
+  if (state.lastTs !== null && job.ts < state.lastTs) {
+    state.counters.outOfOrder++;
+    detectMetrics.outOfOrder.inc({ camera: cameraId });
+    await deps.states.save(cameraId, rev, state);
+    return { outcome: 'out_of_order' };
+  }
+  state.counters.frames++;
+
+  const jpeg = await deps.frames.get(job.frameKey);
+  if (!jpeg) {
+    state.counters.expired++;
+    metrics.framesDropped.inc({ camera: cameraId, reason: 'expired' });
+    await deps.states.save(cameraId, rev, state);
+    return { outcome: 'expired' };
+  }
+
+  const corrupt = async (err: Error): Promise<never> => {
+    state.counters.corrupt++;
+    metrics.framesCorrupt.inc({ camera: cameraId });
+    await deps.states.save(cameraId, rev, state);
+    throw new UnrecoverableError(`frame ${job.frameKey}: ${err.message}`);
+  };
+
+  let thumb: Uint8Array;
+  try {
+    thumb = await motionThumbnail(jpeg);
+  } catch (err) {
+    if (err instanceof CorruptFrameError) return corrupt(err);
+    throw err;
+  }
+  const gate = gateFrame({
+    enabled: cfg.detect.motionGating,
+    reference: state.reference ? new Uint8Array(Buffer.from(state.reference, 'base64')) : null,
+    current: thumb,
+    mask: deps.mask,
+    tracksAlive: state.tracker.tracks.length > 0,
+    sinceDetectionMs: state.lastDetectionTs === null ? null : job.ts - state.lastDetectionTs,
+    threshold: cfg.detect.motionThreshold,
+  });
+  state.lastSeq = job.seq;
+  state.lastTs = job.ts;
+  if (!gate.detect) {
+    state.counters.skipped++;
+    detectMetrics.gated.inc({ camera: cameraId, outcome: 'skipped' });
+    state.lastOutput = null;
+    await deps.states.save(cameraId, rev, state);
+    return { outcome: 'skipped' };
+  }
+  detectMetrics.gated.inc({ camera: cameraId, outcome: 'detected' });
+
+  let img: DecodedImage;
+  try {
+    img = await deps.decode(jpeg);
+  } catch (err) {
+    return corrupt(err as Error);
+  }
+  const persons = await deps.detectPersons(img);
+  state.counters.detected++;
+  state.reference = Buffer.from(thumb).toString('base64');
+  state.lastDetectionTs = job.ts;
+
+  const trackerOpts = deps.tracker ?? { ...TRACKER_DEFAULTS, highScore: cfg.detect.personScore, lowScore: Math.min(TRACKER_DEFAULTS.lowScore, cfg.detect.personScore) };
+  const step = updateTracker(state.tracker, persons, { ts: job.ts, seq: job.seq }, trackerOpts);
+  state.tracker = step.state;
+
+  const identify: IdentifyJob[] = [];
+  const candidates = step.active.map((t) => {
+    const head = headRegion(t.box, img);
+    const sel = selectFrame(state.selection[t.id] ?? newSelectionState(), {
+      seq: job.seq,
+      ts: job.ts,
+      frameKey: job.frameKey,
+      personBox: t.box,
+      headPx: head[2] - head[0],
+      sharpness: laplacianVariance(greyRegion(img, head)),
+    }, deps.bestFrame ?? BEST_FRAME_DEFAULTS);
+    state.selection[t.id] = sel.state;
+    return { t, send: sel.send };
+  });
+  const wanted = candidates.filter((c) => c.send);
+  // A track that already matched needs no more identification (one match per appearance).
+  const matched = wanted.length
+    ? await deps.redis.pipeline(wanted.map((c) => ['exists', deps.keys.trackMatch(cameraId, globalTrackId(state, c.t.id))])).exec()
+    : [];
+  wanted.forEach((c, i) => {
+    if (matched?.[i]?.[1] === 1) return;
+    identify.push({ ...job, trackId: globalTrackId(state, c.t.id), personBox: c.t.box, trackStartTs: c.t.firstTs });
+  });
+
+  const ended = step.ended.map((t) => summarise(state, t, cameraId, job.replayId));
+  for (const t of step.ended) delete state.selection[t.id];
+  state.counters.identifyJobs += identify.length;
+  state.lastOutput = { identify, ended };
+  await deps.states.save(cameraId, rev, state);
+  await emit(deps, cameraId, state.lastOutput);
+  return { outcome: 'detected', persons: persons.length, tracks: step.active.length, identify: identify.length, ended: ended.length };
+}
+
+/**
+ * End of a replayed file: ends every open track of the camera and logs its summary
+ * (live cameras never call this: their tracks end by timeout). Returns the camera's
+ * frame counters.
+ */
+export async function finishCamera(deps: Pick<DetectDeps, 'redis' | 'keys' | 'states'>, cameraId: string, replayId?: string): Promise<DetectState['counters']> {
+  const { state, rev } = await deps.states.load(cameraId, Date.now());
+  const ended = finishTracker(state.tracker).map((t) => summarise(state, t, cameraId, replayId));
+  const next: DetectState = { ...state, tracker: { ...state.tracker, tracks: [] }, selection: {}, lastOutput: null };
+  await deps.states.save(cameraId, rev, next);
+  await appendTrackLog(deps.redis, deps.keys, cameraId, ended);
+  return state.counters;
+}

@@ -1,0 +1,186 @@
+import { UnrecoverableError } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DecodedImage, DescribedFace } from '../../models/index.js';
+import { headRegion } from '../../pipeline/best-frame.js';
+import type { Config } from '../../pipeline/config/index.js';
+import type { MatchEvent } from '../../pipeline/events.js';
+import type { Box } from '../../pipeline/geometry.js';
+import { JOB, type IdentifyJob } from '../../pipeline/queues.js';
+import type { RedisKeys } from '../../pipeline/redis-keys.js';
+import { aggregateVotes, type FrameVote } from '../../pipeline/track-votes.js';
+import { idsForCamera } from '../../pipeline/watchlist.js';
+import type { FrameStore } from '../../runtime/frame-store.js';
+import type { Logger } from '../../runtime/logger.js';
+import { metrics } from '../../runtime/metrics.js';
+import type { JobQueue } from '../../runtime/queues.js';
+import { appendTrackLog } from '../detect/track-log.js';
+import { identifyMetrics } from './identify-metrics.js';
+import type { LoadedWatchlist } from './watchlist-cache.js';
+
+/** What the identify stage needs; models and queues are injected so tests and replays share this code. */
+export interface IdentifyDeps {
+  cfg: Config;
+  log: Logger;
+  redis: Redis;
+  keys: RedisKeys;
+  frames: FrameStore;
+  watchlist: { current(): Promise<LoadedWatchlist | null> };
+  decode: (jpeg: Buffer) => Promise<DecodedImage>;
+  /** Faces inside `region`, each with its descriptor (FaceChain.describeAll). */
+  describe: (img: DecodedImage, region: Box) => Promise<DescribedFace[]>;
+  /** Distance under which a face matches (the embedder's threshold, or cfg.identify.matchThreshold). */
+  threshold: number;
+  cropJpeg: (img: DecodedImage, face: Box) => Promise<Buffer>;
+  alertsQueue: Pick<JobQueue<'alerts'>, 'add'>;
+}
+
+export type IdentifyOutcome =
+  | { outcome: 'no_watchlist' | 'already_matched' | 'expired' | 'no_face' }
+  | { outcome: 'voted'; distance: number | null; candidate: string | null }
+  | { outcome: 'matched'; eventId: string };
+
+/** Votes and match of a track live this long (a track is minutes at most). */
+const TRACK_TTL_SECONDS = 3600;
+/** The best frame and face crop of a match outlive the frame TTL, so the alert worker can copy them. */
+const EVIDENCE_TTL_SECONDS = 900;
+
+/** Stable per (camera, track): a retried or replayed match carries the same id, and the API keeps one alert. */
+export const matchEventId = (cameraId: string, trackId: string) => `match-${cameraId}-${trackId}`;
+
+/** What trackMatch holds: the event, and which frame's job created it (only that job re-sends it on retry). */
+interface StoredMatch {
+  event: MatchEvent;
+  creatorSeq: number;
+}
+
+const area = (b: Box) => (b[2] - b[0]) * (b[3] - b[1]);
+/** Face crops are numbered per track within a frame (two tracks may share a frame). */
+const cropIndex = (trackId: string) => Number(/(\d+)$/.exec(trackId)?.[1] ?? 0);
+
+/**
+ * One frame of one track: the face in the head region, its descriptor, the nearest
+ * watchlist identity allowed on this camera, a vote stored in Redis (per track, so
+ * workers stay stateless), and, once k of n votes agree, one MatchEvent on the
+ * alerts queue with its evidence.
+ */
+export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Promise<IdentifyOutcome> {
+  const { cameraId, trackId } = job;
+  const wl = await deps.watchlist.current();
+  const allowed = wl ? idsForCamera(wl.snapshot, cameraId) : new Set<string>();
+  if (!wl || allowed.size === 0) {
+    identifyMetrics.frames.inc({ outcome: 'no_watchlist' });
+    return { outcome: 'no_watchlist' };
+  }
+  const matchKey = deps.keys.trackMatch(cameraId, trackId);
+  const existing = await deps.redis.get(matchKey);
+  if (existing) {
+    const stored = JSON.parse(existing) as StoredMatch;
+    // The job that created the match may have died before enqueueing it: its retry sends it again.
+    if (stored.creatorSeq !== job.seq) return { outcome: 'already_matched' };
+    await deps.alertsQueue.add(JOB.match, stored.event, { jobId: stored.event.eventId });
+    return { outcome: 'matched', eventId: stored.event.eventId };
+  }
+
+  const jpeg = await deps.frames.get(job.frameKey);
+  if (!jpeg) {
+    metrics.framesDropped.inc({ camera: cameraId, reason: 'expired_before_identify' });
+    identifyMetrics.frames.inc({ outcome: 'expired' });
+    return { outcome: 'expired' };
+  }
+  let img: DecodedImage;
+  try {
+    img = await deps.decode(jpeg);
+  } catch (err) {
+    metrics.framesCorrupt.inc({ camera: cameraId });
+    throw new UnrecoverableError(`frame ${job.frameKey}: ${(err as Error).message}`);
+  }
+
+  const { faceScore, minFacePx } = deps.cfg.identify;
+  const faces = (await deps.describe(img, headRegion(job.personBox, img)))
+    .filter((f) => f.face.score >= faceScore && f.face.box[2] - f.face.box[0] >= minFacePx)
+    .sort((a, b) => area(b.face.box) - area(a.face.box));
+  const face = faces[0];
+  if (!face) {
+    identifyMetrics.frames.inc({ outcome: 'no_face' });
+    return { outcome: 'no_face' };
+  }
+  // Nearest allowed identity at any distance: analysts' threshold sweeps need the misses too.
+  const nearest = wl.gallery.match(face.descriptor, { allowedIds: allowed, threshold: Number.POSITIVE_INFINITY });
+  const under = nearest !== null && nearest.distance < deps.threshold;
+  // Face crops are kept only for faces that look like a watched person (privacy of bystanders).
+  const faceCropKey = under
+    ? await deps.frames.putFaceCrop(cameraId, job.seq, cropIndex(trackId), await deps.cropJpeg(img, face.face.box))
+    : null;
+  const vote: FrameVote = {
+    seq: job.seq,
+    ts: job.ts,
+    candidateId: nearest?.id ?? null,
+    candidateName: nearest?.name ?? null,
+    distance: nearest?.distance ?? null,
+    weight: face.quality,
+    faceBox: face.face.box,
+    personBox: job.personBox,
+    frameKey: job.frameKey,
+    faceCropKey,
+  };
+  const votesKey = deps.keys.trackVotes(cameraId, trackId);
+  const [, , all] = (await deps.redis
+    .multi()
+    .hset(votesKey, String(job.seq), JSON.stringify(vote))
+    .expire(votesKey, TRACK_TTL_SECONDS)
+    .hvals(votesKey)
+    .exec())!.map(([err, v]) => {
+    if (err) throw err;
+    return v;
+  }) as [unknown, unknown, string[]];
+  await appendTrackLog(deps.redis, deps.keys, cameraId, [
+    {
+      type: 'vote',
+      cameraId,
+      trackId,
+      seq: job.seq,
+      ts: job.ts,
+      candidateId: vote.candidateId,
+      candidateName: vote.candidateName,
+      distance: vote.distance,
+      weight: vote.weight,
+      faceBox: vote.faceBox,
+      ...(job.replayId ? { replayId: job.replayId } : {}),
+    },
+  ]);
+  identifyMetrics.frames.inc({ outcome: under ? 'under_threshold' : 'over_threshold' });
+
+  const decision = aggregateVotes(
+    all.map((s) => JSON.parse(s) as FrameVote),
+    { k: deps.cfg.identify.votesK, n: deps.cfg.identify.votesN, threshold: deps.threshold },
+  );
+  if (!decision.match) return { outcome: 'voted', distance: vote.distance, candidate: vote.candidateName };
+
+  const best = decision.best;
+  const event: MatchEvent = {
+    type: 'match',
+    eventId: matchEventId(cameraId, trackId),
+    cameraId,
+    trackId,
+    perpetratorId: decision.id,
+    name: decision.name,
+    distance: decision.distance,
+    scores: decision.votes.map((v) => ({ ts: v.ts, seq: v.seq, distance: v.distance!, faceBox: v.faceBox })),
+    best: { frameKey: best.frameKey, ts: best.ts, seq: best.seq, personBox: best.personBox, faceBox: best.faceBox, faceCropKey: best.faceCropKey },
+    firstSeen: Math.min(job.trackStartTs ?? Number.POSITIVE_INFINITY, ...decision.votes.map((v) => v.ts)),
+    lastSeen: Math.max(...decision.votes.map((v) => v.ts)),
+    galleryVersion: wl.snapshot.version,
+    ...(job.replayId ? { replayId: job.replayId } : {}),
+  };
+  const stored: StoredMatch = { event, creatorSeq: job.seq };
+  const created = await deps.redis.set(matchKey, JSON.stringify(stored), 'EX', TRACK_TTL_SECONDS, 'NX');
+  if (created !== 'OK') return { outcome: 'already_matched' };
+  await Promise.all([
+    deps.frames.keep(best.frameKey, EVIDENCE_TTL_SECONDS),
+    best.faceCropKey ? deps.frames.keep(best.faceCropKey, EVIDENCE_TTL_SECONDS) : Promise.resolve(true),
+  ]);
+  await deps.alertsQueue.add(JOB.match, event, { jobId: event.eventId });
+  identifyMetrics.matches.inc({ camera: cameraId });
+  deps.log.info({ cameraId, trackId, name: event.name, distance: event.distance, votes: event.scores.length }, 'match');
+  return { outcome: 'matched', eventId: event.eventId };
+}

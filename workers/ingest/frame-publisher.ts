@@ -1,0 +1,106 @@
+import { JOB, type FrameJob } from '../../pipeline/queues.js';
+import type { FrameStore } from '../../runtime/frame-store.js';
+import { metrics } from '../../runtime/metrics.js';
+import type { JobQueue } from '../../runtime/queues.js';
+
+export interface PublishedFrame {
+  jpeg: Buffer;
+  width: number;
+  height: number;
+  seq: number;
+  ts: number;
+  replayId?: string;
+}
+
+/**
+ * - queued: stored and on the detect queue;
+ * - queued-superseding: queued, after removing the oldest frame still waiting (live, detection behind);
+ * - skipped: not queued, every frame in flight is already being processed (live only).
+ */
+export type PublishOutcome = { status: 'queued' | 'queued-superseding' | 'skipped'; job: FrameJob | null };
+
+const FINISHED = new Set(['completed', 'failed', 'unknown']);
+const REMOVABLE = new Set(['waiting', 'prioritized', 'delayed', 'waiting-children']);
+
+/**
+ * Stores one camera's frames and queues them for detection, with at most
+ * `maxInFlight` of its frames on the detect queue (waiting or being processed).
+ *
+ * Live: when the bound is reached, the OLDEST WAITING frame is removed (its bytes too)
+ * and the new one is queued: a stale frame is worth least for an alert that must come
+ * within seconds, and the tracker still sees the scene as it is now. Only when every
+ * in-flight frame is already being processed is the new frame skipped. Both count in
+ * `watchpost_frames_dropped_total`.
+ * Lossless (replays): `publish` waits until a slot frees; the caller, not reading its
+ * source meanwhile, pauses ffmpeg, and nothing is dropped.
+ */
+export class FramePublisher {
+  /** This camera's frames on the queue, oldest first. */
+  private inFlight: { jobId: string; frameKey: string }[] = [];
+
+  constructor(
+    private readonly cameraId: string,
+    private readonly deps: {
+      store: FrameStore;
+      queue: JobQueue<'detect'>;
+      maxInFlight: number;
+      mode: FrameJob['mode'];
+      /** Lossless: how often to look for a free slot. */
+      pollMs?: number;
+    },
+  ) {}
+
+  /** Frames of this camera currently waiting or being processed (as last seen). */
+  get inFlightCount(): number {
+    return this.inFlight.length;
+  }
+
+  async publish(frame: PublishedFrame, signal?: AbortSignal): Promise<PublishOutcome> {
+    let superseded = false;
+    for (;;) {
+      const states = await this.refresh();
+      if (this.inFlight.length < this.deps.maxInFlight) break;
+      if (this.deps.mode === 'lossless') {
+        if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+        await new Promise((r) => setTimeout(r, this.deps.pollMs ?? 20));
+        continue;
+      }
+      const oldest = this.inFlight.findIndex((_, i) => REMOVABLE.has(states[i]!));
+      const victim = oldest >= 0 ? this.inFlight[oldest]! : null;
+      // remove() refuses a job that a worker has just locked: then it is processing, not waiting.
+      if (victim && (await this.deps.queue.queue.remove(victim.jobId)) === 1) {
+        this.inFlight.splice(oldest, 1);
+        await this.deps.store.delete(victim.frameKey);
+        metrics.framesDropped.inc({ camera: this.cameraId, reason: 'superseded' });
+        superseded = true;
+        continue;
+      }
+      metrics.framesDropped.inc({ camera: this.cameraId, reason: 'skipped' });
+      return { status: 'skipped', job: null };
+    }
+    const frameKey = await this.deps.store.putFrame(this.cameraId, frame.seq, frame.jpeg);
+    const job: FrameJob = {
+      cameraId: this.cameraId,
+      seq: frame.seq,
+      ts: frame.ts,
+      frameKey,
+      width: frame.width,
+      height: frame.height,
+      mode: this.deps.mode,
+      ...(frame.replayId ? { replayId: frame.replayId } : {}),
+    };
+    // The job id makes a re-sent frame a no-op (BullMQ ignores a duplicate id).
+    const jobId = `${frame.replayId ? `${frame.replayId}-` : ''}${this.cameraId}-${frame.seq}`;
+    await this.deps.queue.add(JOB.frame, job, { jobId });
+    this.inFlight.push({ jobId, frameKey });
+    return { status: superseded ? 'queued-superseding' : 'queued', job };
+  }
+
+  /** Forgets finished frames; returns the states of the remaining ones, in order. */
+  private async refresh(): Promise<string[]> {
+    const states = await Promise.all(this.inFlight.map((f) => this.deps.queue.queue.getJobState(f.jobId)));
+    const keep = states.map((s) => !FINISHED.has(s));
+    this.inFlight = this.inFlight.filter((_, i) => keep[i]);
+    return states.filter((_, i) => keep[i]);
+  }
+}

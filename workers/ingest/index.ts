@@ -1,0 +1,81 @@
+import type { CameraConfig } from '../../pipeline/config/index.js';
+import { QUEUE } from '../../pipeline/queues.js';
+import type { FfmpegFrameOptions, FfmpegFrameSource } from '../../runtime/ffmpeg/ffmpeg-frames.js';
+import { FrameStore } from '../../runtime/frame-store.js';
+import { watchQueueDepths } from '../../runtime/metrics.js';
+import { openDetectQueues, openQueue } from '../../runtime/queues.js';
+import { workerConnection } from '../../runtime/redis.js';
+import type { RunningWorker, WorkerContext } from '../worker-context.js';
+import { watchCameras } from './camera-registry.js';
+import { CameraSession } from './camera-session.js';
+
+export { ingestFile, type IngestFileOptions, type IngestFileResult } from './ingest-file.js';
+
+export interface IngestWorker extends RunningWorker {
+  /** Sessions by camera id (for status and tests). */
+  readonly sessions: ReadonlyMap<string, CameraSession>;
+  /** Resolves once the first camera list has been read and its sessions started. */
+  readonly ready: Promise<void>;
+}
+
+/**
+ * `watchpost worker ingest`: one ffmpeg per camera, for the configured cameras and
+ * those registered through the API (added and removed without a restart). Live mode:
+ * lossy and bounded per camera. Run one ingest worker per set of cameras: two
+ * would both read every camera.
+ */
+export async function startIngestWorker(
+  ctx: WorkerContext,
+  opts: { openSource?: (o: FfmpegFrameOptions) => FfmpegFrameSource } = {},
+): Promise<IngestWorker> {
+  const { cfg, log } = ctx;
+  const redis = workerConnection(ctx.redisUrl);
+  const subscriber = workerConnection(ctx.redisUrl);
+  for (const conn of [redis, subscriber]) conn.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error (retrying)'));
+  const deps = { cfg, connection: redis };
+  const detect = openDetectQueues(deps);
+  const alerts = openQueue(QUEUE.alerts, deps);
+  for (const q of [...detect.partitions, alerts]) q.queue.on('error', (err) => log.debug({ err: err.message }, 'queue error'));
+  const unwatch = watchQueueDepths([...detect.partitions.map((q) => q.queue), alerts.queue]);
+  const store = new FrameStore(redis, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds });
+  const sessions = new Map<string, CameraSession>();
+  let closing = false;
+
+  const sync = async (cameras: CameraConfig[]) => {
+    if (closing) return;
+    const wanted = new Map(cameras.map((c) => [c.id, c]));
+    const stops: Promise<void>[] = [];
+    for (const [id, session] of sessions) {
+      const next = wanted.get(id);
+      if (next && JSON.stringify(next) === JSON.stringify(session.camera)) continue;
+      sessions.delete(id);
+      log.info({ camera: id }, next ? 'camera changed: restarting it' : 'camera removed');
+      stops.push(session.stop());
+    }
+    await Promise.all(stops);
+    for (const cam of cameras) {
+      if (sessions.has(cam.id) || closing) continue;
+      const session = new CameraSession(cam, { cfg, log, store, detect, alerts, redis, openSource: opts.openSource });
+      sessions.set(cam.id, session);
+      log.info({ camera: cam.id, name: cam.name }, 'watching camera');
+      session.start();
+    }
+  };
+
+  const watcher = watchCameras({ redis, subscriber, prefix: cfg.redisPrefix, configured: cfg.cameras, log, onChange: sync });
+
+  return {
+    sessions,
+    ready: watcher.ready,
+    async close() {
+      // Intake first: no new camera, then every ffmpeg stopped, then queues and connections.
+      closing = true;
+      await watcher.close();
+      await Promise.all([...sessions.values()].map((s) => s.stop()));
+      sessions.clear();
+      unwatch();
+      await Promise.all([detect.close(), alerts.close()]);
+      await Promise.all([redis.quit().catch(() => redis.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
+    },
+  };
+}

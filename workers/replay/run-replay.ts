@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import type { Queue, Worker } from 'bullmq';
+import { decodeImage, FaceChain, PersonDetector } from '../../models/index.js';
+import type { Config } from '../../pipeline/config/index.js';
+import type { MatchEvent } from '../../pipeline/events.js';
+import { JOB, QUEUE } from '../../pipeline/queues.js';
+import { redisKeys } from '../../pipeline/redis-keys.js';
+import { TRACKER_DEFAULTS } from '../../pipeline/tracker.js';
+import type { WatchlistSnapshot } from '../../pipeline/watchlist.js';
+import { startEmbeddedRedis, type EmbeddedRedis } from '../../runtime/embedded-redis.js';
+import type { Logger } from '../../runtime/logger.js';
+import { openDetectQueues, openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
+import { workerConnection } from '../../runtime/redis.js';
+import { Shutdown } from '../../runtime/shutdown.js';
+import { DetectStateStore, finishCamera, readTrackLog, startDetectWorker, type DetectCounters } from '../detect/index.js';
+import { startIdentifyWorker } from '../identify/index.js';
+import { ingestFile } from '../ingest/index.js';
+import type { RunningWorker, WorkerContext } from '../worker-context.js';
+import { enrolGalleryFolder, type EnrolledPhoto } from './gallery-folder.js';
+import { buildTimeline, type ReplayAlert, type ReplayTrack } from './timeline.js';
+
+export interface ReplayModels {
+  detector: PersonDetector;
+  faceChain: FaceChain;
+}
+
+export interface ReplayOptions {
+  cfg: Config;
+  log: Logger;
+  /** Video file (anything ffmpeg decodes). */
+  video: string;
+  /** `<name>/<photo>` folders enrolled as a global watchlist for this run. */
+  galleryDir?: string;
+  /** Redis to run on; default cfg.redisUrl, else a private redis-server for this run. Keys get a prefix of their own. */
+  redisUrl?: string;
+  /** Default: random. */
+  replayId?: string;
+  /** Camera id the footage plays as (watchlists are per camera); default 'replay'. */
+  cameraId?: string;
+  /** Models already loaded (a threshold sweep replays many times); default: loaded for this run. */
+  models?: ReplayModels;
+  /** Called as frames are ingested. */
+  onProgress?: (p: { frames: number; mediaSec: number }) => void;
+}
+
+/**
+ * The timeline of one replay. Everything but `stats` is deterministic: the same
+ * footage and settings give the same result (tests compare it).
+ */
+export interface ReplayResult {
+  replayId: string;
+  video: string;
+  cameraId: string;
+  /** Frames ingested (sampled at ingest.fps). */
+  frames: number;
+  durationSec: number;
+  gating: Omit<DetectCounters, 'identifyJobs'> & { skippedShare: number };
+  tracks: ReplayTrack[];
+  alerts: ReplayAlert[];
+  gallery: { identities: string[]; photos: EnrolledPhoto[] } | null;
+  /** Wall-clock figures of this run (vary between runs). */
+  stats: { wallSec: number; framesPerSec: number; identifyJobs: number; failedJobs: number };
+}
+
+/** Queues still holding work: the replay is done when none do. */
+async function pendingJobs(queues: Queue[]): Promise<{ pending: number; failed: number }> {
+  let pending = 0;
+  let failed = 0;
+  for (const q of queues) {
+    const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed');
+    pending += (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0);
+    failed += c.failed ?? 0;
+  }
+  return { pending, failed };
+}
+
+async function waitUntilIdle(queues: Queue[]): Promise<number> {
+  let idleChecks = 0;
+  for (;;) {
+    const { pending, failed } = await pendingJobs(queues);
+    idleChecks = pending === 0 ? idleChecks + 1 : 0;
+    // Twice in a row: a job finishing enqueues its successor before it completes, so two empty looks are conclusive.
+    if (idleChecks >= 2) return failed;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const redis = workerConnection(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Loads the replay models once (reuse them across runs with `models`). */
+export async function loadReplayModels(cfg: Config, log?: Logger): Promise<ReplayModels> {
+  const [detector, faceChain] = await Promise.all([PersonDetector.create(cfg, log), FaceChain.create(cfg, log)]);
+  return { detector, faceChain };
+}
+
+/**
+ * Runs a video file through the real pipeline (ingest in lossless mode -> detect
+ * partitions -> identify -> alerts queue), in this process, on keys of its own, and
+ * returns what happened: tracks with identities and alerts on the footage's clock.
+ * Identify runs at concurrency 1 so that the order of votes, hence the result, is
+ * deterministic.
+ */
+export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
+  const started = performance.now();
+  const replayId = opts.replayId ?? randomBytes(6).toString('hex');
+  const cameraId = opts.cameraId ?? 'replay';
+  const log = opts.log.child({ replayId });
+  // Own keys, and frames that live as long as a slow replay may need them (lossless: nothing may expire).
+  const cfg: Config = {
+    ...opts.cfg,
+    redisPrefix: `${opts.cfg.redisPrefix}:replay:${replayId}`,
+    ingest: { ...opts.cfg.ingest, frameTtlSeconds: Math.max(opts.cfg.ingest.frameTtlSeconds, 3600) },
+  };
+  const keys = redisKeys(cfg.redisPrefix);
+  let embedded: EmbeddedRedis | null = null;
+  const redisUrl = opts.redisUrl ?? cfg.redisUrl ?? (embedded = await startEmbeddedRedis()).url;
+  const shutdown = new Shutdown(log);
+  const ctx: WorkerContext = { cfg, log, redisUrl, shutdown };
+  const redis = workerConnection(redisUrl);
+  const running: RunningWorker[] = [];
+  let alertsWorker: Worker | null = null;
+  const queues: Queue[] = [];
+  try {
+    const models = opts.models ?? (await loadReplayModels(cfg, log));
+    let gallery: ReplayResult['gallery'] = null;
+    if (opts.galleryDir) {
+      const enrolled = await enrolGalleryFolder(opts.galleryDir, {
+        decode: decodeImage,
+        enrol: (img) => models.faceChain.enrolmentDescriptor(img),
+      });
+      const snapshot: WatchlistSnapshot = {
+        version: 1,
+        embedder: models.faceChain.embedderId,
+        identities: enrolled.identities.map((i) => ({ ...i, descriptors: i.descriptors.map((d) => Array.from(d)) })),
+        cameras: {},
+        global: enrolled.identities.map((i) => i.id),
+      };
+      // Published the way the API publishes it, before any worker starts.
+      await redis.multi().set(keys.watchlistCurrent, JSON.stringify(snapshot)).set(keys.watchlistVersion, String(snapshot.version)).exec();
+      gallery = { identities: enrolled.identities.map((i) => i.name), photos: enrolled.photos };
+      log.info({ identities: gallery.identities, photos: enrolled.photos.length }, 'replay gallery enrolled');
+    }
+
+    const events = new Map<string, MatchEvent>();
+    const collect = async (data: MatchEvent) => {
+      events.set(data.eventId, data);
+    };
+    const ignore = async () => undefined;
+    alertsWorker = await startConsumer(
+      QUEUE.alerts,
+      registerHandlers(QUEUE.alerts, { [JOB.match]: collect, [JOB.cameraOffline]: ignore, [JOB.cameraOnline]: ignore }),
+      { cfg, connection: redis },
+      { log },
+    );
+    const minScore = Math.min(TRACKER_DEFAULTS.lowScore, cfg.detect.personScore);
+    running.push(await startDetectWorker(ctx, { detectPersons: (img) => models.detector.detect(img, { minScore }) }));
+    running.push(await startIdentifyWorker(ctx, { faceChain: models.faceChain, concurrency: 1 }));
+    const detectQueues = openDetectQueues({ cfg, connection: redis });
+    const identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
+    const alertsQueue = openQueue(QUEUE.alerts, { cfg, connection: redis });
+    queues.push(...detectQueues.partitions.map((p) => p.queue), identifyQueue.queue, alertsQueue.queue);
+
+    let firstTs: number | null = null;
+    const ingested = await ingestFile({
+      cfg,
+      redisUrl,
+      path: opts.video,
+      cameraId,
+      replayId,
+      onFrame: (job: { ts: number; seq: number }) => {
+        firstTs ??= job.ts;
+        opts.onProgress?.({ frames: job.seq + 1, mediaSec: (job.ts - firstTs) / 1000 });
+      },
+    });
+    const failedJobs = await waitUntilIdle(queues);
+    const counters = await finishCamera({ redis, keys, states: new DetectStateStore(redis, keys) }, cameraId, replayId);
+    const records = await readTrackLog(redis, keys, cameraId);
+    const timeline = buildTimeline({ records, events: [...events.values()], t0: firstTs ?? 0 });
+    const wallSec = (performance.now() - started) / 1000;
+    const { identifyJobs, ...gating } = counters;
+    return {
+      replayId,
+      video: basename(opts.video),
+      cameraId,
+      frames: ingested.frames,
+      durationSec: ingested.durationSec,
+      gating: { ...gating, skippedShare: counters.frames ? counters.skipped / counters.frames : 0 },
+      tracks: timeline.tracks,
+      alerts: timeline.alerts,
+      gallery,
+      stats: { wallSec, framesPerSec: ingested.frames / wallSec, identifyJobs, failedJobs },
+    };
+  } finally {
+    await alertsWorker?.close();
+    for (const w of running) await w.close();
+    for (const q of queues) await q.close();
+    await shutdown.close();
+    redis.disconnect();
+    if (embedded) await embedded.stop();
+    else await deleteKeys(redisUrl, cfg.redisPrefix);
+  }
+}
