@@ -65,6 +65,7 @@ export const problemSchema = z
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
 const problem = (description: string): ResponseDoc => ({ description, schema: problemSchema, contentType: 'application/problem+json' });
+export const notFoundDoc = (description: string) => problem(description);
 
 export interface Gatekeeper {
   authenticate: (req: Request, def: RouteDef) => Promise<Actor | null>;

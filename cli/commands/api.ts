@@ -1,4 +1,8 @@
 import { Command } from 'commander';
+import { resolveRedis } from '../../runtime/redis.js';
+import { Shutdown } from '../../runtime/shutdown.js';
+import { cliContext } from '../context.js';
+import { UsageError } from '../errors.js';
 
 export function register(program: Command): void {
   program
@@ -6,7 +10,19 @@ export function register(program: Command): void {
     .description('serve the alert API and the operator dashboard; consumes the alerts queue')
     .option('-p, --port <n>', 'TCP port (default: config api.port, 8080)')
     .option('--host <addr>', 'listen address (default: config api.host, 127.0.0.1)')
-    .action(async () => {
-      throw new Error('watchpost api: not implemented yet');
+    .option('--no-alerts-worker', 'do not consume the alerts queue here (run `watchpost worker alerts` instead)')
+    .action(async (opts: { port?: string; host?: string; alertsWorker: boolean }, cmd: Command) => {
+      const port = opts.port === undefined ? undefined : Number(opts.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be 0-65535, got '${opts.port}'`);
+      const { cfg, log } = cliContext(cmd, 'api');
+      const redis = await resolveRedis(cfg, log);
+      const { createApiServer } = await import('../../api/server.js');
+      const server = await createApiServer({ cfg, log, redisUrl: redis.url, alertsWorker: opts.alertsWorker });
+      const listening = await server.listen(port ?? cfg.api.port, opts.host ?? cfg.api.host);
+      // Stop taking requests first, then the worker and the database, then our private Redis.
+      const shutdown = new Shutdown(log).onSignals();
+      shutdown.add('http', () => listening.close()).add('api', () => server.close());
+      if (redis.embedded) shutdown.add('redis-server', () => redis.embedded!.stop());
+      log.info({ listen: listening.url, db: server.db.location, alertsWorker: opts.alertsWorker }, `watchpost API listening on ${listening.url}`);
     });
 }

@@ -1,13 +1,46 @@
 import { Command } from 'commander';
+import { ROLES } from '../../api/http/roles.js';
+import { cliContext } from '../context.js';
+import { UsageError } from '../errors.js';
+
+const fmt = (t: number | null) => (t ? new Date(t).toISOString() : '-');
 
 export function register(program: Command): void {
   const keys = program.command('keys').description('manage API keys (stored hashed in the database)');
   keys
     .command('create')
     .description('create an API key; prints the key on the last line (it cannot be shown again)')
-    .requiredOption('--role <role>', 'admin | operator | officer | analyst')
+    .requiredOption('--role <role>', ROLES.join(' | '))
     .requiredOption('--name <label>', 'who or what the key is for')
-    .action(async () => {
-      throw new Error('watchpost keys create: not implemented yet');
+    .action(async (opts: { role: string; name: string }, cmd: Command) => {
+      if (!(ROLES as readonly string[]).includes(opts.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+      if (!opts.name.trim()) throw new UsageError('--name must not be empty');
+      const { cfg } = cliContext(cmd, 'keys');
+      const { createApiKey } = await import('../../api/key-store.js');
+      const k = await createApiKey(cfg, opts.role, opts.name);
+      process.stdout.write(`created ${k.role} key '${k.name}' (id ${k.id}); it is stored hashed and cannot be shown again:\n${k.key}\n`);
+    });
+  keys
+    .command('list')
+    .description('list keys (id, role, name, created, last used, revoked)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const { cfg } = cliContext(cmd, 'keys');
+      const { listApiKeys } = await import('../../api/key-store.js');
+      const rows = await listApiKeys(cfg);
+      if (opts.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      for (const k of rows)
+        process.stdout.write(`${k.id}  ${k.role.padEnd(8)}  ${k.keyPrefix}…  ${k.name}  created ${fmt(k.createdAt)}  used ${fmt(k.lastUsedAt)}${k.revokedAt ? `  REVOKED ${fmt(k.revokedAt)}` : ''}\n`);
+      if (!rows.length) process.stdout.write('no keys yet: watchpost keys create --role admin --name <label>\n');
+    });
+  keys
+    .command('revoke')
+    .description('revoke a key by id (requests with it get 401 from now on)')
+    .argument('<id>', 'key id from `watchpost keys list`')
+    .action(async (id: string, _opts, cmd: Command) => {
+      const { cfg } = cliContext(cmd, 'keys');
+      const { revokeApiKey } = await import('../../api/key-store.js');
+      if (!(await revokeApiKey(cfg, id))) throw new UsageError(`no active key with id ${id}`);
+      process.stdout.write(`revoked ${id}\n`);
     });
 }

@@ -28,13 +28,18 @@ export function register(program: Command): void {
         throw new UsageError(`--gallery ${opts.gallery}: not a folder of <name>/<photo> images`);
       }
       const { cfg, log } = cliContext(cmd, 'replay');
-      const { formatReplay, loadReplayModels, runReplay } = await import('../../workers/replay/index.js');
+      const { formatReplay, GalleryFolderError, loadReplayModels, runReplay } = await import('../../workers/replay/index.js');
       const models = await loadReplayModels(cfg, log);
       const results = [];
       for (const v of videos) {
-        const result = await runReplay({ cfg, log, video: v, galleryDir: opts.gallery, models });
-        process.stdout.write(`${formatReplay(result)}\n`);
-        results.push(result);
+        try {
+          const result = await runReplay({ cfg, log, video: v, galleryDir: opts.gallery, models });
+          process.stdout.write(`${formatReplay(result)}\n`);
+          results.push(result);
+        } catch (err) {
+          if (err instanceof GalleryFolderError) throw new UsageError(err.message);
+          throw err;
+        }
       }
       if (opts.json) {
         writeFileSync(opts.json, `${JSON.stringify(statSync(video).isDirectory() ? results : results[0], null, 2)}\n`);

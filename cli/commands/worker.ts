@@ -9,6 +9,7 @@ export function register(program: Command): void {
     .command('worker')
     .description('run one pipeline worker role as its own process (scale out by running more)')
     .argument('<role>', `one of: ${WORKER_ROLES.join(', ')}`)
+    .option('--metrics-port <port>', 'serve Prometheus metrics at http://0.0.0.0:<port>/metrics (0: a free port)')
     .addHelpText(
       'after',
       '\nRoles:\n  ingest    decode camera streams with ffmpeg, store frames, enqueue detection\n  detect    person detection, tracking and motion gating\n  identify  face detection, alignment, embedding and watchlist matching\n  alerts    turn match and camera events into alerts (needs the database)\n\nEnvironment: REDIS_URL (required for separate processes), DATABASE_URL, WATCHPOST_CONFIG.',

@@ -12,7 +12,7 @@ const modelJson = join(packageDir('@vladmandic/human'), 'models', 'faceres.json'
 describe('faceres conversion', () => {
   it('matches TF.js on real photos, batch of two (raw 0..255 RGB input, as human feeds it)', async () => {
     const converted = await convertTfjsGraphFile(modelJson, 'faceres');
-    expect(converted.inputs).toEqual([{ name: 'input_1', dtype: 'float32', shape: [null, 224, 224, 3] }]);
+    expect(converted.inputs).toEqual([{ name: 'input_1', dtype: 'float32', shape: ['batch', 224, 224, 3] }]);
     const names = converted.outputs.map((o) => o.name);
     expect([...names].sort()).toEqual(['age_pred/Softmax:0', 'gender_pred/Sigmoid:0', 'global_pooling/Mean']);
     const session = await ort.InferenceSession.create(converted.bytes, { graphOptimizationLevel: 'all' });

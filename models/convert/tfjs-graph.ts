@@ -28,7 +28,7 @@ export interface TfTensorInfo {
 
 export interface TfjsGraphModelJson {
   format?: string;
-  modelTopology: { node: TfNode[]; library?: { function?: unknown[] } };
+  modelTopology: { node: TfNode[]; library?: { function?: unknown[] }; versions?: { producer?: number } };
   weightsManifest: WeightsManifestGroup[];
   signature?: { inputs?: Record<string, TfTensorInfo>; outputs?: Record<string, TfTensorInfo> };
 }

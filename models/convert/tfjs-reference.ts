@@ -18,9 +18,13 @@ export async function useCpuBackend(): Promise<void> {
 }
 
 export async function loadTfjsGraphModel(modelJsonPath: string): Promise<GraphModel> {
+  const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfjsGraphModelJson;
+  return loadTfjsGraphModelFromMemory(json, await readShards(json.weightsManifest, dirname(modelJsonPath)));
+}
+
+/** A graph model from a parsed model.json and its concatenated weight bytes. */
+export async function loadTfjsGraphModelFromMemory(json: TfjsGraphModelJson, bytes: Uint8Array): Promise<GraphModel> {
   await useCpuBackend();
-  const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfjsGraphModelJson & Record<string, unknown>;
-  const bytes = await readShards(json.weightsManifest, dirname(modelJsonPath));
   return loadGraphModel({
     load: async () => ({
       modelTopology: json.modelTopology,
@@ -32,12 +36,12 @@ export async function loadTfjsGraphModel(modelJsonPath: string): Promise<GraphMo
   });
 }
 
-/** Runs `model` on one NHWC float input and returns every requested output as a flat array. */
+/** Runs `model` on one float input and returns every requested output as a flat array. */
 export function runTfjs(model: GraphModel, input: Float32Array, shape: number[], outputs: string[]): Map<string, { data: Float32Array; shape: number[] }> {
-  return tf.tidy(() => {
-    const x = tf.tensor(input, shape, 'float32');
-    const result = model.execute(x, outputs);
-    const list = Array.isArray(result) ? result : [result];
-    return new Map(outputs.map((name, i) => [name, { data: Float32Array.from(list[i]!.dataSync() as ArrayLike<number>), shape: list[i]!.shape }]));
-  });
+  const x = tf.tensor(input, shape, 'float32');
+  const result = model.execute(x, outputs);
+  const list = Array.isArray(result) ? result : [result];
+  const out = new Map(outputs.map((name, i) => [name, { data: Float32Array.from(list[i]!.dataSync() as ArrayLike<number>), shape: list[i]!.shape }]));
+  tf.dispose([x, ...list]);
+  return out;
 }

@@ -5,25 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { GraphBuilder, type DataType, type Dim } from '../onnx/graph-builder.js';
+import type { BuiltModel, TensorSignature } from '../onnx/built-model.js';
+import { GraphBuilder, type Dim } from '../onnx/graph-builder.js';
 import { ConversionContext } from './conversion-context.js';
 import { ModelFormatError, UnsupportedOpError } from './errors.js';
+import { placeholderDims } from './ops/elementwise-ops.js';
 import { OP_CONVERTERS } from './ops/index.js';
-import { parseRef, type TfjsGraphModelJson, type TfNode } from './tfjs-graph.js';
+import { attrs, parseRef, type TfjsGraphModelJson, type TfNode } from './tfjs-graph.js';
 import { decodeWeights, readShards, type WeightTensor } from './tfjs-weights.js';
-
-export interface TensorSignature {
-  name: string;
-  dtype: DataType;
-  /** Declared dims; a string or null is dynamic. */
-  shape: Dim[];
-}
-
-export interface ConvertedModel {
-  bytes: Uint8Array;
-  inputs: TensorSignature[];
-  outputs: TensorSignature[];
-}
 
 /** Nodes in an order where every node comes after its inputs (model.json is not guaranteed to be sorted). */
 function topologicalOrder(nodes: TfNode[]): TfNode[] {
@@ -73,7 +62,7 @@ function outputRefs(model: TfjsGraphModelJson): { name: string; ref: string; sha
 }
 
 /** Converts a parsed model.json and its decoded weights. Throws UnsupportedOpError naming the first op it cannot translate. */
-export function convertTfjsGraph(model: TfjsGraphModelJson, weights: Map<string, WeightTensor>, name = 'model'): ConvertedModel {
+export function convertTfjsGraph(model: TfjsGraphModelJson, weights: Map<string, WeightTensor>, name = 'model'): BuiltModel {
   if (model.modelTopology.library?.function?.length) {
     throw new UnsupportedOpError('function library', name, 'control flow (functions) is not supported');
   }
@@ -94,12 +83,12 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: Map<string,
   });
   const inputs: TensorSignature[] = nodes
     .filter((n) => n.op === 'Placeholder')
-    .map((n) => ({ name: n.name, dtype: ctx.dtype(n.name), shape: (n.attr?.shape?.shape?.dim ?? []).map((d) => (Number(d.size) >= 0 ? Number(d.size) : null)) }));
+    .map((n) => ({ name: n.name, dtype: ctx.dtype(n.name), shape: placeholderDims(n.name, attrs.shape(n, 'shape') ?? []) }));
   return { bytes: g.toBytes({ docString: `converted from TF.js graph model ${name}` }), inputs, outputs };
 }
 
 /** Reads model.json and its shards from disk and converts them. */
-export async function convertTfjsGraphFile(modelJsonPath: string, name?: string): Promise<ConvertedModel> {
+export async function convertTfjsGraphFile(modelJsonPath: string, name?: string): Promise<BuiltModel> {
   let model: TfjsGraphModelJson;
   try {
     model = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfjsGraphModelJson;

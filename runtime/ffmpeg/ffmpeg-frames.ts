@@ -41,7 +41,7 @@ export function ffmpegArgs(o: FfmpegFrameOptions): string[] {
   const kind = sourceKind(o.url);
   const timeoutUs = String((o.ioTimeoutMs ?? 10_000) * 1000);
   const input: string[] = [];
-  if (kind === 'rtsp') input.push('-rtsp_transport', o.rtspTransport ?? 'tcp', '-timeout', timeoutUs, '-fflags', 'nobuffer');
+  if (kind === 'rtsp') input.push('-rtsp_transport', o.rtspTransport ?? 'tcp', '-timeout', timeoutUs, '-fflags', 'nobuffer', '-analyzeduration', '500000', '-probesize', '500000');
   if (kind === 'http') input.push('-rw_timeout', timeoutUs);
   if (o.realtime) input.push('-re');
   return [

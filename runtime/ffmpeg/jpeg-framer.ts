@@ -22,6 +22,8 @@ export class JpegFramer {
   /** Where parsing resumes in `buf`; the frame being read starts at 0. */
   private pos = 0;
   private mode: 'seek' | 'segments' | 'entropy' = 'seek';
+  /** Bytes skipped after a malformed frame belong to it: not reported a second time. */
+  private resyncing = false;
 
   /** Feeds a chunk; returns the frames (and corrupt stretches) it completed. */
   push(chunk: Buffer): FramerOutput[] {
@@ -57,12 +59,14 @@ export class JpegFramer {
         const keep = b.length && b[b.length - 1] === 0xff ? 1 : 0;
         const dropped = b.length - keep;
         this.buf = b.subarray(b.length - keep);
-        return dropped ? { ok: false, bytes: dropped, reason: 'bytes outside any JPEG' } : 'more';
+        return dropped && !this.resyncing ? { ok: false, bytes: dropped, reason: 'bytes outside any JPEG' } : 'more';
       }
       this.buf = b.subarray(at);
       this.pos = 2;
       this.mode = 'segments';
-      return at ? { ok: false, bytes: at, reason: 'bytes outside any JPEG' } : null;
+      const garbage = at && !this.resyncing;
+      this.resyncing = false;
+      return garbage ? { ok: false, bytes: at, reason: 'bytes outside any JPEG' } : null;
     }
     if (this.mode === 'segments') {
       let p = this.pos;
@@ -110,13 +114,17 @@ export class JpegFramer {
     }
   }
 
-  /** Drops the malformed frame's first `upTo` bytes and resynchronises on the next SOI. */
+  /**
+   * Reports the malformed frame and resynchronises on the next SOI after its own:
+   * searching from the frame's start, not from where parsing failed, because a
+   * garbled length field may have carried parsing past the next frame's start.
+   */
   private fail(upTo: number, reason: string): FramerOutput {
-    const bytes = Math.max(upTo, 1);
-    this.buf = this.buf.subarray(bytes);
+    this.buf = this.buf.subarray(2);
     this.pos = 0;
     this.mode = 'seek';
-    return { ok: false, bytes, reason };
+    this.resyncing = true;
+    return { ok: false, bytes: Math.max(upTo, 2), reason };
   }
 }
 

@@ -96,9 +96,12 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
   }
 
   const { faceScore, minFacePx } = deps.cfg.identify;
+  // People standing close share head regions: the person's own face is the one above the box's centre line.
+  const centre = (job.personBox[0] + job.personBox[2]) / 2;
+  const offCentre = (b: Box) => Math.abs((b[0] + b[2]) / 2 - centre);
   const faces = (await deps.describe(img, headRegion(job.personBox, img)))
     .filter((f) => f.face.score >= faceScore && f.face.box[2] - f.face.box[0] >= minFacePx)
-    .sort((a, b) => area(b.face.box) - area(a.face.box));
+    .sort((a, b) => offCentre(a.face.box) - offCentre(b.face.box) || area(b.face.box) - area(a.face.box));
   const face = faces[0];
   if (!face) {
     identifyMetrics.frames.inc({ outcome: 'no_face' });

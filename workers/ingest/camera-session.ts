@@ -25,6 +25,8 @@ export interface CameraSessionDeps {
   openSource?: (opts: FfmpegFrameOptions) => FfmpegFrameSource;
 }
 
+/** Time a (re)started source gets to deliver its first frame before it is restarted. */
+const CONNECT_TIMEOUT_MS = 10_000;
 /** Frame rate measured over this window, for the status. */
 const FPS_WINDOW_MS = 5000;
 
@@ -194,9 +196,12 @@ export class CameraSession {
 
   private tick(): void {
     this.apply(this.machine.tick());
-    // A source that neither delivers nor exits (hung connection) is restarted.
+    // A source that neither delivers nor exits (hung connection) is restarted. A new one gets
+    // longer for its first frame: RTSP setup and stream probing take a second or two.
+    const stallMs = this.deps.cfg.ingest.stallSeconds * 1000;
+    const allowed = this.framesThisLaunch ? stallMs : Math.max(stallMs, CONNECT_TIMEOUT_MS);
     const silentSince = Math.max(this.launchedAt, this.machine.lastFrameAt ?? 0);
-    if (this.source && !this.sourceRestarting && this.clock() - silentSince > this.deps.cfg.ingest.stallSeconds * 1000) {
+    if (this.source && !this.sourceRestarting && this.clock() - silentSince > allowed) {
       this.sourceRestarting = true;
       this.log.info('no frame within the stall time: restarting ffmpeg');
       void this.source.stop();

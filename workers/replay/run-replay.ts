@@ -40,6 +40,8 @@ export interface ReplayOptions {
   cameraId?: string;
   /** Models already loaded (a threshold sweep replays many times); default: loaded for this run. */
   models?: ReplayModels;
+  /** Time of the footage's first frame (ms since epoch); default now. Fix it to make track and event ids repeatable too. */
+  startTs?: number;
   /** Called as frames are ingested. */
   onProgress?: (p: { frames: number; mediaSec: number }) => void;
 }
@@ -55,6 +57,9 @@ export interface ReplayResult {
   /** Frames ingested (sampled at ingest.fps). */
   frames: number;
   durationSec: number;
+  /** Set when the video could not be read to its end (the timeline covers what was read). */
+  stoppedEarly?: { atSec: number; reason: string };
+  /** Frames: taken by detection; detected / skipped by motion gating; expired, corrupt (at ingest or detect), out of order. */
   gating: Omit<DetectCounters, 'identifyJobs'> & { skippedShare: number };
   tracks: ReplayTrack[];
   alerts: ReplayAlert[];
@@ -173,22 +178,21 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     const alertsQueue = openQueue(QUEUE.alerts, { cfg, connection: redis });
     queues.push(...detectQueues.partitions.map((p) => p.queue), identifyQueue.queue, alertsQueue.queue);
 
-    let firstTs: number | null = null;
+    const t0 = opts.startTs ?? Date.now();
     const ingested = await ingestFile({
       cfg,
       redisUrl,
       path: opts.video,
       cameraId,
       replayId,
-      onFrame: (job: { ts: number; seq: number }) => {
-        firstTs ??= job.ts;
-        opts.onProgress?.({ frames: job.seq + 1, mediaSec: (job.ts - firstTs) / 1000 });
-      },
+      startTs: t0,
+      onFrame: (job) => opts.onProgress?.({ frames: job.seq + 1, mediaSec: (job.ts - t0) / 1000 }),
     });
+    if (ingested.stoppedEarly) log.warn(ingested.stoppedEarly, 'the video could not be read to its end');
     const failedJobs = await waitUntilIdle(queues);
     const counters = await finishCamera({ redis, keys, states: new DetectStateStore(redis, keys) }, cameraId, replayId);
     const records = await readTrackLog(redis, keys, cameraId);
-    const timeline = buildTimeline({ records, events: [...events.values()], t0: firstTs ?? 0 });
+    const timeline = buildTimeline({ records, events: [...events.values()], t0 });
     const wallSec = (performance.now() - started) / 1000;
     const { identifyJobs, ...gating } = counters;
     return {
@@ -197,7 +201,8 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
       cameraId,
       frames: ingested.frames,
       durationSec: ingested.durationSec,
-      gating: { ...gating, skippedShare: counters.frames ? counters.skipped / counters.frames : 0 },
+      ...(ingested.stoppedEarly ? { stoppedEarly: ingested.stoppedEarly } : {}),
+      gating: { ...gating, corrupt: gating.corrupt + ingested.corrupt, skippedShare: counters.frames ? counters.skipped / counters.frames : 0 },
       tracks: timeline.tracks,
       alerts: timeline.alerts,
       gallery,

@@ -2,12 +2,12 @@
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** "14:03:27" for today, "27 Nov 14:03" otherwise. */
-export function clockTime(ms: number, now = Date.now()): string {
+/** "14:03:27" for today ("14:03" without seconds), "27 Nov 14:03" otherwise. */
+export function clockTime(ms: number, now = Date.now(), seconds = true): string {
   const d = new Date(ms);
   const n = new Date(now);
-  const hms = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-  if (d.toDateString() === n.toDateString()) return hms;
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (d.toDateString() === n.toDateString()) return seconds ? `${hm}:${pad(d.getSeconds())}` : hm;
   const month = d.toLocaleString('en-GB', { month: 'short' });
   return `${d.getDate()} ${month} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

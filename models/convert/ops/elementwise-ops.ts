@@ -1,4 +1,5 @@
 /** Element-wise and per-row ops: the same semantics (numpy broadcasting) in TF and ONNX. */
+import type { Dim } from '../../onnx/graph-builder.js';
 import { DATA_TYPE } from '../../onnx/onnx-proto.js';
 import type { ConversionContext } from '../conversion-context.js';
 import { UnsupportedOpError } from '../errors.js';
@@ -78,12 +79,14 @@ export function matMul(fused: boolean) {
   };
 }
 
-/** Placeholder -> graph input; -1 dims become dynamic (the first one is named `batch`). */
+/** -1 dims become dynamic ones; the first is named `batch`. */
+export const placeholderDims = (name: string, shape: number[]): Dim[] => shape.map((d, i) => (d >= 0 ? d : i === 0 ? 'batch' : `${name}_dim${i}`));
+
+/** Placeholder -> graph input. */
 export function placeholder(node: TfNode, ctx: ConversionContext): void {
   const dtype = onnxDtype(attrs.type(node, 'dtype') ?? '', `Placeholder ${node.name}`);
   const shape = attrs.shape(node, 'shape');
   if (!shape) throw new UnsupportedOpError(node.op, node.name, 'an input without a static rank');
-  const dims = shape.map((d, i) => (d >= 0 ? d : i === 0 ? 'batch' : `${node.name}_dim${i}`));
-  ctx.g.input(node.name, dtype, dims);
+  ctx.g.input(node.name, dtype, placeholderDims(node.name, shape));
   ctx.define(node.name, node.name, dtype);
 }

@@ -8,6 +8,12 @@ import { AuthImage } from './auth-image.js';
 import { ConfirmButton } from './confirm-button.js';
 
 const KIND_LABEL: Record<string, string> = { match: 'Perpetrator seen', camera_offline: 'Camera offline', sos: 'Victim SOS' };
+const ACTION_LABEL: Record<string, string> = {
+  acknowledge: 'Acknowledged by',
+  resolve: 'Resolved by',
+  false_positive: 'Marked false positive by',
+  'camera.online': 'Camera back online',
+};
 const STATE_LABEL: Record<string, string> = { new: 'New', acknowledged: 'Acknowledged', resolved: 'Resolved', false_positive: 'False positive' };
 
 export const alertTitle = (a: Alert, cameras: Camera[] | null) =>
@@ -91,7 +97,7 @@ export function AlertCard(props: { alert: Alert; fresh: boolean; cameras: Camera
       ${a.kind === 'match' && html`<div><dt>Seen</dt><dd>${clockTime(a.firstSeen, props.now)}${a.lastSeen !== a.firstSeen ? `–${clockTime(a.lastSeen, props.now)}` : ''}${a.eventCount > 1 ? ` · ${a.eventCount} sightings` : ''}</dd></div>`}
       ${a.kind === 'camera_offline' && html`<div><dt>Last frame</dt><dd>${details.lastFrameAt ? `${clockTime(details.lastFrameAt, props.now)} (${ago(details.lastFrameAt, props.now)})` : 'never'}</dd></div>`}
       ${details.reason && html`<div><dt>Reason</dt><dd>${details.reason}</dd></div>`}
-      ${lastAction && html`<div><dt>${lastAction.action}</dt><dd>${lastAction.actorName} at ${clockTime(lastAction.at, props.now)}</dd></div>`}
+      ${lastAction && html`<div><dt>${ACTION_LABEL[lastAction.action] ?? lastAction.action}</dt><dd>${lastAction.actorName} at ${clockTime(lastAction.at, props.now)}</dd></div>`}
     </dl>
     ${open && can('actOnAlerts') &&
     html`<div class="actions">

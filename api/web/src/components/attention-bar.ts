@@ -48,7 +48,7 @@ export function AttentionBar() {
     </a>
     ${can('readCameras') &&
     html`<a href="#/cameras" class=${`chip ${offlineIds.size ? 'chip-warn' : 'chip-calm'}`}>
-      <strong>${offlineIds.size}</strong> camera${offlineIds.size === 1 ? '' : 's'} offline
+      <strong>${offlineIds.size}</strong><span class="long"> camera${offlineIds.size === 1 ? '' : 's'}</span> offline
     </a>`}
     <span class=${`feed feed-${stream.state}`} title=${stream.detail ?? ''}><span class="dot" aria-hidden="true"></span>${FEED_LABEL[stream.state]}</span>
     <button type="button" class=${`btn btn-quiet sound ${soundOn ? '' : 'sound-off'}`} aria-pressed=${soundOn} onClick=${toggleSound}>

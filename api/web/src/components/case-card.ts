@@ -25,7 +25,7 @@ function OnDutyNow(props: { caseId: string }) {
   if (duty === null) return html`<dd>Loading…</dd>`;
   if (duty === 'error') return html`<dd class="muted">Unavailable</dd>`;
   if (!duty.officers.length) return html`<dd class="warn-text">Nobody on duty in ${duty.district}</dd>`;
-  return html`<dd>${duty.officers.map((o, i) => html`${i ? ', ' : ''}<span title=${`${o.badge} · until ${clockTime(o.shiftEndsAt)}`}>${o.name}${o.supervisor ? ' (supervisor)' : ''}</span>`)}</dd>`;
+  return html`<dd>${duty.officers.map((o, i) => html`${i ? ', ' : ''}<span title=${`${o.badge} · until ${clockTime(o.shiftEndsAt, Date.now(), false)}`}>${o.name}${o.supervisor ? ' (supervisor)' : ''}</span>`)}</dd>`;
 }
 
 /** One protection case: state of protection first, then links, duty and the changes an operator makes. */
@@ -72,7 +72,7 @@ export function CaseCard(props: { kase: Case; perpetrators: Perpetrator[]; camer
     <dl class="facts">
       <div><dt>Residence</dt><dd title=${c.residence}>${c.residence}</dd></div>
       <div><dt>District</dt><dd>${c.district}</dd></div>
-      <div><dt>Window</dt><dd class=${endsSoon && c.status === 'open' ? 'warn-text' : ''}>${clockTime(c.windowStart)} – ${clockTime(c.windowEnd)} (ends ${ago(c.windowEnd)})</dd></div>
+      <div><dt>Window</dt><dd class=${endsSoon && c.status === 'open' ? 'warn-text' : ''}>${clockTime(c.windowStart, Date.now(), false)} – ${clockTime(c.windowEnd, Date.now(), false)} (ends ${ago(c.windowEnd)})</dd></div>
       <div><dt>Hours</dt><dd>${c.activeHours ? `${c.activeHours.from}–${c.activeHours.to} (${c.timezone})` : 'All day'}</dd></div>
       <div><dt>Watching for</dt><dd title=${linked.join(', ')}>${linked.length ? linked.join(', ') : html`<span class="warn-text">nobody linked</span>`}</dd></div>
       <div><dt>Cameras</dt><dd>${cams.length ? cams.map((k, i) => html`${i ? ', ' : ''}<span class=${`cam-${k.status.state}`}>${k.name} (${k.status.state === 'streaming' ? 'online' : k.status.state})</span>`) : html`<span class="warn-text">none</span>`}</dd></div>

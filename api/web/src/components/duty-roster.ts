@@ -117,7 +117,7 @@ export function DutyRoster() {
           <span class=${`duty-dot ${onDuty.has(o.id) ? 'dot-on' : ''}`} aria-hidden="true"></span>
           <span class="roster-name ellipsis" title=${o.name}>${o.name}${o.supervisor ? html` <span class="muted">(supervisor)</span>` : ''}</span>
           <span class="muted">${o.badge} · ${o.district}</span>
-          <span class="roster-shift">${onDuty.has(o.id) ? 'On duty' : 'Off duty'}${mine.length ? ` · ${mine.map((s) => `${clockTime(s.startsAt)}–${clockTime(s.endsAt)}`).join(', ')}` : ''}</span>
+          <span class="roster-shift">${onDuty.has(o.id) ? 'On duty' : 'Off duty'}${mine.length ? ` · ${mine.map((s) => `${clockTime(s.startsAt, now, false)}–${clockTime(s.endsAt, now, false)}`).join(', ')}` : ''}</span>
         </li>`;
       })}
     </ul>

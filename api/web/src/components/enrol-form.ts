@@ -55,9 +55,9 @@ async function checkFaces(api: ApiClient, file: File): Promise<FaceCheck | null>
  * server's face detector and shown with the faces found before anything is saved.
  * Photos with no face or several faces are refused with the reason.
  */
-export function EnrolForm(props: { onSaved: (p: PerpetratorDetail) => void; onCancel: () => void }) {
+export function EnrolForm(props: { existing: { id: string; name: string } | null; onSaved: (p: PerpetratorDetail) => void; onCancel: () => void }) {
   const { api, notify } = useApp();
-  const [name, setName] = useState('');
+  const [name, setName] = useState(props.existing?.name ?? '');
   const [notes, setNotes] = useState('');
   const [everywhere, setEverywhere] = useState(false);
   const [photos, setPhotos] = useState<Candidate[]>([]);
@@ -66,7 +66,7 @@ export function EnrolForm(props: { onSaved: (p: PerpetratorDetail) => void; onCa
   const [error, setError] = useState<string | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const counter = useRef(0);
-  const [savedId, setSavedId] = useState<string | null>(null);
+  const [savedId, setSavedId] = useState<string | null>(props.existing?.id ?? null);
 
   const update = (key: string, patch: Partial<Candidate>) => setPhotos((list) => list.map((c) => (c.key === key ? { ...c, ...patch } : c)));
 
@@ -140,11 +140,11 @@ export function EnrolForm(props: { onSaved: (p: PerpetratorDetail) => void; onCa
   };
 
   return html`<form class="panel enrol" onSubmit=${save} aria-labelledby="enrol-title">
-    <h3 id="enrol-title">Enrol a perpetrator</h3>
+    <h3 id="enrol-title">${props.existing ? `Add photos of ${props.existing.name}` : 'Enrol a perpetrator'}</h3>
     <div class="form-grid">
       <label>Name<input required maxLength=${200} disabled=${!!savedId} value=${name} onInput=${(e: Event) => setName((e.target as HTMLInputElement).value)} /></label>
-      <label>Notes <span class="muted">(optional)</span><input maxLength=${1000} value=${notes} onInput=${(e: Event) => setNotes((e.target as HTMLInputElement).value)} /></label>
-      <label class="check"><input type="checkbox" checked=${everywhere} onChange=${(e: Event) => setEverywhere((e.target as HTMLInputElement).checked)} /> Watch on every camera, not only those of linked cases</label>
+      <label>Notes <span class="muted">(optional)</span><input maxLength=${1000} disabled=${!!savedId} value=${notes} onInput=${(e: Event) => setNotes((e.target as HTMLInputElement).value)} /></label>
+      <label class="check"><input type="checkbox" disabled=${!!savedId} checked=${everywhere} onChange=${(e: Event) => setEverywhere((e.target as HTMLInputElement).checked)} /> Watch on every camera, not only those of linked cases</label>
     </div>
     <div class=${`dropzone ${dragging ? 'dropzone-over' : ''}`}
       onDragOver=${(e: DragEvent) => { e.preventDefault(); setDragging(true); }}

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiClient } from '../api-client.js';
 import { html } from '../html.js';
 import type { Session } from '../session.js';
-import type { Me } from '../types.js';
+import { whoAmI } from '../who-am-i.js';
 
 /** Sign-in with an API key (from `watchpost keys create`); the server says who the key belongs to. */
 export function Login(props: { onSignedIn: (s: Session) => void; reason?: string | null }) {
@@ -17,7 +17,7 @@ export function Login(props: { onSignedIn: (s: Session) => void; reason?: string
     setBusy(true);
     setError(null);
     try {
-      const me = await new ApiClient(trimmed).get<Me>('/v1/me');
+      const me = await whoAmI(new ApiClient(trimmed));
       props.onSignedIn({ key: trimmed, me });
     } catch (err) {
       const status = (err as { status?: number }).status;

@@ -22,7 +22,7 @@ export function PerpetratorsScreen() {
   const { api, can, notify } = useApp();
   const [list, setList] = useState<Perpetrator[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [enrolling, setEnrolling] = useState(false);
+  const [enrolling, setEnrolling] = useState<{ id: string; name: string } | 'new' | null>(null);
   const [filter, setFilter] = useState('');
 
   const load = async () => {
@@ -46,15 +46,21 @@ export function PerpetratorsScreen() {
     }
   };
 
+  const closeForm = () => {
+    setEnrolling(null);
+    forgetLookups();
+    void load();
+  };
+
   const shown = (list ?? []).filter((p) => p.name.toLowerCase().includes(filter.trim().toLowerCase()));
   return html`<div class="screen">
     <div class="screen-head">
       <h2 class="screen-title">Perpetrators <span class="count">${list?.length ?? ''}</span></h2>
       <input class="search" type="search" placeholder="Filter by name" aria-label="Filter perpetrators by name" value=${filter}
         onInput=${(e: Event) => setFilter((e.target as HTMLInputElement).value)} />
-      ${can('writeBiometrics') && !enrolling && html`<button type="button" class="btn btn-primary" onClick=${() => setEnrolling(true)}>Enrol perpetrator</button>`}
+      ${can('writeBiometrics') && !enrolling && html`<button type="button" class="btn btn-primary" onClick=${() => setEnrolling('new')}>Enrol perpetrator</button>`}
     </div>
-    ${enrolling && html`<${EnrolForm} onCancel=${() => { setEnrolling(false); forgetLookups(); void load(); }} onSaved=${() => { setEnrolling(false); forgetLookups(); void load(); }} />`}
+    ${enrolling && html`<${EnrolForm} key=${enrolling === 'new' ? 'new' : enrolling.id} existing=${enrolling === 'new' ? null : enrolling} onCancel=${closeForm} onSaved=${closeForm} />`}
     ${error && html`<p class="error" role="alert">${error}</p>`}
     ${list === null && !error && html`<p class="empty">Loading…</p>`}
     ${list?.length === 0 && html`<p class="empty">Nobody is enrolled yet.</p>`}
@@ -64,10 +70,12 @@ export function PerpetratorsScreen() {
           <${FirstPhoto} perpetrator=${p} />
           <div class="person-text">
             <h3 class="person-name" title=${p.name}>${p.name}</h3>
+            ${p.photoCount === 0 && html`<p class="warn-text">No photo: cannot be recognised until one is enrolled</p>`}
             <p class="muted">${p.photoCount} photo${p.photoCount === 1 ? '' : 's'} · ${p.watchEverywhere ? 'watched on every camera' : 'watched on linked cases'} · enrolled ${clockTime(p.createdAt)}</p>
             ${p.notes && html`<p class="person-notes" title=${p.notes}>${p.notes}</p>`}
           </div>
-          ${can('writeBiometrics') && html`<${ConfirmButton} label="Delete" confirm="Delete profile, photos and face data?" onConfirm=${() => remove(p)} />`}
+          ${can('writeBiometrics') && html`<div class="person-actions"><button type="button" class="btn" onClick=${() => setEnrolling({ id: p.id, name: p.name })}>Add photos</button>
+            <${ConfirmButton} label="Delete" confirm="Delete profile, photos and face data?" onConfirm=${() => remove(p)} /></div>`}
         </li>`,
       )}
     </ul>

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import type { Core } from '../core.js';
+import { auditListQuery, auditPageSchema, keyCreatedSchema, keyCreateSchema, keySchema } from '../dto/admin.dto.js';
+import { idParams } from '../dto/common.dto.js';
+import { defineRoute, notFoundDoc, type RouteDef } from '../http/route.js';
+import { notFound } from '../http/problem.js';
+import { CAN, type Role } from '../http/roles.js';
+
+const tag = 'admin';
+
+export function adminRoutes({ services }: Core): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/audit',
+      roles: CAN.admin,
+      tag,
+      summary: 'The audit log (newest first): biometric reads and changes, alert actions, admin changes',
+      query: auditListQuery,
+      responses: { 200: { description: 'a page', schema: auditPageSchema } },
+      handler: async ({ query }) => {
+        const rows = await services.audit.list(query);
+        return {
+          items: rows.map((r) => ({ ...r, detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null })),
+          nextBefore: rows.length === query.limit ? rows[rows.length - 1]!.id : null,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/keys',
+      roles: CAN.admin,
+      tag,
+      summary: 'API keys (hashes are never shown)',
+      responses: { 200: { description: 'keys', schema: z.object({ items: z.array(keySchema) }) } },
+      handler: async () => ({ items: (await services.auth.listKeys()).map((k) => ({ ...k, role: k.role as Role })) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/keys',
+      roles: CAN.admin,
+      tag,
+      summary: 'Create an API key (shown once)',
+      body: keyCreateSchema,
+      status: 201,
+      responses: { 201: { description: 'created', schema: keyCreatedSchema } },
+      handler: async ({ body, actor, req }) => {
+        const k = await services.auth.createKey(body.role, body.name);
+        await services.audit.record(actor, 'key.create', { type: 'key', id: k.id }, { role: k.role, name: k.name }, req);
+        return k;
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/keys/:id',
+      roles: CAN.admin,
+      tag,
+      summary: 'Revoke an API key',
+      params: idParams,
+      status: 204,
+      responses: { 204: { description: 'revoked' }, 404: notFoundDoc('unknown or already revoked key') },
+      handler: async ({ params, actor, req }) => {
+        if (!(await services.auth.revokeKey(params.id))) throw notFound('active key', params.id);
+        await services.audit.record(actor, 'key.revoke', { type: 'key', id: params.id }, undefined, req);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import type { Core } from '../core.js';
+import type { AlertStreamHub } from '../delivery/alert-stream.js';
+import { alertDetailSchema, alertListQuery, alertSchema, alertTransitionSchema, streamTicketSchema } from '../dto/alert.dto.js';
+import { idParams } from '../dto/common.dto.js';
+import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
+import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
+import { CAN } from '../http/roles.js';
+import { alertDto } from '../services/alert.service.js';
+
+const tag = 'alerts';
+const notFound = { description: 'unknown alert', schema: problemSchema };
+const conflict = { description: 'not allowed from the current state', schema: problemSchema };
+
+export function alertRoutes({ services }: Core, hub: AlertStreamHub): RouteDef[] {
+  const svc = services.alerts;
+  const transition = (action: 'acknowledge' | 'resolve' | 'false_positive', path: string, summary: string) =>
+    defineRoute({
+      method: 'post',
+      path: `/v1/alerts/:id/${path}`,
+      roles: CAN.actOnAlerts,
+      tag,
+      summary,
+      params: idParams,
+      body: alertTransitionSchema,
+      responses: { 200: { description: 'the alert', schema: alertSchema }, 404: notFound, 409: conflict },
+      handler: ({ params, body, actor, req }) => svc.transition(actor, params.id, action, body.note, req),
+    });
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/alerts',
+      roles: CAN.readAlerts,
+      tag,
+      summary: 'List alerts (newest first) with filters',
+      query: pageQuery.extend(alertListQuery.shape),
+      responses: { 200: { description: 'a page', schema: page(alertSchema, 'AlertPage') } },
+      handler: async ({ query }) => {
+        const { limit, cursor, ...f } = query;
+        const rows = await svc.list({ ...f, limit, after: decodeCursor(cursor) });
+        return pageOf(rows, limit, alertDto);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/alerts/stream',
+      roles: CAN.readAlerts,
+      tag,
+      summary: 'Server-Sent Events: every alert change, resumable with Last-Event-ID',
+      description:
+        'Events `alert.created`, `alert.updated`, `alert.acknowledged`, `alert.resolved`, `alert.false_positive`, `alert.escalated`; `data` is `{type, alert}`; `id` is the journal sequence number. Reconnect with the `Last-Event-ID` header (or `?lastEventId=`) to receive what was missed. Browsers, whose EventSource cannot send headers, pass `?ticket=` from POST /v1/alerts/stream-ticket.',
+      query: z.object({ ticket: z.string().optional(), lastEventId: z.string().optional() }),
+      responses: { 200: { description: 'an event stream', contentType: 'text/event-stream', schema: z.string() } },
+      handler: ({ req, res }) => hub.attach(req, res),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/alerts/stream-ticket',
+      roles: CAN.readAlerts,
+      tag,
+      summary: 'A 60-second ticket for opening the stream from a browser',
+      responses: { 200: { description: 'the ticket', schema: streamTicketSchema } },
+      handler: ({ actor }) => services.auth.streamTicket(actor),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/alerts/:id',
+      roles: CAN.readAlerts,
+      tag,
+      summary: 'An alert with its actions, evidence and webhook receipts',
+      params: idParams,
+      responses: { 200: { description: 'the alert', schema: alertDetailSchema }, 404: notFound },
+      handler: ({ params, actor, req }) => svc.get(actor, params.id, req),
+    }),
+    transition('acknowledge', 'acknowledge', 'Acknowledge (new → acknowledged)'),
+    transition('resolve', 'resolve', 'Resolve (→ resolved)'),
+    transition('false_positive', 'false-positive', 'Mark as a false positive (→ false_positive)'),
+    defineRoute({
+      method: 'get',
+      path: '/v1/alerts/:id/evidence/:evidenceId',
+      roles: CAN.readEvidence,
+      tag,
+      summary: 'Evidence JPEG (snapshot with box and name, or face crop); header X-Content-SHA256',
+      params: z.object({ id: z.string(), evidenceId: z.string() }),
+      responses: { 200: { description: 'the image', contentType: 'image/jpeg' }, 404: { description: 'unknown evidence', schema: problemSchema } },
+      handler: async ({ params, actor, req, res }) => {
+        const e = await svc.evidenceBytes(actor, params.id, params.evidenceId, req);
+        res.status(200).type(e.mime).set({ 'cache-control': 'private, no-store', etag: `"${e.sha256}"`, 'x-content-sha256': e.sha256 }).send(e.data);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,74 @@
+import type { Core } from '../core.js';
+import { cameraCreateSchema, cameraListQuery, cameraSchema, cameraUpdateSchema } from '../dto/camera.dto.js';
+import { idParams } from '../dto/common.dto.js';
+import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
+import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
+import { CAN } from '../http/roles.js';
+
+const tag = 'cameras';
+const notFound = { description: 'unknown camera', schema: problemSchema };
+
+export function cameraRoutes({ services }: Core): RouteDef[] {
+  const svc = services.cameras;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/cameras',
+      roles: CAN.readCameras,
+      tag,
+      summary: 'List cameras with pipeline status (credentials never shown)',
+      query: pageQuery.extend(cameraListQuery.shape),
+      responses: { 200: { description: 'a page', schema: page(cameraSchema, 'CameraPage') } },
+      handler: async ({ query }) => {
+        const rows = await svc.list({ limit: query.limit, after: decodeCursor(query.cursor), caseId: query.caseId });
+        return pageOf(rows.map((r) => r.dto), query.limit, (x) => x);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/cameras',
+      roles: CAN.writeCameras,
+      tag,
+      summary: 'Register a camera (published to ingest workers)',
+      body: cameraCreateSchema,
+      needsRedis: true,
+      status: 201,
+      responses: { 201: { description: 'created', schema: cameraSchema }, 409: { description: 'id taken', schema: problemSchema } },
+      handler: ({ body, actor, req }) => svc.create(actor, body, req),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/cameras/:id',
+      roles: CAN.readCameras,
+      tag,
+      summary: 'A camera with pipeline status',
+      params: idParams,
+      responses: { 200: { description: 'the camera', schema: cameraSchema }, 404: notFound },
+      handler: ({ params }) => svc.get(params.id),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/v1/cameras/:id',
+      roles: CAN.writeCameras,
+      tag,
+      summary: 'Change a camera',
+      params: idParams,
+      body: cameraUpdateSchema,
+      needsRedis: true,
+      responses: { 200: { description: 'updated', schema: cameraSchema }, 404: notFound },
+      handler: ({ params, body, actor, req }) => svc.update(actor, params.id, body, req),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/cameras/:id',
+      roles: CAN.writeCameras,
+      tag,
+      summary: 'Remove a camera (ingest stops)',
+      params: idParams,
+      needsRedis: true,
+      status: 204,
+      responses: { 204: { description: 'removed' }, 404: notFound },
+      handler: ({ params, actor, req }) => svc.delete(actor, params.id, req),
+    }),
+  ];
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import type { Core } from '../core.js';
+import { idParams } from '../dto/common.dto.js';
+import {
+  officerCreateSchema,
+  officerListQuery,
+  officerSchema,
+  officerUpdateSchema,
+  officerWithSecretSchema,
+  shiftCreateSchema,
+  shiftListQuery,
+  shiftSchema,
+} from '../dto/officer.dto.js';
+import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
+import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
+import { CAN } from '../http/roles.js';
+
+const tag = 'officers';
+const notFound = { description: 'unknown officer', schema: problemSchema };
+
+export function officerRoutes({ services }: Core): RouteDef[] {
+  const svc = services.officers;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/officers',
+      roles: CAN.readOfficers,
+      tag,
+      summary: 'List officers',
+      query: pageQuery.extend(officerListQuery.shape),
+      responses: { 200: { description: 'a page', schema: page(officerSchema, 'OfficerPage') } },
+      handler: async ({ query }) => {
+        const rows = await svc.list({ limit: query.limit, after: decodeCursor(query.cursor), district: query.district });
+        return pageOf(rows.map((r) => r.dto), query.limit, (x) => x);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/officers',
+      roles: CAN.writeOfficers,
+      tag,
+      summary: 'Register an officer (with a webhook URL: the signing secret is returned once)',
+      body: officerCreateSchema,
+      status: 201,
+      responses: { 201: { description: 'created', schema: officerWithSecretSchema }, 409: { description: 'badge taken', schema: problemSchema } },
+      handler: ({ body, actor, req }) => svc.create(actor, body, req),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/officers/:id',
+      roles: CAN.readOfficers,
+      tag,
+      summary: 'An officer',
+      params: idParams,
+      responses: { 200: { description: 'the officer', schema: officerSchema }, 404: notFound },
+      handler: ({ params }) => svc.get(params.id),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/v1/officers/:id',
+      roles: CAN.writeOfficers,
+      tag,
+      summary: 'Change an officer',
+      params: idParams,
+      body: officerUpdateSchema,
+      responses: { 200: { description: 'updated (webhookSecret set only when newly created)', schema: officerWithSecretSchema }, 404: notFound },
+      handler: ({ params, body, actor, req }) => svc.update(actor, params.id, body, req),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/officers/:id',
+      roles: CAN.writeOfficers,
+      tag,
+      summary: 'Remove an officer and their shifts',
+      params: idParams,
+      status: 204,
+      responses: { 204: { description: 'removed' }, 404: notFound },
+      handler: ({ params, actor, req }) => svc.delete(actor, params.id, req),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/officers/:id/webhook-secret',
+      roles: CAN.writeOfficers,
+      tag,
+      summary: 'Rotate the webhook signing secret (returned once)',
+      params: idParams,
+      responses: { 200: { description: 'the new secret', schema: officerWithSecretSchema }, 404: notFound },
+      handler: ({ params, actor, req }) => svc.rotateSecret(actor, params.id, req),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/shifts',
+      roles: CAN.readOfficers,
+      tag,
+      summary: 'Duty roster: shifts overlapping [from, to)',
+      query: shiftListQuery,
+      responses: { 200: { description: 'shifts, earliest first', schema: z.object({ items: z.array(shiftSchema) }) } },
+      handler: async ({ query }) => ({ items: await svc.shifts(query) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/shifts',
+      roles: CAN.writeCases,
+      tag,
+      summary: 'Put an officer on duty for a period (at most 24 h)',
+      body: shiftCreateSchema,
+      status: 201,
+      responses: { 201: { description: 'created', schema: shiftSchema } },
+      handler: ({ body, actor, req }) => svc.addShift(actor, body, req),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/shifts/:id',
+      roles: CAN.writeCases,
+      tag,
+      summary: 'Remove a shift',
+      params: idParams,
+      status: 204,
+      responses: { 204: { description: 'removed' }, 404: { description: 'unknown shift', schema: problemSchema } },
+      handler: ({ params, actor, req }) => svc.deleteShift(actor, params.id, req),
+    }),
+  ];
+}

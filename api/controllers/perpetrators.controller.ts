@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import type { Core } from '../core.js';
+import { idParams } from '../dto/common.dto.js';
+import {
+  enrolmentRejectedSchema,
+  perpetratorCreateSchema,
+  perpetratorDetailSchema,
+  perpetratorListQuery,
+  perpetratorSchema,
+  perpetratorUpdateSchema,
+  photoSchema,
+} from '../dto/perpetrator.dto.js';
+import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
+import { problemSchema, defineRoute, type RouteDef } from '../http/route.js';
+import { CAN } from '../http/roles.js';
+
+const PHOTO_LIMIT_BYTES = 15 * 1024 * 1024;
+const tag = 'perpetrators';
+const photoParams = z.object({ id: z.string(), photoId: z.string() });
+
+export function perpetratorRoutes({ services }: Core): RouteDef[] {
+  const svc = services.perpetrators;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/perpetrators',
+      roles: CAN.readBiometrics,
+      tag,
+      summary: 'List perpetrators (newest first)',
+      query: pageQuery.extend(perpetratorListQuery.shape),
+      responses: { 200: { description: 'a page', schema: page(perpetratorSchema, 'PerpetratorPage') } },
+      handler: async ({ query, actor, req }) => {
+        const rows = await svc.list(actor, { limit: query.limit, after: decodeCursor(query.cursor), q: query.q }, req);
+        return pageOf(rows.map((r) => r.dto), query.limit, (x) => x);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/perpetrators',
+      roles: CAN.writeBiometrics,
+      tag,
+      summary: 'Register a perpetrator (then upload enrolment photos)',
+      body: perpetratorCreateSchema,
+      status: 201,
+      responses: { 201: { description: 'created', schema: perpetratorSchema } },
+      handler: ({ body, actor, req }) => svc.create(actor, body, req),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/perpetrators/:id',
+      roles: CAN.readBiometrics,
+      tag,
+      summary: 'A perpetrator with enrolment photos and linked cases',
+      params: idParams,
+      responses: { 200: { description: 'the perpetrator', schema: perpetratorDetailSchema }, 404: { description: 'unknown id', schema: problemSchema } },
+      handler: ({ params, actor, req }) => svc.get(actor, params.id, req),
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/v1/perpetrators/:id',
+      roles: CAN.writeBiometrics,
+      tag,
+      summary: 'Change name, notes or watch-everywhere',
+      params: idParams,
+      body: perpetratorUpdateSchema,
+      needsRedis: true,
+      responses: { 200: { description: 'updated', schema: perpetratorSchema }, 404: { description: 'unknown id', schema: problemSchema } },
+      handler: ({ params, body, actor, req }) => svc.update(actor, params.id, body, req),
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/perpetrators/:id',
+      roles: CAN.writeBiometrics,
+      tag,
+      summary: 'Delete a perpetrator, purging photos and embeddings',
+      params: idParams,
+      needsRedis: true,
+      status: 204,
+      responses: { 204: { description: 'deleted and purged' }, 404: { description: 'unknown id', schema: problemSchema } },
+      handler: ({ params, actor, req }) => svc.delete(actor, params.id, req),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/perpetrators/:id/photos',
+      roles: CAN.writeBiometrics,
+      tag,
+      summary: 'Enrol a photo (raw JPEG/PNG/WebP body with exactly one usable face)',
+      description: 'The body is the image bytes; its type is taken from the bytes, not from a name or header.',
+      params: idParams,
+      rawBody: { limitBytes: PHOTO_LIMIT_BYTES, contentTypes: ['image/jpeg', 'image/png', 'image/webp'] },
+      needsRedis: true,
+      status: 201,
+      responses: {
+        201: { description: 'enrolled', schema: photoSchema },
+        409: { description: 'the same photo is already enrolled', schema: problemSchema },
+        413: { description: `larger than ${PHOTO_LIMIT_BYTES} bytes`, schema: problemSchema },
+        415: { description: 'not an image', schema: problemSchema },
+        422: { description: 'no usable face, several faces, or a face too small; `reason` says which', schema: enrolmentRejectedSchema },
+      },
+      handler: ({ params, body, actor, req }) => svc.addPhoto(actor, params.id, body as Buffer, req),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/perpetrators/:id/photos/:photoId',
+      roles: CAN.readBiometrics,
+      tag,
+      summary: 'The enrolment photo bytes',
+      params: photoParams,
+      responses: { 200: { description: 'the image', contentType: 'image/*' }, 404: { description: 'unknown photo', schema: problemSchema } },
+      handler: async ({ params, actor, req, res }) => {
+        const p = await svc.photoBytes(actor, params.id, params.photoId, req);
+        res.status(200).type(p.mime).set({ 'cache-control': 'private, no-store', etag: `"${p.sha256}"` }).send(p.data);
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/perpetrators/:id/photos/:photoId',
+      roles: CAN.writeBiometrics,
+      tag,
+      summary: 'Remove one enrolment photo and its embedding',
+      params: photoParams,
+      needsRedis: true,
+      status: 204,
+      responses: { 204: { description: 'removed' }, 404: { description: 'unknown photo', schema: problemSchema } },
+      handler: ({ params, actor, req }) => svc.deletePhoto(actor, params.id, params.photoId, req),
+    }),
+  ];
+}

@@ -1,0 +1,55 @@
+import type { Registry } from 'prom-client';
+import { z } from 'zod';
+import { defineRoute, type RouteDef } from '../http/route.js';
+
+const tag = 'system';
+const readySchema = z.object({ status: z.enum(['ready', 'not_ready']), checks: z.object({ database: z.boolean(), redis: z.boolean() }) }).meta({ id: 'Readiness' });
+
+export function systemRoutes(d: { ready: () => Promise<{ database: boolean; redis: boolean }>; openapi: () => unknown; metrics: Registry }): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/healthz',
+      roles: 'public',
+      tag,
+      summary: 'Liveness: the process answers',
+      responses: { 200: { description: 'alive', schema: z.object({ status: z.literal('ok') }) } },
+      handler: () => ({ status: 'ok' }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/readyz',
+      roles: 'public',
+      tag,
+      summary: 'Readiness: database and Redis reachable',
+      responses: { 200: { description: 'ready', schema: readySchema }, 503: { description: 'not ready', schema: readySchema } },
+      handler: async ({ res }) => {
+        const checks = await d.ready();
+        const ok = checks.database && checks.redis;
+        res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/metrics',
+      roles: 'public',
+      tag,
+      summary: 'Prometheus metrics',
+      responses: { 200: { description: 'text exposition format', contentType: 'text/plain', schema: z.string() } },
+      handler: async ({ res }) => {
+        res.status(200).type(d.metrics.contentType).send(await d.metrics.metrics());
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/openapi.json',
+      roles: 'public',
+      tag,
+      summary: 'This API, as an OpenAPI 3.1 document',
+      responses: { 200: { description: 'the document', schema: z.record(z.string(), z.unknown()) } },
+      handler: ({ res }) => {
+        res.status(200).json(d.openapi());
+      },
+    }),
+  ];
+}

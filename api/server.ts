@@ -1,0 +1,256 @@
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import express, { type Express, type Request } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import type { Config } from '../pipeline/config/index.js';
+import { QUEUE } from '../pipeline/queues.js';
+import type { Logger } from '../runtime/logger.js';
+import { registry, watchQueueDepths } from '../runtime/metrics.js';
+import { openQueue } from '../runtime/queues.js';
+import { producerConnection, workerConnection } from '../runtime/redis.js';
+import { Shutdown } from '../runtime/shutdown.js';
+import { startAlertsWorker } from './alerts-worker.js';
+import { adminRoutes } from './controllers/admin.controller.js';
+import { alertRoutes } from './controllers/alerts.controller.js';
+import { cameraRoutes } from './controllers/cameras.controller.js';
+import { caseRoutes } from './controllers/cases.controller.js';
+import { officerRoutes } from './controllers/officers.controller.js';
+import { perpetratorRoutes } from './controllers/perpetrators.controller.js';
+import { systemRoutes } from './controllers/system.controller.js';
+import { createCore, type Core } from './core.js';
+import { databaseReachable, openDatabase, type OpenDatabase } from './database/database.js';
+import { QueueOutbox } from './delivery/alert-outbox.js';
+import { AlertStreamHub } from './delivery/alert-stream.js';
+import { apiMetrics, requestTimer } from './http/api-metrics.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { HttpProblem } from './http/problem.js';
+import type { Actor } from './http/roles.js';
+import { mountRoutes, openApiDocument, type Gatekeeper, type RouteDef } from './http/route.js';
+import type { CreatedKey } from './services/auth.service.js';
+import type { FaceEnroller } from './services/face-enroller.js';
+
+export interface ApiServerOptions {
+  cfg: Config;
+  log: Logger;
+  redisUrl: string;
+  /** An open database to use; otherwise one is opened from cfg (and closed with the server). */
+  database?: OpenDatabase;
+  /** Run the alerts consumer, webhook sender and escalations in this process. */
+  alertsWorker?: boolean;
+  /** Failed authentications (401) per client IP per window before 429. */
+  authFailures?: { max: number; windowMs: number };
+  /** Folder of the built dashboard; default api/web/dist when it exists. */
+  webDist?: string | null;
+  /** Face chain override (default: models/index.ts, loaded on first enrolment). */
+  faceEnroller?: () => Promise<FaceEnroller>;
+  /** How often protection-window boundaries are re-checked and the watchlist republished if it changed. */
+  watchlistTickMs?: number;
+  /** Passed to the in-process alerts worker. */
+  sweepMs?: number;
+}
+
+export interface ApiServer {
+  app: Express;
+  db: OpenDatabase;
+  core: Core;
+  routes: RouteDef[];
+  hub: AlertStreamHub;
+  listen(port: number, host?: string): Promise<{ url: string; port: number; close(): Promise<void> }>;
+  /** Creates an API key programmatically (tests, demo); the key is in the result, shown once. */
+  createKey(role: string, name: string): Promise<CreatedKey>;
+  /** Stops the alerts worker, SSE, timers, Redis connections and (if owned) the database. */
+  close(): Promise<void>;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+const bearer = (req: Request) => {
+  const h = req.get('authorization');
+  const m = h ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+  return m?.[1] ?? null;
+};
+
+/**
+ * The alert API: express app with every route from the controllers, auth by
+ * hashed API keys and roles, problem+json errors, OpenAPI, SSE, health and
+ * metrics, bull-board for admins; optionally the alerts worker in-process.
+ */
+export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const { cfg, log } = opts;
+  const db = opts.database ?? (await openDatabase(cfg));
+  const producer = producerConnection(opts.redisUrl);
+  producer.on('error', () => {});
+  const subscriber = workerConnection(opts.redisUrl);
+  subscriber.on('error', () => {});
+  const outbox = new QueueOutbox(cfg, producer);
+  let hub: AlertStreamHub;
+  const core = createCore({
+    cfg,
+    log,
+    db: db.db,
+    redis: producer,
+    outbox,
+    faceEnroller: opts.faceEnroller,
+    journalGrew: (seq) => {
+      hub.notify();
+      if (seq > 0) core.repos.pipeline.notifyAlerts(seq).catch(() => {});
+    },
+  });
+  hub = new AlertStreamHub(core.repos.alerts, log);
+  await hub.start(subscriber, core.repos.pipeline.keys.alertsChanged);
+  core.services.watchlist.start(opts.watchlistTickMs);
+
+  const worker = opts.alertsWorker
+    ? await startAlertsWorker(
+        { cfg, log, redisUrl: opts.redisUrl, shutdown: new Shutdown(log) },
+        { database: db, onJournal: () => hub.notify(), sweepMs: opts.sweepMs, onOutcome: (o) => apiMetrics.alertEvents.inc({ outcome: o.outcome }) },
+      )
+    : null;
+
+  const gate: Gatekeeper = {
+    redisUp: () => core.repos.pipeline.up,
+    async authenticate(req, def) {
+      if (def.roles === 'public') return null;
+      let actor: Actor | null = null;
+      const ticket = def.path === '/v1/alerts/stream' && typeof req.query.ticket === 'string' ? req.query.ticket : null;
+      const secret = bearer(req);
+      if (secret) actor = await core.services.auth.actorFor(secret, def.sosToken === true);
+      else if (ticket) actor = await core.services.auth.actorForTicket(ticket);
+      if (!actor) {
+        apiMetrics.authFailures.inc({ status: '401' });
+        req.res?.set('www-authenticate', 'Bearer');
+        throw new HttpProblem(401, 'Unauthorized', secret || ticket ? 'the API key is not valid (revoked or mistyped)' : 'send an API key: Authorization: Bearer <key>');
+      }
+      const allowed = actor.kind === 'sos' ? def.sosToken === true : def.roles.includes(actor.role);
+      if (!allowed) {
+        apiMetrics.authFailures.inc({ status: '403' });
+        const who = actor.kind === 'sos' ? 'an SOS token' : `role '${actor.role}'`;
+        throw new HttpProblem(403, 'Forbidden', `${who} may not ${def.method.toUpperCase()} ${def.path}; allowed roles: ${def.roles.join(', ')}`);
+      }
+      return actor;
+    },
+  };
+
+  const ready = async () => {
+    const [database, redis] = await Promise.all([databaseReachable(db.db), core.repos.pipeline.ping()]);
+    return { database, redis };
+  };
+
+  const routes: RouteDef[] = [
+    ...perpetratorRoutes(core),
+    ...caseRoutes(core),
+    ...cameraRoutes(core),
+    ...officerRoutes(core),
+    ...alertRoutes(core, hub),
+    ...adminRoutes(core),
+  ];
+  const document = () =>
+    openApiDocument(routes, {
+      title: 'watchpost alert API',
+      version: '1',
+      description:
+        'Protection cases, perpetrators, cameras, officers on duty and alerts. Authenticate with `Authorization: Bearer <key>`. Errors are RFC 9457 problem+json. Webhooks: POST with headers X-Watchpost-Event, X-Watchpost-Delivery, X-Watchpost-Timestamp (unix s) and X-Watchpost-Signature: sha256=HMAC-SHA256(secret, `${timestamp}.${body}`).',
+    });
+  let openapi: ReturnType<typeof document> | null = null;
+  const allRoutes = [...routes, ...systemRoutes({ ready, openapi: () => (openapi ??= document()), metrics: registry })];
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(requestTimer);
+  app.use(
+    rateLimit({
+      windowMs: opts.authFailures?.windowMs ?? 15 * 60_000,
+      limit: opts.authFailures?.max ?? 30,
+      skipSuccessfulRequests: true,
+      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      handler: (_req, res) =>
+        res
+          .status(429)
+          .type('application/problem+json')
+          .send(JSON.stringify({ type: 'about:blank', status: 429, title: 'Too Many Requests', detail: 'too many failed authentications from this address; wait and retry' })),
+    }),
+  );
+  const router = express.Router();
+  mountRoutes(router, allRoutes, gate, cfg.api.jsonLimit);
+  app.use(router);
+
+  // Queue inspection for admins (bull-board); the page needs an admin key in the Authorization header.
+  const boardQueues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify].map((k) => openQueue(k, { cfg, connection: producer }).queue);
+  const unwatch = watchQueueDepths(boardQueues);
+  const board = new ExpressAdapter();
+  board.setBasePath('/admin/queues');
+  createBullBoard({ queues: boardQueues.map((q) => new BullMQAdapter(q)), serverAdapter: board });
+  const adminOnly: RouteDef = { method: 'get', path: '/admin/queues', roles: ['admin'], tag: 'admin', summary: 'bull-board', responses: {}, handler: () => undefined };
+  app.use(
+    '/admin/queues',
+    (req, _res, next) => void gate.authenticate(req, adminOnly).then(() => next(), next),
+    board.getRouter() as express.Router,
+  );
+
+  const webDist = opts.webDist === undefined ? join(here, 'web', 'dist') : opts.webDist;
+  if (webDist && existsSync(join(webDist, 'index.html'))) {
+    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }));
+    app.get(/^\/(?!v1\/|admin\/|healthz|readyz|metrics).*/, (_req, res) => res.sendFile(join(webDist, 'index.html')));
+  }
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+
+  const servers = new Set<Server>();
+  let closed: Promise<void> | null = null;
+  return {
+    app,
+    db,
+    core,
+    routes: allRoutes,
+    hub,
+    createKey: (role, name) => core.services.auth.createKey(role, name),
+    async listen(port, host = cfg.api.host) {
+      const server = await new Promise<Server>((resolve, reject) => {
+        const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+      });
+      // SSE connections stay open: no request timeout, and keep-alive sockets close on shutdown.
+      server.requestTimeout = 0;
+      servers.add(server);
+      const actual = (server.address() as { port: number }).port;
+      const shown = host.includes(':') ? `[${host}]` : host;
+      return {
+        url: `http://${shown === '0.0.0.0' ? '127.0.0.1' : shown}:${actual}`,
+        port: actual,
+        close: () => closeServer(server).then(() => void servers.delete(server)),
+      };
+    },
+    close() {
+      closed ??= (async () => {
+        await hub.close();
+        await Promise.all([...servers].map(closeServer));
+        await worker?.close();
+        await core.services.watchlist.stop();
+        unwatch();
+        await Promise.all(boardQueues.map((q) => q.close()));
+        await outbox.close();
+        subscriber.disconnect();
+        producer.disconnect();
+        if (!opts.database) await db.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

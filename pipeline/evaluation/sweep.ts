@@ -1,0 +1,100 @@
+import { evaluate, type EvaluationOptions } from './metrics.js';
+import type { FootageTruth } from './truth.js';
+import type { ReplayTimeline, TimelineAlert } from './timeline.js';
+
+export interface VoteRule {
+  k: number;
+  n: number;
+}
+
+/**
+ * The alerts a timeline would have raised at `threshold`: per track, a match fires at
+ * the first identified frame where k of the last n identified frames name the same
+ * identity within the threshold (the identify worker's vote), once per track and
+ * identity. The alert's distance is the mean of the agreeing frames' distances.
+ */
+export function alertsAtThreshold(timeline: ReplayTimeline, threshold: number, rule: VoteRule): TimelineAlert[] {
+  const alerts: TimelineAlert[] = [];
+  for (const track of timeline.tracks) {
+    const identified = track.scores
+      .filter((s): s is typeof s & { name: string; distance: number } => s.name !== null && s.distance !== null)
+      .sort((a, b) => a.t - b.t);
+    const fired = new Set<string>();
+    for (let i = 0; i < identified.length; i++) {
+      const current = identified[i]!;
+      if (fired.has(current.name) || current.distance > threshold) continue;
+      const agreeing = identified.slice(Math.max(0, i - rule.n + 1), i + 1).filter((s) => s.name === current.name && s.distance <= threshold);
+      if (agreeing.length < rule.k) continue;
+      fired.add(current.name);
+      const distance = agreeing.reduce((sum, s) => sum + s.distance, 0) / agreeing.length;
+      alerts.push({ identity: { name: current.name }, t: current.t, distance: Math.round(distance * 1e4) / 1e4, trackId: track.id });
+    }
+  }
+  return alerts.sort((a, b) => a.t - b.t);
+}
+
+export interface SweepRow {
+  threshold: number;
+  alerts: number;
+  correctAlerts: number;
+  falseAlerts: number;
+  falseAlertsPerHour: number;
+  /** Enrolled appearances with an alert / enrolled appearances (null when the footage has none). */
+  appearanceRecall: number | null;
+  precision: number | null;
+  meanTimeToFirstAlert: number | null;
+}
+
+/** Default thresholds: 0.40 to 0.70 in steps of 0.02 (euclidean distance of face-api descriptors). */
+export const defaultThresholds = Array.from({ length: 16 }, (_, i) => Math.round((0.4 + i * 0.02) * 100) / 100);
+
+/** Re-decide the alerts at each threshold and score them against the truth. */
+export function sweepThresholds(
+  truth: FootageTruth,
+  timeline: ReplayTimeline,
+  thresholds: number[] = defaultThresholds,
+  rule: VoteRule = timeline.votes,
+  options: EvaluationOptions = {},
+): SweepRow[] {
+  return thresholds.map((threshold) => {
+    const alerts = alertsAtThreshold(timeline, threshold, rule);
+    const evaluation = evaluate(truth, { ...timeline, threshold, alerts }, options);
+    const enrolled = evaluation.identities.filter((i) => i.enrolled);
+    const appearances = enrolled.reduce((s, i) => s + i.appearances, 0);
+    const alerted = enrolled.reduce((s, i) => s + i.appearancesAlerted, 0);
+    const correct = evaluation.identities.reduce((s, i) => s + i.correctAlerts, 0);
+    const right = alerts.length - evaluation.totals.falseAlerts;
+    const ttfa = enrolled.flatMap((i) => i.perAppearance.flatMap((p) => (p.timeToFirstAlert === null ? [] : [p.timeToFirstAlert])));
+    return {
+      threshold,
+      alerts: alerts.length,
+      correctAlerts: correct,
+      falseAlerts: evaluation.totals.falseAlerts,
+      falseAlertsPerHour: evaluation.totals.falseAlertsPerHour,
+      appearanceRecall: appearances ? alerted / appearances : null,
+      precision: alerts.length ? right / alerts.length : null,
+      meanTimeToFirstAlert: ttfa.length ? Math.round((ttfa.reduce((s, v) => s + v, 0) / ttfa.length) * 1000) / 1000 : null,
+    };
+  });
+}
+
+const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(0)}%`);
+const sec = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)} s`);
+
+/** The trade-off as a plain-text table for the terminal; `current` marks the threshold in use. */
+export function formatSweepTable(rows: SweepRow[], current?: number): string {
+  const header = ['threshold', 'alerts', 'correct', 'false', 'false/h', 'recall', 'precision', 'mean TTFA'];
+  const body = rows.map((r) => [
+    `${r.threshold.toFixed(2)}${r.threshold === current ? ' *' : ''}`,
+    String(r.alerts),
+    String(r.correctAlerts),
+    String(r.falseAlerts),
+    r.falseAlertsPerHour.toFixed(1),
+    pct(r.appearanceRecall),
+    pct(r.precision),
+    sec(r.meanTimeToFirstAlert),
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c]!.length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
