@@ -9,3 +9,4 @@ export { FaceEmbedder, MissingLandmarksError, type FaceGeometry } from './face-e
 export { FaceChain, type DescribedFace, type EnrolmentResult } from './face-chain.js';
 export { closeAllSessions, ModelLoadError, ModelRunError } from './session.js';
 export { Gallery, type GalleryIdentity, type GalleryMatch } from '../pipeline/face-match.js';
+export type { Box, Point } from '../pipeline/geometry.js';

@@ -22,12 +22,33 @@ export interface RtspServer {
   stop(): Promise<void>;
 }
 
+// The package keeps a mount until its publisher sends TEARDOWN, so a publisher that
+// dies (a cut camera) would block its own return with 503. The checkMount hook ties
+// each mount to its publisher's connection and removes it when that connection closes.
 const CHILD = `
 const [modulePath, publish, client, rtpStart, rtpCount] = process.argv.slice(1);
 const RtspServer = require(modulePath).default;
 process.stdin.on('end', () => process.exit(0));
 process.stdin.resume();
-new RtspServer({ serverPort: +publish, clientPort: +client, rtpPortStart: +rtpStart, rtpPortCount: +rtpCount })
+const owners = new Map();
+const server = new RtspServer({
+  serverPort: +publish, clientPort: +client, rtpPortStart: +rtpStart, rtpPortCount: +rtpCount,
+  publishServerHooks: {
+    checkMount: async (req) => {
+      const owner = owners.get(req.uri);
+      if (owner && owner !== req.socket && owner.destroyed) server.Mounts.deleteMount(req.uri);
+      if (owner && !owner.destroyed) return true;
+      owners.set(req.uri, req.socket);
+      req.socket.once('close', () => {
+        if (owners.get(req.uri) !== req.socket) return;
+        owners.delete(req.uri);
+        server.Mounts.deleteMount(req.uri);
+      });
+      return true;
+    },
+  },
+});
+server
   .start()
   .then(() => process.stdout.write('ready\\n'), (err) => { console.error(err); process.exit(1); });
 `;

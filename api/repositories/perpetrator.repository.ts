@@ -18,7 +18,8 @@ export class PerpetratorRepository {
       const { createdAt, id } = f.after;
       q = q.where((eb) => eb.or([eb('createdAt', '<', createdAt), eb.and([eb('createdAt', '=', createdAt), eb('id', '<', id)])]));
     }
-    if (f.q) q = q.where('name', 'like', `%${f.q.replace(/[%_\\]/g, '')}%`);
+    // lower() on both sides: SQLite's LIKE ignores case, PostgreSQL's does not.
+    if (f.q) q = q.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${f.q!.toLowerCase().replace(/[%_\\]/g, '')}%`));
     return q.execute();
   }
 

@@ -27,7 +27,9 @@ interface ImageResult {
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
-const box = (b: Box): Box => b.map(r1) as Box;
+/** Boxes may reach past the border (a face at the edge); the output stays inside the image. */
+const box = (b: Box, img: DecodedImage): Box =>
+  [Math.max(0, b[0]), Math.max(0, b[1]), Math.min(img.width, b[2]), Math.min(img.height, b[3])].map(r1) as Box;
 
 export function register(program: Command): void {
   program
@@ -81,11 +83,11 @@ async function detect(paths: string[], opts: Options, persons: PersonDetector, c
     result.width = img.width;
     result.height = img.height;
     const [people, faces] = await Promise.all([persons.detect(img), chain.describeAll(img)]);
-    result.persons = people.map((p) => ({ box: box(p.box), score: r4(p.score) }));
+    result.persons = people.map((p) => ({ box: box(p.box, img), score: r4(p.score) }));
     result.faces = faces.map(({ face, descriptor, quality }) => {
       const match = gallery?.match(descriptor) ?? null;
       return {
-        box: box(face.box),
+        box: box(face.box, img),
         score: r4(face.score),
         quality: r4(quality),
         keypoints: face.keypoints.map(([x, y]) => [r1(x), r1(y)] as Point),

@@ -56,7 +56,6 @@ export function parseRef(ref: string): { node: string; index: number } {
 
 /** Typed reads of node attributes. */
 export const attrs = {
-  has: (n: TfNode, key: string) => n.attr?.[key] !== undefined,
   string(n: TfNode, key: string, fallback = ''): string {
     const s = n.attr?.[key]?.s;
     return s === undefined ? fallback : Buffer.from(s, 'base64').toString('utf8');

@@ -10,9 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TfjsGraphModelJson } from './tfjs-graph.js';
 import { readShards } from './tfjs-weights.js';
 
-export { tf };
-
-export async function useCpuBackend(): Promise<void> {
+async function useCpuBackend(): Promise<void> {
   await tf.setBackend('cpu');
   await tf.ready();
 }

@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { floatAttr, GraphBuilder } from './graph-builder.js';
+import { floatAttr, floatsAttr, GraphBuilder } from './graph-builder.js';
 
 const session = (bytes: Uint8Array) => ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
 
@@ -35,6 +35,17 @@ describe('GraphBuilder', () => {
     expect(Array.from(out.values!.data as Float32Array)).toEqual([9, 7]);
     expect(Array.from(out.indices!.data as BigInt64Array)).toEqual([1n, 3n]);
     expect(out.column!.dims).toEqual([5, 1]);
+  });
+
+  it('encodes FLOATS and TENSOR attributes (Constant nodes with known outputs)', async () => {
+    const g = new GraphBuilder('constants');
+    const x = g.input('x', 'float32', [3]);
+    const floats = g.op('Constant', [], { value_floats: floatsAttr([1, 2, 3]) });
+    const tensor = g.op('Constant', [], { value: { dtype: 'float32', dims: [3], data: [0.5, 0.25, -4] } });
+    g.output(g.op('Add', [g.op('Mul', [x, floats]), tensor], {}, 'y'), 'float32', [3]);
+    const s = await session(g.toBytes({ metadata: { source: 'test' } }));
+    const { y } = await s.run({ x: new ort.Tensor('float32', Float32Array.from([10, 10, 10]), [3]) });
+    expect(Array.from(y!.data as Float32Array)).toEqual([10.5, 20.25, 26]);
   });
 
   it('refuses duplicate names, wrong constant sizes and an opset below 17', () => {

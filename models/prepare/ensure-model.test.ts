@@ -86,6 +86,10 @@ describe('ensureModel', () => {
     expect(a.cached).toBe(false);
   });
 
+  it('rejects an unknown model name, listing the known ones', async () => {
+    await expect(ensureModel('yolo' as never, { cacheDir })).rejects.toThrow("unknown model 'yolo' (known: blazeface, centernet, faceres, faceLandmark68, faceRecognition)");
+  });
+
   it('reports progress stages', async () => {
     const stages: string[] = [];
     await ensureModel('blazeface', { cacheDir, force: true, onProgress: (p) => stages.push(p.stage) });

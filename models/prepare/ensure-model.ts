@@ -167,7 +167,7 @@ const inFlight = new Map<string, Promise<PreparedModel>>();
  * now (under a lock shared with other processes using the same folder).
  */
 export function ensureModel(name: ModelName, opts: PrepareOptions): Promise<PreparedModel> {
-  if (!MODEL_SOURCES[name]) throw new RangeError(`unknown model '${String(name)}' (known: ${MODEL_NAMES.join(', ')})`);
+  if (!MODEL_SOURCES[name]) return Promise.reject(new RangeError(`unknown model '${String(name)}' (known: ${MODEL_NAMES.join(', ')})`));
   const cacheDir = resolve(opts.cacheDir);
   const key = `${cacheDir}\0${name}`;
   let job = inFlight.get(key);

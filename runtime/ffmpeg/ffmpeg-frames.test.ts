@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,25 @@ describe('startFfmpegFrames', () => {
     expect(frames.length).toBe(10);
     expect(frames.map((f) => f.ptsSec)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1, 1.2, 1.4, 1.6, 1.8]);
     for (const f of frames) expect([f.width, f.height]).toEqual([320, 240]);
+  });
+
+  it('reads an HTTP source', async () => {
+    const ts = clip('h.ts', 2);
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'video/mp2t' });
+      createReadStream(ts).pipe(res);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const { port } = server.address() as { port: number };
+    try {
+      const src = startFfmpegFrames({ url: `http://127.0.0.1:${port}/live.ts`, fps: 5, maxWidth: 1280, jpegQuality: 5 });
+      const events = await collect(src.frames);
+      expect((await src.exited).code).toBe(0);
+      expect(events.length).toBe(10);
+      expect(events.every((e) => e.type === 'frame' && e.width === 320)).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it('plays a file in real time with -re', async () => {

@@ -24,6 +24,8 @@ export interface FfmpegFrameOptions {
   rtspTransport?: 'tcp' | 'udp';
   /** Read a file at its native rate (-re), like a live camera. */
   realtime?: boolean;
+  /** Files only: play the file again and again (-stream_loop -1). */
+  loop?: boolean;
   /** Network sources: give up when no data arrives for this long (ms). */
   ioTimeoutMs?: number;
 }
@@ -44,6 +46,7 @@ export function ffmpegArgs(o: FfmpegFrameOptions): string[] {
   if (kind === 'rtsp') input.push('-rtsp_transport', o.rtspTransport ?? 'tcp', '-timeout', timeoutUs, '-fflags', 'nobuffer', '-analyzeduration', '500000', '-probesize', '500000');
   if (kind === 'http') input.push('-rw_timeout', timeoutUs);
   if (o.realtime) input.push('-re');
+  if (o.loop && kind === 'file') input.push('-stream_loop', '-1');
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'error',
     ...input,

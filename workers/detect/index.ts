@@ -5,6 +5,7 @@ import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
 import { TRACKER_DEFAULTS } from '../../pipeline/tracker.js';
 import { FrameStore } from '../../runtime/frame-store.js';
+import { watchQueueDepths } from '../../runtime/metrics.js';
 import { openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
@@ -38,6 +39,7 @@ export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOp
     detectPersons = (img) => detector.detect(img, { minScore });
   }
   const identifyQueue = openQueue(QUEUE.identify, { cfg, connection });
+  const unwatch = watchQueueDepths([identifyQueue.queue]);
   const deps: DetectDeps = {
     cfg,
     log,
@@ -61,6 +63,7 @@ export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOp
     close() {
       closing ??= (async () => {
         await Promise.all(workers.map((w) => w.close()));
+        unwatch();
         await identifyQueue.close();
         await connection.quit();
       })();

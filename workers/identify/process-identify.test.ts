@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, FaceChain, PersonDetector, type DecodedImage, type PersonDetection } from '../../models/index.js';
+import { decodeImage, FaceChain, PersonDetector } from '../../models/index.js';
 import { packageDir } from '../../models/prepare/package-dir.js';
 import { configSchema } from '../../pipeline/config/index.js';
 import { matchEventSchema } from '../../pipeline/events.js';
 import { headRegion } from '../../pipeline/best-frame.js';
+import type { Box } from '../../pipeline/geometry.js';
 import { QUEUE, type IdentifyJob } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
 import type { WatchlistSnapshot } from '../../pipeline/watchlist.js';
@@ -19,9 +20,11 @@ import { processIdentify, type IdentifyDeps } from './process-identify.js';
 import { WatchlistCache, WatchlistError } from './watchlist-cache.js';
 
 /**
- * Real models on a real photo that ships with @vladmandic/face-api (four women standing
- * side by side): the person detector finds them, one is enrolled from a crop of her
- * head, and the identify stage must raise exactly one match, for her track only.
+ * Real models on photos that ship with the dependencies. subject-a (the fixtures' enrolled
+ * man, see fixtures/generator/cast.ts) is enrolled from one photo and appears in a frame
+ * made from a different photo of him; strangers are the women of face-api's sample6.jpg,
+ * found by the real person detector. The identify stage must raise exactly one match,
+ * for his track only.
  */
 describe('processIdentify (real models, Redis, BullMQ)', () => {
   const { prefix, cleanup } = testPrefix('identify');
@@ -33,10 +36,10 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
   let watchlist: WatchlistCache;
   let deps: IdentifyDeps;
   let chain: FaceChain;
-  let img: DecodedImage;
-  let jpeg: Buffer;
-  let people: PersonDetection[];
-  let stranger: PersonDetection;
+  /** His frame: head and shoulders of a webcam photo over a plain wall, 640x640; the person box is known. */
+  const him = { jpeg: Buffer.alloc(0), personBox: [170, 50, 470, 640] as Box };
+  /** The strangers' frame and the person farthest from him in face space. */
+  const strangers = { jpeg: Buffer.alloc(0), personBox: [0, 0, 1, 1] as Box };
   let seq = 0;
 
   async function publish(snapshot: WatchlistSnapshot): Promise<void> {
@@ -46,38 +49,43 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
 
   beforeAll(async () => {
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    const photo = join(packageDir('@vladmandic/face-api'), 'demo', 'sample6.jpg');
-    jpeg = await sharp(photo).resize(1280).jpeg({ quality: 92 }).toBuffer();
-    img = await decodeImage(jpeg);
     const [detector, faceChain] = await Promise.all([PersonDetector.create(cfg, log), FaceChain.create(cfg, log)]);
     chain = faceChain;
-    people = (await detector.detect(img)).sort((a, b) => a.box[0] - b.box[0]);
-    // Enrol the leftmost woman from a crop of her head (a different image from the frames).
-    const head = headRegion(people[0]!.box, img);
-    const crop = await decodeImage(
-      await sharp(jpeg)
-        .extract({ left: Math.round(head[0]), top: Math.round(head[1]), width: Math.round(head[2] - head[0]), height: Math.round(head[3] - head[1]) })
-        .png()
-        .toBuffer(),
-    );
-    const enrolled = await chain.enrolmentDescriptor(crop);
+    const assets = join(packageDir('@vladmandic/human'), 'assets');
+    const enrolPhoto = await sharp(join(assets, 'screenshot-facedetect.jpg')).extract({ left: 5, top: 342, width: 155, height: 158 }).resize(310).png().toBuffer();
+    const enrolled = await chain.enrolmentDescriptor(await decodeImage(enrolPhoto));
     if (!enrolled.ok) throw new Error(`enrolment failed: ${enrolled.message}`);
-    // The stranger: the person whose face is farthest from hers (look-alikes exist even in one photo).
-    const own = async (p: PersonDetection) => {
-      const centre = (p.box[0] + p.box[2]) / 2;
-      const faces = await chain.describeAll(img, headRegion(p.box, img));
-      return faces.sort((a, b) => Math.abs((a.face.box[0] + a.face.box[2]) / 2 - centre) - Math.abs((b.face.box[0] + b.face.box[2]) / 2 - centre))[0]!;
-    };
+    const face = await sharp(join(assets, 'screenshot-faceid.jpg')).extract({ left: 15, top: 142, width: 140, height: 137 }).resize(280).toBuffer();
+    him.jpeg = await sharp({ create: { width: 640, height: 640, channels: 3, background: { r: 120, g: 125, b: 118 } } })
+      .composite([
+        { input: face, left: 180, top: 60 },
+        { input: { create: { width: 280, height: 306, channels: 3, background: { r: 38, g: 38, b: 42 } } }, left: 180, top: 334 },
+      ])
+      .jpeg({ quality: 92 })
+      .toBuffer();
+
+    strangers.jpeg = await sharp(join(packageDir('@vladmandic/face-api'), 'demo', 'sample6.jpg')).resize(1280).jpeg({ quality: 92 }).toBuffer();
+    const group = await decodeImage(strangers.jpeg);
+    const people = await detector.detect(group);
+    expect(people.length).toBeGreaterThanOrEqual(4);
     const dist = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.hypot(...Array.from(a, (v, i) => v - b[i]!));
-    const others = await Promise.all(people.slice(1).map(async (p) => ({ p, d: dist((await own(p)).descriptor, enrolled.descriptor) })));
-    const farthest = others.sort((a, b) => b.d - a.d)[0]!;
+    const scored = await Promise.all(
+      people.map(async (p) => {
+        const centre = (p.box[0] + p.box[2]) / 2;
+        const faces = await chain.describeAll(group, headRegion(p.box, group));
+        const own = faces.sort((a, b) => Math.abs((a.face.box[0] + a.face.box[2]) / 2 - centre) - Math.abs((b.face.box[0] + b.face.box[2]) / 2 - centre))[0];
+        return { p, d: own ? dist(own.descriptor, enrolled.descriptor) : 0 };
+      }),
+    );
+    const farthest = scored.sort((a, b) => b.d - a.d)[0]!;
     expect(farthest.d).toBeGreaterThan(chain.matchThreshold + 0.05);
-    stranger = farthest.p;
+    strangers.personBox = farthest.p.box;
+
     await publish({
       version: 1,
       embedder: chain.embedderId,
-      identities: [{ id: 'p-left', name: 'Left', descriptors: [Array.from(enrolled.descriptor)] }],
-      cameras: { 'cam-x': ['p-left'] },
+      identities: [{ id: 'p-subject-a', name: 'subject-a', descriptors: [Array.from(enrolled.descriptor)] }],
+      cameras: { 'cam-x': ['p-subject-a'] },
       global: [],
     });
     alerts = openQueue(QUEUE.alerts, { cfg, connection: redis });
@@ -104,25 +112,22 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
     await cleanup();
   });
 
-  async function job(cameraId: string, trackId: string, person: PersonDetection): Promise<IdentifyJob> {
+  async function job(cameraId: string, trackId: string, frame: { jpeg: Buffer; personBox: Box }): Promise<IdentifyJob> {
     const s = seq++;
-    const frameKey = await deps.frames.putFrame(cameraId, s, jpeg);
-    return { cameraId, seq: s, ts: 1_000_000 + s * 200, frameKey, width: img.width, height: img.height, mode: 'live', trackId, personBox: person.box, trackStartTs: 1_000_000 };
+    const frameKey = await deps.frames.putFrame(cameraId, s, frame.jpeg);
+    const { width, height } = await sharp(frame.jpeg).metadata();
+    return { cameraId, seq: s, ts: 1_000_000 + s * 200, frameKey, width: width!, height: height!, mode: 'live', trackId, personBox: frame.personBox, trackStartTs: 1_000_000 };
   }
 
-  it('finds the four people in the photo', () => {
-    expect(people.length).toBeGreaterThanOrEqual(4);
-  });
-
-  it('raises one match for the enrolled track after k votes, none for the others, and keeps crops only of her', async () => {
+  it('raises one match for the enrolled track after k votes, none for the stranger, and keeps crops only of him', async () => {
     const outA: string[] = [];
     const outB: string[] = [];
     const jobsA: IdentifyJob[] = [];
     for (let i = 0; i < 3; i++) {
-      const a = await job('cam-x', 'e-t1', people[0]!);
+      const a = await job('cam-x', 'e-t1', him);
       jobsA.push(a);
       outA.push((await processIdentify(a, deps)).outcome);
-      outB.push((await processIdentify(await job('cam-x', 'e-t2', stranger), deps)).outcome);
+      outB.push((await processIdentify(await job('cam-x', 'e-t2', strangers), deps)).outcome);
     }
     expect(outA).toEqual(['voted', 'matched', 'already_matched']);
     expect(outB).toEqual(['voted', 'voted', 'voted']);
@@ -131,7 +136,7 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
     expect(queued).toHaveLength(1);
     const event = matchEventSchema.parse(queued[0]!.data);
     expect(queued[0]!.id).toBe(event.eventId);
-    expect(event).toMatchObject({ cameraId: 'cam-x', trackId: 'e-t1', perpetratorId: 'p-left', name: 'Left', firstSeen: 1_000_000 });
+    expect(event).toMatchObject({ cameraId: 'cam-x', trackId: 'e-t1', perpetratorId: 'p-subject-a', name: 'subject-a', firstSeen: 1_000_000 });
     expect(event.distance).toBeLessThan(chain.matchThreshold);
     expect(event.scores.map((s) => s.seq)).toEqual([jobsA[0]!.seq, jobsA[1]!.seq]);
     const crop = await redis.getBuffer(event.best.faceCropKey!);
@@ -139,7 +144,7 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
 
     // Only faces under the threshold leave a crop: the stranger's track has none.
     const cropKeys = await redis.keys(`${prefix}:face:*`);
-    expect(cropKeys.length).toBe(2);
+    expect(cropKeys.sort()).toEqual(jobsA.slice(0, 2).map((j) => keys.faceCrop('cam-x', j.seq, 1)).sort());
 
     // The matching job retried (its worker died after storing the match): same event id, still one job.
     expect((await processIdentify(jobsA[1]!, deps)).outcome).toBe('matched');
@@ -147,12 +152,12 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
   });
 
   it('applies only the watchlist of the camera, and reloads a new snapshot without a restart', async () => {
-    expect((await processIdentify(await job('cam-y', 'e-t3', people[0]!), deps)).outcome).toBe('no_watchlist');
+    expect((await processIdentify(await job('cam-y', 'e-t3', him), deps)).outcome).toBe('no_watchlist');
     const current = (await watchlist.current())!.snapshot;
-    await publish({ ...current, version: 2, cameras: { ...current.cameras, 'cam-y': ['p-left'] } });
-    expect((await processIdentify(await job('cam-y', 'e-t3', people[0]!), deps)).outcome).toBe('voted');
+    await publish({ ...current, version: 2, cameras: { ...current.cameras, 'cam-y': ['p-subject-a'] } });
+    expect((await processIdentify(await job('cam-y', 'e-t3', him), deps)).outcome).toBe('voted');
 
     await publish({ ...current, version: 3, embedder: 'someone-else-512' });
-    await expect(processIdentify(await job('cam-y', 'e-t3', people[0]!), deps)).rejects.toBeInstanceOf(WatchlistError);
+    await expect(processIdentify(await job('cam-y', 'e-t3', him), deps)).rejects.toBeInstanceOf(WatchlistError);
   });
 });

@@ -11,6 +11,7 @@ import type { Logger } from '../../runtime/logger.js';
 import { metrics, setCameraState } from '../../runtime/metrics.js';
 import type { DetectQueues, JobQueue } from '../../runtime/queues.js';
 import { FramePublisher } from './frame-publisher.js';
+import { within } from './within.js';
 
 export interface CameraSessionDeps {
   cfg: Config;
@@ -27,6 +28,8 @@ export interface CameraSessionDeps {
 
 /** Time a (re)started source gets to deliver its first frame before it is restarted. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/** How long stop() waits for pending event and status writes. */
+const STOP_WRITES_MS = 5000;
 /** Frame rate measured over this window, for the status. */
 const FPS_WINDOW_MS = 5000;
 
@@ -51,6 +54,7 @@ export class CameraSession {
   private launchedAt = 0;
   private framesThisLaunch = 0;
   private transport: 'tcp' | 'udp';
+  private transportProven = false;
   private ticker: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopping = false;
@@ -106,8 +110,9 @@ export class CameraSession {
     await this.source?.stop();
     await this.loop;
     this.apply(this.machine.stop());
-    await Promise.all(this.pendingEvents);
-    await this.flushStatus();
+    // While Redis is away these writes wait for it; shutdown must not wait forever.
+    const settled = await within(Promise.all([...this.pendingEvents, this.flushStatus()]), STOP_WRITES_MS);
+    if (!settled) this.log.error({ pendingEvents: this.pendingEvents.size }, 'Redis unreachable: camera events or status not written before stopping');
   }
 
   private launch(): void {
@@ -119,8 +124,9 @@ export class CameraSession {
       maxWidth: this.deps.cfg.ingest.maxWidth,
       jpegQuality: this.deps.cfg.ingest.jpegQuality,
       rtspTransport: this.transport,
-      // A file camera plays at its own pace, like a live one.
+      // A file camera plays at its own pace and in a loop, like a live one.
       realtime: kind === 'file',
+      loop: kind === 'file',
       ioTimeoutMs: this.deps.cfg.ingest.stallSeconds * 1000,
     };
     this.launchedAt = this.clock();
@@ -184,8 +190,10 @@ export class CameraSession {
   private onSourceEnded(exit: FfmpegExit): void {
     const reason = exit.code === 0 ? 'source ended' : `ffmpeg exited (${exit.signal ?? `code ${exit.code}`})`;
     this.apply(this.machine.sourceEnded(reason));
-    // auto: RTSP over TCP first; a launch that delivered nothing tries the other transport next.
-    if (this.deps.cfg.ingest.rtspTransport === 'auto' && sourceKind(this.camera.url) === 'rtsp' && this.framesThisLaunch === 0) {
+    // auto: RTSP over TCP first; while neither transport has delivered a frame, a launch
+    // that delivered nothing tries the other one next.
+    if (this.framesThisLaunch) this.transportProven = true;
+    if (this.deps.cfg.ingest.rtspTransport === 'auto' && sourceKind(this.camera.url) === 'rtsp' && !this.transportProven) {
       this.transport = this.transport === 'tcp' ? 'udp' : 'tcp';
     }
     const delay = this.backoff.next();

@@ -8,6 +8,7 @@ import { workerConnection } from '../../runtime/redis.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
 import { watchCameras } from './camera-registry.js';
 import { CameraSession } from './camera-session.js';
+import { within } from './within.js';
 
 export { ingestFile, type IngestFileOptions, type IngestFileResult } from './ingest-file.js';
 
@@ -74,8 +75,9 @@ export async function startIngestWorker(
       await Promise.all([...sessions.values()].map((s) => s.stop()));
       sessions.clear();
       unwatch();
-      await Promise.all([detect.close(), alerts.close()]);
-      await Promise.all([redis.quit().catch(() => redis.disconnect()), subscriber.quit().catch(() => subscriber.disconnect())]);
+      // Bounded: with Redis away, closing queues and quitting would wait for it.
+      if (!(await within(Promise.all([detect.close(), alerts.close()]), 3000))) log.warn('queues did not close cleanly (Redis unreachable)');
+      for (const conn of [redis, subscriber]) if (!(await within(conn.quit(), 2000))) conn.disconnect();
     },
   };
 }

@@ -99,6 +99,6 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileResult
     await detect.close();
     await redis.quit().catch(() => redis.disconnect());
   }
-  const durationSec = lastPts < 0 ? 0 : lastPts + 1 / fps;
+  const durationSec = lastPts < 0 ? 0 : Math.round((lastPts + 1 / fps) * 1000) / 1000;
   return { frames, corrupt, durationSec, ...(failure ? { stoppedEarly: { atSec: durationSec, reason: failure } } : {}) };
 }

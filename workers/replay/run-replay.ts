@@ -9,6 +9,7 @@ import { redisKeys } from '../../pipeline/redis-keys.js';
 import { TRACKER_DEFAULTS } from '../../pipeline/tracker.js';
 import type { WatchlistSnapshot } from '../../pipeline/watchlist.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../runtime/embedded-redis.js';
+import { FrameStore } from '../../runtime/frame-store.js';
 import type { Logger } from '../../runtime/logger.js';
 import { openDetectQueues, openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
@@ -18,6 +19,7 @@ import { startIdentifyWorker } from '../identify/index.js';
 import { ingestFile } from '../ingest/index.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
 import { enrolGalleryFolder, type EnrolledPhoto } from './gallery-folder.js';
+import { personThumbnail } from './thumbnail.js';
 import { buildTimeline, type ReplayAlert, type ReplayTrack } from './timeline.js';
 
 export interface ReplayModels {
@@ -193,6 +195,15 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     const counters = await finishCamera({ redis, keys, states: new DetectStateStore(redis, keys) }, cameraId, replayId);
     const records = await readTrackLog(redis, keys, cameraId);
     const timeline = buildTimeline({ records, events: [...events.values()], t0 });
+    // Thumbnails while the frames are still in Redis (the run's keys go when it ends).
+    const frameStore = new FrameStore(redis, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds });
+    for (const r of records) {
+      const track = r.type === 'track' && r.best ? timeline.tracks.find((t) => t.trackId === r.trackId) : undefined;
+      if (!track?.best || r.type !== 'track' || !r.best) continue;
+      const jpeg = await frameStore.get(r.best.frameKey);
+      const thumbnail = jpeg && (await personThumbnail(jpeg, r.best.personBox));
+      if (thumbnail) track.best.thumbnail = thumbnail;
+    }
     const wallSec = (performance.now() - started) / 1000;
     const { identifyJobs, ...gating } = counters;
     return {

@@ -15,8 +15,8 @@ export interface ReplayTrack {
   hits: number;
   /** Frames sent to identification. */
   identifyFrames: number;
-  /** Best frame for identification seen on the track. */
-  best: { t: number; seq: number; quality: number; personBox: Box } | null;
+  /** Best frame for identification seen on the track; `thumbnail`: the person in it, a JPEG data: URL. */
+  best: { t: number; seq: number; quality: number; personBox: Box; thumbnail?: string } | null;
   /** Every identified frame: nearest watchlist identity and distance (matched or not: threshold sweeps use them). */
   votes: Array<{ t: number; seq: number; name: string | null; distance: number | null; weight: number }>;
 }

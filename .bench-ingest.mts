@@ -1,0 +1,16 @@
+import { Worker } from 'bullmq';
+import { startEmbeddedRedis } from './runtime/embedded-redis.js';
+import { ingestFile } from './workers/ingest/index.js';
+import { testConfig, detectQueueOf } from './workers/ingest/ingest-test-kit.js';
+import { Redis } from 'ioredis';
+import { redisKeys } from './pipeline/redis-keys.js';
+const redis = await startEmbeddedRedis();
+const cfg = testConfig({ redisPrefix: 'b', ingest: { fps: 5 }, detect: { partitions: 1 } });
+const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+const q = detectQueueOf(cfg, conn, 'cam');
+const w = new Worker(q.name, async () => {}, { connection: conn.duplicate(), prefix: redisKeys('b').bull });
+const cpu0 = process.cpuUsage(); const t0 = performance.now();
+const r = await ingestFile({ cfg, redisUrl: redis.url, path: '/tmp/p1/c720.mp4', cameraId: 'cam', replayId: 'x' });
+const cpu = process.cpuUsage(cpu0); const wall = performance.now() - t0;
+console.log(JSON.stringify({ frames: r.frames, wallMs: Math.round(wall), nodeCpuMsPerFrame: +((cpu.user + cpu.system) / 1000 / r.frames).toFixed(2), framesPerSec: +(r.frames / wall * 1000).toFixed(1) }));
+await w.close(); await q.close(); conn.disconnect(); await redis.stop();
