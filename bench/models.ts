@@ -147,13 +147,19 @@ async function rssOver(photo: DecodedImage) {
 
 function gallerySearch() {
   progress('gallery search');
+  // mulberry32: a deterministic generator without float overflow (gallery rows must all differ)
   let seed = 1;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) - 0.5;
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
   const vector = () => l2normalize(Array.from({ length: 128 }, rand));
   return [10_000, 100_000].map((n) => {
     const gallery = new Gallery(Array.from({ length: n }, (_, i) => ({ id: `p${i}`, name: `P${i}`, descriptors: [vector()] })));
-    const queries = Array.from({ length: 50 }, vector);
-    queries.slice(0, 5).forEach((q) => gallery.match(q));
+    const queries = Array.from({ length: 100 }, vector);
+    queries.slice(0, 20).forEach((q) => gallery.match(q));
     const times = queries.map((q) => {
       const t0 = performance.now();
       gallery.match(q);

@@ -4,13 +4,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 
-const { path, threads } = workerData;
+const { path, bytes, threads } = workerData;
 const port = parentPort;
 
 const describe = (meta) => meta.map((m) => ({ name: m.name, shape: m.isTensor ? m.shape : [] }));
 
 try {
-  const session = await ort.InferenceSession.create(path, {
+  const session = await ort.InferenceSession.create(bytes ?? path, {
     graphOptimizationLevel: 'all',
     executionMode: 'sequential',
     intraOpNumThreads: threads,

@@ -61,9 +61,10 @@ export class ModelSession {
     worker.on('exit', () => this.failAll(new ModelRunError(`${this.path}: the inference thread exited`)));
   }
 
-  static async start(path: string, opts: SessionOptions): Promise<ModelSession> {
+  /** A session for a model file, or for model bytes built in memory (`path` then only labels it). */
+  static async start(path: string, opts: SessionOptions, bytes?: Uint8Array): Promise<ModelSession> {
     const worker = new Worker(new URL('./session-worker.js', import.meta.url), {
-      workerData: { path, threads: opts.threads ?? 0 },
+      workerData: { path, bytes, threads: opts.threads ?? 0 },
     });
     const ready = await new Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }>((res, rej) => {
       worker.once('message', (msg: { type: string; error?: string; inputs: TensorInfo[]; outputs: TensorInfo[] }) =>

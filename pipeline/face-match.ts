@@ -32,10 +32,13 @@ export class DescriptorMismatchError extends Error {
  */
 export class Gallery {
   readonly dimensions: number;
-  private readonly matrix: Float32Array;
+  /** Every descriptor, row after row; an identity's rows are contiguous. */
+  readonly matrix: Float32Array;
   private readonly rowIdentity: Uint32Array;
+  /** First row of each identity, plus the row count at the end. */
+  private readonly identityStart: Uint32Array;
   private readonly identities: { id: string; name: string }[];
-  private readonly threshold: number | undefined;
+  readonly threshold: number | undefined;
 
   constructor(identities: GalleryIdentity[], opts: { threshold?: number } = {}) {
     this.threshold = opts.threshold;
@@ -44,8 +47,10 @@ export class Gallery {
     this.dimensions = identities.find((i) => i.descriptors.length > 0)?.descriptors[0]?.length ?? 0;
     this.matrix = new Float32Array(rows * this.dimensions);
     this.rowIdentity = new Uint32Array(rows);
+    this.identityStart = new Uint32Array(identities.length + 1);
     let row = 0;
     identities.forEach((identity, idx) => {
+      this.identityStart[idx] = row;
       for (const d of identity.descriptors) {
         if (d.length !== this.dimensions) {
           throw new DescriptorMismatchError(
@@ -56,6 +61,7 @@ export class Gallery {
         this.rowIdentity[row++] = idx;
       }
     });
+    this.identityStart[identities.length] = row;
   }
 
   /** Number of identities. */
@@ -68,37 +74,47 @@ export class Gallery {
     return this.rowIdentity.length;
   }
 
-  /** The closest identity, or null when none is within the threshold (or none is allowed). */
+  /**
+   * The closest identity, or null when none is within the threshold (or none is
+   * allowed). With `allowedIds`, only those identities' rows are scanned.
+   */
   match(descriptor: ArrayLike<number>, opts: MatchOptions = {}): GalleryMatch | null {
-    const rows = this.rowIdentity.length;
-    if (rows === 0) return null;
     const dim = this.dimensions;
+    if (this.rowIdentity.length === 0) return null;
     if (descriptor.length !== dim) {
       throw new DescriptorMismatchError(`query descriptor is ${descriptor.length}-d; the gallery holds ${dim}-d ones`);
     }
-    const allowed = opts.allowedIds ? this.identities.map((i) => opts.allowedIds!.has(i.id)) : null;
     const q = Float32Array.from(descriptor);
     let best = -1;
     let bestSq = Infinity;
-    const m = this.matrix;
-    for (let r = 0; r < rows; r++) {
-      if (allowed && !allowed[this.rowIdentity[r]!]) continue;
-      let sq = 0;
-      const base = r * dim;
-      for (let k = 0; k < dim && sq < bestSq; k++) {
-        const diff = m[base + k]! - q[k]!;
-        sq += diff * diff;
+    const scan = (from: number, to: number) => {
+      const m = this.matrix;
+      for (let r = from; r < to; r++) {
+        let sq = 0;
+        const base = r * dim;
+        // stop summing once this row cannot win
+        for (let k = 0; k < dim && sq < bestSq; k++) {
+          const diff = m[base + k]! - q[k]!;
+          sq += diff * diff;
+        }
+        if (sq < bestSq) {
+          bestSq = sq;
+          best = r;
+        }
       }
-      if (sq < bestSq) {
-        bestSq = sq;
-        best = r;
-      }
-    }
-    if (best < 0) return null;
-    const distance = Math.sqrt(bestSq);
-    const threshold = opts.threshold ?? this.threshold;
+    };
+    if (opts.allowedIds) {
+      this.identities.forEach((identity, idx) => {
+        if (opts.allowedIds!.has(identity.id)) scan(this.identityStart[idx]!, this.identityStart[idx + 1]!);
+      });
+    } else scan(0, this.rowIdentity.length);
+    return best < 0 ? null : this.result(best, Math.sqrt(bestSq), opts.threshold);
+  }
+
+  /** The match for row `row` at `distance`, or null when that is beyond the threshold. */
+  result(row: number, distance: number, threshold = this.threshold): GalleryMatch | null {
     if (threshold !== undefined && distance > threshold) return null;
-    const identity = this.identities[this.rowIdentity[best]!]!;
+    const identity = this.identities[this.rowIdentity[row]!]!;
     return { id: identity.id, name: identity.name, distance };
   }
 }

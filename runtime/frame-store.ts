@@ -8,6 +8,8 @@ import { redisKeys, type RedisKeys } from '../pipeline/redis-keys.js';
  */
 export class FrameStore {
   private readonly keys: RedisKeys;
+  /** Seconds a stored frame lives. */
+  readonly ttlSeconds: number;
 
   constructor(
     private readonly redis: Redis,
@@ -16,9 +18,6 @@ export class FrameStore {
     this.keys = redisKeys(opts.prefix);
     this.ttlSeconds = opts.ttlSeconds;
   }
-
-  /** Seconds a stored frame lives. */
-  readonly ttlSeconds: number;
 
   /** Stores the JPEG of frame `seq` of a camera; returns its key (the FrameJob's frameKey). */
   async putFrame(cameraId: string, seq: number, jpeg: Buffer): Promise<string> {

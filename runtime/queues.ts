@@ -156,10 +156,13 @@ export async function startConsumer<K extends QueueKind>(
   const name = queueName(kind, opts.partition);
   const prefix = redisKeys(deps.cfg.redisPrefix).bull;
   const ordered = kind === QUEUE.detect;
+  let orderedQueue: Queue | null = null;
+  const applyOrder = () => orderedQueue?.setGlobalConcurrency(1).catch((err: unknown) => opts.log?.warn({ err, queue: name }, 'could not set global concurrency'));
   if (ordered) {
-    const q = new Queue(name, { connection: deps.connection, prefix });
-    await q.setGlobalConcurrency(1);
-    await q.close();
+    orderedQueue = new Queue(name, { connection: deps.connection, prefix });
+    await orderedQueue.setGlobalConcurrency(1);
+    // A Redis restarted without persistence has forgotten it: set it again on every reconnect.
+    deps.connection.on('ready', applyOrder);
   }
   const lockDuration = opts.lockDurationMs ?? 30_000;
   const worker = new Worker(
@@ -184,5 +187,9 @@ export async function startConsumer<K extends QueueKind>(
     },
   );
   worker.on('error', (err) => opts.log?.warn({ err, queue: name }, 'queue worker error'));
+  worker.on('closed', () => {
+    deps.connection.off('ready', applyOrder);
+    void orderedQueue?.close();
+  });
   return worker;
 }

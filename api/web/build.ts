@@ -15,7 +15,8 @@ function newestSourceMtime(): number {
     if (st.isDirectory()) readdirSync(path).forEach((name) => walk(join(path, name)));
     else if (!path.endsWith('.test.ts')) newest = Math.max(newest, st.mtimeMs);
   };
-  for (const entry of ['index.html', 'vite.config.ts', 'src']) walk(join(webRoot, entry));
+  // The page bundles the API's role policy too (src/permissions.ts).
+  for (const entry of ['index.html', 'vite.config.ts', 'src', '../http/roles.ts']) walk(join(webRoot, entry));
   return newest;
 }
 
@@ -50,7 +51,12 @@ export async function ensureWebBuilt(log: Logger): Promise<string | null> {
   try {
     await vite.build({ configFile: join(webRoot, 'vite.config.ts'), build: { outDir: tmp, emptyOutDir: true }, logLevel: 'warn' });
     rmSync(webDistDir, { recursive: true, force: true });
-    renameSync(tmp, webDistDir);
+    try {
+      renameSync(tmp, webDistDir);
+    } catch (err) {
+      // Another process put its build in place between our rm and rename: equally fresh.
+      if (!isFresh()) throw err;
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

@@ -66,7 +66,9 @@ export function register(program: Command): void {
       const progress = progressReporter(MODEL_NAMES.length);
       let prepared: PreparedModel[];
       try {
-        prepared = await prepareAll({ cacheDir, log, force: opts.force, verify: opts.verify, onProgress: progress.onProgress });
+        // The progress display reports each step; the log adds only warnings (stale or corrupt files).
+        const warnings = log.child({}, { level: log.isLevelEnabled('warn') ? 'warn' : log.level });
+        prepared = await prepareAll({ cacheDir, log: warnings, force: opts.force, verify: opts.verify, onProgress: progress.onProgress });
       } finally {
         progress.stop();
       }

@@ -33,7 +33,13 @@ export function register(program: Command): void {
       const results = [];
       for (const v of videos) {
         try {
-          const result = await runReplay({ cfg, log, video: v, galleryDir: opts.gallery, models });
+          // Progress on a terminal only (logs and the summary go to stdout).
+          const onProgress = process.stderr.isTTY
+            ? (p: { frames: number; mediaSec: number }) => process.stderr.write(`\r${v}: ${p.frames} frames (${p.mediaSec.toFixed(1)} s)`)
+            : undefined;
+          const result = await runReplay({ cfg, log, video: v, galleryDir: opts.gallery, models, onProgress });
+          if (onProgress) process.stderr.write('\n');
+          if (result.frames === 0) throw new UsageError(`${v}: no frame could be read (${result.stoppedEarly?.reason ?? 'empty video'})`);
           process.stdout.write(`${formatReplay(result)}\n`);
           results.push(result);
         } catch (err) {

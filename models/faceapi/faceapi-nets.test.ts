@@ -35,7 +35,7 @@ describe('face-api networks built as ONNX', () => {
     // Landmarks of a face crop lie inside the crop (relative coordinates).
     const inside = Array.from(landmarks!.data as Float32Array).filter((v) => v > -0.2 && v < 1.2).length;
     expect(inside).toBe(PHOTOS.length * 136);
-  });
+  }, 180_000);
 
   it('faceRecognitionNet matches face-api on real photo crops (batch of two)', async () => {
     const built = buildFaceRecognitionNet(await loadFaceApiWeights('face_recognition_model'));
@@ -49,5 +49,5 @@ describe('face-api networks built as ONNX', () => {
     const dev = maxDeviation(descriptor!.data as Float32Array, ref.data);
     console.log(`faceRecognitionNet max deviation ${dev.toExponential(2)}`);
     expect(dev).toBeLessThanOrEqual(PARITY_TOLERANCE);
-  });
+  }, 180_000);
 });

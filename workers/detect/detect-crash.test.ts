@@ -85,17 +85,18 @@ describe('detect worker killed mid-job', () => {
     children.push(first);
     const ingest = ingestFile({ cfg, redisUrl: testRedisUrl(), path: walkIn.video, cameraId: 'door', replayId: 'crash' });
 
-    // Kill it while it holds a frame, once the person is being tracked (votes begin).
+    // Kill it while it holds a frame, once the person is tracked but before any match.
     const detectQueue = openQueue(QUEUE.detect, { cfg, connection: redis }, 0);
     const identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
-    await until(
-      'the person to be tracked',
-      async () => (await redis.exists(keys.trackLog('door'))) === 1 || (await redis.keys(`${prefix}:track:door:*:votes`)).length > 0,
-      240_000,
-    );
+    const tracking = async () => {
+      const json = await redis.hget(keys.detectState('door'), 'json');
+      return json !== null && JSON.parse(json).tracker.tracks.length > 0;
+    };
+    await until('the person to be tracked', tracking, 240_000);
     await until('a frame in progress', async () => (await detectQueue.queue.getJobCounts('active')).active === 1, 60_000);
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
+    const matchedBeforeKill = events.length + (await redis.keys(`${prefix}:track:door:*:match`)).length;
 
     const second = spawnDetectWorker(prefix);
     children.push(second);
@@ -112,6 +113,7 @@ describe('detect worker killed mid-job', () => {
     );
     await detectQueue.close();
     await identifyQueue.close();
+    expect(matchedBeforeKill).toBe(0);
     expect(events.map((e) => e.name)).toEqual(['subject-a']);
     const state = JSON.parse((await redis.hget(keys.detectState('door'), 'json'))!);
     // Every frame was tracked once: the killed worker's frame was taken over, none lost, none out of order.

@@ -42,7 +42,6 @@ export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOp
   const unwatch = watchQueueDepths([identifyQueue.queue]);
   const deps: DetectDeps = {
     cfg,
-    log,
     redis: connection,
     keys,
     frames: new FrameStore(connection, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds }),

@@ -9,7 +9,6 @@ import { motionMask } from '../../pipeline/motion-gate.js';
 import { QUEUE, type FrameJob } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
 import { FrameStore } from '../../runtime/frame-store.js';
-import { createLogger } from '../../runtime/logger.js';
 import { openQueue, type JobQueue } from '../../runtime/queues.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
 import { DetectStateStore } from './detect-state.js';
@@ -59,7 +58,6 @@ describe('processFrame (real Redis, BullMQ, sharp)', () => {
     identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
     deps = {
       cfg,
-      log: createLogger({ log: { level: 'silent', format: 'json' } }),
       redis,
       keys,
       frames: new FrameStore(redis, { prefix, ttlSeconds: 60 }),

@@ -16,7 +16,6 @@ import { JOB, type FrameJob, type IdentifyJob } from '../../pipeline/queues.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import { finishTracker, TRACKER_DEFAULTS, updateTracker, type EndedTrack, type TrackerOptions } from '../../pipeline/tracker.js';
 import type { FrameStore } from '../../runtime/frame-store.js';
-import type { Logger } from '../../runtime/logger.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { JobQueue } from '../../runtime/queues.js';
 import type { DecodedImage } from '../../models/index.js';
@@ -28,7 +27,6 @@ import { appendTrackLog, type TrackSummary } from './track-log.js';
 /** What the detect stage needs; the models and queues are injected so tests and replays share this code. */
 export interface DetectDeps {
   cfg: Config;
-  log: Logger;
   redis: Redis;
   keys: RedisKeys;
   frames: FrameStore;

@@ -57,7 +57,8 @@ export class FramePublisher {
 
   async publish(frame: PublishedFrame, signal?: AbortSignal): Promise<PublishOutcome> {
     let superseded = false;
-    for (;;) {
+    // States are looked up only at the bound: below it nothing needs deciding.
+    while (this.inFlight.length >= this.deps.maxInFlight) {
       const states = await this.refresh();
       if (this.inFlight.length < this.deps.maxInFlight) break;
       if (this.deps.mode === 'lossless') {

@@ -5,6 +5,7 @@ import { FrameStore } from '../../runtime/frame-store.js';
 import { watchQueueDepths } from '../../runtime/metrics.js';
 import { openDetectQueues, openQueue } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
+import { requireFfmpeg } from '../../runtime/system-tools.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
 import { watchCameras } from './camera-registry.js';
 import { CameraSession } from './camera-session.js';
@@ -30,6 +31,7 @@ export async function startIngestWorker(
   opts: { openSource?: (o: FfmpegFrameOptions) => FfmpegFrameSource } = {},
 ): Promise<IngestWorker> {
   const { cfg, log } = ctx;
+  if (!opts.openSource) requireFfmpeg();
   const redis = workerConnection(ctx.redisUrl);
   const subscriber = workerConnection(ctx.redisUrl);
   for (const conn of [redis, subscriber]) conn.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error (retrying)'));

@@ -6,6 +6,7 @@ import { FrameStore } from '../../runtime/frame-store.js';
 import { metrics } from '../../runtime/metrics.js';
 import { openDetectQueues } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
+import { requireFfmpeg } from '../../runtime/system-tools.js';
 import { FramePublisher } from './frame-publisher.js';
 
 export interface IngestFileOptions {
@@ -49,6 +50,7 @@ export interface IngestFileResult {
  * processed.
  */
 export async function ingestFile(o: IngestFileOptions): Promise<IngestFileResult> {
+  if (!o.openSource) requireFfmpeg();
   const fps = o.fps ?? o.cfg.ingest.fps;
   const startTs = o.startTs ?? Date.now();
   const redis: Redis = workerConnection(o.redisUrl);

@@ -11,6 +11,7 @@ export function formatReplay(r: ReplayResult): string {
       `${(r.gating.skippedShare * 100).toFixed(1)}% skipped by motion gating` +
       (r.gating.expired || r.gating.corrupt ? `, ${r.gating.expired} expired, ${r.gating.corrupt} corrupt` : ''),
   );
+  if (r.stoppedEarly) lines.push(`warning: the video could not be read past ${s(r.stoppedEarly.atSec)}: ${r.stoppedEarly.reason}`);
   if (r.gallery) lines.push(`gallery: ${r.gallery.identities.join(', ') || '(nobody enrolled)'} (${r.gallery.photos.filter((p) => p.ok).length}/${r.gallery.photos.length} photos usable)`);
   lines.push(`tracks: ${r.tracks.length}`);
   for (const t of r.tracks) {

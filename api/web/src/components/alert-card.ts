@@ -64,9 +64,10 @@ export function AlertCard(props: { alert: Alert; fresh: boolean; cameras: Camera
     }
   };
 
-  const lastAction = detail?.actions.at(-1);
+  // The pipeline's own 'created' entry says nothing a person needs; show the last human (or camera) action.
+  const lastAction = detail?.actions.filter((x) => x.action !== 'created').at(-1);
   const open = a.state === 'new' || a.state === 'acknowledged';
-  return html`<article class=${`alert-card kind-${a.kind} state-${a.state} ${props.fresh ? 'fresh' : ''}`} aria-labelledby=${`alert-${a.id}-title`} data-alert-id=${a.id} data-state=${a.state}>
+  return html`<article class=${`alert-card kind-${a.kind} state-${a.state} ${props.fresh && a.state === 'new' ? 'fresh' : ''}`} aria-labelledby=${`alert-${a.id}-title`} data-alert-id=${a.id} data-state=${a.state}>
     <header class="alert-head">
       <span class=${`state-pill pill-${a.state}`}>${STATE_LABEL[a.state] ?? a.state}</span>
       <span class="kind">${KIND_LABEL[a.kind] ?? a.kind}</span>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
+import { cameraState } from '../camera-state.js';
 import { html } from '../html.js';
 import { useStore } from '../store.js';
 
@@ -21,7 +22,7 @@ export function AttentionBar() {
   const matches = open.filter((a) => a.kind !== 'camera_offline').length;
   const offlineIds = new Set([
     ...open.filter((a) => a.kind === 'camera_offline' && a.cameraId).map((a) => a.cameraId!),
-    ...(cams ?? []).filter((c) => c.status?.state === 'offline').map((c) => c.id),
+    ...(cams ?? []).filter((c) => cameraState(c) === 'offline').map((c) => c.id),
   ]);
 
   // Right after sign-in the click has unlocked audio; after a reload it needs one more click.

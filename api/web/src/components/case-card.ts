@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
+import { CAMERA_STATE, cameraState } from '../camera-state.js';
+import { useStore } from '../store.js';
 import { ago, clockTime, fromLocalInput, toLocalInput } from '../format.js';
 import { html } from '../html.js';
 import type { Camera, Case, OnDuty, Perpetrator } from '../types.js';
@@ -30,12 +32,18 @@ function OnDutyNow(props: { caseId: string }) {
 
 /** One protection case: state of protection first, then links, duty and the changes an operator makes. */
 export function CaseCard(props: { kase: Case; perpetrators: Perpetrator[]; cameras: Camera[]; onChanged: () => void; onAddCamera: (caseId: string) => void }) {
-  const { api, can, notify } = useApp();
+  const { api, can, notify, feed } = useApp();
+  const alerts = useStore(feed.alerts);
   const c = props.kase;
   const [editing, setEditing] = useState(false);
   const [ids, setIds] = useState(c.perpetratorIds);
   const [renewTo, setRenewTo] = useState(() => toLocalInput(Date.now() + 14 * 86400_000 - 60_000));
-  const linked = c.perpetratorIds.map((id) => props.perpetrators.find((p) => p.id === id)?.name ?? id);
+  // Roles without access to biometric data (officers) see how many, not who.
+  const linked = can('readBiometrics')
+    ? c.perpetratorIds.map((id) => props.perpetrators.find((p) => p.id === id)?.name ?? id)
+    : c.perpetratorIds.length
+      ? [`${c.perpetratorIds.length} registered perpetrator${c.perpetratorIds.length === 1 ? '' : 's'}`]
+      : [];
   const cams = props.cameras.filter((k) => k.caseId === c.id);
   const endsSoon = c.windowEnd - Date.now() < 48 * 3600_000;
 
@@ -75,7 +83,7 @@ export function CaseCard(props: { kase: Case; perpetrators: Perpetrator[]; camer
       <div><dt>Window</dt><dd class=${endsSoon && c.status === 'open' ? 'warn-text' : ''}>${clockTime(c.windowStart, Date.now(), false)} – ${clockTime(c.windowEnd, Date.now(), false)} (ends ${ago(c.windowEnd)})</dd></div>
       <div><dt>Hours</dt><dd>${c.activeHours ? `${c.activeHours.from}–${c.activeHours.to} (${c.timezone})` : 'All day'}</dd></div>
       <div><dt>Watching for</dt><dd title=${linked.join(', ')}>${linked.length ? linked.join(', ') : html`<span class="warn-text">nobody linked</span>`}</dd></div>
-      <div><dt>Cameras</dt><dd>${cams.length ? cams.map((k, i) => html`${i ? ', ' : ''}<span class=${`cam-${k.status.state}`}>${k.name} (${k.status.state === 'streaming' ? 'online' : k.status.state})</span>`) : html`<span class="warn-text">none</span>`}</dd></div>
+      <div><dt>Cameras</dt><dd>${cams.length ? cams.map((k, i) => html`${i ? ', ' : ''}<span class=${`cam-${cameraState(k, alerts)}`}>${k.name} (${CAMERA_STATE[cameraState(k, alerts)].label.toLowerCase()})</span>`) : html`<span class="warn-text">none</span>`}</dd></div>
       <div><dt>On duty now</dt><${OnDutyNow} caseId=${c.id} /></div>
     </dl>
     ${editing &&

@@ -65,13 +65,13 @@ export function CaseForm(props: { perpetrators: Perpetrator[]; onCreated: (c: Ca
   return html`<form class="panel" onSubmit=${submit} aria-labelledby="case-form-title">
     <h3 id="case-form-title">New protection case</h3>
     <div class="form-grid">
-      <label>Victim reference <span class="muted">(records-system id, not a name)</span>
+      <label><span>Victim reference <span class="muted">(records-system id, not a name)</span></span>
         <input required maxLength=${100} value=${victimRef} onInput=${field(setVictimRef)} /></label>
       <label>Residence<input required maxLength=${300} value=${residence} onInput=${field(setResidence)} /></label>
       <label>Patrol district<input required maxLength=${100} value=${district} onInput=${field(setDistrict)} /></label>
       <label>Risk level<select value=${risk} onChange=${field(setRisk)}>${RISK.map(([v, l]) => html`<option value=${v}>${l}</option>`)}</select></label>
       <label>Protection from<input type="datetime-local" required value=${start} onInput=${field(setStart)} /></label>
-      <label>Until <span class="muted">(at most ${MAX_DAYS} days)</span><input type="datetime-local" required value=${end} onInput=${field(setEnd)} /></label>
+      <label><span>Until <span class="muted">(at most ${MAX_DAYS} days)</span></span><input type="datetime-local" required value=${end} onInput=${field(setEnd)} /></label>
     </div>
     <fieldset class="inline-fields">
       <legend>Daily hours</legend>

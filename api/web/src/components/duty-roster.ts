@@ -92,7 +92,7 @@ export function DutyRoster() {
         <label>Name<input required value=${name} onInput=${field(setName)} /></label>
         <label>Badge<input required value=${badge} onInput=${field(setBadge)} /></label>
         <label>District<input required value=${district} onInput=${field(setDistrict)} /></label>
-        <label>Webhook URL <span class="muted">(optional)</span><input type="url" value=${webhook} onInput=${field(setWebhook)} placeholder="https://…" /></label>
+        <label><span>Webhook URL <span class="muted">(optional)</span></span><input type="url" value=${webhook} onInput=${field(setWebhook)} placeholder="https://…" /></label>
         <label class="check"><input type="checkbox" checked=${supervisor} onChange=${(e: Event) => setSupervisor((e.target as HTMLInputElement).checked)} /> Supervisor (receives escalations)</label>
       </div>
       <div class="actions"><button class="btn btn-primary" type="submit">Add officer</button><button type="button" class="btn" onClick=${() => setAdding(null)}>Cancel</button></div>
@@ -104,7 +104,7 @@ export function DutyRoster() {
           ${(officers ?? []).map((o) => html`<option value=${o.id}>${o.name} · ${o.badge} · ${o.district}</option>`)}
         </select></label>
         <label>From<input type="datetime-local" required value=${shiftStart} onInput=${field(setShiftStart)} /></label>
-        <label>Until <span class="muted">(at most 24 h)</span><input type="datetime-local" required value=${shiftEnd} onInput=${field(setShiftEnd)} /></label>
+        <label><span>Until <span class="muted">(at most 24 h)</span></span><input type="datetime-local" required value=${shiftEnd} onInput=${field(setShiftEnd)} /></label>
       </div>
       <div class="actions"><button class="btn btn-primary" type="submit">Add shift</button><button type="button" class="btn" onClick=${() => setAdding(null)}>Cancel</button></div>
     </form>`}

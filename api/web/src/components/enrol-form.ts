@@ -143,7 +143,7 @@ export function EnrolForm(props: { existing: { id: string; name: string } | null
     <h3 id="enrol-title">${props.existing ? `Add photos of ${props.existing.name}` : 'Enrol a perpetrator'}</h3>
     <div class="form-grid">
       <label>Name<input required maxLength=${200} disabled=${!!savedId} value=${name} onInput=${(e: Event) => setName((e.target as HTMLInputElement).value)} /></label>
-      <label>Notes <span class="muted">(optional)</span><input maxLength=${1000} disabled=${!!savedId} value=${notes} onInput=${(e: Event) => setNotes((e.target as HTMLInputElement).value)} /></label>
+      <label><span>Notes <span class="muted">(optional)</span></span><input maxLength=${1000} disabled=${!!savedId} value=${notes} onInput=${(e: Event) => setNotes((e.target as HTMLInputElement).value)} /></label>
       <label class="check"><input type="checkbox" disabled=${!!savedId} checked=${everywhere} onChange=${(e: Event) => setEverywhere((e.target as HTMLInputElement).checked)} /> Watch on every camera, not only those of linked cases</label>
     </div>
     <div class=${`dropzone ${dragging ? 'dropzone-over' : ''}`}

@@ -4,24 +4,17 @@ import { ago, clockTime } from '../format.js';
 import { html } from '../html.js';
 import { useCases } from '../lookups.js';
 import { useStore, useTick } from '../store.js';
+import { CAMERA_STATE as STATE, cameraState } from '../camera-state.js';
 import type { Camera, CameraState } from '../types.js';
 
-/** How each pipeline state reads to an operator, and how loud it is. */
-const STATE: Record<CameraState, { label: string; tone: 'ok' | 'warn' | 'alarm' | 'idle' }> = {
-  streaming: { label: 'Online', tone: 'ok' },
-  connecting: { label: 'Connecting', tone: 'idle' },
-  stalled: { label: 'Stalled', tone: 'warn' },
-  offline: { label: 'Offline', tone: 'alarm' },
-  stopped: { label: 'Stopped', tone: 'idle' },
-  unknown: { label: 'No status', tone: 'idle' },
-};
 const ORDER: CameraState[] = ['offline', 'stalled', 'connecting', 'unknown', 'stopped', 'streaming'];
-const stateOf = (c: Camera): CameraState => c.status?.state ?? 'unknown';
 
 /** The camera wall: problems first, each tile with its latest annotated frame, refreshed live. */
 export function CamerasScreen() {
-  const { cameras } = useApp();
+  const { cameras, feed } = useApp();
   const cams = useStore(cameras);
+  const alerts = useStore(feed.alerts);
+  const stateOf = (c: Camera) => cameraState(c, alerts);
   const cases = useCases();
   const now = useTick(2000);
 
@@ -29,10 +22,12 @@ export function CamerasScreen() {
   if (cams.length === 0) return html`<div class="screen"><p class="empty">No cameras registered yet. Add one under Cases & duty.</p></div>`;
   const sorted = [...cams].sort((a, b) => ORDER.indexOf(stateOf(a)) - ORDER.indexOf(stateOf(b)) || a.name.localeCompare(b.name));
   const problems = sorted.filter((c) => STATE[stateOf(c)].tone === 'alarm' || STATE[stateOf(c)].tone === 'warn').length;
+  const streaming = sorted.filter((c) => stateOf(c) === 'streaming').length;
 
   return html`<div class="screen">
     <h2 class="screen-title">Cameras <span class="count">${cams.length}</span>
-      ${problems ? html`<span class="sub sub-warn">${problems} need${problems === 1 ? 's' : ''} attention</span>` : html`<span class="sub">all streaming</span>`}</h2>
+      ${problems > 0 && html`<span class="sub sub-warn">${problems} need${problems === 1 ? 's' : ''} attention</span>`}
+      <span class="sub">${streaming === cams.length ? 'all streaming' : `${streaming} of ${cams.length} streaming`}</span></h2>
     <ul class="camera-grid">
       ${sorted.map((c) => {
         const st = STATE[stateOf(c)];
@@ -41,7 +36,7 @@ export function CamerasScreen() {
         return html`<li key=${c.id} class=${`camera-tile tone-${st.tone}`} data-camera-id=${c.id} data-state=${stateOf(c)}>
           <div class="camera-frame">
             <${AuthImage} class="frame-img" path=${`/v1/cameras/${encodeURIComponent(c.id)}/frame`} refreshKey=${stateOf(c) === 'streaming' ? Math.floor(now / 2000) : last}
-              alt=${`Latest frame from ${c.name}`} empty="No recent frame" />
+              alt=${`Latest frame from ${c.name}`} empty=${last ? 'No recent frame' : 'No frame yet'} />
             <span class=${`status-badge badge-${st.tone}`}>${st.label}</span>
           </div>
           <div class="camera-meta">

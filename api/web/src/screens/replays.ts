@@ -78,6 +78,8 @@ export function ReplaysScreen() {
       <div class="panel unavailable" role="status"><p><strong>Replays are not available on this server yet.</strong></p>
       <p class="muted">The replay service (POST /v1/replays) is not installed or not running. Live alerts, cameras and cases are unaffected.</p></div></div>`;
 
+  if (fixtures === null && !error) return html`<div class="screen"><h2 class="screen-title">Replays</h2><p class="empty">Loading…</p></div>`;
+
   const p = replay?.progress;
   const duration = fixtures ? fixtures.find((f) => f.name === fixture)?.durationSec ?? 0 : 0;
   const exportName = replay ? `replay-${replay.id}` : 'replay';

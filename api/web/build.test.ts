@@ -1,0 +1,31 @@
+import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { ensureWebBuilt, webDistDir } from './build.js';
+
+describe('ensureWebBuilt', () => {
+  it('builds the page when it is older than its sources, and leaves a fresh build alone', async () => {
+    const log = pino({ level: 'silent' });
+    const dir = await ensureWebBuilt(log);
+    expect(dir).toBe(webDistDir);
+    const index = join(webDistDir, 'index.html');
+    const html = readFileSync(index, 'utf8');
+    // The built page loads its hashed bundle by a relative path (works wherever express mounts it).
+    const script = /<script type="module" crossorigin src="\.\/(assets\/index-[\w-]+\.js)"/.exec(html);
+    expect(script, html).not.toBeNull();
+    expect(existsSync(join(webDistDir, script![1]!))).toBe(true);
+
+    const builtAt = statSync(index).mtimeMs;
+    await ensureWebBuilt(log);
+    expect(statSync(index).mtimeMs).toBe(builtAt);
+
+    // Older than the sources: rebuilt.
+    const old = new Date(Date.now() - 3600_000);
+    utimesSync(index, old, old);
+    await ensureWebBuilt(log);
+    expect(statSync(index).mtimeMs).toBeGreaterThan(old.getTime() + 1000);
+    // No temporary build folder is left beside dist.
+    expect(readdirSync(dirname(webDistDir)).filter((n) => n.startsWith('dist.tmp-'))).toEqual([]);
+  }, 120_000);
+});
