@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { FaceChain, FaceDetector, decodeImage, type DecodedImage } from '../models/index.js';
 import { fitRegion, sampleToTensor, wholeImage, type InputSpec } from '../models/families/input-tensor.js';
 import { builtinSession, type BuiltinModel } from '../models/families/builtin-model.js';
+import { GalleryIndex } from '../models/gallery-index.js';
 import { closeAllSessions, type ModelSession } from '../models/session.js';
 import { Gallery, l2normalize } from '../pipeline/face-match.js';
 import { loadConfig } from '../runtime/config.js';
@@ -145,7 +146,7 @@ async function rssOver(photo: DecodedImage) {
   };
 }
 
-function gallerySearch() {
+async function gallerySearch() {
   progress('gallery search');
   // mulberry32: a deterministic generator without float overflow (gallery rows must all differ)
   let seed = 1;
@@ -156,17 +157,37 @@ function gallerySearch() {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
   };
   const vector = () => l2normalize(Array.from({ length: 128 }, rand));
-  return [10_000, 100_000].map((n) => {
+  const timed = async (fn: () => unknown) => {
+    const t0 = performance.now();
+    await fn();
+    return performance.now() - t0;
+  };
+  const rows = [];
+  for (const n of [10_000, 100_000]) {
     const gallery = new Gallery(Array.from({ length: n }, (_, i) => ({ id: `p${i}`, name: `P${i}`, descriptors: [vector()] })));
-    const queries = Array.from({ length: 100 }, vector);
-    queries.slice(0, 20).forEach((q) => gallery.match(q));
-    const times = queries.map((q) => {
-      const t0 = performance.now();
+    const index = await GalleryIndex.build(gallery, { threads: 1 });
+    const queries = Array.from({ length: 60 }, vector);
+    for (const q of queries.slice(0, 10)) {
       gallery.match(q);
-      return performance.now() - t0;
+      await index.match(q);
+    }
+    const scan: number[] = [];
+    const onnx: number[] = [];
+    for (const q of queries) {
+      scan.push(await timed(() => gallery.match(q)));
+      onnx.push(await timed(() => index.match(q)));
+    }
+    await index.close();
+    rows.push({
+      identities: n,
+      dimensions: 128,
+      index_ms_median: r2(median(onnx)),
+      index_ms_p95: r2(quantile(onnx, 0.95)),
+      js_scan_ms_median: r2(median(scan)),
+      js_scan_ms_p95: r2(quantile(scan, 0.95)),
     });
-    return { identities: n, dimensions: 128, ms_median: r2(median(times)), ms_p95: r2(quantile(times, 0.95)) };
-  });
+  }
+  return rows;
 }
 
 function table(head: string[], rows: (string | number)[][]): string {
@@ -183,7 +204,7 @@ const models = await modelTimings(photo, tfjs);
 await tfjs.close();
 const faceChain = await chainPerFace(photo, models);
 const rss = await rssOver(photo);
-const gallery = gallerySearch();
+const gallery = await gallerySearch();
 const accuracy = skipAccuracy ? { skipped: '--skip-accuracy' } : await faceAccuracy();
 await closeAllSessions();
 
@@ -199,7 +220,12 @@ if (json) {
   );
   console.log(`\nface chain per face (landmarks + descriptor): onnx ${faceChain.onnx_ms_median} ms, face-api on tfjs-wasm ${faceChain.tfjs_wasm_ms_median} ms: ${faceChain.speedup}x`);
   console.log(`RSS over ${rss.inferences} inferences: ${rss.rss_before_mb} MB -> ${rss.rss_after_mb} MB (${rss.growth_pct}%), ${rss.ms_per_image} ms per image`);
-  console.log(`\n${table(['gallery identities', 'search median ms', 'p95 ms'], gallery.map((g) => [g.identities, g.ms_median, g.ms_p95]))}`);
+  console.log(
+    `\n${table(
+      ['gallery identities', 'GalleryIndex (onnx) median ms', 'p95 ms', 'Gallery JS scan median ms', 'p95 ms'],
+      gallery.map((g) => [g.identities, g.index_ms_median, g.index_ms_p95, g.js_scan_ms_median, g.js_scan_ms_p95]),
+    )}`,
+  );
   if ('skipped' in accuracy) console.log(`\nface accuracy: skipped (${accuracy.skipped})`);
   else {
     console.log(

@@ -34,7 +34,7 @@ describe('GalleryIndex', () => {
       const stranger = vectors(1, 128, 5)[0]!;
       expect(gallery.match(stranger, { threshold: 0.5 })).toBeNull();
       expect(await index.match(stranger, { threshold: 0.5 })).toBeNull();
-      expect((await index.match(all[0]!, { allowedIds: new Set(['p9']) }))?.id).toBe('p9');
+      expect((await index.match(all[0]!, { allowedIds: new Set(['p9']), threshold: 2 }))?.id).toBe('p9');
     } finally {
       await index.close();
     }

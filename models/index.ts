@@ -10,3 +10,4 @@ export { FaceChain, type DescribedFace, type EnrolmentResult } from './face-chai
 export { closeAllSessions, ModelLoadError, ModelRunError } from './session.js';
 export { Gallery, type GalleryIdentity, type GalleryMatch } from '../pipeline/face-match.js';
 export type { Box, Point } from '../pipeline/geometry.js';
+export { GalleryIndex } from './gallery-index.js';

@@ -5,6 +5,7 @@ import { JOB, QUEUE, type FrameJob } from '../pipeline/queues.js';
 import { redisKeys } from '../pipeline/redis-keys.js';
 import { testPrefix, testRedisUrl } from '../test/redis.js';
 import { HandlerRegistryError, InvalidJobDataError, openDetectQueues, openQueue, registerHandlers, startConsumer } from './queues.js';
+import { freePort, startEmbeddedRedis } from './embedded-redis.js';
 import { workerConnection } from './redis.js';
 
 const frame = (seq: number): FrameJob => ({ cameraId: 'cam-1', seq, ts: 1000 + seq, frameKey: `k:${seq}`, width: 320, height: 240, mode: 'live' });
@@ -87,3 +88,32 @@ describe('queues on real Redis', () => {
     await q.close();
   });
 });
+
+describe('ordered detect partitions across a Redis restart', () => {
+  it('sets the partition global concurrency again when a restarted Redis has forgotten it', async () => {
+    const port = await freePort();
+    let redis = await startEmbeddedRedis({ port });
+    const connection = workerConnection(redis.url);
+    connection.on('error', () => undefined);
+    const cfg = { redisPrefix: 'ordered' } as never;
+    const worker = await startConsumer(QUEUE.detect, registerHandlers(QUEUE.detect, { [JOB.frame]: async () => undefined }), { cfg, connection }, { partition: 0 });
+    const probe = async (url: string) => {
+      const c = new Redis(url, { maxRetriesPerRequest: null });
+      const q = new Queue('detect-0', { connection: c, prefix: redisKeys('ordered').bull });
+      try {
+        return await q.getGlobalConcurrency();
+      } finally {
+        await q.close();
+        c.disconnect();
+      }
+    };
+    expect(await probe(redis.url)).toBe(1);
+    await redis.stop();
+    redis = await startEmbeddedRedis({ port });
+    await expect.poll(() => probe(redis.url), { timeout: 15_000, interval: 250 }).toBe(1);
+    await worker.close();
+    connection.disconnect();
+    await redis.stop();
+  });
+});
+

@@ -200,14 +200,17 @@ export class AlertService {
     };
   }
 
-  /** Inserts a new alert with its source event, 'created' action and deliveries. */
-  private async insertNew(trx: AlertRepository, row: AlertTable, eventId: string, caseRow: CaseTable | null, actor: { name: string; keyId: string | null }, deliver: boolean) {
+  /**
+   * Inserts a new alert with its source event, 'created' action and deliveries. The
+   * deliveries are computed before the transaction: SQLite has one connection, so a
+   * read outside the transaction while it is open would wait for ever.
+   */
+  private async insertNew(trx: AlertRepository, row: AlertTable, eventId: string, deliveries: WebhookDeliveryTable[], actor: { name: string; keyId: string | null }, escalate: boolean) {
     await trx.insert(row);
     await trx.insertSource(eventId, row.id, row.createdAt);
     await trx.insertAction({ alertId: row.id, action: 'created', actorKeyId: actor.keyId, actorName: actor.name, note: `${row.kind} event ${eventId}`, at: row.createdAt });
-    const deliveries = deliver ? await this.deliveriesFor(row.id, caseRow, 'alert.created', row.createdAt) : [];
     await trx.insertDeliveries(deliveries);
-    return { alertId: row.id, type: 'alert.created' as const, deliveries: deliveries.map((d) => d.id), escalate: deliver };
+    return { alertId: row.id, type: 'alert.created' as const, deliveries: deliveries.map((d) => d.id), escalate };
   }
 
   async handleMatch(ev: MatchEvent): Promise<EventOutcome> {
@@ -227,6 +230,7 @@ export class AlertService {
     const alertId = open?.id ?? newId('alr');
     // Evidence is read from Redis before its TTL runs out, and written before the commit.
     const evidence = improves ? await this.matchEvidence(alertId, ev) : [];
+    const deliveries = !open && live ? await this.deliveriesFor(alertId, caseRow, 'alert.created', Date.now()) : [];
     const details = JSON.stringify({
       trackId: ev.trackId,
       galleryVersion: ev.galleryVersion,
@@ -258,7 +262,7 @@ export class AlertService {
         replayId: ev.replayId ?? null,
         details,
       });
-      const r = await this.insertNew(trx, row, ev.eventId, caseRow, { name: 'pipeline', keyId: null }, live);
+      const r = await this.insertNew(trx, row, ev.eventId, deliveries, { name: 'pipeline', keyId: null }, live);
       await trx.insertEvidence(evidence);
       return r;
     });
@@ -293,14 +297,16 @@ export class AlertService {
     const { caseRow, inactive } = await this.caseOfCamera(ev.cameraId, ev.ts);
     if (inactive) return { outcome: 'suppressed', reason: `case ${caseRow!.id} is not active (${inactive})` };
     const details = JSON.stringify({ lastFrameAt: ev.lastFrameAt, reason: ev.reason ?? null, onlineAt: null });
+    const alertId = newId('alr');
+    const deliveries = open ? [] : await this.deliveriesFor(alertId, caseRow, 'alert.created', Date.now());
     return this.commit(ev.eventId, async (trx, now) => {
       if (open) {
         await trx.update(open.id, { eventCount: open.eventCount + 1, lastSeen: ev.ts, details, updatedAt: now });
         await trx.insertSource(ev.eventId, open.id, now);
         return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
       }
-      const row = this.newAlert(newId('alr'), 'camera_offline', ev.ts, now, { caseId: caseRow?.id ?? null, cameraId: ev.cameraId, details });
-      return this.insertNew(trx, row, ev.eventId, caseRow, { name: 'pipeline', keyId: null }, true);
+      const row = this.newAlert(alertId, 'camera_offline', ev.ts, now, { caseId: caseRow?.id ?? null, cameraId: ev.cameraId, details });
+      return this.insertNew(trx, row, ev.eventId, deliveries, { name: 'pipeline', keyId: null }, true);
     });
   }
 
@@ -320,6 +326,8 @@ export class AlertService {
       ? await this.duplicate(known)
       : await (async () => {
           const open = await this.repo.findOpen({ kind: 'sos', caseId, since: at - this.cooldownMs });
+          const alertId = newId('alr');
+          const deliveries = open ? [] : await this.deliveriesFor(alertId, caseRow, 'alert.created', at);
           return this.commit(eventId, async (trx, now) => {
             if (open) {
               await trx.update(open.id, { eventCount: open.eventCount + 1, lastSeen: at, details: JSON.stringify(details), updatedAt: now });
@@ -327,8 +335,8 @@ export class AlertService {
               await trx.insertAction({ alertId: open.id, action: 'sos.repeated', actorKeyId: actor.kind === 'key' ? actor.keyId : null, actorName: actorName(actor), note: body.message ?? null, at: now });
               return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
             }
-            const row = this.newAlert(newId('alr'), 'sos', at, now, { caseId, details: JSON.stringify(details) });
-            return this.insertNew(trx, row, eventId, caseRow, { name: actorName(actor), keyId: actor.kind === 'key' ? actor.keyId : null }, true);
+            const row = this.newAlert(alertId, 'sos', at, now, { caseId, details: JSON.stringify(details) });
+            return this.insertNew(trx, row, eventId, deliveries, { name: actorName(actor), keyId: actor.kind === 'key' ? actor.keyId : null }, true);
           });
         })();
     const alertId = 'alertId' in result ? result.alertId : '';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodedImage } from '../image.js';
-import { clipBox, fitRegion, sampleToTensor } from './input-tensor.js';
+import { fitRegion, sampleToTensor } from './input-tensor.js';
 
 /** 4x2 image whose pixel (x, y) is RGB (10x, 100y, 7). */
 const img: DecodedImage = {
@@ -45,12 +45,5 @@ describe('sampleToTensor', () => {
     // output (1, 1) reads source (0.5, 0.5): R = 5, G = 50
     expect(t[(1 * 2 + 1) * 3]).toBe(5);
     expect(t[(1 * 2 + 1) * 3 + 1]).toBe(50);
-  });
-});
-
-describe('clipBox', () => {
-  it('clamps to the image and drops empty boxes', () => {
-    expect(clipBox([-5, -5, 2, 1], img)).toEqual([0, 0, 2, 1]);
-    expect(clipBox([10, 0, 20, 2], img)).toBeNull();
   });
 });

@@ -102,10 +102,4 @@ export function fitRegion(
 
 export const wholeImage = (img: { width: number; height: number }): Box => [0, 0, img.width, img.height];
 
-/** Clamps a box to the image and drops it when nothing is left. */
-export function clipBox(b: Box, img: { width: number; height: number }): Box | null {
-  const out: Box = [Math.max(0, b[0]), Math.max(0, b[1]), Math.min(img.width, b[2]), Math.min(img.height, b[3])];
-  return out[2] - out[0] >= 1 && out[3] - out[1] >= 1 ? out : null;
-}
-
 export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));

@@ -23,7 +23,7 @@ function colourFor(names: string[]): (name: string | null | undefined) => string
   return (name) => (name ? PALETTE[sorted.indexOf(name) % PALETTE.length] ?? PALETTE[0]! : UNKNOWN);
 }
 
-/** Only inline images: anything else would make the file reach out to the network. */
+/** Only inline images: anything else would make the file reach out to the network. Person crops are tall: the CSS keeps their top (the face) in the square. */
 function thumb(track: TimelineTrack | undefined, size: number): string {
   const src = track?.best?.thumbnail;
   if (!src || !/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/.test(src)) return `<div class="thumb empty" style="width:${size}px;height:${size}px">no image</div>`;
@@ -92,7 +92,7 @@ function table(head: string[], rows: Array<Array<string | number>>): string {
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;background:#fafafa}h1{margin:0 0 4px}h2{margin:28px 0 8px;border-bottom:1px solid #ddd}
 .meta{color:#555}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{display:flex;gap:12px;border:2px solid;border-radius:8px;padding:10px;background:#fff;min-width:320px}
-.card h3{margin:0}.card p{margin:2px 0}.calm{color:#1e8449;font-weight:600}.thumb{object-fit:cover;border-radius:4px;background:#ddd;flex:none}
+.card h3{margin:0}.card p{margin:2px 0}.calm{color:#1e8449;font-weight:600}.thumb{object-fit:cover;object-position:50% 0;border-radius:4px;background:#ddd;flex:none}
 .thumb.empty{display:flex;align-items:center;justify-content:center;font-size:10px;color:#777}.timeline{overflow-x:auto}
 .row{display:flex;align-items:center;gap:8px;border-bottom:1px solid #eee}.label{display:flex;gap:6px;align-items:center;width:210px;flex:none}
 .strip{flex:none;width:${STRIP_WIDTH}px}.strip text{font-size:11px;fill:#444}.axis{stroke:#888}.lane{fill:#fff}.threshold{stroke:#27ae60;stroke-dasharray:4 3}

@@ -3,16 +3,15 @@ import { decodeImage, PersonDetector } from '../../models/index.js';
 import { motionMask } from '../../pipeline/motion-gate.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
-import { TRACKER_DEFAULTS } from '../../pipeline/tracker.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { watchQueueDepths } from '../../runtime/metrics.js';
 import { openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
 import { DetectStateStore } from './detect-state.js';
-import { processFrame, type DetectDeps } from './process-frame.js';
+import { processFrame, trackerLowScore, type DetectDeps } from './process-frame.js';
 
-export { finishCamera, processFrame, type DetectDeps, type FrameOutcome } from './process-frame.js';
+export { finishCamera, processFrame, trackerLowScore, type DetectDeps, type FrameOutcome } from './process-frame.js';
 export { readTrackLog, type TrackLogRecord, type TrackSummary, type VoteRecord } from './track-log.js';
 export { DetectStateStore, type DetectCounters } from './detect-state.js';
 
@@ -34,8 +33,7 @@ export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOp
   let detectPersons = opts.detectPersons;
   if (!detectPersons) {
     const detector = await PersonDetector.create(cfg, log);
-    // ByteTrack extends tracks with low-score detections too: ask the detector for them.
-    const minScore = Math.min(TRACKER_DEFAULTS.lowScore, cfg.detect.personScore);
+    const minScore = trackerLowScore(cfg);
     detectPersons = (img) => detector.detect(img, { minScore });
   }
   const identifyQueue = openQueue(QUEUE.identify, { cfg, connection });

@@ -45,6 +45,9 @@ export type FrameOutcome =
   | { outcome: 'detected'; persons: number; tracks: number; identify: number; ended: number }
   | { outcome: 'skipped' | 'expired' | 'out_of_order' | 'repeat' };
 
+/** Lowest person score the tracker uses: ByteTrack extends tracks with low-score detections too. */
+export const trackerLowScore = (cfg: Config) => Math.min(TRACKER_DEFAULTS.lowScore, cfg.detect.personScore);
+
 /** Global, stable id of a tracker track: the state's epoch makes ids unique across state resets. */
 export const globalTrackId = (state: Pick<DetectState, 'epoch'>, id: string) => `${state.epoch}-${id}`;
 
@@ -151,7 +154,7 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   state.reference = Buffer.from(thumb).toString('base64');
   state.lastDetectionTs = job.ts;
 
-  const trackerOpts = deps.tracker ?? { ...TRACKER_DEFAULTS, highScore: cfg.detect.personScore, lowScore: Math.min(TRACKER_DEFAULTS.lowScore, cfg.detect.personScore) };
+  const trackerOpts = deps.tracker ?? { ...TRACKER_DEFAULTS, highScore: cfg.detect.personScore, lowScore: trackerLowScore(cfg) };
   const step = updateTracker(state.tracker, persons, { ts: job.ts, seq: job.seq }, trackerOpts);
   state.tracker = step.state;
 

@@ -6,7 +6,6 @@ import type { Config } from '../../pipeline/config/index.js';
 import type { MatchEvent } from '../../pipeline/events.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
-import { TRACKER_DEFAULTS } from '../../pipeline/tracker.js';
 import type { WatchlistSnapshot } from '../../pipeline/watchlist.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../runtime/embedded-redis.js';
 import { FrameStore } from '../../runtime/frame-store.js';
@@ -14,7 +13,7 @@ import type { Logger } from '../../runtime/logger.js';
 import { openDetectQueues, openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
 import { Shutdown } from '../../runtime/shutdown.js';
-import { DetectStateStore, finishCamera, readTrackLog, startDetectWorker, type DetectCounters } from '../detect/index.js';
+import { DetectStateStore, finishCamera, readTrackLog, startDetectWorker, trackerLowScore, type DetectCounters } from '../detect/index.js';
 import { startIdentifyWorker } from '../identify/index.js';
 import { ingestFile } from '../ingest/index.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
@@ -172,7 +171,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
       { cfg, connection: redis },
       { log },
     );
-    const minScore = Math.min(TRACKER_DEFAULTS.lowScore, cfg.detect.personScore);
+    const minScore = trackerLowScore(cfg);
     running.push(await startDetectWorker(ctx, { detectPersons: (img) => models.detector.detect(img, { minScore }) }));
     running.push(await startIdentifyWorker(ctx, { faceChain: models.faceChain, concurrency: 1 }));
     const detectQueues = openDetectQueues({ cfg, connection: redis });

@@ -20,6 +20,7 @@ export function openAlertStream(
   const run = async (): Promise<void> => {
     while (!abort.signal.aborted) {
       handlers.onState(failures === 0 ? 'connecting' : 'reconnecting');
+      let parser: SseParser | null = null;
       try {
         const res = await api.stream('/v1/alerts/stream', lastEventId ? { 'Last-Event-ID': lastEventId } : {}, abort.signal);
         if (res.status === 401 || res.status === 403) {
@@ -31,13 +32,7 @@ export function openAlertStream(
         if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
         failures = 0;
         handlers.onState('live');
-        const parser = new SseParser(
-          (msg) => {
-            lastEventId = msg.lastEventId;
-            handlers.onMessage(msg);
-          },
-          { lastEventId, onRetry: (ms) => (retryMs = ms) },
-        );
+        parser = new SseParser(handlers.onMessage, { lastEventId, onRetry: (ms) => (retryMs = ms) });
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         for (;;) {
           const { value, done } = await reader.read();
@@ -48,6 +43,8 @@ export function openAlertStream(
         if (abort.signal.aborted) return;
         handlers.onState('reconnecting', (err as Error).message);
       }
+      // Resume after the last event id seen, however the stream ended.
+      if (parser) lastEventId = parser.currentLastEventId;
       failures++;
       const wait = Math.min(15_000, retryMs * 2 ** Math.min(failures - 1, 4));
       await new Promise((r) => setTimeout(r, wait));

@@ -77,7 +77,6 @@ export class ApiClient {
   get = <T>(path: string, init?: RequestInit) => this.request<T>('GET', path, undefined, init);
   post = <T>(path: string, body?: unknown) => this.request<T>('POST', path, body ?? {});
   patch = <T>(path: string, body: unknown) => this.request<T>('PATCH', path, body);
-  put = <T>(path: string, body: unknown) => this.request<T>('PUT', path, body);
   del = <T = void>(path: string) => this.request<T>('DELETE', path);
 
   /** Uploads a file as the raw request body (photo enrolment); the server sniffs its type from the bytes. */

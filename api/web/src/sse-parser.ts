@@ -18,6 +18,7 @@ export class SseParser {
   private event = '';
   private lastEventId: string;
   private sawCr = false;
+  private readonly onRetry?: (ms: number) => void;
 
   constructor(
     private readonly onMessage: (msg: SseMessage) => void,
@@ -26,8 +27,6 @@ export class SseParser {
     this.lastEventId = opts.lastEventId ?? '';
     this.onRetry = opts.onRetry;
   }
-
-  private readonly onRetry?: (ms: number) => void;
 
   push(chunk: string): void {
     let text = chunk;
@@ -71,6 +70,7 @@ export class SseParser {
     this.onMessage({ event: event || 'message', data: data.join('\n'), lastEventId: this.lastEventId });
   }
 
+  /** The id to resume from (Last-Event-ID) if the stream drops now. */
   get currentLastEventId(): string {
     return this.lastEventId;
   }

@@ -41,27 +41,3 @@ export function useTick(ms: number): number {
   }, [ms]);
   return now;
 }
-
-/** Runs `fn` now and every `ms` while mounted and the tab is visible. */
-export function usePoll(fn: () => void | Promise<void>, ms: number, deps: unknown[] = []): void {
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout>;
-    const loop = async () => {
-      if (stopped) return;
-      if (document.visibilityState === 'visible') {
-        try {
-          await fn();
-        } catch {
-          // The screen shows its own error state; polling goes on.
-        }
-      }
-      if (!stopped) timer = setTimeout(loop, ms);
-    };
-    void loop();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, deps);
-}

@@ -1,0 +1,315 @@
+/**
+ * Pipeline benchmark: the whole chain as separate processes (`watchpost worker ingest`,
+ * 2x `worker detect`, `worker identify`) on a private redis-server, cameras that loop
+ * the `enrolled-walk-in` fixture at its own pace (file cameras, like live ones).
+ *  1. raw model costs, in this process, on the fixture's frames: person detection per
+ *     frame, face chain (detect + landmarks + descriptor) per head region;
+ *  2. saturation: 4 lossless feeds at once; the pipeline's frames/s against the bound
+ *     those raw costs allow (model time per frame = detection x share of frames not
+ *     gated away + face chain x identify jobs per frame);
+ *  3. throughput: 1, 2, ... live 5 fps cameras, each step held `--step` seconds; a step
+ *     is sustained when under 2% of frames are dropped and the detect queues do not grow;
+ *     CPU split by stage (process trees, ffmpeg counted with ingest);
+ *  4. 4 live cameras for `--duration` seconds: Redis memory (sampled every 5 s), and the
+ *     latency from the first frame in which the enrolled face is visible to the match
+ *     event, per appearance.
+ *
+ *   npm run bench:pipeline [-- --json] [-- --duration 600] [-- --step 30] [-- --max-cameras 6]
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { stringify } from 'yaml';
+import { fixture } from '../fixtures/index.js';
+import { closeAllSessions, decodeImage, FaceChain, PersonDetector } from '../models/index.js';
+import { headRegion } from '../pipeline/best-frame.js';
+import { configSchema } from '../pipeline/config/index.js';
+import type { MatchEvent } from '../pipeline/events.js';
+import { JOB, partitionOf, QUEUE } from '../pipeline/queues.js';
+import { redisKeys } from '../pipeline/redis-keys.js';
+import { startEmbeddedRedis } from '../runtime/embedded-redis.js';
+import { startFfmpegFrames } from '../runtime/ffmpeg/ffmpeg-frames.js';
+import { openDetectQueues, registerHandlers, startConsumer } from '../runtime/queues.js';
+import { workerConnection } from '../runtime/redis.js';
+import { counterValue, WorkerProcess } from '../test/e2e/worker-process.js';
+import { ingestFile } from '../workers/ingest/index.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, dflt: number) => {
+  const i = args.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(args[i + 1]) : dflt;
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} needs a positive number`);
+  return v;
+};
+const json = args.includes('--json');
+const DURATION_SEC = flag('duration', 120);
+const STEP_SEC = flag('step', 30);
+const MAX_CAMERAS = flag('max-cameras', 6);
+const FPS = 5;
+const PARTITIONS = 4;
+const TICK_HZ = 100; // Linux clock ticks per second (/proc)
+const progress = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => quantile(xs, 0.5);
+function quantile(xs: number[], q: number): number {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
+}
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+/** CPU ticks of a process and all its descendants (ffmpeg children of the ingest worker). */
+function treeTicks(root: number): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const f = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch {
+      // exited while we looked
+    }
+  }
+  let sum = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    sum += stats.get(pid)?.ticks ?? 0;
+    for (const [child, s] of stats) if (s.ppid === pid) stack.push(child);
+  }
+  return sum;
+}
+
+/** Camera ids spread over the detect partitions (each partition is consumed in order, one job at a time). */
+function cameraIds(n: number): string[] {
+  const ids: string[] = [];
+  for (let k = 0; ids.length < n; k++) {
+    const id = `cam-${k}`;
+    if (partitionOf(id, PARTITIONS) === ids.length % PARTITIONS && !ids.includes(id)) ids.push(id);
+  }
+  return ids;
+}
+
+const walkIn = fixture('enrolled-walk-in');
+const truth = walkIn.truth();
+const appearance = truth.appearances.find((a) => a.identity)!;
+
+async function rawModelCosts() {
+  progress('raw model costs on the fixture frames (this process)');
+  const cfg = configSchema.parse({ log: { level: 'silent' } });
+  const jpegs: Buffer[] = [];
+  const src = startFfmpegFrames({ url: walkIn.video, fps: FPS, maxWidth: 1280, jpegQuality: 4 });
+  for await (const ev of src.frames) if (ev.type === 'frame') jpegs.push(ev.jpeg);
+  await src.exited;
+  const detector = await PersonDetector.create(cfg);
+  const chain = await FaceChain.create(cfg);
+  const detectMs: number[] = [];
+  const decodeMs: number[] = [];
+  const faceMs: number[] = [];
+  // Every second frame of the clip: people and empty frames in their real proportions.
+  for (const [i, jpeg] of jpegs.entries()) {
+    if (i % 2) continue;
+    let t = performance.now();
+    const img = await decodeImage(jpeg);
+    decodeMs.push(performance.now() - t);
+    t = performance.now();
+    const persons = await detector.detect(img);
+    detectMs.push(performance.now() - t);
+    for (const p of persons.slice(0, 2)) {
+      t = performance.now();
+      await chain.describeAll(img, headRegion(p.box, img));
+      faceMs.push(performance.now() - t);
+    }
+  }
+  await closeAllSessions();
+  // The first runs warm up onnxruntime: medians leave them out.
+  return { frames: detectMs.length, decodeMs: median(decodeMs), detectMs: median(detectMs.slice(3)), faceChainMs: median(faceMs.slice(3)), faceRegions: faceMs.length };
+}
+
+async function main() {
+  const raw = await rawModelCosts();
+  const redisServer = await startEmbeddedRedis();
+  const redis = new Redis(redisServer.url);
+  const prefix = 'bench';
+  const keys = redisKeys(prefix);
+  const dir = mkdtempSync(join(tmpdir(), 'wp-bench-pipeline-'));
+  const configFile = join(dir, 'watchpost.yaml');
+  const cfgInput = { ingest: { fps: FPS }, detect: { partitions: PARTITIONS }, log: { format: 'json' as const, level: 'warn' as const } };
+  writeFileSync(configFile, stringify(cfgInput));
+  const cfg = configSchema.parse({ ...cfgInput, redisPrefix: prefix });
+  const env = { REDIS_URL: redisServer.url, WATCHPOST_REDIS_PREFIX: prefix, WATCHPOST_CONFIG: configFile, LOG_LEVEL: 'info' };
+  const procs = {
+    detect: [new WorkerProcess('detect', env), new WorkerProcess('detect', env)],
+    identify: [new WorkerProcess('identify', env)],
+    ingest: [new WorkerProcess('ingest', env)],
+  };
+  const all = Object.values(procs).flat();
+  let consumer: Worker | null = null;
+  try {
+    progress('starting workers (2 detect, identify, ingest)');
+    await Promise.all(all.map((p) => p.ready()));
+    // Publish the fixture's gallery as the watchlist for every camera (global).
+    const { publishGalleryWatchlist } = await import('../test/e2e/watchlist-publisher.js');
+    await publishGalleryWatchlist(cfg, redisServer.url, walkIn.gallery);
+    const matches: { event: MatchEvent; receivedAt: number }[] = [];
+    consumer = await startConsumer(
+      QUEUE.alerts,
+      registerHandlers(QUEUE.alerts, {
+        [JOB.match]: async (event) => void matches.push({ event, receivedAt: Date.now() }),
+        [JOB.cameraOffline]: async () => undefined,
+        [JOB.cameraOnline]: async () => undefined,
+      }),
+      { cfg, connection: workerConnection(redisServer.url) },
+    );
+
+    const stageTicks = () => Object.fromEntries(Object.entries(procs).map(([stage, ps]) => [stage, ps.reduce((s, p) => s + treeTicks(p.pid), 0)])) as Record<keyof typeof procs, number>;
+    const redisTicks = async () => {
+      const info = await redis.info('cpu');
+      const get = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+      return (get('used_cpu_sys') + get('used_cpu_user')) * TICK_HZ;
+    };
+    const metricSum = async (ps: WorkerProcess[], name: string, labels: Record<string, string> = {}) => {
+      let n = 0;
+      for (const p of ps) n += counterValue(await p.metrics(), name, labels);
+      return n;
+    };
+    const detectQueues = openDetectQueues({ cfg, connection: redis });
+    const detectWaiting = async () => {
+      let n = 0;
+      for (const q of detectQueues.partitions) n += (await q.queue.getJobCounts('waiting')).waiting ?? 0;
+      return n;
+    };
+
+    // 2. Saturation, lossless: as fast as the pipeline goes.
+    progress('saturation: 4 lossless feeds of the walk-in fixture');
+    const satIds = cameraIds(4).map((id) => `sat-${id}`);
+    const gated0 = { detected: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' }), skipped: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' }) };
+    const identify0 = await metricSum(procs.identify, 'watchpost_job_duration_seconds_count', { queue: 'identify' });
+    const satStart = performance.now();
+    const fed = await Promise.all(satIds.map((id) => ingestFile({ cfg, redisUrl: redisServer.url, path: walkIn.video, cameraId: id, replayId: `sat-${id}` })));
+    const satFrames = fed.reduce((s, r) => s + r.frames, 0);
+    const idle = async () => {
+      for (const q of detectQueues.partitions) if (Object.values(await q.queue.getJobCounts('waiting', 'active')).some((n) => n > 0)) return false;
+      return true;
+    };
+    while (!(await idle())) await sleep(100);
+    // Identify jobs of the last frames may still run: wait for the identify queue too.
+    const { openQueue } = await import('../runtime/queues.js');
+    const identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
+    while (Object.values(await identifyQueue.queue.getJobCounts('waiting', 'active')).some((n) => n > 0)) await sleep(100);
+    const satSec = (performance.now() - satStart) / 1000;
+    const detected = (await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' })) - gated0.detected;
+    const skipped = (await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' })) - gated0.skipped;
+    const identifyJobs = (await metricSum(procs.identify, 'watchpost_job_duration_seconds_count', { queue: 'identify' })) - identify0;
+    const modelMsPerFrame = (raw.detectMs * detected + raw.faceChainMs * identifyJobs) / satFrames;
+    const pipelineFps = satFrames / satSec;
+    const boundFps = 1000 / modelMsPerFrame;
+    const saturation = {
+      frames: satFrames,
+      wallSec: round(satSec),
+      pipelineFps: round(pipelineFps, 2),
+      detectedShare: round(detected / satFrames, 3),
+      skippedByMotionShare: round(skipped / satFrames, 3),
+      identifyJobsPerFrame: round(identifyJobs / satFrames, 3),
+      modelMsPerFrame: round(modelMsPerFrame),
+      boundFps: round(boundFps, 2),
+      shareOfBound: round(pipelineFps / boundFps, 3),
+    };
+    await identifyQueue.close();
+
+    // 3. Throughput: live cameras step by step (the ingest worker follows the camera registry).
+    const setCameras = async (ids: string[]) => {
+      await redis.set(keys.cameraRegistry, JSON.stringify(ids.map((id) => ({ id, url: walkIn.video }))));
+      await redis.publish(keys.cameraRegistryChanged, '1');
+    };
+    const steps: Record<string, number | boolean | Record<string, number>>[] = [];
+    for (let n = 1; n <= MAX_CAMERAS; n++) {
+      progress(`throughput: ${n} camera(s) at ${FPS} fps for ${STEP_SEC} s`);
+      await setCameras(cameraIds(n));
+      await sleep(5000);
+      const c0 = await metricSum(procs.ingest, 'watchpost_frames_captured_total');
+      const d0 = await metricSum(procs.ingest, 'watchpost_frames_dropped_total');
+      const dd0 = await metricSum(procs.detect, 'watchpost_frames_dropped_total');
+      const t0 = stageTicks();
+      const r0 = await redisTicks();
+      const q0 = await detectWaiting();
+      await sleep(STEP_SEC * 1000);
+      const captured = (await metricSum(procs.ingest, 'watchpost_frames_captured_total')) - c0;
+      const dropped = (await metricSum(procs.ingest, 'watchpost_frames_dropped_total')) - d0 + (await metricSum(procs.detect, 'watchpost_frames_dropped_total')) - dd0;
+      const t1 = stageTicks();
+      const r1 = await redisTicks();
+      const q1 = await detectWaiting();
+      const cpuCores = Object.fromEntries(Object.keys(t0).map((s) => [s, round((t1[s as keyof typeof t1] - t0[s as keyof typeof t0]) / TICK_HZ / STEP_SEC, 2)]));
+      cpuCores.redis = round((r1 - r0) / TICK_HZ / STEP_SEC, 2);
+      const dropShare = captured ? dropped / captured : 1;
+      const sustained = dropShare < 0.02 && q1 <= Math.max(q0, n);
+      steps.push({ cameras: n, capturedFps: round(captured / STEP_SEC, 1), dropShare: round(dropShare, 3), detectWaitingStart: q0, detectWaitingEnd: q1, sustained, cpuCores });
+      if (!sustained) break;
+    }
+    const maxCameras = steps.filter((s) => s.sustained).reduce((m, s) => Math.max(m, s.cameras as number), 0);
+
+    // 4. Four cameras: Redis memory and latency per appearance.
+    progress(`4 cameras for ${DURATION_SEC} s: latency and Redis memory`);
+    await setCameras(cameraIds(4));
+    const phaseStart = Date.now();
+    const memory: number[] = [];
+    while (Date.now() - phaseStart < DURATION_SEC * 1000) {
+      memory.push(Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]));
+      await sleep(5000);
+    }
+    await setCameras([]);
+    await sleep(3000);
+    const faceDelayMs = (appearance.faceStart - appearance.start) * 1000;
+    const phase = matches.filter((m) => m.event.firstSeen >= phaseStart && !m.event.replayId);
+    const latencies = phase.map((m) => m.receivedAt - (m.event.firstSeen + faceDelayMs));
+    const fromTrackStart = phase.map((m) => m.receivedAt - m.event.firstSeen);
+    const loops = Math.floor(DURATION_SEC / truth.durationSec);
+    const third = Math.max(1, Math.floor(memory.length / 3));
+    const memMb = (xs: number[]) => round(median(xs) / 1024 / 1024, 2);
+    const result = {
+      machine: { cores: cpus().length, model: cpus()[0]?.model, loadavg1: round(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 2) },
+      rawModelCosts: { ...raw, decodeMs: round(raw.decodeMs), detectMs: round(raw.detectMs), faceChainMs: round(raw.faceChainMs) },
+      saturation,
+      throughput: { steps, maxCamerasAt5fps: maxCameras },
+      fourCameras: {
+        durationSec: DURATION_SEC,
+        appearancesExpectedAbout: 4 * loops,
+        matchEvents: phase.length,
+        wrongIdentity: phase.filter((m) => m.event.name !== appearance.identity).length,
+        latencyMs: { definition: 'match received - (track start + truth face delay)', n: latencies.length, p50: Math.round(quantile(latencies, 0.5)), p95: Math.round(quantile(latencies, 0.95)) },
+        latencyFromTrackStartMs: { p50: Math.round(quantile(fromTrackStart, 0.5)), p95: Math.round(quantile(fromTrackStart, 0.95)) },
+        redisUsedMemoryMb: { firstThird: memMb(memory.slice(0, third)), lastThird: memMb(memory.slice(-third)), max: round(Math.max(...memory) / 1024 / 1024, 2), samples: memory.length },
+      },
+    };
+    await detectQueues.close();
+    if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else printTable(result);
+  } finally {
+    await consumer?.close();
+    await Promise.allSettled(all.map((p) => p.stop('SIGTERM')));
+    redis.disconnect();
+    await redisServer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function printTable(r: Record<string, unknown>): void {
+  const rows: [string, string][] = [];
+  const walk = (prefix: string, v: unknown) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(`${prefix}[${i}]`, x));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+    else rows.push([prefix, String(v)]);
+  };
+  walk('', r);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(w)}  ${v}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
+  process.exit(1);
+});
