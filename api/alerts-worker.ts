@@ -8,6 +8,7 @@ import type { Shutdown } from '../runtime/shutdown.js';
 import { createCore, type Core } from './core.js';
 import { openDatabase, type OpenDatabase } from './database/database.js';
 import { QueueOutbox } from './delivery/alert-outbox.js';
+import { settleWithin } from './delivery/settle-within.js';
 import { WebhookSender } from './delivery/webhook-sender.js';
 import type { EventOutcome } from './services/alert.service.js';
 
@@ -44,7 +45,7 @@ export async function startAlertsWorker(ctx: AlertsWorkerContext, opts: AlertsWo
   producer.on('error', () => {});
   const consumer = workerConnection(ctx.redisUrl);
   consumer.on('error', (err) => log.debug({ err: err.message }, 'alerts worker redis error'));
-  const outbox = new QueueOutbox(cfg, consumer);
+  const outbox = new QueueOutbox(cfg, producer);
   const core = createCore({
     cfg,
     log,
@@ -114,7 +115,8 @@ export async function startAlertsWorker(ctx: AlertsWorkerContext, opts: AlertsWo
     close() {
       closing ??= (async () => {
         clearInterval(timer);
-        await Promise.all(workers.map((w) => w.close()));
+        // Lets the jobs in hand finish; while Redis is down, gives up after a while (their locks expire and they return).
+        await settleWithin(Promise.all(workers.map((w) => w.close())), 10_000);
         await outbox.close();
         consumer.disconnect();
         producer.disconnect();

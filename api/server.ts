@@ -27,6 +27,7 @@ import { createCore, type Core } from './core.js';
 import { databaseReachable, openDatabase, type OpenDatabase } from './database/database.js';
 import { QueueOutbox } from './delivery/alert-outbox.js';
 import { AlertStreamHub } from './delivery/alert-stream.js';
+import { settleWithin } from './delivery/settle-within.js';
 import { apiMetrics, requestTimer } from './http/api-metrics.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { HttpProblem } from './http/problem.js';
@@ -187,6 +188,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
 
   // Queue inspection for admins (bull-board); the page needs an admin key in the Authorization header.
   const boardQueues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify].map((k) => openQueue(k, { cfg, connection: producer }).queue);
+  for (const q of boardQueues) q.on('error', () => {});
   const unwatch = watchQueueDepths(boardQueues);
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
@@ -237,7 +239,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
         await worker?.close();
         await core.services.watchlist.stop();
         unwatch();
-        await Promise.all(boardQueues.map((q) => q.close()));
+        await settleWithin(Promise.all(boardQueues.map((q) => q.close())), 3000);
         await outbox.close();
         subscriber.disconnect();
         producer.disconnect();

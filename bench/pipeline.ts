@@ -263,7 +263,7 @@ async function main() {
     }
     await setCameras([]);
     await sleep(3000);
-    const faceDelayMs = (appearance.faceStart - appearance.start) * 1000;
+    const faceDelayMs = ((appearance.faceStart ?? appearance.start) - appearance.start) * 1000;
     const phase = matches.filter((m) => m.event.firstSeen >= phaseStart && !m.event.replayId);
     const latencies = phase.map((m) => m.receivedAt - (m.event.firstSeen + faceDelayMs));
     const fromTrackStart = phase.map((m) => m.receivedAt - m.event.firstSeen);

@@ -3,6 +3,7 @@ import type { Config } from '../../pipeline/config/index.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { openQueue } from '../../runtime/queues.js';
 import type { AlertOutbox } from '../services/alert.service.js';
+import { settleWithin } from './settle-within.js';
 
 /**
  * The outbox on BullMQ: a delivery row becomes a webhook job whose id is the row id,
@@ -19,6 +20,8 @@ export class QueueOutbox implements AlertOutbox {
   ) {
     this.webhooks = openQueue(QUEUE.webhooks, { cfg, connection });
     this.escalations = openQueue(QUEUE.escalations, { cfg, connection });
+    // Connection errors surface as failed adds (the rows stay pending for the sweep), not as noise.
+    for (const q of [this.webhooks.queue, this.escalations.queue]) q.on('error', () => {});
   }
 
   async enqueueDeliveries(ids: string[]): Promise<void> {
@@ -36,6 +39,6 @@ export class QueueOutbox implements AlertOutbox {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.webhooks.close(), this.escalations.close()]);
+    await settleWithin(Promise.all([this.webhooks.close(), this.escalations.close()]), 3000);
   }
 }

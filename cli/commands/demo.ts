@@ -4,7 +4,11 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('run everything on this machine: private Redis, SQLite, all workers, the API and a local RTSP camera replaying a fixture')
-    .action(async () => {
-      throw new Error('watchpost demo: not implemented yet');
+    .option('-p, --port <n>', 'API and dashboard port (default: config api.port, 8080; a free one if taken)')
+    .option('--fixture <name>', 'footage the demo camera streams in a loop', 'enrolled-walk-in')
+    .option('--duration <sec>', 'stop by itself after this many seconds (default: run until Ctrl-C)')
+    .action(async (opts, cmd: Command) => {
+      const { runDemo } = await import('../demo/run-demo.js');
+      await runDemo(cmd, opts);
     });
 }

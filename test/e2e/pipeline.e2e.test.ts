@@ -229,7 +229,7 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     const replayId = 'e2e-kill';
     const ingest = ingestFile({ cfg: cfg(), redisUrl, path: walkIn.video, cameraId: LOSSLESS, replayId });
     // At 5 fps frame 20 is 4 s in: the enrolled person is in view, so the job runs person detection.
-    const killAt = Math.ceil((walkIn.truth().appearances[0]!.faceStart + 1) * 5);
+    const killAt = Math.ceil(((walkIn.truth().appearances[0]!.faceStart ?? 3) + 1) * 5);
     try {
       expect(await waitFor(() => active.length >= killAt, 60_000), 'detect worker A took no job').toBe(true);
       await detectA.stop('SIGKILL');

@@ -4,6 +4,7 @@ import { AlertSound } from './alert-sound.js';
 import { ApiClient } from './api-client.js';
 import { AppCtx, type AppContext } from './app-context.js';
 import { AttentionBar } from './components/attention-bar.js';
+import { FeedBanner } from './components/feed-banner.js';
 import { html } from './html.js';
 import { can, SCREENS, type ScreenId } from './permissions.js';
 import { AlertsScreen } from './screens/alerts.js';
@@ -123,6 +124,7 @@ function SignedIn(props: { session: Session; onSignOut: (why?: string | null) =>
           (s) => html`<a href=${`#/${s.id}`} class=${`tab ${s.id === active?.id ? 'tab-active' : ''}`} aria-current=${s.id === active?.id ? 'page' : undefined}>${s.label}</a>`,
         )}
       </nav>
+      <${FeedBanner} />
     </header>
     <main id="main" tabIndex=${-1}>${View ? html`<${View} />` : html`<p class="empty">This key's role has no screens.</p>`}</main>
     <div class=${`toast ${note ? `toast-${note.tone}` : 'toast-hidden'}`} role=${note?.tone === 'error' ? 'alert' : 'status'} aria-live="polite">${note?.text ?? ''}</div>

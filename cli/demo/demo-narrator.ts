@@ -1,0 +1,135 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../pipeline/redis-keys.js';
+import type { DemoApiClient } from './demo-api-client.js';
+
+/** Prints what happens in the pipeline, the way an operator would want to read it. */
+export const say = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)}  ${line}\n`);
+
+interface CameraDto {
+  id: string;
+  name: string;
+  status: { state: string; fps: number | null; lastFrameAt: number | null } | null;
+}
+
+interface AlertDto {
+  id: string;
+  kind: string;
+  state: string;
+  perpetratorName: string | null;
+  distance: number | null;
+  cameraId: string | null;
+  eventCount: number;
+}
+
+interface AlertDetailDto extends AlertDto {
+  evidence: { id: string; kind: string; url: string; sha256: string }[];
+}
+
+/** Camera state changes, polled through the API as the dashboard sees them. */
+export function watchCameras(api: DemoApiClient, signal: AbortSignal): void {
+  const last = new Map<string, string>();
+  const poll = async () => {
+    while (!signal.aborted) {
+      try {
+        for (const cam of (await api.request<{ items: CameraDto[] }>('GET', '/v1/cameras')).items) {
+          const state = cam.status?.state ?? 'unknown';
+          if (last.get(cam.id) !== state) {
+            last.set(cam.id, state);
+            say(`camera ${cam.name}: ${state}${cam.status?.fps ? ` (${cam.status.fps.toFixed(1)} fps)` : ''}`);
+          }
+        }
+      } catch {
+        /* the API is starting or stopping */
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  void poll();
+}
+
+/** Tracks and face comparisons from the camera's track log (what the detect and identify workers record). */
+export function watchTracks(redis: Redis, keys: RedisKeys, cameraId: string, signal: AbortSignal): void {
+  const key = keys.trackLog(cameraId);
+  let lastId = '$';
+  const seenTracks = new Set<string>();
+  const poll = async () => {
+    while (!signal.aborted) {
+      try {
+        const res = (await redis.xread('COUNT', 100, 'BLOCK', 1000, 'STREAMS', key, lastId)) as [string, [string, string[]][]][] | null;
+        for (const [, entries] of res ?? []) {
+          for (const [id, fields] of entries) {
+            lastId = id;
+            const record = JSON.parse(fields[1]!) as Record<string, unknown>;
+            if (record.type === 'vote' && !seenTracks.has(String(record.trackId))) {
+              seenTracks.add(String(record.trackId));
+              say(`person detected (track ${String(record.trackId)}), comparing the face with the watchlist`);
+            }
+            if (record.type === 'vote' && typeof record.distance === 'number') {
+              say(`  face on track ${String(record.trackId)}: nearest ${String(record.candidateName)} at distance ${record.distance.toFixed(3)}`);
+            }
+            if (record.type === 'track') {
+              const secs = ((Number(record.lastTs) - Number(record.firstTs)) / 1000).toFixed(1);
+              say(`track ${String(record.trackId)} ended after ${secs} s (${String(record.hits)} detections)`);
+            }
+          }
+        }
+      } catch {
+        if (!signal.aborted) await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  };
+  void poll();
+}
+
+/** Alerts from the API's SSE stream; a match's snapshot is downloaded to `evidenceDir`. */
+export function watchAlerts(api: DemoApiClient, key: string, evidenceDir: string, signal: AbortSignal): void {
+  const handle = async (type: string, data: string) => {
+    const { alert } = JSON.parse(data) as { alert: AlertDto };
+    if (type !== 'alert.created') {
+      say(`alert ${alert.id} ${alert.state} (${alert.eventCount} events)`);
+      return;
+    }
+    if (alert.kind !== 'match') {
+      say(`ALERT ${alert.kind} on camera ${alert.cameraId ?? '-'}`);
+      return;
+    }
+    const detail = await api.request<AlertDetailDto>('GET', `/v1/alerts/${alert.id}`);
+    await mkdir(evidenceDir, { recursive: true });
+    const files: string[] = [];
+    for (const e of detail.evidence) {
+      const file = join(evidenceDir, `${alert.id}-${e.kind}.jpg`);
+      await writeFile(file, await api.download(e.url));
+      files.push(file);
+    }
+    say(`ALERT match: ${alert.perpetratorName} at camera ${alert.cameraId}, distance ${alert.distance?.toFixed(3)}`);
+    for (const f of files) say(`  evidence: ${f}`);
+  };
+  const run = async () => {
+    while (!signal.aborted) {
+      try {
+        const res = await fetch(`${api.baseUrl}/v1/alerts/stream`, { headers: { authorization: `Bearer ${key}` }, signal });
+        const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
+            const type = field('event');
+            const data = field('data');
+            if (type && data) await handle(type, data).catch((err: Error) => say(`(could not read alert: ${err.message})`));
+          }
+        }
+      } catch {
+        if (!signal.aborted) await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  };
+  void run();
+}
