@@ -1,11 +1,16 @@
-import { decodeImage, PersonDetector } from './models/index.js';
-import { configSchema } from './pipeline/config/index.js';
 import { execFileSync } from 'node:child_process';
-const cfg = configSchema.parse({});
-const det = await PersonDetector.create(cfg);
-for (const t of [3, 4, 5, 6, 8, 10]) {
-  const jpeg = execFileSync('ffmpeg', ['-v', 'error', '-ss', String(t), '-i', 'fixtures/night.mp4', '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'mjpeg', '-']);
-  const img = await decodeImage(jpeg);
-  const r = await det.detect(img, { minScore: 0.05 });
-  console.log(t, r.slice(0, 3).map(p => [p.box.map(Math.round), p.score.toFixed(2)]));
+import { motionThumbnail } from './workers/detect/thumbnail.js';
+import { motionMask, motionShare } from './pipeline/motion-gate.js';
+const grab = (f: string, t: number) => execFileSync('ffmpeg', ['-v', 'error', '-ss', String(t), '-i', f, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'mjpeg', '-']);
+const mask = motionMask([]);
+for (const f of ['fixtures/night.mp4', 'fixtures/enrolled-walk-in.mp4', 'fixtures/empty.mp4']) {
+  const ref = await motionThumbnail(grab(f, 0.2));
+  const mean = ref.reduce((a, b) => a + b, 0) / ref.length;
+  const sd = Math.sqrt(ref.reduce((a, b) => a + (b - mean) ** 2, 0) / ref.length);
+  const out = [];
+  for (const t of [0.4, 1, 2.6, 3, 4, 6, 9, 12]) {
+    const cur = await motionThumbnail(grab(f, t));
+    out.push(`${t}:` + [20, 12, 8, 6].map((d) => motionShare(ref, cur, mask, d).toFixed(4)).join('/'));
+  }
+  console.log(f, 'mean', mean.toFixed(1), 'sd', sd.toFixed(1), out.join('  '));
 }

@@ -322,6 +322,7 @@ describe('operator dashboard in Chromium', () => {
 
     await closeHttp();
     await page.locator('.feed-reconnecting').waitFor({ timeout: 15_000 });
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/feed lost/i);
     await shot(page, 'feed-reconnecting-1280');
     // While the page cannot reach the server, the pipeline reports the camera offline.
     const redis = new Redis(testRedisUrl());
@@ -336,6 +337,7 @@ describe('operator dashboard in Chromium', () => {
     closeHttp = http.close;
     await page.locator('.feed-live').waitFor({ timeout: 30_000 });
     await page.locator('.alert-card.kind-camera_offline[data-state="new"]', { hasText: 'Garage' }).waitFor({ timeout: 10_000 });
+    await expect(page.locator('.banner').count()).resolves.toBe(0);
     await page.close();
   }, 90_000);
 
