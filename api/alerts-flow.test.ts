@@ -9,14 +9,14 @@ import { openQueue, type JobQueue } from '../runtime/queues.js';
 import { verifyWebhook, WEBHOOK_HEADERS } from './delivery/webhook-signature.js';
 import { startApiFixture, type ApiFixture } from './test/api-fixture.js';
 import { caseInput, frameJpeg, matchEvent, shiftNow } from './test/factories.js';
-import { createTestPostgres } from './test/postgres.js';
+import { createTestPostgres, type TestPostgres } from './test/postgres.js';
 import { openSse, type SseEvent } from './test/sse-client.js';
 import { startWebhookReceiver } from './test/webhook-receiver.js';
 
 const pg = await createTestPostgres();
 const pgMissing = 'unavailable' in pg ? pg.unavailable : null;
 if (pgMissing) console.warn(pgMissing);
-else await pg.drop();
+else await (pg as TestPostgres).drop();
 
 describe.each([
   ['sqlite', null],

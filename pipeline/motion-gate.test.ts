@@ -18,12 +18,22 @@ function withBlob(img: Uint8Array, x: number, y: number, w: number, h: number): 
   return out;
 }
 
+/** The scene at a camera gain of `gain` (night: dark and low contrast). */
+const dim = (img: Uint8Array, gain: number) => img.map((v) => Math.round(v * gain));
+
 const none = motionMask([]);
 
 describe('motionShare', () => {
-  it('is zero for the same frame and for a global brightness change', () => {
+  it('is zero for the same frame and for a global brightness or gain change', () => {
     expect(motionShare(background(), background(), none)).toBe(0);
     expect(motionShare(background(), background(60), none)).toBe(0);
+    expect(motionShare(background(), dim(background(), 0.4), none)).toBe(0);
+  });
+
+  it('is as sensitive in a dark, flat night scene as in daylight', () => {
+    const night = dim(background(), 0.3);
+    const share = motionShare(night, withBlob(night, 10, 10, 3, 6), none);
+    expect(share).toBeCloseTo(18 / (W * H), 5);
   });
 
   it('measures the share of changed pixels of a small moving blob', () => {

@@ -2,9 +2,12 @@
  * Motion gating: a frame goes to person detection only if something moved since the
  * last frame that did (a reference, not the previous frame, so slow movement adds
  * up), or while a track is alive. The comparison runs on a tiny greyscale
- * thumbnail (the worker makes it with sharp), after removing the global brightness
- * change so that lights switching or clouds passing are not motion. Masked regions
- * (trees, roads, screens) are ignored.
+ * thumbnail (the worker makes it with sharp). Both thumbnails are normalised to the
+ * scene's own brightness and contrast first (z-scores), so that lights switching,
+ * clouds passing or a camera's gain changing are not motion, and so that a dark,
+ * flat night scene is as sensitive as a bright one (a fixed grey-level threshold
+ * missed a person walking in at night). Masked regions (trees, roads, screens) are
+ * ignored.
  */
 import type { Box } from './geometry.js';
 
@@ -12,8 +15,10 @@ import type { Box } from './geometry.js';
 export const MOTION_THUMB = Object.freeze({ width: 64, height: 36 });
 
 export const MOTION_DEFAULTS = Object.freeze({
-  /** A thumbnail pixel changed when it differs by more than this many grey levels (after brightness compensation). */
-  pixelDelta: 20,
+  /** A thumbnail pixel changed when it differs by more than this share of the scene's contrast (standard deviation). */
+  zDelta: 0.5,
+  /** Contrast (grey-level standard deviation) assumed at least, so a nearly uniform scene does not amplify noise. */
+  minContrast: 10,
   /** Detection runs at least this often even without motion (a person standing very still). */
   refreshMs: 10_000,
 });
@@ -37,25 +42,43 @@ export function motionMask(masks: readonly Box[], width = MOTION_THUMB.width, he
   return mask;
 }
 
-/** Share (0..1) of unmasked thumbnail pixels that changed between `ref` and `cur`. */
-export function motionShare(ref: Uint8Array, cur: Uint8Array, mask: Uint8Array, pixelDelta: number = MOTION_DEFAULTS.pixelDelta): number {
+/** Mean and standard deviation (at least `minContrast`) of the unmasked pixels. */
+function sceneStats(img: Uint8Array, mask: Uint8Array, minContrast: number): { mean: number; sd: number } {
+  let n = 0;
+  let sum = 0;
+  let sum2 = 0;
+  for (let i = 0; i < img.length; i++) {
+    if (!mask[i]) continue;
+    n++;
+    sum += img[i]!;
+    sum2 += img[i]! * img[i]!;
+  }
+  const mean = n ? sum / n : 0;
+  return { mean, sd: Math.max(minContrast, Math.sqrt(Math.max(0, (n ? sum2 / n : 0) - mean * mean))) };
+}
+
+/** Share (0..1) of unmasked thumbnail pixels that changed between `ref` and `cur`, after brightness and contrast normalisation. */
+export function motionShare(
+  ref: Uint8Array,
+  cur: Uint8Array,
+  mask: Uint8Array,
+  opts: { zDelta?: number; minContrast?: number } = {},
+): number {
   if (ref.length !== cur.length || mask.length !== cur.length) {
     throw new RangeError(`thumbnail sizes differ: ${ref.length}, ${cur.length}, mask ${mask.length}`);
   }
+  const zDelta = opts.zDelta ?? MOTION_DEFAULTS.zDelta;
+  const minContrast = opts.minContrast ?? MOTION_DEFAULTS.minContrast;
+  const r = sceneStats(ref, mask, minContrast);
+  const c = sceneStats(cur, mask, minContrast);
   let n = 0;
-  let sum = 0;
+  let changed = 0;
   for (let i = 0; i < cur.length; i++) {
     if (!mask[i]) continue;
     n++;
-    sum += cur[i]! - ref[i]!;
+    if (Math.abs((cur[i]! - c.mean) / c.sd - (ref[i]! - r.mean) / r.sd) > zDelta) changed++;
   }
-  if (!n) return 0;
-  const shift = sum / n;
-  let changed = 0;
-  for (let i = 0; i < cur.length; i++) {
-    if (mask[i] && Math.abs(cur[i]! - ref[i]! - shift) > pixelDelta) changed++;
-  }
-  return changed / n;
+  return n ? changed / n : 0;
 }
 
 export type GateDecision =
@@ -74,12 +97,12 @@ export function gateFrame(input: {
   sinceDetectionMs: number | null;
   /** Share of changed pixels that counts as motion (cfg.detect.motionThreshold). */
   threshold: number;
-  pixelDelta?: number;
+  zDelta?: number;
   refreshMs?: number;
 }): GateDecision {
   if (!input.enabled) return { detect: true, reason: 'gating_off', motion: null };
   if (!input.reference || input.reference.length !== input.current.length) return { detect: true, reason: 'no_reference', motion: null };
-  const motion = motionShare(input.reference, input.current, input.mask, input.pixelDelta);
+  const motion = motionShare(input.reference, input.current, input.mask, { zDelta: input.zDelta });
   if (input.tracksAlive) return { detect: true, reason: 'tracks_alive', motion };
   if (motion > input.threshold) return { detect: true, reason: 'motion', motion };
   if (input.sinceDetectionMs === null || input.sinceDetectionMs >= (input.refreshMs ?? MOTION_DEFAULTS.refreshMs)) {

@@ -1,13 +1,17 @@
-import { existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ensureWebBuilt, webDistDir } from './build.js';
+import { ensureWebBuilt } from './build.js';
 
 describe('ensureWebBuilt', () => {
   it('builds the page when it is older than its sources, and leaves a fresh build alone', async () => {
     const log = pino({ level: 'silent' });
-    const dir = await ensureWebBuilt(log);
+    // A folder of its own: the real api/web/dist may be serving another test's browser right now.
+    const parent = mkdtempSync(join(tmpdir(), 'watchpost-web-build-'));
+    const webDistDir = join(parent, 'dist');
+    const dir = await ensureWebBuilt(log, webDistDir);
     expect(dir).toBe(webDistDir);
     const index = join(webDistDir, 'index.html');
     const html = readFileSync(index, 'utf8');
@@ -17,15 +21,16 @@ describe('ensureWebBuilt', () => {
     expect(existsSync(join(webDistDir, script![1]!))).toBe(true);
 
     const builtAt = statSync(index).mtimeMs;
-    await ensureWebBuilt(log);
+    await ensureWebBuilt(log, webDistDir);
     expect(statSync(index).mtimeMs).toBe(builtAt);
 
     // Older than the sources: rebuilt.
     const old = new Date(Date.now() - 3600_000);
     utimesSync(index, old, old);
-    await ensureWebBuilt(log);
+    await ensureWebBuilt(log, webDistDir);
     expect(statSync(index).mtimeMs).toBeGreaterThan(old.getTime() + 1000);
     // No temporary build folder is left beside dist.
-    expect(readdirSync(dirname(webDistDir)).filter((n) => n.startsWith('dist.tmp-'))).toEqual([]);
+    expect(readdirSync(parent)).toEqual(['dist']);
+    rmSync(parent, { recursive: true, force: true });
   }, 120_000);
 });

@@ -20,46 +20,46 @@ function newestSourceMtime(): number {
   return newest;
 }
 
-function isFresh(): boolean {
-  const index = join(webDistDir, 'index.html');
+function isFresh(distDir: string): boolean {
+  const index = join(distDir, 'index.html');
   return existsSync(index) && statSync(index).mtimeMs >= newestSourceMtime();
 }
 
 /**
- * Makes sure `api/web/dist` holds a build of the current sources, building it with
+ * Makes sure `distDir` (default `api/web/dist`) holds a build of the current sources, building it with
  * vite when it is missing or older than the sources. Returns the folder to serve,
  * or null when there is nothing to serve (vite is a dev dependency: a production
  * install without it must ship a prebuilt dist). Builds into a temporary folder and
  * renames it into place, so a concurrent request or a second API process never
  * sees a half-written page.
  */
-export async function ensureWebBuilt(log: Logger): Promise<string | null> {
+export async function ensureWebBuilt(log: Logger, distDir = webDistDir): Promise<string | null> {
   const sourcesPresent = existsSync(join(webRoot, 'src'));
-  if (!sourcesPresent) return existsSync(join(webDistDir, 'index.html')) ? webDistDir : null;
-  if (isFresh()) return webDistDir;
+  if (!sourcesPresent) return existsSync(join(distDir, 'index.html')) ? distDir : null;
+  if (isFresh(distDir)) return distDir;
   let vite: typeof import('vite');
   try {
     vite = await import('vite');
   } catch {
-    const have = existsSync(join(webDistDir, 'index.html'));
-    log.warn({ dist: webDistDir }, have ? 'dashboard build may be stale: vite is not installed' : 'dashboard not built and vite is not installed: run `npm run build:web`');
-    return have ? webDistDir : null;
+    const have = existsSync(join(distDir, 'index.html'));
+    log.warn({ dist: distDir }, have ? 'dashboard build may be stale: vite is not installed' : 'dashboard not built and vite is not installed: run `npm run build:web`');
+    return have ? distDir : null;
   }
-  const tmp = `${webDistDir}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = `${distDir}.tmp-${process.pid}-${Date.now()}`;
   const started = Date.now();
   log.info('building the dashboard (api/web) with vite');
   try {
     await vite.build({ configFile: join(webRoot, 'vite.config.ts'), build: { outDir: tmp, emptyOutDir: true }, logLevel: 'warn' });
-    rmSync(webDistDir, { recursive: true, force: true });
+    rmSync(distDir, { recursive: true, force: true });
     try {
-      renameSync(tmp, webDistDir);
+      renameSync(tmp, distDir);
     } catch (err) {
       // Another process put its build in place between our rm and rename: equally fresh.
-      if (!isFresh()) throw err;
+      if (!isFresh(distDir)) throw err;
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
   log.info({ ms: Date.now() - started }, 'dashboard built');
-  return webDistDir;
+  return distDir;
 }

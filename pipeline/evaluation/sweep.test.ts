@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeTimeline, makeTrack, makeTruth } from './evaluation.factory.js';
-import { alertsAtThreshold, formatSweepTable, sweepThresholds } from './sweep.js';
+import { alertsAtThreshold, defaultThresholds, formatSweepTable, sweepThresholds } from './sweep.js';
 
 // subject-a in view 2-6 s; a stranger 10-14 s whose nearest gallery face is also subject-a.
 const truth = makeTruth([
@@ -64,5 +64,14 @@ describe('sweepThresholds', () => {
     expect(lines[0]).toMatch(/^threshold\s+alerts\s+correct\s+false\s+false\/h\s+recall\s+precision\s+mean TTFA$/);
     expect(lines[4]).toMatch(/^0\.60 \*\s+1\s+1\s+0\s+0\.0\s+100%\s+100%\s+1\.40 s$/);
     expect(lines[5]).toMatch(/^0\.62\s+2\s+1\s+1\s+180\.0\s+100%\s+50%\s+1\.20 s$/);
+  });
+});
+
+describe('defaultThresholds', () => {
+  it('runs from 0.30 to 0.70 in steps of 0.02 without float noise', () => {
+    expect(defaultThresholds[0]).toBe(0.3);
+    expect(defaultThresholds.at(-1)).toBe(0.7);
+    expect(defaultThresholds).toContain(0.56);
+    expect(defaultThresholds).toHaveLength(21);
   });
 });

@@ -45,8 +45,11 @@ export interface SweepRow {
   meanTimeToFirstAlert: number | null;
 }
 
-/** Default thresholds: 0.40 to 0.70 in steps of 0.02 (euclidean distance of face-api descriptors). */
-export const defaultThresholds = Array.from({ length: 16 }, (_, i) => Math.round((0.4 + i * 0.02) * 100) / 100);
+/**
+ * Default thresholds: 0.30 to 0.70 in steps of 0.02 (euclidean distance of face-api
+ * descriptors), around the pipeline's default 0.41 and up to where strangers match.
+ */
+export const defaultThresholds = Array.from({ length: 21 }, (_, i) => Math.round((0.3 + i * 0.02) * 100) / 100);
 
 /** Re-decide the alerts at each threshold and score them against the truth. */
 export function sweepThresholds(

@@ -1,6 +1,7 @@
 import type { ApiClient } from './api-client.js';
 import { openAlertStream, type StreamState } from './alert-stream.js';
 import type { AlertSound } from './alert-sound.js';
+import { itemsOf, type Page } from './lookups.js';
 import type { SseMessage } from './sse-parser.js';
 import { createStore, type Store } from './store.js';
 import type { Alert } from './types.js';
@@ -51,11 +52,19 @@ export function createAlertFeed(api: ApiClient, sound: AlertSound, onNew: (a: Al
   };
 
   const reload = async () => {
-    const page = await api.get<Alert[] | { items: Alert[] }>('/v1/alerts?limit=200');
-    const items = Array.isArray(page) ? page : page.items;
+    // Every open alert however old (nothing that needs attention may fall off a page), plus recent history.
+    const [open, recent] = await Promise.all([
+      api.get<Page<Alert>>('/v1/alerts?state=new,acknowledged&limit=500'),
+      api.get<Page<Alert>>('/v1/alerts?limit=100'),
+    ]);
+    const fetched = new Map([...itemsOf(recent), ...itemsOf(open)].map((a) => [a.id, a]));
     const live = new Map(alerts.get().map((a) => [a.id, a]));
     // Keep whichever copy is newer: the stream may already have delivered a later state.
-    alerts.set(items.map((a) => { const l = live.get(a.id); return l && l.updatedAt > a.updatedAt ? l : a; }).sort(byAttention));
+    const merged = [...fetched.values()].map((a) => {
+      const l = live.get(a.id);
+      return l && l.updatedAt > a.updatedAt ? l : a;
+    });
+    alerts.set(merged.sort(byAttention));
   };
 
   const onMessage = (msg: SseMessage) => {
