@@ -210,4 +210,13 @@ describe.each([
     expect(evidenceRead).toMatchObject({ role: 'officer', targetId: alertId });
     expect((await api.call('GET', '/v1/audit', { key: api.keys.operator })).status).toBe(403);
   });
+
+  it.skipIf(skipReason)('exposes health, readiness and Prometheus metrics', async () => {
+    expect((await api.call('GET', '/healthz', { key: null })).body).toEqual({ status: 'ok' });
+    expect((await api.call('GET', '/readyz', { key: null })).body).toEqual({ status: 'ready', checks: { database: true, redis: true } });
+    const metrics = await fetch(`${api.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/watchpost_alert_events_total\{outcome="created"\} [1-9]/);
+    expect(metrics).toMatch(/watchpost_sse_clients [1-9]/);
+    expect(metrics).toMatch(/watchpost_http_request_duration_seconds_count\{method="GET",route="\/v1\/alerts\/:id"/);
+  });
 });

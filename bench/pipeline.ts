@@ -31,8 +31,9 @@ import { JOB, partitionOf, QUEUE } from '../pipeline/queues.js';
 import { redisKeys } from '../pipeline/redis-keys.js';
 import { startEmbeddedRedis } from '../runtime/embedded-redis.js';
 import { startFfmpegFrames } from '../runtime/ffmpeg/ffmpeg-frames.js';
-import { openDetectQueues, registerHandlers, startConsumer } from '../runtime/queues.js';
+import { openDetectQueues, openQueue, registerHandlers, startConsumer } from '../runtime/queues.js';
 import { workerConnection } from '../runtime/redis.js';
+import { publishGalleryWatchlist } from '../test/e2e/watchlist-publisher.js';
 import { counterValue, WorkerProcess } from '../test/e2e/worker-process.js';
 import { ingestFile } from '../workers/ingest/index.js';
 
@@ -149,11 +150,11 @@ async function main() {
   };
   const all = Object.values(procs).flat();
   let consumer: Worker | null = null;
+  const consumerConnection = workerConnection(redisServer.url);
   try {
     progress('starting workers (2 detect, identify, ingest)');
     await Promise.all(all.map((p) => p.ready()));
     // Publish the fixture's gallery as the watchlist for every camera (global).
-    const { publishGalleryWatchlist } = await import('../test/e2e/watchlist-publisher.js');
     await publishGalleryWatchlist(cfg, redisServer.url, walkIn.gallery);
     const matches: { event: MatchEvent; receivedAt: number }[] = [];
     consumer = await startConsumer(
@@ -163,7 +164,7 @@ async function main() {
         [JOB.cameraOffline]: async () => undefined,
         [JOB.cameraOnline]: async () => undefined,
       }),
-      { cfg, connection: workerConnection(redisServer.url) },
+      { cfg, connection: consumerConnection },
     );
 
     const stageTicks = () => Object.fromEntries(Object.entries(procs).map(([stage, ps]) => [stage, ps.reduce((s, p) => s + treeTicks(p.pid), 0)])) as Record<keyof typeof procs, number>;
@@ -198,7 +199,6 @@ async function main() {
     };
     while (!(await idle())) await sleep(100);
     // Identify jobs of the last frames may still run: wait for the identify queue too.
-    const { openQueue } = await import('../runtime/queues.js');
     const identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
     while (Object.values(await identifyQueue.queue.getJobCounts('waiting', 'active')).some((n) => n > 0)) await sleep(100);
     const satSec = (performance.now() - satStart) / 1000;
@@ -290,6 +290,7 @@ async function main() {
     else printTable(result);
   } finally {
     await consumer?.close();
+    consumerConnection.disconnect();
     await Promise.allSettled(all.map((p) => p.stop('SIGTERM')));
     redis.disconnect();
     await redisServer.stop();

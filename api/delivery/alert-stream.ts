@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../runtime/logger.js';
+import { apiMetrics } from '../http/api-metrics.js';
 import type { AlertRepository } from '../repositories/alert.repository.js';
 
 interface Client {
@@ -26,6 +27,7 @@ export class AlertStreamHub {
   private pumping: Promise<void> | null = null;
   private again = false;
   private timers: NodeJS.Timeout[] = [];
+  private closed = false;
 
   constructor(
     private readonly repo: AlertRepository,
@@ -54,6 +56,7 @@ export class AlertStreamHub {
 
   /** Something was committed: fetch new journal entries and fan them out (coalesced). */
   notify(): void {
+    if (this.closed) return;
     if (this.pumping) {
       this.again = true;
       return;
@@ -102,7 +105,11 @@ export class AlertStreamHub {
     res.write(`retry: 3000\n: connected, journal at ${this.lastSeq}\n\n`);
     const client: Client = { res, seq: resumeFrom ?? this.lastSeq, catchingUp: resumeFrom !== null };
     this.clients.add(client);
-    req.on('close', () => this.clients.delete(client));
+    apiMetrics.sseClients.inc();
+    req.on('close', () => {
+      this.clients.delete(client);
+      apiMetrics.sseClients.dec();
+    });
     if (!client.catchingUp) return;
     try {
       // Replay from the database until the client reaches the hub's position; the check and the
@@ -121,6 +128,7 @@ export class AlertStreamHub {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     for (const t of this.timers) clearInterval(t);
     for (const c of this.clients) c.res.end();
     this.clients.clear();

@@ -167,6 +167,8 @@ describe('operator dashboard in Chromium', () => {
     await row.getByText('1 photo').waitFor();
     await expect.poll(() => row.locator('img.person-photo').count()).toBe(1);
     await shot(page, 'perpetrators-1280');
+    await page.setViewportSize(PHONE);
+    await shot(page, 'perpetrators-390');
     await page.close();
   }, 300_000);
 

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createApiServer } from '../../api/server.js';
+import { ensureWebBuilt } from '../../api/web/build.js';
 import { fixture, fixtureNames, type FixtureName } from '../../fixtures/index.js';
 import { modelCacheDir, prepareAll } from '../../models/prepare/index.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
@@ -54,7 +55,8 @@ export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
   await prepareAll({ cacheDir: modelCacheDir(cfg), log });
   say(`models: ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${modelCacheDir(cfg)})`);
 
-  const api = await createApiServer({ cfg, log, redisUrl: redis.url, alertsWorker: true });
+  const webDist = await ensureWebBuilt(log);
+  const api = await createApiServer({ cfg, log, redisUrl: redis.url, alertsWorker: true, webDist });
   const server = await api.listen(port ?? cfg.api.port, cfg.api.host).catch(() => api.listen(0, cfg.api.host));
   const admin = await api.createKey('admin', 'demo operator');
   const client = new DemoApiClient(server.url, admin.key);

@@ -52,6 +52,7 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
   const { prefix, cleanup } = testPrefix('e2e');
   const redisUrl = testRedisUrl();
   const redis = new Redis(redisUrl);
+  const consumerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const dir = mkdtempSync(join(tmpdir(), 'wp-e2e-'));
   const publishers = new Map<string, RtspPublisher>();
   const workers: WorkerProcess[] = [];
@@ -117,7 +118,7 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
         [JOB.cameraOffline]: async (e) => void cameraEvents.push(e),
         [JOB.cameraOnline]: async (e) => void cameraEvents.push(e),
       }),
-      { cfg: cfg(), connection: new Redis(redisUrl, { maxRetriesPerRequest: null }) },
+      { cfg: cfg(), connection: consumerConnection },
     );
     for (let p = 0; p < PARTITIONS; p++) {
       const events = new QueueEvents(detectQueueName(p), { connection: { url: redisUrl }, prefix: redisKeys(prefix).bull });
@@ -139,6 +140,7 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     await Promise.allSettled([...publishers.values()].map((p) => p.stop('SIGKILL')));
     await server?.stop();
     await alertsConsumer?.close();
+    consumerConnection.disconnect();
     await Promise.allSettled(queueEvents.map((q) => q.close()));
     await cleanup();
     redis.disconnect();
