@@ -64,7 +64,7 @@ export function createCore(d: CoreDeps) {
     return loaded?.embedderId ?? (await repos.perpetrators.latestEmbedder()) ?? d.cfg.models.faceEmbedder.family;
   };
   const audit = new AuditService(repos.audit);
-  const watchlist = new WatchlistService(d.cfg, repos.perpetrators, repos.cases, repos.cameras, repos.pipeline, d.log, embedderId);
+  const watchlist = new WatchlistService(repos.perpetrators, repos.cases, repos.cameras, repos.pipeline, d.log, embedderId);
   const changed = () => watchlist.changed();
   const services = {
     audit,

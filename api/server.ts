@@ -167,6 +167,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   app.set('query parser', 'simple');
   app.use(helmet());
   app.use(requestTimer);
+
   app.use(
     rateLimit({
       windowMs: opts.authFailures?.windowMs ?? 15 * 60_000,
@@ -250,9 +251,14 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   };
 }
 
+/** Stops accepting, lets requests in flight finish (their handlers still need the database), then cuts what is left. */
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
+    const force = setTimeout(() => server.closeAllConnections(), 5000);
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
   });
 }

@@ -44,9 +44,9 @@ describe('watchpost CLI', () => {
     const r = run(['--config', file, 'worker', 'ingest']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/ingest\.fps/);
-    const env = run(['worker', 'ingest'], { WATCHPOST__IDENTIFY__MATCH_THRESHOLD: '-1' });
+    const env = run(['worker', 'ingest'], { WATCHPOST__MODELS__FACE_EMBEDDER__MATCH_THRESHOLD: '-1' });
     expect(env.status).toBe(2);
-    expect(env.stderr).toMatch(/identify\.matchThreshold/);
+    expect(env.stderr).toMatch(/models\.faceEmbedder\.matchThreshold/);
   });
 
   it('names the Debian package when redis-server is missing', () => {

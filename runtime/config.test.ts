@@ -14,7 +14,7 @@ describe('loadConfig', () => {
   it('gives every key a default', () => {
     const cfg = loadConfig({ env: {} });
     expect(cfg.ingest.fps).toBe(5);
-    expect(cfg.identify.matchThreshold).toBeGreaterThan(0.5);
+    expect(cfg.identify.votesK).toBe(2);
     expect(cfg.models.personDetector).toEqual({ family: 'centernet' });
   });
 
@@ -53,5 +53,13 @@ describe('loadConfig', () => {
   it('reports unreadable and non-YAML files', () => {
     expect(() => loadConfig({ file: '/nonexistent/watchpost.yaml', env: {} })).toThrowError(/cannot read/);
     expect(() => loadConfig({ file: yamlFile('a: [1,'), env: {} })).toThrowError(/not valid YAML/);
+  });
+});
+
+describe('model families', () => {
+  it('lets one key of a built-in family be set alone', () => {
+    const cfg = loadConfig({ env: { WATCHPOST__MODELS__FACE_EMBEDDER__MATCH_THRESHOLD: '0.45' } });
+    expect(cfg.models.faceEmbedder).toEqual({ family: 'faceapi', matchThreshold: 0.45 });
+    expect(cfg.models.personDetector).toEqual({ family: 'centernet' });
   });
 });

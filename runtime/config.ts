@@ -17,7 +17,7 @@ const NAMED_ENV: Record<string, string[]> = {
   LOG_FORMAT: ['log', 'format'],
 };
 
-/** `WATCHPOST__IDENTIFY__MATCH_THRESHOLD=0.5` sets identify.matchThreshold. */
+/** `WATCHPOST__IDENTIFY__VOTES_K=3` sets identify.votesK. */
 const GENERIC_ENV_PREFIX = 'WATCHPOST__';
 
 const camel = (s: string) => s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());

@@ -1,4 +1,3 @@
-import type { Config } from '../../pipeline/config/index.js';
 import type { WatchlistSnapshot } from '../../pipeline/watchlist.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { CameraRepository } from '../repositories/camera.repository.js';
@@ -23,7 +22,6 @@ export class WatchlistService {
   private again = false;
 
   constructor(
-    private readonly cfg: Pick<Config, 'models'>,
     private readonly perpetrators: PerpetratorRepository,
     private readonly cases: CaseRepository,
     private readonly cameras: CameraRepository,

@@ -2,8 +2,6 @@ import { z } from 'zod';
 
 export const identifySchema = z
   .object({
-    /** Euclidean distance between L2-normalised face-api descriptors below which a face matches. */
-    matchThreshold: z.number().positive().max(2).default(0.56),
     /** Faces below this BlazeFace score are ignored. */
     faceScore: z.number().min(0).max(1).default(0.5),
     /** Faces narrower than this (source pixels) are too small to identify. */

@@ -37,15 +37,25 @@ export const faceEmbedderSchema = z.discriminatedUnion('family', [
     .strict(),
 ]);
 
+/**
+ * A role's settings without `family` mean the built-in family, so that one key can be
+ * tuned alone (e.g. WATCHPOST__MODELS__FACE_EMBEDDER__MATCH_THRESHOLD=0.45).
+ */
+function withDefaultFamily<S extends z.ZodType>(family: string, schema: S) {
+  const filled = z.preprocess((v) => (v === undefined ? { family } : typeof v === 'object' && v !== null && !('family' in v) ? { family, ...v } : v), schema);
+  // Typed as a default: the key may be omitted, and the output always has a family.
+  return filled as unknown as z.ZodDefault<S>;
+}
+
 export const modelsSchema = z
   .object({
     /** Where converted ONNX files and their manifest are cached. Default: <dataDir>/models. */
     cacheDir: z.string().optional(),
     /** onnxruntime intra-op threads per session (0 = onnxruntime's default). */
     threads: z.number().int().min(0).max(64).default(0),
-    personDetector: personDetectorSchema.default({ family: 'centernet' }),
-    faceDetector: faceDetectorSchema.default({ family: 'blazeface' }),
-    faceEmbedder: faceEmbedderSchema.default({ family: 'faceapi' }),
+    personDetector: withDefaultFamily('centernet', personDetectorSchema),
+    faceDetector: withDefaultFamily('blazeface', faceDetectorSchema),
+    faceEmbedder: withDefaultFamily('faceapi', faceEmbedderSchema),
     /**
      * Face crop for landmark-framed embedders (face-api, faceres): `dlib` is face-api's
      * upright crop, `similarity` rotates it so the eyes are level. Chosen by measurement

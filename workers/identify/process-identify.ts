@@ -28,7 +28,7 @@ export interface IdentifyDeps {
   decode: (jpeg: Buffer) => Promise<DecodedImage>;
   /** Faces inside `region`, each with its descriptor (FaceChain.describeAll). */
   describe: (img: DecodedImage, region: Box) => Promise<DescribedFace[]>;
-  /** Distance under which a face matches (the embedder's threshold, or cfg.identify.matchThreshold). */
+  /** Distance under which a face matches (the embedder's threshold, or cfg.models.faceEmbedder.matchThreshold). */
   threshold: number;
   cropJpeg: (img: DecodedImage, face: Box) => Promise<Buffer>;
   alertsQueue: Pick<JobQueue<'alerts'>, 'add'>;
