@@ -22,6 +22,7 @@ import { cameraRoutes } from './controllers/cameras.controller.js';
 import { caseRoutes } from './controllers/cases.controller.js';
 import { officerRoutes } from './controllers/officers.controller.js';
 import { perpetratorRoutes } from './controllers/perpetrators.controller.js';
+import { replayRoutes } from './controllers/replays.controller.js';
 import { systemRoutes } from './controllers/system.controller.js';
 import { createCore, type Core } from './core.js';
 import { databaseReachable, openDatabase, type OpenDatabase } from './database/database.js';
@@ -35,6 +36,7 @@ import type { Actor } from './http/roles.js';
 import { mountRoutes, openApiDocument, type Gatekeeper, type RouteDef } from './http/route.js';
 import type { CreatedKey } from './services/auth.service.js';
 import type { FaceEnroller } from './services/face-enroller.js';
+import { ReplayService } from './services/replay.service.js';
 
 export interface ApiServerOptions {
   cfg: Config;
@@ -143,6 +145,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     return { database, redis };
   };
 
+  const replays = new ReplayService({ cfg, log, redisUrl: opts.redisUrl });
   const routes: RouteDef[] = [
     ...perpetratorRoutes(core),
     ...caseRoutes(core),
@@ -150,6 +153,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     ...officerRoutes(core),
     ...alertRoutes(core, hub),
     ...adminRoutes(core),
+    ...replayRoutes(replays),
   ];
   const document = () =>
     openApiDocument(routes, {
@@ -184,7 +188,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     }),
   );
   const router = express.Router();
-  mountRoutes(router, allRoutes, gate, cfg.api.jsonLimit);
+  const handlers = mountRoutes(router, allRoutes, gate, cfg.api.jsonLimit);
   app.use(router);
 
   // Queue inspection for admins (bull-board); the page needs an admin key in the Authorization header.
@@ -237,8 +241,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       closed ??= (async () => {
         await hub.close();
         await Promise.all([...servers].map(closeServer));
+        await handlers.drain(10_000);
         await worker?.close();
         await core.services.watchlist.stop();
+        await replays.close();
         unwatch();
         await settleWithin(Promise.all(boardQueues.map((q) => q.close())), 3000);
         await outbox.close();

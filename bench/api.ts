@@ -105,11 +105,17 @@ const sos = await run({
   connections,
   duration,
 });
-const committed = (await server.core.repos.alerts.lastEventSeq()) - before;
-// Let the last entries reach every client.
-const expected = committed * streams.length;
-const deadline = Date.now() + 15_000;
-while (received < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+// Requests still in flight when autocannon stopped commit later: wait until every committed entry reached every stream.
+let committed = 0;
+let expected = 0;
+for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+  committed = (await server.core.repos.alerts.lastEventSeq()) - before;
+  expected = committed * streams.length;
+  if (received >= expected) {
+    await new Promise((r) => setTimeout(r, 500));
+    if ((await server.core.repos.alerts.lastEventSeq()) - before === committed && received === expected) break;
+  } else await new Promise((r) => setTimeout(r, 100));
+}
 ctrl.abort();
 
 const pct = (xs: number[], p: number) => {

@@ -282,7 +282,7 @@ async function main() {
         wrongIdentity: phase.filter((m) => m.event.name !== appearance.identity).length,
         latencyMs: { definition: 'match received - (track start + truth face delay)', n: latencies.length, p50: Math.round(quantile(latencies, 0.5)), p95: Math.round(quantile(latencies, 0.95)) },
         latencyFromTrackStartMs: { p50: Math.round(quantile(fromTrackStart, 0.5)), p95: Math.round(quantile(fromTrackStart, 0.95)) },
-        redisUsedMemoryMb: { firstThird: memMb(memory.slice(0, third)), lastThird: memMb(memory.slice(-third)), max: round(Math.max(...memory) / 1024 / 1024, 2), samples: memory.length },
+        redisUsedMemoryMb: { firstThird: memMb(memory.slice(0, third)), middleThird: memMb(memory.slice(third, -third)), lastThird: memMb(memory.slice(-third)), max: round(Math.max(...memory) / 1024 / 1024, 2), samples: memory.length },
       },
     };
     await detectQueues.close();

@@ -1,10 +1,12 @@
 import type { Config } from '../pipeline/config/index.js';
+import type { FaceNormalization } from '../pipeline/config/models.js';
 import { fivePointsFrom68 } from '../pipeline/face-alignment.js';
 import type { Box, Point } from '../pipeline/geometry.js';
 import type { Logger } from '../runtime/logger.js';
 import { FaceDetector } from './face-detector.js';
 import { FaceEmbedder, type FaceGeometry } from './face-embedder.js';
 import { FaceLandmarker } from './face-landmarker.js';
+import { normalizeFaces } from './face-normalization.js';
 import { faceQuality } from './face-quality.js';
 import type { FaceDetection } from './families/types.js';
 import type { DecodedImage } from './image.js';
@@ -36,14 +38,19 @@ export class FaceChain {
     private readonly landmarker: FaceLandmarker | null,
     private readonly embedder: FaceEmbedder,
     private readonly minFacePx: number,
+    private readonly normalization: FaceNormalization,
   ) {}
 
-  static async create(cfg: Config, log?: Logger, overrides: { alignment?: 'dlib' | 'similarity' } = {}): Promise<FaceChain> {
+  static async create(
+    cfg: Config,
+    log?: Logger,
+    overrides: { alignment?: 'dlib' | 'similarity'; normalization?: FaceNormalization } = {},
+  ): Promise<FaceChain> {
     const [detector, embedder] = await Promise.all([FaceDetector.create(cfg, log), FaceEmbedder.create(cfg, log, overrides)]);
     // Five-point embedders (ArcFace) skip the landmark model when the detector gives five points.
     const fivePointDetector = detector.family !== 'blazeface';
     const landmarker = embedder.needsLandmarks68 || !fivePointDetector ? await FaceLandmarker.create(cfg, log) : null;
-    return new FaceChain(detector, landmarker, embedder, cfg.identify.minFacePx);
+    return new FaceChain(detector, landmarker, embedder, cfg.identify.minFacePx, overrides.normalization ?? cfg.models.faceNormalization);
   }
 
   /** e.g. 'faceapi-128': goes into the watchlist snapshot. */
@@ -69,12 +76,14 @@ export class FaceChain {
   /** Descriptors for given detections (batched through landmarks and embedder). */
   async describe(img: DecodedImage, faces: FaceDetection[]): Promise<DescribedFace[]> {
     if (faces.length === 0) return [];
-    const landmarks = this.landmarker ? await this.landmarker.landmarks(img, faces) : undefined;
+    // Landmarks and descriptor see normalised pixels; quality is judged on the pixels as they are.
+    const seen = normalizeFaces(img, faces.map((f) => f.box), this.normalization);
+    const landmarks = this.landmarker ? await this.landmarker.landmarks(seen, faces) : undefined;
     const geometry: FaceGeometry[] = faces.map((f, i) => ({
       landmarks68: landmarks?.[i],
       fivePoints: f.keypoints.length === 5 ? f.keypoints : landmarks && fivePointsFrom68(landmarks[i]!),
     }));
-    const descriptors = await this.embedder.embed(img, geometry);
+    const descriptors = await this.embedder.embed(seen, geometry);
     return faces.map((face, i) => ({
       face,
       descriptor: descriptors[i]!,

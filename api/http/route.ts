@@ -72,12 +72,18 @@ export interface Gatekeeper {
   redisUp: () => boolean;
 }
 
-/** Mounts every route on a router: raw body, authentication, role check, validation, handler. */
-export function mountRoutes(router: Router, routes: RouteDef[], gate: Gatekeeper, jsonLimit: string): void {
+/**
+ * Mounts every route on a router: raw body, authentication, role check, validation,
+ * handler. Returns `drain()`, which resolves once no handler is running: a client
+ * may hang up while its handler still writes to the database, and shutdown must wait.
+ */
+export function mountRoutes(router: Router, routes: RouteDef[], gate: Gatekeeper, jsonLimit: string): { drain(timeoutMs: number): Promise<void> } {
   const json = express.json({ limit: jsonLimit, strict: true });
+  let running = 0;
   for (const def of routes) {
     const bodyParser = def.rawBody ? express.raw({ type: () => true, limit: def.rawBody.limitBytes }) : json;
     router[def.method](def.path, async (req, res, next) => {
+      running++;
       try {
         // Authenticate before reading the body: an anonymous client cannot make us buffer megabytes.
         const actor = await gate.authenticate(req, def);
@@ -107,9 +113,16 @@ export function mountRoutes(router: Router, routes: RouteDef[], gate: Gatekeeper
         else res.status(status).json(result);
       } catch (err) {
         next(err);
+      } finally {
+        running--;
       }
     });
   }
+  return {
+    async drain(timeoutMs) {
+      for (const deadline = Date.now() + timeoutMs; running > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    },
+  };
 }
 
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Command } from 'commander';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { Command, Option } from 'commander';
 import { cliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -15,40 +15,116 @@ function videosOf(path: string): string[] {
   return files;
 }
 
+/** With several videos, each output file gets the video's name: report.html -> report.<video>.html. */
+function outputFor(path: string, video: string, several: boolean): string {
+  if (!several) return path;
+  const ext = extname(path);
+  return `${path.slice(0, path.length - ext.length)}.${basename(video, extname(video))}${ext}`;
+}
+
+/** `--truth` names a truth file (one video) or a folder of `<video name>.truth.json` files. */
+function truthFileFor(truth: string, video: string): string | null {
+  if (!statSync(truth).isDirectory()) return truth;
+  const file = join(truth, `${basename(video, extname(video))}.truth.json`);
+  return existsSync(file) ? file : null;
+}
+
+interface ReplayCliOptions {
+  case?: string;
+  gallery?: string;
+  truth?: string;
+  json?: string;
+  html?: string;
+  csv?: string;
+  sweep?: boolean;
+  speed: 'max' | 'realtime';
+}
+
 export function register(program: Command): void {
   program
     .command('replay')
-    .description('run footage through the same queues and workers, lossless, and report tracks and alerts')
+    .description('run footage through the same queues and workers, lossless, and report tracks, alerts and (with --truth) precision and recall')
     .argument('<video>', 'video file or folder of video files')
+    .option('--case <id>', "watch for a protection case's perpetrators (from the database)")
     .option('--gallery <dir>', 'enrol <name>/<photo> folders as a global watchlist for this run')
+    .option('--truth <truth.json>', 'ground truth (fixtures/README.md format; a folder of <video>.truth.json for a folder of videos)')
     .option('--json <out.json>', 'write the timeline as JSON (an array when <video> is a folder)')
-    .action(async (video: string, opts: { gallery?: string; json?: string }, cmd: Command) => {
+    .option('--html <report.html>', 'write a self-contained HTML report (opens from disk)')
+    .option('--csv <out.csv>', 'write the evaluation per identity (with --truth) or the tracks as CSV')
+    .option('--sweep', 'with --truth: print the threshold trade-off table')
+    .addOption(new Option('--speed <speed>', 'max: as fast as the machine goes; realtime: at the footage rate').choices(['max', 'realtime']).default('max'))
+    .action(async (video: string, opts: ReplayCliOptions, cmd: Command) => {
       const videos = videosOf(video);
+      const several = statSync(video).isDirectory();
+      if (opts.case && opts.gallery) throw new UsageError('--case and --gallery are alternatives: give one');
       if (opts.gallery && !(existsSync(opts.gallery) && statSync(opts.gallery).isDirectory())) {
         throw new UsageError(`--gallery ${opts.gallery}: not a folder of <name>/<photo> images`);
       }
+      if (opts.truth && !existsSync(opts.truth)) throw new UsageError(`--truth ${opts.truth}: no such file or folder`);
+      if (opts.sweep && !opts.truth) throw new UsageError('--sweep needs --truth: the trade-off is measured against ground truth');
       const { cfg, log } = cliContext(cmd, 'replay');
-      const { formatReplay, GalleryFolderError, loadReplayModels, runReplay } = await import('../../workers/replay/index.js');
-      const models = await loadReplayModels(cfg, log);
-      const results = [];
-      for (const v of videos) {
+      const { parseTruth, InvalidTruthError } = await import('../../pipeline/evaluation/index.js');
+      const readTruth = (file: string) => {
         try {
-          // Progress on a terminal only (logs and the summary go to stdout).
-          const onProgress = process.stderr.isTTY
-            ? (p: { frames: number; mediaSec: number }) => process.stderr.write(`\r${v}: ${p.frames} frames (${p.mediaSec.toFixed(1)} s)`)
-            : undefined;
-          const result = await runReplay({ cfg, log, video: v, galleryDir: opts.gallery, models, onProgress });
-          if (onProgress) process.stderr.write('\n');
-          if (result.frames === 0) throw new UsageError(`${v}: no frame could be read (${result.stoppedEarly?.reason ?? 'empty video'})`);
-          process.stdout.write(`${formatReplay(result)}\n`);
-          results.push(result);
+          return parseTruth(JSON.parse(readFileSync(file, 'utf8')), file);
         } catch (err) {
-          if (err instanceof GalleryFolderError) throw new UsageError(err.message);
+          if (err instanceof InvalidTruthError || err instanceof SyntaxError) throw new UsageError(`--truth ${file}: ${err.message}`);
           throw err;
         }
+      };
+      const truths = videos.map((v) => {
+        const file = opts.truth ? truthFileFor(opts.truth, v) : null;
+        return file ? readTruth(file) : undefined;
+      });
+      const replay = await import('../../workers/replay/index.js');
+      // Refuse unsupported files before loading models.
+      for (const v of videos) {
+        await replay.probeVideo(v).catch((err: unknown) => {
+          throw err instanceof replay.UnsupportedVideoError ? new UsageError(err.message) : err;
+        });
+      }
+      const models = await replay.loadReplayModels(cfg, log);
+      const watchlist = opts.case
+        ? {
+            source: `case ${opts.case}`,
+            identities: await replay.caseWatchlist(cfg, opts.case, models.faceChain.embedderId).catch((err: unknown) => {
+              throw err instanceof replay.CaseWatchlistError ? new UsageError(err.message) : err;
+            }),
+          }
+        : undefined;
+      const settings = { threshold: models.faceChain.matchThreshold, votes: { k: cfg.identify.votesK, n: cfg.identify.votesN } };
+      const results = [];
+      for (const [i, v] of videos.entries()) {
+        const progress = replay.progressReporter(basename(v));
+        let result;
+        try {
+          result = await replay.runReplay({ cfg, log, video: v, galleryDir: opts.gallery, watchlist, models, speed: opts.speed, onProgress: (p) => progress.update(p) });
+        } catch (err) {
+          if (err instanceof replay.GalleryFolderError || err instanceof replay.UnsupportedVideoError) throw new UsageError(err.message);
+          throw err;
+        } finally {
+          progress.stop();
+        }
+        if (result.frames === 0) throw new UsageError(`${v}: no frame could be read (${result.stoppedEarly?.reason ?? 'empty video'})`);
+        const truth = truths[i];
+        const scored = replay.evaluateReplay(result, { ...settings, truth, sweep: opts.sweep });
+        process.stdout.write(`${replay.formatReplay(result)}\n`);
+        if (truth) process.stdout.write(`${replay.formatEvaluation(scored)}\n`);
+        else if (opts.truth) process.stdout.write(`no truth for ${basename(v)} in ${opts.truth}\n`);
+        if (opts.html) {
+          const file = outputFor(opts.html, v, several);
+          writeFileSync(file, replay.replayHtml(scored, truth, new Date().toISOString()));
+          process.stdout.write(`report written to ${file}\n`);
+        }
+        if (opts.csv) {
+          const file = outputFor(opts.csv, v, several);
+          writeFileSync(file, replay.replayCsv(scored));
+          process.stdout.write(`CSV written to ${file}\n`);
+        }
+        results.push({ ...result, ...(scored.evaluation ? { evaluation: scored.evaluation } : {}), ...(scored.sweep ? { sweep: scored.sweep } : {}) });
       }
       if (opts.json) {
-        writeFileSync(opts.json, `${JSON.stringify(statSync(video).isDirectory() ? results : results[0], null, 2)}\n`);
+        writeFileSync(opts.json, `${JSON.stringify(several ? results : results[0], null, 2)}\n`);
         process.stdout.write(`timeline written to ${opts.json}\n`);
       }
     });

@@ -59,6 +59,7 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
   let detectA: WorkerProcess;
   let detectB: WorkerProcess;
   let server: RtspServer;
+  let matchThreshold: number;
   let alertsConsumer: Worker | null = null;
   const matches: MatchEvent[] = [];
   const cameraEvents: CameraEvent[] = [];
@@ -110,6 +111,7 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
 
     const published = await publishGalleryWatchlist(cfg(), redisUrl, walkIn.gallery, [ENROLLED, STRANGERS, LOSSLESS]);
     expect(published.identities).toEqual(walkIn.truth().enrolled);
+    matchThreshold = published.matchThreshold;
 
     alertsConsumer = await startConsumer(
       QUEUE.alerts,
@@ -156,7 +158,7 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     expect(new Set(got.map((m) => m.eventId)).size).toBe(got.length);
     expect(new Set(got.map((m) => m.trackId)).size).toBe(got.length);
     for (const m of got) {
-      expect(m.distance).toBeLessThan(cfg().identify.matchThreshold);
+      expect(m.distance).toBeLessThan(matchThreshold);
       // A track spans at most one appearance (plus a few frames of tracker slack).
       expect(m.lastSeen - m.firstSeen).toBeLessThanOrEqual((APPEARANCE_SEC + 1) * 1000);
     }

@@ -9,6 +9,7 @@ import { enrolGalleryFolder } from '../../workers/replay/gallery-folder.js';
  * Enrols a `<name>/<photo>` gallery folder the way `watchpost replay --gallery` does
  * (workers/replay/gallery-folder.ts with the real face chain) and publishes the
  * snapshot the way the API does: snapshot, version, then a change notice.
+ * Returns the embedder's match threshold, which match distances must be under.
  * `cameras`: the camera ids every enrolled identity is watched on (none: a global list).
  */
 export async function publishGalleryWatchlist(
@@ -16,7 +17,7 @@ export async function publishGalleryWatchlist(
   redisUrl: string,
   galleryDir: string,
   cameras: string[] = [],
-): Promise<{ identities: string[]; version: number }> {
+): Promise<{ identities: string[]; version: number; matchThreshold: number }> {
   const chain = await FaceChain.create(cfg);
   try {
     const enrolled = await enrolGalleryFolder(galleryDir, { decode: decodeImage, enrol: (img) => chain.enrolmentDescriptor(img) });
@@ -35,7 +36,7 @@ export async function publishGalleryWatchlist(
       };
       await redis.multi().set(keys.watchlistCurrent, JSON.stringify(snapshot)).set(keys.watchlistVersion, String(version)).exec();
       await redis.publish(keys.watchlistChanged, String(version));
-      return { identities: enrolled.identities.map((i) => i.name), version };
+      return { identities: enrolled.identities.map((i) => i.name), version, matchThreshold: chain.matchThreshold };
     } finally {
       redis.disconnect();
     }

@@ -6,8 +6,10 @@ import type { Config } from '../../pipeline/config/index.js';
 import type { MatchEvent } from '../../pipeline/events.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
+import type { GalleryIdentity } from '../../pipeline/face-match.js';
 import type { WatchlistSnapshot } from '../../pipeline/watchlist.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../runtime/embedded-redis.js';
+import { startFfmpegFrames, type FfmpegExit } from '../../runtime/ffmpeg/ffmpeg-frames.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import type { Logger } from '../../runtime/logger.js';
 import { openDetectQueues, openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
@@ -18,6 +20,7 @@ import { startIdentifyWorker } from '../identify/index.js';
 import { ingestFile } from '../ingest/index.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
 import { enrolGalleryFolder, type EnrolledPhoto } from './gallery-folder.js';
+import { probeVideo } from './probe-video.js';
 import { personThumbnail } from './thumbnail.js';
 import { buildTimeline, type ReplayAlert, type ReplayTrack } from './timeline.js';
 
@@ -33,6 +36,12 @@ export interface ReplayOptions {
   video: string;
   /** `<name>/<photo>` folders enrolled as a global watchlist for this run. */
   galleryDir?: string;
+  /** Identities already enrolled (a protection case's watchlist), used instead of `galleryDir`. */
+  watchlist?: { source: string; identities: GalleryIdentity[] };
+  /** 'max' (default): as fast as the workers go; 'realtime': the file is read at its native rate, like a live camera. */
+  speed?: 'max' | 'realtime';
+  /** Stops the replay early: the result covers what was read and says where it stopped. */
+  signal?: AbortSignal;
   /** Redis to run on; default cfg.redisUrl, else a private redis-server for this run. Keys get a prefix of their own. */
   redisUrl?: string;
   /** Default: random. */
@@ -43,8 +52,14 @@ export interface ReplayOptions {
   models?: ReplayModels;
   /** Time of the footage's first frame (ms since epoch); default now. Fix it to make track and event ids repeatable too. */
   startTs?: number;
-  /** Called as frames are ingested. */
-  onProgress?: (p: { frames: number; mediaSec: number }) => void;
+  /** Called as frames are ingested; `total`: frames the file's declared duration holds at the sampling rate. */
+  onProgress?: (p: ReplayProgress) => void;
+}
+
+export interface ReplayProgress {
+  frames: number;
+  total: number;
+  mediaSec: number;
 }
 
 /**
@@ -64,7 +79,8 @@ export interface ReplayResult {
   gating: Omit<DetectCounters, 'identifyJobs'> & { skippedShare: number };
   tracks: ReplayTrack[];
   alerts: ReplayAlert[];
-  gallery: { identities: string[]; photos: EnrolledPhoto[] } | null;
+  /** Who was watched for: a gallery folder's photos, or a case's identities (`source` names it). */
+  gallery: { identities: string[]; photos: EnrolledPhoto[]; source?: string } | null;
   /** Wall-clock figures of this run (vary between runs). */
   stats: { wallSec: number; framesPerSec: number; identifyJobs: number; failedJobs: number };
 }
@@ -90,6 +106,18 @@ async function waitUntilIdle(queues: Queue[]): Promise<number> {
     if (idleChecks >= 2) return failed;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * ffmpeg exits 0 on a truncated or damaged file after decoding what it could; its
+ * error lines and a read duration short of the declared one say where it stopped.
+ */
+function damaged(exit: FfmpegExit | null, readSec: number, declaredSec: number, fps: number): { atSec: number; reason: string } | undefined {
+  const errors = (exit?.stderr ?? '').split('\n').filter((l) => /partial file|invalid data|error while decoding|corrupt|truncat|invalid nal/i.test(l));
+  const short = readSec < declaredSec - 2 / fps - 0.1;
+  if (!short && !errors.length) return undefined;
+  const at = `${readSec.toFixed(1)} s of its declared ${declaredSec.toFixed(1)} s`;
+  return { atSec: readSec, reason: `the video is truncated or damaged: decoding stopped at ${at}${errors.length ? ` (ffmpeg: ${errors.at(-1)!.trim()})` : ''}` };
 }
 
 async function deleteKeys(url: string, prefix: string): Promise<void> {
@@ -121,6 +149,8 @@ export async function loadReplayModels(cfg: Config, log?: Logger): Promise<Repla
  */
 export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const started = performance.now();
+  // Refuses what is not footage before anything starts.
+  const probe = await probeVideo(opts.video);
   const replayId = opts.replayId ?? randomBytes(6).toString('hex');
   const cameraId = opts.cameraId ?? 'replay';
   const log = opts.log.child({ replayId });
@@ -142,11 +172,12 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   try {
     const models = opts.models ?? (await loadReplayModels(cfg, log));
     let gallery: ReplayResult['gallery'] = null;
-    if (opts.galleryDir) {
-      const enrolled = await enrolGalleryFolder(opts.galleryDir, {
-        decode: decodeImage,
-        enrol: (img) => models.faceChain.enrolmentDescriptor(img),
-      });
+    const enrolled = opts.watchlist
+      ? { identities: opts.watchlist.identities, photos: [] }
+      : opts.galleryDir
+        ? await enrolGalleryFolder(opts.galleryDir, { decode: decodeImage, enrol: (img) => models.faceChain.enrolmentDescriptor(img) })
+        : null;
+    if (enrolled) {
       const snapshot: WatchlistSnapshot = {
         version: 1,
         embedder: models.faceChain.embedderId,
@@ -156,7 +187,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
       };
       // Published the way the API publishes it, before any worker starts.
       await redis.multi().set(keys.watchlistCurrent, JSON.stringify(snapshot)).set(keys.watchlistVersion, String(snapshot.version)).exec();
-      gallery = { identities: enrolled.identities.map((i) => i.name), photos: enrolled.photos };
+      gallery = { identities: enrolled.identities.map((i) => i.name), photos: enrolled.photos, ...(opts.watchlist ? { source: opts.watchlist.source } : {}) };
       log.info({ identities: gallery.identities, photos: enrolled.photos.length }, 'replay gallery enrolled');
     }
 
@@ -180,15 +211,24 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     queues.push(...detectQueues.partitions.map((p) => p.queue), identifyQueue.queue, alertsQueue.queue);
 
     const t0 = opts.startTs ?? Date.now();
-    const ingested = await ingestFile({
+    const total = Math.ceil(probe.durationSec * cfg.ingest.fps);
+    let exited: Promise<FfmpegExit> | null = null;
+    const read = await ingestFile({
       cfg,
       redisUrl,
       path: opts.video,
       cameraId,
       replayId,
       startTs: t0,
-      onFrame: (job) => opts.onProgress?.({ frames: job.seq + 1, mediaSec: (job.ts - t0) / 1000 }),
+      signal: opts.signal,
+      openSource: (o) => {
+        const source = startFfmpegFrames({ ...o, realtime: opts.speed === 'realtime' });
+        exited = source.exited;
+        return source;
+      },
+      onFrame: (job) => opts.onProgress?.({ frames: job.seq + 1, total: Math.max(total, job.seq + 1), mediaSec: (job.ts - t0) / 1000 }),
     });
+    const ingested = { ...read, stoppedEarly: read.stoppedEarly ?? damaged(await exited, read.durationSec, probe.durationSec, cfg.ingest.fps) };
     if (ingested.stoppedEarly) log.warn(ingested.stoppedEarly, 'the video could not be read to its end');
     const failedJobs = await waitUntilIdle(queues);
     const counters = await finishCamera({ redis, keys, states: new DetectStateStore(redis, keys) }, cameraId, replayId);
