@@ -66,13 +66,15 @@ export function createCore(d: CoreDeps) {
   const audit = new AuditService(repos.audit);
   const watchlist = new WatchlistService(repos.perpetrators, repos.cases, repos.cameras, repos.pipeline, d.log, embedderId);
   const changed = () => watchlist.changed();
+  // The ingest worker rewrites a live camera's status every second; three offline periods of silence mean it died.
+  const staleStatusMs = 3 * d.cfg.ingest.offlineSeconds * 1000;
   const services = {
     audit,
     watchlist,
     auth: new AuthService(repos.keys, repos.cases, repos.settings),
     perpetrators: new PerpetratorService(repos.perpetrators, repos.cases, repos.photos, audit, getEnroller, changed),
     cases: new CaseService(repos.cases, repos.officers, audit, changed),
-    cameras: new CameraService(repos.cameras, repos.cases, repos.pipeline, audit, changed),
+    cameras: new CameraService(repos.cameras, repos.cases, repos.pipeline, audit, changed, staleStatusMs),
     officers: new OfficerService(repos.officers, audit),
     alerts: new AlertService(
       d.cfg,
@@ -88,6 +90,6 @@ export function createCore(d: CoreDeps) {
       d.log,
     ),
   };
-  return { repos, services };
+  return { repos, services, staleStatusMs };
 }
 export type Core = ReturnType<typeof createCore>;

@@ -9,7 +9,7 @@ import express, { type Express, type Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Config } from '../pipeline/config/index.js';
-import { QUEUE } from '../pipeline/queues.js';
+import { JOB, QUEUE } from '../pipeline/queues.js';
 import type { Logger } from '../runtime/logger.js';
 import { registry, watchQueueDepths } from '../runtime/metrics.js';
 import { openQueue } from '../runtime/queues.js';
@@ -36,6 +36,7 @@ import type { Actor } from './http/roles.js';
 import { mountRoutes, openApiDocument, type Gatekeeper, type RouteDef } from './http/route.js';
 import type { CreatedKey } from './services/auth.service.js';
 import type { FaceEnroller } from './services/face-enroller.js';
+import { CameraWatchdog } from './services/camera-watchdog.js';
 import { ReplayService } from './services/replay.service.js';
 
 export interface ApiServerOptions {
@@ -56,6 +57,8 @@ export interface ApiServerOptions {
   watchlistTickMs?: number;
   /** Passed to the in-process alerts worker. */
   sweepMs?: number;
+  /** How often cameras are checked for a silent ingest worker (default ingest.offlineSeconds). */
+  cameraWatchdogMs?: number;
 }
 
 export interface ApiServer {
@@ -145,6 +148,17 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     return { database, redis };
   };
 
+  const cameraAlerts = openQueue(QUEUE.alerts, { cfg, connection: producer });
+  cameraAlerts.queue.on('error', () => {});
+  const watchdog = new CameraWatchdog(
+    core.repos.cameras,
+    core.repos.pipeline,
+    async (ev) => void (await cameraAlerts.add(JOB.cameraOffline, ev, { jobId: ev.eventId })),
+    core.staleStatusMs,
+    log,
+  );
+  watchdog.start(opts.cameraWatchdogMs ?? cfg.ingest.offlineSeconds * 1000);
+
   const replays = new ReplayService({ cfg, log, redisUrl: opts.redisUrl });
   const routes: RouteDef[] = [
     ...perpetratorRoutes(core),
@@ -169,7 +183,11 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
-  app.use(helmet());
+  // upgrade-insecure-requests would send an officer's phone on http://10.x:8080 to https that does not exist:
+  // only requests that arrived over TLS (directly or through a trusted proxy) get it.
+  const overTls = helmet();
+  const plainHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  app.use((req, res, next) => (req.secure ? overTls : plainHttp)(req, res, next));
   app.use(requestTimer);
 
   app.use(
@@ -207,8 +225,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
 
   const webDist = opts.webDist === undefined ? join(here, 'web', 'dist') : opts.webDist;
   if (webDist && existsSync(join(webDist, 'index.html'))) {
-    app.use(express.static(webDist, { index: 'index.html', maxAge: '1h' }));
-    app.get(/^\/(?!v1\/|admin\/|healthz|readyz|metrics).*/, (_req, res) => res.sendFile(join(webDist, 'index.html')));
+    app.use(express.static(webDist, { index: 'index.html', setHeaders: (res, path) => res.setHeader('cache-control', webCacheControl(path)) }));
+    app.get(/^\/(?!v1\/|admin\/|healthz|readyz|metrics).*/, (_req, res) =>
+      res.sendFile(join(webDist, 'index.html'), { headers: { 'cache-control': webCacheControl('index.html') } }),
+    );
   }
   app.use(notFoundHandler);
   app.use(errorHandler(log));
@@ -244,6 +264,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
         await handlers.drain(10_000);
         await worker?.close();
         await core.services.watchlist.stop();
+        await watchdog.stop();
+        await settleWithin(cameraAlerts.close(), 3000);
         await replays.close();
         unwatch();
         await settleWithin(Promise.all(boardQueues.map((q) => q.close())), 3000);
@@ -255,6 +277,16 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       return closed;
     },
   };
+}
+
+/**
+ * The page must be revalidated on every load (after a rebuild it names new bundles, and an
+ * old copy would point at deleted ones); vite's content-hashed assets never change.
+ */
+export function webCacheControl(path: string): string {
+  if (path.endsWith('.html')) return 'no-cache';
+  if (/[\\/]assets[\\/]/.test(path)) return 'public, max-age=31536000, immutable';
+  return 'public, max-age=3600';
 }
 
 /** Stops accepting, lets requests in flight finish (their handlers still need the database), then cuts what is left. */

@@ -87,7 +87,7 @@ function linearLuts(maps: [number, number][]): Mapping {
   return { kind: 'channels', lut };
 }
 
-function mappingFor(mode: Exclude<FaceNormalization, 'none' | 'denoise' | 'denoise-equalize'>, h: ReturnType<typeof histograms>): Mapping {
+function mappingFor(mode: Exclude<FaceNormalization, 'none' | 'denoise' | 'denoise-equalize' | 'denoise-stretch'>, h: ReturnType<typeof histograms>): Mapping {
   switch (mode) {
     case 'stretch':
       return linearLuts(h.ch.map((c) => stretchMap(percentile(c, h.n, CLIP), percentile(c, h.n, 1 - CLIP))));
@@ -170,14 +170,18 @@ export function normalizeFaces(img: DecodedImage, faces: readonly Box[], mode: F
   for (const box of faces) {
     const stats = clampBox(box, 1, img);
     if (stats[2] <= stats[0] || stats[3] <= stats[1]) continue;
+    const h0 = histograms(img, stats);
+    if (process.env.NF_GATE && percentile(h0.y, h0.n, 1 - CLIP) - percentile(h0.y, h0.n, CLIP) >= Number(process.env.NF_GATE)) continue;
     const area = clampBox(box, REGION_SCALE, img);
     let src = img;
-    if (mode === 'denoise' || mode === 'denoise-equalize') {
+    let m = mode;
+    if (m === 'denoise' || m === 'denoise-equalize' || m === 'denoise-stretch') {
       blurRect(img, data, area);
-      if (mode === 'denoise') continue;
+      if (m === 'denoise') continue;
       src = { data: Buffer.from(data), width: img.width, height: img.height };
+      m = m === 'denoise-equalize' ? 'equalize' : 'stretch';
     }
-    applyMapping(src, data, mappingFor(mode === 'denoise-equalize' ? 'equalize' : mode, histograms(src, stats)), area);
+    applyMapping(src, data, mappingFor(m, histograms(src, stats)), area);
   }
   return { data, width: img.width, height: img.height };
 }

@@ -47,6 +47,24 @@ export function cameraRoutes({ services }: Core): RouteDef[] {
       handler: ({ params }) => svc.get(params.id),
     }),
     defineRoute({
+      method: 'get',
+      path: '/v1/cameras/:id/frame',
+      roles: CAN.readCameras,
+      tag,
+      summary: "The camera's latest frame (JPEG), for the camera wall",
+      description: 'Frames live in Redis for a few seconds; poll for a live view. Person boxes are not drawn.',
+      params: idParams,
+      responses: {
+        200: { description: 'the frame', contentType: 'image/jpeg' },
+        404: { description: 'unknown camera, or no recent frame', schema: problemSchema, contentType: 'application/problem+json' },
+        503: { description: 'Redis is unreachable', schema: problemSchema, contentType: 'application/problem+json' },
+      },
+      handler: async ({ params, res }) => {
+        const jpeg = await svc.latestFrame(params.id);
+        res.status(200).type('image/jpeg').set('cache-control', 'no-store').send(jpeg);
+      },
+    }),
+    defineRoute({
       method: 'patch',
       path: '/v1/cameras/:id',
       roles: CAN.writeCameras,

@@ -3,6 +3,7 @@ import type { Core } from '../core.js';
 import { idParams } from '../dto/common.dto.js';
 import {
   enrolmentRejectedSchema,
+  faceCheckSchema,
   perpetratorCreateSchema,
   perpetratorDetailSchema,
   perpetratorListQuery,
@@ -98,6 +99,23 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
         422: { description: 'no usable face, several faces, or a face too small; `reason` says which', schema: enrolmentRejectedSchema },
       },
       handler: ({ params, body, actor, req }) => svc.addPhoto(actor, params.id, body as Buffer, req),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/faces/detect',
+      roles: CAN.writeBiometrics,
+      tag,
+      summary: 'Find the faces in a photo before enrolling it (nothing is stored)',
+      description: 'The body is the image bytes, typed by content like enrolment. Audited as a biometric read.',
+      rawBody: { limitBytes: PHOTO_LIMIT_BYTES, contentTypes: ['image/jpeg', 'image/png', 'image/webp'] },
+      responses: {
+        200: { description: 'the faces found and the enrolment verdict', schema: faceCheckSchema },
+        413: { description: `larger than ${PHOTO_LIMIT_BYTES} bytes`, schema: problemSchema },
+        415: { description: 'not an image', schema: problemSchema },
+        422: { description: 'the image cannot be decoded (`reason`: unreadable_image)', schema: enrolmentRejectedSchema },
+        503: { description: 'face models not available', schema: problemSchema },
+      },
+      handler: ({ body, actor, req }) => svc.checkFaces(actor, body as Buffer, req),
     }),
     defineRoute({
       method: 'get',

@@ -1,8 +1,11 @@
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { defineRoute, type RouteDef } from '../http/route.js';
+import { HttpProblem } from '../http/problem.js';
+import { ROLES } from '../http/roles.js';
 
 const tag = 'system';
+const meSchema = z.object({ id: z.string().describe('API key id'), name: z.string(), role: z.enum(ROLES) }).meta({ id: 'Me' });
 const readySchema = z.object({ status: z.enum(['ready', 'not_ready']), checks: z.object({ database: z.boolean(), redis: z.boolean() }) }).meta({ id: 'Readiness' });
 
 export function systemRoutes(d: { ready: () => Promise<{ database: boolean; redis: boolean }>; openapi: () => unknown; metrics: Registry }): RouteDef[] {
@@ -38,6 +41,19 @@ export function systemRoutes(d: { ready: () => Promise<{ database: boolean; redi
       responses: { 200: { description: 'text exposition format', contentType: 'text/plain', schema: z.string() } },
       handler: async ({ res }) => {
         res.status(200).type(d.metrics.contentType).send(await d.metrics.metrics());
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/me',
+      roles: ROLES,
+      tag,
+      summary: 'The API key making the request: its id, name and role',
+      description: 'Clients read their role here instead of guessing it from refusals.',
+      responses: { 200: { description: 'the caller', schema: meSchema } },
+      handler: ({ actor }) => {
+        if (actor.kind !== 'key') throw new HttpProblem(403, 'Forbidden', 'an SOS token only raises SOS; it has no profile');
+        return { id: actor.keyId, name: actor.name, role: actor.role };
       },
     }),
     defineRoute({

@@ -37,6 +37,7 @@ export const cameraSchema = z
       .object({
         state: z.enum(['connecting', 'streaming', 'stalled', 'offline', 'stopped', 'unknown']),
         online: z.boolean(),
+        reason: z.string().nullable().describe('why the state differs from what the ingest worker last said (e.g. no status from the ingest worker)'),
         lastFrameAt: timestamp.nullable(),
         fps: z.number().nullable(),
         framesTotal: z.number().int().nullable(),

@@ -49,3 +49,18 @@ export const enrolmentRejectedSchema = z
     reason: z.enum(['no_face', 'several_faces', 'face_too_small', 'not_an_image', 'unreadable_image']),
   })
   .meta({ id: 'EnrolmentRejected' });
+
+export const faceCheckSchema = z
+  .object({
+    width: z.number().int(),
+    height: z.number().int(),
+    faces: z.array(z.object({ box: boxSchema, score: z.number() })).describe('every face the detector found, largest or not'),
+    enrolment: z
+      .object({
+        ok: z.boolean(),
+        reason: z.enum(['no_face', 'several_faces', 'face_too_small']).nullable(),
+        message: z.string(),
+      })
+      .describe('what enrolling this photo would answer (a much smaller background face does not count)'),
+  })
+  .meta({ id: 'FaceCheck' });

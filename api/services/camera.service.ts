@@ -4,7 +4,7 @@ import { redactUrl } from '../../runtime/logger.js';
 import type { CameraStatus } from '../../pipeline/events.js';
 import type { cameraCreateSchema, cameraUpdateSchema } from '../dto/camera.dto.js';
 import type { CameraTable } from '../database/database.types.js';
-import { badRequest, conflict, notFound } from '../http/problem.js';
+import { badRequest, conflict, HttpProblem, notFound } from '../http/problem.js';
 import type { Actor } from '../http/roles.js';
 import type { CameraRepository } from '../repositories/camera.repository.js';
 import type { CaseRepository } from '../repositories/case.repository.js';
@@ -12,8 +12,20 @@ import { newId } from '../repositories/ids.js';
 import type { PipelineStateRepository } from '../repositories/pipeline-state.repository.js';
 import type { AuditService } from './audit.service.js';
 
+/** States in which a running ingest worker rewrites the status every second or so. */
+const HEARTBEAT_STATES = new Set<CameraStatus['state']>(['connecting', 'streaming', 'stalled']);
+export const WORKER_SILENT_REASON = 'no status from the ingest worker';
+
+/**
+ * A live-looking status that has not been rewritten for `staleMs` means the ingest
+ * worker itself died: the camera is not watched, whatever the last status said.
+ */
+export function workerSilent(status: CameraStatus | null | undefined, now: number, staleMs: number): boolean {
+  return !!status && HEARTBEAT_STATES.has(status.state) && now - status.updatedAt > staleMs;
+}
+
 /** user:password never leaves the database: the API answers with the URL redacted. */
-export function cameraDto(c: CameraTable, status: CameraStatus | null | undefined) {
+export function cameraDto(c: CameraTable, status: CameraStatus | null | undefined, silent = false) {
   return {
     id: c.id,
     name: c.name,
@@ -23,15 +35,16 @@ export function cameraDto(c: CameraTable, status: CameraStatus | null | undefine
     fps: c.fps,
     status: status
       ? {
-          state: status.state,
-          online: status.state === 'streaming',
+          state: silent ? ('offline' as const) : status.state,
+          online: !silent && status.state === 'streaming',
+          reason: silent ? WORKER_SILENT_REASON : null,
           lastFrameAt: status.lastFrameAt,
           fps: status.fps,
           framesTotal: status.framesTotal,
           framesDropped: status.framesDropped,
           updatedAt: status.updatedAt,
         }
-      : { state: 'unknown' as const, online: false, lastFrameAt: null, fps: null, framesTotal: null, framesDropped: null, updatedAt: null },
+      : { state: 'unknown' as const, online: false, reason: null, lastFrameAt: null, fps: null, framesTotal: null, framesDropped: null, updatedAt: null },
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
@@ -44,7 +57,13 @@ export class CameraService {
     private readonly pipeline: PipelineStateRepository,
     private readonly audit: AuditService,
     private readonly camerasChanged: () => Promise<void>,
+    /** Status older than this while live: the ingest worker is gone (about 3x ingest.offlineSeconds). */
+    private readonly staleStatusMs: number,
   ) {}
+
+  private dto(c: CameraTable, status: CameraStatus | null | undefined) {
+    return cameraDto(c, status, workerSilent(status, Date.now(), this.staleStatusMs));
+  }
 
   /** Pipeline status of each camera; unknown (not an error) while Redis is down. */
   private async statuses(ids: string[]) {
@@ -74,13 +93,27 @@ export class CameraService {
   async get(id: string) {
     const c = await this.repo.get(id);
     if (!c) throw notFound('camera', id);
-    return cameraDto(c, (await this.statuses([id])).get(id));
+    return this.dto(c, (await this.statuses([id])).get(id));
   }
 
   async list(f: Parameters<CameraRepository['list']>[0]) {
     const rows = await this.repo.list(f);
     const statuses = await this.statuses(rows.map((r) => r.id));
-    return rows.map((r) => ({ row: r, dto: cameraDto(r, statuses.get(r.id)) }));
+    return rows.map((r) => ({ row: r, dto: this.dto(r, statuses.get(r.id)) }));
+  }
+
+  /** The JPEG the ingest worker stored last (frames expire after a few seconds, so a dead camera has none). */
+  async latestFrame(id: string): Promise<Buffer> {
+    if (!(await this.repo.get(id))) throw notFound('camera', id);
+    let frame: Buffer | null;
+    try {
+      const key = (await this.pipeline.cameraStatuses([id])).get(id)?.latestFrameKey;
+      frame = key ? await this.pipeline.bytes(key) : null;
+    } catch {
+      throw new HttpProblem(503, 'Service Unavailable', 'Redis is unreachable, so the latest frame cannot be read now; retry shortly');
+    }
+    if (!frame) throw new HttpProblem(404, 'Not Found', `camera '${id}' has no recent frame (it is not streaming, or its ingest worker is not running)`);
+    return frame;
   }
 
   async update(actor: Actor, id: string, patch: z.output<typeof cameraUpdateSchema>, req?: Request) {

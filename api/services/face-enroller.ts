@@ -6,9 +6,23 @@ export type EnrolmentResult =
   | { ok: true; box: Box; descriptor: number[]; width: number; height: number }
   | { ok: false; reason: 'no_face' | 'several_faces' | 'face_too_small' | 'unreadable_image'; message: string };
 
+export type EnrolmentRefusal = Extract<EnrolmentResult, { ok: false }>['reason'];
+
+/** Every face the detector finds, and what enrolling this image would answer (nothing is stored). */
+export type FaceCheckResult =
+  | {
+      ok: true;
+      width: number;
+      height: number;
+      faces: { box: Box; score: number }[];
+      enrolment: { ok: true } | { ok: false; reason: Exclude<EnrolmentRefusal, 'unreadable_image'>; message: string };
+    }
+  | { ok: false; reason: 'unreadable_image'; message: string };
+
 export interface FaceEnroller {
   readonly embedderId: string;
   enrol(image: Buffer): Promise<EnrolmentResult>;
+  check(image: Buffer): Promise<FaceCheckResult>;
 }
 
 /** The face models could not be loaded (not prepared, or the module is missing). */
@@ -19,6 +33,7 @@ export class FaceModelsUnavailableError extends Error {
 interface ModelsModule {
   decodeImage(buf: Buffer): Promise<{ width: number; height: number }>;
   ImageError: new (...args: never[]) => Error & { code: string };
+  FaceDetector: { create(cfg: Config): Promise<{ detect(img: unknown): Promise<{ box: Box; score: number }[]> }> };
   FaceChain: {
     create(cfg: Config): Promise<{
       embedderId: string;
@@ -42,24 +57,42 @@ export async function loadFaceEnroller(cfg: Config): Promise<FaceEnroller> {
     throw new FaceModelsUnavailableError(`face models module not available: ${(err as Error).message}`);
   }
   let chain: Awaited<ReturnType<ModelsModule['FaceChain']['create']>>;
+  let detector: Awaited<ReturnType<ModelsModule['FaceDetector']['create']>>;
   try {
-    chain = await mod.FaceChain.create(cfg);
+    // The detector shares the chain's session (sessions are cached by model file).
+    [chain, detector] = await Promise.all([mod.FaceChain.create(cfg), mod.FaceDetector.create(cfg)]);
   } catch (err) {
     throw new FaceModelsUnavailableError(`face models could not be loaded (run \`watchpost models prepare\`): ${(err as Error).message}`);
   }
+  const decode = async (image: Buffer) => {
+    try {
+      return await mod.decodeImage(image);
+    } catch (err) {
+      if (err instanceof mod.ImageError) return { ok: false as const, reason: 'unreadable_image' as const, message: err.message };
+      throw err;
+    }
+  };
   return {
     embedderId: chain.embedderId,
     async enrol(image) {
-      let img: { width: number; height: number };
-      try {
-        img = await mod.decodeImage(image);
-      } catch (err) {
-        if (err instanceof mod.ImageError) return { ok: false, reason: 'unreadable_image', message: err.message };
-        throw err;
-      }
+      const img = await decode(image);
+      if ('ok' in img) return img;
       const r = await chain.enrolmentDescriptor(img);
       if (!r.ok) return r;
       return { ok: true, box: r.face.box, descriptor: Array.from(r.descriptor), width: img.width, height: img.height };
+    },
+    async check(image) {
+      const img = await decode(image);
+      if ('ok' in img) return img;
+      // The verdict comes from enrolment's own rule (bystander faces, minimum size), so the preview never disagrees with saving.
+      const [faces, verdict] = await Promise.all([detector.detect(img), chain.enrolmentDescriptor(img)]);
+      return {
+        ok: true,
+        width: img.width,
+        height: img.height,
+        faces: faces.map((f) => ({ box: f.box, score: f.score })),
+        enrolment: verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason, message: verdict.message },
+      };
     },
   };
 }

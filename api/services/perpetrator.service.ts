@@ -99,18 +99,10 @@ export class PerpetratorService {
   async addPhoto(actor: Actor, id: string, bytes: Buffer, req?: Request) {
     const p = await this.repo.get(id);
     if (!p) throw notFound('perpetrator', id);
-    if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new HttpProblem(400, 'Bad Request', 'send the photo bytes as the request body');
-    const type = sniffImage(bytes);
-    if (!type) throw new HttpProblem(415, 'Unsupported Media Type', 'the body is not a JPEG, PNG or WebP image (checked by content)', { reason: 'not_an_image' });
+    const type = imageTypeOf(bytes);
     const sha = createHash('sha256').update(bytes).digest('hex');
     if ((await this.repo.photos(id)).some((ph) => ph.sha256 === sha)) throw conflict('this photo is already enrolled for this perpetrator');
-    let enroller: FaceEnroller;
-    try {
-      enroller = await this.enroller();
-    } catch (err) {
-      if (err instanceof FaceModelsUnavailableError) throw new HttpProblem(503, 'Service Unavailable', err.message);
-      throw err;
-    }
+    const enroller = await this.faceModels();
     const r = await enroller.enrol(bytes);
     if (!r.ok) {
       await this.audit.record(actor, 'perpetrator.photo.rejected', { type: 'perpetrator', id }, { reason: r.reason }, req);
@@ -142,6 +134,29 @@ export class PerpetratorService {
     return photoDto(photo);
   }
 
+  /**
+   * The faces in an image and whether it could be enrolled, before anything is saved:
+   * same checks as enrolment (415 not an image, 422 unreadable), nothing stored, and
+   * audited because a face in an upload is biometric data.
+   */
+  async checkFaces(actor: Actor, bytes: Buffer, req?: Request) {
+    imageTypeOf(bytes);
+    const r = await (await this.faceModels()).check(bytes);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    await this.audit.record(actor, 'faces.detect', { type: 'upload', id: sha256 }, { faces: r.ok ? r.faces.length : null, reason: r.ok ? null : r.reason }, req);
+    if (!r.ok) throw new HttpProblem(422, 'Unprocessable Content', `no faces checked: ${r.message}`, { reason: r.reason });
+    return { width: r.width, height: r.height, faces: r.faces, enrolment: r.enrolment.ok ? { ok: true, reason: null, message: 'one usable face' } : r.enrolment };
+  }
+
+  private async faceModels(): Promise<FaceEnroller> {
+    try {
+      return await this.enroller();
+    } catch (err) {
+      if (err instanceof FaceModelsUnavailableError) throw new HttpProblem(503, 'Service Unavailable', err.message);
+      throw err;
+    }
+  }
+
   async photoBytes(actor: Actor, id: string, photoId: string, req?: Request) {
     const photo = await this.repo.photo(id, photoId);
     if (!photo) throw notFound('photo', photoId);
@@ -157,4 +172,12 @@ export class PerpetratorService {
     await this.audit.record(actor, 'perpetrator.photo.delete', { type: 'perpetrator', id }, { photoId }, req);
     await this.watchlistChanged();
   }
+}
+
+/** The image type by content; 400 for no body, 415 (reason not_an_image) for anything else. */
+function imageTypeOf(bytes: unknown) {
+  if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new HttpProblem(400, 'Bad Request', 'send the photo bytes as the request body');
+  const type = sniffImage(bytes);
+  if (!type) throw new HttpProblem(415, 'Unsupported Media Type', 'the body is not a JPEG, PNG or WebP image (checked by content)', { reason: 'not_an_image' });
+  return type;
 }

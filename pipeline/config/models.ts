@@ -6,7 +6,7 @@ const matchThreshold = z.number().positive().max(2).optional();
 const personClass = z.number().int().min(0).default(0);
 
 /** Photometric normalisation of the pixels around a face (models/face-normalization.ts says what each does). */
-export const FACE_NORMALIZATIONS = ['none', 'stretch', 'luma-stretch', 'grey-world', 'equalize', 'standardize', 'denoise', 'denoise-equalize'] as const;
+export const FACE_NORMALIZATIONS = ['none', 'stretch', 'luma-stretch', 'grey-world', 'equalize', 'standardize', 'denoise', 'denoise-equalize', 'denoise-stretch'] as const;
 export type FaceNormalization = (typeof FACE_NORMALIZATIONS)[number];
 
 /**

@@ -250,17 +250,19 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     }
     const killedJob = active.at(-1)!;
     await ingest;
-    // BullMQ moves the dead worker's job back once its lock (30 s, runtime/queues.ts) expires.
+    // BullMQ moves the dead worker's job back once its lock expires: 30 s, the default of
+    // runtime/queues.ts, with no config knob to shorten it (stalled check every 15 s).
     await expect.poll(() => stalled.some((s) => s.queue === partition && s.jobId === killedJob), { timeout: 60_000, interval: 500 }).toBe(true);
     await expect.poll(() => matchesOf(LOSSLESS).length, { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(1);
     // Let the rest of the footage drain: still exactly one event for its one appearance.
-    const queue = openDetectQueues({ cfg: cfg(), connection: redis }).forCamera(LOSSLESS);
+    const detect = openDetectQueues({ cfg: cfg(), connection: redis });
+    const queue = detect.forCamera(LOSSLESS);
     const pending = async () => Object.values(await queue.queue.getJobCounts('waiting', 'active', 'delayed')).reduce((a, b) => a + b, 0);
     await expect.poll(pending, { timeout: 60_000, interval: 500 }).toBe(0);
     await new Promise((r) => setTimeout(r, 2000));
     const got = matchesOf(LOSSLESS);
     expect(got.map((m) => m.name)).toEqual(walkIn.truth().enrolled);
     expect(got[0]!.replayId).toBe(replayId);
-    await queue.close();
+    await detect.close();
   }, 150_000);
 });

@@ -67,8 +67,10 @@ describe('live ingest from a file camera', () => {
     expect(status.state).toBe('stopped');
     expect(status.framesTotal).toBeGreaterThanOrEqual(captured);
     expect(status.framesDropped).toBeGreaterThan(0);
+    // A frame captured while the previous one was still being published is skipped (counted),
+    // so the newest waiting job may be a frame or two older than the newest captured.
     const latestSeq = Number(status.latestFrameKey!.split(':').at(-1));
-    expect(left.map((f) => f.seq).at(-1)).toBe(latestSeq);
+    expect(left.map((f) => f.seq).at(-1)).toBeGreaterThanOrEqual(latestSeq - 2);
     expect(left[0]!.seq).toBeGreaterThan(latestSeq - 10);
     // Dropped frames' bytes are deleted, not left to their TTL.
     const frameKeys = await redis.keys(`${prefix}:frame:bounded:*`);
@@ -145,8 +147,8 @@ describe('live ingest from a file camera', () => {
     await redis.set(keys.cameraRegistry, '[]');
     await redis.publish(keys.cameraRegistryChanged, '1');
     await expect.poll(() => w.sessions.size, { timeout: 5_000 }).toBe(0);
-    const status = JSON.parse((await redis.get(keys.cameraStatus('reg-1')))!);
-    expect(status.state).toBe('stopped');
+    // The session leaves the map at once; its final status is written as it stops.
+    await expect.poll(async () => JSON.parse((await redis.get(keys.cameraStatus('reg-1')))!).state, { timeout: 5_000 }).toBe('stopped');
     await w.close();
   });
 });

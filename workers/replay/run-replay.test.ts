@@ -1,9 +1,13 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../fixtures/index.js';
 import { configSchema } from '../../pipeline/config/index.js';
 import { createLogger } from '../../runtime/logger.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
-import { loadReplayModels, runReplay, type ReplayModels, type ReplayResult } from './run-replay.js';
+import { loadReplayModels, runReplay, type ReplayModels, type ReplayProgress, type ReplayResult } from './run-replay.js';
+import { UnsupportedVideoError } from './probe-video.js';
 
 /**
  * The replay through the real pipeline (ffmpeg ingest, BullMQ on real Redis, the real
@@ -15,8 +19,9 @@ describe('runReplay on the footage fixtures', () => {
   const cfg = configSchema.parse({ redisPrefix: prefix, ingest: { fps: 2.5 }, log: { level: 'warn', format: 'json' } });
   const log = createLogger({ log: { level: 'warn', format: 'json' } });
   let models: ReplayModels;
-  const run = (name: Parameters<typeof fixture>[0], replayId: string) =>
-    runReplay({ cfg, log, video: fixture(name).video, galleryDir: fixture(name).gallery, redisUrl: testRedisUrl(), replayId, startTs: 1_800_000_000_000, models });
+  const progress: ReplayProgress[] = [];
+  const run = (name: Parameters<typeof fixture>[0], replayId: string, video = fixture(name).video) =>
+    runReplay({ cfg, log, video, galleryDir: fixture(name).gallery, redisUrl: testRedisUrl(), replayId, startTs: 1_800_000_000_000, models, onProgress: (p) => progress.push(p) });
 
   beforeAll(async () => {
     models = await loadReplayModels(cfg, log);
@@ -49,6 +54,10 @@ describe('runReplay on the footage fixtures', () => {
     expect(first.gating.frames).toBe(50);
     expect(first.gating.skipped).toBeGreaterThan(0);
     expect(first.stats.failedJobs).toBe(0);
+    expect(first.stoppedEarly).toBeUndefined();
+    // Progress counts every frame against the total the declared duration holds.
+    expect(progress.map((p) => p.frames)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(progress.every((p) => p.total === 50)).toBe(true);
   }, SLOW);
 
   it('is deterministic: the same footage and settings give the same timeline', async () => {
@@ -73,4 +82,25 @@ describe('runReplay on the footage fixtures', () => {
     expect(r.alerts).toEqual([]);
     expect(r.gating.skippedShare).toBeGreaterThan(0.5);
   }, SLOW);
+
+  it('a truncated copy: processes what decodes, says where it stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wp-replay-trunc-'));
+    const video = join(dir, 'truncated.mp4');
+    const whole = readFileSync(fixture('enrolled-walk-in').video);
+    writeFileSync(video, whole.subarray(0, Math.floor(whole.length / 2)));
+    const r = await run('enrolled-walk-in', 'truncated', video);
+    expect(r.frames).toBeGreaterThan(5);
+    expect(r.frames).toBeLessThan(50);
+    expect(r.stoppedEarly?.atSec).toBe(r.durationSec);
+    expect(r.stoppedEarly?.reason).toMatch(new RegExp(`stopped at ${r.durationSec.toFixed(1)} s of its declared 20\\.0 s`));
+    // The frames before the cut went through the whole pipeline.
+    expect(r.gating.frames).toBe(r.frames);
+    expect(r.stats.failedJobs).toBe(0);
+  }, SLOW);
+
+  it('refuses a file that is not footage before starting anything', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wp-replay-bad-')), 'clip.mp4');
+    writeFileSync(file, 'plain text');
+    await expect(run('empty', 'bad', file)).rejects.toThrow(UnsupportedVideoError);
+  });
 });

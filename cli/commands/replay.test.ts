@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixture, galleryDir } from '../../fixtures/index.js';
+
+const bin = new URL('../../bin/watchpost.js', import.meta.url).pathname;
+// 2.5 fps spares the shared CPU; an embedded redis-server per run (no REDIS_URL).
+const { REDIS_URL: _shared, ...inherited } = process.env;
+const env = { ...inherited, WATCHPOST__INGEST__FPS: '2.5', LOG_LEVEL: 'warn' };
+const replay = (args: string[]) => spawnSync(process.execPath, [bin, 'replay', ...args], { encoding: 'utf8', env, timeout: 300_000 });
+
+describe('watchpost replay', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wp-replay-cli-'));
+
+  it('refuses what is not footage with the reason, exit 2, before loading anything', () => {
+    const text = join(dir, 'notes.mp4');
+    writeFileSync(text, 'minutes of the meeting\n');
+    const t = replay([text]);
+    expect(t.status).toBe(2);
+    expect(t.stderr).toContain('not a video ffmpeg can read');
+    const photo = replay([join(galleryDir, 'subject-a', 'group-photo.jpg')]);
+    expect(photo.status).toBe(2);
+    expect(photo.stderr).toContain('a still image');
+  });
+
+  it('refuses contradictory or incomplete options, exit 2', () => {
+    const video = fixture('empty').video;
+    expect(replay([video, '--sweep']).stderr).toContain('--sweep needs --truth');
+    expect(replay([video, '--case', 'c1', '--gallery', galleryDir]).status).toBe(2);
+    expect(replay([video, '--speed', 'warp']).status).toBe(2);
+    const badTruth = join(dir, 'bad.truth.json');
+    writeFileSync(badTruth, '{"format": "something else"}');
+    const r = replay([video, '--truth', badTruth]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('format');
+  });
+
+  it('scores a fixture against its truth and writes JSON, CSV and a self-contained HTML report', () => {
+    const f = fixture('enrolled-walk-in');
+    const out = { json: join(dir, 'r.json'), csv: join(dir, 'r.csv'), html: join(dir, 'r.html') };
+    const r = replay([f.video, '--gallery', f.gallery, '--truth', f.truthFile, '--sweep', '--json', out.json, '--csv', out.csv, '--html', out.html]);
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/subject-a: recall 100% \(1\/1 appearances\), precision 100% \(1 alerts, 0 false/);
+    expect(r.stdout).toMatch(/false alerts: 0 \(0\.0 per hour of footage\)/);
+    expect(r.stdout).toMatch(/^0\.41 \*/m);
+    // Not a terminal: progress comes as plain lines on stderr, ending at the last frame.
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(/^enrolled-walk-in\.mp4: 50\/50 frames, [\d.]+ fps, ETA 0 s$/);
+    const json = JSON.parse(readFileSync(out.json, 'utf8'));
+    expect(json.alerts).toHaveLength(1);
+    expect(json.evaluation.identities[0]).toMatchObject({ identity: 'subject-a', appearanceRecall: 1, falseAlerts: 0 });
+    expect(json.sweep.length).toBeGreaterThan(10);
+    expect(readFileSync(out.csv, 'utf8').split('\r\n')[1]).toMatch(/^enrolled-walk-in,subject-a,true,1,1,1,1,1,0,0,1,/);
+    const html = readFileSync(out.html, 'utf8');
+    expect(html).toContain("default-src 'none'");
+    expect(html).toMatch(/data:image\/jpeg;base64,/);
+    expect(html).not.toMatch(/(src|href)="https?:/);
+  }, 300_000);
+});
