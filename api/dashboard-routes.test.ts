@@ -62,7 +62,7 @@ describe('GET /v1/me', () => {
 });
 
 describe('POST /v1/faces/detect (real face models)', () => {
-  const post = (body: Uint8Array, key = api.keys.operator) =>
+  const post = (body: Uint8Array<ArrayBuffer>, key = api.keys.operator) =>
     api.call('POST', '/v1/faces/detect', { body, headers: { 'content-type': 'application/octet-stream' }, key });
 
   it('finds every face of a group photo, says it cannot be enrolled, and stores nothing', async () => {
@@ -129,7 +129,7 @@ describe('GET /v1/cameras/:id/frame', () => {
     expect(none.status).toBe(404);
     expect(none.headers.get('content-type')).toMatch(/problem\+json/);
 
-    const jpeg = await frameJpeg(320, 180);
+    const jpeg = await frameJpeg();
     const frameKey = keys.frame('frame-cam', 7);
     await redis.set(frameKey, jpeg, 'PX', 800);
     await redis.set(keys.cameraStatus('frame-cam'), JSON.stringify(status('frame-cam', { latestFrameKey: frameKey })));

@@ -1,12 +1,10 @@
 import type { Config } from '../pipeline/config/index.js';
-import type { FaceNormalization } from '../pipeline/config/models.js';
 import { fivePointsFrom68 } from '../pipeline/face-alignment.js';
 import type { Box, Point } from '../pipeline/geometry.js';
 import type { Logger } from '../runtime/logger.js';
 import { FaceDetector } from './face-detector.js';
 import { FaceEmbedder, type FaceGeometry } from './face-embedder.js';
 import { FaceLandmarker } from './face-landmarker.js';
-import { normalizeFaces } from './face-normalization.js';
 import { faceQuality } from './face-quality.js';
 import type { FaceDetection } from './families/types.js';
 import type { DecodedImage } from './image.js';
@@ -31,6 +29,12 @@ const ENROL_SECOND_FACE_AREA = 0.25;
  * Face detection -> landmarks -> alignment -> descriptor, as configured in `models`.
  * Default: BlazeFace -> face-api 68 landmarks -> similarity-aligned crop -> face-api
  * 128-d descriptor (euclidean distance, threshold `matchThreshold`).
+ *
+ * Crops are not photometrically normalised: contrast stretch, grey-world, histogram
+ * equalisation, standardisation and denoising around the face were measured (night
+ * fixture vs ../shared/data/faces); each cost TAR@FAR0 or added a false accept on the
+ * photos and left night distances above the threshold (the night face has lost detail,
+ * not only contrast).
  */
 export class FaceChain {
   private constructor(
@@ -38,19 +42,14 @@ export class FaceChain {
     private readonly landmarker: FaceLandmarker | null,
     private readonly embedder: FaceEmbedder,
     private readonly minFacePx: number,
-    private readonly normalization: FaceNormalization,
   ) {}
 
-  static async create(
-    cfg: Config,
-    log?: Logger,
-    overrides: { alignment?: 'dlib' | 'similarity'; normalization?: FaceNormalization } = {},
-  ): Promise<FaceChain> {
+  static async create(cfg: Config, log?: Logger, overrides: { alignment?: 'dlib' | 'similarity' } = {}): Promise<FaceChain> {
     const [detector, embedder] = await Promise.all([FaceDetector.create(cfg, log), FaceEmbedder.create(cfg, log, overrides)]);
     // Five-point embedders (ArcFace) skip the landmark model when the detector gives five points.
     const fivePointDetector = detector.family !== 'blazeface';
     const landmarker = embedder.needsLandmarks68 || !fivePointDetector ? await FaceLandmarker.create(cfg, log) : null;
-    return new FaceChain(detector, landmarker, embedder, cfg.identify.minFacePx, overrides.normalization ?? cfg.models.faceNormalization);
+    return new FaceChain(detector, landmarker, embedder, cfg.identify.minFacePx);
   }
 
   /** e.g. 'faceapi-128': goes into the watchlist snapshot. */
@@ -76,14 +75,12 @@ export class FaceChain {
   /** Descriptors for given detections (batched through landmarks and embedder). */
   async describe(img: DecodedImage, faces: FaceDetection[]): Promise<DescribedFace[]> {
     if (faces.length === 0) return [];
-    // Landmarks and descriptor see normalised pixels; quality is judged on the pixels as they are.
-    const seen = normalizeFaces(img, faces.map((f) => f.box), this.normalization);
-    const landmarks = this.landmarker ? await this.landmarker.landmarks(seen, faces) : undefined;
+    const landmarks = this.landmarker ? await this.landmarker.landmarks(img, faces) : undefined;
     const geometry: FaceGeometry[] = faces.map((f, i) => ({
       landmarks68: landmarks?.[i],
       fivePoints: f.keypoints.length === 5 ? f.keypoints : landmarks && fivePointsFrom68(landmarks[i]!),
     }));
-    const descriptors = await this.embedder.embed(seen, geometry);
+    const descriptors = await this.embedder.embed(img, geometry);
     return faces.map((face, i) => ({
       face,
       descriptor: descriptors[i]!,

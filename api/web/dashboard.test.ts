@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CameraEvent, MatchEvent } from '../../pipeline/events.js';
+import type { CameraEvent, CameraStatus, MatchEvent } from '../../pipeline/events.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
 import { loadConfig } from '../../runtime/config.js';
@@ -153,6 +153,15 @@ describe('operator dashboard in Chromium', () => {
     const candidate = (file: string) => page.locator('.candidate', { hasText: file });
     await expect.poll(() => page.locator('.candidate[data-status="checking"]').count(), { timeout: 120_000 }).toBe(0);
     await shot(page, 'enrol-checked-1280');
+    // The server found and outlined the faces before anything was saved: the verdict is already on screen.
+    await expect(candidate('one-face.jpg').getAttribute('data-status')).resolves.toBe('ok');
+    await expect(candidate('one-face.jpg').locator('.face-box').count()).resolves.toBe(1);
+    await expect(candidate('group.jpg').getAttribute('data-status')).resolves.toBe('refused');
+    expect(await candidate('group.jpg').locator('.face-box').count()).toBeGreaterThan(1);
+    await expect(candidate('group.jpg').locator('.cand-reason').textContent()).resolves.toMatch(/\d+ faces found/);
+    await expect(candidate('empty-wall.jpg').getAttribute('data-status')).resolves.toBe('refused');
+    await expect(candidate('empty-wall.jpg').locator('.cand-reason').textContent()).resolves.toMatch(/no face/i);
+    expect((await apiGet<{ items: unknown[] }>('/v1/perpetrators')).items).toEqual([]);
     await page.getByRole('button', { name: /^(Save with|Add) \d photo/ }).click();
     // Whether the server checked faces before saving or while saving, the outcome per photo is the same.
     await expect.poll(() => candidate('one-face.jpg').getAttribute('data-status'), { timeout: 180_000 }).toBe('saved');
@@ -295,11 +304,17 @@ describe('operator dashboard in Chromium', () => {
     await officer.locator('.alert-card.kind-camera_offline[data-state="new"]').waitFor({ timeout: 15_000 });
     await expect(officer.locator('.chip-warn').textContent()).resolves.toMatch(/1/);
     await shot(officer, 'alert-camera-offline-390');
+    // As the ingest worker does: the latest frame JPEG in Redis with a TTL, its key in the camera status.
+    const latest = k.frame(camera.id, 99);
+    await redis.set(latest, await sharp(SAMPLE).resize(960).jpeg().toBuffer(), 'EX', 600);
+    const status: CameraStatus = { cameraId: camera.id, state: 'streaming', lastFrameAt: Date.now(), fps: 5, framesTotal: 500, framesDropped: 0, framesCorrupt: 0, latestFrameKey: latest, updatedAt: Date.now() };
+    await redis.set(k.cameraStatus(camera.id), JSON.stringify(status));
     await alerts.close();
     redis.disconnect();
 
     await officer.getByRole('link', { name: 'Cameras' }).click();
     await officer.locator('.camera-tile', { hasText: 'Front door' }).waitFor();
+    await officer.locator('.camera-tile', { hasText: 'Front door' }).locator('img.frame-img').waitFor({ timeout: 10_000 });
     await shot(officer, 'cameras-390');
     await operator.getByRole('link', { name: 'Cameras' }).click();
     await operator.locator('.camera-tile', { hasText: 'Front door' }).waitFor();

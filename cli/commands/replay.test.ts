@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,38 +9,44 @@ const bin = new URL('../../bin/watchpost.js', import.meta.url).pathname;
 // 2.5 fps spares the shared CPU; an embedded redis-server per run (no REDIS_URL).
 const { REDIS_URL: _shared, ...inherited } = process.env;
 const env = { ...inherited, WATCHPOST__INGEST__FPS: '2.5', LOG_LEVEL: 'warn' };
-const replay = (args: string[]) => spawnSync(process.execPath, [bin, 'replay', ...args], { encoding: 'utf8', env, timeout: 300_000 });
+/** Runs the CLI without blocking the test worker (a blocked worker misses vitest's heartbeats). */
+const replay = (args: string[]) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [bin, 'replay', ...args], { env, timeout: 300_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+      resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
+    );
+  });
 
 describe('watchpost replay', () => {
   const dir = mkdtempSync(join(tmpdir(), 'wp-replay-cli-'));
 
-  it('refuses what is not footage with the reason, exit 2, before loading anything', () => {
+  it('refuses what is not footage with the reason, exit 2, before loading anything', async () => {
     const text = join(dir, 'notes.mp4');
     writeFileSync(text, 'minutes of the meeting\n');
-    const t = replay([text]);
+    const t = await replay([text]);
     expect(t.status).toBe(2);
     expect(t.stderr).toContain('not a video ffmpeg can read');
-    const photo = replay([join(galleryDir, 'subject-a', 'group-photo.jpg')]);
+    const photo = await replay([join(galleryDir, 'subject-a', 'group-photo.jpg')]);
     expect(photo.status).toBe(2);
     expect(photo.stderr).toContain('a still image');
   });
 
-  it('refuses contradictory or incomplete options, exit 2', () => {
+  it('refuses contradictory or incomplete options, exit 2', async () => {
     const video = fixture('empty').video;
-    expect(replay([video, '--sweep']).stderr).toContain('--sweep needs --truth');
-    expect(replay([video, '--case', 'c1', '--gallery', galleryDir]).status).toBe(2);
-    expect(replay([video, '--speed', 'warp']).status).toBe(2);
+    expect((await replay([video, '--sweep'])).stderr).toContain('--sweep needs --truth');
+    expect((await replay([video, '--case', 'c1', '--gallery', galleryDir])).status).toBe(2);
+    expect((await replay([video, '--speed', 'warp'])).status).toBe(2);
     const badTruth = join(dir, 'bad.truth.json');
     writeFileSync(badTruth, '{"format": "something else"}');
-    const r = replay([video, '--truth', badTruth]);
+    const r = await replay([video, '--truth', badTruth]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('format');
   });
 
-  it('scores a fixture against its truth and writes JSON, CSV and a self-contained HTML report', () => {
+  it('scores a fixture against its truth and writes JSON, CSV and a self-contained HTML report', async () => {
     const f = fixture('enrolled-walk-in');
     const out = { json: join(dir, 'r.json'), csv: join(dir, 'r.csv'), html: join(dir, 'r.html') };
-    const r = replay([f.video, '--gallery', f.gallery, '--truth', f.truthFile, '--sweep', '--json', out.json, '--csv', out.csv, '--html', out.html]);
+    const r = await replay([f.video, '--gallery', f.gallery, '--truth', f.truthFile, '--sweep', '--json', out.json, '--csv', out.csv, '--html', out.html]);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/subject-a: recall 100% \(1\/1 appearances\), precision 100% \(1 alerts, 0 false/);

@@ -5,10 +5,6 @@ const matchThreshold = z.number().positive().max(2).optional();
 /** COCO-style class index of "person" in a bring-your-own detector. */
 const personClass = z.number().int().min(0).default(0);
 
-/** Photometric normalisation of the pixels around a face (models/face-normalization.ts says what each does). */
-export const FACE_NORMALIZATIONS = ['none', 'stretch', 'luma-stretch', 'grey-world', 'equalize', 'standardize', 'denoise', 'denoise-equalize', 'denoise-stretch'] as const;
-export type FaceNormalization = (typeof FACE_NORMALIZATIONS)[number];
-
 /**
  * Model choices, a discriminated union per role on `family` (Frigate's detector plugins).
  * Built-in families need no path: their weights come from npm packages and are
@@ -66,11 +62,6 @@ export const modelsSchema = z
      * (bench/face-accuracy.ts).
      */
     alignment: z.enum(['dlib', 'similarity']).default('similarity'),
-    /**
-     * Photometric normalisation around each face before landmarks and descriptor, for
-     * enrolment photos and frames alike (descriptors change with it: re-enrol after a change).
-     */
-    faceNormalization: z.enum(FACE_NORMALIZATIONS).default('none'),
     /** Side of the landmark model's crop as a multiple of the face detector's box. */
     landmarkCropScale: z.number().min(0.8).max(3).default(1.2),
   })

@@ -1,15 +1,17 @@
 import { useRef, useState } from 'preact/hooks';
-import { ApiError, type ApiClient } from '../api-client.js';
+import { ApiError } from '../api-client.js';
 import { useApp } from '../app-context.js';
 import { html } from '../html.js';
 import type { Box, Perpetrator, PerpetratorDetail, Photo } from '../types.js';
 import { FacePhoto } from './face-photo.js';
 
-/** What the server found in a photo before anything is stored. */
+/** What the server found in a photo before anything is stored (`POST /v1/faces/detect`). */
 interface FaceCheck {
   width: number;
   height: number;
   faces: { box: Box; score?: number }[];
+  /** The server's own enrolment rule applied to this photo. */
+  enrolment: { ok: boolean; reason: 'no_face' | 'several_faces' | 'face_too_small' | null; message: string };
 }
 
 type Candidate = {
@@ -32,22 +34,14 @@ const readDataUrl = (file: File) =>
     r.readAsDataURL(file);
   });
 
-/** A photo is usable for enrolment only with exactly one face: say why otherwise. */
+/** The server's verdict in words an operator can act on. */
 export function verdictOf(check: FaceCheck): { ok: boolean; reason: string } {
   const n = check.faces.length;
-  if (n === 1) return { ok: true, reason: 'One face found' };
-  if (n === 0) return { ok: false, reason: 'No face found: use a clear, front-facing photo' };
-  return { ok: false, reason: `${n} faces found: use a photo of this person alone` };
-}
-
-/** The server's face check without storing anything; null where the server has no such route. */
-async function checkFaces(api: ApiClient, file: File): Promise<FaceCheck | null> {
-  try {
-    return await api.upload<FaceCheck>('/v1/faces/detect', file);
-  } catch (err) {
-    if (err instanceof ApiError && (err.status === 404 || err.status === 405)) return null;
-    throw err;
-  }
+  const e = check.enrolment;
+  if (e.ok) return { ok: true, reason: n > 1 ? `One face found (${n - 1} much smaller in the background ignored)` : 'One face found' };
+  if (e.reason === 'no_face') return { ok: false, reason: 'No face found: use a clear, front-facing photo' };
+  if (e.reason === 'several_faces') return { ok: false, reason: `${n} faces found: use a photo of this person alone` };
+  return { ok: false, reason: `Face too small: ${e.message}` };
 }
 
 /**
@@ -84,11 +78,7 @@ export function EnrolForm(props: { existing: { id: string; name: string } | null
       const dataUrl = await readDataUrl(file);
       setPhotos((l) => [...l, { key, file, dataUrl, status: 'checking' }]);
       try {
-        const check = await checkFaces(api, file);
-        if (!check) {
-          update(key, { status: 'ok', reason: 'Faces are checked when you save' });
-          continue;
-        }
+        const check = await api.upload<FaceCheck>('/v1/faces/detect', file);
         const v = verdictOf(check);
         update(key, { check, status: v.ok ? 'ok' : 'refused', reason: v.reason });
       } catch (err) {
@@ -114,7 +104,7 @@ export function EnrolForm(props: { existing: { id: string; name: string } | null
       for (const p of usable) {
         try {
           const photo = await api.upload<Photo>(`/v1/perpetrators/${encodeURIComponent(id)}/photos`, p.file);
-          const check = { width: photo.width, height: photo.height, faces: [{ box: photo.faceBox }] };
+          const check: FaceCheck = { width: photo.width, height: photo.height, faces: [{ box: photo.faceBox }], enrolment: { ok: true, reason: null, message: 'enrolled' } };
           update(p.key, { status: 'saved', reason: 'Enrolled', check });
         } catch (err) {
           failed++;
