@@ -304,6 +304,15 @@ describe('operator dashboard in Chromium', () => {
     await redis.set(latest, await sharp(SAMPLE).resize(960).jpeg().toBuffer(), 'EX', 600);
     const status: CameraStatus = { cameraId: camera.id, state: 'streaming', lastFrameAt: Date.now(), fps: 5, framesTotal: 500, framesDropped: 0, framesCorrupt: 0, latestFrameKey: latest, updatedAt: Date.now() };
     await redis.set(k.cameraStatus(camera.id), JSON.stringify(status));
+    // A camera whose ingest worker died a minute ago: its last status still says streaming.
+    const created = await fetch(`${baseUrl}/v1/cameras`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keys.operator}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Side gate', url: 'rtsp://127.0.0.1:8554/side' }),
+    });
+    const side = (await created.json()) as { id: string };
+    const heardAt = Date.now() - 60_000;
+    await redis.set(k.cameraStatus(side.id), JSON.stringify({ ...status, cameraId: side.id, latestFrameKey: null, lastFrameAt: heardAt, updatedAt: heardAt }));
     await alerts.close();
     redis.disconnect();
 
@@ -312,7 +321,11 @@ describe('operator dashboard in Chromium', () => {
     await officer.locator('.camera-tile', { hasText: 'Front door' }).locator('img.frame-img').waitFor({ timeout: 10_000 });
     await shot(officer, 'cameras-390');
     await operator.getByRole('link', { name: 'Cameras' }).click();
-    await operator.locator('.camera-tile', { hasText: 'Front door' }).waitFor();
+    await operator.locator('.camera-tile', { hasText: 'Front door' }).locator('img.frame-img').waitFor({ timeout: 10_000 });
+    await operator.locator('.camera-tile', { hasText: 'Front door' }).getByText('5.0 fps').waitFor({ timeout: 10_000 });
+    const sideTile = operator.locator('.camera-tile', { hasText: 'Side gate' });
+    await sideTile.getByText('no status from the ingest worker').waitFor({ timeout: 10_000 });
+    await expect(sideTile.getAttribute('data-state')).resolves.toBe('offline');
     await shot(operator, 'cameras-1280');
     await officer.getByRole('link', { name: 'Cases & duty' }).click();
     await officer.locator('.case-card').first().waitFor();

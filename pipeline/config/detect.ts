@@ -4,6 +4,11 @@ export const detectSchema = z
   .object({
     /** Detect queues; cameras are partitioned over them by hash of the id, each consumed in order. */
     partitions: z.number().int().min(1).max(64).default(4),
+    /**
+     * Job lock of a detect partition. A crashed detect worker's frame is taken over after
+     * about this long; until then its partition waits (frames are tracked in order).
+     */
+    lockSeconds: z.number().min(2).max(300).default(10),
     /** Person detections below this score are ignored. */
     personScore: z.number().min(0).max(1).default(0.35),
     /** Motion gating: skip person detection on frames without motion while no track is alive. */

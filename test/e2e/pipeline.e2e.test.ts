@@ -73,7 +73,7 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     ],
     // Short stall and offline times so the offline test takes seconds; 5 fps as in production.
     ingest: { fps: 5, maxWidth: 1280, stallSeconds: 1, offlineSeconds: 3, backoffInitialMs: 200, backoffMaxMs: 1000 },
-    detect: { partitions: PARTITIONS },
+    detect: { partitions: PARTITIONS, lockSeconds: 4 },
     log: { format: 'json' },
   });
   const cfg = () => configSchema.parse({ ...configInput(), redisPrefix: prefix });

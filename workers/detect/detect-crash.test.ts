@@ -24,6 +24,7 @@ function spawnDetectWorker(prefix: string): ChildProcess {
       REDIS_URL: testRedisUrl(),
       WATCHPOST_REDIS_PREFIX: prefix,
       WATCHPOST__DETECT__PARTITIONS: '1',
+      WATCHPOST__DETECT__LOCK_SECONDS: '4',
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',
     },
@@ -47,7 +48,7 @@ const until = async (what: string, cond: () => Promise<boolean>, timeoutMs: numb
  */
 describe('detect worker killed mid-job', () => {
   const { prefix, cleanup } = testPrefix('crash');
-  const cfg = configSchema.parse({ redisPrefix: prefix, redisUrl: testRedisUrl(), detect: { partitions: 1 }, ingest: { fps: 2.5, frameTtlSeconds: 600 } });
+  const cfg = configSchema.parse({ redisPrefix: prefix, redisUrl: testRedisUrl(), detect: { partitions: 1, lockSeconds: 4 }, ingest: { fps: 2.5, frameTtlSeconds: 600 } });
   const keys = redisKeys(prefix);
   const log = createLogger({ log: { level: 'warn', format: 'json' } });
   const children: ChildProcess[] = [];

@@ -42,6 +42,7 @@ export function CamerasScreen() {
           <div class="camera-meta">
             <h3 class="camera-name" title=${c.name}>${c.name}</h3>
             <p class="camera-case" title=${kase ? `${kase.victimRef} · ${kase.residence}` : ''}>${kase ? `${kase.victimRef} · ${kase.residence}` : c.caseId ? c.caseId : 'No case linked'}</p>
+            ${c.status.reason && html`<p class="camera-reason">${c.status.reason}</p>`}
             <p class="camera-stats">
               <span>Last frame ${last ? html`<time datetime=${new Date(last).toISOString()}>${clockTime(last, now)}</time> (${ago(last, now)})` : 'never'}</span>
               <span>${(c.status?.fps ?? 0).toFixed(1)} fps</span>
