@@ -15,6 +15,7 @@ import { newId } from '../api/repositories/ids.js';
 import { loadConfig } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { startEmbeddedRedis } from '../runtime/embedded-redis.js';
+import { SseParser } from '../api/web/src/sse-parser.js';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -71,23 +72,17 @@ const ctrl = new AbortController();
 const streams = await Promise.all(
   Array.from({ length: connections }, async () => {
     const res = await fetch(`${url}/v1/alerts/stream`, { headers: auth, signal: ctrl.signal });
+    const parser = new SseParser((m) => {
+      received++;
+      latencies.push(Date.now() - (JSON.parse(m.data) as { alert: { updatedAt: number } }).alert.updatedAt);
+    });
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     void (async () => {
-      let buf = '';
       try {
         for (;;) {
           const { value, done } = await reader.read();
           if (done) return;
-          buf += value;
-          let i: number;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            const data = block.split('\n').find((l) => l.startsWith('data: '));
-            if (!data) continue;
-            received++;
-            latencies.push(Date.now() - (JSON.parse(data.slice(6)) as { alert: { updatedAt: number } }).alert.updatedAt);
-          }
+          parser.push(value);
         }
       } catch {
         // aborted at the end

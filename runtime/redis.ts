@@ -29,3 +29,13 @@ export async function resolveRedis(cfg: Config, log: Logger): Promise<{ url: str
   log.info({ port: embedded.port }, 'REDIS_URL not set: started a private redis-server (no persistence)');
   return { url: embedded.url, embedded };
 }
+
+/** Deletes every key under `<prefix>:` (a test run's, or a finished replay's), without blocking Redis. */
+export async function deleteKeysWithPrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}

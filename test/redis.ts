@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
+import { deleteKeysWithPrefix } from '../runtime/redis.js';
 
 /** URL of the test run's Redis (private redis-server unless REDIS_URL was set). */
 export const testRedisUrl = (): string => inject('redisUrl');
@@ -13,12 +14,7 @@ export function testPrefix(name: string): { prefix: string; cleanup: () => Promi
     async cleanup() {
       const redis = new Redis(testRedisUrl());
       try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length) await redis.unlink(...keys);
-        } while (cursor !== '0');
+        await deleteKeysWithPrefix(redis, prefix);
       } finally {
         redis.disconnect();
       }

@@ -39,7 +39,7 @@ export function cameraDto(c: CameraTable, status: CameraStatus | null | undefine
           online: !silent && status.state === 'streaming',
           reason: silent ? WORKER_SILENT_REASON : null,
           lastFrameAt: status.lastFrameAt,
-          fps: status.fps,
+          fps: silent ? 0 : status.fps,
           framesTotal: status.framesTotal,
           framesDropped: status.framesDropped,
           updatedAt: status.updatedAt,

@@ -1,3 +1,5 @@
+import { SseParser } from '../web/src/sse-parser.js';
+
 export interface SseEvent {
   id: string | null;
   event: string;
@@ -11,30 +13,14 @@ export function openSse(url: string, headers: Record<string, string>) {
   const opened = (async () => {
     const res = await fetch(url, { headers, signal: ctrl.signal });
     if (res.status !== 200) throw new Error(`stream answered ${res.status}`);
+    const parser = new SseParser((m) => events.push({ id: m.lastEventId || null, event: m.event, data: m.data }));
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buf = '';
     void (async () => {
       try {
         for (;;) {
           const { value, done } = await reader.read();
           if (done) return;
-          buf += value;
-          let i: number;
-          while ((i = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, i);
-            buf = buf.slice(i + 2);
-            const ev: SseEvent = { id: null, event: 'message', data: '' };
-            let hasData = false;
-            for (const line of block.split('\n')) {
-              if (line.startsWith('id: ')) ev.id = line.slice(4);
-              else if (line.startsWith('event: ')) ev.event = line.slice(7);
-              else if (line.startsWith('data: ')) {
-                ev.data += line.slice(6);
-                hasData = true;
-              }
-            }
-            if (hasData) events.push(ev);
-          }
+          parser.push(value);
         }
       } catch {
         // aborted

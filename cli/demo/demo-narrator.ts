@@ -1,11 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import { SseParser } from '../../api/web/src/sse-parser.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import type { DemoApiClient } from './demo-api-client.js';
 
 /** Prints what happens in the pipeline, the way an operator would want to read it. */
-export const say = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)}  ${line}\n`);
+export function say(line: string): void {
+  process.stdout.write(`${new Date().toISOString().slice(11, 19)}  ${line}\n`);
+}
 
 interface CameraDto {
   id: string;
@@ -110,21 +113,16 @@ export function watchAlerts(api: DemoApiClient, key: string, evidenceDir: string
     while (!signal.aborted) {
       try {
         const res = await fetch(`${api.baseUrl}/v1/alerts/stream`, { headers: { authorization: `Bearer ${key}` }, signal });
+        // Events are handled one after another, in stream order.
+        let chain = Promise.resolve();
+        const parser = new SseParser(({ event, data }) => {
+          chain = chain.then(() => handle(event, data).catch((err: Error) => say(`(could not read alert: ${err.message})`)));
+        });
         const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          buffer += value;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2);
-            const type = field('event');
-            const data = field('data');
-            if (type && data) await handle(type, data).catch((err: Error) => say(`(could not read alert: ${err.message})`));
-          }
+          parser.push(value);
         }
       } catch {
         if (!signal.aborted) await new Promise((r) => setTimeout(r, 1000));
