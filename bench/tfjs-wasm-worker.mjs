@@ -2,45 +2,15 @@
 // of @vladmandic/human and face-api run in Node when tfjs-node cannot install. In a worker
 // so the module hook that lets face-api's ESM build load (it imports the full tfjs bundle)
 // applies, and plain JavaScript because workers do not inherit the tsx loader.
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
+import { hookTfjsForFaceApi, packageDir } from '../models/faceapi/tfjs-module-hook.mjs';
 
 const require = createRequire(import.meta.url);
-const packageDir = (name) => {
-  for (const base of require.resolve.paths(name) ?? []) if (existsSync(join(base, name, 'package.json'))) return join(base, name);
-  throw new Error(`npm package ${name} is not installed`);
-};
-const fileUrl = (specifier) => pathToFileURL(require.resolve(specifier)).href;
-
-// face-api's nobundle build imports '@tensorflow/tfjs' (not installed: core + converter are)
-// and uses the chained tensor API that only the full bundle installs.
-const tfjsShim = `import * as core from ${JSON.stringify(fileUrl('@tensorflow/tfjs-core'))};
-export * from ${JSON.stringify(fileUrl('@tensorflow/tfjs-core'))};
-export * from ${JSON.stringify(fileUrl('@tensorflow/tfjs-converter'))};
-const proto = core.Tensor.prototype;
-for (const [name, op] of Object.entries(core)) {
-  if (typeof op === 'function' && /^[a-z]/.test(name) && !(name in proto)) proto[name] = function (...args) { return op(this, ...args); };
-}
-proto.as1D = function () { return core.reshape(this, [this.size]); };
-proto.as2D = function (r, c) { return core.reshape(this, [r, c]); };
-proto.as3D = function (r, c, d) { return core.reshape(this, [r, c, d]); };
-proto.as4D = function (r, c, d, e) { return core.reshape(this, [r, c, d, e]); };
-proto.asType = function (dtype) { return core.cast(this, dtype); };
-proto.toFloat = function () { return core.cast(this, 'float32'); };`;
-const targets = {
-  '@tensorflow/tfjs/dist/index.js': `data:text/javascript,${encodeURIComponent(tfjsShim)}`,
-  '@tensorflow/tfjs-backend-webgl/dist/index.js': 'data:text/javascript,export {};',
-  '@tensorflow/tfjs-backend-wasm/dist/index.js': 'data:text/javascript,export {};',
-};
-register(
-  `data:text/javascript,${encodeURIComponent(`const targets = ${JSON.stringify(targets)};
-export async function resolve(specifier, context, next) {
-  return targets[specifier] ? { url: targets[specifier], shortCircuit: true } : next(specifier, context);
-}`)}`,
-);
+hookTfjsForFaceApi();
 
 const tf = require('@tensorflow/tfjs-core');
 const converter = require('@tensorflow/tfjs-converter');
