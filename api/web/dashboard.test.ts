@@ -316,12 +316,12 @@ describe('operator dashboard in Chromium', () => {
     await alerts.close();
     redis.disconnect();
 
-    await officer.getByRole('link', { name: 'Cameras' }).click();
+    await officer.getByRole('link', { name: 'Cameras', exact: true }).click();
     await officer.locator('.camera-tile', { hasText: 'Front door' }).waitFor();
     await officer.locator('.camera-tile', { hasText: 'Front door' }).locator('img.frame-img').waitFor({ timeout: 10_000 });
     await officer.locator('.camera-tile', { hasText: 'Front door' }).getByText('5.0 fps').waitFor({ timeout: 10_000 });
     await shot(officer, 'cameras-390');
-    await operator.getByRole('link', { name: 'Cameras' }).click();
+    await operator.getByRole('link', { name: 'Cameras', exact: true }).click();
     await operator.locator('.camera-tile', { hasText: 'Front door' }).locator('img.frame-img').waitFor({ timeout: 10_000 });
     await operator.locator('.camera-tile', { hasText: 'Front door' }).getByText('5.0 fps').waitFor({ timeout: 10_000 });
     const sideTile = operator.locator('.camera-tile', { hasText: 'Side gate' });
