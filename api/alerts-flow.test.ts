@@ -64,9 +64,10 @@ describe.each([
     officerSecret = officer.body.webhookSecret;
     const supervisor = await api.call('POST', '/v1/officers', { json: { name: 'Sgt Two', badge: `b2-${engine}`, district: 'north', supervisor: true, webhookUrl: `${receiver.url}/supervisor` } });
     supervisorSecret = supervisor.body.webhookSecret;
-    // The supervisor's shift starts after the alert would be created: only escalation reaches them.
+    // The supervisor's shift starts after the alert is created (4 s leaves room on a loaded machine)
+    // and before it escalates (5 s after it): only the escalation reaches them.
     expect((await api.call('POST', '/v1/shifts', { json: shiftNow(officer.body.id), key: api.keys.operator })).status).toBe(201);
-    expect((await api.call('POST', '/v1/shifts', { json: shiftNow(supervisor.body.id, { startsAt: Date.now() + 1500 }) })).status).toBe(201);
+    expect((await api.call('POST', '/v1/shifts', { json: shiftNow(supervisor.body.id, { startsAt: Date.now() + 4000 }) })).status).toBe(201);
     sse = openSse(`${api.url}/v1/alerts/stream`, { authorization: `Bearer ${api.keys.officer}` });
     await sse.opened;
   });

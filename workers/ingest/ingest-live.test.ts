@@ -124,7 +124,9 @@ describe('live ingest from a file camera', () => {
     expect(status.framesCorrupt).toBe(1);
     expect(status.state).toBe('stopped');
     const jobs = await frameJobsOf(queue, 'garbled');
-    expect(jobs.length).toBe(status.framesTotal);
+    // A frame that arrives while the previous one is still being written is dropped (counted) in live mode.
+    expect(jobs.length).toBe(status.framesTotal - status.framesDropped);
+    expect(jobs.length).toBeGreaterThanOrEqual(4);
     const store = new FrameStore(redis, { prefix, ttlSeconds: 60 });
     for (const job of jobs) {
       const jpeg = await store.get(job.frameKey);
