@@ -127,5 +127,7 @@ export function register(program: Command): void {
         writeFileSync(opts.json, `${JSON.stringify(several ? results : results[0], null, 2)}\n`);
         process.stdout.write(`timeline written to ${opts.json}\n`);
       }
+      // The model sessions' worker threads would otherwise keep the process alive.
+      await (await import('../../models/session.js')).closeAllSessions();
     });
 }
