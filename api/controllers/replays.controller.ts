@@ -11,12 +11,11 @@ import {
 } from '../dto/replay.dto.js';
 import { HttpProblem } from '../http/problem.js';
 import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
-import type { Role } from '../http/roles.js';
+import { CAN } from '../http/roles.js';
 import type { ReplayService } from '../services/replay.service.js';
 
 const tag = 'replays';
 /** Analysts replay footage; admins too. */
-const REPLAY_ROLES = ['admin', 'analyst'] as const satisfies readonly Role[];
 const notFound = { description: 'unknown replay', schema: problemSchema };
 
 /** Safe name to show for an upload: from an optional X-File-Name header, else a generic one. */
@@ -27,7 +26,7 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
     defineRoute({
       method: 'get',
       path: '/v1/replays/fixtures',
-      roles: REPLAY_ROLES,
+      roles: CAN.replay,
       tag,
       summary: 'Footage fixtures an analyst can replay (each scored against its ground truth)',
       responses: { 200: { description: 'fixtures', schema: z.array(replayFixtureSchema) } },
@@ -36,7 +35,7 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
     defineRoute({
       method: 'get',
       path: '/v1/replays',
-      roles: REPLAY_ROLES,
+      roles: CAN.replay,
       tag,
       summary: 'Replays, newest first (without their results)',
       responses: { 200: { description: 'replays', schema: z.array(replaySummarySchema) } },
@@ -45,7 +44,7 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
     defineRoute({
       method: 'post',
       path: '/v1/replays',
-      roles: REPLAY_ROLES,
+      roles: CAN.replay,
       tag,
       summary: 'Replay footage through the pipeline in the background (one at a time, queued)',
       description:
@@ -80,7 +79,7 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
     defineRoute({
       method: 'get',
       path: '/v1/replays/:id',
-      roles: REPLAY_ROLES,
+      roles: CAN.replay,
       tag,
       summary: 'A replay: status, progress, and its timeline once done',
       params: idParams,
@@ -90,7 +89,7 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
     defineRoute({
       method: 'get',
       path: '/v1/replays/:id/tracks/:track/best-frame',
-      roles: REPLAY_ROLES,
+      roles: CAN.replay,
       tag,
       summary: "The best frame of a replay's track (JPEG of the person)",
       params: replayTrackParams,

@@ -16,6 +16,8 @@ export const CAN = {
   actOnAlerts: ['admin', 'operator', 'officer'],
   readEvidence: ['admin', 'operator', 'officer', 'analyst'],
   raiseSos: ['admin', 'operator', 'officer'],
+  /** Analysts' replays of footage through the pipeline. */
+  replay: ['admin', 'analyst'],
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
