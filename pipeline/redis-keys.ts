@@ -22,6 +22,8 @@ export const redisKeys = (prefix: string) => ({
   trackVotes: (cameraId: string, trackId: string) => `${prefix}:track:${cameraId}:${trackId}:votes`,
   /** The track's MatchEvent JSON once it matched: set once (NX), so a track raises one event. */
   trackMatch: (cameraId: string, trackId: string) => `${prefix}:track:${cameraId}:${trackId}:match`,
+  /** Last sighting of a matched perpetrator on a camera: one match event per appearance. */
+  appearance: (cameraId: string, perpetratorId: string) => `${prefix}:appearance:${cameraId}:${perpetratorId}`,
   /** Stream of a camera's finished tracks and identification votes (workers/detect/track-log.ts), for replays and timelines. */
   trackLog: (cameraId: string) => `${prefix}:tracks:${cameraId}`,
   /** BullMQ's own key prefix. */

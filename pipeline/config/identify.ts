@@ -9,5 +9,10 @@ export const identifySchema = z
     /** A track raises a match when k of its last n identified frames agree. */
     votesK: z.number().int().min(1).default(2),
     votesN: z.number().int().min(1).default(5),
+    /**
+     * A match of the same perpetrator on the same camera within this many seconds of the
+     * last sighting continues that appearance (no second event) even if tracking split it.
+     */
+    appearanceGapSeconds: z.number().min(0).max(600).default(5),
   })
   .strict();

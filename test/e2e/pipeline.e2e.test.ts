@@ -72,7 +72,7 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
       { id: STRANGERS, url: server.url(STRANGERS) },
     ],
     // Short stall and offline times so the offline test takes seconds; 5 fps as in production.
-    ingest: { fps: 5, maxWidth: 1280, stallSeconds: 1, offlineSeconds: 3, backoffInitialMs: 200, backoffMaxMs: 1000 },
+    ingest: { fps: 5, maxWidth: 1280, stallSeconds: 2, offlineSeconds: 6, backoffInitialMs: 200, backoffMaxMs: 1000 },
     detect: { partitions: PARTITIONS, lockSeconds: 4 },
     log: { format: 'json' },
   });

@@ -151,6 +151,23 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
     expect(await alerts.queue.getJobs(['waiting'])).toHaveLength(1);
   });
 
+  it('keeps one event per appearance when tracking splits it, and raises a new one after the gap', async () => {
+    const at = async (trackId: string, ts: number): Promise<IdentifyJob> => ({ ...(await job('cam-x', trackId, him)), ts, trackStartTs: ts });
+    const run = async (trackId: string, start: number) => {
+      const out: string[] = [];
+      for (const dt of [0, 200, 400]) out.push((await processIdentify(await at(trackId, start + dt), deps)).outcome);
+      return out;
+    };
+    const t0 = 50_000_000;
+    expect(await run('split-1', t0)).toEqual(['voted', 'matched', 'already_matched']);
+    // The same walk, re-acquired as a new track 1.5 s after its last sighting: no second event.
+    expect(await run('split-2', t0 + 1_900)).toEqual(['voted', 'already_matched', 'already_matched']);
+    // Back after longer than identify.appearanceGapSeconds: a new appearance, a new event.
+    expect(await run('split-3', t0 + 2_300 + cfg.identify.appearanceGapSeconds * 1000 + 1_000)).toEqual(['voted', 'matched', 'already_matched']);
+    const events = (await alerts.queue.getJobs(['waiting'])).map((j) => matchEventSchema.parse(j.data)).filter((e) => e.trackId.startsWith('split-'));
+    expect(events.map((e) => e.trackId).sort()).toEqual(['split-1', 'split-3']);
+  });
+
   it('applies only the watchlist of the camera, and reloads a new snapshot without a restart', async () => {
     expect((await processIdentify(await job('cam-y', 'e-t3', him), deps)).outcome).toBe('no_watchlist');
     const current = (await watchlist.current())!.snapshot;

@@ -51,6 +51,23 @@ export const matchEventId = (cameraId: string, trackId: string) => `match-${came
 interface StoredMatch {
   event: MatchEvent;
   creatorSeq: number;
+  /** Set when this track continued an appearance that already raised its event (no event of its own). */
+  mergedInto?: string;
+}
+
+/** What the appearance key of (camera, perpetrator) holds: the appearance's event and when it was last seen. */
+interface Appearance {
+  eventId: string;
+  lastTs: number;
+}
+
+/** Extends the appearance of a matched perpetrator on a camera to `ts` (frame time, so replays stay deterministic). */
+async function touchAppearance(deps: IdentifyDeps, cameraId: string, perpetratorId: string, ts: number): Promise<void> {
+  const key = deps.keys.appearance(cameraId, perpetratorId);
+  const raw = await deps.redis.get(key);
+  if (!raw) return;
+  const a = JSON.parse(raw) as Appearance;
+  if (ts > a.lastTs) await deps.redis.set(key, JSON.stringify({ ...a, lastTs: ts }), 'EX', TRACK_TTL_SECONDS);
 }
 
 const area = (b: Box) => (b[2] - b[0]) * (b[3] - b[1]);
@@ -75,8 +92,9 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
   const existing = await deps.redis.get(matchKey);
   if (existing) {
     const stored = JSON.parse(existing) as StoredMatch;
+    await touchAppearance(deps, cameraId, stored.event.perpetratorId, job.ts);
     // The job that created the match may have died before enqueueing it: its retry sends it again.
-    if (stored.creatorSeq !== job.seq) return { outcome: 'already_matched' };
+    if (stored.mergedInto || stored.creatorSeq !== job.seq) return { outcome: 'already_matched' };
     await deps.alertsQueue.add(JOB.match, stored.event, { jobId: stored.event.eventId });
     return { outcome: 'matched', eventId: stored.event.eventId };
   }
@@ -175,9 +193,24 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
     galleryVersion: wl.snapshot.version,
     ...(job.replayId ? { replayId: job.replayId } : {}),
   };
+  // One event per appearance, even when the tracker split it into two tracks (a missed
+  // detection, a starved worker): a match that starts within appearanceGapSeconds of the
+  // last sighting of the same perpetrator on this camera continues that appearance.
+  const appearanceKey = deps.keys.appearance(cameraId, event.perpetratorId);
+  const prevRaw = await deps.redis.get(appearanceKey);
+  const prev = prevRaw ? (JSON.parse(prevRaw) as Appearance) : null;
+  if (prev && event.firstSeen - prev.lastTs <= deps.cfg.identify.appearanceGapSeconds * 1000) {
+    const merged: StoredMatch = { event, creatorSeq: job.seq, mergedInto: prev.eventId };
+    await deps.redis.set(matchKey, JSON.stringify(merged), 'EX', TRACK_TTL_SECONDS, 'NX');
+    await touchAppearance(deps, cameraId, event.perpetratorId, event.lastSeen);
+    deps.log.info({ cameraId, trackId, name: event.name, continues: prev.eventId }, 'match continues an appearance');
+    return { outcome: 'already_matched' };
+  }
   const stored: StoredMatch = { event, creatorSeq: job.seq };
   const created = await deps.redis.set(matchKey, JSON.stringify(stored), 'EX', TRACK_TTL_SECONDS, 'NX');
   if (created !== 'OK') return { outcome: 'already_matched' };
+  const appearance: Appearance = { eventId: event.eventId, lastTs: event.lastSeen };
+  await deps.redis.set(appearanceKey, JSON.stringify(appearance), 'EX', TRACK_TTL_SECONDS);
   await Promise.all([
     deps.frames.keep(best.frameKey, EVIDENCE_TTL_SECONDS),
     best.faceCropKey ? deps.frames.keep(best.faceCropKey, EVIDENCE_TTL_SECONDS) : Promise.resolve(true),
