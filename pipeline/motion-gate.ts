@@ -19,8 +19,11 @@ export const MOTION_DEFAULTS = Object.freeze({
   zDelta: 0.5,
   /** Contrast (grey-level standard deviation) assumed at least, so a nearly uniform scene does not amplify noise. */
   minContrast: 10,
-  /** Detection runs at least this often even without motion (a person standing very still). */
-  refreshMs: 10_000,
+  /**
+   * Detection runs at least this often even without motion: a person standing still at the
+   * door is the threat this system exists for, and must not stay unseen for long.
+   */
+  refreshMs: 2_000,
 });
 
 /**
