@@ -76,18 +76,9 @@ const streams = await Promise.all(
       received++;
       latencies.push(Date.now() - (JSON.parse(m.data) as { alert: { updatedAt: number } }).alert.updatedAt);
     });
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          parser.push(value);
-        }
-      } catch {
-        // aborted at the end
-      }
-    })();
+    parser.consume(res.body!).catch(() => {
+      // aborted at the end
+    });
     return res;
   }),
 );

@@ -14,18 +14,9 @@ export function openSse(url: string, headers: Record<string, string>) {
     const res = await fetch(url, { headers, signal: ctrl.signal });
     if (res.status !== 200) throw new Error(`stream answered ${res.status}`);
     const parser = new SseParser((m) => events.push({ id: m.lastEventId || null, event: m.event, data: m.data }));
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    void (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          parser.push(value);
-        }
-      } catch {
-        // aborted
-      }
-    })();
+    parser.consume(res.body!).catch(() => {
+      // aborted
+    });
   })();
   return {
     events,

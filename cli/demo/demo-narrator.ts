@@ -118,12 +118,7 @@ export function watchAlerts(api: DemoApiClient, key: string, evidenceDir: string
         const parser = new SseParser(({ event, data }) => {
           chain = chain.then(() => handle(event, data).catch((err: Error) => say(`(could not read alert: ${err.message})`)));
         });
-        const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          parser.push(value);
-        }
+        await parser.consume(res.body!);
       } catch {
         if (!signal.aborted) await new Promise((r) => setTimeout(r, 1000));
       }

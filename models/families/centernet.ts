@@ -1,7 +1,7 @@
 import { nms } from '../../pipeline/nms.js';
 import type { DecodedImage } from '../image.js';
 import type { ModelSession } from '../session.js';
-import { fitRegion, sampleToTensor, wholeImage, type InputSpec } from './input-tensor.js';
+import { fitRegion, rawRgbNhwc, sampleToTensor, wholeImage, type InputSpec } from './input-tensor.js';
 import { outputByShape, type DetectOptions, type PersonDetection, type PersonDetectorModel } from './types.js';
 
 export const CENTERNET_SIZE = 512;
@@ -31,15 +31,7 @@ export function decodeCenternet(detections: Float32Array, minScore: number): Per
  */
 export class CenternetDetector implements PersonDetectorModel {
   readonly family = 'centernet';
-  private readonly spec: InputSpec = {
-    width: CENTERNET_SIZE,
-    height: CENTERNET_SIZE,
-    layout: 'nhwc',
-    order: 'rgb',
-    mean: [0, 0, 0],
-    std: [1, 1, 1],
-    fill: 0,
-  };
+  private readonly spec: InputSpec = rawRgbNhwc(CENTERNET_SIZE);
 
   constructor(private readonly session: ModelSession) {}
 

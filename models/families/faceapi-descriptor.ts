@@ -2,7 +2,7 @@ import type { Affine } from '../../pipeline/face-alignment.js';
 import type { DecodedImage } from '../image.js';
 import type { ModelSession } from '../session.js';
 import { normalizeAll, runCrops, type FaceEmbedderModel } from './embedder.js';
-import type { InputSpec } from './input-tensor.js';
+import { rawRgbNhwc, type InputSpec } from './input-tensor.js';
 import { outputByShape } from './types.js';
 
 /**
@@ -21,7 +21,7 @@ export class FaceapiDescriptor implements FaceEmbedderModel {
   readonly framing = 'landmarks68' as const;
   readonly cropSize = 150;
   readonly defaultThreshold = FACEAPI_MATCH_THRESHOLD;
-  private readonly spec: InputSpec = { width: 150, height: 150, layout: 'nhwc', order: 'rgb', mean: [0, 0, 0], std: [1, 1, 1], fill: 0 };
+  private readonly spec: InputSpec = rawRgbNhwc(150);
 
   constructor(private readonly session: ModelSession) {}
 

@@ -3,7 +3,7 @@ import type { Box, Point } from '../../pipeline/geometry.js';
 import type { DecodedImage } from '../image.js';
 import type { ModelSession } from '../session.js';
 import { runCrops } from './embedder.js';
-import type { InputSpec } from './input-tensor.js';
+import { rawRgbNhwc, type InputSpec } from './input-tensor.js';
 import { outputByShape } from './types.js';
 
 export const LANDMARK_SIZE = 112;
@@ -22,15 +22,7 @@ export function landmarkCrop(box: Box, scale: number): Affine {
  */
 export class FaceapiLandmarker {
   readonly family = 'faceapi-landmarks';
-  private readonly spec: InputSpec = {
-    width: LANDMARK_SIZE,
-    height: LANDMARK_SIZE,
-    layout: 'nhwc',
-    order: 'rgb',
-    mean: [0, 0, 0],
-    std: [1, 1, 1],
-    fill: 0,
-  };
+  private readonly spec: InputSpec = rawRgbNhwc(LANDMARK_SIZE);
 
   constructor(private readonly session: ModelSession) {}
 

@@ -2,7 +2,7 @@ import type { Affine } from '../../pipeline/face-alignment.js';
 import type { DecodedImage } from '../image.js';
 import type { ModelSession } from '../session.js';
 import { normalizeAll, runCrops, type FaceEmbedderModel } from './embedder.js';
-import type { InputSpec } from './input-tensor.js';
+import { rawRgbNhwc, type InputSpec } from './input-tensor.js';
 import { outputByShape } from './types.js';
 
 /**
@@ -18,7 +18,7 @@ export class FaceresDescriptor implements FaceEmbedderModel {
   readonly framing = 'landmarks68' as const;
   readonly cropSize = 224;
   readonly defaultThreshold = FACERES_MATCH_THRESHOLD;
-  private readonly spec: InputSpec = { width: 224, height: 224, layout: 'nhwc', order: 'rgb', mean: [0, 0, 0], std: [1, 1, 1], fill: 0 };
+  private readonly spec: InputSpec = rawRgbNhwc(224);
 
   constructor(private readonly session: ModelSession) {}
 

@@ -15,6 +15,9 @@ export interface InputSpec {
   fill: number;
 }
 
+/** Square NHWC input of raw 0-255 RGB: the TF.js-derived models, whose normalisation is inside the graph. */
+export const rawRgbNhwc = (size: number): InputSpec => ({ width: size, height: size, layout: 'nhwc', order: 'rgb', mean: [0, 0, 0], std: [1, 1, 1], fill: 0 });
+
 /**
  * Samples `img` into a float tensor: output pixel (u, v) reads the source at
  * `toSource(u, v)` bilinearly (TF's legacy resize convention: no half-pixel offset,

@@ -33,12 +33,7 @@ export function openAlertStream(
         failures = 0;
         handlers.onState('live');
         parser = new SseParser(handlers.onMessage, { lastEventId, onRetry: (ms) => (retryMs = ms) });
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          parser.push(value);
-        }
+        await parser.consume(res.body);
       } catch (err) {
         if (abort.signal.aborted) return;
         handlers.onState('reconnecting', (err as Error).message);

@@ -28,6 +28,16 @@ export class SseParser {
     this.onRetry = opts.onRetry;
   }
 
+  /** Feeds a whole response body (fetch) through the parser; resolves when the stream ends, rejects on abort. */
+  async consume(body: ReadableStream<BufferSource>): Promise<void> {
+    const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      this.push(value);
+    }
+  }
+
   push(chunk: string): void {
     let text = chunk;
     // A CRLF split across two chunks: the LF belongs to the line the CR already ended.
