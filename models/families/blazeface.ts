@@ -2,7 +2,7 @@ import type { Box, Point } from '../../pipeline/geometry.js';
 import { weightedNms } from '../../pipeline/nms.js';
 import type { DecodedImage } from '../image.js';
 import type { ModelSession, TensorData } from '../session.js';
-import { fitRegion, sampleToTensor, sigmoid, wholeImage, type InputSpec } from './input-tensor.js';
+import { runFitted, sigmoid, wholeImage, type InputSpec } from './input-tensor.js';
 import { outputByShape, type DetectOptions, type FaceDetection, type FaceDetectorModel } from './types.js';
 
 export const BLAZEFACE_SIZE = 256;
@@ -71,10 +71,7 @@ export class BlazefaceDetector implements FaceDetectorModel {
     const r = opts.region ?? wholeImage(img);
     const pad = BLAZEFACE_PAD * Math.max(r[2] - r[0], r[3] - r[1]);
     const padded: Box = [r[0] - pad, r[1] - pad, r[2] + pad, r[3] + pad];
-    const place = fitRegion(padded, this.spec, 'center');
-    const data = sampleToTensor(img, place.toSource, this.spec);
-    const input = this.session.inputs[0]!.name;
-    const out = await this.session.run({ [input]: { data, dims: [1, BLAZEFACE_SIZE, BLAZEFACE_SIZE, 3] } });
+    const { out, place } = await runFitted(this.session, img, padded, this.spec, 'center');
     const { logits, regressors } = blazefaceOutputs(out);
     return decodeBlazeface(logits, regressors, this.anchors, opts.minScore).map((f) => ({
       box: place.box(f.box),

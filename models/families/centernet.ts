@@ -1,7 +1,7 @@
 import { nms } from '../../pipeline/nms.js';
 import type { DecodedImage } from '../image.js';
 import type { ModelSession } from '../session.js';
-import { fitRegion, rawRgbNhwc, sampleToTensor, wholeImage, type InputSpec } from './input-tensor.js';
+import { rawRgbNhwc, runFitted, wholeImage, type InputSpec } from './input-tensor.js';
 import { outputByShape, type DetectOptions, type PersonDetection, type PersonDetectorModel } from './types.js';
 
 export const CENTERNET_SIZE = 512;
@@ -36,9 +36,7 @@ export class CenternetDetector implements PersonDetectorModel {
   constructor(private readonly session: ModelSession) {}
 
   async detect(img: DecodedImage, opts: DetectOptions): Promise<PersonDetection[]> {
-    const place = fitRegion(opts.region ?? wholeImage(img), this.spec, 'center');
-    const data = sampleToTensor(img, place.toSource, this.spec);
-    const out = await this.session.run({ [this.session.inputs[0]!.name]: { data, dims: [1, CENTERNET_SIZE, CENTERNET_SIZE, 3] } });
+    const { out, place } = await runFitted(this.session, img, opts.region ?? wholeImage(img), this.spec, 'center');
     const det = outputByShape(out, 'CenterNet detections [1,K,6]', (d) => d.length === 3 && d[2] === 6);
     return decodeCenternet(det.data, opts.minScore).map((p) => ({ box: place.box(p.box), score: p.score }));
   }

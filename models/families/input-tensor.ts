@@ -1,6 +1,7 @@
 import type { Affine } from '../../pipeline/face-alignment.js';
 import type { Box, Point } from '../../pipeline/geometry.js';
 import type { DecodedImage } from '../image.js';
+import type { ModelSession, TensorData } from '../session.js';
 
 /** How a model wants its input pixels laid out and scaled. */
 export interface InputSpec {
@@ -106,3 +107,22 @@ export function fitRegion(
 export const wholeImage = (img: { width: number; height: number }): Box => [0, 0, img.width, img.height];
 
 export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/**
+ * One image region through a single-input model: fitted into the input (`mode`),
+ * sampled per `spec`, run. Returns the outputs and the placement that maps the
+ * model's boxes back to source pixels.
+ */
+export async function runFitted(
+  session: ModelSession,
+  img: DecodedImage,
+  region: Box,
+  spec: InputSpec,
+  mode: 'stretch' | 'center' | 'topleft',
+): Promise<{ out: Record<string, TensorData>; place: Placement }> {
+  const place = fitRegion(region, spec, mode);
+  const data = sampleToTensor(img, place.toSource, spec);
+  const dims = spec.layout === 'nchw' ? [1, 3, spec.height, spec.width] : [1, spec.height, spec.width, 3];
+  const out = await session.run({ [session.inputs[0]!.name]: { data, dims } });
+  return { out, place };
+}

@@ -2,7 +2,7 @@ import type { Box, Point } from '../../pipeline/geometry.js';
 import { nms } from '../../pipeline/nms.js';
 import type { DecodedImage } from '../image.js';
 import type { ModelSession } from '../session.js';
-import { fitRegion, sampleToTensor, wholeImage, type InputSpec } from './input-tensor.js';
+import { runFitted, wholeImage, type InputSpec } from './input-tensor.js';
 import { ModelLayoutError, outputByShape, type DetectOptions, type FaceDetection, type FaceDetectorModel } from './types.js';
 
 const RETINAFACE_NMS_IOU = 0.4;
@@ -72,9 +72,7 @@ export class RetinafaceDetector implements FaceDetectorModel {
   }
 
   async detect(img: DecodedImage, opts: DetectOptions): Promise<FaceDetection[]> {
-    const place = fitRegion(opts.region ?? wholeImage(img), this.spec, 'topleft');
-    const data = sampleToTensor(img, place.toSource, this.spec);
-    const out = await this.session.run({ [this.session.inputs[0]!.name]: { data, dims: [1, 3, this.spec.height, this.spec.width] } });
+    const { out, place } = await runFitted(this.session, img, opts.region ?? wholeImage(img), this.spec, 'topleft');
     const loc = outputByShape(out, 'RetinaFace loc [1,N,4]', (d) => d.at(-1) === 4);
     const conf = outputByShape(out, 'RetinaFace conf [1,N,2]', (d) => d.at(-1) === 2);
     const landms = outputByShape(out, 'RetinaFace landms [1,N,10]', (d) => d.at(-1) === 10);

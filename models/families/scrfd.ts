@@ -2,7 +2,7 @@ import type { Point } from '../../pipeline/geometry.js';
 import { nms } from '../../pipeline/nms.js';
 import type { DecodedImage } from '../image.js';
 import type { ModelSession, TensorData } from '../session.js';
-import { fitRegion, sampleToTensor, wholeImage, type InputSpec } from './input-tensor.js';
+import { runFitted, wholeImage, type InputSpec } from './input-tensor.js';
 import { ModelLayoutError, type DetectOptions, type FaceDetection, type FaceDetectorModel } from './types.js';
 
 /** insightface's SCRFD NMS IoU. */
@@ -77,9 +77,7 @@ export class ScrfdDetector implements FaceDetectorModel {
   }
 
   async detect(img: DecodedImage, opts: DetectOptions): Promise<FaceDetection[]> {
-    const place = fitRegion(opts.region ?? wholeImage(img), this.spec, 'topleft');
-    const data = sampleToTensor(img, place.toSource, this.spec);
-    const out = await this.session.run({ [this.session.inputs[0]!.name]: { data, dims: [1, 3, this.spec.height, this.spec.width] } });
+    const { out, place } = await runFitted(this.session, img, opts.region ?? wholeImage(img), this.spec, 'topleft');
     return decodeScrfd(scrfdLevels(Object.values(out)), this.spec, opts.minScore).map((f) => ({
       box: place.box(f.box),
       score: f.score,

@@ -1,7 +1,7 @@
 import { nms } from '../../pipeline/nms.js';
 import type { DecodedImage } from '../image.js';
 import type { ModelSession } from '../session.js';
-import { fitRegion, sampleToTensor, wholeImage, type InputSpec } from './input-tensor.js';
+import { runFitted, wholeImage, type InputSpec } from './input-tensor.js';
 import { ModelLayoutError, type DetectOptions, type PersonDetection, type PersonDetectorModel } from './types.js';
 
 /** Ultralytics' default NMS IoU. */
@@ -39,9 +39,7 @@ export class YoloDetector implements PersonDetectorModel {
   }
 
   async detect(img: DecodedImage, opts: DetectOptions): Promise<PersonDetection[]> {
-    const place = fitRegion(opts.region ?? wholeImage(img), this.spec, 'center');
-    const data = sampleToTensor(img, place.toSource, this.spec);
-    const out = await this.session.run({ [this.session.inputs[0]!.name]: { data, dims: [1, 3, this.spec.height, this.spec.width] } });
+    const { out, place } = await runFitted(this.session, img, opts.region ?? wholeImage(img), this.spec, 'center');
     const head = out[this.session.outputs[0]!.name]!;
     return decodeYolo(head.data, head.dims, this.classId, opts.minScore).map((p) => ({ box: place.box(p.box), score: p.score }));
   }

@@ -2,7 +2,7 @@ import type { Point } from '../../pipeline/geometry.js';
 import { nms } from '../../pipeline/nms.js';
 import type { DecodedImage } from '../image.js';
 import type { ModelSession, TensorData } from '../session.js';
-import { fitRegion, sampleToTensor, wholeImage, type InputSpec } from './input-tensor.js';
+import { runFitted, wholeImage, type InputSpec } from './input-tensor.js';
 import { ModelLayoutError, type DetectOptions, type FaceDetection, type FaceDetectorModel } from './types.js';
 
 /** OpenCV FaceDetectorYN's default NMS IoU. */
@@ -56,9 +56,7 @@ export class YunetDetector implements FaceDetectorModel {
   }
 
   async detect(img: DecodedImage, opts: DetectOptions): Promise<FaceDetection[]> {
-    const place = fitRegion(opts.region ?? wholeImage(img), this.spec, 'topleft');
-    const data = sampleToTensor(img, place.toSource, this.spec);
-    const out = await this.session.run({ [this.session.inputs[0]!.name]: { data, dims: [1, 3, this.spec.height, this.spec.width] } });
+    const { out, place } = await runFitted(this.session, img, opts.region ?? wholeImage(img), this.spec, 'topleft');
     const get = (name: string): TensorData => {
       const t = out[name];
       if (!t) throw new ModelLayoutError(`YuNet model has no output ${name} (outputs: ${Object.keys(out).join(', ')})`);
