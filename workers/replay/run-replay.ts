@@ -13,7 +13,7 @@ import { startFfmpegFrames, type FfmpegExit } from '../../runtime/ffmpeg/ffmpeg-
 import { FrameStore } from '../../runtime/frame-store.js';
 import type { Logger } from '../../runtime/logger.js';
 import { openDetectQueues, openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
-import { workerConnection } from '../../runtime/redis.js';
+import { deleteKeysWithPrefix, workerConnection } from '../../runtime/redis.js';
 import { Shutdown } from '../../runtime/shutdown.js';
 import { DetectStateStore, finishCamera, readTrackLog, startDetectWorker, trackerLowScore, type DetectCounters } from '../detect/index.js';
 import { startIdentifyWorker } from '../identify/index.js';
@@ -118,20 +118,6 @@ function damaged(exit: FfmpegExit | null, readSec: number, declaredSec: number, 
   if (!short && !errors.length) return undefined;
   const at = `${readSec.toFixed(1)} s of its declared ${declaredSec.toFixed(1)} s`;
   return { atSec: readSec, reason: `the video is truncated or damaged: decoding stopped at ${at}${errors.length ? ` (ffmpeg: ${errors.at(-1)!.trim()})` : ''}` };
-}
-
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const redis = workerConnection(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /** Loads the replay models once (reuse them across runs with `models`). */
@@ -263,8 +249,9 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     for (const w of running) await w.close();
     for (const q of queues) await q.close();
     await shutdown.close();
+    // A shared Redis keeps nothing of the run (a private one goes away whole).
+    if (!embedded) await deleteKeysWithPrefix(redis, cfg.redisPrefix);
     redis.disconnect();
     if (embedded) await embedded.stop();
-    else await deleteKeys(redisUrl, cfg.redisPrefix);
   }
 }
