@@ -67,4 +67,27 @@ describe('ModelSession', () => {
     // the session still works afterwards
     await expect(s.run({ x: { data: new Float32Array(16), dims: [4, 4] } })).resolves.toHaveProperty('y');
   });
+
+  it('spreads concurrent runs over its instances, each on its own thread', async () => {
+    const path = matmulChain(64, 20);
+    const x = () => ({ x: { data: Float32Array.from({ length: 64 * 64 }, (_, i) => i % 7), dims: [64, 64] } });
+    const two = await openSession(path, { threads: 1, instances: 2 });
+    const runs = [two.run(x()), two.run(x())];
+    expect(two.load).toEqual([1, 1]);
+    const one = await openSession(path, { threads: 1, instances: 1 });
+    const queued = [one.run(x()), one.run(x())];
+    expect(one.load).toEqual([2]);
+    const outs = await Promise.all([...runs, ...queued]);
+    for (const out of outs) expect(Array.from(out.y!.data)).toEqual(Array.from(x().x.data));
+    expect(two.load).toEqual([0, 0]);
+  });
+
+  it('hands input buffers to the thread without a copy when asked (the caller\'s array is detached)', async () => {
+    const s = await openSession(matmulChain(4, 1), { threads: 1 });
+    const data = Float32Array.from({ length: 16 }, (_, i) => i);
+    const out = await s.run({ x: { data, dims: [4, 4] } }, { transferInputs: true });
+    expect(data.length).toBe(0);
+    expect(Array.from(out.y!.data)).toEqual(Array.from({ length: 16 }, (_, i) => i));
+  });
 });
+

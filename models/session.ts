@@ -26,6 +26,12 @@ export class ModelRunError extends Error {
 export interface SessionOptions {
   /** Intra-op threads (0: onnxruntime's default, one per core). */
   threads?: number;
+  /**
+   * Copies of the session, each on its own thread; a run goes to the least busy one.
+   * On a few cores, frames of several cameras in parallel on one thread each use the
+   * CPU better than one frame at a time on all threads (bench/pipeline.ts).
+   */
+  instances?: number;
 }
 
 interface Pending {
@@ -33,13 +39,62 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/** One copy of the session: a worker thread and the runs it has not answered yet. */
+class SessionThread {
+  readonly pending = new Map<number, Pending>();
+
+  constructor(
+    readonly worker: Worker,
+    label: string,
+  ) {
+    worker.on('message', (msg: { id: number; outputs?: Record<string, TensorData>; error?: string }) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (this.pending.size === 0) worker.unref();
+      if (msg.error !== undefined) p.reject(new ModelRunError(`${label}: ${msg.error}`));
+      else p.resolve(msg.outputs!);
+    });
+    worker.on('error', (err) => this.failAll(err));
+    worker.on('exit', () => this.failAll(new ModelRunError(`${label}: the inference thread exited`)));
+  }
+
+  run(id: number, feeds: Record<string, TensorData>, transfer: ArrayBuffer[]): Promise<Record<string, TensorData>> {
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) this.worker.ref();
+      this.worker.postMessage({ id, feeds }, transfer);
+    });
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
+
+/** Starts one worker thread holding the model; resolves with its I/O once onnxruntime loaded it. */
+async function startThread(path: string, threads: number, bytes?: Uint8Array) {
+  const worker = new Worker(new URL('./session-worker.js', import.meta.url), { workerData: { path, bytes, threads } });
+  const ready = await new Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }>((res, rej) => {
+    worker.once('message', (msg: { type: string; error?: string; inputs: TensorInfo[]; outputs: TensorInfo[] }) =>
+      msg.type === 'ready' ? res(msg) : rej(new ModelLoadError(`cannot load model ${path}: ${msg.error}`)),
+    );
+    worker.once('error', (err) => rej(new ModelLoadError(`cannot load model ${path}: ${err.message}`)));
+  }).catch(async (err: Error) => {
+    await worker.terminate();
+    throw err;
+  });
+  worker.unref();
+  return { worker, ...ready };
+}
+
 /**
- * An onnxruntime session living on its own worker thread, created once per process
- * per model file (see `openSession`). Graph optimisations are on. `run` is async and
- * never blocks the event loop; runs on one session are queued by onnxruntime's thread.
+ * An onnxruntime session living on worker threads (one per instance), created once per
+ * process per model file (see `openSession`). Graph optimisations are on. `run` is async
+ * and never blocks the event loop; runs on one instance are queued by its thread.
  */
 export class ModelSession {
-  private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private closed = false;
 
@@ -47,47 +102,36 @@ export class ModelSession {
     readonly path: string,
     readonly inputs: TensorInfo[],
     readonly outputs: TensorInfo[],
-    private readonly worker: Worker,
-  ) {
-    worker.on('message', (msg: { id: number; outputs?: Record<string, TensorData>; error?: string }) => {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (this.pending.size === 0) worker.unref();
-      if (msg.error !== undefined) p.reject(new ModelRunError(`${this.path}: ${msg.error}`));
-      else p.resolve(msg.outputs!);
-    });
-    worker.on('error', (err) => this.failAll(err));
-    worker.on('exit', () => this.failAll(new ModelRunError(`${this.path}: the inference thread exited`)));
-  }
+    private readonly threads: SessionThread[],
+  ) {}
 
   /** A session for a model file, or for model bytes built in memory (`path` then only labels it). */
   static async start(path: string, opts: SessionOptions, bytes?: Uint8Array): Promise<ModelSession> {
-    const worker = new Worker(new URL('./session-worker.js', import.meta.url), {
-      workerData: { path, bytes, threads: opts.threads ?? 0 },
-    });
-    const ready = await new Promise<{ inputs: TensorInfo[]; outputs: TensorInfo[] }>((res, rej) => {
-      worker.once('message', (msg: { type: string; error?: string; inputs: TensorInfo[]; outputs: TensorInfo[] }) =>
-        msg.type === 'ready' ? res(msg) : rej(new ModelLoadError(`cannot load model ${path}: ${msg.error}`)),
-      );
-      worker.once('error', (err) => rej(new ModelLoadError(`cannot load model ${path}: ${err.message}`)));
-    }).catch(async (err: Error) => {
-      await worker.terminate();
-      throw err;
-    });
-    worker.unref();
-    return new ModelSession(path, ready.inputs, ready.outputs, worker);
+    const started = await Promise.allSettled(Array.from({ length: Math.max(1, opts.instances ?? 1) }, () => startThread(path, opts.threads ?? 0, bytes)));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const ok = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    if (failed) {
+      await Promise.all(ok.map((t) => t.worker.terminate()));
+      throw failed.reason;
+    }
+    return new ModelSession(path, ok[0]!.inputs, ok[0]!.outputs, ok.map((t) => new SessionThread(t.worker, path)));
   }
 
-  /** Runs the model; input buffers are copied, outputs are transferred (no copy). */
-  run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+  /**
+   * Runs the model on the least busy instance. Input buffers are copied, or with
+   * `transferInputs` handed over to the thread without a copy (the caller's arrays are
+   * then detached). Outputs are transferred back (no copy).
+   */
+  run(feeds: Record<string, TensorData>, opts: { transferInputs?: boolean } = {}): Promise<Record<string, TensorData>> {
     if (this.closed) return Promise.reject(new ModelRunError(`${this.path}: session is closed`));
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      if (this.pending.size === 1) this.worker.ref();
-      this.worker.postMessage({ id, feeds });
-    });
+    const thread = this.threads.reduce((best, t) => (t.pending.size < best.pending.size ? t : best));
+    const transfer = opts.transferInputs ? [...new Set(Object.values(feeds).map((f) => f.data.buffer as ArrayBuffer))] : [];
+    return thread.run(this.nextId++, feeds, transfer);
+  }
+
+  /** Runs waiting or in progress on each instance. */
+  get load(): number[] {
+    return this.threads.map((t) => t.pending.size);
   }
 
   /** Fixed batch size of the first input, or null when the batch dimension is dynamic. */
@@ -98,12 +142,7 @@ export class ModelSession {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.worker.terminate();
-  }
-
-  private failAll(err: Error): void {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+    await Promise.all(this.threads.map((t) => t.worker.terminate()));
   }
 }
 
@@ -111,7 +150,7 @@ const sessions = new Map<string, Promise<ModelSession>>();
 
 /** The process-wide session for a model file (created on first use, then shared). */
 export function openSession(path: string, opts: SessionOptions = {}): Promise<ModelSession> {
-  const key = `${resolve(path)}|${opts.threads ?? 0}`;
+  const key = `${resolve(path)}|${opts.threads ?? 0}|${opts.instances ?? 1}`;
   let session = sessions.get(key);
   if (!session) {
     session = ModelSession.start(resolve(path), opts);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildProgram } from '../cli/program.js';
+import { loadConfig } from '../runtime/config.js';
 import { WORKER_ROLES } from '../cli/commands/worker.js';
 
 /**
@@ -11,7 +12,7 @@ import { WORKER_ROLES } from '../cli/commands/worker.js';
  * container command is a real CLI command with real options.
  */
 const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8')) as {
-  services: Record<string, { command?: string[]; image?: string; build?: unknown; healthcheck?: unknown; deploy?: { replicas?: number }; volumes?: string[] }>;
+  services: Record<string, { command?: string[]; image?: string; build?: unknown; healthcheck?: unknown; deploy?: { replicas?: number }; volumes?: string[]; environment?: Record<string, string> }>;
   volumes: Record<string, unknown>;
 };
 const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
@@ -69,6 +70,14 @@ describe('docker-compose.yml', () => {
       if (!svc.build && svc.image !== 'watchpost:latest') continue;
       expect(checkCommand(svc.command ?? []), name).toEqual([]);
     }
+  });
+
+  it('sets only configuration keys that exist, with valid values', () => {
+    for (const [name, svc] of Object.entries(services)) {
+      const env = Object.fromEntries(Object.entries(svc.environment ?? {}).filter(([k]) => k.startsWith('WATCHPOST__')));
+      expect(() => loadConfig({ env }), name).not.toThrow();
+    }
+    expect(loadConfig({ env: services.detect!.environment }).models.instances).toBe(2);
   });
 });
 

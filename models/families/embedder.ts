@@ -39,7 +39,7 @@ export async function runCrops(
     const n = session.fixedBatch ?? chunk.length;
     const data = new Float32Array(n * per);
     chunk.forEach((m, i) => sampleToTensor(img, m, spec, data, i * per));
-    const out = pickOutput(await session.run({ [session.inputs[0]!.name]: { data, dims: [n, ...dims] } }));
+    const out = pickOutput(await session.run({ [session.inputs[0]!.name]: { data, dims: [n, ...dims] } }, { transferInputs: true }));
     const width = out.data.length / n;
     if (!Number.isInteger(width)) throw new ModelLayoutError(`output [${out.dims.join(',')}] does not split into ${n} rows`);
     for (let i = 0; i < chunk.length; i++) results.push(out.data.slice(i * width, (i + 1) * width));

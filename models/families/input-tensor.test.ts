@@ -46,4 +46,21 @@ describe('sampleToTensor', () => {
     expect(t[(1 * 2 + 1) * 3]).toBe(5);
     expect(t[(1 * 2 + 1) * 3 + 1]).toBe(50);
   });
+
+  it('gives the same values on the letterbox (separable) path as on the per-pixel affine path', () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const noisy: DecodedImage = { width: 37, height: 23, data: Buffer.from(Array.from({ length: 37 * 23 * 3 }, () => Math.floor(rand() * 256))) };
+    for (const layout of ['nhwc', 'nchw'] as const) {
+      const spec = { width: 19, height: 17, layout, order: 'bgr' as const, mean: [10, 20, 30] as const, std: [2, 3, 4] as const, fill: 5 };
+      for (let trial = 0; trial < 20; trial++) {
+        const a = 0.3 + rand() * 3, e = 0.3 + rand() * 3, c = (rand() - 0.5) * 20, f = (rand() - 0.5) * 20;
+        const aligned = sampleToTensor(noisy, [a, 0, c, 0, e, f], spec);
+        // A negligible shear sends the same transform down the per-pixel path.
+        const perPixel = sampleToTensor(noisy, [a, 1e-300, c, 1e-300, e, f], spec);
+        for (let i = 0; i < aligned.length; i++) expect(Math.abs(aligned[i]! - perPixel[i]!)).toBeLessThan(1e-6);
+      }
+    }
+  });
 });
+

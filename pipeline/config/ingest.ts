@@ -31,8 +31,8 @@ export const ingestSchema = z
     offlineSeconds: z.number().positive().default(15),
     /** Live mode: most frames of one camera waiting for detection; newer frames win. */
     maxInFlightPerCamera: z.number().int().min(1).max(100).default(4),
-    /** How long frame bytes live in Redis. */
-    frameTtlSeconds: z.number().int().min(5).default(120),
+    /** How long frame bytes live in Redis: long enough for detection and identification to catch up; matched frames are kept longer as evidence. */
+    frameTtlSeconds: z.number().int().min(5).default(30),
     /** Reconnect backoff: first delay and cap, in ms (with jitter). */
     backoffInitialMs: z.number().int().min(10).default(500),
     backoffMaxMs: z.number().int().min(100).default(30_000),
