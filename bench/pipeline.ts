@@ -4,9 +4,10 @@
  * the `enrolled-walk-in` fixture at its own pace (file cameras, like live ones).
  *  1. raw model costs, in this process, on the fixture's frames: person detection per
  *     frame, face chain (detect + landmarks + descriptor) per head region;
- *  2. saturation: 4 lossless feeds at once; the pipeline's frames/s against the bound
+ *  2. saturation: 8 lossless feeds at once; the pipeline's frames/s against the bound
  *     those raw costs allow (model time per frame = detection x share of frames not
- *     gated away + face chain x identify jobs per frame);
+ *     gated away + face chain x identify jobs per frame), over the whole run and in the
+ *     steady state (between 15% and 85% of the frames done: no start-up, no drain);
  *  3. throughput: 1, 2, ... live 5 fps cameras, each step held `--step` seconds; a step
  *     is sustained when under 2% of frames are dropped and the detect queues do not grow;
  *     CPU split by stage (process trees, ffmpeg counted with ingest);
@@ -55,6 +56,7 @@ const THREADS = args.includes('--threads') ? Number(args[args.indexOf('--threads
 if (THREADS !== undefined && !(Number.isInteger(THREADS) && THREADS >= 0)) throw new Error('--threads needs a whole number (0: onnxruntime default)');
 const FPS = 5;
 const PARTITIONS = 4;
+const SAT_FEEDS = 8;
 const TICK_HZ = 100; // Linux clock ticks per second (/proc)
 const progress = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -191,11 +193,55 @@ async function main() {
       return n;
     };
 
+    /** What Redis holds, by kind of key (MEMORY USAGE): what stays bounded, and by what. */
+    const memoryByKind = async () => {
+      const kinds: Record<string, { keys: number; mb: number }> = {};
+      const kindOf = (key: string, ttl: number) => {
+        const rest = key.slice(prefix.length + 1);
+        if (rest.startsWith('frame:')) return ttl > cfg.ingest.frameTtlSeconds ? 'evidenceFrames' : 'frames';
+        if (rest.startsWith('face:')) return 'faceCrops';
+        if (rest.startsWith('bull:')) return 'queues';
+        if (rest.startsWith('track:')) return 'trackVotesAndMatches';
+        if (rest.startsWith('tracks:')) return 'trackLogs';
+        return 'other';
+      };
+      let cursor = '0';
+      do {
+        const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        const info = await redis.pipeline(batch.flatMap((k) => [['memory', 'usage', k], ['ttl', k]])).exec();
+        batch.forEach((key, i) => {
+          const kind = kindOf(key, Number(info?.[2 * i + 1]?.[1] ?? -1));
+          kinds[kind] ??= { keys: 0, mb: 0 };
+          kinds[kind].keys++;
+          kinds[kind].mb += Number(info?.[2 * i]?.[1] ?? 0) / 1024 / 1024;
+        });
+      } while (cursor !== '0');
+      for (const k of Object.values(kinds)) k.mb = round(k.mb, 2);
+      return kinds;
+    };
+
     // 2. Saturation, lossless: as fast as the pipeline goes.
-    progress('saturation: 4 lossless feeds of the walk-in fixture');
-    const satIds = cameraIds(4).map((id) => `sat-${id}`);
+    progress(`saturation: ${SAT_FEEDS} lossless feeds of the walk-in fixture`);
+    const satIds = cameraIds(SAT_FEEDS).map((id) => `sat-${id}`);
     const gated0 = { detected: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' }), skipped: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' }) };
     const identify0 = await metricSum(procs.identify, 'watchpost_job_duration_seconds_count', { queue: 'identify' });
+    const framesDone = async () =>
+      (await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' })) +
+      (await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' })) -
+      gated0.detected -
+      gated0.skipped;
+    const progressSamples: { t: number; done: number }[] = [];
+    let feeding = true;
+    const sampler = (async () => {
+      while (feeding) {
+        progressSamples.push({ t: performance.now(), done: await framesDone() });
+        await sleep(250);
+      }
+    })();
+    const satTicks0 = stageTicks();
+    const satRedis0 = await redisTicks();
+    const satOwn0 = treeTicks(process.pid);
     const satStart = performance.now();
     const fed = await Promise.all(satIds.map((id) => ingestFile({ cfg, redisUrl: redisServer.url, path: walkIn.video, cameraId: id, replayId: `sat-${id}` })));
     const satFrames = fed.reduce((s, r) => s + r.frames, 0);
@@ -208,6 +254,19 @@ async function main() {
     const identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
     while (Object.values(await identifyQueue.queue.getJobCounts('waiting', 'active')).some((n) => n > 0)) await sleep(100);
     const satSec = (performance.now() - satStart) / 1000;
+    const satTicks1 = stageTicks();
+    // CPU per frame by stage, in ms; the feeds (ffmpeg + publishing) run in this process.
+    const cpuMsPerFrame = Object.fromEntries(Object.keys(satTicks0).map((k) => [k, round(((satTicks1[k as keyof typeof satTicks1] - satTicks0[k as keyof typeof satTicks0]) * (1000 / TICK_HZ)) / satFrames)]));
+    const redisSat = (await redisTicks()) - satRedis0;
+    const workersSat = Object.keys(satTicks0).reduce((sum, k) => sum + satTicks1[k as keyof typeof satTicks1] - satTicks0[k as keyof typeof satTicks0], 0);
+    // This process's tree holds the workers and redis-server too: the rest is the feeds (ffmpeg, publishing).
+    cpuMsPerFrame.feeds = round(((treeTicks(process.pid) - satOwn0 - workersSat - redisSat) * (1000 / TICK_HZ)) / satFrames);
+    cpuMsPerFrame.redis = round((redisSat * (1000 / TICK_HZ)) / satFrames);
+    feeding = false;
+    await sampler;
+    const crossing = (share: number) => progressSamples.find((x) => x.done >= share * satFrames)!;
+    const [s15, s85] = [crossing(0.15), crossing(0.85)];
+    const steadyFps = (s85.done - s15.done) / ((s85.t - s15.t) / 1000);
     const detected = (await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' })) - gated0.detected;
     const skipped = (await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' })) - gated0.skipped;
     const identifyJobs = (await metricSum(procs.identify, 'watchpost_job_duration_seconds_count', { queue: 'identify' })) - identify0;
@@ -224,8 +283,11 @@ async function main() {
       modelMsPerFrame: round(modelMsPerFrame),
       boundFps: round(boundFps, 2),
       shareOfBound: round(pipelineFps / boundFps, 3),
+      cpuMsPerFrame,
+      steadyFps: round(steadyFps, 2),
+      steadyShareOfBound: round(steadyFps / boundFps, 3),
       // The bound if every core ran models back to back with nothing else to do (ffmpeg, JPEG, Redis).
-      shareOfAllCoresBound: round(pipelineFps / (boundFps * cpus().length), 3),
+      steadyShareOfAllCoresBound: round(steadyFps / (boundFps * cpus().length), 3),
     };
     await identifyQueue.close();
 
@@ -282,6 +344,9 @@ async function main() {
       return v.ts - (clipSec - faceStartSec) * 1000;
     };
     const liveRun = async (n: number, seconds: number, sampleMemory: boolean) => {
+      // Fresh camera sessions: each starts the clip at its first frame (the latency clock above).
+      await setCameras([]);
+      await sleep(2000);
       await setCameras(cameraIds(n));
       const start = Date.now();
       const memory: number[] = [];
@@ -291,6 +356,7 @@ async function main() {
         if (sampleMemory) memory.push(Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]));
         await sleep(Math.min(5000, Math.max(0, seconds * 1000 - (Date.now() - start))));
       }
+      const breakdown = sampleMemory ? await memoryByKind() : null;
       await setCameras([]);
       await sleep(3000);
       // Appearances in whole loops of the run: each loop of each camera holds one.
@@ -301,6 +367,7 @@ async function main() {
       const appearancesExpected = n * loops;
       return {
         memory,
+        breakdown,
         report: {
           cameras: n,
           durationSec: seconds,
@@ -329,6 +396,7 @@ async function main() {
       latencySustained: sustainedLatency,
       fourCameras: {
         ...four.report,
+        redisMemoryByKindAtEnd: four.breakdown,
         redisUsedMemoryMb: { firstThird: memMb(memory.slice(0, third)), middleThird: memMb(memory.slice(third, -third)), lastThird: memMb(memory.slice(-third)), max: round(Math.max(...memory) / 1024 / 1024, 2), samples: memory.length },
       },
     };

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../runtime/config.js';
-import { decodeImage, FaceDetector, PersonDetector } from './index.js';
+import { execFileSync } from 'node:child_process';
+import { fixture } from '../fixtures/index.js';
+import { iou } from '../pipeline/nms.js';
+import { requireFfmpeg } from '../runtime/system-tools.js';
+import { builtinSession } from './families/builtin-model.js';
+import { CenternetDetector, fitsWide } from './families/centernet.js';
+import { decodeImage, FaceDetector, PersonDetector, type DecodedImage } from './index.js';
 import { closeAllSessions } from './session.js';
 
 const cfg = loadConfig({ overrides: { 'models.cacheDir': join(tmpdir(), 'watchpost-test-model-cache'), 'models.threads': 1 } });
@@ -41,3 +47,42 @@ describe('PersonDetector (CenterNet)', () => {
     expect(y2 - y1).toBeGreaterThan(200);
   });
 });
+
+/** The top-left 16:9 part of an image (rows cut at the bottom). */
+function crop169(img: DecodedImage): DecodedImage {
+  const height = Math.floor((img.width * 9) / 16);
+  return { width: img.width, height, data: img.data.subarray(0, img.width * height * 3) };
+}
+
+describe('CenterNet on wide frames (512x288 variant)', () => {
+  afterAll(() => closeAllSessions());
+
+  it('sends 16:9 and wider frames to the wide input, squarer ones to the square input', () => {
+    expect(fitsWide([0, 0, 1280, 720])).toBe(true);
+    expect(fitsWide([0, 0, 854, 480])).toBe(true);
+    expect(fitsWide([0, 0, 640, 480])).toBe(false);
+    expect(fitsWide([0, 0, 480, 640])).toBe(false);
+  });
+
+  it('finds the same people as the square letterbox, with close (calibrated) scores', async () => {
+    const frame = execFileSync(requireFfmpeg(), ['-hide_banner', '-loglevel', 'error', '-ss', '8', '-i', fixture('enrolled-walk-in').video, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', 'pipe:1']);
+    const images = [await decodeImage(frame), crop169(await decodeImage('node_modules/@vladmandic/face-api/demo/sample1.jpg'))];
+    const wide = await PersonDetector.create(cfg);
+    const square = new CenternetDetector(await builtinSession(cfg, 'centernet'));
+    let people = 0;
+    for (const img of images) {
+      expect(fitsWide([0, 0, img.width, img.height])).toBe(true);
+      const a = await wide.detect(img);
+      const b = await square.detect(img, { minScore: cfg.detect.personScore });
+      expect(a.length).toBe(b.length);
+      for (const p of b) {
+        const twin = a.reduce((best, q) => (iou(q.box, p.box) > iou(best.box, p.box) ? q : best));
+        expect(iou(twin.box, p.box)).toBeGreaterThan(0.8);
+        expect(Math.abs(twin.score - p.score)).toBeLessThan(0.15);
+      }
+      people += b.length;
+    }
+    expect(people).toBeGreaterThanOrEqual(3);
+  }, 300_000);
+});
+

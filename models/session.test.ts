@@ -89,5 +89,15 @@ describe('ModelSession', () => {
     expect(data.length).toBe(0);
     expect(Array.from(out.y!.data)).toEqual(Array.from({ length: 16 }, (_, i) => i));
   });
+
+  it('routes runs around an instance whose thread has died, and says so when none is left', async () => {
+    const s = await openSession(matmulChain(8, 1), { threads: 1, instances: 2 });
+    const threads = (s as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads;
+    await threads[0]!.worker.terminate();
+    const x = () => ({ x: { data: new Float32Array(64).fill(2), dims: [8, 8] } });
+    for (let i = 0; i < 3; i++) await expect(s.run(x())).resolves.toHaveProperty('y');
+    await threads[1]!.worker.terminate();
+    await expect(s.run(x())).rejects.toThrow(/every inference thread has exited/);
+  });
 });
 

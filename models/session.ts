@@ -42,6 +42,7 @@ interface Pending {
 /** One copy of the session: a worker thread and the runs it has not answered yet. */
 class SessionThread {
   readonly pending = new Map<number, Pending>();
+  alive = true;
 
   constructor(
     readonly worker: Worker,
@@ -56,7 +57,10 @@ class SessionThread {
       else p.resolve(msg.outputs!);
     });
     worker.on('error', (err) => this.failAll(err));
-    worker.on('exit', () => this.failAll(new ModelRunError(`${label}: the inference thread exited`)));
+    worker.on('exit', () => {
+      this.alive = false;
+      this.failAll(new ModelRunError(`${label}: the inference thread exited`));
+    });
   }
 
   run(id: number, feeds: Record<string, TensorData>, transfer: ArrayBuffer[]): Promise<Record<string, TensorData>> {
@@ -124,7 +128,8 @@ export class ModelSession {
    */
   run(feeds: Record<string, TensorData>, opts: { transferInputs?: boolean } = {}): Promise<Record<string, TensorData>> {
     if (this.closed) return Promise.reject(new ModelRunError(`${this.path}: session is closed`));
-    const thread = this.threads.reduce((best, t) => (t.pending.size < best.pending.size ? t : best));
+    const thread = this.threads.filter((t) => t.alive).reduce<SessionThread | null>((best, t) => (!best || t.pending.size < best.pending.size ? t : best), null);
+    if (!thread) return Promise.reject(new ModelRunError(`${this.path}: every inference thread has exited`));
     const transfer = opts.transferInputs ? [...new Set(Object.values(feeds).map((f) => f.data.buffer as ArrayBuffer))] : [];
     return thread.run(this.nextId++, feeds, transfer);
   }

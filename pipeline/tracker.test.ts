@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Box } from './geometry.js';
 import { kalmanBox, kalmanInit, kalmanPredict, kalmanUpdate } from './kalman.js';
 import { linearAssignment } from './linear-assignment.js';
+import { iou } from './nms.js';
 import {
   finishTracker,
   hasLiveTracks,
-  iou,
   newTrackerState,
   updateTracker,
   type Detection,

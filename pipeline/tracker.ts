@@ -1,6 +1,7 @@
 import type { Box } from './geometry.js';
 import { kalmanBox, kalmanInit, kalmanPredict, kalmanUpdate, type KalmanState } from './kalman.js';
 import { linearAssignment } from './linear-assignment.js';
+import { iou } from './nms.js';
 
 /**
  * ByteTrack-style multi-object tracker for one camera. Pure and deterministic:
@@ -100,14 +101,6 @@ export const newTrackerState = (): TrackerState => ({ nextId: 1, tracks: [] });
 
 /** Whether any track (tentative, confirmed or lost) is alive: then every frame needs detection. */
 export const hasLiveTracks = (state: TrackerState): boolean => state.tracks.length > 0;
-
-export function iou(a: Box, b: Box): number {
-  const ix = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]));
-  const iy = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]));
-  const inter = ix * iy;
-  const union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter;
-  return union > 0 ? inter / union : 0;
-}
 
 /** Optimal IoU matching of `tracks` (predicted boxes) to `dets`; returns index pairs and leftovers. */
 function associate(tracks: TrackState[], dets: Detection[], minIou: number) {

@@ -15,7 +15,7 @@ describe('loadConfig', () => {
     const cfg = loadConfig({ env: {} });
     expect(cfg.ingest.fps).toBe(5);
     expect(cfg.identify.votesK).toBe(2);
-    expect(cfg.models.personDetector).toEqual({ family: 'centernet' });
+    expect(cfg.models.personDetector).toEqual({ family: 'centernet', wideInput: true });
   });
 
   it('layers file < named env < generic env', () => {
@@ -60,6 +60,6 @@ describe('model families', () => {
   it('lets one key of a built-in family be set alone', () => {
     const cfg = loadConfig({ env: { WATCHPOST__MODELS__FACE_EMBEDDER__MATCH_THRESHOLD: '0.45' } });
     expect(cfg.models.faceEmbedder).toEqual({ family: 'faceapi', matchThreshold: 0.45 });
-    expect(cfg.models.personDetector).toEqual({ family: 'centernet' });
+    expect(cfg.models.personDetector).toEqual({ family: 'centernet', wideInput: true });
   });
 });

@@ -87,8 +87,11 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: Map<string,
   return { bytes: g.toBytes({ docString: `converted from TF.js graph model ${name}` }), inputs, outputs };
 }
 
-/** Reads model.json and its shards from disk and converts them. */
-export async function convertTfjsGraphFile(modelJsonPath: string, name?: string): Promise<BuiltModel> {
+/** A rewrite of the parsed graph and its weights before conversion (e.g. a frozen input size). */
+export type GraphAdaptation = (model: TfjsGraphModelJson, weights: Map<string, WeightTensor>) => void;
+
+/** Reads model.json and its shards from disk and converts them, after `adapt` when given. */
+export async function convertTfjsGraphFile(modelJsonPath: string, name?: string, adapt?: GraphAdaptation): Promise<BuiltModel> {
   let model: TfjsGraphModelJson;
   try {
     model = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfjsGraphModelJson;
@@ -99,5 +102,6 @@ export async function convertTfjsGraphFile(modelJsonPath: string, name?: string)
     throw new ModelFormatError(`${modelJsonPath} is not a TF.js graph model (no modelTopology.node / weightsManifest)`);
   }
   const weights = decodeWeights(model.weightsManifest, await readShards(model.weightsManifest, dirname(modelJsonPath)));
+  adapt?.(model, weights);
   return convertTfjsGraph(model, weights, name);
 }

@@ -5,7 +5,7 @@ import { ensureModel, modelCacheDir } from '../prepare/index.js';
 import { openSession, type ModelSession } from '../session.js';
 
 /** Models converted from npm packages by `watchpost models prepare`. */
-export type BuiltinModel = 'blazeface' | 'centernet' | 'faceres' | 'faceLandmark68' | 'faceRecognition';
+export type BuiltinModel = 'blazeface' | 'centernet' | 'centernetWide' | 'faceres' | 'faceLandmark68' | 'faceRecognition';
 
 /** Threads and instances from `models` (instances 0: one per core). */
 const sessionOptions = (cfg: Config) => ({ threads: cfg.models.threads, instances: cfg.models.instances || availableParallelism() });

@@ -87,7 +87,7 @@ describe('ensureModel', () => {
   });
 
   it('rejects an unknown model name, listing the known ones', async () => {
-    await expect(ensureModel('yolo' as never, { cacheDir })).rejects.toThrow("unknown model 'yolo' (known: blazeface, centernet, faceres, faceLandmark68, faceRecognition)");
+    await expect(ensureModel('yolo' as never, { cacheDir })).rejects.toThrow("unknown model 'yolo' (known: blazeface, centernet, centernetWide, faceres, faceLandmark68, faceRecognition)");
   });
 
   it('reports progress stages', async () => {

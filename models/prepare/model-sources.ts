@@ -6,15 +6,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelFormatError } from '../convert/errors.js';
 import type { TfjsGraphModelJson } from '../convert/tfjs-graph.js';
-import { convertTfjsGraphFile } from '../convert/tfjs-to-onnx.js';
+import { convertTfjsGraphFile, type GraphAdaptation } from '../convert/tfjs-to-onnx.js';
 import type { WeightsManifestGroup } from '../convert/tfjs-weights.js';
 import { loadFaceApiWeights } from '../faceapi/faceapi-weights.js';
 import { buildFaceLandmark68Net } from '../faceapi/landmark68-net.js';
 import { buildFaceRecognitionNet } from '../faceapi/recognition-net.js';
 import type { BuiltModel } from '../onnx/built-model.js';
+import { widenCenternet } from './centernet-wide.js';
 import { packageDir } from './package-dir.js';
 
-export const MODEL_NAMES = ['blazeface', 'centernet', 'faceres', 'faceLandmark68', 'faceRecognition'] as const;
+export const MODEL_NAMES = ['blazeface', 'centernet', 'centernetWide', 'faceres', 'faceLandmark68', 'faceRecognition'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 export interface ModelSource {
@@ -41,13 +42,14 @@ async function manifestShards(pkg: string, manifestFile: string, weightsOf: (jso
 const HUMAN = '@vladmandic/human';
 const FACE_API = '@vladmandic/face-api';
 
-function humanGraph(name: ModelName): ModelSource {
-  const file = `models/${name}.json`;
+/** A graph model of human's `models/<graph>.json`, adapted before conversion when `adapt` is given. */
+function humanGraph(name: ModelName, graph: string = name, adapt?: GraphAdaptation): ModelSource {
+  const file = `models/${graph}.json`;
   return {
     name,
     packageName: HUMAN,
     files: () => manifestShards(HUMAN, file, (j) => (j as TfjsGraphModelJson).weightsManifest ?? []),
-    build: () => convertTfjsGraphFile(join(packageDir(HUMAN), file), name),
+    build: () => convertTfjsGraphFile(join(packageDir(HUMAN), file), name, adapt),
   };
 }
 
@@ -63,6 +65,7 @@ function faceApiNet(name: ModelName, weights: string, build: typeof buildFaceLan
 export const MODEL_SOURCES: Readonly<Record<ModelName, ModelSource>> = {
   blazeface: humanGraph('blazeface'),
   centernet: humanGraph('centernet'),
+  centernetWide: humanGraph('centernetWide', 'centernet', (model, weights) => widenCenternet(model, weights)),
   faceres: humanGraph('faceres'),
   faceLandmark68: faceApiNet('faceLandmark68', 'face_landmark_68_model', buildFaceLandmark68Net),
   faceRecognition: faceApiNet('faceRecognition', 'face_recognition_model', buildFaceRecognitionNet),

@@ -4,7 +4,7 @@ import { modelsSchema } from './models.js';
 describe('models config', () => {
   it('defaults to the built-in chain with similarity alignment', () => {
     const m = modelsSchema.parse({});
-    expect(m.personDetector).toEqual({ family: 'centernet' });
+    expect(m.personDetector).toEqual({ family: 'centernet', wideInput: true });
     expect(m.faceDetector).toEqual({ family: 'blazeface' });
     expect(m.faceEmbedder).toEqual({ family: 'faceapi' });
     expect(m.alignment).toBe('similarity');
