@@ -111,7 +111,9 @@ describe('ordered detect partitions across a Redis restart', () => {
     await redis.stop();
     redis = await startEmbeddedRedis({ port });
     await expect.poll(() => probe(redis.url), { timeout: 15_000, interval: 250 }).toBe(1);
-    await worker.close();
+    // Forced: a graceful close right after the restart can wait on BullMQ's blocking
+    // connection (1 run in 8 on a loaded machine); draining is not what this test is about.
+    await worker.close(true);
     connection.disconnect();
     await redis.stop();
   });
