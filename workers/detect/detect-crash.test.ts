@@ -80,7 +80,6 @@ describe('detect worker killed mid-job', () => {
       { cfg, connection: redis },
     );
     running.push({ close: () => alerts.close() });
-    running.push(await startIdentifyWorker({ cfg, log, redisUrl: testRedisUrl(), shutdown: new Shutdown(log) }, { faceChain: chain }));
 
     const first = spawnDetectWorker(prefix);
     children.push(first);
@@ -99,6 +98,8 @@ describe('detect worker killed mid-job', () => {
     await new Promise((r) => first.once('exit', r));
     const matchedBeforeKill = events.length + (await redis.keys(`${prefix}:track:door:*:match`)).length;
 
+    // Identification starts only now: the kill must come before any match, however fast detection is.
+    running.push(await startIdentifyWorker({ cfg, log, redisUrl: testRedisUrl(), shutdown: new Shutdown(log) }, { faceChain: chain }));
     const second = spawnDetectWorker(prefix);
     children.push(second);
     const ingested = await ingest;

@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import { decodeImage, PersonDetector } from '../../models/index.js';
+import { decodeFrame, PersonDetector } from '../../models/index.js';
 import { motionMask } from '../../pipeline/motion-gate.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
@@ -44,7 +44,7 @@ export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOp
     keys,
     frames: new FrameStore(connection, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds }),
     states: new DetectStateStore(connection, keys),
-    decode: decodeImage,
+    decode: decodeFrame,
     detectPersons,
     identifyQueue,
     mask: motionMask(cfg.detect.motionMasks),

@@ -21,7 +21,7 @@ import type { JobQueue } from '../../runtime/queues.js';
 import type { DecodedImage } from '../../models/index.js';
 import { detectMetrics } from './detect-metrics.js';
 import { DetectStateStore, type DetectState } from './detect-state.js';
-import { CorruptFrameError, motionThumbnail } from './thumbnail.js';
+import { motionThumbnail } from './thumbnail.js';
 import { appendTrackLog, type TrackSummary } from './track-log.js';
 
 /** What the detect stage needs; the models and queues are injected so tests and replays share this code. */
@@ -116,13 +116,15 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
     throw new UnrecoverableError(`frame ${job.frameKey}: ${err.message}`);
   };
 
-  let thumb: Uint8Array;
+  // One decode serves the motion gate and the detector: the gate's thumbnail costs less
+  // from decoded pixels than a second, shrinking decode would (bench/pipeline.ts).
+  let img: DecodedImage;
   try {
-    thumb = await motionThumbnail(jpeg);
+    img = await deps.decode(jpeg);
   } catch (err) {
-    if (err instanceof CorruptFrameError) return corrupt(err);
-    throw err;
+    return corrupt(err as Error);
   }
+  const thumb = motionThumbnail(img);
   const gate = gateFrame({
     enabled: cfg.detect.motionGating,
     reference: state.reference ? new Uint8Array(Buffer.from(state.reference, 'base64')) : null,
@@ -143,12 +145,6 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   }
   detectMetrics.gated.inc({ camera: cameraId, outcome: 'detected' });
 
-  let img: DecodedImage;
-  try {
-    img = await deps.decode(jpeg);
-  } catch (err) {
-    return corrupt(err as Error);
-  }
   const persons = await deps.detectPersons(img);
   state.counters.detected++;
   state.reference = Buffer.from(thumb).toString('base64');

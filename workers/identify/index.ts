@@ -1,4 +1,4 @@
-import { decodeImage, FaceChain } from '../../models/index.js';
+import { decodeFrame, FaceChain } from '../../models/index.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
 import { FrameStore } from '../../runtime/frame-store.js';
@@ -40,7 +40,7 @@ export async function startIdentifyWorker(ctx: WorkerContext, opts: IdentifyWork
     keys,
     frames: new FrameStore(connection, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds }),
     watchlist,
-    decode: decodeImage,
+    decode: decodeFrame,
     describe: (img, region) => chain.describeAll(img, region),
     threshold: chain.matchThreshold,
     cropJpeg: faceCropJpeg,

@@ -59,13 +59,19 @@ export class FramePublisher {
     let superseded = false;
     // States are looked up only at the bound: below it nothing needs deciding.
     while (this.inFlight.length >= this.deps.maxInFlight) {
-      const states = await this.refresh();
-      if (this.inFlight.length < this.deps.maxInFlight) break;
       if (this.deps.mode === 'lossless') {
+        // A camera's frames finish in order (one partition, one job at a time), so the
+        // oldest is the one to watch: one lookup per poll, not one per frame in flight.
+        if (FINISHED.has(await this.deps.queue.queue.getJobState(this.inFlight[0]!.jobId))) {
+          this.inFlight.shift();
+          continue;
+        }
         if (signal?.aborted) throw signal.reason ?? new Error('aborted');
         await new Promise((r) => setTimeout(r, this.deps.pollMs ?? 20));
         continue;
       }
+      const states = await this.refresh();
+      if (this.inFlight.length < this.deps.maxInFlight) break;
       const oldest = this.inFlight.findIndex((_, i) => REMOVABLE.has(states[i]!));
       const victim = oldest >= 0 ? this.inFlight[oldest]! : null;
       // remove() refuses a job that a worker has just locked: then it is processing, not waiting.
