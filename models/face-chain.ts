@@ -8,6 +8,7 @@ import { FaceLandmarker } from './face-landmarker.js';
 import { faceQuality } from './face-quality.js';
 import type { FaceDetection } from './families/types.js';
 import type { DecodedImage } from './image.js';
+import { denoiseRegions, lowLightFaces } from './low-light.js';
 
 export interface DescribedFace {
   face: FaceDetection;
@@ -75,12 +76,15 @@ export class FaceChain {
   /** Descriptors for given detections (batched through landmarks and embedder). */
   async describe(img: DecodedImage, faces: FaceDetection[]): Promise<DescribedFace[]> {
     if (faces.length === 0) return [];
-    const landmarks = this.landmarker ? await this.landmarker.landmarks(img, faces) : undefined;
+    // Night faces are smoothed before landmarks and embedding (models/low-light.ts); quality is judged on the original.
+    const dark = lowLightFaces(img, faces.map((f) => f.box));
+    const pixels = dark.length ? denoiseRegions(img, dark) : img;
+    const landmarks = this.landmarker ? await this.landmarker.landmarks(pixels, faces) : undefined;
     const geometry: FaceGeometry[] = faces.map((f, i) => ({
       landmarks68: landmarks?.[i],
       fivePoints: f.keypoints.length === 5 ? f.keypoints : landmarks && fivePointsFrom68(landmarks[i]!),
     }));
-    const descriptors = await this.embedder.embed(img, geometry);
+    const descriptors = await this.embedder.embed(pixels, geometry);
     return faces.map((face, i) => ({
       face,
       descriptor: descriptors[i]!,

@@ -67,6 +67,15 @@ describe('runReplay on the footage fixtures', () => {
     expect(timelineB).toEqual(timelineA);
   }, SLOW);
 
+  it('night: the enrolled person is still recognised in the dark, noisy picture (low-light faces are smoothed)', async () => {
+    const timeline = await run('night', 'night');
+    const appearance = fixture('night').truth().appearances[0]!;
+    expect(timeline.alerts).toHaveLength(1);
+    expect(timeline.alerts[0]!.identity.name).toBe(appearance.identity);
+    expect(timeline.alerts[0]!.t).toBeGreaterThanOrEqual(appearance.start);
+    expect(timeline.alerts[0]!.t).toBeLessThanOrEqual(appearance.end);
+  });
+
   it('strangers-only: tracks, but no alert and no identity', async () => {
     const r = await run('strangers-only', 'strangers');
     expect(r.tracks.length).toBeGreaterThanOrEqual(1);
