@@ -145,6 +145,49 @@ describe('GET /v1/cameras/:id/frame', () => {
   });
 });
 
+describe('GET /v1/cameras/:id/frame?boxes=1 and /detections', () => {
+  it("draw the detect worker's tracked people on the frame they were found in", async () => {
+    await api.call('POST', '/v1/cameras', { json: { id: 'boxes-cam', name: 'Gate', url: 'rtsp://10.0.0.3/s' } });
+    const keys = redisKeys(api.prefix);
+    expect((await api.call('GET', '/v1/cameras/boxes-cam/detections')).status).toBe(404);
+
+    const detected = await frameJpeg();
+    const latest = await frameJpeg();
+    await redis.set(keys.frame('boxes-cam', 3), detected, 'EX', 60);
+    await redis.set(keys.frame('boxes-cam', 4), latest, 'EX', 60);
+    await redis.set(keys.cameraStatus('boxes-cam'), JSON.stringify(status('boxes-cam', { latestFrameKey: keys.frame('boxes-cam', 4) })));
+    const seen = { cameraId: 'boxes-cam', seq: 3, ts: 1_800_000_000_600, frameKey: keys.frame('boxes-cam', 3), width: 640, height: 360, persons: [{ trackId: 'e1-t7', box: [100, 60, 220, 340] }] };
+    await redis.set(keys.cameraDetections('boxes-cam'), JSON.stringify(seen), 'EX', 60);
+
+    const json = await api.call('GET', '/v1/cameras/boxes-cam/detections', { key: api.keys.officer });
+    expect(json.status).toBe(200);
+    expect(json.body).toEqual(seen);
+
+    const res = await fetch(`${api.url}/v1/cameras/boxes-cam/frame?boxes=1`, { headers: { authorization: `Bearer ${api.keys.analyst}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-watchpost-persons')).toBe('1');
+    expect(res.headers.get('x-watchpost-frame-ts')).toBe('1800000000600');
+    const drawn = await sharp(Buffer.from(await res.arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+    const plain = await sharp(detected).raw().toBuffer();
+    expect([drawn.info.width, drawn.info.height]).toEqual([640, 360]);
+    // The box's left edge (x 100) is drawn in blue; far from the box the frame is unchanged.
+    const px = (buf: Buffer, x: number, y: number) => [...buf.subarray((y * 640 + x) * 3, (y * 640 + x) * 3 + 3)];
+    const [r, g, b] = px(drawn.data, 100, 200);
+    expect(b! - r!).toBeGreaterThan(80);
+    expect(b! - g!).toBeGreaterThan(30);
+    expect(Math.abs(px(drawn.data, 500, 300)[1]! - px(plain, 500, 300)[1]!)).toBeLessThan(12);
+
+    // Without boxes: the latest frame as stored; with boxes but the detected frame expired: the latest, undrawn.
+    const raw = await fetch(`${api.url}/v1/cameras/boxes-cam/frame`, { headers: { authorization: `Bearer ${api.keys.analyst}` } });
+    expect(Buffer.from(await raw.arrayBuffer()).equals(latest)).toBe(true);
+    await redis.del(keys.frame('boxes-cam', 3));
+    const fallback = await fetch(`${api.url}/v1/cameras/boxes-cam/frame?boxes=1`, { headers: { authorization: `Bearer ${api.keys.analyst}` } });
+    expect(fallback.headers.get('x-watchpost-persons')).toBeNull();
+    expect(Buffer.from(await fallback.arrayBuffer()).equals(latest)).toBe(true);
+    expect((await api.call('GET', '/v1/cameras/boxes-cam/frame?boxes=yes')).status).toBe(400);
+  });
+});
+
 describe('a silent ingest worker', () => {
   it('shows the camera offline and raises one camera_offline alert for the silence', async () => {
     const c = (await api.call('POST', '/v1/cases', { json: caseInput() })).body;

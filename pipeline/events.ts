@@ -56,6 +56,19 @@ export const alertEventSchema = z.discriminatedUnion('type', [matchEventSchema, 
 export type AlertEvent = z.infer<typeof alertEventSchema>;
 
 /** Camera state published by the ingest worker at `<prefix>:camera:<id>:status` (a JSON string). */
+/** The people on a live camera's last detected frame, for the camera wall. */
+export const cameraDetectionsSchema = z.object({
+  cameraId: z.string(),
+  seq: z.number(),
+  ts: z.number(),
+  /** The frame the boxes belong to (it may have expired). */
+  frameKey: z.string(),
+  width: z.number(),
+  height: z.number(),
+  persons: z.array(z.object({ trackId: z.string(), box: z.tuple([z.number(), z.number(), z.number(), z.number()]) })),
+});
+export type CameraDetections = z.infer<typeof cameraDetectionsSchema>;
+
 export const cameraStatusSchema = z.object({
   cameraId: z.string(),
   state: z.enum(['connecting', 'streaming', 'stalled', 'offline', 'stopped']),

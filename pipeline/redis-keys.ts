@@ -8,6 +8,8 @@ export const redisKeys = (prefix: string) => ({
   /** JPEG bytes of a face crop, with a TTL. */
   faceCrop: (cameraId: string, seq: number, n: number) => `${prefix}:face:${cameraId}:${seq}:${n}`,
   cameraStatus: (cameraId: string) => `${prefix}:camera:${cameraId}:status`,
+  /** The people the detect worker saw on a live camera's last detected frame (CameraDetections JSON, TTL). */
+  cameraDetections: (cameraId: string) => `${prefix}:camera:${cameraId}:detections`,
   /** Cameras registered through the API, a JSON array of {id, url, caseId, fps?}; ingest workers watch it. */
   cameraRegistry: `${prefix}:cameras`,
   cameraRegistryChanged: `${prefix}:cameras:changed`,

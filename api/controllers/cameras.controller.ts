@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { cameraDetectionsSchema } from '../../pipeline/events.js';
 import type { Core } from '../core.js';
 import { cameraCreateSchema, cameraListQuery, cameraSchema, cameraUpdateSchema } from '../dto/camera.dto.js';
 import { idParams } from '../dto/common.dto.js';
@@ -52,17 +54,37 @@ export function cameraRoutes({ services }: Core): RouteDef[] {
       roles: CAN.readCameras,
       tag,
       summary: "The camera's latest frame (JPEG), for the camera wall",
-      description: 'Frames live in Redis for a few seconds; poll for a live view. Person boxes are not drawn.',
+      description:
+        'Frames live in Redis for a few seconds; poll for a live view. With `boxes=1`, the last frame the detect worker finished, ' +
+        'with the people it tracks drawn (header `x-watchpost-persons`); `x-watchpost-frame-ts` is the capture time either way.',
       params: idParams,
+      query: z.object({ boxes: z.enum(['0', '1']).optional() }),
       responses: {
         200: { description: 'the frame', contentType: 'image/jpeg' },
         404: { description: 'unknown camera, or no recent frame', schema: problemSchema, contentType: 'application/problem+json' },
         503: { description: 'Redis is unreachable', schema: problemSchema, contentType: 'application/problem+json' },
       },
-      handler: async ({ params, res }) => {
-        const jpeg = await svc.latestFrame(params.id);
-        res.status(200).type('image/jpeg').set('cache-control', 'no-store').send(jpeg);
+      handler: async ({ params, query, res }) => {
+        const frame = await svc.latestFrame(params.id, { boxes: query.boxes === '1' });
+        res.status(200).type('image/jpeg').set('cache-control', 'no-store');
+        if (frame.ts !== null) res.set('x-watchpost-frame-ts', String(frame.ts));
+        if (frame.persons !== null) res.set('x-watchpost-persons', String(frame.persons));
+        res.send(frame.jpeg);
       },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/cameras/:id/detections',
+      roles: CAN.readCameras,
+      tag,
+      summary: 'The people the detect worker tracks on the camera (last detected frame)',
+      params: idParams,
+      responses: {
+        200: { description: 'tracked people, boxes in frame pixels', schema: cameraDetectionsSchema },
+        404: { description: 'unknown camera, or no recent detections', schema: problemSchema, contentType: 'application/problem+json' },
+        503: { description: 'Redis is unreachable', schema: problemSchema, contentType: 'application/problem+json' },
+      },
+      handler: ({ params }) => svc.detections(params.id),
     }),
     defineRoute({
       method: 'patch',

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { cameraStatusSchema, type CameraStatus } from '../../pipeline/events.js';
+import { cameraDetectionsSchema, cameraStatusSchema, type CameraDetections, type CameraStatus } from '../../pipeline/events.js';
 import { redisKeys, type RedisKeys } from '../../pipeline/redis-keys.js';
 import { watchlistSnapshotSchema, type WatchlistSnapshot } from '../../pipeline/watchlist.js';
 
@@ -48,6 +48,13 @@ export class PipelineStateRepository {
       out.set(id, parsed?.success ? parsed.data : null);
     });
     return out;
+  }
+
+  /** The people on the camera's last detected live frame; null when none are recorded (or expired). */
+  async cameraDetections(id: string): Promise<CameraDetections | null> {
+    const text = await this.redis.get(this.keys.cameraDetections(id));
+    const parsed = text ? cameraDetectionsSchema.safeParse(safeJson(text)) : null;
+    return parsed?.success ? parsed.data : null;
   }
 
   /** JPEG bytes stored by the pipeline under `key` (null when expired). */

@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import type { z } from 'zod';
+import { annotateJpeg } from '../../runtime/annotate-image.js';
 import { redactUrl } from '../../runtime/logger.js';
-import type { CameraStatus } from '../../pipeline/events.js';
+import type { CameraDetections, CameraStatus } from '../../pipeline/events.js';
 import type { cameraCreateSchema, cameraUpdateSchema } from '../dto/camera.dto.js';
 import type { CameraTable } from '../database/database.types.js';
 import { badRequest, conflict, HttpProblem, notFound } from '../http/problem.js';
@@ -102,18 +103,39 @@ export class CameraService {
     return rows.map((r) => ({ row: r, dto: this.dto(r, statuses.get(r.id)) }));
   }
 
-  /** The JPEG the ingest worker stored last (frames expire after a few seconds, so a dead camera has none). */
-  async latestFrame(id: string): Promise<Buffer> {
+  /**
+   * The JPEG the ingest worker stored last (frames expire after a few seconds, so a dead
+   * camera has none). With `boxes`: the last frame the detect worker finished instead,
+   * with its tracked people drawn (the latest frame itself when that one has expired).
+   */
+  async latestFrame(id: string, opts: { boxes?: boolean } = {}): Promise<{ jpeg: Buffer; ts: number | null; persons: number | null }> {
     if (!(await this.repo.get(id))) throw notFound('camera', id);
-    let frame: Buffer | null;
+    const seen = opts.boxes ? await this.redisRead(() => this.pipeline.cameraDetections(id)) : null;
+    const detected = seen ? await this.redisRead(() => this.pipeline.bytes(seen.frameKey)) : null;
+    if (seen && detected) {
+      const annotations = seen.persons.map((p) => ({ box: p.box, label: `track ${p.trackId.split('-').pop()}`, kind: 'person' as const }));
+      return { jpeg: await annotateJpeg(detected, seen, annotations), ts: seen.ts, persons: seen.persons.length };
+    }
+    const status = await this.redisRead(async () => (await this.pipeline.cameraStatuses([id])).get(id));
+    const frame = status?.latestFrameKey ? await this.redisRead(() => this.pipeline.bytes(status.latestFrameKey!)) : null;
+    if (!frame) throw new HttpProblem(404, 'Not Found', `camera '${id}' has no recent frame (it is not streaming, or its ingest worker is not running)`);
+    return { jpeg: frame, ts: status?.lastFrameAt ?? null, persons: null };
+  }
+
+  /** The people the detect worker tracked on the camera's last detected live frame. */
+  async detections(id: string): Promise<CameraDetections> {
+    if (!(await this.repo.get(id))) throw notFound('camera', id);
+    const seen = await this.redisRead(() => this.pipeline.cameraDetections(id));
+    if (!seen) throw new HttpProblem(404, 'Not Found', `camera '${id}' has no recent detections (it is not streaming, or no detect worker is running)`);
+    return seen;
+  }
+
+  private async redisRead<T>(read: () => Promise<T>): Promise<T> {
     try {
-      const key = (await this.pipeline.cameraStatuses([id])).get(id)?.latestFrameKey;
-      frame = key ? await this.pipeline.bytes(key) : null;
+      return await read();
     } catch {
       throw new HttpProblem(503, 'Service Unavailable', 'Redis is unreachable, so the latest frame cannot be read now; retry shortly');
     }
-    if (!frame) throw new HttpProblem(404, 'Not Found', `camera '${id}' has no recent frame (it is not streaming, or its ingest worker is not running)`);
-    return frame;
   }
 
   async update(actor: Actor, id: string, patch: z.output<typeof cameraUpdateSchema>, req?: Request) {

@@ -5,7 +5,7 @@ import { decodeImage, FaceChain, Gallery, ImageError, PersonDetector, type Decod
 import { closeAllSessions } from '../../models/session.js';
 import type { Box, Point } from '../../pipeline/geometry.js';
 import { loadConfig } from '../../runtime/config.js';
-import { annotatedPath, writeAnnotated, type Annotation } from '../annotate-image.js';
+import { annotatedPath, writeAnnotated, type Annotation } from '../../runtime/annotate-image.js';
 import { EXIT, UsageError } from '../errors.js';
 import { enrolGalleryFolder, type RejectedPhoto } from '../gallery-folder.js';
 

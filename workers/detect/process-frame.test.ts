@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, type DecodedImage } from '../../models/image.js';
 import { configSchema } from '../../pipeline/config/index.js';
+import { cameraDetectionsSchema } from '../../pipeline/events.js';
 import type { Box } from '../../pipeline/geometry.js';
 import { motionMask } from '../../pipeline/motion-gate.js';
 import { QUEUE, type FrameJob } from '../../pipeline/queues.js';
@@ -113,6 +114,21 @@ describe('processFrame (real Redis, BullMQ, sharp)', () => {
     expect(counters.detected + counters.skipped).toBe(positions.length);
     // Skipped: frames 1-2 (still), and 27-30: the lost track keeps detection on until it ends, 3 s after frame 10.
     expect(counters.skipped).toBe(6);
+  });
+
+  it('records the tracked people of a live camera for the camera wall (replays do not)', async () => {
+    let job: FrameJob | null = null;
+    for (const x of [null, 30, 50, 70]) {
+      job = { ...(await frame('cam-live', x)), mode: 'live', replayId: undefined };
+      await processFrame(job, deps);
+    }
+    const seen = cameraDetectionsSchema.parse(JSON.parse((await redis.get(keys.cameraDetections('cam-live')))!));
+    expect(seen).toMatchObject({ cameraId: 'cam-live', seq: job!.seq, frameKey: job!.frameKey, width: W, height: H });
+    expect(seen.persons).toHaveLength(1);
+    expect(seen.persons[0]!.box[0]).toBeCloseTo(70, -1);
+    expect(seen.persons[0]!.box[2] - seen.persons[0]!.box[0]).toBeCloseTo(40, -1);
+    expect(await redis.ttl(keys.cameraDetections('cam-live'))).toBeGreaterThan(0);
+    expect(await redis.exists(keys.cameraDetections('cam-a'))).toBe(0);
   });
 
   it('re-sends the same output for a retried frame and never duplicates identify jobs', async () => {

@@ -10,6 +10,7 @@ import {
   type BestFrameOptions,
 } from '../../pipeline/best-frame.js';
 import type { Config } from '../../pipeline/config/index.js';
+import type { CameraDetections } from '../../pipeline/events.js';
 import type { Box } from '../../pipeline/geometry.js';
 import { gateFrame } from '../../pipeline/motion-gate.js';
 import { JOB, type FrameJob, type IdentifyJob } from '../../pipeline/queues.js';
@@ -184,6 +185,19 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   state.lastOutput = { identify, ended };
   await deps.states.save(cameraId, rev, state);
   await emit(deps, cameraId, state.lastOutput);
+  if (job.mode === 'live') {
+    // The camera wall draws these on the frame they belong to (GET /v1/cameras/:id/frame?boxes=1).
+    const seen: CameraDetections = {
+      cameraId,
+      seq: job.seq,
+      ts: job.ts,
+      frameKey: job.frameKey,
+      width: job.width,
+      height: job.height,
+      persons: step.active.map((t) => ({ trackId: globalTrackId(state, t.id), box: t.box })),
+    };
+    await deps.redis.set(deps.keys.cameraDetections(cameraId), JSON.stringify(seen), 'EX', cfg.ingest.frameTtlSeconds);
+  }
   return { outcome: 'detected', persons: persons.length, tracks: step.active.length, identify: identify.length, ended: ended.length };
 }
 

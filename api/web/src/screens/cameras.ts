@@ -35,7 +35,7 @@ export function CamerasScreen() {
         const last = c.status?.lastFrameAt ?? null;
         return html`<li key=${c.id} class=${`camera-tile tone-${st.tone}`} data-camera-id=${c.id} data-state=${stateOf(c)}>
           <div class="camera-frame">
-            <${AuthImage} class="frame-img" path=${`/v1/cameras/${encodeURIComponent(c.id)}/frame`} refreshKey=${stateOf(c) === 'streaming' ? Math.floor(now / 2000) : last}
+            <${AuthImage} class="frame-img" path=${`/v1/cameras/${encodeURIComponent(c.id)}/frame?boxes=1`} refreshKey=${stateOf(c) === 'streaming' ? Math.floor(now / 2000) : last}
               alt=${`Latest frame from ${c.name}`} empty=${last ? 'No recent frame' : 'No frame yet'} />
             <span class=${`status-badge badge-${st.tone}`}>${st.label}</span>
           </div>

@@ -15,6 +15,19 @@ const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(
 
 /** Writes the image as JPEG with labelled boxes drawn on it. */
 export async function writeAnnotated(img: DecodedImage, annotations: Annotation[], path: string): Promise<void> {
+  await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .composite([{ input: overlay(img, annotations), top: 0, left: 0 }])
+    .jpeg({ quality: 90 })
+    .toFile(path);
+}
+
+/** A JPEG (camera frame) with labelled boxes drawn on it, as JPEG. */
+export async function annotateJpeg(jpeg: Buffer, size: { width: number; height: number }, annotations: Annotation[]): Promise<Buffer> {
+  return sharp(jpeg).composite([{ input: overlay(size, annotations), top: 0, left: 0 }]).jpeg({ quality: 85 }).toBuffer();
+}
+
+/** The boxes and labels as an SVG the size of the image (line width and font scale with it). */
+function overlay(img: { width: number; height: number }, annotations: Annotation[]): Buffer {
   const stroke = Math.max(2, Math.round(Math.max(img.width, img.height) / 400));
   const font = Math.max(12, stroke * 7);
   const shapes = annotations.map(({ box: [x1, y1, x2, y2], label, kind }) => {
@@ -25,11 +38,7 @@ export async function writeAnnotated(img: DecodedImage, annotations: Annotation[
       `<text x="${x1}" y="${ty}" font-family="sans-serif" font-size="${font}" fill="${colour}" stroke="#000" stroke-width="${stroke / 3}" paint-order="stroke">${escapeXml(label)}</text>`
     );
   });
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${img.width}" height="${img.height}">${shapes.join('')}</svg>`;
-  await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
-    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
-    .jpeg({ quality: 90 })
-    .toFile(path);
+  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${img.width}" height="${img.height}">${shapes.join('')}</svg>`);
 }
 
 /** For several images, `out.jpg` becomes `out-1.jpg`, `out-2.jpg`, ... in argument order. */
