@@ -29,7 +29,9 @@ export async function freePort(): Promise<number> {
  * Starts a private redis-server on a free loopback port with no persistence.
  * It runs under a tiny shell guard that reads our stdin: when this process dies
  * in any way (even SIGKILL) the pipe closes and the guard stops the server, so no
- * orphaned redis-server outlives its parent.
+ * orphaned redis-server outlives its parent. It runs in its own process group: a
+ * Ctrl-C in the terminal signals our group only, so Redis stays up while we drain
+ * and close our connections, and stops last.
  */
 export async function startEmbeddedRedis(opts: { port?: number } = {}): Promise<EmbeddedRedis> {
   const bin = requireRedisServer();
@@ -38,7 +40,7 @@ export async function startEmbeddedRedis(opts: { port?: number } = {}): Promise<
   const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'];
   const quoted = [bin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const guard = `${quoted} & r=$!; trap 'kill $r 2>/dev/null' TERM INT; cat >/dev/null; kill $r 2>/dev/null; wait $r`;
-  const child: ChildProcess = spawn('/bin/sh', ['-c', guard], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn('/bin/sh', ['-c', guard], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -42,7 +43,13 @@ export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
   const port = opts.port === undefined ? undefined : Number(opts.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be a port number, got '${opts.port}'`);
 
-  const { cfg, log } = cliContext(cmd, 'demo', process.env.LOG_LEVEL ? {} : { 'log.level': 'warn' });
+  const { cfg: baseCfg, log } = cliContext(cmd, 'demo', process.env.LOG_LEVEL ? {} : { 'log.level': 'warn' });
+  // Every run starts from a clean slate of its own in <dataDir>/demo (SQLite, photos,
+  // evidence): a second run must not trip over the first one's officer and case, and the
+  // demo never writes to the database a real deployment configured. Models stay shared.
+  const demoDir = resolve(baseCfg.dataDir, 'demo');
+  rmSync(demoDir, { recursive: true, force: true });
+  const cfg = { ...baseCfg, dataDir: demoDir, databaseUrl: undefined, models: { ...baseCfg.models, cacheDir: modelCacheDir(baseCfg) } };
   requireFfmpeg();
   const shutdown = new Shutdown(log, 30_000);
   const stop = new AbortController();
