@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodedImage } from '../image.js';
-import { fitRegion, sampleToTensor } from './input-tensor.js';
+import { fitRegion, rawRgbNhwc, sampleToTensor, type InputSpec } from './input-tensor.js';
 
 /** 4x2 image whose pixel (x, y) is RGB (10x, 100y, 7). */
 const img: DecodedImage = {
@@ -51,8 +51,12 @@ describe('sampleToTensor', () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const noisy: DecodedImage = { width: 37, height: 23, data: Buffer.from(Array.from({ length: 37 * 23 * 3 }, () => Math.floor(rand() * 256))) };
-    for (const layout of ['nhwc', 'nchw'] as const) {
-      const spec = { width: 19, height: 17, layout, order: 'bgr' as const, mean: [10, 20, 30] as const, std: [2, 3, 4] as const, fill: 5 };
+    const specs: InputSpec[] = [
+      ...(['nhwc', 'nchw'] as const).map((layout) => ({ width: 19, height: 17, layout, order: 'bgr' as const, mean: [10, 20, 30] as const, std: [2, 3, 4] as const, fill: 5 })),
+      // Raw RGB NHWC (the person detector's input) has a loop of its own.
+      { ...rawRgbNhwc(19), height: 17 },
+    ];
+    for (const spec of specs) {
       for (let trial = 0; trial < 20; trial++) {
         const a = 0.3 + rand() * 3, e = 0.3 + rand() * 3, c = (rand() - 0.5) * 20, f = (rand() - 0.5) * 20;
         const aligned = sampleToTensor(noisy, [a, 0, c, 0, e, f], spec);

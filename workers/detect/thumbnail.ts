@@ -10,8 +10,8 @@ export function motionThumbnail(img: DecodedImage): Uint8Array {
   const { width: W, height: H, data } = img;
   const { width: TW, height: TH } = MOTION_THUMB;
   const out = new Uint8Array(TW * TH);
-  const stepX = Math.max(1, Math.floor(W / TW / 8));
-  const stepY = Math.max(1, Math.floor(H / TH / 8));
+  const stepX = Math.max(1, Math.ceil(W / TW / 8));
+  const stepY = Math.max(1, Math.ceil(H / TH / 8));
   for (let ty = 0; ty < TH; ty++) {
     const y0 = Math.floor((ty * H) / TH);
     const y1 = Math.max(y0 + 1, Math.floor(((ty + 1) * H) / TH));
