@@ -81,6 +81,8 @@ export const cameraStatusSchema = z.object({
   framesCorrupt: z.number().int().default(0),
   /** Redis key of the latest frame JPEG, for the dashboard grid. */
   latestFrameKey: z.string().nullable(),
+  /** The ingest worker reading the camera (its lease holder). */
+  ingestWorker: z.string().optional(),
   updatedAt: z.number(),
 });
 export type CameraStatus = z.infer<typeof cameraStatusSchema>;

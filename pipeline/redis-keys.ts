@@ -8,6 +8,10 @@ export const redisKeys = (prefix: string) => ({
   /** JPEG bytes of a face crop, with a TTL. */
   faceCrop: (cameraId: string, seq: number, n: number) => `${prefix}:face:${cameraId}:${seq}:${n}`,
   cameraStatus: (cameraId: string) => `${prefix}:camera:${cameraId}:status`,
+  /** Id of the ingest worker that reads the camera, with an expiry it renews (workers/ingest/camera-leases.ts). */
+  cameraLease: (cameraId: string) => `${prefix}:camera:${cameraId}:lease`,
+  /** Live ingest workers: a sorted set, member = worker id, score = last heartbeat (ms, Redis clock). */
+  ingestWorkers: `${prefix}:ingest:workers`,
   /** The people the detect worker saw on a live camera's last detected frame (CameraDetections JSON, TTL). */
   cameraDetections: (cameraId: string) => `${prefix}:camera:${cameraId}:detections`,
   /** Cameras registered through the API, a JSON array of {id, url, caseId, fps?}; ingest workers watch it. */

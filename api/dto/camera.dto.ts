@@ -42,6 +42,7 @@ export const cameraSchema = z
         fps: z.number().nullable(),
         framesTotal: z.number().int().nullable(),
         framesDropped: z.number().int().nullable(),
+        ingestWorker: z.string().nullable().describe('the ingest worker reading the camera'),
         updatedAt: timestamp.nullable(),
       })
       .describe('from the pipeline; state unknown while Redis is unreachable or no worker reported yet'),

@@ -43,9 +43,10 @@ export function cameraDto(c: CameraTable, status: CameraStatus | null | undefine
           fps: silent ? 0 : status.fps,
           framesTotal: status.framesTotal,
           framesDropped: status.framesDropped,
+          ingestWorker: status.ingestWorker ?? null,
           updatedAt: status.updatedAt,
         }
-      : { state: 'unknown' as const, online: false, reason: null, lastFrameAt: null, fps: null, framesTotal: null, framesDropped: null, updatedAt: null },
+      : { state: 'unknown' as const, online: false, reason: null, lastFrameAt: null, fps: null, framesTotal: null, framesDropped: null, ingestWorker: null, updatedAt: null },
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

@@ -33,6 +33,11 @@ export const ingestSchema = z
     maxInFlightPerCamera: z.number().int().min(1).max(100).default(4),
     /** How long frame bytes live in Redis: long enough for detection and identification to catch up; matched frames are kept longer as evidence. */
     frameTtlSeconds: z.number().int().min(5).default(30),
+    /**
+     * Several ingest workers share the cameras: each reads those it holds a lease on.
+     * A worker that dies loses its cameras to the others after this long (renewed 4x as often).
+     */
+    leaseSeconds: z.number().min(0.5).max(300).default(10),
     /** Reconnect backoff: first delay and cap, in ms (with jitter). */
     backoffInitialMs: z.number().int().min(10).default(500),
     backoffMaxMs: z.number().int().min(100).default(30_000),

@@ -22,6 +22,8 @@ export interface CameraSessionDeps {
   /** For the status key (a worker connection: writes wait out a Redis restart). */
   redis: Redis;
   clock?: () => number;
+  /** Id of the ingest worker running the session, shown in the status. */
+  workerId?: string;
   /** Starts the frame source; ffmpeg unless a test supplies another byte source. */
   openSource?: (opts: FfmpegFrameOptions) => FfmpegFrameSource;
 }
@@ -255,6 +257,7 @@ export class CameraSession {
       framesDropped: this.framesDropped,
       framesCorrupt: this.framesCorrupt,
       latestFrameKey: this.latestFrameKey,
+      ...(this.deps.workerId ? { ingestWorker: this.deps.workerId } : {}),
       updatedAt: now,
     };
   }

@@ -7,6 +7,7 @@ import { openDetectQueues, openQueue } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
 import { requireFfmpeg } from '../../runtime/system-tools.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
+import { CameraLeases } from './camera-leases.js';
 import { watchCameras } from './camera-registry.js';
 import { CameraSession } from './camera-session.js';
 import { within } from './within.js';
@@ -18,13 +19,16 @@ export interface IngestWorker extends RunningWorker {
   readonly sessions: ReadonlyMap<string, CameraSession>;
   /** Resolves once the first camera list has been read and its sessions started. */
   readonly ready: Promise<void>;
+  /** This worker's id in the camera leases. */
+  readonly workerId: string;
 }
 
 /**
  * `watchpost worker ingest`: one ffmpeg per camera, for the configured cameras and
  * those registered through the API (added and removed without a restart). Live mode:
- * lossy and bounded per camera. Run one ingest worker per set of cameras: two
- * would both read every camera.
+ * lossy and bounded per camera. Several ingest workers share the cameras through
+ * leases (camera-leases.ts): each camera is read by one of them, and the others take
+ * over the cameras of one that stops or dies.
  */
 export async function startIngestWorker(
   ctx: WorkerContext,
@@ -42,40 +46,64 @@ export async function startIngestWorker(
   const unwatch = watchQueueDepths([...detect.partitions.map((q) => q.queue), alerts.queue]);
   const store = new FrameStore(redis, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds });
   const sessions = new Map<string, CameraSession>();
+  const leases = new CameraLeases({ redis, prefix: cfg.redisPrefix, leaseMs: cfg.ingest.leaseSeconds * 1000, log });
+  let registered: CameraConfig[] = [];
   let closing = false;
 
-  const sync = async (cameras: CameraConfig[]) => {
+  const sync = async (all: CameraConfig[]) => {
     if (closing) return;
+    const held = await leases.balance(all.map((c) => c.id));
+    const cameras = all.filter((c) => held.has(c.id));
     const wanted = new Map(cameras.map((c) => [c.id, c]));
     const stops: Promise<void>[] = [];
     for (const [id, session] of sessions) {
       const next = wanted.get(id);
       if (next && JSON.stringify(next) === JSON.stringify(session.camera)) continue;
       sessions.delete(id);
-      log.info({ camera: id }, next ? 'camera changed: restarting it' : 'camera removed');
+      log.info({ camera: id }, next ? 'camera changed: restarting it' : registered.some((c) => c.id === id) ? 'camera handed to another ingest worker' : 'camera removed');
       stops.push(session.stop());
     }
     await Promise.all(stops);
     for (const cam of cameras) {
       if (sessions.has(cam.id) || closing) continue;
-      const session = new CameraSession(cam, { cfg, log, store, detect, alerts, redis, openSource: opts.openSource });
+      const session = new CameraSession(cam, { cfg, log, store, detect, alerts, redis, workerId: leases.workerId, openSource: opts.openSource });
       sessions.set(cam.id, session);
       log.info({ camera: cam.id, name: cam.name }, 'watching camera');
       session.start();
     }
   };
 
-  const watcher = watchCameras({ redis, subscriber, prefix: cfg.redisPrefix, configured: cfg.cameras, log, onChange: sync });
+  // Registry changes and lease rounds run one after another (the registry watcher
+  // serialises its own calls; the lease timer joins the same chain).
+  let rounds: Promise<void> = Promise.resolve();
+  const resync = () => (rounds = rounds.then(() => sync(registered)).catch((err: unknown) => log.warn({ err }, 'camera leases: round failed')));
+  const watcher = watchCameras({
+    redis,
+    subscriber,
+    prefix: cfg.redisPrefix,
+    configured: cfg.cameras,
+    log,
+    onChange: (cameras) => {
+      registered = cameras;
+      return resync();
+    },
+  });
+  const leaseTimer = setInterval(resync, (cfg.ingest.leaseSeconds * 1000) / 4);
 
   return {
     sessions,
     ready: watcher.ready,
+    workerId: leases.workerId,
     async close() {
-      // Intake first: no new camera, then every ffmpeg stopped, then queues and connections.
+      // Intake first: no new camera, then every ffmpeg stopped and its lease given up
+      // (another worker takes the camera at once), then queues and connections.
       closing = true;
+      clearInterval(leaseTimer);
       await watcher.close();
+      await rounds;
       await Promise.all([...sessions.values()].map((s) => s.stop()));
       sessions.clear();
+      await within(leases.releaseAll(), 2000);
       unwatch();
       // Bounded: with Redis away, closing queues and quitting would wait for it.
       if (!(await within(Promise.all([detect.close(), alerts.close()]), 3000))) log.warn('queues did not close cleanly (Redis unreachable)');
