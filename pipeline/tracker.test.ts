@@ -137,6 +137,27 @@ describe('updateTracker', () => {
     expect(direct.steps.some((s) => s.active.length === 2)).toBe(true);
   });
 
+  it('does not hand a lost track to somebody who looks different stepping into its place, but takes its own person back', () => {
+    // Colour histograms: all red clothes, all blue clothes.
+    const red = Array.from({ length: 64 }, (_, i) => (i === 48 ? 1 : 0));
+    const blue = Array.from({ length: 64 }, (_, i) => (i === 3 ? 1 : 0));
+    const walk = (look: number[]) => [0, 1, 2, 3, 4].map((i) => [{ box: person(100 + i * 10), score: 0.9, appearance: look }]);
+    // Person in red walks, is missed for two frames, then somebody appears where the track predicts it.
+    const gap: Detection[][] = [[], []];
+    const next = (look: number[]) => [7, 8, 9].map((i) => [{ box: person(100 + i * 10), score: 0.9, appearance: look }]);
+
+    const stranger = run([...walk(red), ...gap, ...next(blue)]);
+    const ids = stranger.steps.slice(7).flatMap((s) => s.active.map((t) => t.id));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids).not.toContain('t1');
+
+    const same = run([...walk(red), ...gap, ...next(red)], true);
+    expect(same.steps.slice(7).flatMap((s) => s.active.map((t) => t.id))).toEqual(['t1', 't1', 't1']);
+    // Without appearances (a caller that has none), IoU alone decides, as before.
+    const blind = run([...walk(red), ...gap, ...next(blue)].map((f) => f.map(({ box, score }) => ({ box, score }))));
+    expect(blind.steps.slice(7).flatMap((s) => s.active.map((t) => t.id))).toEqual(['t1', 't1', 't1']);
+  });
+
   it('finishTracker closes confirmed and lost tracks but not tentative ones', () => {
     const { state } = run([[{ box: person(0), score: 0.9 }], [{ box: person(10), score: 0.9 }, { box: person(400), score: 0.9 }]]);
     expect(finishTracker(state).map((t) => t.id)).toEqual(['t1']);

@@ -1,3 +1,4 @@
+import { appearanceDistance, blendAppearance, type Appearance } from './appearance.js';
 import type { Box } from './geometry.js';
 import { kalmanBox, kalmanInit, kalmanPredict, kalmanUpdate, type KalmanState } from './kalman.js';
 import { linearAssignment } from './linear-assignment.js';
@@ -12,7 +13,9 @@ import { iou } from './nms.js';
  * detections with confirmed and lost tracks by IoU (optimal assignment); then
  * low-score detections with the still unmatched confirmed tracks (ByteTrack's key
  * idea: a partly hidden person keeps their track); then the remaining high-score
- * detections with tentative tracks. A tentative track is confirmed after `minHits`
+ * detections with tentative tracks. A lost track is only taken up again by a detection
+ * that looks like its person (clothes colours, pipeline/appearance.ts): IoU alone hands
+ * it to whoever steps into the spot its person left. A tentative track is confirmed after `minHits`
  * consecutive hits, a track unmatched for `maxLostMs` ends.
  */
 export interface TrackerOptions {
@@ -30,6 +33,8 @@ export interface TrackerOptions {
   minHits: number;
   /** A track unmatched for this long ends. */
   maxLostMs: number;
+  /** A lost track does not take a detection that looks further from its person than this (Hellinger distance). */
+  maxLostAppearanceDistance: number;
 }
 
 export const TRACKER_DEFAULTS: Readonly<TrackerOptions> = Object.freeze({
@@ -40,11 +45,14 @@ export const TRACKER_DEFAULTS: Readonly<TrackerOptions> = Object.freeze({
   tentativeMatchIou: 0.3,
   minHits: 2,
   maxLostMs: 3000,
+  maxLostAppearanceDistance: 0.5,
 });
 
 export interface Detection {
   box: Box;
   score: number;
+  /** Colour histogram of the person (absent: IoU alone decides). */
+  appearance?: Appearance | null;
 }
 
 export interface TrackState {
@@ -61,6 +69,8 @@ export interface TrackState {
   /** Last matched detection. */
   box: Box;
   score: number;
+  /** The person's colours, averaged over the matched detections. */
+  appearance?: Appearance;
 }
 
 export interface TrackerState {
@@ -79,6 +89,12 @@ export interface ActiveTrack {
   firstSeq: number;
   /** Confirmed in this frame. */
   born: boolean;
+  /**
+   * How different the matched detection looks from the track's person so far
+   * (appearance distance; null when either is unknown). High: possibly somebody else now,
+   * where two people crossed and the detector saw one.
+   */
+  lookChange: number | null;
 }
 
 /** A confirmed track that ended (lost too long, or the stream finished). */
@@ -102,9 +118,12 @@ export const newTrackerState = (): TrackerState => ({ nextId: 1, tracks: [] });
 /** Whether any track (tentative, confirmed or lost) is alive: then every frame needs detection. */
 export const hasLiveTracks = (state: TrackerState): boolean => state.tracks.length > 0;
 
-/** Optimal IoU matching of `tracks` (predicted boxes) to `dets`; returns index pairs and leftovers. */
-function associate(tracks: TrackState[], dets: Detection[], minIou: number) {
-  const cost = tracks.map((t) => dets.map((d) => 1 - iou(kalmanBox(t.kf), d.box)));
+/**
+ * Optimal IoU matching of `tracks` (predicted boxes) to `dets`; returns index pairs and
+ * leftovers. A pair is ruled out when `allowed` says so.
+ */
+function associate(tracks: TrackState[], dets: Detection[], minIou: number, allowed: (t: TrackState, d: Detection) => boolean = () => true) {
+  const cost = tracks.map((t) => dets.map((d) => (allowed(t, d) ? 1 - iou(kalmanBox(t.kf), d.box) : 1)));
   const pairs = linearAssignment(cost, 1 - minIou);
   const matchedT = new Set(pairs.map(([t]) => t));
   const matchedD = new Set(pairs.map(([, d]) => d));
@@ -141,19 +160,22 @@ export function updateTracker(
     // Tentative tracks die when missed, so their hits are always consecutive.
     const hits = t.hits + 1;
     const status = t.status === 'tentative' && hits < opts.minHits ? 'tentative' : 'confirmed';
-    return { ...t, kf: kalmanUpdate(t.kf, d.box), status, hits, lastTs: ts, lastSeq: seq, box: d.box, score: d.score };
+    const appearance = blendAppearance(t.appearance, d.appearance);
+    return { ...t, kf: kalmanUpdate(t.kf, d.box), status, hits, lastTs: ts, lastSeq: seq, box: d.box, score: d.score, ...(appearance ? { appearance } : {}) };
   };
+  const looksAlike = (t: TrackState, d: Detection) =>
+    t.status !== 'lost' || !t.appearance || !d.appearance || appearanceDistance(t.appearance, d.appearance) <= opts.maxLostAppearanceDistance;
 
-  const matched: Array<{ before: TrackState; after: TrackState }> = [];
+  const matched: Array<{ before: TrackState; after: TrackState; seen?: Detection }> = [];
   const pool = predicted.filter((t) => t.status !== 'tentative');
-  const first = associate(pool, high, opts.matchIou);
-  for (const [t, d] of first.pairs) matched.push({ before: t, after: hit(t, d) });
+  const first = associate(pool, high, opts.matchIou, looksAlike);
+  for (const [t, d] of first.pairs) matched.push({ before: t, after: hit(t, d), seen: d });
 
   const second = associate(first.tracks.filter((t) => t.status === 'confirmed'), low, opts.lowMatchIou);
-  for (const [t, d] of second.pairs) matched.push({ before: t, after: hit(t, d) });
+  for (const [t, d] of second.pairs) matched.push({ before: t, after: hit(t, d), seen: d });
 
   const tentative = associate(predicted.filter((t) => t.status === 'tentative'), first.dets, opts.tentativeMatchIou);
-  for (const [t, d] of tentative.pairs) matched.push({ before: t, after: hit(t, d) });
+  for (const [t, d] of tentative.pairs) matched.push({ before: t, after: hit(t, d), seen: d });
 
   const matchedIds = new Set(matched.map((m) => m.before.id));
   const ended: EndedTrack[] = [];
@@ -177,6 +199,7 @@ export function updateTracker(
       lastSeq: seq,
       box: d.box,
       score: d.score,
+      ...(d.appearance ? { appearance: d.appearance } : {}),
     };
     kept.push(t);
     if (t.status === 'confirmed') matched.push({ before: { ...t, status: 'tentative' }, after: t });
@@ -184,7 +207,7 @@ export function updateTracker(
 
   const active: ActiveTrack[] = matched
     .filter((m) => m.after.status === 'confirmed')
-    .map(({ before, after }) => ({
+    .map(({ before, after, seen }) => ({
       id: after.id,
       box: after.box,
       score: after.score,
@@ -192,6 +215,7 @@ export function updateTracker(
       firstTs: after.firstTs,
       firstSeq: after.firstSeq,
       born: before.status === 'tentative',
+      lookChange: before.appearance && seen?.appearance ? appearanceDistance(before.appearance, seen.appearance) : null,
     }));
   const byId = (a: { id: string }, b: { id: string }) => Number(a.id.slice(1)) - Number(b.id.slice(1));
   return {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, type DecodedImage } from '../../models/image.js';
 import { configSchema } from '../../pipeline/config/index.js';
 import { cameraDetectionsSchema } from '../../pipeline/events.js';
+import { BEST_FRAME_DEFAULTS } from '../../pipeline/best-frame.js';
 import type { Box } from '../../pipeline/geometry.js';
 import { motionMask } from '../../pipeline/motion-gate.js';
 import { QUEUE, type FrameJob } from '../../pipeline/queues.js';
@@ -19,25 +20,29 @@ import { readTrackLog } from './track-log.js';
 const W = 320;
 const H = 180;
 
-/** A textured background with, optionally, a dark 40x100 "person" whose left edge is at x. */
-async function frameJpeg(personX: number | null): Promise<Buffer> {
+const DARK = [10, 10, 10] as const;
+const RED = [220, 20, 20] as const;
+
+/** A textured background with, optionally, a 40x100 "person" (dark unless told) whose left edge is at x. */
+async function frameJpeg(personX: number | null, clothes: readonly number[] = DARK): Promise<Buffer> {
   const raw = Buffer.alloc(W * H * 3);
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++) {
       const inside = personX !== null && x >= personX && x < personX + 40 && y >= 40 && y < 140;
-      const v = inside ? 10 : 90 + ((x * 31 + y * 17) % 60);
-      raw.fill(v, (y * W + x) * 3, (y * W + x) * 3 + 3);
+      const v = 90 + ((x * 31 + y * 17) % 60);
+      raw.set(inside ? clothes : [v, v, v], (y * W + x) * 3);
     }
   return sharp(raw, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
 }
 
-/** Finds the dark blob in the real decoded pixels: a stand-in person detector for this synthetic scene. */
+/** Finds the dark or red blob in the real decoded pixels: a stand-in person detector for this synthetic scene. */
 async function blobDetector(img: DecodedImage): Promise<Array<{ box: Box; score: number }>> {
   let [x1, y1, x2, y2, n] = [Infinity, Infinity, -1, -1, 0];
   for (let y = 0; y < img.height; y++)
     for (let x = 0; x < img.width; x++) {
       const i = (y * img.width + x) * 3;
-      if (img.data[i]! < 45 && img.data[i + 1]! < 45 && img.data[i + 2]! < 45) {
+      const [r, g, b] = [img.data[i]!, img.data[i + 1]!, img.data[i + 2]!];
+      if ((r < 45 && g < 45 && b < 45) || (r > 150 && g < 80 && b < 80)) {
         n++;
         [x1, y1, x2, y2] = [Math.min(x1, x), Math.min(y1, y), Math.max(x2, x + 1), Math.max(y2, y + 1)];
       }
@@ -76,9 +81,9 @@ describe('processFrame (real Redis, BullMQ, sharp)', () => {
   });
 
   /** Stores a frame of camera `cam` and returns its job (5 fps clock). */
-  async function frame(cam: string, personX: number | null, bytes?: Buffer): Promise<FrameJob> {
+  async function frame(cam: string, personX: number | null, bytes?: Buffer, clothes?: readonly number[]): Promise<FrameJob> {
     const s = seq++;
-    const frameKey = await deps.frames.putFrame(cam, s, bytes ?? (await frameJpeg(personX)));
+    const frameKey = await deps.frames.putFrame(cam, s, bytes ?? (await frameJpeg(personX, clothes)));
     return { cameraId: cam, seq: s, ts: 1_000_000 + s * 200, frameKey, width: W, height: H, mode: 'lossless', replayId: 'r1' };
   }
 
@@ -114,6 +119,24 @@ describe('processFrame (real Redis, BullMQ, sharp)', () => {
     expect(counters.detected + counters.skipped).toBe(positions.length);
     // Skipped: frames 1-2 (still), and 27-30: the lost track keeps detection on until it ends, 3 s after frame 10.
     expect(counters.skipped).toBe(6);
+  });
+
+  it('starts the frame budget again when somebody else carries on a track (the detector saw one box where two people crossed)', async () => {
+    // A budget of 2 frames with no refresh: spent by the first person.
+    const tight: DetectDeps = { ...deps, bestFrame: { ...BEST_FRAME_DEFAULTS, quickFrames: 1, minGain: 100, refreshMs: 1e9, maxPerTrack: 2 } };
+    const sent = async (cam: string) => (await identifyQueue.queue.getJobs(['waiting'])).filter((j) => j.data.cameraId === cam).map((j) => j.data);
+    for (const [cam, second] of [['cam-same', DARK], ['cam-handover', RED]] as const) {
+      for (const x of [10, 25, 40, 55, 70]) await processFrame(await frame(cam, x), tight);
+      expect(await sent(cam)).toHaveLength(1);
+      // The box moves on smoothly (same track by IoU), worn by the first person or by somebody in red.
+      for (const x of [85, 100, 115]) await processFrame(await frame(cam, x, undefined, second), tight);
+    }
+    const same = await sent('cam-same');
+    const handover = await sent('cam-handover');
+    expect(new Set(handover.map((j) => j.trackId)).size).toBe(1);
+    expect(same).toHaveLength(1);
+    expect(handover).toHaveLength(2);
+    expect(handover.map((j) => j.personBox[0]).sort((a, b) => a - b)[1]).toBeGreaterThanOrEqual(80);
   });
 
   it('records the tracked people of a live camera for the camera wall (replays do not)', async () => {

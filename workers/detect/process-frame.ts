@@ -6,11 +6,13 @@ import {
   headRegion,
   laplacianVariance,
   newSelectionState,
+  restartSelection,
   selectFrame,
   type BestFrameOptions,
 } from '../../pipeline/best-frame.js';
 import type { Config } from '../../pipeline/config/index.js';
 import type { CameraDetections } from '../../pipeline/events.js';
+import { appearanceOf } from '../../pipeline/appearance.js';
 import type { Box } from '../../pipeline/geometry.js';
 import { gateFrame } from '../../pipeline/motion-gate.js';
 import { JOB, type FrameJob, type IdentifyJob } from '../../pipeline/queues.js';
@@ -146,7 +148,7 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   }
   detectMetrics.gated.inc({ camera: cameraId, outcome: 'detected' });
 
-  const persons = await deps.detectPersons(img);
+  const persons = (await deps.detectPersons(img)).map((p) => ({ ...p, appearance: appearanceOf(img, p.box) }));
   state.counters.detected++;
   state.reference = Buffer.from(thumb).toString('base64');
   state.lastDetectionTs = job.ts;
@@ -156,17 +158,21 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   state.tracker = step.state;
 
   const identify: IdentifyJob[] = [];
+  const selectionOpts = deps.bestFrame ?? BEST_FRAME_DEFAULTS;
   const candidates = step.active.map((t) => {
     const head = headRegion(t.box, img);
-    const sel = selectFrame(state.selection[t.id] ?? newSelectionState(), {
+    const prior = state.selection[t.id] ?? newSelectionState();
+    // The track's look follows its person over a few frames: one restart per change.
+    const changed = t.lookChange !== null && t.lookChange > selectionOpts.lookChangeReset;
+    const sel = selectFrame(changed && !prior.lookChanged ? restartSelection(prior) : prior, {
       seq: job.seq,
       ts: job.ts,
       frameKey: job.frameKey,
       personBox: t.box,
       headPx: head[2] - head[0],
       sharpness: laplacianVariance(greyRegion(img, head)),
-    }, deps.bestFrame ?? BEST_FRAME_DEFAULTS);
-    state.selection[t.id] = sel.state;
+    }, selectionOpts);
+    state.selection[t.id] = { ...sel.state, lookChanged: changed };
     return { t, send: sel.send };
   });
   const wanted = candidates.filter((c) => c.send);
