@@ -56,9 +56,10 @@ describe('docker-compose.yml', () => {
     for (const role of WORKER_ROLES) expect(services[role]!.command?.slice(0, 2)).toEqual(['worker', role]);
   });
 
-  it('scales detect and identify with replicas', () => {
+  it('scales detect and identify with replicas, and runs a second ingest worker for fail-over', () => {
     expect(services.detect!.deploy?.replicas).toBeGreaterThanOrEqual(2);
     expect(services.identify!.deploy?.replicas).toBeGreaterThanOrEqual(2);
+    expect(services.ingest!.deploy?.replicas).toBeGreaterThanOrEqual(2);
   });
 
   it('keeps the database and evidence on volumes', () => {
