@@ -45,7 +45,7 @@ export function CamerasScreen() {
             ${c.status.reason && html`<p class="camera-reason">${c.status.reason}</p>`}
             <p class="camera-stats">
               <span>Last frame ${last ? html`<time datetime=${new Date(last).toISOString()}>${clockTime(last, now)}</time> (${ago(last, now)})` : 'never'}</span>
-              <span>${(c.status?.fps ?? 0).toFixed(1)} fps</span>
+              <span title=${c.status.ingestWorker ? `read by ingest worker ${c.status.ingestWorker}` : ''}>${(c.status?.fps ?? 0).toFixed(1)} fps</span>
             </p>
           </div>
         </li>`;
