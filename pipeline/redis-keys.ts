@@ -12,6 +12,8 @@ export const redisKeys = (prefix: string) => ({
   cameraLease: (cameraId: string) => `${prefix}:camera:${cameraId}:lease`,
   /** Live ingest workers: a sorted set, member = worker id, score = last heartbeat (ms, Redis clock). */
   ingestWorkers: `${prefix}:ingest:workers`,
+  /** Cameras each live ingest worker can read: a hash, field = worker id, value = JSON array of camera ids. */
+  ingestWants: `${prefix}:ingest:wants`,
   /** The people the detect worker saw on a live camera's last detected frame (CameraDetections JSON, TTL). */
   cameraDetections: (cameraId: string) => `${prefix}:camera:${cameraId}:detections`,
   /** Cameras registered through the API, a JSON array of {id, url, caseId, fps?}; ingest workers watch it. */

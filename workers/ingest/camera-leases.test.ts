@@ -48,6 +48,20 @@ describe('camera leases between ingest workers', () => {
     await a.releaseAll();
   });
 
+  it('leaves a worker the cameras only it can read (workers configured with different cameras)', async () => {
+    const a = worker('A');
+    const b = worker('B');
+    await a.balance(cameras);
+    for (let round = 0; round < 4; round++) {
+      await a.balance(cameras);
+      await b.balance(['x']);
+    }
+    expect([...a.held()].sort()).toEqual(cameras);
+    expect([...b.held()]).toEqual(['x']);
+    await a.releaseAll();
+    await b.releaseAll();
+  });
+
   it('takes over the cameras of a worker that died once its leases lapse', async () => {
     const a = worker('A', 400);
     const dead = worker('dead', 400);

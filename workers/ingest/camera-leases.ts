@@ -1,16 +1,18 @@
-import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { redisKeys } from '../../pipeline/redis-keys.js';
 import type { Logger } from '../../runtime/logger.js';
+import { assignCameras } from './camera-assignment.js';
 
 /**
- * Which cameras this ingest worker reads, when several run (scale-out and fail-over):
- * a camera is read by the worker holding its lease, a Redis key with an expiry that the
- * holder renews. Workers announce themselves in a heartbeat set; each takes at most its
- * fair share (cameras / live workers, rounded up), so a worker that joins gets cameras
- * released by the others, and the cameras of a worker that died are taken over once
- * its leases expire. A single worker holds every camera.
+ * Which cameras this ingest worker reads, when several run (scale-out and fail-over).
+ * Workers announce themselves and the cameras they can read (their config may list
+ * different ones) in a heartbeat; each round every worker computes the same assignment
+ * (camera-assignment.ts) and reads a camera only while it holds the camera's lease, a
+ * Redis key with an expiry that it renews. A worker that joins gets cameras released by
+ * the others; the cameras of a worker that stops are taken at once, those of one that
+ * died once its leases lapse. A single worker holds every camera.
  */
 
 /** Renews the caller's lease, or takes it back when it vanished (a Redis restart without persistence): 1; held by another: 0. */
@@ -53,31 +55,29 @@ export class CameraLeases {
   }
 
   /**
-   * One round (call it several times per lease period): heartbeat, renew held leases,
-   * release those of removed cameras and any above the fair share, take free ones up to
-   * it. Returns the cameras this worker should read. With Redis unreachable it keeps
-   * what it holds (no frame can be published anyway, and dropping cameras would only
-   * delay their return).
+   * One round (call it several times per lease period): heartbeat, then release the
+   * cameras assigned elsewhere, renew the others, take the free ones assigned here.
+   * Returns the cameras this worker should read. With Redis unreachable it keeps what it
+   * holds (no frame can be published anyway, and dropping cameras would only delay
+   * their return).
    */
   async balance(cameraIds: readonly string[]): Promise<ReadonlySet<string>> {
     const { redis, leaseMs } = this.opts;
     try {
-      const live = await this.heartbeat();
-      const wanted = new Set(cameraIds);
-      for (const id of [...this.owned]) if (!wanted.has(id)) await this.release(id);
+      const wants = await this.heartbeat(cameraIds);
+      const all = [...new Set([...wants.values()].flat())];
+      const holders = all.length ? await redis.mget(all.map((id) => this.keys.cameraLease(id))) : [];
+      const mine = assignCameras(wants, new Map(all.map((id, i) => [id, holders[i] ?? null]))).get(this.workerId) ?? new Set<string>();
+      for (const id of [...this.owned]) if (!mine.has(id)) await this.release(id);
       const renewed = await Promise.all([...this.owned].map(async (id) => [id, await redis.eval(RENEW, 1, this.keys.cameraLease(id), this.workerId, leaseMs)] as const));
       for (const [id, ok] of renewed) {
         if (ok === 1) continue;
         this.owned.delete(id);
         this.opts.log.warn({ camera: id }, 'camera lease taken by another ingest worker: stopping it here');
       }
-      const share = Math.ceil(wanted.size / live);
-      // Above the share (a worker joined): release the excess, the newcomer takes it.
-      for (const id of [...this.owned].sort().slice(share)) await this.release(id);
-      for (const id of this.candidates(cameraIds)) {
-        if (this.owned.size >= share) break;
-        if (this.owned.has(id)) continue;
-        if ((await redis.set(this.keys.cameraLease(id), this.workerId, 'PX', leaseMs, 'NX')) === 'OK') this.owned.add(id);
+      // A camera still held by its previous reader is taken once that one lets go (its next round).
+      for (const id of mine) {
+        if (!this.owned.has(id) && (await redis.set(this.keys.cameraLease(id), this.workerId, 'PX', leaseMs, 'NX')) === 'OK') this.owned.add(id);
       }
     } catch (err) {
       this.opts.log.debug({ err: (err as Error).message }, 'camera leases not balanced (Redis unreachable): keeping the cameras held');
@@ -88,36 +88,45 @@ export class CameraLeases {
   /** Gives every lease up (graceful shutdown): other workers take the cameras at their next round. */
   async releaseAll(): Promise<void> {
     for (const id of [...this.owned]) await this.release(id).catch(() => undefined);
-    await this.opts.redis.zrem(this.keys.ingestWorkers, this.workerId).catch(() => undefined);
+    await this.opts.redis.multi().zrem(this.keys.ingestWorkers, this.workerId).hdel(this.keys.ingestWants, this.workerId).exec().catch(() => undefined);
   }
 
-  /** Announces this worker and counts the live ones (heartbeat within a lease period, on Redis's clock: hosts' clocks may differ). */
-  private async heartbeat(): Promise<number> {
-    const [sec, micro] = await this.opts.redis.time();
+  /**
+   * Announces this worker and the cameras it can read; returns those of every live worker
+   * (heartbeat within a lease period, on Redis's clock: hosts' clocks may differ).
+   */
+  private async heartbeat(cameraIds: readonly string[]): Promise<Map<string, string[]>> {
+    const { redis, leaseMs } = this.opts;
+    const [sec, micro] = await redis.time();
     const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
-    const [, , [, live]] = (await this.opts.redis
+    const replies = (await redis
       .multi()
       .zadd(this.keys.ingestWorkers, now, this.workerId)
-      .zremrangebyscore(this.keys.ingestWorkers, '-inf', now - this.opts.leaseMs)
-      .zcard(this.keys.ingestWorkers)
-      .exec()) as [unknown, unknown, [Error | null, number]];
-    return Math.max(1, live);
+      .hset(this.keys.ingestWants, this.workerId, JSON.stringify([...cameraIds].sort()))
+      .zremrangebyscore(this.keys.ingestWorkers, '-inf', now - leaseMs)
+      .zrange(this.keys.ingestWorkers, '0', '-1')
+      .hgetall(this.keys.ingestWants)
+      .exec()) as [Error | null, unknown][];
+    const live = new Set(replies[3]![1] as string[]);
+    const all = replies[4]![1] as Record<string, string>;
+    const gone = Object.keys(all).filter((id) => !live.has(id));
+    if (gone.length) await redis.hdel(this.keys.ingestWants, ...gone);
+    const wants = new Map<string, string[]>();
+    for (const id of live) wants.set(id, parseIds(all[id]));
+    return wants;
   }
 
   private async release(id: string): Promise<void> {
     this.owned.delete(id);
     await this.opts.redis.eval(RELEASE, 1, this.keys.cameraLease(id), this.workerId);
   }
-
-  /** Free cameras in an order of this worker's own, so workers starting together mostly try different ones first. */
-  private candidates(cameraIds: readonly string[]): string[] {
-    const rank = (id: string) => fnv1a(`${this.workerId}|${id}`);
-    return [...cameraIds].sort((a, b) => rank(a) - rank(b));
-  }
 }
 
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
+function parseIds(json: string | undefined): string[] {
+  try {
+    const ids: unknown = JSON.parse(json ?? '[]');
+    return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
