@@ -65,6 +65,11 @@ export const metrics = {
     labelNames: ['camera'] as const,
     registers: [registry],
   }),
+  ingestCameras: new Gauge({
+    name: 'watchpost_ingest_cameras',
+    help: 'Cameras this ingest worker reads (holds the lease of)',
+    registers: [registry],
+  }),
 };
 
 /** Records one processed job in the per-stage duration histogram. */
@@ -75,6 +80,11 @@ export function observeJob(queue: string, job: string, seconds: number, ok: bool
 /** Sets the camera state gauge (one series per state, the current one at 1). */
 export function setCameraState(camera: string, state: (typeof CAMERA_STATES)[number]): void {
   for (const s of CAMERA_STATES) metrics.cameraState.set({ camera, state: s }, s === state ? 1 : 0);
+}
+
+/** Drops a camera's state series: another ingest worker reads it now, and reports it. */
+export function clearCameraState(camera: string): void {
+  for (const s of CAMERA_STATES) metrics.cameraState.remove({ camera, state: s });
 }
 
 /** Adds queues whose depths are reported at each scrape; returns a function that removes them. */

@@ -7,7 +7,7 @@ import { cameraStatusSchema, type CameraStatus } from '../../pipeline/events.js'
 import { redisKeys } from '../../pipeline/redis-keys.js';
 import { footageDir, makeClip } from '../../workers/ingest/ingest-test-kit.js';
 import { testPrefix, testRedisUrl } from '../redis.js';
-import { WorkerProcess } from './worker-process.js';
+import { counterValue, WorkerProcess } from './worker-process.js';
 
 /** Two `watchpost worker ingest` processes sharing two cameras; one is killed with SIGKILL. */
 describe('ingest fail-over (real processes)', () => {
@@ -59,6 +59,11 @@ describe('ingest fail-over (real processes)', () => {
     });
     const victim = readers[0]!;
     const survivor = readers[1]!;
+    const held = async (w: WorkerProcess) => counterValue(await w.metrics(), 'watchpost_ingest_cameras', {});
+    expect([await held(victim), await held(survivor)]).toEqual([1, 1]);
+    // Whichever process started first read both for a moment: it no longer reports the one it handed over.
+    expect(counterValue(await victim.metrics(), 'watchpost_camera_state', { camera: cameras[1]! })).toBe(0);
+    expect(counterValue(await survivor.metrics(), 'watchpost_camera_state', { camera: cameras[0]! })).toBe(0);
     const killedAt = Date.now();
     await victim.stop('SIGKILL');
     const taken = await until('the survivor streaming the orphaned camera', async () => {
@@ -71,5 +76,8 @@ describe('ingest fail-over (real processes)', () => {
     expect(gapMs).toBeLessThan(LEASE_SECONDS * 1000 + 8000);
     // The survivor kept its own camera throughout.
     expect(readerOf(await status(cameras[1]!))).toBe(survivor);
+    expect(await held(survivor)).toBe(2);
+    const states = await survivor.metrics();
+    for (const id of cameras) expect(counterValue(states, 'watchpost_camera_state', { camera: id, state: 'streaming' })).toBe(1);
   }, 60_000);
 });

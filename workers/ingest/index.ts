@@ -2,7 +2,7 @@ import type { CameraConfig } from '../../pipeline/config/index.js';
 import { QUEUE } from '../../pipeline/queues.js';
 import type { FfmpegFrameOptions, FfmpegFrameSource } from '../../runtime/ffmpeg/ffmpeg-frames.js';
 import { FrameStore } from '../../runtime/frame-store.js';
-import { watchQueueDepths } from '../../runtime/metrics.js';
+import { clearCameraState, metrics, watchQueueDepths } from '../../runtime/metrics.js';
 import { openDetectQueues, openQueue } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
 import { requireFfmpeg } from '../../runtime/system-tools.js';
@@ -61,7 +61,11 @@ export async function startIngestWorker(
       if (next && JSON.stringify(next) === JSON.stringify(session.camera)) continue;
       sessions.delete(id);
       log.info({ camera: id }, next ? 'camera changed: restarting it' : registered.some((c) => c.id === id) ? 'camera handed to another ingest worker' : 'camera removed');
-      stops.push(session.stop());
+      stops.push(
+        session.stop().then(() => {
+          if (!next) clearCameraState(id);
+        }),
+      );
     }
     await Promise.all(stops);
     for (const cam of cameras) {
@@ -71,6 +75,7 @@ export async function startIngestWorker(
       log.info({ camera: cam.id, name: cam.name }, 'watching camera');
       session.start();
     }
+    metrics.ingestCameras.set(sessions.size);
   };
 
   // Registry changes and lease rounds run one after another (the registry watcher
