@@ -16,7 +16,7 @@ import { openQueue } from '../runtime/queues.js';
 import { producerConnection, workerConnection } from '../runtime/redis.js';
 import { Shutdown } from '../runtime/shutdown.js';
 import { startAlertsWorker } from './alerts-worker.js';
-import { adminRoutes } from './controllers/admin.controller.js';
+import { adminRoutes, BOARD_COOKIE, BOARD_PATH } from './controllers/admin.controller.js';
 import { alertRoutes } from './controllers/alerts.controller.js';
 import { cameraRoutes } from './controllers/cameras.controller.js';
 import { caseRoutes } from './controllers/cases.controller.js';
@@ -75,6 +75,15 @@ export interface ApiServer {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/** One cookie of the request (no cookie-parser: this is the only cookie the API reads). */
+const cookieValue = (req: Request, name: string) => {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+};
 
 const bearer = (req: Request) => {
   const h = req.get('authorization');
@@ -209,19 +218,21 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const handlers = mountRoutes(router, allRoutes, gate, cfg.api.jsonLimit);
   app.use(router);
 
-  // Queue inspection for admins (bull-board); the page needs an admin key in the Authorization header.
+  // Queue inspection for admins (bull-board): an admin key in the Authorization header, or
+  // the cookie POST /v1/admin/queues/session sets for a browser tab.
   const boardQueues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify].map((k) => openQueue(k, { cfg, connection: producer }).queue);
   for (const q of boardQueues) q.on('error', () => {});
   const unwatch = watchQueueDepths(boardQueues);
   const board = new ExpressAdapter();
-  board.setBasePath('/admin/queues');
+  board.setBasePath(BOARD_PATH);
   createBullBoard({ queues: boardQueues.map((q) => new BullMQAdapter(q)), serverAdapter: board });
-  const adminOnly: RouteDef = { method: 'get', path: '/admin/queues', roles: ['admin'], tag: 'admin', summary: 'bull-board', responses: {}, handler: () => undefined };
-  app.use(
-    '/admin/queues',
-    (req, _res, next) => void gate.authenticate(req, adminOnly).then(() => next(), next),
-    board.getRouter() as express.Router,
-  );
+  const adminOnly: RouteDef = { method: 'get', path: BOARD_PATH, roles: ['admin'], tag: 'admin', summary: 'bull-board', responses: {}, handler: () => undefined };
+  const boardActor = async (req: Request) => {
+    const session = bearer(req) ? null : cookieValue(req, BOARD_COOKIE);
+    const actor = session ? await core.services.auth.actorForTicket(session, 'board') : null;
+    return actor?.kind === 'key' && actor.role === 'admin' ? actor : gate.authenticate(req, adminOnly);
+  };
+  app.use(BOARD_PATH, (req, _res, next) => void boardActor(req).then(() => next(), next), board.getRouter() as express.Router);
 
   const webDist = opts.webDist === undefined ? join(here, 'web', 'dist') : opts.webDist;
   if (webDist && existsSync(join(webDist, 'index.html'))) {

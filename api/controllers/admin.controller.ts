@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import type { Core } from '../core.js';
 import { auditListQuery, auditPageSchema, keyCreatedSchema, keyCreateSchema, keySchema } from '../dto/admin.dto.js';
-import { idParams } from '../dto/common.dto.js';
+import { idParams, timestamp } from '../dto/common.dto.js';
 import { defineRoute, notFoundDoc, type RouteDef } from '../http/route.js';
 import { notFound } from '../http/problem.js';
 import { CAN, type Role } from '../http/roles.js';
 
 const tag = 'admin';
+
+/** Where bull-board is served, and the cookie that opens it in a browser (api/server.ts). */
+export const BOARD_PATH = '/admin/queues';
+export const BOARD_COOKIE = 'wp_board';
+const boardSessionSchema = z.object({ url: z.string(), expiresAt: timestamp }).meta({ id: 'QueueBoardSession' });
 
 export function adminRoutes({ services }: Core): RouteDef[] {
   return [
@@ -62,6 +67,29 @@ export function adminRoutes({ services }: Core): RouteDef[] {
       handler: async ({ params, actor, req }) => {
         if (!(await services.auth.revokeKey(params.id))) throw notFound('active key', params.id);
         await services.audit.record(actor, 'key.revoke', { type: 'key', id: params.id }, undefined, req);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/admin/queues/session',
+      roles: CAN.admin,
+      tag,
+      summary: 'Open the queue board (bull-board at /admin/queues) in a browser',
+      description:
+        'Sets an HttpOnly, SameSite=Strict cookie scoped to /admin/queues, valid 30 minutes or until the key is revoked, ' +
+        'so that a browser tab can open the board without an Authorization header.',
+      responses: { 200: { description: 'the session', schema: boardSessionSchema } },
+      handler: async ({ actor, req, res }) => {
+        const session = await services.auth.boardSession(actor);
+        res.cookie(BOARD_COOKIE, session.ticket, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: req.secure,
+          path: BOARD_PATH,
+          maxAge: session.expiresAt - Date.now(),
+        });
+        await services.audit.record(actor, 'queues.session', { type: 'key', id: actor.kind === 'key' ? actor.keyId : actor.name }, undefined, req);
+        return { url: BOARD_PATH, expiresAt: session.expiresAt };
       },
     }),
   ];

@@ -11,6 +11,10 @@ export class ApiKeyRepository {
     return this.db.selectFrom('apiKeys').selectAll().where('keyHash', '=', keyHash).where('revokedAt', 'is', null).executeTakeFirst();
   }
 
+  async isActive(id: string): Promise<boolean> {
+    return (await this.db.selectFrom('apiKeys').select('id').where('id', '=', id).where('revokedAt', 'is', null).executeTakeFirst()) !== undefined;
+  }
+
   list() {
     return this.db
       .selectFrom('apiKeys')

@@ -22,6 +22,11 @@ export interface CreatedKey {
 
 const TOUCH_EVERY_MS = 60_000;
 const TICKET_TTL_MS = 60_000;
+/** The queue board's cookie: an admin session of half an hour, ended early by revoking the key. */
+export const BOARD_SESSION_TTL_MS = 30 * 60_000;
+
+/** What a signed ticket stands in for: the SSE stream (60 s), or the queue board's cookie. */
+type TicketPurpose = 'stream' | 'board';
 
 export class AuthService {
   private ticketSecret: Buffer | null = null;
@@ -69,22 +74,37 @@ export class AuthService {
    * A short-lived ticket for the SSE stream: browsers' EventSource cannot send an
    * Authorization header, so the page trades its key for a ticket valid 60 s.
    */
-  async streamTicket(actor: Actor): Promise<{ ticket: string; expiresAt: number }> {
-    if (actor.kind !== 'key') throw new HttpProblem(403, 'Forbidden', 'only API keys get stream tickets');
-    const expiresAt = Date.now() + TICKET_TTL_MS;
-    const body = Buffer.from(JSON.stringify({ k: actor.keyId, n: actor.name, r: actor.role, e: expiresAt })).toString('base64url');
-    return { ticket: `${body}.${await this.sign(body)}`, expiresAt };
+  streamTicket(actor: Actor): Promise<{ ticket: string; expiresAt: number }> {
+    return this.ticket(actor, 'stream', TICKET_TTL_MS);
   }
 
-  async actorForTicket(ticket: string): Promise<Actor | null> {
+  /**
+   * The queue board (bull-board) is a page of its own, opened by a browser that cannot
+   * send the Authorization header: the dashboard trades the admin's key for this, sent
+   * back as an HttpOnly cookie scoped to the board.
+   */
+  boardSession(actor: Actor): Promise<{ ticket: string; expiresAt: number }> {
+    return this.ticket(actor, 'board', BOARD_SESSION_TTL_MS);
+  }
+
+  /** The actor a ticket was issued to, if it is genuine, unexpired and for this purpose (a board session also ends with its key). */
+  async actorForTicket(ticket: string, purpose: TicketPurpose = 'stream'): Promise<Actor | null> {
     const [body, sig] = ticket.split('.');
     if (!body || !sig) return null;
     const expected = Buffer.from(await this.sign(body));
     const given = Buffer.from(sig);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-    const t = JSON.parse(Buffer.from(body, 'base64url').toString()) as { k: string; n: string; r: Role; e: number };
-    if (t.e < Date.now()) return null;
+    const t = JSON.parse(Buffer.from(body, 'base64url').toString()) as { k: string; n: string; r: Role; e: number; p?: TicketPurpose };
+    if (t.e < Date.now() || (t.p ?? 'stream') !== purpose) return null;
+    if (purpose === 'board' && !(await this.keys.isActive(t.k))) return null;
     return { kind: 'key', keyId: t.k, name: t.n, role: t.r };
+  }
+
+  private async ticket(actor: Actor, purpose: TicketPurpose, ttlMs: number): Promise<{ ticket: string; expiresAt: number }> {
+    if (actor.kind !== 'key') throw new HttpProblem(403, 'Forbidden', `only API keys get ${purpose} tickets`);
+    const expiresAt = Date.now() + ttlMs;
+    const body = Buffer.from(JSON.stringify({ k: actor.keyId, n: actor.name, r: actor.role, e: expiresAt, p: purpose })).toString('base64url');
+    return { ticket: `${body}.${await this.sign(body)}`, expiresAt };
   }
 
   private async sign(body: string): Promise<string> {

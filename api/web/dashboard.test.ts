@@ -220,6 +220,14 @@ describe('operator dashboard in Chromium', () => {
     await admin.reload();
     await admin.locator('.case-card', { hasText: 'VR-2026-00412' }).getByText('PC Jane Smith').waitFor();
     await shot(admin, 'cases-1280');
+    // The queue board (bull-board) opens in a tab of its own, on the cookie the API sets for admins.
+    const [board] = await Promise.all([admin.waitForEvent('popup'), admin.getByRole('button', { name: 'Queues' }).click()]);
+    await board.waitForURL(/\/admin\/queues/);
+    await board.locator('#root').waitFor({ state: 'attached' });
+    // The queue list comes from bull-board's own API: the cookie opened that too.
+    await board.getByText('identify', { exact: true }).waitFor();
+    await shot(board, 'queue-board');
+    await board.close();
     await admin.close();
   });
 

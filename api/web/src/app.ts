@@ -47,6 +47,22 @@ export function App() {
   return html`<${SignedIn} key=${session.key} session=${session} onSignOut=${signOut} />`;
 }
 
+/**
+ * bull-board in a new tab. The tab is opened at the click (a tab opened after an await
+ * counts as a pop-up), then sent to the board once the API has set the board's cookie.
+ */
+async function openQueueBoard(ctx: AppContext): Promise<void> {
+  const tab = window.open('about:blank', '_blank');
+  try {
+    const session = await ctx.api.request<{ url: string }>('POST', '/v1/admin/queues/session');
+    if (tab) tab.location.href = session.url;
+    else location.assign(session.url);
+  } catch (err) {
+    tab?.close();
+    ctx.notify(`Could not open the queue board: ${(err as Error).message}`, 'error');
+  }
+}
+
 function currentRoute(): string {
   return location.hash.replace(/^#\/?/, '').split('/')[0] ?? '';
 }
@@ -116,6 +132,7 @@ function SignedIn(props: { session: Session; onSignOut: (why?: string | null) =>
         <div class="who">
           <span class="who-name" title=${me.name}>${me.name}</span>
           <span class="role-chip">${me.role}</span>
+          ${me.role === 'admin' && html`<button type="button" class="btn btn-quiet" onClick=${() => openQueueBoard(ctx)}>Queues</button>`}
           <button type="button" class="btn btn-quiet" onClick=${() => props.onSignOut(null)}>Sign out</button>
         </div>
       </div>
