@@ -7,6 +7,7 @@ import { cameraStatusSchema, type CameraStatus } from '../../pipeline/events.js'
 import { redisKeys } from '../../pipeline/redis-keys.js';
 import { footageDir, makeClip } from '../../workers/ingest/ingest-test-kit.js';
 import { testPrefix, testRedisUrl } from '../redis.js';
+import { until } from '../until.js';
 import { counterValue, WorkerProcess } from './worker-process.js';
 
 /** Two `watchpost worker ingest` processes sharing two cameras; one is killed with SIGKILL. */
@@ -24,16 +25,6 @@ describe('ingest fail-over (real processes)', () => {
   };
   /** The process whose worker id (host-pid-random) a status names. */
   const readerOf = (s: CameraStatus | null) => workers.find((w) => s?.ingestWorker?.includes(`-${w.pid}-`));
-  async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await probe();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
   beforeAll(async () => {
     const clip = makeClip(footage.dir, 'camera.mp4', 4);
     const configFile = join(footage.dir, 'watchpost.yaml');

@@ -11,6 +11,7 @@ import { createLogger } from '../../runtime/logger.js';
 import { openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { Shutdown } from '../../runtime/shutdown.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
+import { until } from '../../test/until.js';
 import { startIdentifyWorker } from '../identify/index.js';
 import { ingestFile } from '../ingest/index.js';
 import { enrolGalleryFolder } from '../replay/gallery-folder.js';
@@ -31,14 +32,6 @@ function spawnDetectWorker(prefix: string): ChildProcess {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
-
-const until = async (what: string, cond: () => Promise<boolean>, timeoutMs: number) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-};
 
 /**
  * A detect worker process killed with SIGKILL in the middle of a frame loses no

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cameraStatusSchema } from '../../pipeline/events.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
+import { until } from '../../test/until.js';
 import { footageDir, makeClip, testConfig, testContext } from './ingest-test-kit.js';
 import { startIngestWorker, type IngestWorker } from './index.js';
 
@@ -16,14 +17,6 @@ afterAll(() => {
   footage.remove();
   redis.disconnect();
 });
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('two ingest workers', () => {
   const { prefix, cleanup } = testPrefix('ingest-scale-out');
