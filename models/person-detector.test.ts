@@ -8,7 +8,7 @@ import { fixture } from '../fixtures/index.js';
 import { iou } from '../pipeline/nms.js';
 import { requireFfmpeg } from '../runtime/system-tools.js';
 import { builtinSession } from './families/builtin-model.js';
-import { CenternetDetector, fitsWide } from './families/centernet.js';
+import { CenternetDetector, detectionsOutput, fitsWide } from './families/centernet.js';
 import { decodeImage, FaceDetector, PersonDetector, type DecodedImage } from './index.js';
 import { closeAllSessions } from './session.js';
 
@@ -62,6 +62,14 @@ describe('CenterNet on wide frames (512x288 variant)', () => {
     expect(fitsWide([0, 0, 854, 480])).toBe(true);
     expect(fitsWide([0, 0, 640, 480])).toBe(false);
     expect(fitsWide([0, 0, 480, 640])).toBe(false);
+  });
+
+  it('takes only the decoded detections from onnxruntime, not the 80-class heatmap', async () => {
+    for (const name of ['centernet', 'centernetWide'] as const) {
+      const session = await builtinSession(cfg, name);
+      expect(session.outputs.map((o) => o.name)).toContain('tower_0/keypoints');
+      expect(detectionsOutput(session)).toEqual(['tower_0/detections']);
+    }
   });
 
   it('finds the same people as the square letterbox, with close (calibrated) scores', async () => {

@@ -18,13 +18,15 @@ try {
     logSeverityLevel: 3,
   });
   port.postMessage({ type: 'ready', inputs: describe(session.inputMetadata), outputs: describe(session.outputMetadata) });
-  port.on('message', async ({ id, feeds }) => {
+  port.on('message', async ({ id, feeds, fetch, returnInputs }) => {
+    // Transferred inputs go back with the answer (or the error), for the caller to reuse.
+    const inputs = returnInputs ? [...new Set(Object.values(feeds).map((t) => t.data.buffer))] : [];
     try {
       const tensors = {};
       for (const [name, t] of Object.entries(feeds)) {
         tensors[name] = new ort.Tensor('float32', t.data, t.dims);
       }
-      const results = await session.run(tensors);
+      const results = fetch ? await session.run(tensors, fetch) : await session.run(tensors);
       const outputs = {};
       const transfer = [];
       for (const [name, t] of Object.entries(results)) {
@@ -32,9 +34,9 @@ try {
         outputs[name] = { data, dims: t.dims.slice() };
         transfer.push(data.buffer);
       }
-      port.postMessage({ type: 'result', id, outputs }, transfer);
+      port.postMessage({ type: 'result', id, outputs, inputs }, [...transfer, ...inputs]);
     } catch (err) {
-      port.postMessage({ type: 'result', id, error: err instanceof Error ? err.message : String(err) });
+      port.postMessage({ type: 'result', id, error: err instanceof Error ? err.message : String(err), inputs }, inputs);
     }
   });
 } catch (err) {

@@ -90,6 +90,37 @@ describe('ModelSession', () => {
     expect(Array.from(out.y!.data)).toEqual(Array.from({ length: 16 }, (_, i) => i));
   });
 
+  it('gets a transferred input buffer back for the next input of that size', async () => {
+    const s = await openSession(matmulChain(4, 3), { threads: 1 });
+    const data = s.inputArray(16);
+    expect(Array.from(data)).toEqual(new Array(16).fill(0));
+    data.set(Array.from({ length: 16 }, (_, i) => i + 1));
+    await s.run({ x: { data, dims: [4, 4] } }, { transferInputs: true });
+    expect(data.length).toBe(0);
+    // The same memory again (it still holds the last run's values), not a fresh allocation.
+    expect(Array.from(s.inputArray(16))).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(Array.from(s.inputArray(16))).toEqual(new Array(16).fill(0));
+    // A run that failed gives its buffer back too.
+    const bad = s.inputArray(16).fill(7);
+    await expect(s.run({ x: { data: bad, dims: [2, 8] } }, { transferInputs: true })).rejects.toThrow(ModelRunError);
+    expect(Array.from(s.inputArray(16))).toEqual(new Array(16).fill(7));
+  });
+
+  it('returns only the outputs asked for', async () => {
+    const g = new GraphBuilder('two-outputs');
+    const x = g.input('x', 'float32', [2, 2]);
+    g.output(g.op('Identity', [x], {}, 'same'), 'float32', [2, 2]);
+    g.output(g.op('Neg', [x], {}, 'negated'), 'float32', [2, 2]);
+    const path = join(dir, 'two-outputs.onnx');
+    writeFileSync(path, g.toBytes());
+    const s = await openSession(path, { threads: 1 });
+    const x4 = () => ({ data: Float32Array.from([1, 2, 3, 4]), dims: [2, 2] });
+    expect(Object.keys(await s.run({ x: x4() })).sort()).toEqual(['negated', 'same']);
+    const out = await s.run({ x: x4() }, { outputs: ['negated'] });
+    expect(Object.keys(out)).toEqual(['negated']);
+    expect(Array.from(out.negated!.data)).toEqual([-1, -2, -3, -4]);
+  });
+
   it('routes runs around an instance whose thread has died, and says so when none is left', async () => {
     const s = await openSession(matmulChain(8, 1), { threads: 1, instances: 2 });
     const threads = (s as unknown as { threads: { worker: { terminate(): Promise<number> } }[] }).threads;

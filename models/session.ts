@@ -47,8 +47,11 @@ class SessionThread {
   constructor(
     readonly worker: Worker,
     label: string,
+    /** Takes back the input buffers a transferred run returns. */
+    recycle: (buffers: ArrayBuffer[]) => void,
   ) {
-    worker.on('message', (msg: { id: number; outputs?: Record<string, TensorData>; error?: string }) => {
+    worker.on('message', (msg: { id: number; outputs?: Record<string, TensorData>; error?: string; inputs?: ArrayBuffer[] }) => {
+      if (msg.inputs) recycle(msg.inputs);
       const p = this.pending.get(msg.id);
       if (!p) return;
       this.pending.delete(msg.id);
@@ -63,11 +66,11 @@ class SessionThread {
     });
   }
 
-  run(id: number, feeds: Record<string, TensorData>, transfer: ArrayBuffer[]): Promise<Record<string, TensorData>> {
+  run(id: number, feeds: Record<string, TensorData>, transfer: ArrayBuffer[], fetch?: string[]): Promise<Record<string, TensorData>> {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) this.worker.ref();
-      this.worker.postMessage({ id, feeds }, transfer);
+      this.worker.postMessage({ id, feeds, fetch, returnInputs: transfer.length > 0 }, transfer);
     });
   }
 
@@ -101,13 +104,22 @@ async function startThread(path: string, threads: number, bytes?: Uint8Array) {
 export class ModelSession {
   private nextId = 0;
   private closed = false;
+  private readonly threads: SessionThread[];
+  /**
+   * Input buffers back from transferred runs, by size. A person-detector input is 1.8 MB
+   * per frame: allocated afresh, its page faults and the full collections that V8
+   * starts on such external memory cost more CPU than filling it.
+   */
+  private readonly spare = new Map<number, ArrayBuffer[]>();
 
   private constructor(
     readonly path: string,
     readonly inputs: TensorInfo[],
     readonly outputs: TensorInfo[],
-    private readonly threads: SessionThread[],
-  ) {}
+    workers: Worker[],
+  ) {
+    this.threads = workers.map((w) => new SessionThread(w, path, (buffers) => this.recycle(buffers)));
+  }
 
   /** A session for a model file, or for model bytes built in memory (`path` then only labels it). */
   static async start(path: string, opts: SessionOptions, bytes?: Uint8Array): Promise<ModelSession> {
@@ -118,20 +130,37 @@ export class ModelSession {
       await Promise.all(ok.map((t) => t.worker.terminate()));
       throw failed.reason;
     }
-    return new ModelSession(path, ok[0]!.inputs, ok[0]!.outputs, ok.map((t) => new SessionThread(t.worker, path)));
+    return new ModelSession(path, ok[0]!.inputs, ok[0]!.outputs, ok.map((t) => t.worker));
   }
 
   /**
    * Runs the model on the least busy instance. Input buffers are copied, or with
    * `transferInputs` handed over to the thread without a copy (the caller's arrays are
-   * then detached). Outputs are transferred back (no copy).
+   * then detached). Outputs are transferred back (no copy): only those named in `outputs`
+   * when given (an unused output still costs a fresh buffer per run, and V8 collects
+   * more often for it).
    */
-  run(feeds: Record<string, TensorData>, opts: { transferInputs?: boolean } = {}): Promise<Record<string, TensorData>> {
+  run(feeds: Record<string, TensorData>, opts: { transferInputs?: boolean; outputs?: string[] } = {}): Promise<Record<string, TensorData>> {
     if (this.closed) return Promise.reject(new ModelRunError(`${this.path}: session is closed`));
     const thread = this.threads.filter((t) => t.alive).reduce<SessionThread | null>((best, t) => (!best || t.pending.size < best.pending.size ? t : best), null);
     if (!thread) return Promise.reject(new ModelRunError(`${this.path}: every inference thread has exited`));
     const transfer = opts.transferInputs ? [...new Set(Object.values(feeds).map((f) => f.data.buffer as ArrayBuffer))] : [];
-    return thread.run(this.nextId++, feeds, transfer);
+    return thread.run(this.nextId++, feeds, transfer, opts.outputs);
+  }
+
+  /** An input array of `length` floats, new or reused (then holding an earlier run's values: write every element). Passed with `transferInputs`, it comes back here. */
+  inputArray(length: number): Float32Array<ArrayBuffer> {
+    const buffer = this.spare.get(length * 4)?.pop();
+    return buffer ? new Float32Array(buffer) : new Float32Array(length);
+  }
+
+  private recycle(buffers: ArrayBuffer[]): void {
+    for (const b of buffers) {
+      const list = this.spare.get(b.byteLength) ?? [];
+      // As many as can be in flight at once; more would only hold memory.
+      if (list.length < this.threads.length + 1) list.push(b);
+      this.spare.set(b.byteLength, list);
+    }
   }
 
   /** Runs waiting or in progress on each instance. */

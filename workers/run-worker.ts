@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../cli/errors.js';
 import { cliContext } from '../cli/context.js';
 import type { WorkerRole } from '../cli/commands/worker.js';
+import { tuneHeapForFrames } from '../runtime/frame-heap.js';
 import { startMetricsServer } from '../runtime/metrics.js';
 import { resolveRedis } from '../runtime/redis.js';
 import { Shutdown } from '../runtime/shutdown.js';
@@ -35,6 +36,7 @@ export async function runWorker(role: WorkerRole, cmd: Command): Promise<void> {
   const metricsPort = parsePort(cmd.opts<{ metricsPort?: string }>().metricsPort);
   const { cfg, log } = cliContext(cmd, `worker-${role}`);
   if (role === 'ingest') requireFfmpeg();
+  if (role !== 'alerts') tuneHeapForFrames();
   const start = await STARTERS[role]();
   const shutdown = new Shutdown(log, SHUTDOWN_DEADLINE_MS);
   const redis = await resolveRedis(cfg, log);

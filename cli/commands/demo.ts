@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { tuneHeapForFrames } from '../../runtime/frame-heap.js';
 
 export function register(program: Command): void {
   program
@@ -9,6 +10,7 @@ export function register(program: Command): void {
     .option('--duration <sec>', 'stop by itself after this many seconds (default: run until Ctrl-C)')
     .action(async (opts, cmd: Command) => {
       const { runDemo } = await import('../demo/run-demo.js');
+      tuneHeapForFrames();
       await runDemo(cmd, opts);
     });
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
+import { tuneHeapForFrames } from '../../runtime/frame-heap.js';
 import { cliContext } from '../context.js';
 import { UsageError } from '../errors.js';
 
@@ -63,6 +64,7 @@ export function register(program: Command): void {
       if (opts.truth && !existsSync(opts.truth)) throw new UsageError(`--truth ${opts.truth}: no such file or folder`);
       if (opts.sweep && !opts.truth) throw new UsageError('--sweep needs --truth: the trade-off is measured against ground truth');
       const { cfg, log } = cliContext(cmd, 'replay');
+      tuneHeapForFrames();
       const { parseTruth, InvalidTruthError } = await import('../../pipeline/evaluation/index.js');
       const readTruth = (file: string) => {
         try {

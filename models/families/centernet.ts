@@ -46,11 +46,21 @@ export class CenternetDetector implements PersonDetectorModel {
   async detect(img: DecodedImage, opts: DetectOptions): Promise<PersonDetection[]> {
     const region = opts.region ?? wholeImage(img);
     const useWide = this.wide !== null && fitsWide(region);
-    const { out, place } = await runFitted(useWide ? this.wide! : this.square, img, region, useWide ? this.wideSpec : this.squareSpec, 'center');
+    const session = useWide ? this.wide! : this.square;
+    const { out, place } = await runFitted(session, img, region, useWide ? this.wideSpec : this.squareSpec, 'center', detectionsOutput(session));
     const det = outputByShape(out, 'CenterNet detections [1,K,6]', (d) => d.length === 3 && d[2] === 6);
     const offset = useWide ? WIDE_SCORE_OFFSET : 0;
     return decodeCenternet(det.data, opts.minScore - offset).map((p) => ({ box: place.box(p.box), score: Math.min(1, p.score + offset) }));
   }
+}
+
+/**
+ * The graph also outputs its 80-class heatmap and box sizes (3 MB a frame at 512x288);
+ * only the decoded detections are used. Undefined (all outputs) if the metadata does not say.
+ */
+export function detectionsOutput(session: ModelSession): string[] | undefined {
+  const name = session.outputs.find((o) => o.shape.length === 3 && o.shape[2] === 6)?.name;
+  return name === undefined ? undefined : [name];
 }
 
 /**

@@ -37,8 +37,9 @@ export async function runCrops(
   for (let start = 0; start < crops.length; start += batch) {
     const chunk = crops.slice(start, start + batch);
     const n = session.fixedBatch ?? chunk.length;
-    const data = new Float32Array(n * per);
+    const data = session.inputArray(n * per);
     chunk.forEach((m, i) => sampleToTensor(img, m, spec, data, i * per));
+    data.fill(0, chunk.length * per); // a fixed batch's unused rows
     const out = pickOutput(await session.run({ [session.inputs[0]!.name]: { data, dims: [n, ...dims] } }, { transferInputs: true }));
     const width = out.data.length / n;
     if (!Number.isInteger(width)) throw new ModelLayoutError(`output [${out.dims.join(',')}] does not split into ${n} rows`);

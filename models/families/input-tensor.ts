@@ -238,10 +238,12 @@ export async function runFitted(
   region: Box,
   spec: InputSpec,
   mode: 'stretch' | 'center' | 'topleft',
+  /** The outputs to return (default: all). */
+  outputs?: string[],
 ): Promise<{ out: Record<string, TensorData>; place: Placement }> {
   const place = fitRegion(region, spec, mode);
-  const data = sampleToTensor(img, place.toSource, spec);
+  const data = sampleToTensor(img, place.toSource, spec, session.inputArray(spec.width * spec.height * 3));
   const dims = spec.layout === 'nchw' ? [1, 3, spec.height, spec.width] : [1, spec.height, spec.width, 3];
-  const out = await session.run({ [session.inputs[0]!.name]: { data, dims } }, { transferInputs: true });
+  const out = await session.run({ [session.inputs[0]!.name]: { data, dims } }, { transferInputs: true, outputs });
   return { out, place };
 }

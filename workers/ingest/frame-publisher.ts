@@ -2,6 +2,7 @@ import { JOB, type FrameJob } from '../../pipeline/queues.js';
 import type { FrameStore } from '../../runtime/frame-store.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { JobQueue } from '../../runtime/queues.js';
+import { SlotPacer } from './slot-pacer.js';
 
 export interface PublishedFrame {
   jpeg: Buffer;
@@ -37,6 +38,7 @@ const REMOVABLE = new Set(['waiting', 'prioritized', 'delayed', 'waiting-childre
 export class FramePublisher {
   /** This camera's frames on the queue, oldest first. */
   private inFlight: { jobId: string; frameKey: string }[] = [];
+  private readonly pacer: SlotPacer;
 
   constructor(
     private readonly cameraId: string,
@@ -45,10 +47,12 @@ export class FramePublisher {
       queue: JobQueue<'detect'>;
       maxInFlight: number;
       mode: FrameJob['mode'];
-      /** Lossless: how often to look for a free slot. */
-      pollMs?: number;
+      /** Lossless: bounds of the wait between looks for a free slot (slot-pacer.ts). */
+      poll?: { minMs: number; maxMs: number };
     },
-  ) {}
+  ) {
+    this.pacer = new SlotPacer(deps.poll);
+  }
 
   /** Frames of this camera currently waiting or being processed (as last seen). */
   get inFlightCount(): number {
@@ -64,10 +68,11 @@ export class FramePublisher {
         // oldest is the one to watch: one lookup per poll, not one per frame in flight.
         if (FINISHED.has(await this.deps.queue.queue.getJobState(this.inFlight[0]!.jobId))) {
           this.inFlight.shift();
+          this.pacer.freed(performance.now());
           continue;
         }
         if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-        await new Promise((r) => setTimeout(r, this.deps.pollMs ?? 20));
+        await new Promise((r) => setTimeout(r, this.pacer.nextDelay(performance.now())));
         continue;
       }
       const states = await this.refresh();
