@@ -3,7 +3,6 @@ import { decodeFrame, PersonDetector } from '../../models/index.js';
 import { motionMask } from '../../pipeline/motion-gate.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
-import { FrameStore } from '../../runtime/frame-store.js';
 import { watchQueueDepths } from '../../runtime/metrics.js';
 import { openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
@@ -42,7 +41,6 @@ export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOp
     cfg,
     redis: connection,
     keys,
-    frames: new FrameStore(connection, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds }),
     states: new DetectStateStore(connection, keys),
     decode: decodeFrame,
     detectPersons,

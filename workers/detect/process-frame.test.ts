@@ -57,16 +57,17 @@ describe('processFrame (real Redis, BullMQ, sharp)', () => {
   let redis: Redis;
   let identifyQueue: JobQueue<'identify'>;
   let deps: DetectDeps;
+  let frames: FrameStore;
   let seq = 0;
 
   beforeAll(async () => {
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
+    frames = new FrameStore(redis, { prefix, ttlSeconds: 60 });
     deps = {
       cfg,
       redis,
       keys,
-      frames: new FrameStore(redis, { prefix, ttlSeconds: 60 }),
       states: new DetectStateStore(redis, keys),
       decode: decodeImage,
       detectPersons: blobDetector,
@@ -83,7 +84,7 @@ describe('processFrame (real Redis, BullMQ, sharp)', () => {
   /** Stores a frame of camera `cam` and returns its job (5 fps clock). */
   async function frame(cam: string, personX: number | null, bytes?: Buffer, clothes?: readonly number[]): Promise<FrameJob> {
     const s = seq++;
-    const frameKey = await deps.frames.putFrame(cam, s, bytes ?? (await frameJpeg(personX, clothes)));
+    const frameKey = await frames.putFrame(cam, s, bytes ?? (await frameJpeg(personX, clothes)));
     return { cameraId: cam, seq: s, ts: 1_000_000 + s * 200, frameKey, width: W, height: H, mode: 'lossless', replayId: 'r1' };
   }
 

@@ -18,7 +18,6 @@ import { gateFrame } from '../../pipeline/motion-gate.js';
 import { JOB, type FrameJob, type IdentifyJob } from '../../pipeline/queues.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import { finishTracker, TRACKER_DEFAULTS, updateTracker, type EndedTrack, type TrackerOptions } from '../../pipeline/tracker.js';
-import type { FrameStore } from '../../runtime/frame-store.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { JobQueue } from '../../runtime/queues.js';
 import type { DecodedImage } from '../../models/index.js';
@@ -32,7 +31,6 @@ export interface DetectDeps {
   cfg: Config;
   redis: Redis;
   keys: RedisKeys;
-  frames: FrameStore;
   states: DetectStateStore;
   /** Full decode of a frame (throws on corrupt bytes). */
   decode: (jpeg: Buffer) => Promise<DecodedImage>;
@@ -89,7 +87,7 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   const { cfg } = deps;
   const { cameraId } = job;
   // The epoch comes from the first frame's time, so a replay of the same file yields the same track ids.
-  const { state: loaded, rev } = await deps.states.load(cameraId, job.ts);
+  const { state: loaded, rev, jpeg } = await deps.states.loadWithFrame(cameraId, job.ts, job.frameKey);
   const state: DetectState = structuredClone(loaded);
 
   if (state.lastSeq === job.seq && state.lastTs === job.ts) {
@@ -104,7 +102,6 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   }
   state.counters.frames++;
 
-  const jpeg = await deps.frames.get(job.frameKey);
   if (!jpeg) {
     state.counters.expired++;
     metrics.framesDropped.inc({ camera: cameraId, reason: 'expired' });
