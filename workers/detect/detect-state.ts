@@ -64,12 +64,16 @@ export class DetectStateConflictError extends Error {
   override name = 'DetectStateConflictError';
 }
 
-/** Sets {rev, json} only if rev is still what we read (optimistic concurrency), and refreshes the TTL. */
+/**
+ * Sets {rev, json} only if rev is still what we read (optimistic concurrency), and
+ * refreshes the TTL; with a second key, also sets it (value ARGV[5], TTL ARGV[6]).
+ */
 const SAVE_IF_UNCHANGED = `
 local rev = redis.call('HGET', KEYS[1], 'rev')
 if (rev or '') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'json', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
+if KEYS[2] then redis.call('SET', KEYS[2], ARGV[5], 'EX', ARGV[6]) end
 return 1`;
 
 /** A camera's state idle this long is forgotten (its tracks ended long ago). */
@@ -99,10 +103,16 @@ export class DetectStateStore {
     return { ...parsed(rev ?? null, json ?? null, now), jpeg: replies[1]![1] as Buffer | null };
   }
 
-  /** Saves the state if nobody else did since `rev` was read; throws DetectStateConflictError otherwise. */
-  async save(cameraId: string, rev: string, state: DetectState): Promise<void> {
+  /**
+   * Saves the state if nobody else did since `rev` was read; throws DetectStateConflictError
+   * otherwise. `also` is set with it, in the same round trip, only if the save succeeds.
+   */
+  async save(cameraId: string, rev: string, state: DetectState, also?: { key: string; value: string; ttlSeconds: number }): Promise<void> {
     const next = String((Number(rev) || 0) + 1);
-    const ok = await this.redis.eval(SAVE_IF_UNCHANGED, 1, this.keys.detectState(cameraId), rev, next, JSON.stringify(state), DETECT_STATE_TTL_SECONDS);
+    const stateArgs = [rev, next, JSON.stringify(state), DETECT_STATE_TTL_SECONDS];
+    const ok = also
+      ? await this.redis.eval(SAVE_IF_UNCHANGED, 2, this.keys.detectState(cameraId), also.key, ...stateArgs, also.value, also.ttlSeconds)
+      : await this.redis.eval(SAVE_IF_UNCHANGED, 1, this.keys.detectState(cameraId), ...stateArgs);
     if (ok !== 1) throw new DetectStateConflictError(`detect state of camera ${cameraId} changed concurrently (rev ${rev})`);
   }
 }

@@ -13,7 +13,7 @@ import { redisKeys } from '../../pipeline/redis-keys.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { openQueue, type JobQueue } from '../../runtime/queues.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
-import { DetectStateStore } from './detect-state.js';
+import { DetectStateConflictError, DetectStateStore } from './detect-state.js';
 import { finishCamera, processFrame, type DetectDeps } from './process-frame.js';
 import { readTrackLog } from './track-log.js';
 
@@ -153,6 +153,18 @@ describe('processFrame (real Redis, BullMQ, sharp)', () => {
     expect(seen.persons[0]!.box[2] - seen.persons[0]!.box[0]).toBeCloseTo(40, -1);
     expect(await redis.ttl(keys.cameraDetections('cam-live'))).toBeGreaterThan(0);
     expect(await redis.exists(keys.cameraDetections('cam-a'))).toBe(0);
+  });
+
+  it('writes the camera wall boxes only with a state save that wins', async () => {
+    const { state, rev } = await deps.states.load('cam-race', 0);
+    const boxes = { key: keys.cameraDetections('cam-race'), value: '{"seq":1}', ttlSeconds: 60 };
+    await deps.states.save('cam-race', rev, state);
+    // A stale revision: another worker saved in between, and its boxes stand.
+    await expect(deps.states.save('cam-race', rev, state, boxes)).rejects.toThrow(DetectStateConflictError);
+    expect(await redis.exists(boxes.key)).toBe(0);
+    await deps.states.save('cam-race', '1', state, boxes);
+    expect(await redis.get(boxes.key)).toBe('{"seq":1}');
+    expect(await redis.ttl(boxes.key)).toBeGreaterThan(0);
   });
 
   it('re-sends the same output for a retried frame and never duplicates identify jobs', async () => {

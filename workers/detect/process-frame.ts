@@ -186,21 +186,26 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   for (const t of step.ended) delete state.selection[t.id];
   state.counters.identifyJobs += identify.length;
   state.lastOutput = { identify, ended };
-  await deps.states.save(cameraId, rev, state);
+  // Live: the camera wall draws these on the frame they belong to (GET /v1/cameras/:id/frame?boxes=1).
+  const seen: CameraDetections | null =
+    job.mode === 'live'
+      ? {
+          cameraId,
+          seq: job.seq,
+          ts: job.ts,
+          frameKey: job.frameKey,
+          width: job.width,
+          height: job.height,
+          persons: step.active.map((t) => ({ trackId: globalTrackId(state, t.id), box: t.box })),
+        }
+      : null;
+  await deps.states.save(
+    cameraId,
+    rev,
+    state,
+    seen ? { key: deps.keys.cameraDetections(cameraId), value: JSON.stringify(seen), ttlSeconds: cfg.ingest.frameTtlSeconds } : undefined,
+  );
   await emit(deps, cameraId, state.lastOutput);
-  if (job.mode === 'live') {
-    // The camera wall draws these on the frame they belong to (GET /v1/cameras/:id/frame?boxes=1).
-    const seen: CameraDetections = {
-      cameraId,
-      seq: job.seq,
-      ts: job.ts,
-      frameKey: job.frameKey,
-      width: job.width,
-      height: job.height,
-      persons: step.active.map((t) => ({ trackId: globalTrackId(state, t.id), box: t.box })),
-    };
-    await deps.redis.set(deps.keys.cameraDetections(cameraId), JSON.stringify(seen), 'EX', cfg.ingest.frameTtlSeconds);
-  }
   return { outcome: 'detected', persons: persons.length, tracks: step.active.length, identify: identify.length, ended: ended.length };
 }
 
