@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeFrame, decodeImage, ImageError, type ImageErrorCode } from './image.js';
+import { decodeImage, ImageError, type ImageErrorCode } from './image.js';
 
 const SAMPLE = 'node_modules/@vladmandic/face-api/demo/sample1.jpg';
 const dir = mkdtempSync(join(tmpdir(), 'wp-image-'));
@@ -55,19 +55,5 @@ describe('decodeImage', () => {
     await expectCode(join(dir, 'huge.jpg'), 'too_large', /7100x7100 is 50\.4 megapixels; the limit is 50/);
     await expectCode(join(dir, 'drawing.svg'), 'unsupported', /svg images are not supported/);
     await expectCode(join(dir, 'missing.jpg'), 'unreadable', /ENOENT/);
-  });
-});
-
-describe('decodeFrame', () => {
-  it('gives the pixels decodeImage gives for a camera frame, and typed errors for damaged ones', async () => {
-    const raw = Buffer.from(Array.from({ length: 64 * 48 * 3 }, (_, i) => (i * 37) % 256));
-    const jpeg = await sharp(raw, { raw: { width: 64, height: 48, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
-    const [fast, full] = await Promise.all([decodeFrame(jpeg), decodeImage(jpeg)]);
-    expect([fast.width, fast.height]).toEqual([64, 48]);
-    expect(fast.data.equals(full.data)).toBe(true);
-    const grey = await sharp(raw, { raw: { width: 64, height: 48, channels: 3 } }).greyscale().jpeg().toBuffer();
-    expect((await decodeFrame(grey)).data.length).toBe(64 * 48 * 3);
-    await expect(decodeFrame(jpeg.subarray(0, jpeg.length >> 1))).rejects.toMatchObject({ name: 'ImageError', code: 'truncated' });
-    await expect(decodeFrame(Buffer.from('not a jpeg at all'))).rejects.toMatchObject({ name: 'ImageError', code: 'not_an_image' });
   });
 });

@@ -72,20 +72,6 @@ export async function decodeImage(input: Buffer | string): Promise<DecodedImage>
   }
 }
 
-/**
- * Decodes a camera frame: a JPEG that ingest's ffmpeg wrote (no EXIF orientation, no
- * alpha, sRGB). decodeImage without its header probe and orientation and colour-space
- * steps: 10% cheaper, and the detect and identify stages decode every frame they get.
- */
-export async function decodeFrame(jpeg: Buffer): Promise<DecodedImage> {
-  try {
-    const { data, info } = await sharp(jpeg, { failOn: 'truncated', limitInputPixels: MAX_IMAGE_PIXELS }).raw().toBuffer({ resolveWithObject: true });
-    return { data: info.channels === 3 ? data : toRgb(data, info.channels), width: info.width, height: info.height };
-  } catch (err) {
-    throw decodeError('frame', 'jpeg', err as Error);
-  }
-}
-
 function decodeError(label: string, format: string | undefined, err: Error): ImageError {
   const message = err.message.split('\n')[0];
   if (/premature|truncat|end of (file|stream)|corrupt|unexpected end|short read|damaged/i.test(err.message)) {

@@ -1,5 +1,5 @@
 import type { Worker } from 'bullmq';
-import { decodeFrame, PersonDetector } from '../../models/index.js';
+import { FrameDecoder, PersonDetector } from '../../models/index.js';
 import { motionMask } from '../../pipeline/motion-gate.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
@@ -37,12 +37,14 @@ export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOp
   }
   const identifyQueue = openQueue(QUEUE.identify, { cfg, connection });
   const unwatch = watchQueueDepths([identifyQueue.queue]);
+  const frames = new FrameDecoder(cfg.detect.partitions);
   const deps: DetectDeps = {
     cfg,
     redis: connection,
     keys,
     states: new DetectStateStore(connection, keys),
-    decode: decodeFrame,
+    decode: (jpeg) => frames.decode(jpeg),
+    release: (img) => frames.release(img),
     detectPersons,
     identifyQueue,
     mask: motionMask(cfg.detect.motionMasks),

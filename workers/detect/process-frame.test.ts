@@ -2,7 +2,8 @@ import { UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage, type DecodedImage } from '../../models/image.js';
+import { FrameDecoder } from '../../models/frame-decoder.js';
+import type { DecodedImage } from '../../models/image.js';
 import { configSchema } from '../../pipeline/config/index.js';
 import { cameraDetectionsSchema } from '../../pipeline/events.js';
 import { BEST_FRAME_DEFAULTS } from '../../pipeline/best-frame.js';
@@ -50,7 +51,7 @@ async function blobDetector(img: DecodedImage): Promise<Array<{ box: Box; score:
   return n > 200 ? [{ box: [x1, y1, x2, y2], score: 0.9 }] : [];
 }
 
-describe('processFrame (real Redis, BullMQ, sharp)', () => {
+describe('processFrame (real Redis, BullMQ, libjpeg-turbo)', () => {
   const { prefix, cleanup } = testPrefix('detect');
   const cfg = configSchema.parse({ redisPrefix: prefix, detect: { partitions: 1 } });
   const keys = redisKeys(prefix);
@@ -59,6 +60,9 @@ describe('processFrame (real Redis, BullMQ, sharp)', () => {
   let deps: DetectDeps;
   let frames: FrameStore;
   let seq = 0;
+  const decoder = new FrameDecoder(1);
+  /** Pixel buffers decoded and not yet released. */
+  const outstanding = new Set<Buffer>();
 
   beforeAll(async () => {
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
@@ -69,7 +73,15 @@ describe('processFrame (real Redis, BullMQ, sharp)', () => {
       redis,
       keys,
       states: new DetectStateStore(redis, keys),
-      decode: decodeImage,
+      decode: async (jpeg) => {
+        const img = await decoder.decode(jpeg);
+        outstanding.add(img.data);
+        return img;
+      },
+      release: (img) => {
+        outstanding.delete(img.data);
+        decoder.release(img);
+      },
       detectPersons: blobDetector,
       identifyQueue,
       mask: motionMask([]),
@@ -189,6 +201,15 @@ describe('processFrame (real Redis, BullMQ, sharp)', () => {
     }
     for (const j of await identifyQueue.queue.getJobs(['waiting'])) if (j.data.cameraId === 'cam-c') ids.add(j.data.trackId);
     expect(ids.size).toBe(1);
+  });
+
+  it('gives every decoded frame back to the decoder, whatever the outcome', async () => {
+    const failing: DetectDeps = { ...deps, detectPersons: () => Promise.reject(new Error('inference failed')) };
+    await processFrame(await frame('cam-r', null), deps);
+    expect((await processFrame(await frame('cam-r', null), deps)).outcome).toBe('skipped');
+    await expect(processFrame(await frame('cam-r', 40), failing)).rejects.toThrow('inference failed');
+    expect((await processFrame(await frame('cam-r', 60), deps)).outcome).toBe('detected');
+    expect(outstanding.size).toBe(0);
   });
 
   it('counts expired, corrupt and out-of-order frames', async () => {

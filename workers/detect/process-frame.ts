@@ -34,6 +34,8 @@ export interface DetectDeps {
   states: DetectStateStore;
   /** Full decode of a frame (throws on corrupt bytes). */
   decode: (jpeg: Buffer) => Promise<DecodedImage>;
+  /** Takes back a decoded frame's pixels once the frame is done (FrameDecoder reuses them). */
+  release?: (img: DecodedImage) => void;
   detectPersons: (img: DecodedImage) => Promise<Array<{ box: Box; score: number }>>;
   identifyQueue: Pick<JobQueue<'identify'>, 'add'>;
   /** Motion mask from cfg.detect.motionMasks (pipeline/motion-gate.ts motionMask). */
@@ -124,6 +126,17 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   } catch (err) {
     return corrupt(err as Error);
   }
+  try {
+    return await detectInFrame(job, deps, state, rev, img);
+  } finally {
+    deps.release?.(img);
+  }
+}
+
+/** The decoded frame's part of processFrame: gate, detection, tracking, selection, output. */
+async function detectInFrame(job: FrameJob, deps: DetectDeps, state: DetectState, rev: string, img: DecodedImage): Promise<FrameOutcome> {
+  const { cfg } = deps;
+  const { cameraId } = job;
   const thumb = motionThumbnail(img);
   const gate = gateFrame({
     enabled: cfg.detect.motionGating,
