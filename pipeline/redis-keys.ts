@@ -26,6 +26,8 @@ export const redisKeys = (prefix: string) => ({
   alertsChanged: `${prefix}:alerts:changed`,
   /** Detect worker's per-camera state (tracker, motion reference, frame selection): a hash {rev, json}, so any worker continues a camera. */
   detectState: (cameraId: string) => `${prefix}:detect:${cameraId}:state`,
+  /** Lossless frames of one replay the detect stage is done with: a list of their job ids, which the replay's publisher pops (BLPOP) to queue the next. */
+  framesDone: (cameraId: string, replayId: string) => `${prefix}:detect:${cameraId}:replay:${replayId}:done`,
   /** Identification votes of one track: a hash, field = frame seq, value = FrameVote JSON (pipeline/track-votes.ts). */
   trackVotes: (cameraId: string, trackId: string) => `${prefix}:track:${cameraId}:${trackId}:votes`,
   /** The track's MatchEvent JSON once it matched: set once (NX), so a track raises one event. */

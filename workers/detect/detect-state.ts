@@ -66,15 +66,32 @@ export class DetectStateConflictError extends Error {
 
 /**
  * Sets {rev, json} only if rev is still what we read (optimistic concurrency), and
- * refreshes the TTL; with a second key, also sets it (value ARGV[5], TTL ARGV[6]).
+ * refreshes the TTL; then each further key gets its effect (ARGV triples after the
+ * fourth: 'set' or 'push', value, TTL).
  */
 const SAVE_IF_UNCHANGED = `
 local rev = redis.call('HGET', KEYS[1], 'rev')
 if (rev or '') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'json', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
-if KEYS[2] then redis.call('SET', KEYS[2], ARGV[5], 'EX', ARGV[6]) end
+for i = 2, #KEYS do
+  local a = 4 + (i - 2) * 3
+  if ARGV[a + 1] == 'set' then
+    redis.call('SET', KEYS[i], ARGV[a + 2], 'EX', ARGV[a + 3])
+  else
+    redis.call('RPUSH', KEYS[i], ARGV[a + 2])
+    redis.call('EXPIRE', KEYS[i], ARGV[a + 3])
+  end
+end
 return 1`;
+
+/** What a state save also does, in its round trip and only if it wins: set a key, or append to a list. */
+export interface SaveEffect {
+  op: 'set' | 'push';
+  key: string;
+  value: string;
+  ttlSeconds: number;
+}
 
 /** A camera's state idle this long is forgotten (its tracks ended long ago). */
 export const DETECT_STATE_TTL_SECONDS = 3600;
@@ -105,14 +122,13 @@ export class DetectStateStore {
 
   /**
    * Saves the state if nobody else did since `rev` was read; throws DetectStateConflictError
-   * otherwise. `also` is set with it, in the same round trip, only if the save succeeds.
+   * otherwise. The effects happen with it, in the same round trip, only if the save succeeds.
    */
-  async save(cameraId: string, rev: string, state: DetectState, also?: { key: string; value: string; ttlSeconds: number }): Promise<void> {
+  async save(cameraId: string, rev: string, state: DetectState, effects: readonly SaveEffect[] = []): Promise<void> {
     const next = String((Number(rev) || 0) + 1);
-    const stateArgs = [rev, next, JSON.stringify(state), DETECT_STATE_TTL_SECONDS];
-    const ok = also
-      ? await this.redis.eval(SAVE_IF_UNCHANGED, 2, this.keys.detectState(cameraId), also.key, ...stateArgs, also.value, also.ttlSeconds)
-      : await this.redis.eval(SAVE_IF_UNCHANGED, 1, this.keys.detectState(cameraId), ...stateArgs);
+    const keys = [this.keys.detectState(cameraId), ...effects.map((e) => e.key)];
+    const args = [rev, next, JSON.stringify(state), DETECT_STATE_TTL_SECONDS, ...effects.flatMap((e) => [e.op, e.value, e.ttlSeconds])];
+    const ok = await this.redis.eval(SAVE_IF_UNCHANGED, keys.length, ...keys, ...args);
     if (ok !== 1) throw new DetectStateConflictError(`detect state of camera ${cameraId} changed concurrently (rev ${rev})`);
   }
 }

@@ -167,16 +167,31 @@ describe('processFrame (real Redis, BullMQ, libjpeg-turbo)', () => {
     expect(await redis.exists(keys.cameraDetections('cam-a'))).toBe(0);
   });
 
-  it('writes the camera wall boxes only with a state save that wins', async () => {
+  it('sets and appends the save effects only with a state save that wins', async () => {
     const { state, rev } = await deps.states.load('cam-race', 0);
-    const boxes = { key: keys.cameraDetections('cam-race'), value: '{"seq":1}', ttlSeconds: 60 };
+    const boxes = { op: 'set', key: keys.cameraDetections('cam-race'), value: '{"seq":1}', ttlSeconds: 60 } as const;
+    const done = { op: 'push', key: keys.framesDone('cam-race', 'r9'), value: 'r9-cam-race-1', ttlSeconds: 60 } as const;
     await deps.states.save('cam-race', rev, state);
-    // A stale revision: another worker saved in between, and its boxes stand.
-    await expect(deps.states.save('cam-race', rev, state, boxes)).rejects.toThrow(DetectStateConflictError);
-    expect(await redis.exists(boxes.key)).toBe(0);
-    await deps.states.save('cam-race', '1', state, boxes);
+    // A stale revision: another worker saved in between, and its effects stand.
+    await expect(deps.states.save('cam-race', rev, state, [boxes, done])).rejects.toThrow(DetectStateConflictError);
+    expect(await redis.exists(boxes.key, done.key)).toBe(0);
+    await deps.states.save('cam-race', '1', state, [boxes, done]);
+    await deps.states.save('cam-race', '2', state, [{ ...done, value: 'r9-cam-race-2' }]);
     expect(await redis.get(boxes.key)).toBe('{"seq":1}');
-    expect(await redis.ttl(boxes.key)).toBeGreaterThan(0);
+    expect(await redis.lrange(done.key, 0, -1)).toEqual(['r9-cam-race-1', 'r9-cam-race-2']);
+    for (const key of [boxes.key, done.key]) expect(await redis.ttl(key)).toBeGreaterThan(0);
+  });
+
+  it("reports each lossless frame done to its replay's publisher, whatever the outcome, and live frames not", async () => {
+    const doneKey = keys.framesDone('cam-done', 'r1');
+    const jobs = [await frame('cam-done', null), await frame('cam-done', null), await frame('cam-done', 30)];
+    for (const j of jobs) await processFrame(j, deps);
+    const corrupt = await frame('cam-done', null, Buffer.from('not a jpeg'));
+    await expect(processFrame(corrupt, deps)).rejects.toBeInstanceOf(UnrecoverableError);
+    expect((await processFrame(jobs[2]!, deps)).outcome).toBe('repeat');
+    await processFrame({ ...(await frame('cam-done', 40)), mode: 'live', replayId: undefined }, deps);
+    expect(await redis.lrange(doneKey, 0, -1)).toEqual([...jobs, corrupt].map((j) => `r1-cam-done-${j.seq}`));
+    expect(await redis.exists(keys.framesDone('cam-done', ''))).toBe(0);
   });
 
   it('re-sends the same output for a retried frame and never duplicates identify jobs', async () => {

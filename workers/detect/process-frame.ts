@@ -15,14 +15,14 @@ import type { CameraDetections } from '../../pipeline/events.js';
 import { appearanceOf } from '../../pipeline/appearance.js';
 import type { Box } from '../../pipeline/geometry.js';
 import { gateFrame } from '../../pipeline/motion-gate.js';
-import { JOB, type FrameJob, type IdentifyJob } from '../../pipeline/queues.js';
+import { frameJobId, JOB, type FrameJob, type IdentifyJob } from '../../pipeline/queues.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import { finishTracker, TRACKER_DEFAULTS, updateTracker, type EndedTrack, type TrackerOptions } from '../../pipeline/tracker.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { JobQueue } from '../../runtime/queues.js';
 import type { DecodedImage } from '../../models/index.js';
 import { detectMetrics } from './detect-metrics.js';
-import { DetectStateStore, type DetectState } from './detect-state.js';
+import { DetectStateStore, type DetectState, type SaveEffect } from './detect-state.js';
 import { motionThumbnail } from './thumbnail.js';
 import { appendTrackLog, type TrackSummary } from './track-log.js';
 
@@ -91,6 +91,12 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   // The epoch comes from the first frame's time, so a replay of the same file yields the same track ids.
   const { state: loaded, rev, jpeg } = await deps.states.loadWithFrame(cameraId, job.ts, job.frameKey);
   const state: DetectState = structuredClone(loaded);
+  // A replay's publisher waits for this, to queue its next frame (workers/ingest/frame-publisher.ts).
+  const done: SaveEffect[] =
+    job.mode === 'lossless'
+      ? [{ op: 'push', key: deps.keys.framesDone(cameraId, job.replayId ?? ''), value: frameJobId(job), ttlSeconds: cfg.ingest.frameTtlSeconds }]
+      : [];
+  const save = (effects: SaveEffect[] = []) => deps.states.save(cameraId, rev, state, [...effects, ...done]);
 
   if (state.lastSeq === job.seq && state.lastTs === job.ts) {
     if (state.lastOutput) await emit(deps, cameraId, state.lastOutput);
@@ -99,7 +105,7 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   if (state.lastTs !== null && job.ts < state.lastTs) {
     state.counters.outOfOrder++;
     detectMetrics.outOfOrder.inc({ camera: cameraId });
-    await deps.states.save(cameraId, rev, state);
+    await save();
     return { outcome: 'out_of_order' };
   }
   state.counters.frames++;
@@ -107,14 +113,14 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   if (!jpeg) {
     state.counters.expired++;
     metrics.framesDropped.inc({ camera: cameraId, reason: 'expired' });
-    await deps.states.save(cameraId, rev, state);
+    await save();
     return { outcome: 'expired' };
   }
 
   const corrupt = async (err: Error): Promise<never> => {
     state.counters.corrupt++;
     metrics.framesCorrupt.inc({ camera: cameraId });
-    await deps.states.save(cameraId, rev, state);
+    await save();
     throw new UnrecoverableError(`frame ${job.frameKey}: ${err.message}`);
   };
 
@@ -127,14 +133,20 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
     return corrupt(err as Error);
   }
   try {
-    return await detectInFrame(job, deps, state, rev, img);
+    return await detectInFrame(job, deps, state, save, img);
   } finally {
     deps.release?.(img);
   }
 }
 
 /** The decoded frame's part of processFrame: gate, detection, tracking, selection, output. */
-async function detectInFrame(job: FrameJob, deps: DetectDeps, state: DetectState, rev: string, img: DecodedImage): Promise<FrameOutcome> {
+async function detectInFrame(
+  job: FrameJob,
+  deps: DetectDeps,
+  state: DetectState,
+  save: (effects?: SaveEffect[]) => Promise<void>,
+  img: DecodedImage,
+): Promise<FrameOutcome> {
   const { cfg } = deps;
   const { cameraId } = job;
   const thumb = motionThumbnail(img);
@@ -153,7 +165,7 @@ async function detectInFrame(job: FrameJob, deps: DetectDeps, state: DetectState
     state.counters.skipped++;
     detectMetrics.gated.inc({ camera: cameraId, outcome: 'skipped' });
     state.lastOutput = null;
-    await deps.states.save(cameraId, rev, state);
+    await save();
     return { outcome: 'skipped' };
   }
   detectMetrics.gated.inc({ camera: cameraId, outcome: 'detected' });
@@ -212,12 +224,7 @@ async function detectInFrame(job: FrameJob, deps: DetectDeps, state: DetectState
           persons: step.active.map((t) => ({ trackId: globalTrackId(state, t.id), box: t.box })),
         }
       : null;
-  await deps.states.save(
-    cameraId,
-    rev,
-    state,
-    seen ? { key: deps.keys.cameraDetections(cameraId), value: JSON.stringify(seen), ttlSeconds: cfg.ingest.frameTtlSeconds } : undefined,
-  );
+  await save(seen ? [{ op: 'set', key: deps.keys.cameraDetections(cameraId), value: JSON.stringify(seen), ttlSeconds: cfg.ingest.frameTtlSeconds }] : []);
   await emit(deps, cameraId, state.lastOutput);
   return { outcome: 'detected', persons: persons.length, tracks: step.active.length, identify: identify.length, ended: ended.length };
 }

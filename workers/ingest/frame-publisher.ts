@@ -1,8 +1,8 @@
-import { JOB, type FrameJob } from '../../pipeline/queues.js';
+import type { Redis } from 'ioredis';
+import { frameJobId, JOB, type FrameJob } from '../../pipeline/queues.js';
 import type { FrameStore } from '../../runtime/frame-store.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { JobQueue } from '../../runtime/queues.js';
-import { SlotPacer } from './slot-pacer.js';
 
 export interface PublishedFrame {
   jpeg: Buffer;
@@ -33,12 +33,16 @@ const REMOVABLE = new Set(['waiting', 'prioritized', 'delayed', 'waiting-childre
  * in-flight frame is already being processed is the new frame skipped. Both count in
  * `watchpost_frames_dropped_total`.
  * Lossless (replays): `publish` waits until a slot frees; the caller, not reading its
- * source meanwhile, pauses ffmpeg, and nothing is dropped.
+ * source meanwhile, pauses ffmpeg, and nothing is dropped. The detect stage appends each
+ * lossless frame's job id to the replay's `framesDone` list as it saves the camera's
+ * state (same round trip), and the publisher waits on that list (BLPOP): one round
+ * trip a frame, where polling BullMQ for the oldest job's state took 2-3 and most of
+ * the replay feeders' CPU. A frame that fails without being done (its job exhausted its
+ * retries) reports nothing: after `lookAfterMs` without news, BullMQ is asked.
  */
 export class FramePublisher {
   /** This camera's frames on the queue, oldest first. */
   private inFlight: { jobId: string; frameKey: string }[] = [];
-  private readonly pacer: SlotPacer;
 
   constructor(
     private readonly cameraId: string,
@@ -46,13 +50,15 @@ export class FramePublisher {
       store: FrameStore;
       queue: JobQueue<'detect'>;
       maxInFlight: number;
-      mode: FrameJob['mode'];
-      /** Lossless: bounds of the wait between looks for a free slot (slot-pacer.ts). */
-      poll?: { minMs: number; maxMs: number };
-    },
-  ) {
-    this.pacer = new SlotPacer(deps.poll);
-  }
+    } & (
+      | { mode: 'live' }
+      | {
+          mode: 'lossless';
+          /** The replay's framesDone list, on a connection of its own: BLPOP blocks it. */
+          done: { connection: Redis; key: string; lookAfterMs?: number };
+        }
+    ),
+  ) {}
 
   /** Frames of this camera currently waiting or being processed (as last seen). */
   get inFlightCount(): number {
@@ -64,15 +70,8 @@ export class FramePublisher {
     // States are looked up only at the bound: below it nothing needs deciding.
     while (this.inFlight.length >= this.deps.maxInFlight) {
       if (this.deps.mode === 'lossless') {
-        // A camera's frames finish in order (one partition, one job at a time), so the
-        // oldest is the one to watch: one lookup per poll, not one per frame in flight.
-        if (FINISHED.has(await this.deps.queue.queue.getJobState(this.inFlight[0]!.jobId))) {
-          this.inFlight.shift();
-          this.pacer.freed(performance.now());
-          continue;
-        }
+        await this.awaitDone(this.deps.done);
         if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-        await new Promise((r) => setTimeout(r, this.pacer.nextDelay(performance.now())));
         continue;
       }
       const states = await this.refresh();
@@ -101,11 +100,22 @@ export class FramePublisher {
       mode: this.deps.mode,
       ...(frame.replayId ? { replayId: frame.replayId } : {}),
     };
-    // The job id makes a re-sent frame a no-op (BullMQ ignores a duplicate id).
-    const jobId = `${frame.replayId ? `${frame.replayId}-` : ''}${this.cameraId}-${frame.seq}`;
+    const jobId = frameJobId(job);
     await this.deps.queue.add(JOB.frame, job, { jobId });
     this.inFlight.push({ jobId, frameKey });
     return { status: superseded ? 'queued-superseding' : 'queued', job };
+  }
+
+  /** Lossless: waits for a frame to be reported done (or, after `lookAfterMs` without news, for BullMQ to say the oldest finished). */
+  private async awaitDone(done: { connection: Redis; key: string; lookAfterMs?: number }): Promise<void> {
+    const popped = await done.connection.blpop(done.key, (done.lookAfterMs ?? 1000) / 1000);
+    if (popped) {
+      // A camera's frames are done in order: the ones before it are done too (or, failed, retry after it).
+      const i = this.inFlight.findIndex((f) => f.jobId === popped[1]);
+      this.inFlight.splice(0, i + 1);
+      return;
+    }
+    if (FINISHED.has(await this.deps.queue.queue.getJobState(this.inFlight[0]!.jobId))) this.inFlight.shift();
   }
 
   /** Forgets finished frames; returns the states of the remaining ones, in order. */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../../pipeline/config/index.js';
 import type { FrameJob } from '../../pipeline/queues.js';
+import { redisKeys } from '../../pipeline/redis-keys.js';
 import { startFfmpegFrames, type FfmpegFrameOptions, type FfmpegFrameSource } from '../../runtime/ffmpeg/ffmpeg-frames.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { metrics } from '../../runtime/metrics.js';
@@ -57,17 +58,24 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileResult
   redis.on('error', () => undefined); // retried by ioredis; a lasting outage shows as a stalled replay
   const detect = openDetectQueues({ cfg: o.cfg, connection: redis });
   const store = new FrameStore(redis, { prefix: o.cfg.redisPrefix, ttlSeconds: o.cfg.ingest.frameTtlSeconds });
+  // BLPOP blocks its connection: the wait for done frames gets one of its own.
+  const waiter = redis.duplicate();
+  waiter.on('error', () => undefined);
+  const doneKey = redisKeys(o.cfg.redisPrefix).framesDone(o.cameraId, o.replayId);
+  await redis.del(doneKey); // a re-run of the same replay id starts from an empty list
   const publisher = new FramePublisher(o.cameraId, {
     store,
     queue: detect.forCamera(o.cameraId),
     maxInFlight: o.maxInFlight ?? o.cfg.ingest.maxInFlightPerCamera,
     mode: 'lossless',
+    done: { connection: waiter, key: doneKey },
   });
   const source = (o.openSource ?? startFfmpegFrames)({
     url: o.path,
     fps,
     maxWidth: o.cfg.ingest.maxWidth,
     jpegQuality: o.cfg.ingest.jpegQuality,
+    threads: o.cfg.ingest.ffmpegThreads,
   });
   const onAbort = () => void source.stop();
   o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -100,6 +108,7 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileResult
     if (!failure && exit.code !== 0) failure = `ffmpeg exited with ${exit.signal ?? `code ${exit.code}`}: ${exit.stderr.split('\n').slice(-3).join(' | ')}`;
     await detect.close();
     await redis.quit().catch(() => redis.disconnect());
+    waiter.disconnect();
   }
   const durationSec = lastPts < 0 ? 0 : Math.round((lastPts + 1 / fps) * 1000) / 1000;
   return { frames, corrupt, durationSec, ...(failure ? { stoppedEarly: { atSec: durationSec, reason: failure } } : {}) };
