@@ -23,6 +23,8 @@ export const ingestSchema = z
     maxWidth: z.number().int().min(64).max(7680).default(1280),
     /** JPEG quality (ffmpeg -q:v, 2 best .. 31 worst). */
     jpegQuality: z.number().int().min(2).max(31).default(4),
+    /** Threads of each camera's ffmpeg (0: ffmpeg's choice); 1 suits up to 1080p cameras, one process per camera. */
+    ffmpegThreads: z.number().int().min(0).max(64).default(1),
     /** RTSP transport: tcp, udp, or auto (tcp first, then udp). */
     rtspTransport: z.enum(['tcp', 'udp', 'auto']).default('auto'),
     /** No frame for this long: camera is stalled (reconnect begins). */

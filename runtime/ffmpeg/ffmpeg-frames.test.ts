@@ -92,6 +92,15 @@ describe('ffmpegArgs', () => {
     expect(file).not.toContain('-rtsp_transport');
     expect(file.join(' ')).toContain("fps=5,scale='min(640,iw)':-2");
   });
+
+  it('runs ffmpeg single-threaded unless told otherwise', () => {
+    const base = { url: '/tmp/x.mp4', fps: 5, maxWidth: 640, jpegQuality: 4 };
+    const one = ffmpegArgs(base).join(' ');
+    expect(one).toMatch(/-threads 1 -i \/tmp\/x\.mp4 .*-filter_threads 1 .*-q:v 4 -threads 1 -f image2pipe/);
+    const auto = ffmpegArgs({ ...base, threads: 0 });
+    expect(auto.some((a) => a.endsWith('threads'))).toBe(false);
+    expect(ffmpegArgs({ ...base, threads: 4 }).join(' ')).toContain('-threads 4 -i');
+  });
 });
 
 describe('StderrRing', () => {

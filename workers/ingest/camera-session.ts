@@ -125,6 +125,7 @@ export class CameraSession {
       fps: this.camera.fps ?? this.deps.cfg.ingest.fps,
       maxWidth: this.deps.cfg.ingest.maxWidth,
       jpegQuality: this.deps.cfg.ingest.jpegQuality,
+      threads: this.deps.cfg.ingest.ffmpegThreads,
       rtspTransport: this.transport,
       // A file camera plays at its own pace and in a loop, like a live one.
       realtime: kind === 'file',
