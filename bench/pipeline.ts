@@ -97,6 +97,12 @@ function treeTicks(root: number): number {
   return sum;
 }
 
+/** CPU ticks of this process alone (all its threads): the feeds' publishing, without their ffmpeg. */
+function ownTicks(): number {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
 /** Camera ids spread over the detect partitions (each partition is consumed in order, one job at a time). */
 function cameraIds(n: number): string[] {
   const ids: string[] = [];
@@ -252,6 +258,7 @@ async function main() {
     const satTicks0 = stageTicks();
     const satRedis0 = await redisTicks();
     const satOwn0 = treeTicks(process.pid);
+    const satSelf0 = ownTicks();
     const satStart = performance.now();
     const fed = await Promise.all(satIds.map((id) => ingestFile({ cfg, redisUrl: redisServer.url, path: walkIn.video, cameraId: id, replayId: `sat-${id}` })));
     const satFrames = fed.reduce((s, r) => s + r.frames, 0);
@@ -271,6 +278,8 @@ async function main() {
     const workersSat = Object.keys(satTicks0).reduce((sum, k) => sum + satTicks1[k as keyof typeof satTicks1] - satTicks0[k as keyof typeof satTicks0], 0);
     // This process's tree holds the workers and redis-server too: the rest is the feeds (ffmpeg, publishing).
     cpuMsPerFrame.feeds = round(((treeTicks(process.pid) - satOwn0 - workersSat - redisSat) * (1000 / TICK_HZ)) / satFrames);
+    // Of which publishing (this process: storing frames, queueing them, waiting for slots); the rest is ffmpeg.
+    cpuMsPerFrame.feedsPublishing = round(((ownTicks() - satSelf0) * (1000 / TICK_HZ)) / satFrames);
     cpuMsPerFrame.redis = round((redisSat * (1000 / TICK_HZ)) / satFrames);
     feeding = false;
     await sampler;
