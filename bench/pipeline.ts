@@ -292,6 +292,10 @@ async function main() {
       return b.done === a.done ? b.t : a.t + ((b.t - a.t) * (target - a.done)) / (b.done - a.done);
     };
     const steadyFps = (0.7 * satFrames) / ((crossing(0.85) - crossing(0.15)) / 1000);
+    // Seconds the first and last 15% of the frames took beyond what the steady pace needs: start-up and drain.
+    const edgeSec = (0.15 * satFrames) / steadyFps;
+    const startLossSec = (crossing(0.15) - satStart) / 1000 - edgeSec;
+    const drainLossSec = satSec - (crossing(0.85) - satStart) / 1000 - edgeSec;
     const detected = (await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' })) - gated0.detected;
     const skipped = (await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' })) - gated0.skipped;
     const identifyJobs = (await metricSum(procs.identify, 'watchpost_job_duration_seconds_count', { queue: 'identify' })) - identify0;
@@ -317,6 +321,8 @@ async function main() {
       cpuMsPerFrame,
       steadyFps: round(steadyFps, 2),
       steadyShareOfBound: round(steadyFps / boundFps, 3),
+      startLossSec: round(startLossSec, 2),
+      drainLossSec: round(drainLossSec, 2),
       // The bound if every core ran models back to back with nothing else to do (ffmpeg, JPEG, Redis).
       steadyShareOfAllCoresBound: round(steadyFps / (boundFps * cpus().length), 3),
     };

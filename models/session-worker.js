@@ -17,6 +17,7 @@ try {
     interOpNumThreads: 1,
     logSeverityLevel: 3,
   });
+  await warmUp(session);
   port.postMessage({ type: 'ready', inputs: describe(session.inputMetadata), outputs: describe(session.outputMetadata) });
   port.on('message', async ({ id, feeds, fetch, returnInputs }) => {
     // Transferred inputs go back with the answer (or the error), for the caller to reuse.
@@ -41,4 +42,24 @@ try {
   });
 } catch (err) {
   port.postMessage({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
+}
+
+/**
+ * One run on zeros before the session is ready: onnxruntime plans and allocates on a
+ * session's first run (the person detector's took 100-130 ms, later ones 21), which
+ * should not land on a camera's first frame after a restart. Best effort: symbolic
+ * sizes are taken as 1, and a model that refuses that starts cold.
+ */
+async function warmUp(session) {
+  const feeds = {};
+  for (const m of session.inputMetadata) {
+    if (!m.isTensor || m.type !== 'float32') return;
+    const dims = m.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
+    feeds[m.name] = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
+  }
+  try {
+    await session.run(feeds);
+  } catch {
+    // starts cold
+  }
 }

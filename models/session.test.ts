@@ -32,6 +32,20 @@ describe('ModelSession', () => {
     expect(Array.from(out.y!.data)).toEqual(Array.from(data)); // identity weights
   });
 
+  it('starts a model that its start-up warm run (symbolic sizes as 1) cannot run', async () => {
+    // Reshape to 2x2 needs 4 values: the warm run's [1] fails, real [4] inputs work.
+    const g = new GraphBuilder('needs-four');
+    const x = g.input('x', 'float32', ['n']);
+    const shape = g.constant('int64', [2], BigInt64Array.from([2n, 2n]));
+    g.output(g.op('Reshape', [x, shape], {}, 'y'), 'float32', [2, 2]);
+    const path = join(dir, 'needs-four.onnx');
+    writeFileSync(path, g.toBytes());
+    const s = await openSession(path, { threads: 1 });
+    const out = await s.run({ x: { data: Float32Array.from([1, 2, 3, 4]), dims: [4] } });
+    expect(out.y!.dims).toEqual([2, 2]);
+    expect(Array.from(out.y!.data)).toEqual([1, 2, 3, 4]);
+  });
+
   it('creates one session per model file and reuses it', async () => {
     const path = matmulChain(4, 1);
     const [a, b] = await Promise.all([openSession(path, { threads: 1 }), openSession(path, { threads: 1 })]);
