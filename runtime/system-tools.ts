@@ -33,3 +33,15 @@ export function requireTool(tool: string, debianPackage: string): string {
 export const requireFfmpeg = () => requireTool('ffmpeg', 'ffmpeg');
 export const requireFfprobe = () => requireTool('ffprobe', 'ffmpeg');
 export const requireRedisServer = () => requireTool('redis-server', 'redis-server');
+
+let filters: Set<string> | null = null;
+
+/** Whether the installed ffmpeg has a filter (builds differ: zscale needs libzimg). Asked once per process. */
+export function ffmpegHasFilter(name: string): boolean {
+  if (!filters) {
+    const out = spawnSync(requireFfmpeg(), ['-hide_banner', '-filters'], { encoding: 'utf8' }).stdout ?? '';
+    // Lines like " TSC zscale            V->V       Apply resizing, ...".
+    filters = new Set(out.split('\n').flatMap((line) => line.match(/^\s*[.A-Z|]{3}\s+(\S+)\s/)?.[1] ?? []));
+  }
+  return filters.has(name);
+}

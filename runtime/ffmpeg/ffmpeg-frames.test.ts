@@ -3,6 +3,7 @@ import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ffmpegArgs, startFfmpegFrames, StderrRing, type FrameEvent } from './ffmpeg-frames.js';
 
@@ -84,6 +85,27 @@ describe('startFfmpegFrames', () => {
   });
 });
 
+describe('full-range conversion', () => {
+  it('gives the same frames through zscale as through swscale, from limited-range and full-range sources', async () => {
+    const mjpeg = join(dir, 'full-range.mkv');
+    const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-t', '1', '-c:v', 'mjpeg', '-pix_fmt', 'yuvj420p', mjpeg]);
+    if (r.status !== 0) throw new Error(r.stderr.toString());
+    for (const [url, tolerance] of [[clip('range.mp4', 1), 0.05], [mjpeg, 0.3]] as const) {
+      const pixels = async (zscale: boolean) => {
+        const frames = (await collect(startFfmpegFrames({ url, fps: 5, maxWidth: 320, jpegQuality: 3, zscale }).frames)).filter((e) => e.type === 'frame');
+        return Promise.all(frames.map((f) => sharp(f.jpeg).raw().toBuffer()));
+      };
+      const [viaZimg, viaSwscale] = await Promise.all([pixels(true), pixels(false)]);
+      expect(viaZimg).toHaveLength(5);
+      expect(viaSwscale).toHaveLength(5);
+      let diff = 0;
+      let n = 0;
+      viaZimg.forEach((a, i) => a.forEach((v, j) => ((diff += Math.abs(v - viaSwscale[i]![j]!)), n++)));
+      expect(diff / n).toBeLessThan(tolerance);
+    }
+  });
+});
+
 describe('ffmpegArgs', () => {
   it('uses the RTSP transport and timeout only for RTSP sources', () => {
     const rtsp = ffmpegArgs({ url: 'rtsp://h/x', fps: 5, maxWidth: 640, jpegQuality: 4, rtspTransport: 'udp', ioTimeoutMs: 3000 });
@@ -91,6 +113,13 @@ describe('ffmpegArgs', () => {
     const file = ffmpegArgs({ url: '/tmp/x.mp4', fps: 5, maxWidth: 640, jpegQuality: 4, rtspTransport: 'udp' });
     expect(file).not.toContain('-rtsp_transport');
     expect(file.join(' ')).toContain("fps=5,scale='min(640,iw)':-2");
+  });
+
+  it('expands to full range with zscale when asked (or available), with swscale otherwise', () => {
+    const base = { url: '/tmp/x.mp4', fps: 5, maxWidth: 640, jpegQuality: 4 };
+    const vf = (o: object) => ffmpegArgs({ ...base, ...o })[ffmpegArgs({ ...base, ...o }).indexOf('-vf') + 1];
+    expect(vf({ zscale: true })).toBe("fps=5,scale='min(640,iw)':-2,format=yuv420p,zscale=range=full,format=yuvj420p");
+    expect(vf({ zscale: false })).toBe("fps=5,scale='min(640,iw)':-2");
   });
 
   it('runs ffmpeg single-threaded unless told otherwise', () => {

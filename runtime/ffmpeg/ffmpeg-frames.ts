@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { redactUrl } from '../logger.js';
-import { requireFfmpeg } from '../system-tools.js';
+import { ffmpegHasFilter, requireFfmpeg } from '../system-tools.js';
 import { inspectJpeg, JpegFramer } from './jpeg-framer.js';
 
 /*
@@ -30,6 +30,8 @@ export interface FfmpegFrameOptions {
   ioTimeoutMs?: number;
   /** Threads for decoding, filtering and encoding (0: ffmpeg's choice, a few per core); default 1. */
   threads?: number;
+  /** Expand to JPEG's full range with zscale (zimg) rather than swscale; default: when this ffmpeg has zscale. */
+  zscale?: boolean;
 }
 
 export type SourceKind = 'rtsp' | 'http' | 'file';
@@ -62,13 +64,24 @@ export function ffmpegArgs(o: FfmpegFrameOptions): string[] {
     '-i', o.url,
     '-an', '-sn', '-dn',
     ...pin('-filter_threads'),
-    '-vf', `fps=${o.fps},scale='min(${o.maxWidth},iw)':-2`,
+    '-vf', videoFilter(o),
     // No metadata segments and no encoder comment: plain JFIF frames.
     '-map_metadata', '-1', '-flags', '+bitexact',
     '-c:v', 'mjpeg', '-pix_fmt', 'yuvj420p', '-q:v', String(o.jpegQuality),
     ...pin('-threads'),
     '-f', 'image2pipe', 'pipe:1',
   ];
+}
+
+/**
+ * Samples, fits to the maximum width, and converts to full-range YUV (what JPEG holds).
+ * swscale's range conversion cost 1.5 ms of a 720p frame's 6.7 here; zimg's about a
+ * tenth of that, with the same pixels for 8-bit limited-range video (the common camera
+ * stream). swscale still resizes and brings any other format to yuv420p first.
+ */
+function videoFilter(o: FfmpegFrameOptions): string {
+  const fit = `fps=${o.fps},scale='min(${o.maxWidth},iw)':-2`;
+  return (o.zscale ?? ffmpegHasFilter('zscale')) ? `${fit},format=yuv420p,zscale=range=full,format=yuvj420p` : fit;
 }
 
 /** Replaces credentials in every URL inside a text (ffmpeg echoes URLs in its errors). */
