@@ -1,10 +1,11 @@
 /**
  * Pipeline benchmark: the whole chain as separate processes (`watchpost worker ingest`,
- * 2x `worker detect`, `worker identify`) on a private redis-server, cameras that loop
+ * `worker detect` (`--detect-workers`, default 1), `worker identify`) on a private redis-server, cameras that loop
  * the `enrolled-walk-in` fixture at its own pace (file cameras, like live ones).
  *  1. raw model costs, in this process, on the fixture's frames: person detection per
  *     frame, face chain (detect + landmarks + descriptor) per head region;
- *  2. saturation: 8 lossless feeds at once (the fixture 3x over each); the pipeline's frames/s against the bound
+ *  2. saturation: 8 lossless feeds at once, two per partition (the fixture 3x over each), timed from
+ *     the first frame queued (feedStartSec: the ffmpeg start-ups before it); the pipeline's frames/s against the bound
  *     those raw costs allow (measured before and right after the feeds, averaged;
  *     model time per frame = detection x share of frames not
  *     gated away + face chain x identify jobs per frame), over the whole run and in the
@@ -18,7 +19,7 @@
  *     same latency on an overloaded machine.
  *
  *   npm run bench:pipeline [-- --json] [-- --duration 600] [-- --step 30] [-- --max-cameras 6]
- *                          [-- --appearances 20] [-- --threads N (models.threads)]
+ *                          [-- --appearances 20] [-- --threads N (models.threads)] [-- --detect-workers 1]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,6 +56,10 @@ const DURATION_SEC = flag('duration', 600);
 const STEP_SEC = flag('step', 30);
 const MAX_CAMERAS = flag('max-cameras', 6);
 const APPEARANCES = flag('appearances', 20);
+// One detect process runs a model copy per core already: a second one on the same cores
+// only adds inference threads that preempt each other (8 feeds of the clip played once:
+// 46-50 frames/s with two processes, 54-55 with one).
+const DETECT_WORKERS = flag('detect-workers', 1);
 const THREADS = args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : undefined;
 if (THREADS !== undefined && !(Number.isInteger(THREADS) && THREADS >= 0)) throw new Error('--threads needs a whole number (0: onnxruntime default)');
 const FPS = 5;
@@ -108,10 +113,10 @@ function ownTicks(): number {
 }
 
 /** Camera ids spread over the detect partitions (each partition is consumed in order, one job at a time). */
-function cameraIds(n: number): string[] {
+function cameraIds(n: number, prefix = 'cam-'): string[] {
   const ids: string[] = [];
   for (let k = 0; ids.length < n; k++) {
-    const id = `cam-${k}`;
+    const id = `${prefix}${k}`;
     if (partitionOf(id, PARTITIONS) === ids.length % PARTITIONS && !ids.includes(id)) ids.push(id);
   }
   return ids;
@@ -167,7 +172,7 @@ async function main() {
   const cfg = configSchema.parse({ ...cfgInput, redisPrefix: prefix });
   const env = { REDIS_URL: redisServer.url, WATCHPOST_REDIS_PREFIX: prefix, WATCHPOST_CONFIG: configFile, LOG_LEVEL: 'info' };
   const procs = {
-    detect: [new WorkerProcess('detect', env), new WorkerProcess('detect', env)],
+    detect: Array.from({ length: DETECT_WORKERS }, () => new WorkerProcess('detect', env)),
     identify: [new WorkerProcess('identify', env)],
     ingest: [new WorkerProcess('ingest', env)],
   };
@@ -175,7 +180,7 @@ async function main() {
   let consumer: Worker | null = null;
   const consumerConnection = workerConnection(redisServer.url);
   try {
-    progress('starting workers (2 detect, identify, ingest)');
+    progress(`starting workers (${DETECT_WORKERS} detect, identify, ingest)`);
     await Promise.all(all.map((p) => p.ready()));
     // Publish the fixture's gallery as the watchlist for every camera (global).
     await publishGalleryWatchlist(cfg, redisServer.url, walkIn.gallery);
@@ -245,24 +250,29 @@ async function main() {
     writeFileSync(join(dir, 'repeat.txt'), `file '${walkIn.video}'\n`.repeat(SAT_REPEATS));
     const concat = spawnSync(requireFfmpeg(), ['-hide_banner', '-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', join(dir, 'repeat.txt'), '-c', 'copy', satVideo]);
     if (concat.status !== 0) throw new Error(`ffmpeg concat: ${concat.stderr.toString()}`);
-    const satIds = cameraIds(SAT_FEEDS).map((id) => `sat-${id}`);
+    const satIds = cameraIds(SAT_FEEDS, 'sat-cam-');
     const gated0 = { detected: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' }), skipped: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' }) };
     const identify0 = await metricSum(procs.identify, 'watchpost_job_duration_seconds_count', { queue: 'identify' });
-    // One scrape per detect process and second: scraping costs the workers CPU, so the
-    // progress is sampled sparsely and the steady window's ends are interpolated.
+    // Frames done, in all and by feed. One scrape per detect process and second: scraping
+    // costs the workers CPU, so the progress is sampled sparsely and the steady window's
+    // ends are interpolated.
     const framesDone = async () => {
-      let n = -gated0.detected - gated0.skipped;
+      let done = -gated0.detected - gated0.skipped;
+      const byFeed = satIds.map(() => 0);
       for (const p of procs.detect) {
         const text = await p.metrics();
-        n += counterValue(text, 'watchpost_motion_gate_frames_total', { outcome: 'detected' }) + counterValue(text, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' });
+        for (const outcome of ['detected', 'skipped']) {
+          done += counterValue(text, 'watchpost_motion_gate_frames_total', { outcome });
+          satIds.forEach((camera, i) => (byFeed[i]! += counterValue(text, 'watchpost_motion_gate_frames_total', { outcome, camera })));
+        }
       }
-      return n;
+      return { done, byFeed };
     };
-    const progressSamples: { t: number; done: number }[] = [];
+    const progressSamples: { t: number; done: number; byFeed: number[] }[] = [];
     let feeding = true;
     const sampler = (async () => {
       while (feeding) {
-        progressSamples.push({ t: performance.now(), done: await framesDone() });
+        progressSamples.push({ t: performance.now(), ...(await framesDone()) });
         await sleep(1000);
       }
     })();
@@ -270,8 +280,13 @@ async function main() {
     const satRedis0 = await redisTicks();
     const satOwn0 = treeTicks(process.pid);
     const satSelf0 = ownTicks();
-    const satStart = performance.now();
-    const fed = await Promise.all(satIds.map((id) => ingestFile({ cfg, redisUrl: redisServer.url, path: satVideo, cameraId: id, replayId: `sat-${id}` })));
+    const launched = performance.now();
+    // The pipeline's clock starts with the first frame queued: before it, 8 ffmpeg
+    // processes load (about 0.2 s of CPU each, 0.12 s of it linking their 215 libraries)
+    // and no stage has anything to do. Reported apart as feedStartSec.
+    let satStart = Infinity;
+    const onFrame = () => void (satStart = Math.min(satStart, performance.now()));
+    const fed = await Promise.all(satIds.map((id) => ingestFile({ cfg, redisUrl: redisServer.url, path: satVideo, cameraId: id, replayId: `sat-${id}`, onFrame })));
     const satFrames = fed.reduce((s, r) => s + r.frames, 0);
     const idle = async () => {
       for (const q of detectQueues.partitions) if (Object.values(await q.queue.getJobCounts('waiting', 'active')).some((n) => n > 0)) return false;
@@ -281,7 +296,8 @@ async function main() {
     // Identify jobs of the last frames may still run: wait for the identify queue too.
     const identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
     while (Object.values(await identifyQueue.queue.getJobCounts('waiting', 'active')).some((n) => n > 0)) await sleep(100);
-    const satSec = (performance.now() - satStart) / 1000;
+    const satEnd = performance.now();
+    const satSec = (satEnd - satStart) / 1000;
     const satTicks1 = stageTicks();
     // CPU per frame by stage, in ms; the feeds (ffmpeg + publishing) run in this process.
     const cpuMsPerFrame = Object.fromEntries(Object.keys(satTicks0).map((k) => [k, round(((satTicks1[k as keyof typeof satTicks1] - satTicks0[k as keyof typeof satTicks0]) * (1000 / TICK_HZ)) / satFrames)]));
@@ -294,7 +310,7 @@ async function main() {
     cpuMsPerFrame.redis = round((redisSat * (1000 / TICK_HZ)) / satFrames);
     feeding = false;
     await sampler;
-    progressSamples.push({ t: performance.now(), done: await framesDone() });
+    progressSamples.push({ t: performance.now(), ...(await framesDone()) });
     /** When `share` of the frames were done, interpolated between the samples around it. */
     const crossing = (share: number) => {
       const target = share * satFrames;
@@ -321,6 +337,7 @@ async function main() {
       rawDetectMsBeforeAfter: [round(raw.detectMs), round(rawAfter.detectMs)],
       rawFaceChainMsBeforeAfter: [round(raw.faceChainMs), round(rawAfter.faceChainMs)],
       frames: satFrames,
+      feedStartSec: round((satStart - launched) / 1000, 2),
       wallSec: round(satSec),
       pipelineFps: round(pipelineFps, 2),
       detectedShare: round(detected / satFrames, 3),
@@ -329,11 +346,16 @@ async function main() {
       modelMsPerFrame: round(modelMsPerFrame),
       boundFps: round(boundFps, 2),
       shareOfBound: round(pipelineFps / boundFps, 3),
+      shareOfBoundFromLaunch: round(satFrames / ((satEnd - launched) / 1000) / boundFps, 3),
       cpuMsPerFrame,
       steadyFps: round(steadyFps, 2),
       steadyShareOfBound: round(steadyFps / boundFps, 3),
       startLossSec: round(startLossSec, 2),
       drainLossSec: round(drainLossSec, 2),
+      /** Frames done at each progress sample, seconds after the first frame was queued. */
+      progress: progressSamples.map((x) => [round((x.t - satStart) / 1000, 2), x.done]),
+      /** When each feed's last frame was done (by the progress samples), seconds after the first frame was queued: how evenly the partitions shared the CPU. */
+      feedDoneSec: satIds.map((_, i) => round((progressSamples.find((x) => x.byFeed[i]! >= fed[i]!.frames)!.t - satStart) / 1000, 1)),
       // The bound if every core ran models back to back with nothing else to do (ffmpeg, JPEG, Redis).
       steadyShareOfAllCoresBound: round(steadyFps / (boundFps * cpus().length), 3),
     };
@@ -437,7 +459,7 @@ async function main() {
     const third = Math.max(1, Math.floor(memory.length / 3));
     const memMb = (xs: number[]) => round(median(xs) / 1024 / 1024, 2);
     const result = {
-      machine: { cores: cpus().length, model: cpus()[0]?.model, loadavg1: round(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 2), modelThreads: cfg.models.threads },
+      machine: { cores: cpus().length, model: cpus()[0]?.model, loadavg1: round(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 2), modelThreads: cfg.models.threads, detectWorkers: DETECT_WORKERS },
       rawModelCosts: { ...raw, decodeMs: round(raw.decodeMs), detectMs: round(raw.detectMs), faceChainMs: round(raw.faceChainMs) },
       saturation,
       throughput: { steps, maxCamerasAt5fps: maxCameras },
