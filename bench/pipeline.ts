@@ -58,7 +58,7 @@ const MAX_CAMERAS = flag('max-cameras', 6);
 const APPEARANCES = flag('appearances', 20);
 // One detect process runs a model copy per core already: a second one on the same cores
 // only adds inference threads that preempt each other (8 feeds of the clip played once:
-// 46-50 frames/s with two processes, 54-55 with one).
+// 46-50 frames/s with two processes, 54-55 with one; on a busier day 49.4 and 48.6).
 const DETECT_WORKERS = flag('detect-workers', 1);
 const THREADS = args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : undefined;
 if (THREADS !== undefined && !(Number.isInteger(THREADS) && THREADS >= 0)) throw new Error('--threads needs a whole number (0: onnxruntime default)');
