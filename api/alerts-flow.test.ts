@@ -51,23 +51,50 @@ describe.each([
     });
     redis = new Redis(api.redisUrl);
     alertsQueue = openQueue(QUEUE.alerts, { cfg: api.cfg, connection: redis });
-    queueEvents = new QueueEvents(QUEUE.alerts, { connection: { url: api.redisUrl } as never, prefix: redisKeys(api.prefix).bull });
+    queueEvents = new QueueEvents(QUEUE.alerts, {
+      connection: { url: api.redisUrl } as never,
+      prefix: redisKeys(api.prefix).bull,
+    });
     await queueEvents.waitUntilReady();
     receiver = await startWebhookReceiver();
     frame = await frameJpeg();
     const p = await api.call('POST', '/v1/perpetrators', { json: { name: 'Eve Example' }, key: api.keys.operator });
     perpetratorId = p.body.id;
-    const c = await api.call('POST', '/v1/cases', { json: caseInput({ perpetratorIds: [perpetratorId] }), key: api.keys.operator });
+    const c = await api.call('POST', '/v1/cases', {
+      json: caseInput({ perpetratorIds: [perpetratorId] }),
+      key: api.keys.operator,
+    });
     caseId = c.body.id;
-    expect((await api.call('POST', '/v1/cameras', { json: { id: cameraId, name: 'Front door', url: 'rtsp://admin:s3cret@10.0.0.5:554/stream1', caseId } })).status).toBe(201);
-    const officer = await api.call('POST', '/v1/officers', { json: { name: 'PC One', badge: `b1-${engine}`, district: 'north', webhookUrl: `${receiver.url}/officer` } });
+    expect(
+      (
+        await api.call('POST', '/v1/cameras', {
+          json: { id: cameraId, name: 'Front door', url: 'rtsp://admin:s3cret@10.0.0.5:554/stream1', caseId },
+        })
+      ).status,
+    ).toBe(201);
+    const officer = await api.call('POST', '/v1/officers', {
+      json: { name: 'PC One', badge: `b1-${engine}`, district: 'north', webhookUrl: `${receiver.url}/officer` },
+    });
     officerSecret = officer.body.webhookSecret;
-    const supervisor = await api.call('POST', '/v1/officers', { json: { name: 'Sgt Two', badge: `b2-${engine}`, district: 'north', supervisor: true, webhookUrl: `${receiver.url}/supervisor` } });
+    const supervisor = await api.call('POST', '/v1/officers', {
+      json: {
+        name: 'Sgt Two',
+        badge: `b2-${engine}`,
+        district: 'north',
+        supervisor: true,
+        webhookUrl: `${receiver.url}/supervisor`,
+      },
+    });
     supervisorSecret = supervisor.body.webhookSecret;
     // The supervisor's shift starts after the alert is created (4 s leaves room on a loaded machine)
     // and before it escalates (5 s after it): only the escalation reaches them.
-    expect((await api.call('POST', '/v1/shifts', { json: shiftNow(officer.body.id), key: api.keys.operator })).status).toBe(201);
-    expect((await api.call('POST', '/v1/shifts', { json: shiftNow(supervisor.body.id, { startsAt: Date.now() + 4000 }) })).status).toBe(201);
+    expect(
+      (await api.call('POST', '/v1/shifts', { json: shiftNow(officer.body.id), key: api.keys.operator })).status,
+    ).toBe(201);
+    expect(
+      (await api.call('POST', '/v1/shifts', { json: shiftNow(supervisor.body.id, { startsAt: Date.now() + 4000 }) }))
+        .status,
+    ).toBe(201);
     sse = openSse(`${api.url}/v1/alerts/stream`, { authorization: `Bearer ${api.keys.officer}` });
     await sse.opened;
   });
@@ -98,40 +125,69 @@ describe.each([
     expect(JSON.stringify(await api.call('GET', '/v1/cameras'))).not.toContain('s3cret');
   });
 
-  it.skipIf(skipReason)('turns a match event into one alert with evidence, a signed webhook and an SSE event', async () => {
-    const crop = await sharp(frame).extract({ left: 280, top: 70, width: 60, height: 70 }).jpeg().toBuffer();
-    await redis.set(frameKey(), frame, 'EX', 120);
-    await redis.set(cropKey(), crop, 'EX', 120);
-    const ev = matchEvent({ cameraId, perpetratorId, name: 'Eve Example', best: { frameKey: frameKey(), faceCropKey: cropKey() } as never });
-    const outcome = (await push(ev)) as { outcome: string; alertId: string };
-    expect(outcome.outcome).toBe('created');
-    alertId = outcome.alertId;
+  it.skipIf(skipReason)(
+    'turns a match event into one alert with evidence, a signed webhook and an SSE event',
+    async () => {
+      const crop = await sharp(frame).extract({ left: 280, top: 70, width: 60, height: 70 }).jpeg().toBuffer();
+      await redis.set(frameKey(), frame, 'EX', 120);
+      await redis.set(cropKey(), crop, 'EX', 120);
+      const ev = matchEvent({
+        cameraId,
+        perpetratorId,
+        name: 'Eve Example',
+        best: { frameKey: frameKey(), faceCropKey: cropKey() } as never,
+      });
+      const outcome = (await push(ev)) as { outcome: string; alertId: string };
+      expect(outcome.outcome).toBe('created');
+      alertId = outcome.alertId;
 
-    const hook = await receiver.waitFor((w) => w.path === '/officer');
-    expect(verifyWebhook(officerSecret, { timestamp: hook.headers[WEBHOOK_HEADERS.timestamp]!, signature: hook.headers[WEBHOOK_HEADERS.signature]! }, hook.body)).toBe(true);
-    expect(verifyWebhook('wrong-secret', { timestamp: hook.headers[WEBHOOK_HEADERS.timestamp]!, signature: hook.headers[WEBHOOK_HEADERS.signature]! }, hook.body)).toBe(false);
-    const payload = JSON.parse(hook.body);
-    expect(payload.event).toBe('alert.created');
-    expect(payload.alert).toMatchObject({ id: alertId, kind: 'match', perpetratorId, cameraId, caseId, state: 'new' });
-    expect(payload.evidence.map((e: { kind: string }) => e.kind).sort()).toEqual(['face_crop', 'snapshot']);
+      const hook = await receiver.waitFor((w) => w.path === '/officer');
+      expect(
+        verifyWebhook(
+          officerSecret,
+          { timestamp: hook.headers[WEBHOOK_HEADERS.timestamp]!, signature: hook.headers[WEBHOOK_HEADERS.signature]! },
+          hook.body,
+        ),
+      ).toBe(true);
+      expect(
+        verifyWebhook(
+          'wrong-secret',
+          { timestamp: hook.headers[WEBHOOK_HEADERS.timestamp]!, signature: hook.headers[WEBHOOK_HEADERS.signature]! },
+          hook.body,
+        ),
+      ).toBe(false);
+      const payload = JSON.parse(hook.body);
+      expect(payload.event).toBe('alert.created');
+      expect(payload.alert).toMatchObject({
+        id: alertId,
+        kind: 'match',
+        perpetratorId,
+        cameraId,
+        caseId,
+        state: 'new',
+      });
+      expect(payload.evidence.map((e: { kind: string }) => e.kind).sort()).toEqual(['face_crop', 'snapshot']);
 
-    createdEvent = await sse.waitFor((e) => e.event === 'alert.created');
-    expect(JSON.parse(createdEvent.data).alert.id).toBe(alertId);
+      createdEvent = await sse.waitFor((e) => e.event === 'alert.created');
+      expect(JSON.parse(createdEvent.data).alert.id).toBe(alertId);
 
-    const detail = await api.call('GET', `/v1/alerts/${alertId}`, { key: api.keys.officer });
-    expect(detail.body.deliveries).toEqual([expect.objectContaining({ status: 'delivered', attempts: 1, lastStatus: 204 })]);
-    const snapshot = detail.body.evidence.find((e: { kind: string }) => e.kind === 'snapshot');
-    const img = await fetch(api.url + snapshot.url, { headers: { authorization: `Bearer ${api.keys.officer}` } });
-    const bytes = Buffer.from(await img.arrayBuffer());
-    expect(img.headers.get('content-type')).toBe('image/jpeg');
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(snapshot.sha256);
-    expect(img.headers.get('x-content-sha256')).toBe(snapshot.sha256);
-    const meta = await sharp(bytes).metadata();
-    expect([meta.width, meta.height]).toEqual([640, 360]);
-    // The drawn boxes changed the pixels: the snapshot is not the raw frame.
-    expect(bytes.equals(frame)).toBe(false);
-    expect((await fetch(api.url + snapshot.url)).status).toBe(401);
-  });
+      const detail = await api.call('GET', `/v1/alerts/${alertId}`, { key: api.keys.officer });
+      expect(detail.body.deliveries).toEqual([
+        expect.objectContaining({ status: 'delivered', attempts: 1, lastStatus: 204 }),
+      ]);
+      const snapshot = detail.body.evidence.find((e: { kind: string }) => e.kind === 'snapshot');
+      const img = await fetch(api.url + snapshot.url, { headers: { authorization: `Bearer ${api.keys.officer}` } });
+      const bytes = Buffer.from(await img.arrayBuffer());
+      expect(img.headers.get('content-type')).toBe('image/jpeg');
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(snapshot.sha256);
+      expect(img.headers.get('x-content-sha256')).toBe(snapshot.sha256);
+      const meta = await sharp(bytes).metadata();
+      expect([meta.width, meta.height]).toEqual([640, 360]);
+      // The drawn boxes changed the pixels: the snapshot is not the raw frame.
+      expect(bytes.equals(frame)).toBe(false);
+      expect((await fetch(api.url + snapshot.url)).status).toBe(401);
+    },
+  );
 
   it.skipIf(skipReason)('merges a repeat within the cooldown, and ignores the same event delivered twice', async () => {
     const again = matchEvent({ cameraId, perpetratorId, distance: 0.35 });
@@ -145,40 +201,77 @@ describe.each([
 
   it.skipIf(skipReason)('raises no alert for a case outside its daily hours', async () => {
     const hour = new Date().getUTCHours();
-    const closed = { from: `${String((hour + 2) % 24).padStart(2, '0')}:00`, to: `${String((hour + 3) % 24).padStart(2, '0')}:00` };
-    const c = await api.call('POST', '/v1/cases', { json: caseInput({ perpetratorIds: [perpetratorId], activeHours: closed }) });
+    const closed = {
+      from: `${String((hour + 2) % 24).padStart(2, '0')}:00`,
+      to: `${String((hour + 3) % 24).padStart(2, '0')}:00`,
+    };
+    const c = await api.call('POST', '/v1/cases', {
+      json: caseInput({ perpetratorIds: [perpetratorId], activeHours: closed }),
+    });
     expect(c.body.protection).toEqual({ active: false, reason: 'outside_active_hours' });
-    await api.call('POST', '/v1/cameras', { json: { id: 'back-door', name: 'Back door', url: 'rtsp://10.0.0.6/s', caseId: c.body.id } });
+    await api.call('POST', '/v1/cameras', {
+      json: { id: 'back-door', name: 'Back door', url: 'rtsp://10.0.0.6/s', caseId: c.body.id },
+    });
     expect(await push(matchEvent({ cameraId: 'back-door', perpetratorId }))).toMatchObject({ outcome: 'suppressed' });
     expect((await api.call('GET', '/v1/alerts?cameraId=back-door')).body.items).toEqual([]);
   });
 
   it.skipIf(skipReason)('escalates an unacknowledged alert to the supervisor on duty', async () => {
     const hook = await receiver.waitFor((w) => w.path === '/supervisor', 20_000);
-    expect(verifyWebhook(supervisorSecret, { timestamp: hook.headers[WEBHOOK_HEADERS.timestamp]!, signature: hook.headers[WEBHOOK_HEADERS.signature]! }, hook.body)).toBe(true);
-    expect(JSON.parse(hook.body)).toMatchObject({ event: 'alert.escalated', alert: { id: alertId, escalationLevel: 1 } });
+    expect(
+      verifyWebhook(
+        supervisorSecret,
+        { timestamp: hook.headers[WEBHOOK_HEADERS.timestamp]!, signature: hook.headers[WEBHOOK_HEADERS.signature]! },
+        hook.body,
+      ),
+    ).toBe(true);
+    expect(JSON.parse(hook.body)).toMatchObject({
+      event: 'alert.escalated',
+      alert: { id: alertId, escalationLevel: 1 },
+    });
     await sse.waitFor((e) => e.event === 'alert.escalated');
   });
 
   it.skipIf(skipReason)('records who acknowledged and resolved, and refuses an impossible transition', async () => {
-    const ack = await api.call('POST', `/v1/alerts/${alertId}/acknowledge`, { json: { note: 'on my way' }, key: api.keys.officer });
+    const ack = await api.call('POST', `/v1/alerts/${alertId}/acknowledge`, {
+      json: { note: 'on my way' },
+      key: api.keys.officer,
+    });
     expect(ack.status).toBe(200);
     expect(ack.body.state).toBe('acknowledged');
-    expect((await api.call('POST', `/v1/alerts/${alertId}/acknowledge`, { json: {}, key: api.keys.officer })).status).toBe(409);
-    expect((await api.call('POST', `/v1/alerts/${alertId}/resolve`, { json: { note: 'arrested' }, key: api.keys.operator })).body.state).toBe('resolved');
+    expect(
+      (await api.call('POST', `/v1/alerts/${alertId}/acknowledge`, { json: {}, key: api.keys.officer })).status,
+    ).toBe(409);
+    expect(
+      (await api.call('POST', `/v1/alerts/${alertId}/resolve`, { json: { note: 'arrested' }, key: api.keys.operator }))
+        .body.state,
+    ).toBe('resolved');
     const detail = await api.call('GET', `/v1/alerts/${alertId}`);
-    expect(detail.body.actions.map((a: { action: string }) => a.action)).toEqual(['created', 'escalated', 'acknowledge', 'resolve']);
+    expect(detail.body.actions.map((a: { action: string }) => a.action)).toEqual([
+      'created',
+      'escalated',
+      'acknowledge',
+      'resolve',
+    ]);
     expect(detail.body.actions[2].actorName).toBe('test officer (officer)');
     await sse.waitFor((e) => e.event === 'alert.resolved');
   });
 
   it.skipIf(skipReason)('resumes the stream after Last-Event-ID with exactly what was missed', async () => {
-    const resumed = openSse(`${api.url}/v1/alerts/stream`, { authorization: `Bearer ${api.keys.analyst}`, 'last-event-id': createdEvent.id! });
+    const resumed = openSse(`${api.url}/v1/alerts/stream`, {
+      authorization: `Bearer ${api.keys.analyst}`,
+      'last-event-id': createdEvent.id!,
+    });
     await resumed.opened;
     await resumed.waitFor((e) => e.event === 'alert.resolved');
     const live = sse.events.filter((e) => Number(e.id) > Number(createdEvent.id));
     expect(resumed.events.map((e) => e.id)).toEqual(live.map((e) => e.id));
-    expect(resumed.events.map((e) => e.event)).toEqual(['alert.updated', 'alert.escalated', 'alert.acknowledged', 'alert.resolved']);
+    expect(resumed.events.map((e) => e.event)).toEqual([
+      'alert.updated',
+      'alert.escalated',
+      'alert.acknowledged',
+      'alert.resolved',
+    ]);
     resumed.close();
   });
 
@@ -193,10 +286,16 @@ describe.each([
 
   it.skipIf(skipReason)('raises an SOS from the victim device token and delivers it', async () => {
     const created = await api.call('POST', `/v1/cases/${caseId}/sos-token`, { key: api.keys.operator });
-    const r = await api.call('POST', `/v1/cases/${caseId}/sos`, { key: created.body.sosToken, json: { eventId: 'press-1', location: { lat: 51.5, lon: -0.12 } } });
+    const r = await api.call('POST', `/v1/cases/${caseId}/sos`, {
+      key: created.body.sosToken,
+      json: { eventId: 'press-1', location: { lat: 51.5, lon: -0.12 } },
+    });
     expect(r.status).toBe(201);
     expect(r.body.alert).toMatchObject({ kind: 'sos', caseId, state: 'new' });
-    const again = await api.call('POST', `/v1/cases/${caseId}/sos`, { key: created.body.sosToken, json: { eventId: 'press-1' } });
+    const again = await api.call('POST', `/v1/cases/${caseId}/sos`, {
+      key: created.body.sosToken,
+      json: { eventId: 'press-1' },
+    });
     expect(again.body).toMatchObject({ outcome: 'duplicate', alert: { id: r.body.alert.id } });
     const hook = await receiver.waitFor((w) => w.path === '/officer' && JSON.parse(w.body).alert.kind === 'sos');
     expect(JSON.parse(hook.body).alert.details.location).toEqual({ lat: 51.5, lon: -0.12 });
@@ -205,7 +304,15 @@ describe.each([
   it.skipIf(skipReason)('audits biometric and alert actions, readable by admins only', async () => {
     const audit = await api.call('GET', '/v1/audit?limit=500');
     const actions = new Set(audit.body.items.map((e: { action: string }) => e.action));
-    for (const a of ['perpetrator.create', 'case.create', 'alert.read', 'alert.evidence.read', 'alert.acknowledge', 'alert.resolve', 'alert.sos'])
+    for (const a of [
+      'perpetrator.create',
+      'case.create',
+      'alert.read',
+      'alert.evidence.read',
+      'alert.acknowledge',
+      'alert.resolve',
+      'alert.sos',
+    ])
       expect(actions, a).toContain(a);
     const evidenceRead = audit.body.items.find((e: { action: string }) => e.action === 'alert.evidence.read');
     expect(evidenceRead).toMatchObject({ role: 'officer', targetId: alertId });
@@ -214,7 +321,10 @@ describe.each([
 
   it.skipIf(skipReason)('exposes health, readiness and Prometheus metrics', async () => {
     expect((await api.call('GET', '/healthz', { key: null })).body).toEqual({ status: 'ok' });
-    expect((await api.call('GET', '/readyz', { key: null })).body).toEqual({ status: 'ready', checks: { database: true, redis: true } });
+    expect((await api.call('GET', '/readyz', { key: null })).body).toEqual({
+      status: 'ready',
+      checks: { database: true, redis: true },
+    });
     const metrics = await fetch(`${api.url}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/watchpost_alert_events_total\{outcome="created"\} [1-9]/);
     expect(metrics).toMatch(/watchpost_sse_clients [1-9]/);

@@ -37,7 +37,10 @@ export interface AlertsWorkerOptions {
  * completes; handlers are idempotent on the event id, so a retry or a restart with
  * jobs waiting neither loses nor duplicates an alert.
  */
-export async function startAlertsWorker(ctx: AlertsWorkerContext, opts: AlertsWorkerOptions = {}): Promise<{ close(): Promise<void>; core: Core }> {
+export async function startAlertsWorker(
+  ctx: AlertsWorkerContext,
+  opts: AlertsWorkerOptions = {},
+): Promise<{ close(): Promise<void>; core: Core }> {
   const { cfg, log } = ctx;
   const database = opts.database ?? (await openDatabase(cfg));
   const ownsDatabase = !opts.database;
@@ -80,7 +83,8 @@ export async function startAlertsWorker(ctx: AlertsWorkerContext, opts: AlertsWo
     await startConsumer(
       QUEUE.webhooks,
       registerHandlers(QUEUE.webhooks, {
-        [JOB.webhook]: (data, job: Job) => sender.deliver(data.deliveryId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+        [JOB.webhook]: (data, job: Job) =>
+          sender.deliver(data.deliveryId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
       }),
       deps,
       { concurrency: opts.webhookConcurrency ?? 8, log },

@@ -64,7 +64,14 @@ export function createCore(d: CoreDeps) {
     return loaded?.embedderId ?? (await repos.perpetrators.latestEmbedder()) ?? d.cfg.models.faceEmbedder.family;
   };
   const audit = new AuditService(repos.audit);
-  const watchlist = new WatchlistService(repos.perpetrators, repos.cases, repos.cameras, repos.pipeline, d.log, embedderId);
+  const watchlist = new WatchlistService(
+    repos.perpetrators,
+    repos.cases,
+    repos.cameras,
+    repos.pipeline,
+    d.log,
+    embedderId,
+  );
   const changed = () => watchlist.changed();
   // The ingest worker rewrites a live camera's status every second; three offline periods of silence mean it died.
   const staleStatusMs = 3 * d.cfg.ingest.offlineSeconds * 1000;

@@ -11,7 +11,9 @@ import { startApiFixture, type ApiFixture } from './test/api-fixture.js';
 import { caseInput, frameJpeg } from './test/factories.js';
 
 /** A real group photo shipped with @vladmandic/face-api (several people). */
-const group = readFileSync(join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo', 'sample1.jpg'));
+const group = readFileSync(
+  join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo', 'sample1.jpg'),
+);
 
 let api: ApiFixture;
 let redis: Redis;
@@ -35,7 +37,10 @@ beforeAll(async () => {
   // A built dashboard as vite lays it out: index.html and content-hashed assets.
   web = mkdtempSync(join(tmpdir(), 'wp-web-'));
   mkdirSync(join(web, 'assets'));
-  writeFileSync(join(web, 'index.html'), '<!doctype html><script type="module" src="/assets/index-abc123.js"></script>');
+  writeFileSync(
+    join(web, 'index.html'),
+    '<!doctype html><script type="module" src="/assets/index-abc123.js"></script>',
+  );
   writeFileSync(join(web, 'assets', 'index-abc123.js'), 'console.log(1)');
   api = await startApiFixture('dash-routes', {
     overrides: { 'ingest.offlineSeconds': OFFLINE_S },
@@ -87,12 +92,18 @@ describe('POST /v1/faces/detect (real face models)', () => {
 
   it('answers a photo of one person with its single face, enrolable', async () => {
     const r0 = await post(new Uint8Array(group));
-    const largest = [...r0.body.faces].sort((a: any, b: any) => b.box[2] - b.box[0] - (a.box[2] - a.box[0]))[0].box as number[];
+    const largest = [...r0.body.faces].sort((a: any, b: any) => b.box[2] - b.box[0] - (a.box[2] - a.box[0]))[0]
+      .box as number[];
     const [w, h] = [largest[2]! - largest[0]!, largest[3]! - largest[1]!];
     const left = Math.max(0, Math.round(largest[0]! - w * 0.6));
     const top = Math.max(0, Math.round(largest[1]! - h * 0.6));
     const portrait = await sharp(group)
-      .extract({ left, top, width: Math.min(r0.body.width - left, Math.round(w * 2.2)), height: Math.min(r0.body.height - top, Math.round(h * 2.4)) })
+      .extract({
+        left,
+        top,
+        width: Math.min(r0.body.width - left, Math.round(w * 2.2)),
+        height: Math.min(r0.body.height - top, Math.round(h * 2.4)),
+      })
       .png()
       .toBuffer();
     const r = await post(new Uint8Array(portrait));
@@ -102,7 +113,11 @@ describe('POST /v1/faces/detect (real face models)', () => {
   });
 
   it('answers no faces as a value, not an error', async () => {
-    const blank = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 120, b: 90 } } }).jpeg().toBuffer();
+    const blank = await sharp({
+      create: { width: 320, height: 240, channels: 3, background: { r: 90, g: 120, b: 90 } },
+    })
+      .jpeg()
+      .toBuffer();
     const r = await post(new Uint8Array(blank));
     expect(r.status).toBe(200);
     expect(r.body.faces).toEqual([]);
@@ -133,7 +148,9 @@ describe('GET /v1/cameras/:id/frame', () => {
     const frameKey = keys.frame('frame-cam', 7);
     await redis.set(frameKey, jpeg, 'PX', 800);
     await redis.set(keys.cameraStatus('frame-cam'), JSON.stringify(status('frame-cam', { latestFrameKey: frameKey })));
-    const res = await fetch(`${api.url}/v1/cameras/frame-cam/frame`, { headers: { authorization: `Bearer ${api.keys.analyst}` } });
+    const res = await fetch(`${api.url}/v1/cameras/frame-cam/frame`, {
+      headers: { authorization: `Bearer ${api.keys.analyst}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/jpeg');
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -155,19 +172,34 @@ describe('GET /v1/cameras/:id/frame?boxes=1 and /detections', () => {
     const latest = await frameJpeg();
     await redis.set(keys.frame('boxes-cam', 3), detected, 'EX', 60);
     await redis.set(keys.frame('boxes-cam', 4), latest, 'EX', 60);
-    await redis.set(keys.cameraStatus('boxes-cam'), JSON.stringify(status('boxes-cam', { latestFrameKey: keys.frame('boxes-cam', 4) })));
-    const seen = { cameraId: 'boxes-cam', seq: 3, ts: 1_800_000_000_600, frameKey: keys.frame('boxes-cam', 3), width: 640, height: 360, persons: [{ trackId: 'e1-t7', box: [100, 60, 220, 340] }] };
+    await redis.set(
+      keys.cameraStatus('boxes-cam'),
+      JSON.stringify(status('boxes-cam', { latestFrameKey: keys.frame('boxes-cam', 4) })),
+    );
+    const seen = {
+      cameraId: 'boxes-cam',
+      seq: 3,
+      ts: 1_800_000_000_600,
+      frameKey: keys.frame('boxes-cam', 3),
+      width: 640,
+      height: 360,
+      persons: [{ trackId: 'e1-t7', box: [100, 60, 220, 340] }],
+    };
     await redis.set(keys.cameraDetections('boxes-cam'), JSON.stringify(seen), 'EX', 60);
 
     const json = await api.call('GET', '/v1/cameras/boxes-cam/detections', { key: api.keys.officer });
     expect(json.status).toBe(200);
     expect(json.body).toEqual(seen);
 
-    const res = await fetch(`${api.url}/v1/cameras/boxes-cam/frame?boxes=1`, { headers: { authorization: `Bearer ${api.keys.analyst}` } });
+    const res = await fetch(`${api.url}/v1/cameras/boxes-cam/frame?boxes=1`, {
+      headers: { authorization: `Bearer ${api.keys.analyst}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-watchpost-persons')).toBe('1');
     expect(res.headers.get('x-watchpost-frame-ts')).toBe('1800000000600');
-    const drawn = await sharp(Buffer.from(await res.arrayBuffer())).raw().toBuffer({ resolveWithObject: true });
+    const drawn = await sharp(Buffer.from(await res.arrayBuffer()))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const plain = await sharp(detected).raw().toBuffer();
     expect([drawn.info.width, drawn.info.height]).toEqual([640, 360]);
     // The box's left edge (x 100) is drawn in blue; far from the box the frame is unchanged.
@@ -178,10 +210,14 @@ describe('GET /v1/cameras/:id/frame?boxes=1 and /detections', () => {
     expect(Math.abs(px(drawn.data, 500, 300)[1]! - px(plain, 500, 300)[1]!)).toBeLessThan(12);
 
     // Without boxes: the latest frame as stored; with boxes but the detected frame expired: the latest, undrawn.
-    const raw = await fetch(`${api.url}/v1/cameras/boxes-cam/frame`, { headers: { authorization: `Bearer ${api.keys.analyst}` } });
+    const raw = await fetch(`${api.url}/v1/cameras/boxes-cam/frame`, {
+      headers: { authorization: `Bearer ${api.keys.analyst}` },
+    });
     expect(Buffer.from(await raw.arrayBuffer()).equals(latest)).toBe(true);
     await redis.del(keys.frame('boxes-cam', 3));
-    const fallback = await fetch(`${api.url}/v1/cameras/boxes-cam/frame?boxes=1`, { headers: { authorization: `Bearer ${api.keys.analyst}` } });
+    const fallback = await fetch(`${api.url}/v1/cameras/boxes-cam/frame?boxes=1`, {
+      headers: { authorization: `Bearer ${api.keys.analyst}` },
+    });
     expect(fallback.headers.get('x-watchpost-persons')).toBeNull();
     expect(Buffer.from(await fallback.arrayBuffer()).equals(latest)).toBe(true);
     expect((await api.call('GET', '/v1/cameras/boxes-cam/frame?boxes=yes')).status).toBe(400);
@@ -191,12 +227,22 @@ describe('GET /v1/cameras/:id/frame?boxes=1 and /detections', () => {
 describe('a silent ingest worker', () => {
   it('shows the camera offline and raises one camera_offline alert for the silence', async () => {
     const c = (await api.call('POST', '/v1/cases', { json: caseInput() })).body;
-    await api.call('POST', '/v1/cameras', { json: { id: 'silent-cam', name: 'Back door', url: 'rtsp://10.0.0.3/s', caseId: c.id } });
-    await api.call('POST', '/v1/cameras', { json: { id: 'alive-cam', name: 'Front door', url: 'rtsp://10.0.0.4/s', caseId: c.id } });
+    await api.call('POST', '/v1/cameras', {
+      json: { id: 'silent-cam', name: 'Back door', url: 'rtsp://10.0.0.3/s', caseId: c.id },
+    });
+    await api.call('POST', '/v1/cameras', {
+      json: { id: 'alive-cam', name: 'Front door', url: 'rtsp://10.0.0.4/s', caseId: c.id },
+    });
     const keys = redisKeys(api.prefix);
     const lastHeard = Date.now() - 3 * OFFLINE_S * 1000 - 2000;
-    await redis.set(keys.cameraStatus('silent-cam'), JSON.stringify(status('silent-cam', { updatedAt: lastHeard, lastFrameAt: lastHeard })));
-    await redis.set(keys.cameraStatus('alive-cam'), JSON.stringify(status('alive-cam', { updatedAt: Date.now() + 60_000 })));
+    await redis.set(
+      keys.cameraStatus('silent-cam'),
+      JSON.stringify(status('silent-cam', { updatedAt: lastHeard, lastFrameAt: lastHeard })),
+    );
+    await redis.set(
+      keys.cameraStatus('alive-cam'),
+      JSON.stringify(status('alive-cam', { updatedAt: Date.now() + 60_000 })),
+    );
 
     const silent = (await api.call('GET', '/v1/cameras/silent-cam')).body.status;
     expect(silent).toMatchObject({ state: 'offline', online: false, reason: 'no status from the ingest worker' });
@@ -205,7 +251,9 @@ describe('a silent ingest worker', () => {
 
     // Cameras of earlier tests fall silent too as the suite runs: only these two are looked at.
     const offlineAlerts = async () =>
-      ((await api.call('GET', `/v1/alerts?limit=50`)).body.items as any[]).filter((a) => a.kind === 'camera_offline' && ['silent-cam', 'alive-cam'].includes(a.cameraId));
+      ((await api.call('GET', `/v1/alerts?limit=50`)).body.items as any[]).filter(
+        (a) => a.kind === 'camera_offline' && ['silent-cam', 'alive-cam'].includes(a.cameraId),
+      );
     const deadline = Date.now() + 15_000;
     while ((await offlineAlerts()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     // Several more sweeps see the same silence: still one alert, not updated by repeats.

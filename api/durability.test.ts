@@ -25,7 +25,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'wp-durable-'));
   const p = testPrefix('durable');
   cleanup = p.cleanup;
-  cfg = loadConfig({ env: {}, overrides: { dataDir: dir, redisPrefix: p.prefix, 'log.level': 'silent', 'log.format': 'json' } });
+  cfg = loadConfig({
+    env: {},
+    overrides: { dataDir: dir, redisPrefix: p.prefix, 'log.level': 'silent', 'log.format': 'json' },
+  });
   redis = new Redis(testRedisUrl());
 });
 afterAll(async () => {
@@ -42,8 +45,14 @@ const ctx = () => {
 async function countAlerts(): Promise<{ alerts: number; sources: number }> {
   const { db, close } = await openDatabase(cfg);
   try {
-    const alerts = await db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const sources = await db.selectFrom('alertSources').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const alerts = await db
+      .selectFrom('alerts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const sources = await db
+      .selectFrom('alertSources')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return { alerts: Number(alerts.n), sources: Number(sources.n) };
   } finally {
     await close();
@@ -53,7 +62,10 @@ async function countAlerts(): Promise<{ alerts: number; sources: number }> {
 describe('alerts worker durability', () => {
   it('commits each alert before its job completes', async () => {
     const queue = openQueue(QUEUE.alerts, { cfg, connection: redis });
-    const events = new QueueEvents(QUEUE.alerts, { connection: { url: testRedisUrl() } as never, prefix: redisKeys(cfg.redisPrefix).bull });
+    const events = new QueueEvents(QUEUE.alerts, {
+      connection: { url: testRedisUrl() } as never,
+      prefix: redisKeys(cfg.redisPrefix).bull,
+    });
     await events.waitUntilReady();
     const worker = await startAlertsWorker(ctx());
     const ev = matchEvent({ cameraId: 'cam-commit', perpetratorId: 'p-commit' });
@@ -61,7 +73,11 @@ describe('alerts worker durability', () => {
     const seenAtCompletion = new Promise<number>((resolve) => {
       events.on('completed', async () => {
         const { db, close } = await openDatabase(cfg);
-        const row = await db.selectFrom('alertSources').select('alertId').where('eventId', '=', ev.eventId).executeTakeFirst();
+        const row = await db
+          .selectFrom('alertSources')
+          .select('alertId')
+          .where('eventId', '=', ev.eventId)
+          .executeTakeFirst();
         await close();
         resolve(row ? 1 : 0);
       });
@@ -82,7 +98,8 @@ describe('alerts worker durability', () => {
     const first = await startAlertsWorker(ctx());
     // Stop it part-way through: close() lets the job in hand finish, the rest stay waiting.
     const deadline = Date.now() + 20_000;
-    while ((await countAlerts()).alerts - before.alerts < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await countAlerts()).alerts - before.alerts < 5 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     await first.close();
     const mid = (await countAlerts()).alerts - before.alerts;
     expect(mid).toBeGreaterThanOrEqual(5);

@@ -38,7 +38,9 @@ describe('queue board session', () => {
     const value = cookie!.split(';')[0]!.slice('wp_board='.length);
     const [body, sig] = value.split('.');
     expect((await board(`wp_board=${body}.${sig!.slice(0, -2)}xx`)).status).toBe(401);
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), e: Date.now() + 1e9 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(body!, 'base64url').toString()), e: Date.now() + 1e9 }),
+    ).toString('base64url');
     expect((await board(`wp_board=${forged}.${sig}`)).status).toBe(401);
     // An SSE stream ticket of the same admin is signed alike but is not a board session.
     const ticket = await api.call('POST', '/v1/alerts/stream-ticket');

@@ -14,11 +14,18 @@ beforeAll(async () => {
   const c = await api.call('POST', '/v1/cases', { json: caseInput() });
   caseId = c.body.id;
   sosToken = c.body.sosToken;
-  expect((await api.call('POST', '/v1/cameras', { json: { id: 'cam-rd', name: 'Door', url: 'rtsp://u:p@10.0.0.9/s', caseId } })).status).toBe(201);
+  expect(
+    (
+      await api.call('POST', '/v1/cameras', {
+        json: { id: 'cam-rd', name: 'Door', url: 'rtsp://u:p@10.0.0.9/s', caseId },
+      })
+    ).status,
+  ).toBe(201);
   await redis.stop();
   // Wait until the fail-fast connection has noticed.
   const deadline = Date.now() + 10_000;
-  while ((await api.call('GET', '/readyz', { key: null })).status !== 503 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while ((await api.call('GET', '/readyz', { key: null })).status !== 503 && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
 });
 afterAll(async () => {
   await api?.close();
@@ -34,7 +41,14 @@ describe('with Redis down', () => {
   });
 
   it('keeps serving reads', async () => {
-    for (const path of ['/v1/alerts', '/v1/cases', `/v1/cases/${caseId}`, '/v1/officers', '/v1/perpetrators', '/v1/audit']) {
+    for (const path of [
+      '/v1/alerts',
+      '/v1/cases',
+      `/v1/cases/${caseId}`,
+      '/v1/officers',
+      '/v1/perpetrators',
+      '/v1/audit',
+    ]) {
       expect((await api.call('GET', path)).status, path).toBe(200);
     }
     const cams = await api.call('GET', '/v1/cameras');
@@ -43,7 +57,9 @@ describe('with Redis down', () => {
   });
 
   it('answers 503 for writes that need Redis, without changing anything', async () => {
-    const r = await api.call('POST', '/v1/cameras', { json: { id: 'cam-new', name: 'New', url: 'rtsp://10.0.0.10/s' } });
+    const r = await api.call('POST', '/v1/cameras', {
+      json: { id: 'cam-new', name: 'New', url: 'rtsp://10.0.0.10/s' },
+    });
     expect(r.status).toBe(503);
     expect(r.headers.get('content-type')).toMatch(/problem\+json/);
     expect((await api.call('GET', '/v1/cameras/cam-new')).status).toBe(404);

@@ -124,7 +124,12 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const worker = opts.alertsWorker
     ? await startAlertsWorker(
         { cfg, log, redisUrl: opts.redisUrl, shutdown: new Shutdown(log) },
-        { database: db, onJournal: () => hub.notify(), sweepMs: opts.sweepMs, onOutcome: (o) => apiMetrics.alertEvents.inc({ outcome: o.outcome }) },
+        {
+          database: db,
+          onJournal: () => hub.notify(),
+          sweepMs: opts.sweepMs,
+          onOutcome: (o) => apiMetrics.alertEvents.inc({ outcome: o.outcome }),
+        },
       )
     : null;
 
@@ -140,13 +145,23 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       if (!actor) {
         apiMetrics.authFailures.inc({ status: '401' });
         req.res?.set('www-authenticate', 'Bearer');
-        throw new HttpProblem(401, 'Unauthorized', secret || ticket ? 'the API key is not valid (revoked or mistyped)' : 'send an API key: Authorization: Bearer <key>');
+        throw new HttpProblem(
+          401,
+          'Unauthorized',
+          secret || ticket
+            ? 'the API key is not valid (revoked or mistyped)'
+            : 'send an API key: Authorization: Bearer <key>',
+        );
       }
       const allowed = actor.kind === 'sos' ? def.sosToken === true : def.roles.includes(actor.role);
       if (!allowed) {
         apiMetrics.authFailures.inc({ status: '403' });
         const who = actor.kind === 'sos' ? 'an SOS token' : `role '${actor.role}'`;
-        throw new HttpProblem(403, 'Forbidden', `${who} may not ${def.method.toUpperCase()} ${def.path}; allowed roles: ${def.roles.join(', ')}`);
+        throw new HttpProblem(
+          403,
+          'Forbidden',
+          `${who} may not ${def.method.toUpperCase()} ${def.path}; allowed roles: ${def.roles.join(', ')}`,
+        );
       }
       return actor;
     },
@@ -211,7 +226,14 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
         res
           .status(429)
           .type('application/problem+json')
-          .send(JSON.stringify({ type: 'about:blank', status: 429, title: 'Too Many Requests', detail: 'too many failed authentications from this address; wait and retry' })),
+          .send(
+            JSON.stringify({
+              type: 'about:blank',
+              status: 429,
+              title: 'Too Many Requests',
+              detail: 'too many failed authentications from this address; wait and retry',
+            }),
+          ),
     }),
   );
   const router = express.Router();
@@ -220,23 +242,42 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
 
   // Queue inspection for admins (bull-board): an admin key in the Authorization header, or
   // the cookie POST /v1/admin/queues/session sets for a browser tab.
-  const boardQueues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify].map((k) => openQueue(k, { cfg, connection: producer }).queue);
+  const boardQueues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify].map(
+    (k) => openQueue(k, { cfg, connection: producer }).queue,
+  );
   for (const q of boardQueues) q.on('error', () => {});
   const unwatch = watchQueueDepths(boardQueues);
   const board = new ExpressAdapter();
   board.setBasePath(BOARD_PATH);
   createBullBoard({ queues: boardQueues.map((q) => new BullMQAdapter(q)), serverAdapter: board });
-  const adminOnly: RouteDef = { method: 'get', path: BOARD_PATH, roles: ['admin'], tag: 'admin', summary: 'bull-board', responses: {}, handler: () => undefined };
+  const adminOnly: RouteDef = {
+    method: 'get',
+    path: BOARD_PATH,
+    roles: ['admin'],
+    tag: 'admin',
+    summary: 'bull-board',
+    responses: {},
+    handler: () => undefined,
+  };
   const boardActor = async (req: Request) => {
     const session = bearer(req) ? null : cookieValue(req, BOARD_COOKIE);
     const actor = session ? await core.services.auth.actorForTicket(session, 'board') : null;
     return actor?.kind === 'key' && actor.role === 'admin' ? actor : gate.authenticate(req, adminOnly);
   };
-  app.use(BOARD_PATH, (req, _res, next) => void boardActor(req).then(() => next(), next), board.getRouter() as express.Router);
+  app.use(
+    BOARD_PATH,
+    (req, _res, next) => void boardActor(req).then(() => next(), next),
+    board.getRouter() as express.Router,
+  );
 
   const webDist = opts.webDist === undefined ? join(here, 'web', 'dist') : opts.webDist;
   if (webDist && existsSync(join(webDist, 'index.html'))) {
-    app.use(express.static(webDist, { index: 'index.html', setHeaders: (res, path) => res.setHeader('cache-control', webCacheControl(path)) }));
+    app.use(
+      express.static(webDist, {
+        index: 'index.html',
+        setHeaders: (res, path) => res.setHeader('cache-control', webCacheControl(path)),
+      }),
+    );
     app.get(/^\/(?!v1\/|admin\/|healthz|readyz|metrics).*/, (_req, res) =>
       res.sendFile(join(webDist, 'index.html'), { headers: { 'cache-control': webCacheControl('index.html') } }),
     );

@@ -27,8 +27,23 @@ const json = process.argv.includes('--json');
 
 const dir = mkdtempSync(join(tmpdir(), 'wp-bench-api-'));
 const redis = await startEmbeddedRedis();
-const cfg = loadConfig({ env: {}, overrides: { dataDir: dir, redisPrefix: 'bench', 'log.level': 'warn', 'log.format': 'json', databaseUrl: process.env.BENCH_DATABASE_URL } });
-const server = await createApiServer({ cfg, log: createLogger(cfg, 'bench'), redisUrl: redis.url, webDist: null, authFailures: { max: 1e9, windowMs: 60_000 } });
+const cfg = loadConfig({
+  env: {},
+  overrides: {
+    dataDir: dir,
+    redisPrefix: 'bench',
+    'log.level': 'warn',
+    'log.format': 'json',
+    databaseUrl: process.env.BENCH_DATABASE_URL,
+  },
+});
+const server = await createApiServer({
+  cfg,
+  log: createLogger(cfg, 'bench'),
+  redisUrl: redis.url,
+  webDist: null,
+  authFailures: { max: 1e9, windowMs: 60_000 },
+});
 const { url, close } = await server.listen(0, '127.0.0.1');
 const key = (await server.createKey('operator', 'bench')).key;
 const auth = { authorization: `Bearer ${key}` };
@@ -53,9 +68,14 @@ const rows = Array.from({ length: 2000 }, (_, i) => ({
   createdAt: now - i * 1000,
   updatedAt: now - i * 1000,
 }));
-for (let i = 0; i < rows.length; i += 200) await server.db.db.insertInto('alerts').values(rows.slice(i, i + 200)).execute();
+for (let i = 0; i < rows.length; i += 200)
+  await server.db.db
+    .insertInto('alerts')
+    .values(rows.slice(i, i + 200))
+    .execute();
 
-const run = (opts: autocannon.Options) => new Promise<autocannon.Result>((resolve, reject) => autocannon(opts, (err, r) => (err ? reject(err) : resolve(r))));
+const run = (opts: autocannon.Options) =>
+  new Promise<autocannon.Result>((resolve, reject) => autocannon(opts, (err, r) => (err ? reject(err) : resolve(r))));
 
 const list = await run({ url: `${url}/v1/alerts?limit=50`, headers: auth, connections, duration });
 
@@ -63,7 +83,13 @@ const list = await run({ url: `${url}/v1/alerts?limit=50`, headers: auth, connec
 const caseRes = await fetch(`${url}/v1/cases`, {
   method: 'POST',
   headers: { ...auth, 'content-type': 'application/json' },
-  body: JSON.stringify({ victimRef: 'B-1', residence: 'bench', district: 'bench', riskLevel: 'high', windowEnd: Date.now() + 86_400_000 }),
+  body: JSON.stringify({
+    victimRef: 'B-1',
+    residence: 'bench',
+    district: 'bench',
+    riskLevel: 'high',
+    windowEnd: Date.now() + 86_400_000,
+  }),
 });
 const caseId = ((await caseRes.json()) as { id: string }).id;
 const latencies: number[] = [];
@@ -112,7 +138,13 @@ const result = {
   database: server.db.dialect,
   connections,
   durationS: duration,
-  alertsList: { requestsPerSec: list.requests.average, p50Ms: list.latency.p50, p99Ms: list.latency.p99, non2xx: list.non2xx, errors: list.errors },
+  alertsList: {
+    requestsPerSec: list.requests.average,
+    p50Ms: list.latency.p50,
+    p99Ms: list.latency.p99,
+    non2xx: list.non2xx,
+    errors: list.errors,
+  },
   sseFanOut: {
     streams: streams.length,
     sosPostsPerSec: sos.requests.average,

@@ -53,12 +53,20 @@ export interface ChainAccuracy {
   group_photos: { path: string; found: string[] }[];
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 function distribution(values: number[]): Distribution {
   const s = [...values].sort((a, b) => a - b);
-  return { n: s.length, min: r4(s[0]!), p5: r4(quantile(s, 0.05)), median: r4(quantile(s, 0.5)), p95: r4(quantile(s, 0.95)), max: r4(s.at(-1)!) };
+  return {
+    n: s.length,
+    min: r4(s[0]!),
+    p5: r4(quantile(s, 0.05)),
+    median: r4(quantile(s, 0.5)),
+    p95: r4(quantile(s, 0.95)),
+    max: r4(s.at(-1)!),
+  };
 }
 
 /** Equal error rate over thresholds at every observed distance. */
@@ -77,12 +85,21 @@ function loadPhotos(): Promise<Photo[]> {
   const jobs = people.flatMap((p) =>
     readdirSync(join(DATA, p.name))
       .sort()
-      .map(async (file) => ({ person: p.name, path: join(DATA, p.name, file), img: await decodeImage(join(DATA, p.name, file)) })),
+      .map(async (file) => ({
+        person: p.name,
+        path: join(DATA, p.name, file),
+        img: await decodeImage(join(DATA, p.name, file)),
+      })),
   );
   return Promise.all(jobs);
 }
 
-export async function evaluateChain(name: string, cfgInput: ConfigInput, alignment: 'dlib' | 'similarity' | undefined, photos: Photo[]): Promise<ChainAccuracy> {
+export async function evaluateChain(
+  name: string,
+  cfgInput: ConfigInput,
+  alignment: 'dlib' | 'similarity' | undefined,
+  photos: Photo[],
+): Promise<ChainAccuracy> {
   const cfg = loadConfig({ overrides: flatten(cfgInput as Record<string, unknown>) });
   const chain = await FaceChain.create(cfg, undefined, alignment ? { alignment } : {});
   const described: { person: string; path: string; d: Float32Array }[] = [];
@@ -111,7 +128,8 @@ export async function evaluateChain(name: string, cfgInput: ConfigInput, alignme
   const queries = described.filter((x) => gallery.get(x.person) !== x.d);
   let correct = 0;
   for (const q of queries) {
-    let best = '', bestD = Infinity;
+    let best = '',
+      bestD = Infinity;
     for (const [person, d] of gallery) {
       const dist = euclidean(q.d, d);
       if (dist < bestD) [best, bestD] = [person, dist];
@@ -130,7 +148,8 @@ export async function evaluateChain(name: string, cfgInput: ConfigInput, alignme
           .map(async (file) => {
             const faces = await chain.describeAll(await decodeImage(join(groupDir, file)));
             const found = faces.map((f) => {
-              let best = '', bestD = Infinity;
+              let best = '',
+                bestD = Infinity;
               for (const [person, d] of gallery) {
                 const dist = euclidean(f.descriptor, d);
                 if (dist < bestD) [best, bestD] = [person, dist];
@@ -163,7 +182,8 @@ export async function evaluateChain(name: string, cfgInput: ConfigInput, alignme
 function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (v && typeof v === 'object' && !Array.isArray(v) && !('family' in v)) Object.assign(out, flatten(v as Record<string, unknown>, `${prefix}${k}.`));
+    if (v && typeof v === 'object' && !Array.isArray(v) && !('family' in v))
+      Object.assign(out, flatten(v as Record<string, unknown>, `${prefix}${k}.`));
     else out[`${prefix}${k}`] = v;
   }
   return out;
@@ -177,16 +197,28 @@ export async function faceAccuracy(): Promise<ChainAccuracy[] | { skipped: strin
   results.push(await evaluateChain('blazeface > faceapi-68 > similarity > faceapi-128', faceapi, 'similarity', photos));
   results.push(await evaluateChain('blazeface > faceapi-68 > dlib crop > faceapi-128', faceapi, 'dlib', photos));
   const faceres: ConfigInput = { models: { faceEmbedder: { family: 'faceres' } } };
-  results.push(await evaluateChain('blazeface > faceapi-68 > similarity > faceres-1024', faceres, 'similarity', photos));
+  results.push(
+    await evaluateChain('blazeface > faceapi-68 > similarity > faceres-1024', faceres, 'similarity', photos),
+  );
   results.push(await evaluateChain('blazeface > faceapi-68 > dlib crop > faceres-1024', faceres, 'dlib', photos));
-  if (existsSync(join(SHARED_MODELS, 'MobileFaceNet.onnx')) && existsSync(join(SHARED_MODELS, 'yunet_n_640_640.onnx'))) {
+  if (
+    existsSync(join(SHARED_MODELS, 'MobileFaceNet.onnx')) &&
+    existsSync(join(SHARED_MODELS, 'yunet_n_640_640.onnx'))
+  ) {
     const byo: ConfigInput = {
       models: {
         faceDetector: { family: 'yunet', path: join(SHARED_MODELS, 'yunet_n_640_640.onnx'), inputSize: 640 },
         faceEmbedder: { family: 'arcface', path: join(SHARED_MODELS, 'MobileFaceNet.onnx'), normalization: 'imagenet' },
       },
     };
-    results.push(await evaluateChain('yunet-640 > 5-point ArcFace alignment > MobileFaceNet (bring-your-own)', byo, undefined, photos));
+    results.push(
+      await evaluateChain(
+        'yunet-640 > 5-point ArcFace alignment > MobileFaceNet (bring-your-own)',
+        byo,
+        undefined,
+        photos,
+      ),
+    );
   }
   return results;
 }
@@ -203,13 +235,24 @@ function printTable(results: ChainAccuracy[]): void {
     `${r.genuine.median}/${r.genuine.p95}/${r.genuine.max}`,
     `${r.impostor.min}/${r.impostor.p5}/${r.impostor.median}`,
   ]);
-  const head = ['chain', 'faces', 'rank-1', 'TAR@FAR0', 'FAR0 thr', 'EER', 'threshold', 'genuine med/p95/max', 'impostor min/p5/med'];
+  const head = [
+    'chain',
+    'faces',
+    'rank-1',
+    'TAR@FAR0',
+    'FAR0 thr',
+    'EER',
+    'threshold',
+    'genuine med/p95/max',
+    'impostor min/p5/med',
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   rows.forEach((r) => console.log(line(r)));
-  for (const r of results) for (const g of r.group_photos) console.log(`  ${r.embedder} ${g.path}: ${g.found.join(', ') || 'no face'}`);
+  for (const r of results)
+    for (const g of r.group_photos) console.log(`  ${r.embedder} ${g.path}: ${g.found.join(', ') || 'no face'}`);
 }
 
 if (process.argv[1]?.endsWith('face-accuracy.ts')) {

@@ -39,7 +39,26 @@ const dir = mkdtempSync(join(tmpdir(), 'wp-bench-ingest-'));
 try {
   const clip = join(dir, 'cam720.mp4');
   progress(`generating ${SECONDS} s of 1280x720@${SOURCE_FPS} H.264`);
-  const gen = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=1280x720:rate=${SOURCE_FPS}`, '-t', String(SECONDS), '-c:v', 'libx264', '-preset', 'veryfast', '-g', '50', '-pix_fmt', 'yuv420p', clip]);
+  const gen = spawnSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=1280x720:rate=${SOURCE_FPS}`,
+    '-t',
+    String(SECONDS),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-g',
+    '50',
+    '-pix_fmt',
+    'yuv420p',
+    clip,
+  ]);
   if (gen.status !== 0) throw new Error(gen.stderr.toString());
 
   progress('ffmpeg decode + sample + JPEG encode');
@@ -48,16 +67,25 @@ try {
   const src = startFfmpegFrames({ url: clip, fps: FPS, maxWidth: 1280, jpegQuality: 4 });
   let frames = 0;
   let bytes = 0;
-  for await (const ev of src.frames) if (ev.type === 'frame') (frames++, (bytes += ev.jpeg.length));
+  for await (const ev of src.frames) if (ev.type === 'frame') frames++, (bytes += ev.jpeg.length);
   await src.exited;
   const ffmpegCpu = childCpuSec() - cpu0;
   const ffmpegWall = (performance.now() - t0) / 1000;
 
   progress('ingest publish path (lossless, Redis + BullMQ)');
   const redis = await startEmbeddedRedis();
-  const cfg = configSchema.parse({ redisPrefix: 'bench', ingest: { fps: FPS, maxInFlightPerCamera: 8 }, detect: { partitions: 1 }, log: { level: 'silent' } });
+  const cfg = configSchema.parse({
+    redisPrefix: 'bench',
+    ingest: { fps: FPS, maxInFlightPerCamera: 8 },
+    detect: { partitions: 1 },
+    log: { level: 'silent' },
+  });
   const connection = workerConnection(redis.url);
-  const consumer = new Worker(detectQueueName(partitionOf('cam', 1)), async () => undefined, { connection, prefix: redisKeys('bench').bull, concurrency: 4 });
+  const consumer = new Worker(detectQueueName(partitionOf('cam', 1)), async () => undefined, {
+    connection,
+    prefix: redisKeys('bench').bull,
+    concurrency: 4,
+  });
   const own0 = process.cpuUsage();
   const c0 = childCpuSec();
   const t1 = performance.now();

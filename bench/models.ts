@@ -164,7 +164,9 @@ async function gallerySearch() {
   };
   const rows = [];
   for (const n of [10_000, 100_000]) {
-    const gallery = new Gallery(Array.from({ length: n }, (_, i) => ({ id: `p${i}`, name: `P${i}`, descriptors: [vector()] })));
+    const gallery = new Gallery(
+      Array.from({ length: n }, (_, i) => ({ id: `p${i}`, name: `P${i}`, descriptors: [vector()] })),
+    );
     const index = await GalleryIndex.build(gallery, { threads: 1 });
     const queries = Array.from({ length: 60 }, vector);
     for (const q of queries.slice(0, 10)) {
@@ -197,8 +199,16 @@ function table(head: string[], rows: (string | number)[][]): string {
   return [line(head), widths.map((w) => '-'.repeat(w)).join('-|-'), ...cells.map(line)].join('\n');
 }
 
-const photo = await decodeImage(new URL('../node_modules/@vladmandic/face-api/demo/sample1.jpg', import.meta.url).pathname);
-const environment = { cpus: cpus().length, cpu: cpus()[0]?.model, load_average_1m: r2(loadavg()[0]!), onnx_threads: 1, node: process.version };
+const photo = await decodeImage(
+  new URL('../node_modules/@vladmandic/face-api/demo/sample1.jpg', import.meta.url).pathname,
+);
+const environment = {
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model,
+  load_average_1m: r2(loadavg()[0]!),
+  onnx_threads: 1,
+  node: process.version,
+};
 const tfjs = new TfjsWasmReference();
 const models = await modelTimings(photo, tfjs);
 await tfjs.close();
@@ -209,17 +219,32 @@ const accuracy = skipAccuracy ? { skipped: '--skip-accuracy' } : await faceAccur
 await closeAllSessions();
 
 if (json) {
-  process.stdout.write(`${JSON.stringify({ models, face_chain_per_face: faceChain, rss, gallery_search: gallery, face_accuracy: accuracy, environment })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ models, face_chain_per_face: faceChain, rss, gallery_search: gallery, face_accuracy: accuracy, environment })}\n`,
+  );
 } else {
-  console.log(`onnxruntime-node (1 thread) vs @tensorflow/tfjs-backend-wasm, same run; load average ${environment.load_average_1m} on ${environment.cpus} cores\n`);
+  console.log(
+    `onnxruntime-node (1 thread) vs @tensorflow/tfjs-backend-wasm, same run; load average ${environment.load_average_1m} on ${environment.cpus} cores\n`,
+  );
   console.log(
     table(
       ['model', 'onnx median ms', 'onnx p95 ms', 'tfjs-wasm median ms', 'tfjs-wasm p95 ms', 'speed-up'],
-      models.map((m) => [m.name, m.onnx_ms_median, m.onnx_ms_p95, m.tfjs_wasm_ms_median, m.tfjs_wasm_ms_p95, `${m.speedup}x`]),
+      models.map((m) => [
+        m.name,
+        m.onnx_ms_median,
+        m.onnx_ms_p95,
+        m.tfjs_wasm_ms_median,
+        m.tfjs_wasm_ms_p95,
+        `${m.speedup}x`,
+      ]),
     ),
   );
-  console.log(`\nface chain per face (landmarks + descriptor): onnx ${faceChain.onnx_ms_median} ms, face-api on tfjs-wasm ${faceChain.tfjs_wasm_ms_median} ms: ${faceChain.speedup}x`);
-  console.log(`RSS over ${rss.inferences} inferences: ${rss.rss_before_mb} MB -> ${rss.rss_after_mb} MB (${rss.growth_pct}%), ${rss.ms_per_image} ms per image`);
+  console.log(
+    `\nface chain per face (landmarks + descriptor): onnx ${faceChain.onnx_ms_median} ms, face-api on tfjs-wasm ${faceChain.tfjs_wasm_ms_median} ms: ${faceChain.speedup}x`,
+  );
+  console.log(
+    `RSS over ${rss.inferences} inferences: ${rss.rss_before_mb} MB -> ${rss.rss_after_mb} MB (${rss.growth_pct}%), ${rss.ms_per_image} ms per image`,
+  );
   console.log(
     `\n${table(
       ['gallery identities', 'GalleryIndex (onnx) median ms', 'p95 ms', 'Gallery JS scan median ms', 'p95 ms'],
@@ -230,7 +255,16 @@ if (json) {
   else {
     console.log(
       `\n${table(
-        ['chain', 'faces', 'rank-1', 'TAR@FAR0', 'EER', 'threshold: TAR / false accepts', 'genuine med/p95/max', 'impostor min/p5/med'],
+        [
+          'chain',
+          'faces',
+          'rank-1',
+          'TAR@FAR0',
+          'EER',
+          'threshold: TAR / false accepts',
+          'genuine med/p95/max',
+          'impostor min/p5/med',
+        ],
         accuracy.map((a) => [
           a.chain,
           a.faces_found,

@@ -61,7 +61,8 @@ const APPEARANCES = flag('appearances', 20);
 // 46-50 frames/s with two processes, 54-55 with one; on a busier day 49.4 and 48.6).
 const DETECT_WORKERS = flag('detect-workers', 1);
 const THREADS = args.includes('--threads') ? Number(args[args.indexOf('--threads') + 1]) : undefined;
-if (THREADS !== undefined && !(Number.isInteger(THREADS) && THREADS >= 0)) throw new Error('--threads needs a whole number (0: onnxruntime default)');
+if (THREADS !== undefined && !(Number.isInteger(THREADS) && THREADS >= 0))
+  throw new Error('--threads needs a whole number (0: onnxruntime default)');
 const FPS = 5;
 const PARTITIONS = 4;
 const SAT_FEEDS = 8;
@@ -91,7 +92,10 @@ function treeTicks(root: number): number {
     if (!/^\d+$/.test(name)) continue;
     try {
       const f = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+      stats.set(Number(name), {
+        ppid: Number(f[1]),
+        ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]),
+      });
     } catch {
       // exited while we looked
     }
@@ -156,7 +160,13 @@ async function rawModelCosts() {
   }
   await closeAllSessions();
   // The first runs warm up onnxruntime: medians leave them out.
-  return { frames: detectMs.length, decodeMs: median(decodeMs), detectMs: median(detectMs.slice(3)), faceChainMs: median(faceMs.slice(3)), faceRegions: faceMs.length };
+  return {
+    frames: detectMs.length,
+    decodeMs: median(decodeMs),
+    detectMs: median(detectMs.slice(3)),
+    faceChainMs: median(faceMs.slice(3)),
+    faceRegions: faceMs.length,
+  };
 }
 
 async function main() {
@@ -167,10 +177,20 @@ async function main() {
   const keys = redisKeys(prefix);
   const dir = mkdtempSync(join(tmpdir(), 'wp-bench-pipeline-'));
   const configFile = join(dir, 'watchpost.yaml');
-  const cfgInput = { ingest: { fps: FPS }, detect: { partitions: PARTITIONS }, models: modelsCfg, log: { format: 'json' as const, level: 'warn' as const } };
+  const cfgInput = {
+    ingest: { fps: FPS },
+    detect: { partitions: PARTITIONS },
+    models: modelsCfg,
+    log: { format: 'json' as const, level: 'warn' as const },
+  };
   writeFileSync(configFile, stringify(cfgInput));
   const cfg = configSchema.parse({ ...cfgInput, redisPrefix: prefix });
-  const env = { REDIS_URL: redisServer.url, WATCHPOST_REDIS_PREFIX: prefix, WATCHPOST_CONFIG: configFile, LOG_LEVEL: 'info' };
+  const env = {
+    REDIS_URL: redisServer.url,
+    WATCHPOST_REDIS_PREFIX: prefix,
+    WATCHPOST_CONFIG: configFile,
+    LOG_LEVEL: 'info',
+  };
   const procs = {
     detect: Array.from({ length: DETECT_WORKERS }, () => new WorkerProcess('detect', env)),
     identify: [new WorkerProcess('identify', env)],
@@ -195,7 +215,10 @@ async function main() {
       { cfg, connection: consumerConnection },
     );
 
-    const stageTicks = () => Object.fromEntries(Object.entries(procs).map(([stage, ps]) => [stage, ps.reduce((s, p) => s + treeTicks(p.pid), 0)])) as Record<keyof typeof procs, number>;
+    const stageTicks = () =>
+      Object.fromEntries(
+        Object.entries(procs).map(([stage, ps]) => [stage, ps.reduce((s, p) => s + treeTicks(p.pid), 0)]),
+      ) as Record<keyof typeof procs, number>;
     const redisTicks = async () => {
       const info = await redis.info('cpu');
       const get = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(info)?.[1] ?? 0);
@@ -229,7 +252,14 @@ async function main() {
       do {
         const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
         cursor = next;
-        const info = await redis.pipeline(batch.flatMap((k) => [['memory', 'usage', k], ['ttl', k]])).exec();
+        const info = await redis
+          .pipeline(
+            batch.flatMap((k) => [
+              ['memory', 'usage', k],
+              ['ttl', k],
+            ]),
+          )
+          .exec();
         batch.forEach((key, i) => {
           const kind = kindOf(key, Number(info?.[2 * i + 1]?.[1] ?? -1));
           kinds[kind] ??= { keys: 0, mb: 0 };
@@ -248,10 +278,26 @@ async function main() {
     // (stream copy, the same frames) bring the start-up nearer what it is live.
     const satVideo = join(dir, 'walk-in-repeated.mp4');
     writeFileSync(join(dir, 'repeat.txt'), `file '${walkIn.video}'\n`.repeat(SAT_REPEATS));
-    const concat = spawnSync(requireFfmpeg(), ['-hide_banner', '-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', join(dir, 'repeat.txt'), '-c', 'copy', satVideo]);
+    const concat = spawnSync(requireFfmpeg(), [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      join(dir, 'repeat.txt'),
+      '-c',
+      'copy',
+      satVideo,
+    ]);
     if (concat.status !== 0) throw new Error(`ffmpeg concat: ${concat.stderr.toString()}`);
     const satIds = cameraIds(SAT_FEEDS, 'sat-cam-');
-    const gated0 = { detected: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' }), skipped: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' }) };
+    const gated0 = {
+      detected: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' }),
+      skipped: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' }),
+    };
     const identify0 = await metricSum(procs.identify, 'watchpost_job_duration_seconds_count', { queue: 'identify' });
     // Frames done, in all and by feed. One scrape per detect process and second: scraping
     // costs the workers CPU, so the progress is sampled sparsely and the steady window's
@@ -263,7 +309,10 @@ async function main() {
         const text = await p.metrics();
         for (const outcome of ['detected', 'skipped']) {
           done += counterValue(text, 'watchpost_motion_gate_frames_total', { outcome });
-          satIds.forEach((camera, i) => (byFeed[i]! += counterValue(text, 'watchpost_motion_gate_frames_total', { outcome, camera })));
+          satIds.forEach(
+            (camera, i) =>
+              (byFeed[i]! += counterValue(text, 'watchpost_motion_gate_frames_total', { outcome, camera })),
+          );
         }
       }
       return { done, byFeed };
@@ -286,25 +335,44 @@ async function main() {
     // and no stage has anything to do. Reported apart as feedStartSec.
     let satStart = Infinity;
     const onFrame = () => void (satStart = Math.min(satStart, performance.now()));
-    const fed = await Promise.all(satIds.map((id) => ingestFile({ cfg, redisUrl: redisServer.url, path: satVideo, cameraId: id, replayId: `sat-${id}`, onFrame })));
+    const fed = await Promise.all(
+      satIds.map((id) =>
+        ingestFile({ cfg, redisUrl: redisServer.url, path: satVideo, cameraId: id, replayId: `sat-${id}`, onFrame }),
+      ),
+    );
     const satFrames = fed.reduce((s, r) => s + r.frames, 0);
     const idle = async () => {
-      for (const q of detectQueues.partitions) if (Object.values(await q.queue.getJobCounts('waiting', 'active')).some((n) => n > 0)) return false;
+      for (const q of detectQueues.partitions)
+        if (Object.values(await q.queue.getJobCounts('waiting', 'active')).some((n) => n > 0)) return false;
       return true;
     };
     while (!(await idle())) await sleep(100);
     // Identify jobs of the last frames may still run: wait for the identify queue too.
     const identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
-    while (Object.values(await identifyQueue.queue.getJobCounts('waiting', 'active')).some((n) => n > 0)) await sleep(100);
+    while (Object.values(await identifyQueue.queue.getJobCounts('waiting', 'active')).some((n) => n > 0))
+      await sleep(100);
     const satEnd = performance.now();
     const satSec = (satEnd - satStart) / 1000;
     const satTicks1 = stageTicks();
     // CPU per frame by stage, in ms; the feeds (ffmpeg + publishing) run in this process.
-    const cpuMsPerFrame = Object.fromEntries(Object.keys(satTicks0).map((k) => [k, round(((satTicks1[k as keyof typeof satTicks1] - satTicks0[k as keyof typeof satTicks0]) * (1000 / TICK_HZ)) / satFrames)]));
+    const cpuMsPerFrame = Object.fromEntries(
+      Object.keys(satTicks0).map((k) => [
+        k,
+        round(
+          ((satTicks1[k as keyof typeof satTicks1] - satTicks0[k as keyof typeof satTicks0]) * (1000 / TICK_HZ)) /
+            satFrames,
+        ),
+      ]),
+    );
     const redisSat = (await redisTicks()) - satRedis0;
-    const workersSat = Object.keys(satTicks0).reduce((sum, k) => sum + satTicks1[k as keyof typeof satTicks1] - satTicks0[k as keyof typeof satTicks0], 0);
+    const workersSat = Object.keys(satTicks0).reduce(
+      (sum, k) => sum + satTicks1[k as keyof typeof satTicks1] - satTicks0[k as keyof typeof satTicks0],
+      0,
+    );
     // This process's tree holds the workers and redis-server too: the rest is the feeds (ffmpeg, publishing).
-    cpuMsPerFrame.feeds = round(((treeTicks(process.pid) - satOwn0 - workersSat - redisSat) * (1000 / TICK_HZ)) / satFrames);
+    cpuMsPerFrame.feeds = round(
+      ((treeTicks(process.pid) - satOwn0 - workersSat - redisSat) * (1000 / TICK_HZ)) / satFrames,
+    );
     // Of which publishing (this process: storing frames, queueing them, waiting for slots); the rest is ffmpeg.
     cpuMsPerFrame.feedsPublishing = round(((ownTicks() - satSelf0) * (1000 / TICK_HZ)) / satFrames);
     cpuMsPerFrame.redis = round((redisSat * (1000 / TICK_HZ)) / satFrames);
@@ -323,13 +391,19 @@ async function main() {
     const edgeSec = (0.15 * satFrames) / steadyFps;
     const startLossSec = (crossing(0.15) - satStart) / 1000 - edgeSec;
     const drainLossSec = satSec - (crossing(0.85) - satStart) / 1000 - edgeSec;
-    const detected = (await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' })) - gated0.detected;
-    const skipped = (await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' })) - gated0.skipped;
-    const identifyJobs = (await metricSum(procs.identify, 'watchpost_job_duration_seconds_count', { queue: 'identify' })) - identify0;
+    const detected =
+      (await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' })) - gated0.detected;
+    const skipped =
+      (await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' })) - gated0.skipped;
+    const identifyJobs =
+      (await metricSum(procs.identify, 'watchpost_job_duration_seconds_count', { queue: 'identify' })) - identify0;
     // The raw costs again, right after: the bound uses both, so a neighbour's load that
     // came or went during the run moves it as much as it moves the pipeline.
     const rawAfter = await rawModelCosts();
-    const rawMean = { detectMs: (raw.detectMs + rawAfter.detectMs) / 2, faceChainMs: (raw.faceChainMs + rawAfter.faceChainMs) / 2 };
+    const rawMean = {
+      detectMs: (raw.detectMs + rawAfter.detectMs) / 2,
+      faceChainMs: (raw.faceChainMs + rawAfter.faceChainMs) / 2,
+    };
     const modelMsPerFrame = (rawMean.detectMs * detected + rawMean.faceChainMs * identifyJobs) / satFrames;
     const pipelineFps = satFrames / satSec;
     const boundFps = 1000 / modelMsPerFrame;
@@ -355,7 +429,9 @@ async function main() {
       /** Frames done at each progress sample, seconds after the first frame was queued. */
       progress: progressSamples.map((x) => [round((x.t - satStart) / 1000, 2), x.done]),
       /** When each feed's last frame was done (by the progress samples), seconds after the first frame was queued: how evenly the partitions shared the CPU. */
-      feedDoneSec: satIds.map((_, i) => round((progressSamples.find((x) => x.byFeed[i]! >= fed[i]!.frames)!.t - satStart) / 1000, 1)),
+      feedDoneSec: satIds.map((_, i) =>
+        round((progressSamples.find((x) => x.byFeed[i]! >= fed[i]!.frames)!.t - satStart) / 1000, 1),
+      ),
       // The bound if every core ran models back to back with nothing else to do (ffmpeg, JPEG, Redis).
       steadyShareOfAllCoresBound: round(steadyFps / (boundFps * cpus().length), 3),
     };
@@ -379,15 +455,32 @@ async function main() {
       const q0 = await detectWaiting();
       await sleep(STEP_SEC * 1000);
       const captured = (await metricSum(procs.ingest, 'watchpost_frames_captured_total')) - c0;
-      const dropped = (await metricSum(procs.ingest, 'watchpost_frames_dropped_total')) - d0 + (await metricSum(procs.detect, 'watchpost_frames_dropped_total')) - dd0;
+      const dropped =
+        (await metricSum(procs.ingest, 'watchpost_frames_dropped_total')) -
+        d0 +
+        (await metricSum(procs.detect, 'watchpost_frames_dropped_total')) -
+        dd0;
       const t1 = stageTicks();
       const r1 = await redisTicks();
       const q1 = await detectWaiting();
-      const cpuCores = Object.fromEntries(Object.keys(t0).map((s) => [s, round((t1[s as keyof typeof t1] - t0[s as keyof typeof t0]) / TICK_HZ / STEP_SEC, 2)]));
+      const cpuCores = Object.fromEntries(
+        Object.keys(t0).map((s) => [
+          s,
+          round((t1[s as keyof typeof t1] - t0[s as keyof typeof t0]) / TICK_HZ / STEP_SEC, 2),
+        ]),
+      );
       cpuCores.redis = round((r1 - r0) / TICK_HZ / STEP_SEC, 2);
       const dropShare = captured ? dropped / captured : 1;
       const sustained = dropShare < 0.02 && q1 <= Math.max(q0, n);
-      steps.push({ cameras: n, capturedFps: round(captured / STEP_SEC, 1), dropShare: round(dropShare, 3), detectWaitingStart: q0, detectWaitingEnd: q1, sustained, cpuCores });
+      steps.push({
+        cameras: n,
+        capturedFps: round(captured / STEP_SEC, 1),
+        dropShare: round(dropShare, 3),
+        detectWaitingStart: q0,
+        detectWaitingEnd: q1,
+        sustained,
+        cpuCores,
+      });
       if (!sustained) break;
     }
     const maxCameras = steps.filter((s) => s.sustained).reduce((m, s) => Math.max(m, s.cameras as number), 0);
@@ -403,7 +496,8 @@ async function main() {
       for (const q of detectQueues.partitions) {
         for (const job of await q.queue.getJobs(['completed', 'active', 'waiting'], 0, 5000)) {
           const d = job?.data;
-          if (d && d.ts >= since && !d.replayId) first.set(d.cameraId, Math.min(first.get(d.cameraId) ?? Number.POSITIVE_INFINITY, d.seq));
+          if (d && d.ts >= since && !d.replayId)
+            first.set(d.cameraId, Math.min(first.get(d.cameraId) ?? Number.POSITIVE_INFINITY, d.seq));
         }
       }
       return first;
@@ -431,8 +525,15 @@ async function main() {
       await sleep(3000);
       // Appearances in whole loops of the run: each loop of each camera holds one.
       const loops = Math.floor(seconds / truth.durationSec);
-      const phase = matches.filter((m) => m.event.firstSeen >= start && m.event.firstSeen < start + loops * truth.durationSec * 1000 && !m.event.replayId);
-      const latencies = phase.filter((m) => first.has(m.event.cameraId)).map((m) => m.receivedAt - faceVisibleAt(m.event, first));
+      const phase = matches.filter(
+        (m) =>
+          m.event.firstSeen >= start &&
+          m.event.firstSeen < start + loops * truth.durationSec * 1000 &&
+          !m.event.replayId,
+      );
+      const latencies = phase
+        .filter((m) => first.has(m.event.cameraId))
+        .map((m) => m.receivedAt - faceVisibleAt(m.event, first));
       const fromTrackStart = phase.map((m) => m.receivedAt - m.event.firstSeen);
       const appearancesExpected = n * loops;
       return {
@@ -444,8 +545,17 @@ async function main() {
           appearancesExpected,
           matchEvents: phase.length,
           wrongIdentity: phase.filter((m) => m.event.name !== appearance.identity).length,
-          latencyMs: { definition: 'match received - capture time of the first frame with the whole face visible (truth)', n: latencies.length, p50: Math.round(quantile(latencies, 0.5)), p95: Math.round(quantile(latencies, 0.95)), max: Math.round(Math.max(...latencies)) },
-          latencyFromTrackStartMs: { p50: Math.round(quantile(fromTrackStart, 0.5)), p95: Math.round(quantile(fromTrackStart, 0.95)) },
+          latencyMs: {
+            definition: 'match received - capture time of the first frame with the whole face visible (truth)',
+            n: latencies.length,
+            p50: Math.round(quantile(latencies, 0.5)),
+            p95: Math.round(quantile(latencies, 0.95)),
+            max: Math.round(Math.max(...latencies)),
+          },
+          latencyFromTrackStartMs: {
+            p50: Math.round(quantile(fromTrackStart, 0.5)),
+            p95: Math.round(quantile(fromTrackStart, 0.95)),
+          },
         },
       };
     };
@@ -459,15 +569,32 @@ async function main() {
     const third = Math.max(1, Math.floor(memory.length / 3));
     const memMb = (xs: number[]) => round(median(xs) / 1024 / 1024, 2);
     const result = {
-      machine: { cores: cpus().length, model: cpus()[0]?.model, loadavg1: round(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 2), modelThreads: cfg.models.threads, detectWorkers: DETECT_WORKERS },
-      rawModelCosts: { ...raw, decodeMs: round(raw.decodeMs), detectMs: round(raw.detectMs), faceChainMs: round(raw.faceChainMs) },
+      machine: {
+        cores: cpus().length,
+        model: cpus()[0]?.model,
+        loadavg1: round(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 2),
+        modelThreads: cfg.models.threads,
+        detectWorkers: DETECT_WORKERS,
+      },
+      rawModelCosts: {
+        ...raw,
+        decodeMs: round(raw.decodeMs),
+        detectMs: round(raw.detectMs),
+        faceChainMs: round(raw.faceChainMs),
+      },
       saturation,
       throughput: { steps, maxCamerasAt5fps: maxCameras },
       latencySustained: sustainedLatency,
       fourCameras: {
         ...four.report,
         redisMemoryByKindAtEnd: four.breakdown,
-        redisUsedMemoryMb: { firstThird: memMb(memory.slice(0, third)), middleThird: memMb(memory.slice(third, -third)), lastThird: memMb(memory.slice(-third)), max: round(Math.max(...memory) / 1024 / 1024, 2), samples: memory.length },
+        redisUsedMemoryMb: {
+          firstThird: memMb(memory.slice(0, third)),
+          middleThird: memMb(memory.slice(third, -third)),
+          lastThird: memMb(memory.slice(-third)),
+          max: round(Math.max(...memory) / 1024 / 1024, 2),
+          samples: memory.length,
+        },
       },
     };
     await detectQueues.close();

@@ -16,7 +16,9 @@ import { requireFfmpeg } from '../runtime/system-tools.js';
 import { createLogger } from '../runtime/logger.js';
 import { evaluateReplay, loadReplayModels, runReplay } from '../workers/replay/index.js';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' }, only: { type: 'string', multiple: true }, fps: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { json: { type: 'boolean' }, only: { type: 'string', multiple: true }, fps: { type: 'string' } },
+});
 const cfg = loadConfig({ overrides: values.fps ? { 'ingest.fps': Number(values.fps) } : {} });
 const log = createLogger({ log: { level: 'warn', format: 'json' } });
 const models = await loadReplayModels(cfg, log);
@@ -24,7 +26,11 @@ const models = await loadReplayModels(cfg, log);
 /** ffmpeg decoding every frame of a file and discarding it: the ceiling for any replay of it. */
 function decodeOnlySec(video: string): number {
   const t = performance.now();
-  const r = spawnSync(requireFfmpeg(), ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', video, '-f', 'null', '-'], { stdio: 'ignore' });
+  const r = spawnSync(
+    requireFfmpeg(),
+    ['-hide_banner', '-nostdin', '-loglevel', 'error', '-i', video, '-f', 'null', '-'],
+    { stdio: 'ignore' },
+  );
   if (r.status !== 0) throw new Error(`ffmpeg could not decode ${video}`);
   return (performance.now() - t) / 1000;
 }
@@ -40,11 +46,17 @@ for (const f of fixtures) {
     const alert = alertsFor(a.identity!).find((x) => x.t >= a.start - 0.5 && x.t <= a.end + 0.5);
     return alert ? Math.round((alert.t - (a.faceStart ?? a.start)) * 1000) / 1000 : null;
   });
-  const ev = evaluateReplay(r, { threshold: models.faceChain.matchThreshold, votes: { k: cfg.identify.votesK, n: cfg.identify.votesN }, truth }).evaluation!;
+  const ev = evaluateReplay(r, {
+    threshold: models.faceChain.matchThreshold,
+    votes: { k: cfg.identify.votesK, n: cfg.identify.votesN },
+    truth,
+  }).evaluation!;
   const enrolledIds = ev.identities.filter((i) => i.enrolled && i.appearances > 0);
   rows.push({
     fixture: f.name,
-    recall: enrolledIds.length ? enrolledIds.reduce((s, i) => s + i.appearancesAlerted, 0) / enrolledIds.reduce((s, i) => s + i.appearances, 0) : null,
+    recall: enrolledIds.length
+      ? enrolledIds.reduce((s, i) => s + i.appearancesAlerted, 0) / enrolledIds.reduce((s, i) => s + i.appearances, 0)
+      : null,
     falseAlerts: ev.totals.falseAlerts,
     frames: r.frames,
     detected: r.gating.detected,
@@ -53,13 +65,16 @@ for (const f of fixtures) {
     truthAppearances: truth.appearances.length,
     alerts: r.alerts.map((a) => `${a.identity.name}@${a.t}s`),
     expectedAlerts: enrolled.length,
-    wrongAlerts: r.alerts.filter((a) => !enrolled.some((e) => e.identity === a.identity.name && a.t >= e.start - 0.5 && a.t <= e.end + 0.5)).length,
+    wrongAlerts: r.alerts.filter(
+      (a) => !enrolled.some((e) => e.identity === a.identity.name && a.t >= e.start - 0.5 && a.t <= e.end + 0.5),
+    ).length,
     faceToAlertSec: latencies,
     wallSec: Math.round(r.stats.wallSec * 10) / 10,
     framesPerSec: Math.round(r.stats.framesPerSec * 100) / 100,
     realTimeMultiple: Math.round((r.durationSec / r.stats.wallSec) * 100) / 100,
     // Measured right after the replay, in the same run, on the same file.
-    decodeOnlyRealTimeMultiple: f.name === benchmarkFixture.name ? Math.round((r.durationSec / decodeOnlySec(f.video)) * 10) / 10 : null,
+    decodeOnlyRealTimeMultiple:
+      f.name === benchmarkFixture.name ? Math.round((r.durationSec / decodeOnlySec(f.video)) * 10) / 10 : null,
   });
 }
 await closeAllSessions();
@@ -67,7 +82,9 @@ await closeAllSessions();
 if (values.json) {
   process.stdout.write(`${JSON.stringify({ fps: cfg.ingest.fps, fixtures: rows })}\n`);
 } else {
-  console.log(`replay of the footage fixtures at ${cfg.ingest.fps} fps (motion gating ${cfg.detect.motionGating ? 'on' : 'off'})`);
+  console.log(
+    `replay of the footage fixtures at ${cfg.ingest.fps} fps (motion gating ${cfg.detect.motionGating ? 'on' : 'off'})`,
+  );
   console.table(
     rows.map((r) => ({
       fixture: r.fixture,

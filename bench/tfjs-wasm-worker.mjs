@@ -40,7 +40,12 @@ async function runner(model) {
   if (model in FACEAPI_MANIFESTS) {
     const dir = join(faceDir, 'model');
     const manifest = JSON.parse(readFileSync(join(dir, FACEAPI_MANIFESTS[model]), 'utf8'));
-    faceapi.nets[model].loadFromWeightMap(tf.io.decodeWeights(readWeights(dir, manifest), manifest.flatMap((g) => g.weights)));
+    faceapi.nets[model].loadFromWeightMap(
+      tf.io.decodeWeights(
+        readWeights(dir, manifest),
+        manifest.flatMap((g) => g.weights),
+      ),
+    );
     run = async (x) => {
       const y = await faceapi.nets[model].forward(tf.unstack(x));
       await y.data();

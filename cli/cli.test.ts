@@ -18,7 +18,17 @@ describe('watchpost CLI', () => {
   });
 
   it('explains each subcommand with --help', () => {
-    for (const args of [['demo'], ['api'], ['worker'], ['models', 'prepare'], ['detect'], ['enroll'], ['replay'], ['bench'], ['keys', 'create']]) {
+    for (const args of [
+      ['demo'],
+      ['api'],
+      ['worker'],
+      ['models', 'prepare'],
+      ['detect'],
+      ['enroll'],
+      ['replay'],
+      ['bench'],
+      ['keys', 'create'],
+    ]) {
       const r = run([...args, '--help']);
       expect(r.status, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/^Usage: watchpost /m);

@@ -16,7 +16,9 @@ export async function enrolGalleryFolder(
 ): Promise<{ identities: GalleryIdentity[]; rejected: RejectedPhoto[] }> {
   const identities: GalleryIdentity[] = [];
   const rejected: RejectedPhoto[] = [];
-  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'));
+  const names = (await readdir(dir, { withFileTypes: true })).filter(
+    (e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'),
+  );
   for (const entry of names.sort((a, b) => a.name.localeCompare(b.name))) {
     const folder = join(dir, entry.name);
     const descriptors: Float32Array[] = [];

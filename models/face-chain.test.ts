@@ -8,13 +8,20 @@ import { decodeImage, FaceChain, type DecodedImage } from './index.js';
 import { closeAllSessions } from './session.js';
 
 /** Converted models are cached across test runs (the first run converts them). */
-const cfg = loadConfig({ overrides: { 'models.cacheDir': join(tmpdir(), 'watchpost-test-model-cache'), 'models.threads': 1 } });
+const cfg = loadConfig({
+  overrides: { 'models.cacheDir': join(tmpdir(), 'watchpost-test-model-cache'), 'models.threads': 1 },
+});
 const SAMPLE = (i: number) => `node_modules/@vladmandic/face-api/demo/sample${i}.jpg`;
 
-async function transformed(img: DecodedImage, box: number[], opts: { scale: number; angle: number }): Promise<DecodedImage> {
+async function transformed(
+  img: DecodedImage,
+  box: number[],
+  opts: { scale: number; angle: number },
+): Promise<DecodedImage> {
   // a generous crop around the face, rescaled and rotated: the same face under a new pose in the frame
   const pad = (box[2]! - box[0]!) * 0.8;
-  const left = Math.max(0, Math.round(box[0]! - pad)), top = Math.max(0, Math.round(box[1]! - pad));
+  const left = Math.max(0, Math.round(box[0]! - pad)),
+    top = Math.max(0, Math.round(box[1]! - pad));
   const width = Math.min(img.width - left, Math.round(box[2]! - box[0]! + 2 * pad));
   const height = Math.min(img.height - top, Math.round(box[3]! - box[1]! + 2 * pad));
   const { data, info } = await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
@@ -60,7 +67,9 @@ describe('FaceChain (BlazeFace -> face-api landmarks -> similarity alignment -> 
 
   it('matches the same face after rescaling and rotation, and keeps different people apart', async () => {
     const faces = await chain.describeAll(group);
-    const crossDistances = faces.flatMap((a, i) => faces.slice(i + 1).map((b) => euclidean(a.descriptor, b.descriptor)));
+    const crossDistances = faces.flatMap((a, i) =>
+      faces.slice(i + 1).map((b) => euclidean(a.descriptor, b.descriptor)),
+    );
     expect(Math.min(...crossDistances)).toBeGreaterThan(chain.matchThreshold);
     for (const f of faces) {
       const moved = await transformed(group, f.face.box, { scale: 0.6, angle: 12 });

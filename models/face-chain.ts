@@ -45,8 +45,15 @@ export class FaceChain {
     private readonly minFacePx: number,
   ) {}
 
-  static async create(cfg: Config, log?: Logger, overrides: { alignment?: 'dlib' | 'similarity' } = {}): Promise<FaceChain> {
-    const [detector, embedder] = await Promise.all([FaceDetector.create(cfg, log), FaceEmbedder.create(cfg, log, overrides)]);
+  static async create(
+    cfg: Config,
+    log?: Logger,
+    overrides: { alignment?: 'dlib' | 'similarity' } = {},
+  ): Promise<FaceChain> {
+    const [detector, embedder] = await Promise.all([
+      FaceDetector.create(cfg, log),
+      FaceEmbedder.create(cfg, log, overrides),
+    ]);
     // Five-point embedders (ArcFace) skip the landmark model when the detector gives five points.
     const fivePointDetector = detector.family !== 'blazeface';
     const landmarker = embedder.needsLandmarks68 || !fivePointDetector ? await FaceLandmarker.create(cfg, log) : null;
@@ -64,7 +71,13 @@ export class FaceChain {
     const size = 320;
     const grey: DecodedImage = { data: Buffer.alloc(size * size * 3, 128), width: size, height: size };
     await this.detector.detect(grey);
-    const eyesNoseMouth: Point[] = [[130, 150], [190, 150], [160, 180], [138, 210], [182, 210]];
+    const eyesNoseMouth: Point[] = [
+      [130, 150],
+      [190, 150],
+      [160, 180],
+      [138, 210],
+      [182, 210],
+    ];
     await this.describe(grey, [{ box: [100, 100, 220, 240], score: 1, keypoints: eyesNoseMouth }]);
   }
 
@@ -92,7 +105,10 @@ export class FaceChain {
   async describe(img: DecodedImage, faces: FaceDetection[]): Promise<DescribedFace[]> {
     if (faces.length === 0) return [];
     // Night faces are smoothed before landmarks and embedding (models/low-light.ts); quality is judged on the original.
-    const dark = lowLightFaces(img, faces.map((f) => f.box));
+    const dark = lowLightFaces(
+      img,
+      faces.map((f) => f.box),
+    );
     const pixels = dark.length ? denoiseRegions(img, dark) : img;
     const landmarks = this.landmarker ? await this.landmarker.landmarks(pixels, faces) : undefined;
     const geometry: FaceGeometry[] = faces.map((f, i) => ({
@@ -125,7 +141,11 @@ export class FaceChain {
     }
     const width = largest.box[2] - largest.box[0];
     if (width < this.minFacePx) {
-      return { ok: false, reason: 'face_too_small', message: `the face is ${Math.round(width)} px wide; at least ${this.minFacePx} px are needed` };
+      return {
+        ok: false,
+        reason: 'face_too_small',
+        message: `the face is ${Math.round(width)} px wide; at least ${this.minFacePx} px are needed`,
+      };
     }
     const [described] = await this.describe(img, [largest]);
     return { ok: true, face: largest, descriptor: described!.descriptor, quality: described!.quality };

@@ -49,7 +49,11 @@ export class FaceEmbedder {
         model = new ArcfaceEmbedder(await fileSession(cfg, c.path), c.normalization);
         break;
     }
-    return new FaceEmbedder(model, overrides.alignment ?? cfg.models.alignment, c.matchThreshold ?? model.defaultThreshold);
+    return new FaceEmbedder(
+      model,
+      overrides.alignment ?? cfg.models.alignment,
+      c.matchThreshold ?? model.defaultThreshold,
+    );
   }
 
   /** e.g. 'faceapi-128'; stored with enrolled descriptors (other embedders' descriptors are not comparable). */
@@ -79,6 +83,9 @@ export class FaceEmbedder {
 
   /** One descriptor per face, in one batch where the model allows. */
   embed(img: DecodedImage, faces: readonly FaceGeometry[]): Promise<Float32Array[]> {
-    return this.model.embed(img, faces.map((f) => this.cropFor(f)));
+    return this.model.embed(
+      img,
+      faces.map((f) => this.cropFor(f)),
+    );
   }
 }

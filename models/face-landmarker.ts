@@ -14,10 +14,16 @@ export class FaceLandmarker {
   ) {}
 
   static async create(cfg: Config, log?: Logger): Promise<FaceLandmarker> {
-    return new FaceLandmarker(new FaceapiLandmarker(await builtinSession(cfg, 'faceLandmark68', log)), cfg.models.landmarkCropScale);
+    return new FaceLandmarker(
+      new FaceapiLandmarker(await builtinSession(cfg, 'faceLandmark68', log)),
+      cfg.models.landmarkCropScale,
+    );
   }
 
   landmarks(img: DecodedImage, faces: readonly FaceDetection[]): Promise<Point[][]> {
-    return this.model.landmarks(img, faces.map((f) => landmarkCrop(f.box, this.cropScale)));
+    return this.model.landmarks(
+      img,
+      faces.map((f) => landmarkCrop(f.box, this.cropScale)),
+    );
   }
 }

@@ -6,7 +6,9 @@ import type { DecodedImage } from './image.js';
 /** A 200x200 checkerboard with `cell`-pixel squares: small cells = lots of detail. */
 function checkerboard(cell: number): DecodedImage {
   const data = Buffer.alloc(200 * 200 * 3);
-  for (let y = 0; y < 200; y++) for (let x = 0; x < 200; x++) data.fill(((x / cell) ^ (y / cell)) & 1 ? 230 : 20, (y * 200 + x) * 3, (y * 200 + x) * 3 + 3);
+  for (let y = 0; y < 200; y++)
+    for (let x = 0; x < 200; x++)
+      data.fill(((x / cell) ^ (y / cell)) & 1 ? 230 : 20, (y * 200 + x) * 3, (y * 200 + x) * 3 + 3);
   return { width: 200, height: 200, data };
 }
 const flat: DecodedImage = { width: 200, height: 200, data: Buffer.alloc(200 * 200 * 3, 128) };

@@ -23,7 +23,9 @@ export function sharpness(img: DecodedImage, crop: Affine, cropSize: number): nu
   });
   const g = new Float32Array(SHARP_SIZE * SHARP_SIZE);
   for (let i = 0; i < g.length; i++) g[i] = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;
-  let sum = 0, sq = 0, n = 0;
+  let sum = 0,
+    sq = 0,
+    n = 0;
   for (let y = 1; y < SHARP_SIZE - 1; y++) {
     for (let x = 1; x < SHARP_SIZE - 1; x++) {
       const i = y * SHARP_SIZE + x;
@@ -42,7 +44,8 @@ export function sharpness(img: DecodedImage, crop: Affine, cropSize: number): nu
  * weight a face's vote by it.
  */
 export function faceQuality(img: DecodedImage, crop: Affine, cropSize: number, detectorScore: number): number {
-  const a = applyAffine(crop, [0, 0]), b = applyAffine(crop, [cropSize, 0]);
+  const a = applyAffine(crop, [0, 0]),
+    b = applyAffine(crop, [cropSize, 0]);
   const width = Math.hypot(b[0] - a[0], b[1] - a[1]) * 0.45; // the crop is ~2.2x the face
   const size = Math.min(1, width / FULL_QUALITY_WIDTH);
   const s = sharpness(img, crop, cropSize);

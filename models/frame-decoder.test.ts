@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeFrame, FrameDecoder, jpegDimensions } from './frame-decoder.js';
 import { decodeImage } from './image.js';
 
-const pattern = (w: number, h: number) => Buffer.from(Array.from({ length: w * h * 3 }, (_, i) => (i * 37 + (i >> 7)) % 256));
+const pattern = (w: number, h: number) =>
+  Buffer.from(Array.from({ length: w * h * 3 }, (_, i) => (i * 37 + (i >> 7)) % 256));
 const jpegOf = (w: number, h: number, opts: { progressive?: boolean; grey?: boolean } = {}) => {
   let img = sharp(pattern(w, h), { raw: { width: w, height: h, channels: 3 } });
   if (opts.grey) img = img.greyscale();
@@ -43,8 +44,14 @@ describe('FrameDecoder', () => {
 
   it('refuses damaged frames with typed errors', async () => {
     const jpeg = await jpegOf(64, 48);
-    await expect(decodeFrame(jpeg.subarray(0, jpeg.length >> 1))).rejects.toMatchObject({ name: 'ImageError', code: 'truncated' });
-    await expect(decodeFrame(Buffer.from('not a jpeg at all'))).rejects.toMatchObject({ name: 'ImageError', code: 'not_an_image' });
+    await expect(decodeFrame(jpeg.subarray(0, jpeg.length >> 1))).rejects.toMatchObject({
+      name: 'ImageError',
+      code: 'truncated',
+    });
+    await expect(decodeFrame(Buffer.from('not a jpeg at all'))).rejects.toMatchObject({
+      name: 'ImageError',
+      code: 'not_an_image',
+    });
     await expect(decodeFrame(Buffer.alloc(0))).rejects.toMatchObject({ name: 'ImageError', code: 'not_an_image' });
     const scrambled = Buffer.from(jpeg);
     for (let i = jpeg.length - 400; i < jpeg.length - 200; i++) scrambled[i] ^= 0x5a;

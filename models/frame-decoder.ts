@@ -47,22 +47,28 @@ export class FrameDecoder {
   async decode(jpeg: Buffer): Promise<DecodedImage> {
     const dims = jpegDimensions(jpeg);
     if (dims === 'not_jpeg') throw new ImageError('not_an_image', 'frame: not a JPEG (no start-of-image marker)');
-    if (dims === 'truncated') throw new ImageError('truncated', 'frame: the JPEG is truncated or corrupt (no frame header)');
+    if (dims === 'truncated')
+      throw new ImageError('truncated', 'frame: the JPEG is truncated or corrupt (no frame header)');
     const { width, height } = dims;
-    if (width * height > MAX_IMAGE_PIXELS) throw new ImageError('too_large', `frame: ${width}x${height} is over ${MAX_IMAGE_PIXELS / 1e6} megapixels`);
+    if (width * height > MAX_IMAGE_PIXELS)
+      throw new ImageError('too_large', `frame: ${width}x${height} is over ${MAX_IMAGE_PIXELS / 1e6} megapixels`);
     if (width * height === 0) throw new ImageError('not_an_image', 'frame: the JPEG has no pixels');
     const size = width * height * 3;
     const out = this.take(size);
     try {
       const r = await jpegTurbo.decompress(jpeg, out, { format: jpegTurbo.FORMAT_RGB });
-      if (r.width !== width || r.height !== height) throw new Error(`decoded ${r.width}x${r.height}, the header said ${width}x${height}`);
+      if (r.width !== width || r.height !== height)
+        throw new Error(`decoded ${r.width}x${r.height}, the header said ${width}x${height}`);
       this.lent.add(out);
       return { data: out, width, height };
     } catch (err) {
       this.give(out);
       // The binding's own messages say nothing ("No error"): the header was fine, the data was not.
       const said = (err as Error).message;
-      throw new ImageError('truncated', `frame: the JPEG data is truncated or corrupt${said && said !== 'No error' ? ` (${said})` : ''}`);
+      throw new ImageError(
+        'truncated',
+        `frame: the JPEG data is truncated or corrupt${said && said !== 'No error' ? ` (${said})` : ''}`,
+      );
     }
   }
 

@@ -17,13 +17,20 @@ describe('GalleryIndex', () => {
   it('gives the same matches as the gallery scan on a large gallery (through onnxruntime)', async () => {
     const all = vectors(30_000, 128, 3);
     const gallery = new Gallery(
-      Array.from({ length: 15_000 }, (_, i) => ({ id: `p${i}`, name: `P${i}`, descriptors: [all[2 * i]!, all[2 * i + 1]!] })),
+      Array.from({ length: 15_000 }, (_, i) => ({
+        id: `p${i}`,
+        name: `P${i}`,
+        descriptors: [all[2 * i]!, all[2 * i + 1]!],
+      })),
       { threshold: 1.2 },
     );
     const index = await GalleryIndex.build(gallery);
     try {
       // queries near known rows, and random ones
-      const queries = [...[5, 777, 29_999].map((r) => l2normalize(all[r]!.map((v, k) => v + (k % 7) * 0.001))), ...vectors(10, 128, 99)];
+      const queries = [
+        ...[5, 777, 29_999].map((r) => l2normalize(all[r]!.map((v, k) => v + (k % 7) * 0.001))),
+        ...vectors(10, 128, 99),
+      ];
       for (const q of queries) {
         const expected = gallery.match(q, { threshold: 2 });
         const got = await index.match(q, { threshold: 2 });

@@ -35,17 +35,30 @@ export class GalleryIndex {
     }
     const g = new GraphBuilder('gallery-search');
     const q = g.input('query', 'float32', [1, dim]);
-    const scores = g.op('Sub', [g.op('MatMul', [q, g.constant('float32', [dim, rows], transposed)]), g.constant('float32', [rows], halfNorm)]);
-    const [best, row] = g.node('TopK', [scores, g.int64s([1])], { axis: -1, largest: 1, sorted: 1 }, { outputs: ['score', 'row'] });
+    const scores = g.op('Sub', [
+      g.op('MatMul', [q, g.constant('float32', [dim, rows], transposed)]),
+      g.constant('float32', [rows], halfNorm),
+    ]);
+    const [best, row] = g.node(
+      'TopK',
+      [scores, g.int64s([1])],
+      { axis: -1, largest: 1, sorted: 1 },
+      { outputs: ['score', 'row'] },
+    );
     g.output(best!, 'float32', [1, 1]);
     g.output(row!, 'int64', [1, 1]);
-    const session = await ModelSession.start(`gallery (${rows} descriptors)`, { threads: opts.threads ?? 1 }, g.toBytes());
+    const session = await ModelSession.start(
+      `gallery (${rows} descriptors)`,
+      { threads: opts.threads ?? 1 },
+      g.toBytes(),
+    );
     return new GalleryIndex(gallery, session);
   }
 
   /** Same answer as `Gallery.match`. */
   async match(descriptor: ArrayLike<number>, opts: MatchOptions = {}): Promise<GalleryMatch | null> {
-    if (!this.session || opts.allowedIds || descriptor.length !== this.gallery.dimensions) return this.gallery.match(descriptor, opts);
+    if (!this.session || opts.allowedIds || descriptor.length !== this.gallery.dimensions)
+      return this.gallery.match(descriptor, opts);
     const query = Float32Array.from(descriptor);
     const out = await this.session.run({ query: { data: query, dims: [1, query.length] } });
     const qq = query.reduce((s, v) => s + v * v, 0);

@@ -25,9 +25,16 @@ describe('decodeImage', () => {
     writeFileSync(join(dir, 'empty.jpg'), Buffer.alloc(0));
     writeFileSync(join(dir, 'notes.jpg'), 'this is a text file');
     writeFileSync(join(dir, 'drawing.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
-    await sharp({ create: { width: 40, height: 20, channels: 3, background: '#ff0000' } }).greyscale().png().toFile(join(dir, 'grey.png'));
-    await sharp({ create: { width: 3, height: 2, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0.5 } } }).png().toFile(join(dir, 'alpha.png'));
-    await sharp({ create: { width: 7100, height: 7100, channels: 3, background: '#000' } }).jpeg().toFile(join(dir, 'huge.jpg'));
+    await sharp({ create: { width: 40, height: 20, channels: 3, background: '#ff0000' } })
+      .greyscale()
+      .png()
+      .toFile(join(dir, 'grey.png'));
+    await sharp({ create: { width: 3, height: 2, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0.5 } } })
+      .png()
+      .toFile(join(dir, 'alpha.png'));
+    await sharp({ create: { width: 7100, height: 7100, channels: 3, background: '#000' } })
+      .jpeg()
+      .toFile(join(dir, 'huge.jpg'));
   });
 
   it('decodes a JPEG file and buffer to RGB of the right size', async () => {

@@ -37,7 +37,10 @@ export async function decodeImage(input: Buffer | string): Promise<DecodedImage>
   try {
     bytes = typeof input === 'string' ? await readFile(input) : input;
   } catch (err) {
-    throw new ImageError('unreadable', `${label}: cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ImageError(
+      'unreadable',
+      `${label}: cannot read file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   if (bytes.length === 0) throw new ImageError('empty', `${label}: the file is empty (0 bytes)`);
 
@@ -48,7 +51,10 @@ export async function decodeImage(input: Buffer | string): Promise<DecodedImage>
     throw new ImageError('not_an_image', `${label}: not an image (no known image format in its first bytes)`);
   }
   if (!meta.format || !SUPPORTED_FORMATS.has(meta.format)) {
-    throw new ImageError('unsupported', `${label}: ${meta.format ?? 'unknown'} images are not supported (use JPEG, PNG or WebP)`);
+    throw new ImageError(
+      'unsupported',
+      `${label}: ${meta.format ?? 'unknown'} images are not supported (use JPEG, PNG or WebP)`,
+    );
   }
   const pixels = (meta.width ?? 0) * (meta.height ?? 0);
   if (pixels > MAX_IMAGE_PIXELS) {
@@ -90,5 +96,7 @@ function toRgb(data: Buffer, channels: number): Buffer {
 
 /** Encodes RGB pixels as JPEG (annotated output, evidence crops). */
 export async function encodeJpeg(img: DecodedImage, quality = 90): Promise<Buffer> {
-  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } }).jpeg({ quality }).toBuffer();
+  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
+    .jpeg({ quality })
+    .toBuffer();
 }

@@ -1,5 +1,12 @@
 /** Public API of the models layer: decode images, detect persons and faces, describe and match faces. */
-export { decodeImage, encodeJpeg, ImageError, MAX_IMAGE_PIXELS, type DecodedImage, type ImageErrorCode } from './image.js';
+export {
+  decodeImage,
+  encodeJpeg,
+  ImageError,
+  MAX_IMAGE_PIXELS,
+  type DecodedImage,
+  type ImageErrorCode,
+} from './image.js';
 export { decodeFrame, FrameDecoder } from './frame-decoder.js';
 export type { FaceDetection, PersonDetection, DetectOptions } from './families/types.js';
 export { ModelLayoutError } from './families/types.js';

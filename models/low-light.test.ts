@@ -5,10 +5,13 @@ import { denoiseRegions, lowLightFaces, meanLuma } from './low-light.js';
 
 /** A grey picture at `scene` luma with a square "face" at `face` luma, plus +-amp checkerboard noise on the face. */
 function picture(scene: number, face: number, amp = 0): { img: DecodedImage; box: Box } {
-  const W = 120, H = 90;
+  const W = 120,
+    H = 90;
   const data = Buffer.alloc(W * H * 3, scene);
   const box: Box = [40, 20, 80, 60];
-  for (let y = box[1]; y < box[3]; y++) for (let x = box[0]; x < box[2]; x++) data.fill(face + ((x + y) % 2 ? amp : -amp), (y * W + x) * 3, (y * W + x) * 3 + 3);
+  for (let y = box[1]; y < box[3]; y++)
+    for (let x = box[0]; x < box[2]; x++)
+      data.fill(face + ((x + y) % 2 ? amp : -amp), (y * W + x) * 3, (y * W + x) * 3 + 3);
   return { img: { data, width: W, height: H }, box };
 }
 
@@ -26,8 +29,14 @@ describe('low-light faces', () => {
     const { img, box } = picture(40, 50, 12);
     const out = denoiseRegions(img, [box]);
     const spread = (im: DecodedImage) => {
-      let lo = 255, hi = 0;
-      for (let y = 30; y < 50; y++) for (let x = 50; x < 70; x++) { const v = im.data[(y * im.width + x) * 3]!; lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      let lo = 255,
+        hi = 0;
+      for (let y = 30; y < 50; y++)
+        for (let x = 50; x < 70; x++) {
+          const v = im.data[(y * im.width + x) * 3]!;
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
       return hi - lo;
     };
     expect(spread(img)).toBe(24);

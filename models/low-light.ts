@@ -31,7 +31,8 @@ export function meanLuma(img: DecodedImage, box: Box, step = 1): number {
   let sum = 0;
   let n = 0;
   for (let y = y1; y < y2; y += step) {
-    for (let x = x1, i = (y * img.width + x1) * 3; x < x2; x += step, i += 3 * step, n++) sum += 0.299 * img.data[i]! + 0.587 * img.data[i + 1]! + 0.114 * img.data[i + 2]!;
+    for (let x = x1, i = (y * img.width + x1) * 3; x < x2; x += step, i += 3 * step, n++)
+      sum += 0.299 * img.data[i]! + 0.587 * img.data[i + 1]! + 0.114 * img.data[i + 2]!;
   }
   return n > 0 ? sum / n : 0;
 }

@@ -12,7 +12,9 @@ import { CenternetDetector, detectionsOutput, fitsWide } from './families/center
 import { decodeImage, FaceDetector, PersonDetector, type DecodedImage } from './index.js';
 import { closeAllSessions } from './session.js';
 
-const cfg = loadConfig({ overrides: { 'models.cacheDir': join(tmpdir(), 'watchpost-test-model-cache'), 'models.threads': 1 } });
+const cfg = loadConfig({
+  overrides: { 'models.cacheDir': join(tmpdir(), 'watchpost-test-model-cache'), 'models.threads': 1 },
+});
 const SHARED_PERSON = '/work/shared/data/footage/darknet_person.jpg';
 
 describe('PersonDetector (CenterNet)', () => {
@@ -28,7 +30,8 @@ describe('PersonDetector (CenterNet)', () => {
     const faces = await (await FaceDetector.create(cfg)).detect(img);
     expect(people.length).toBeGreaterThanOrEqual(faces.length);
     for (const f of faces) {
-      const cx = (f.box[0] + f.box[2]) / 2, cy = (f.box[1] + f.box[3]) / 2;
+      const cx = (f.box[0] + f.box[2]) / 2,
+        cy = (f.box[1] + f.box[3]) / 2;
       expect(people.some((p) => p.box[0] < cx && cx < p.box[2] && p.box[1] < cy && cy < p.box[3])).toBe(true);
     }
     for (const p of people) expect(p.score).toBeGreaterThanOrEqual(cfg.detect.personScore);
@@ -38,14 +41,17 @@ describe('PersonDetector (CenterNet)', () => {
     expect(await detector.detect({ width: 640, height: 480, data: Buffer.alloc(640 * 480 * 3, 200) })).toEqual([]);
   });
 
-  it.skipIf(!existsSync(SHARED_PERSON))('finds the standing person in darknet person.jpg (optional: ../shared/data)', async () => {
-    const people = await detector.detect(await decodeImage(SHARED_PERSON));
-    expect(people).toHaveLength(1);
-    const [x1, y1, x2, y2] = people[0]!.box;
-    expect((x1 + x2) / 2).toBeGreaterThan(150);
-    expect((x1 + x2) / 2).toBeLessThan(300);
-    expect(y2 - y1).toBeGreaterThan(200);
-  });
+  it.skipIf(!existsSync(SHARED_PERSON))(
+    'finds the standing person in darknet person.jpg (optional: ../shared/data)',
+    async () => {
+      const people = await detector.detect(await decodeImage(SHARED_PERSON));
+      expect(people).toHaveLength(1);
+      const [x1, y1, x2, y2] = people[0]!.box;
+      expect((x1 + x2) / 2).toBeGreaterThan(150);
+      expect((x1 + x2) / 2).toBeLessThan(300);
+      expect(y2 - y1).toBeGreaterThan(200);
+    },
+  );
 });
 
 /** The top-left 16:9 part of an image (rows cut at the bottom). */
@@ -73,8 +79,26 @@ describe('CenterNet on wide frames (512x288 variant)', () => {
   });
 
   it('finds the same people as the square letterbox, with close (calibrated) scores', async () => {
-    const frame = execFileSync(requireFfmpeg(), ['-hide_banner', '-loglevel', 'error', '-ss', '8', '-i', fixture('enrolled-walk-in').video, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', 'pipe:1']);
-    const images = [await decodeImage(frame), crop169(await decodeImage('node_modules/@vladmandic/face-api/demo/sample1.jpg'))];
+    const frame = execFileSync(requireFfmpeg(), [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-ss',
+      '8',
+      '-i',
+      fixture('enrolled-walk-in').video,
+      '-frames:v',
+      '1',
+      '-f',
+      'image2pipe',
+      '-c:v',
+      'png',
+      'pipe:1',
+    ]);
+    const images = [
+      await decodeImage(frame),
+      crop169(await decodeImage('node_modules/@vladmandic/face-api/demo/sample1.jpg')),
+    ];
     const wide = await PersonDetector.create(cfg);
     const square = new CenternetDetector(await builtinSession(cfg, 'centernet'));
     let people = 0;
@@ -93,4 +117,3 @@ describe('CenterNet on wide frames (512x288 variant)', () => {
     expect(people).toBeGreaterThanOrEqual(3);
   }, 300_000);
 });
-

@@ -22,7 +22,10 @@ export class PersonDetector {
     let model: PersonDetectorModel;
     switch (c.family) {
       case 'centernet':
-        model = new CenternetDetector(await builtinSession(cfg, 'centernet', log), c.wideInput ? await builtinSession(cfg, 'centernetWide', log) : null);
+        model = new CenternetDetector(
+          await builtinSession(cfg, 'centernet', log),
+          c.wideInput ? await builtinSession(cfg, 'centernetWide', log) : null,
+        );
         break;
       case 'yolo':
         model = new YoloDetector(await fileSession(cfg, c.path), c.inputSize, c.classId);

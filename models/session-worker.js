@@ -18,7 +18,11 @@ try {
     logSeverityLevel: 3,
   });
   await warmUp(session);
-  port.postMessage({ type: 'ready', inputs: describe(session.inputMetadata), outputs: describe(session.outputMetadata) });
+  port.postMessage({
+    type: 'ready',
+    inputs: describe(session.inputMetadata),
+    outputs: describe(session.outputMetadata),
+  });
   port.on('message', async ({ id, feeds, fetch, returnInputs }) => {
     // Transferred inputs go back with the answer (or the error), for the caller to reuse.
     const inputs = returnInputs ? [...new Set(Object.values(feeds).map((t) => t.data.buffer))] : [];

@@ -11,7 +11,11 @@ const dir = mkdtempSync(join(tmpdir(), 'wp-session-'));
 function matmulChain(size: number, depth: number): string {
   const g = new GraphBuilder('chain');
   let x = g.input('x', 'float32', [size, size]);
-  const w = g.constant('float32', [size, size], Float32Array.from({ length: size * size }, (_, i) => (i % (size + 1) === 0 ? 1 : 0)));
+  const w = g.constant(
+    'float32',
+    [size, size],
+    Float32Array.from({ length: size * size }, (_, i) => (i % (size + 1) === 0 ? 1 : 0)),
+  );
   for (let i = 0; i < depth; i++) x = g.op('MatMul', [x, w]);
   g.output(g.op('Identity', [x], {}, 'y'), 'float32', [size, size]);
   const path = join(dir, `chain-${size}-${depth}.onnx`);
@@ -96,7 +100,7 @@ describe('ModelSession', () => {
     expect(two.load).toEqual([0, 0]);
   });
 
-  it('hands input buffers to the thread without a copy when asked (the caller\'s array is detached)', async () => {
+  it("hands input buffers to the thread without a copy when asked (the caller's array is detached)", async () => {
     const s = await openSession(matmulChain(4, 1), { threads: 1 });
     const data = Float32Array.from({ length: 16 }, (_, i) => i);
     const out = await s.run({ x: { data, dims: [4, 4] } }, { transferInputs: true });
@@ -145,4 +149,3 @@ describe('ModelSession', () => {
     await expect(s.run(x())).rejects.toThrow(/every inference thread has exited/);
   });
 });
-

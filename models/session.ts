@@ -50,15 +50,18 @@ class SessionThread {
     /** Takes back the input buffers a transferred run returns. */
     recycle: (buffers: ArrayBuffer[]) => void,
   ) {
-    worker.on('message', (msg: { id: number; outputs?: Record<string, TensorData>; error?: string; inputs?: ArrayBuffer[] }) => {
-      if (msg.inputs) recycle(msg.inputs);
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (this.pending.size === 0) worker.unref();
-      if (msg.error !== undefined) p.reject(new ModelRunError(`${label}: ${msg.error}`));
-      else p.resolve(msg.outputs!);
-    });
+    worker.on(
+      'message',
+      (msg: { id: number; outputs?: Record<string, TensorData>; error?: string; inputs?: ArrayBuffer[] }) => {
+        if (msg.inputs) recycle(msg.inputs);
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        if (this.pending.size === 0) worker.unref();
+        if (msg.error !== undefined) p.reject(new ModelRunError(`${label}: ${msg.error}`));
+        else p.resolve(msg.outputs!);
+      },
+    );
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', () => {
       this.alive = false;
@@ -66,7 +69,12 @@ class SessionThread {
     });
   }
 
-  run(id: number, feeds: Record<string, TensorData>, transfer: ArrayBuffer[], fetch?: string[]): Promise<Record<string, TensorData>> {
+  run(
+    id: number,
+    feeds: Record<string, TensorData>,
+    transfer: ArrayBuffer[],
+    fetch?: string[],
+  ): Promise<Record<string, TensorData>> {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) this.worker.ref();
@@ -123,14 +131,21 @@ export class ModelSession {
 
   /** A session for a model file, or for model bytes built in memory (`path` then only labels it). */
   static async start(path: string, opts: SessionOptions, bytes?: Uint8Array): Promise<ModelSession> {
-    const started = await Promise.allSettled(Array.from({ length: Math.max(1, opts.instances ?? 1) }, () => startThread(path, opts.threads ?? 0, bytes)));
+    const started = await Promise.allSettled(
+      Array.from({ length: Math.max(1, opts.instances ?? 1) }, () => startThread(path, opts.threads ?? 0, bytes)),
+    );
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     const ok = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     if (failed) {
       await Promise.all(ok.map((t) => t.worker.terminate()));
       throw failed.reason;
     }
-    return new ModelSession(path, ok[0]!.inputs, ok[0]!.outputs, ok.map((t) => t.worker));
+    return new ModelSession(
+      path,
+      ok[0]!.inputs,
+      ok[0]!.outputs,
+      ok.map((t) => t.worker),
+    );
   }
 
   /**
@@ -140,11 +155,18 @@ export class ModelSession {
    * when given (an unused output still costs a fresh buffer per run, and V8 collects
    * more often for it).
    */
-  run(feeds: Record<string, TensorData>, opts: { transferInputs?: boolean; outputs?: string[] } = {}): Promise<Record<string, TensorData>> {
+  run(
+    feeds: Record<string, TensorData>,
+    opts: { transferInputs?: boolean; outputs?: string[] } = {},
+  ): Promise<Record<string, TensorData>> {
     if (this.closed) return Promise.reject(new ModelRunError(`${this.path}: session is closed`));
-    const thread = this.threads.filter((t) => t.alive).reduce<SessionThread | null>((best, t) => (!best || t.pending.size < best.pending.size ? t : best), null);
+    const thread = this.threads
+      .filter((t) => t.alive)
+      .reduce<SessionThread | null>((best, t) => (!best || t.pending.size < best.pending.size ? t : best), null);
     if (!thread) return Promise.reject(new ModelRunError(`${this.path}: every inference thread has exited`));
-    const transfer = opts.transferInputs ? [...new Set(Object.values(feeds).map((f) => f.data.buffer as ArrayBuffer))] : [];
+    const transfer = opts.transferInputs
+      ? [...new Set(Object.values(feeds).map((f) => f.data.buffer as ArrayBuffer))]
+      : [];
     return thread.run(this.nextId++, feeds, transfer, opts.outputs);
   }
 
@@ -199,5 +221,12 @@ export function openSession(path: string, opts: SessionOptions = {}): Promise<Mo
 export async function closeAllSessions(): Promise<void> {
   const all = [...sessions.values()];
   sessions.clear();
-  await Promise.all(all.map((s) => s.then((x) => x.close(), () => undefined)));
+  await Promise.all(
+    all.map((s) =>
+      s.then(
+        (x) => x.close(),
+        () => undefined,
+      ),
+    ),
+  );
 }

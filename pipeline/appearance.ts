@@ -53,7 +53,11 @@ export function appearanceDistance(a: Appearance, b: Appearance): number {
 }
 
 /** A track's appearance follows its person slowly (light and pose change); a new sighting weighs `rate`. */
-export function blendAppearance(track: Appearance | undefined, seen: Appearance | null | undefined, rate = 0.3): Appearance | undefined {
+export function blendAppearance(
+  track: Appearance | undefined,
+  seen: Appearance | null | undefined,
+  rate = 0.3,
+): Appearance | undefined {
   if (!seen) return track;
   if (!track) return seen;
   return track.map((v, i) => Math.round((v * (1 - rate) + seen[i]! * rate) * 1000) / 1000);

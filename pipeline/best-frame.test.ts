@@ -89,7 +89,15 @@ describe('selectFrame', () => {
   }
 
   it('sends the first good frames at once, then only better ones', () => {
-    const { sent, reasons } = feed([cand(0, 20), cand(1, 60), cand(2, 60), cand(3, 62), cand(4, 63), cand(5, 90), cand(6, 91)]);
+    const { sent, reasons } = feed([
+      cand(0, 20),
+      cand(1, 60),
+      cand(2, 60),
+      cand(3, 62),
+      cand(4, 63),
+      cand(5, 90),
+      cand(6, 91),
+    ]);
     expect(reasons[0]).toBe('too_small');
     expect(sent).toEqual([1, 2, 3, 5]);
     expect(reasons[4]).toBe('not_better');

@@ -53,7 +53,10 @@ export function headRegion(person: Box, frame: { width: number; height: number }
 }
 
 /** Greyscale (BT.601 luma) of a region of an RGB image, at source resolution. */
-export function greyRegion(img: { data: Uint8Array; width: number; height: number }, region: Box): { data: Float32Array; width: number; height: number } {
+export function greyRegion(
+  img: { data: Uint8Array; width: number; height: number },
+  region: Box,
+): { data: Float32Array; width: number; height: number } {
   const x1 = Math.max(0, Math.floor(region[0]));
   const y1 = Math.max(0, Math.floor(region[1]));
   const x2 = Math.min(img.width, Math.ceil(region[2]));
@@ -63,7 +66,8 @@ export function greyRegion(img: { data: Uint8Array; width: number; height: numbe
   const data = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     let src = ((y1 + y) * img.width + x1) * 3;
-    for (let x = 0; x < width; x++, src += 3) data[y * width + x] = 0.299 * img.data[src]! + 0.587 * img.data[src + 1]! + 0.114 * img.data[src + 2]!;
+    for (let x = 0; x < width; x++, src += 3)
+      data[y * width + x] = 0.299 * img.data[src]! + 0.587 * img.data[src + 1]! + 0.114 * img.data[src + 2]!;
   }
   return { data, width, height };
 }
@@ -112,7 +116,10 @@ export interface SelectionState {
 export const newSelectionState = (): SelectionState => ({ sent: 0, bestSentQuality: 0, lastSentTs: null, best: null });
 
 /** The selection of a track whose person may have changed: budget and quick frames afresh, the best frame kept. */
-export const restartSelection = (state: SelectionState): SelectionState => ({ ...newSelectionState(), best: state.best });
+export const restartSelection = (state: SelectionState): SelectionState => ({
+  ...newSelectionState(),
+  best: state.best,
+});
 
 export interface FrameCandidate {
   seq: number;
@@ -123,7 +130,14 @@ export interface FrameCandidate {
   sharpness: number;
 }
 
-export type SelectionReason = 'quick' | 'better' | 'refresh' | 'too_small' | 'too_blurred' | 'cap_reached' | 'not_better';
+export type SelectionReason =
+  | 'quick'
+  | 'better'
+  | 'refresh'
+  | 'too_small'
+  | 'too_blurred'
+  | 'cap_reached'
+  | 'not_better';
 
 /** Decides whether this frame of the track goes to identification. */
 export function selectFrame(
@@ -132,7 +146,10 @@ export function selectFrame(
   opts: BestFrameOptions = BEST_FRAME_DEFAULTS,
 ): { send: boolean; reason: SelectionReason; quality: number; state: SelectionState } {
   const quality = frameQuality(c.headPx, c.sharpness);
-  const best = !state.best || quality > state.best.quality ? { seq: c.seq, ts: c.ts, frameKey: c.frameKey, quality, personBox: c.personBox } : state.best;
+  const best =
+    !state.best || quality > state.best.quality
+      ? { seq: c.seq, ts: c.ts, frameKey: c.frameKey, quality, personBox: c.personBox }
+      : state.best;
   const keep = (reason: SelectionReason) => ({ send: false, reason, quality, state: { ...state, best } });
   if (c.headPx < opts.minHeadPx) return keep('too_small');
   if (c.sharpness < opts.minSharpness) return keep('too_blurred');

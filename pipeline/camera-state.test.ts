@@ -22,7 +22,9 @@ describe('CameraStateMachine', () => {
     advance(9_999);
     expect(m.tick()).toEqual([]);
     advance(1);
-    expect(m.tick()).toMatchObject([{ from: 'stalled', to: 'offline', event: 'camera.offline', lastFrameAt: lastFrame }]);
+    expect(m.tick()).toMatchObject([
+      { from: 'stalled', to: 'offline', event: 'camera.offline', lastFrameAt: lastFrame },
+    ]);
     advance(60_000);
     expect(m.tick()).toEqual([]);
     expect(m.connect()).toEqual([]);
@@ -33,7 +35,9 @@ describe('CameraStateMachine', () => {
     const { m, advance } = machine();
     m.connect();
     m.frame();
-    expect(m.sourceEnded('ffmpeg exited with code 1')).toMatchObject([{ to: 'stalled', reason: 'ffmpeg exited with code 1' }]);
+    expect(m.sourceEnded('ffmpeg exited with code 1')).toMatchObject([
+      { to: 'stalled', reason: 'ffmpeg exited with code 1' },
+    ]);
     advance(10_000);
     expect(m.tick()).toEqual([]);
     expect(m.frame()).toMatchObject([{ from: 'stalled', to: 'streaming', event: null }]);

@@ -82,9 +82,16 @@ export class CameraStateMachine {
   tick(): CameraTransition[] {
     const silence = this.clock() - this.silentSince;
     const out: CameraTransition[] = [];
-    if (this.current === 'streaming' && silence >= this.opts.stallMs) out.push(this.move('stalled', null, `no frame for ${silence} ms`));
+    if (this.current === 'streaming' && silence >= this.opts.stallMs)
+      out.push(this.move('stalled', null, `no frame for ${silence} ms`));
     if ((this.current === 'stalled' || this.current === 'connecting') && silence >= this.opts.offlineMs) {
-      out.push(this.move('offline', 'camera.offline', this.lastFrame === null ? `no frame within ${silence} ms of connecting` : `no frame for ${silence} ms`));
+      out.push(
+        this.move(
+          'offline',
+          'camera.offline',
+          this.lastFrame === null ? `no frame within ${silence} ms of connecting` : `no frame for ${silence} ms`,
+        ),
+      );
     }
     return out;
   }
@@ -96,7 +103,14 @@ export class CameraStateMachine {
   }
 
   private move(to: CameraState, event: CameraTransition['event'], reason: string): CameraTransition {
-    const t: CameraTransition = { from: this.current, to, at: this.clock(), event, lastFrameAt: this.lastFrame, reason };
+    const t: CameraTransition = {
+      from: this.current,
+      to,
+      at: this.clock(),
+      event,
+      lastFrameAt: this.lastFrame,
+      reason,
+    };
     this.current = to;
     return t;
   }

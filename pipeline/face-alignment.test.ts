@@ -27,7 +27,12 @@ function landmarks(leftEye: Point, rightEye: Point, mouth: Point): Point[] {
 
 describe('estimateSimilarity', () => {
   it('recovers a known rotation, scale and translation exactly', () => {
-    const src: Point[] = [[0, 0], [10, 0], [0, 10], [7, 3]];
+    const src: Point[] = [
+      [0, 0],
+      [10, 0],
+      [0, 10],
+      [7, 3],
+    ];
     const dst = src.map((p) => rotateScale(p, 0.3, 2.5, [40, -7]));
     const m = estimateSimilarity(src, dst);
     src.forEach((p, i) => {
@@ -38,7 +43,18 @@ describe('estimateSimilarity', () => {
   });
 
   it('refuses coincident points and mismatched lists', () => {
-    expect(() => estimateSimilarity([[1, 1], [1, 1]], [[0, 0], [2, 2]])).toThrow(/coincide/);
+    expect(() =>
+      estimateSimilarity(
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [
+          [0, 0],
+          [2, 2],
+        ],
+      ),
+    ).toThrow(/coincide/);
     expect(() => estimateSimilarity([[0, 0]], [[0, 0]])).toThrow(RangeError);
   });
 });
@@ -86,7 +102,8 @@ describe('faceCropTransform', () => {
     const rot = (p: Point): Point => rotateScale([p[0] - c[0], p[1] - c[1]], angle, 1, c);
     const l = landmarks(rot([280, 190]), rot([320, 190]), rot([300, 235]));
     const inv = invertAffine(faceCropTransform(l, size, 'similarity'));
-    const le = applyAffine(inv, l[36]!), re = applyAffine(inv, l[42]!);
+    const le = applyAffine(inv, l[36]!),
+      re = applyAffine(inv, l[42]!);
     expect(le[1]).toBeCloseTo(re[1], 6);
     expect(re[0]).toBeGreaterThan(le[0]);
     // and it matches the upright face's dlib crop

@@ -14,7 +14,10 @@ export function applyAffine(m: Affine, p: Point): Point {
 export function invertAffine(m: Affine): Affine {
   const det = m[0] * m[4] - m[1] * m[3];
   if (Math.abs(det) < 1e-12) throw new RangeError('affine map is not invertible');
-  const a = m[4] / det, b = -m[1] / det, d = -m[3] / det, e = m[0] / det;
+  const a = m[4] / det,
+    b = -m[1] / det,
+    d = -m[3] / det,
+    e = m[0] / det;
   return [a, b, -(a * m[2] + b * m[5]), d, e, -(d * m[2] + e * m[5])];
 }
 
@@ -25,21 +28,35 @@ export function invertAffine(m: Affine): Affine {
 export function estimateSimilarity(src: readonly Point[], dst: readonly Point[]): Affine {
   if (src.length !== dst.length || src.length < 2) throw new RangeError('need at least two point pairs of equal count');
   const n = src.length;
-  let sx = 0, sy = 0, dx = 0, dy = 0;
+  let sx = 0,
+    sy = 0,
+    dx = 0,
+    dy = 0;
   for (let i = 0; i < n; i++) {
-    sx += src[i]![0]; sy += src[i]![1]; dx += dst[i]![0]; dy += dst[i]![1];
+    sx += src[i]![0];
+    sy += src[i]![1];
+    dx += dst[i]![0];
+    dy += dst[i]![1];
   }
-  sx /= n; sy /= n; dx /= n; dy /= n;
-  let dot = 0, cross = 0, norm = 0;
+  sx /= n;
+  sy /= n;
+  dx /= n;
+  dy /= n;
+  let dot = 0,
+    cross = 0,
+    norm = 0;
   for (let i = 0; i < n; i++) {
-    const px = src[i]![0] - sx, py = src[i]![1] - sy;
-    const qx = dst[i]![0] - dx, qy = dst[i]![1] - dy;
+    const px = src[i]![0] - sx,
+      py = src[i]![1] - sy;
+    const qx = dst[i]![0] - dx,
+      qy = dst[i]![1] - dy;
     dot += px * qx + py * qy;
     cross += px * qy - py * qx;
     norm += px * px + py * py;
   }
   if (norm < 1e-12) throw new RangeError('source points coincide');
-  const c = dot / norm, s = cross / norm;
+  const c = dot / norm,
+    s = cross / norm;
   return [c, -s, dx - (c * sx - s * sy), s, c, dy - (s * sx + c * sy)];
 }
 
@@ -90,19 +107,29 @@ export function faceCropTransform(landmarks68: readonly Point[], size: number, m
   const rightEye = mean(landmarks68.slice(42, 48));
   const mouth = mean(landmarks68.slice(48, 68));
   const dist = (a: Point, b: Point) => Math.hypot(a[0] - b[0], a[1] - b[1]);
-  const side = ((dist(mouth, leftEye) + dist(mouth, rightEye)) / 2) / REL_SCALE;
+  const side = (dist(mouth, leftEye) + dist(mouth, rightEye)) / 2 / REL_SCALE;
   const centre = mean([leftEye, rightEye, mouth]);
   const angle = mode === 'similarity' ? Math.atan2(rightEye[1] - leftEye[1], rightEye[0] - leftEye[0]) : 0;
   const k = side / size;
-  const c = Math.cos(angle) * k, s = Math.sin(angle) * k;
+  const c = Math.cos(angle) * k,
+    s = Math.sin(angle) * k;
   // Crop pixel (u, v) relative to the anchor (REL_X·size, REL_Y·size), rotated and scaled into the source.
-  const u0 = REL_X * size, v0 = REL_Y * size;
+  const u0 = REL_X * size,
+    v0 = REL_Y * size;
   return [c, -s, centre[0] - (c * u0 - s * v0), s, c, centre[1] - (s * u0 + c * v0)];
 }
 
 /** Axis-aligned bounds of a crop in source pixels (for drawing and size checks). */
 export function cropBounds(m: Affine, size: number): Box {
-  const corners = ([[0, 0], [size, 0], [0, size], [size, size]] as Point[]).map((p) => applyAffine(m, p));
-  const xs = corners.map((p) => p[0]), ys = corners.map((p) => p[1]);
+  const corners = (
+    [
+      [0, 0],
+      [size, 0],
+      [0, size],
+      [size, size],
+    ] as Point[]
+  ).map((p) => applyAffine(m, p));
+  const xs = corners.map((p) => p[0]),
+    ys = corners.map((p) => p[1]);
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }

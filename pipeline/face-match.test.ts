@@ -55,15 +55,22 @@ describe('Gallery', () => {
 
   it('is empty-safe and refuses descriptors of another length', () => {
     expect(new Gallery([]).match(a1!)).toBeNull();
-    expect(() => new Gallery([{ id: 'x', name: 'X', descriptors: [a1!, new Float32Array(8)] }])).toThrow(DescriptorMismatchError);
-    expect(() => new Gallery([{ id: 'x', name: 'X', descriptors: [a1!] }]).match(new Float32Array(8))).toThrow(DescriptorMismatchError);
+    expect(() => new Gallery([{ id: 'x', name: 'X', descriptors: [a1!, new Float32Array(8)] }])).toThrow(
+      DescriptorMismatchError,
+    );
+    expect(() => new Gallery([{ id: 'x', name: 'X', descriptors: [a1!] }]).match(new Float32Array(8))).toThrow(
+      DescriptorMismatchError,
+    );
   });
 
   it('agrees with brute force over a larger gallery', () => {
     const all = vectors(2000, 32, 99);
-    const g = new Gallery(all.slice(0, 1000).map((d, i) => ({ id: `p${i}`, name: `P${i}`, descriptors: [d, all[1000 + i]!] })));
+    const g = new Gallery(
+      all.slice(0, 1000).map((d, i) => ({ id: `p${i}`, name: `P${i}`, descriptors: [d, all[1000 + i]!] })),
+    );
     for (const q of vectors(20, 32, 5)) {
-      let best = -1, bestD = Infinity;
+      let best = -1,
+        bestD = Infinity;
       all.forEach((d, r) => {
         const dist = euclidean(q, d);
         if (dist < bestD) [best, bestD] = [r % 1000, dist];

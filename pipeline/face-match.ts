@@ -121,7 +121,8 @@ export class Gallery {
 
 /** Euclidean distance between two descriptors of equal length. */
 export function euclidean(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new DescriptorMismatchError(`descriptors differ in length: ${a.length} and ${b.length}`);
+  if (a.length !== b.length)
+    throw new DescriptorMismatchError(`descriptors differ in length: ${a.length} and ${b.length}`);
   let sq = 0;
   for (let i = 0; i < a.length; i++) sq += (a[i]! - b[i]!) ** 2;
   return Math.sqrt(sq);

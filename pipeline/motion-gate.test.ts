@@ -7,7 +7,8 @@ const H = MOTION_THUMB.height;
 /** A deterministic textured background (a gradient plus a pattern). */
 function background(brightness = 0): Uint8Array {
   const img = new Uint8Array(W * H);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) img[y * W + x] = Math.min(255, 40 + x * 2 + ((x * 7 + y * 13) % 17) + brightness);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) img[y * W + x] = Math.min(255, 40 + x * 2 + ((x * 7 + y * 13) % 17) + brightness);
   return img;
 }
 
@@ -57,7 +58,10 @@ describe('gateFrame', () => {
   const base = { enabled: true, mask: none, tracksAlive: false, sinceDetectionMs: 1000, threshold: 0.002 };
 
   it('skips a still frame and detects a frame with a person entering', () => {
-    expect(gateFrame({ ...base, reference: background(), current: background(10) })).toMatchObject({ detect: false, reason: 'still' });
+    expect(gateFrame({ ...base, reference: background(), current: background(10) })).toMatchObject({
+      detect: false,
+      reason: 'still',
+    });
     expect(gateFrame({ ...base, reference: background(), current: withBlob(background(), 5, 5, 3, 8) })).toMatchObject({
       detect: true,
       reason: 'motion',

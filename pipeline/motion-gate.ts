@@ -30,7 +30,11 @@ export const MOTION_DEFAULTS = Object.freeze({
  * 1 where motion counts, 0 inside a mask. Masks are [x1,y1,x2,y2] fractions of the
  * frame; a thumbnail pixel is masked when its centre lies inside one.
  */
-export function motionMask(masks: readonly Box[], width = MOTION_THUMB.width, height = MOTION_THUMB.height): Uint8Array {
+export function motionMask(
+  masks: readonly Box[],
+  width = MOTION_THUMB.width,
+  height = MOTION_THUMB.height,
+): Uint8Array {
   const mask = new Uint8Array(width * height).fill(1);
   for (const [x1, y1, x2, y2] of masks) {
     for (let y = 0; y < height; y++) {
@@ -85,7 +89,11 @@ export function motionShare(
 }
 
 export type GateDecision =
-  | { detect: true; reason: 'gating_off' | 'no_reference' | 'tracks_alive' | 'motion' | 'refresh'; motion: number | null }
+  | {
+      detect: true;
+      reason: 'gating_off' | 'no_reference' | 'tracks_alive' | 'motion' | 'refresh';
+      motion: number | null;
+    }
   | { detect: false; reason: 'still'; motion: number };
 
 /** Whether this frame needs person detection. */
@@ -104,7 +112,8 @@ export function gateFrame(input: {
   refreshMs?: number;
 }): GateDecision {
   if (!input.enabled) return { detect: true, reason: 'gating_off', motion: null };
-  if (!input.reference || input.reference.length !== input.current.length) return { detect: true, reason: 'no_reference', motion: null };
+  if (!input.reference || input.reference.length !== input.current.length)
+    return { detect: true, reason: 'no_reference', motion: null };
   const motion = motionShare(input.reference, input.current, input.mask, { zDelta: input.zDelta });
   if (input.tracksAlive) return { detect: true, reason: 'tracks_alive', motion };
   if (motion > input.threshold) return { detect: true, reason: 'motion', motion };

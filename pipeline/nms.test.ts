@@ -21,7 +21,12 @@ describe('nms', () => {
 
   it('keeps the best of overlapping boxes and every separate one, best first', () => {
     const out = nms(
-      [det([0, 0, 10, 10], 0.6, 'a2'), det([1, 0, 11, 10], 0.9, 'a1'), det([50, 50, 60, 60], 0.7, 'b'), det([0, 1, 10, 11], 0.3, 'a3')],
+      [
+        det([0, 0, 10, 10], 0.6, 'a2'),
+        det([1, 0, 11, 10], 0.9, 'a1'),
+        det([50, 50, 60, 60], 0.7, 'b'),
+        det([0, 1, 10, 11], 0.3, 'a3'),
+      ],
       { iouThreshold: 0.5 },
     );
     expect(out.map((d) => d.tag)).toEqual(['a1', 'b']);

@@ -31,7 +31,8 @@ export const frameJobSchema = z.object({
 export type FrameJob = z.infer<typeof frameJobSchema>;
 
 /** BullMQ job id of a frame: a re-sent frame is a no-op (BullMQ ignores a duplicate id). */
-export const frameJobId = (f: Pick<FrameJob, 'cameraId' | 'seq' | 'replayId'>) => `${f.replayId ? `${f.replayId}-` : ''}${f.cameraId}-${f.seq}`;
+export const frameJobId = (f: Pick<FrameJob, 'cameraId' | 'seq' | 'replayId'>) =>
+  `${f.replayId ? `${f.replayId}-` : ''}${f.cameraId}-${f.seq}`;
 
 export const identifyJobSchema = frameJobSchema.extend({
   trackId: z.string(),

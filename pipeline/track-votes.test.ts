@@ -36,7 +36,14 @@ describe('aggregateVotes', () => {
   });
 
   it('needs the agreeing frames inside one window of n', () => {
-    const far = [vote(1, 'a', 0.4), vote(2, 'a', 0.7), vote(3, 'a', 0.8), vote(4, 'b', 0.3), vote(5, 'a', 0.9), vote(6, 'a', 0.45)];
+    const far = [
+      vote(1, 'a', 0.4),
+      vote(2, 'a', 0.7),
+      vote(3, 'a', 0.8),
+      vote(4, 'b', 0.3),
+      vote(5, 'a', 0.9),
+      vote(6, 'a', 0.45),
+    ];
     // Frames 1 and 6 agree but are 6 identified frames apart: no match with n = 5, a match with n = 6.
     expect(aggregateVotes(far, opts).match).toBe(false);
     expect(aggregateVotes(far, { ...opts, n: 6 }).match).toBe(true);
@@ -57,7 +64,10 @@ describe('aggregateVotes', () => {
   });
 
   it('lets the first identity to reach k votes win', () => {
-    const d = aggregateVotes([vote(1, 'b', 0.5), vote(2, 'a', 0.3), vote(3, 'b', 0.5), vote(4, 'a', 0.31)], { ...opts, k: 2 });
+    const d = aggregateVotes([vote(1, 'b', 0.5), vote(2, 'a', 0.3), vote(3, 'b', 0.5), vote(4, 'a', 0.31)], {
+      ...opts,
+      k: 2,
+    });
     // At frame 3, only b has two votes.
     expect(d.match && [d.id, d.decidingSeq]).toEqual(['b', 3]);
   });

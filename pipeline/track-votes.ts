@@ -72,7 +72,8 @@ export function aggregateVotes(all: FrameVote[], opts: VoteOptions): VoteDecisio
   for (let end = 0; end < votes.length; end++) {
     const window = votes.slice(Math.max(0, end - opts.n + 1), end + 1);
     const byId = new Map<string, FrameVote[]>();
-    for (const v of window) if (agrees(v, opts.threshold)) byId.set(v.candidateId!, [...(byId.get(v.candidateId!) ?? []), v]);
+    for (const v of window)
+      if (agrees(v, opts.threshold)) byId.set(v.candidateId!, [...(byId.get(v.candidateId!) ?? []), v]);
     const winners = [...byId.entries()]
       .filter(([, vs]) => vs.length >= opts.k)
       .map(([id, vs]) => ({ id, vs, distance: weightedMean(vs) }))

@@ -141,10 +141,12 @@ describe('updateTracker', () => {
     // Colour histograms: all red clothes, all blue clothes.
     const red = Array.from({ length: 64 }, (_, i) => (i === 48 ? 1 : 0));
     const blue = Array.from({ length: 64 }, (_, i) => (i === 3 ? 1 : 0));
-    const walk = (look: number[]) => [0, 1, 2, 3, 4].map((i) => [{ box: person(100 + i * 10), score: 0.9, appearance: look }]);
+    const walk = (look: number[]) =>
+      [0, 1, 2, 3, 4].map((i) => [{ box: person(100 + i * 10), score: 0.9, appearance: look }]);
     // Person in red walks, is missed for two frames, then somebody appears where the track predicts it.
     const gap: Detection[][] = [[], []];
-    const next = (look: number[]) => [7, 8, 9].map((i) => [{ box: person(100 + i * 10), score: 0.9, appearance: look }]);
+    const next = (look: number[]) =>
+      [7, 8, 9].map((i) => [{ box: person(100 + i * 10), score: 0.9, appearance: look }]);
 
     const stranger = run([...walk(red), ...gap, ...next(blue)]);
     const ids = stranger.steps.slice(7).flatMap((s) => s.active.map((t) => t.id));
@@ -159,7 +161,13 @@ describe('updateTracker', () => {
   });
 
   it('finishTracker closes confirmed and lost tracks but not tentative ones', () => {
-    const { state } = run([[{ box: person(0), score: 0.9 }], [{ box: person(10), score: 0.9 }, { box: person(400), score: 0.9 }]]);
+    const { state } = run([
+      [{ box: person(0), score: 0.9 }],
+      [
+        { box: person(10), score: 0.9 },
+        { box: person(400), score: 0.9 },
+      ],
+    ]);
     expect(finishTracker(state).map((t) => t.id)).toEqual(['t1']);
   });
 

@@ -122,7 +122,12 @@ export const hasLiveTracks = (state: TrackerState): boolean => state.tracks.leng
  * Optimal IoU matching of `tracks` (predicted boxes) to `dets`; returns index pairs and
  * leftovers. A pair is ruled out when `allowed` says so.
  */
-function associate(tracks: TrackState[], dets: Detection[], minIou: number, allowed: (t: TrackState, d: Detection) => boolean = () => true) {
+function associate(
+  tracks: TrackState[],
+  dets: Detection[],
+  minIou: number,
+  allowed: (t: TrackState, d: Detection) => boolean = () => true,
+) {
   const cost = tracks.map((t) => dets.map((d) => (allowed(t, d) ? 1 - iou(kalmanBox(t.kf), d.box) : 1)));
   const pairs = linearAssignment(cost, 1 - minIou);
   const matchedT = new Set(pairs.map(([t]) => t));
@@ -152,7 +157,11 @@ export function updateTracker(
 ): TrackerStep {
   const { ts, seq } = frame;
   let nextId = state.nextId;
-  const predicted = state.tracks.map((t) => ({ ...t, kf: kalmanPredict(t.kf, (ts - t.kfTs) / 1000), kfTs: Math.max(ts, t.kfTs) }));
+  const predicted = state.tracks.map((t) => ({
+    ...t,
+    kf: kalmanPredict(t.kf, (ts - t.kfTs) / 1000),
+    kfTs: Math.max(ts, t.kfTs),
+  }));
   const high = detections.filter((d) => d.score >= opts.highScore);
   const low = detections.filter((d) => d.score >= opts.lowScore && d.score < opts.highScore);
 
@@ -161,20 +170,41 @@ export function updateTracker(
     const hits = t.hits + 1;
     const status = t.status === 'tentative' && hits < opts.minHits ? 'tentative' : 'confirmed';
     const appearance = blendAppearance(t.appearance, d.appearance);
-    return { ...t, kf: kalmanUpdate(t.kf, d.box), status, hits, lastTs: ts, lastSeq: seq, box: d.box, score: d.score, ...(appearance ? { appearance } : {}) };
+    return {
+      ...t,
+      kf: kalmanUpdate(t.kf, d.box),
+      status,
+      hits,
+      lastTs: ts,
+      lastSeq: seq,
+      box: d.box,
+      score: d.score,
+      ...(appearance ? { appearance } : {}),
+    };
   };
   const looksAlike = (t: TrackState, d: Detection) =>
-    t.status !== 'lost' || !t.appearance || !d.appearance || appearanceDistance(t.appearance, d.appearance) <= opts.maxLostAppearanceDistance;
+    t.status !== 'lost' ||
+    !t.appearance ||
+    !d.appearance ||
+    appearanceDistance(t.appearance, d.appearance) <= opts.maxLostAppearanceDistance;
 
   const matched: Array<{ before: TrackState; after: TrackState; seen?: Detection }> = [];
   const pool = predicted.filter((t) => t.status !== 'tentative');
   const first = associate(pool, high, opts.matchIou, looksAlike);
   for (const [t, d] of first.pairs) matched.push({ before: t, after: hit(t, d), seen: d });
 
-  const second = associate(first.tracks.filter((t) => t.status === 'confirmed'), low, opts.lowMatchIou);
+  const second = associate(
+    first.tracks.filter((t) => t.status === 'confirmed'),
+    low,
+    opts.lowMatchIou,
+  );
   for (const [t, d] of second.pairs) matched.push({ before: t, after: hit(t, d), seen: d });
 
-  const tentative = associate(predicted.filter((t) => t.status === 'tentative'), first.dets, opts.tentativeMatchIou);
+  const tentative = associate(
+    predicted.filter((t) => t.status === 'tentative'),
+    first.dets,
+    opts.tentativeMatchIou,
+  );
   for (const [t, d] of tentative.pairs) matched.push({ before: t, after: hit(t, d), seen: d });
 
   const matchedIds = new Set(matched.map((m) => m.before.id));

@@ -22,8 +22,15 @@ export async function writeAnnotated(img: DecodedImage, annotations: Annotation[
 }
 
 /** A JPEG (camera frame) with labelled boxes drawn on it, as JPEG. */
-export async function annotateJpeg(jpeg: Buffer, size: { width: number; height: number }, annotations: Annotation[]): Promise<Buffer> {
-  return sharp(jpeg).composite([{ input: overlay(size, annotations), top: 0, left: 0 }]).jpeg({ quality: 85 }).toBuffer();
+export async function annotateJpeg(
+  jpeg: Buffer,
+  size: { width: number; height: number },
+  annotations: Annotation[],
+): Promise<Buffer> {
+  return sharp(jpeg)
+    .composite([{ input: overlay(size, annotations), top: 0, left: 0 }])
+    .jpeg({ quality: 85 })
+    .toBuffer();
 }
 
 /** The boxes and labels as an SVG the size of the image (line width and font scale with it). */
@@ -38,7 +45,9 @@ function overlay(img: { width: number; height: number }, annotations: Annotation
       `<text x="${x1}" y="${ty}" font-family="sans-serif" font-size="${font}" fill="${colour}" stroke="#000" stroke-width="${stroke / 3}" paint-order="stroke">${escapeXml(label)}</text>`
     );
   });
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${img.width}" height="${img.height}">${shapes.join('')}</svg>`);
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${img.width}" height="${img.height}">${shapes.join('')}</svg>`,
+  );
 }
 
 /** For several images, `out.jpg` becomes `out-1.jpg`, `out-2.jpg`, ... in argument order. */

@@ -38,7 +38,9 @@ describe('loadConfig', () => {
   });
 
   it('validates cameras and model families as discriminated unions', () => {
-    const file = yamlFile('cameras:\n  - id: "front door"\n    url: rtsp://x\nmodels:\n  personDetector:\n    family: yolo\n');
+    const file = yamlFile(
+      'cameras:\n  - id: "front door"\n    url: rtsp://x\nmodels:\n  personDetector:\n    family: yolo\n',
+    );
     const err = (() => {
       try {
         loadConfig({ file, env: {} });

@@ -53,7 +53,8 @@ export function readConfigFile(path: string): Record<string, unknown> {
     throw new ConfigError(`config file ${path} is not valid YAML: ${(err as Error).message}`);
   }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new ConfigError(`config file ${path} must be a YAML mapping`);
+  if (typeof doc !== 'object' || Array.isArray(doc))
+    throw new ConfigError(`config file ${path} must be a YAML mapping`);
   return doc as Record<string, unknown>;
 }
 

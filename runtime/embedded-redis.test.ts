@@ -35,8 +35,12 @@ describe('embedded redis-server', () => {
       console.log(r.url);
       setInterval(() => {}, 1000);
     `;
-    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const url = await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const url = await new Promise<string>((resolve) =>
+      parent.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+    );
     await waitForRedis(url, 2000);
     parent.kill('SIGKILL');
     expect(await goneWithin(url, 5000)).toBe(true);

@@ -37,7 +37,20 @@ export async function startEmbeddedRedis(opts: { port?: number } = {}): Promise<
   const bin = requireRedisServer();
   const dir = mkdtempSync(join(tmpdir(), 'watchpost-redis-'));
   const port = opts.port ?? (await freePort());
-  const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir, '--loglevel', 'warning'];
+  const args = [
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--loglevel',
+    'warning',
+  ];
   const quoted = [bin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const guard = `${quoted} & r=$!; trap 'kill $r 2>/dev/null' TERM INT; cat >/dev/null; kill $r 2>/dev/null; wait $r`;
   const child: ChildProcess = spawn('/bin/sh', ['-c', guard], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
@@ -64,12 +77,21 @@ export async function startEmbeddedRedis(opts: { port?: number } = {}): Promise<
 }
 
 /** Resolves once PING answers at `url`; rejects after `timeoutMs` or when `failed()` names a reason. */
-export async function waitForRedis(url: string, timeoutMs: number, failed: () => string | null = () => null): Promise<void> {
+export async function waitForRedis(
+  url: string,
+  timeoutMs: number,
+  failed: () => string | null = () => null,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const reason = failed();
     if (reason) throw new Error(reason);
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    const client = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     client.on('error', () => {});
     try {
       await client.connect();

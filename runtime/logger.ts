@@ -15,9 +15,15 @@ export function createLogger(cfg: Pick<Config, 'log'>, name = 'watchpost'): Logg
   const options = {
     name,
     level: cfg.log.level,
-    redact: { paths: ['url', '*.url', 'rtspUrl', '*.rtspUrl', 'authorization', '*.authorization'], censor: '[redacted]' },
+    redact: {
+      paths: ['url', '*.url', 'rtspUrl', '*.rtspUrl', 'authorization', '*.authorization'],
+      censor: '[redacted]',
+    },
   };
   if (!pretty) return pino(options);
   // Synchronous so that the last lines before an exit are not lost.
-  return pino(options, prettyStream({ sync: true, colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }));
+  return pino(
+    options,
+    prettyStream({ sync: true, colorize: process.stdout.isTTY, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }),
+  );
 }

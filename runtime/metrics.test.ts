@@ -14,7 +14,9 @@ describe('metrics', () => {
       expect(body).toContain('watchpost_camera_state{camera="cam-m",state="stalled"} 1');
       expect(body).toContain('watchpost_camera_state{camera="cam-m",state="streaming"} 0');
       expect(body).toContain('watchpost_frames_dropped_total{camera="cam-m",reason="superseded"} 3');
-      expect(body).toMatch(/watchpost_job_duration_seconds_bucket\{le="0.05",queue="detect",job="frame",outcome="completed"\} 1/);
+      expect(body).toMatch(
+        /watchpost_job_duration_seconds_bucket\{le="0.05",queue="detect",job="frame",outcome="completed"\} 1/,
+      );
       expect(body).toContain('watchpost_process_cpu_seconds_total');
       expect((await fetch(`http://127.0.0.1:${server.port}/`)).status).toBe(404);
     } finally {

@@ -94,7 +94,10 @@ export function watchQueueDepths(queues: Queue[]): () => void {
 }
 
 /** A tiny HTTP server answering GET /metrics (for worker processes, `--metrics-port`). Port 0 picks a free one. */
-export async function startMetricsServer(port: number, host = '0.0.0.0'): Promise<{ port: number; close(): Promise<void> }> {
+export async function startMetricsServer(
+  port: number,
+  host = '0.0.0.0',
+): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics\n');

@@ -4,19 +4,38 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB, QUEUE, type FrameJob } from '../pipeline/queues.js';
 import { redisKeys } from '../pipeline/redis-keys.js';
 import { testPrefix, testRedisUrl } from '../test/redis.js';
-import { HandlerRegistryError, InvalidJobDataError, openDetectQueues, openQueue, registerHandlers, startConsumer } from './queues.js';
+import {
+  HandlerRegistryError,
+  InvalidJobDataError,
+  openDetectQueues,
+  openQueue,
+  registerHandlers,
+  startConsumer,
+} from './queues.js';
 import { freePort, startEmbeddedRedis } from './embedded-redis.js';
 import { workerConnection } from './redis.js';
 
-const frame = (seq: number): FrameJob => ({ cameraId: 'cam-1', seq, ts: 1000 + seq, frameKey: `k:${seq}`, width: 320, height: 240, mode: 'live' });
+const frame = (seq: number): FrameJob => ({
+  cameraId: 'cam-1',
+  seq,
+  ts: 1000 + seq,
+  frameKey: `k:${seq}`,
+  width: 320,
+  height: 240,
+  mode: 'live',
+});
 
 describe('registerHandlers', () => {
   const noop = async () => undefined;
   it('refuses a job without a handler', () => {
-    expect(() => registerHandlers(QUEUE.alerts, { [JOB.match]: noop, [JOB.cameraOffline]: noop })).toThrow(/camera.online' has no handler/);
+    expect(() => registerHandlers(QUEUE.alerts, { [JOB.match]: noop, [JOB.cameraOffline]: noop })).toThrow(
+      /camera.online' has no handler/,
+    );
   });
   it('refuses a job with two handlers across groups', () => {
-    expect(() => registerHandlers(QUEUE.identify, { [JOB.identify]: noop }, { [JOB.identify]: noop })).toThrow(HandlerRegistryError);
+    expect(() => registerHandlers(QUEUE.identify, { [JOB.identify]: noop }, { [JOB.identify]: noop })).toThrow(
+      HandlerRegistryError,
+    );
   });
   it('refuses a handler for a job the queue does not carry', () => {
     const stray = { [JOB.frame]: noop, bogus: noop } as never;
@@ -38,7 +57,9 @@ describe('queues on real Redis', () => {
 
   it('validates at the producer', async () => {
     const q = openQueue(QUEUE.identify, { cfg, connection });
-    await expect(q.add(JOB.identify, { ...frame(1), trackId: 't', personBox: [0, 0, 1] } as never)).rejects.toThrow(InvalidJobDataError);
+    await expect(q.add(JOB.identify, { ...frame(1), trackId: 't', personBox: [0, 0, 1] } as never)).rejects.toThrow(
+      InvalidJobDataError,
+    );
     await q.close();
   });
 
@@ -80,7 +101,11 @@ describe('queues on real Redis', () => {
         if (calls === 1) throw new Error('transient');
       },
     });
-    const job = await q.add(JOB.identify, { ...frame(7), trackId: 't1', personBox: [0, 0, 10, 10] }, { backoff: { type: 'fixed', delay: 10 } });
+    const job = await q.add(
+      JOB.identify,
+      { ...frame(7), trackId: 't1', personBox: [0, 0, 10, 10] },
+      { backoff: { type: 'fixed', delay: 10 } },
+    );
     const worker = await startConsumer(QUEUE.identify, processor, { cfg, connection });
     await expect.poll(() => q.queue.getJobState(job.id!), { timeout: 10_000 }).toBe('completed');
     expect(calls).toBe(2);
@@ -96,7 +121,12 @@ describe('ordered detect partitions across a Redis restart', () => {
     const connection = workerConnection(redis.url);
     connection.on('error', () => undefined);
     const cfg = { redisPrefix: 'ordered' } as never;
-    const worker = await startConsumer(QUEUE.detect, registerHandlers(QUEUE.detect, { [JOB.frame]: async () => undefined }), { cfg, connection }, { partition: 0 });
+    const worker = await startConsumer(
+      QUEUE.detect,
+      registerHandlers(QUEUE.detect, { [JOB.frame]: async () => undefined }),
+      { cfg, connection },
+      { partition: 0 },
+    );
     const probe = async (url: string) => {
       const c = new Redis(url, { maxRetriesPerRequest: null });
       const q = new Queue('detect-0', { connection: c, prefix: redisKeys('ordered').bull });
@@ -118,4 +148,3 @@ describe('ordered detect partitions across a Redis restart', () => {
     await redis.stop();
   });
 });
-

@@ -44,8 +44,23 @@ export function queueName(kind: QueueKind, partition?: number): string {
   return detectQueueName(partition);
 }
 
-function validate<K extends QueueKind>(kind: K, name: string, data: unknown): { ok: true; data: unknown } | { ok: false; message: string } {
-  const schema = (QUEUE_JOBS[kind] as Record<string, { safeParse(d: unknown): { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } } }>)[name];
+function validate<K extends QueueKind>(
+  kind: K,
+  name: string,
+  data: unknown,
+): { ok: true; data: unknown } | { ok: false; message: string } {
+  const schema = (
+    QUEUE_JOBS[kind] as Record<
+      string,
+      {
+        safeParse(d: unknown): {
+          success: boolean;
+          data?: unknown;
+          error?: { issues: { path: PropertyKey[]; message: string }[] };
+        };
+      }
+    >
+  )[name];
   if (!schema) return { ok: false, message: `queue ${kind} has no job named '${name}'` };
   const r = schema.safeParse(data);
   if (r.success) return { ok: true, data: r.data };
@@ -110,7 +125,10 @@ export type HandlerGroup<K extends QueueKind> = { [N in JobName<K>]?: JobHandler
  * The returned processor validates data (invalid -> UnrecoverableError: no retry storm)
  * and lets handler errors through, so BullMQ retries them.
  */
-export function registerHandlers<K extends QueueKind>(kind: K, ...groups: HandlerGroup<K>[]): (job: Job) => Promise<unknown> {
+export function registerHandlers<K extends QueueKind>(
+  kind: K,
+  ...groups: HandlerGroup<K>[]
+): (job: Job) => Promise<unknown> {
   const expected = Object.keys(QUEUE_JOBS[kind]);
   const bound = new Map<string, (data: unknown, job: Job) => Promise<unknown>>();
   const problems: string[] = [];
@@ -157,7 +175,10 @@ export async function startConsumer<K extends QueueKind>(
   const prefix = redisKeys(deps.cfg.redisPrefix).bull;
   const ordered = kind === QUEUE.detect;
   let orderedQueue: Queue | null = null;
-  const applyOrder = () => orderedQueue?.setGlobalConcurrency(1).catch((err: unknown) => opts.log?.warn({ err, queue: name }, 'could not set global concurrency'));
+  const applyOrder = () =>
+    orderedQueue
+      ?.setGlobalConcurrency(1)
+      .catch((err: unknown) => opts.log?.warn({ err, queue: name }, 'could not set global concurrency'));
   if (ordered) {
     orderedQueue = new Queue(name, { connection: deps.connection, prefix });
     await orderedQueue.setGlobalConcurrency(1);

@@ -53,16 +53,22 @@ server
   .then(() => process.stdout.write('ready\\n'), (err) => { console.error(err); process.exit(1); });
 `;
 
-export async function startRtspServer(opts: { publishPort?: number; port?: number; rtpPortStart?: number; rtpPortCount?: number } = {}): Promise<RtspServer> {
+export async function startRtspServer(
+  opts: { publishPort?: number; port?: number; rtpPortStart?: number; rtpPortCount?: number } = {},
+): Promise<RtspServer> {
   const modulePath = createRequire(import.meta.url).resolve('rtsp-streaming-server');
   const publishPort = opts.publishPort ?? (await freePort());
   const port = opts.port ?? (await freePort());
   // RTP/RTCP port pairs; a random even start keeps parallel test files apart.
   const rtpPortStart = opts.rtpPortStart ?? 20_000 + 2 * Math.floor(Math.random() * 10_000);
   const rtpPortCount = opts.rtpPortCount ?? 40;
-  const child = spawn(process.execPath, ['-e', CHILD, modulePath, String(publishPort), String(port), String(rtpPortStart), String(rtpPortCount)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-e', CHILD, modulePath, String(publishPort), String(port), String(rtpPortStart), String(rtpPortCount)],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const stderr = new StderrRing(20);
   child.stderr!.on('data', (d: Buffer) => stderr.push(d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -112,16 +118,44 @@ export interface RtspPublisher {
  * file's H.264 as it is; 'h264' re-encodes it with a keyframe every `gop` frames,
  * so a reader that joins late gets a picture quickly.
  */
-export function startRtspPublisher(opts: { file: string; url: string; encode?: 'copy' | 'h264'; gop?: number; loop?: boolean }): RtspPublisher {
-  const codec = opts.encode === 'h264'
-    ? ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', String(opts.gop ?? 10)]
-    : ['-c:v', 'copy'];
+export function startRtspPublisher(opts: {
+  file: string;
+  url: string;
+  encode?: 'copy' | 'h264';
+  gop?: number;
+  loop?: boolean;
+}): RtspPublisher {
+  const codec =
+    opts.encode === 'h264'
+      ? [
+          '-c:v',
+          'libx264',
+          '-preset',
+          'ultrafast',
+          '-tune',
+          'zerolatency',
+          '-pix_fmt',
+          'yuv420p',
+          '-g',
+          String(opts.gop ?? 10),
+        ]
+      : ['-c:v', 'copy'];
   const args = [
-    '-hide_banner', '-nostdin', '-loglevel', 'error',
-    '-re', ...(opts.loop === false ? [] : ['-stream_loop', '-1']),
-    '-i', opts.file,
-    '-an', ...codec,
-    '-f', 'rtsp', '-rtsp_transport', 'udp', opts.url,
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-re',
+    ...(opts.loop === false ? [] : ['-stream_loop', '-1']),
+    '-i',
+    opts.file,
+    '-an',
+    ...codec,
+    '-f',
+    'rtsp',
+    '-rtsp_transport',
+    'udp',
+    opts.url,
   ];
   const child: ChildProcess = spawn(requireFfmpeg(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr = new StderrRing(20);

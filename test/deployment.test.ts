@@ -12,7 +12,18 @@ import { WORKER_ROLES } from '../cli/commands/worker.js';
  * container command is a real CLI command with real options.
  */
 const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8')) as {
-  services: Record<string, { command?: string[]; image?: string; build?: unknown; healthcheck?: unknown; deploy?: { replicas?: number }; volumes?: string[]; environment?: Record<string, string> }>;
+  services: Record<
+    string,
+    {
+      command?: string[];
+      image?: string;
+      build?: unknown;
+      healthcheck?: unknown;
+      deploy?: { replicas?: number };
+      volumes?: string[];
+      environment?: Record<string, string>;
+    }
+  >;
   volumes: Record<string, unknown>;
 };
 const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
@@ -31,7 +42,8 @@ function checkCommand(argv: string[]): string[] {
     }
     const sub = cmd.commands.find((c) => c.name() === token);
     if (sub) cmd = sub;
-    else if (cmd.name() === 'worker' && !(WORKER_ROLES as readonly string[]).includes(token)) problems.push(`unknown worker role ${token}`);
+    else if (cmd.name() === 'worker' && !(WORKER_ROLES as readonly string[]).includes(token))
+      problems.push(`unknown worker role ${token}`);
     else if (cmd.name() !== 'worker') problems.push(`'${cmd.name()}' has no subcommand ${token}`);
   }
   return problems;
@@ -75,7 +87,9 @@ describe('docker-compose.yml', () => {
 
   it('sets only configuration keys that exist, with valid values', () => {
     for (const [name, svc] of Object.entries(services)) {
-      const env = Object.fromEntries(Object.entries(svc.environment ?? {}).filter(([k]) => k.startsWith('WATCHPOST__')));
+      const env = Object.fromEntries(
+        Object.entries(svc.environment ?? {}).filter(([k]) => k.startsWith('WATCHPOST__')),
+      );
       expect(() => loadConfig({ env }), name).not.toThrow();
     }
     expect(loadConfig({ env: services.detect!.environment }).models.instances).toBe(2);

@@ -2,7 +2,12 @@
  * Polls `probe` until it returns something truthy and returns that; throws, naming
  * `what`, after `timeoutMs`. For tests that wait on real processes and Redis.
  */
-export async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 15_000, intervalMs = 100): Promise<NonNullable<T>> {
+export async function until<T>(
+  what: string,
+  probe: () => T | Promise<T>,
+  timeoutMs = 15_000,
+  intervalMs = 100,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

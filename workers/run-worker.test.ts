@@ -26,10 +26,20 @@ describe('watchpost worker ingest (a real process)', () => {
 
   it('serves metrics while running and exits 0 on SIGTERM after stopping its cameras', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [bin, '--config', config, 'worker', 'ingest', '--metrics-port', String(port)], {
-      env: { ...process.env, REDIS_URL: testRedisUrl(), WATCHPOST_REDIS_PREFIX: prefix, LOG_FORMAT: 'json', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [bin, '--config', config, 'worker', 'ingest', '--metrics-port', String(port)],
+      {
+        env: {
+          ...process.env,
+          REDIS_URL: testRedisUrl(),
+          WATCHPOST_REDIS_PREFIX: prefix,
+          LOG_FORMAT: 'json',
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d));
     child.stderr!.on('data', (d: Buffer) => (output += d));
@@ -41,7 +51,9 @@ describe('watchpost worker ingest (a real process)', () => {
         return '';
       }
     };
-    await expect.poll(metrics, { timeout: 30_000, interval: 300 }).toMatch(/watchpost_frames_captured_total\{camera="porch"\} [1-9]/);
+    await expect
+      .poll(metrics, { timeout: 30_000, interval: 300 })
+      .toMatch(/watchpost_frames_captured_total\{camera="porch"\} [1-9]/);
     const body = await metrics();
     expect(body).toMatch(/watchpost_camera_state\{camera="porch",state="streaming"\} 1/);
     expect(body).toMatch(/watchpost_queue_jobs\{queue="detect-\d+",state="waiting"\}/);
@@ -57,7 +69,10 @@ describe('watchpost worker ingest (a real process)', () => {
   }, 60_000);
 
   it('refuses a bad metrics port with exit code 2', () => {
-    const r = spawnSync(process.execPath, [bin, 'worker', 'ingest', '--metrics-port', 'abc'], { env: { ...process.env, REDIS_URL: testRedisUrl() }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [bin, 'worker', 'ingest', '--metrics-port', 'abc'], {
+      env: { ...process.env, REDIS_URL: testRedisUrl() },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--metrics-port must be a port number');
   });

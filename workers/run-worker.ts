@@ -23,7 +23,8 @@ const SHUTDOWN_DEADLINE_MS = 25_000;
 export function parsePort(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--metrics-port must be a port number (0-65535), got '${raw}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--metrics-port must be a port number (0-65535), got '${raw}'`);
   return port;
 }
 
@@ -40,7 +41,10 @@ export async function runWorker(role: WorkerRole, cmd: Command): Promise<void> {
   const start = await STARTERS[role]();
   const shutdown = new Shutdown(log, SHUTDOWN_DEADLINE_MS);
   const redis = await resolveRedis(cfg, log);
-  if (redis.embedded) log.warn('this worker runs on a private Redis that no other process shares: set REDIS_URL to connect it to the pipeline');
+  if (redis.embedded)
+    log.warn(
+      'this worker runs on a private Redis that no other process shares: set REDIS_URL to connect it to the pipeline',
+    );
   shutdown.onSignals(0);
   try {
     const worker = await start({ cfg, log, redisUrl: redis.url, shutdown });

@@ -26,7 +26,10 @@ export function adminRoutes({ services }: Core): RouteDef[] {
       handler: async ({ query }) => {
         const rows = await services.audit.list(query);
         return {
-          items: rows.map((r) => ({ ...r, detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null })),
+          items: rows.map((r) => ({
+            ...r,
+            detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+          })),
           nextBefore: rows.length === query.limit ? rows[rows.length - 1]!.id : null,
         };
       },
@@ -51,7 +54,13 @@ export function adminRoutes({ services }: Core): RouteDef[] {
       responses: { 201: { description: 'created', schema: keyCreatedSchema } },
       handler: async ({ body, actor, req }) => {
         const k = await services.auth.createKey(body.role, body.name);
-        await services.audit.record(actor, 'key.create', { type: 'key', id: k.id }, { role: k.role, name: k.name }, req);
+        await services.audit.record(
+          actor,
+          'key.create',
+          { type: 'key', id: k.id },
+          { role: k.role, name: k.name },
+          req,
+        );
         return k;
       },
     }),
@@ -88,7 +97,13 @@ export function adminRoutes({ services }: Core): RouteDef[] {
           path: BOARD_PATH,
           maxAge: session.expiresAt - Date.now(),
         });
-        await services.audit.record(actor, 'queues.session', { type: 'key', id: actor.kind === 'key' ? actor.keyId : actor.name }, undefined, req);
+        await services.audit.record(
+          actor,
+          'queues.session',
+          { type: 'key', id: actor.kind === 'key' ? actor.keyId : actor.name },
+          undefined,
+          req,
+        );
         return { url: BOARD_PATH, expiresAt: session.expiresAt };
       },
     }),

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { Core } from '../core.js';
 import type { AlertStreamHub } from '../delivery/alert-stream.js';
-import { alertDetailSchema, alertListQuery, alertSchema, alertTransitionSchema, streamTicketSchema } from '../dto/alert.dto.js';
+import {
+  alertDetailSchema,
+  alertListQuery,
+  alertSchema,
+  alertTransitionSchema,
+  streamTicketSchema,
+} from '../dto/alert.dto.js';
 import { idParams } from '../dto/common.dto.js';
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
 import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
@@ -82,10 +88,17 @@ export function alertRoutes({ services }: Core, hub: AlertStreamHub): RouteDef[]
       tag,
       summary: 'Evidence JPEG (snapshot with box and name, or face crop); header X-Content-SHA256',
       params: z.object({ id: z.string(), evidenceId: z.string() }),
-      responses: { 200: { description: 'the image', contentType: 'image/jpeg' }, 404: { description: 'unknown evidence', schema: problemSchema } },
+      responses: {
+        200: { description: 'the image', contentType: 'image/jpeg' },
+        404: { description: 'unknown evidence', schema: problemSchema },
+      },
       handler: async ({ params, actor, req, res }) => {
         const e = await svc.evidenceBytes(actor, params.id, params.evidenceId, req);
-        res.status(200).type(e.mime).set({ 'cache-control': 'private, no-store', etag: `"${e.sha256}"`, 'x-content-sha256': e.sha256 }).send(e.data);
+        res
+          .status(200)
+          .type(e.mime)
+          .set({ 'cache-control': 'private, no-store', etag: `"${e.sha256}"`, 'x-content-sha256': e.sha256 })
+          .send(e.data);
       },
     }),
   ];

@@ -23,7 +23,11 @@ export function cameraRoutes({ services }: Core): RouteDef[] {
       responses: { 200: { description: 'a page', schema: page(cameraSchema, 'CameraPage') } },
       handler: async ({ query }) => {
         const rows = await svc.list({ limit: query.limit, after: decodeCursor(query.cursor), caseId: query.caseId });
-        return pageOf(rows.map((r) => r.dto), query.limit, (x) => x);
+        return pageOf(
+          rows.map((r) => r.dto),
+          query.limit,
+          (x) => x,
+        );
       },
     }),
     defineRoute({
@@ -35,7 +39,10 @@ export function cameraRoutes({ services }: Core): RouteDef[] {
       body: cameraCreateSchema,
       needsRedis: true,
       status: 201,
-      responses: { 201: { description: 'created', schema: cameraSchema }, 409: { description: 'id taken', schema: problemSchema } },
+      responses: {
+        201: { description: 'created', schema: cameraSchema },
+        409: { description: 'id taken', schema: problemSchema },
+      },
       handler: ({ body, actor, req }) => svc.create(actor, body, req),
     }),
     defineRoute({
@@ -61,7 +68,11 @@ export function cameraRoutes({ services }: Core): RouteDef[] {
       query: z.object({ boxes: z.enum(['0', '1']).optional() }),
       responses: {
         200: { description: 'the frame', contentType: 'image/jpeg' },
-        404: { description: 'unknown camera, or no recent frame', schema: problemSchema, contentType: 'application/problem+json' },
+        404: {
+          description: 'unknown camera, or no recent frame',
+          schema: problemSchema,
+          contentType: 'application/problem+json',
+        },
         503: { description: 'Redis is unreachable', schema: problemSchema, contentType: 'application/problem+json' },
       },
       handler: async ({ params, query, res }) => {
@@ -81,7 +92,11 @@ export function cameraRoutes({ services }: Core): RouteDef[] {
       params: idParams,
       responses: {
         200: { description: 'tracked people, boxes in frame pixels', schema: cameraDetectionsSchema },
-        404: { description: 'unknown camera, or no recent detections', schema: problemSchema, contentType: 'application/problem+json' },
+        404: {
+          description: 'unknown camera, or no recent detections',
+          schema: problemSchema,
+          contentType: 'application/problem+json',
+        },
         503: { description: 'Redis is unreachable', schema: problemSchema, contentType: 'application/problem+json' },
       },
       handler: ({ params }) => svc.detections(params.id),

@@ -1,5 +1,13 @@
 import type { Core } from '../core.js';
-import { caseCreatedSchema, caseCreateSchema, caseListQuery, caseRenewSchema, caseSchema, caseUpdateSchema, sosSchema } from '../dto/case.dto.js';
+import {
+  caseCreatedSchema,
+  caseCreateSchema,
+  caseListQuery,
+  caseRenewSchema,
+  caseSchema,
+  caseUpdateSchema,
+  sosSchema,
+} from '../dto/case.dto.js';
 import { alertSchema } from '../dto/alert.dto.js';
 import { idParams } from '../dto/common.dto.js';
 import { onDutySchema } from '../dto/officer.dto.js';
@@ -24,8 +32,18 @@ export function caseRoutes({ services }: Core): RouteDef[] {
       query: pageQuery.extend(caseListQuery.shape),
       responses: { 200: { description: 'a page', schema: page(caseSchema, 'CasePage') } },
       handler: async ({ query }) => {
-        const rows = await svc.list({ limit: query.limit, after: decodeCursor(query.cursor), status: query.status, district: query.district, perpetratorId: query.perpetratorId });
-        return pageOf(rows.map((r) => r.dto), query.limit, (x) => x);
+        const rows = await svc.list({
+          limit: query.limit,
+          after: decodeCursor(query.cursor),
+          status: query.status,
+          district: query.district,
+          perpetratorId: query.perpetratorId,
+        });
+        return pageOf(
+          rows.map((r) => r.dto),
+          query.limit,
+          (x) => x,
+        );
       },
     }),
     defineRoute({
@@ -93,7 +111,10 @@ export function caseRoutes({ services }: Core): RouteDef[] {
       tag,
       summary: "Issue a new SOS token for the victim's device (the old one stops working)",
       params: idParams,
-      responses: { 200: { description: 'the new token, shown once', schema: z.object({ sosToken: z.string() }) }, 404: notFound },
+      responses: {
+        200: { description: 'the new token, shown once', schema: z.object({ sosToken: z.string() }) },
+        404: notFound,
+      },
       handler: ({ params, actor, req }) => svc.rotateSosToken(actor, params.id, req),
     }),
     defineRoute({
@@ -107,7 +128,15 @@ export function caseRoutes({ services }: Core): RouteDef[] {
       responses: { 200: { description: 'officers on duty', schema: onDutySchema }, 404: notFound },
       handler: async ({ params, query }) => {
         const r = await svc.onDuty(params.id, query.at);
-        return { ...r, officers: r.officers.map((o) => ({ ...officerDto(o), shiftId: o.shiftId, shiftStartsAt: o.startsAt, shiftEndsAt: o.endsAt })) };
+        return {
+          ...r,
+          officers: r.officers.map((o) => ({
+            ...officerDto(o),
+            shiftId: o.shiftId,
+            shiftStartsAt: o.startsAt,
+            shiftEndsAt: o.endsAt,
+          })),
+        };
       },
     }),
     defineRoute({

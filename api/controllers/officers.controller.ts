@@ -30,8 +30,16 @@ export function officerRoutes({ services }: Core): RouteDef[] {
       query: pageQuery.extend(officerListQuery.shape),
       responses: { 200: { description: 'a page', schema: page(officerSchema, 'OfficerPage') } },
       handler: async ({ query }) => {
-        const rows = await svc.list({ limit: query.limit, after: decodeCursor(query.cursor), district: query.district });
-        return pageOf(rows.map((r) => r.dto), query.limit, (x) => x);
+        const rows = await svc.list({
+          limit: query.limit,
+          after: decodeCursor(query.cursor),
+          district: query.district,
+        });
+        return pageOf(
+          rows.map((r) => r.dto),
+          query.limit,
+          (x) => x,
+        );
       },
     }),
     defineRoute({
@@ -42,7 +50,10 @@ export function officerRoutes({ services }: Core): RouteDef[] {
       summary: 'Register an officer (with a webhook URL: the signing secret is returned once)',
       body: officerCreateSchema,
       status: 201,
-      responses: { 201: { description: 'created', schema: officerWithSecretSchema }, 409: { description: 'badge taken', schema: problemSchema } },
+      responses: {
+        201: { description: 'created', schema: officerWithSecretSchema },
+        409: { description: 'badge taken', schema: problemSchema },
+      },
       handler: ({ body, actor, req }) => svc.create(actor, body, req),
     }),
     defineRoute({
@@ -63,7 +74,10 @@ export function officerRoutes({ services }: Core): RouteDef[] {
       summary: 'Change an officer',
       params: idParams,
       body: officerUpdateSchema,
-      responses: { 200: { description: 'updated (webhookSecret set only when newly created)', schema: officerWithSecretSchema }, 404: notFound },
+      responses: {
+        200: { description: 'updated (webhookSecret set only when newly created)', schema: officerWithSecretSchema },
+        404: notFound,
+      },
       handler: ({ params, body, actor, req }) => svc.update(actor, params.id, body, req),
     }),
     defineRoute({

@@ -32,7 +32,11 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
       responses: { 200: { description: 'a page', schema: page(perpetratorSchema, 'PerpetratorPage') } },
       handler: async ({ query, actor, req }) => {
         const rows = await svc.list(actor, { limit: query.limit, after: decodeCursor(query.cursor), q: query.q }, req);
-        return pageOf(rows.map((r) => r.dto), query.limit, (x) => x);
+        return pageOf(
+          rows.map((r) => r.dto),
+          query.limit,
+          (x) => x,
+        );
       },
     }),
     defineRoute({
@@ -53,7 +57,10 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
       tag,
       summary: 'A perpetrator with enrolment photos and linked cases',
       params: idParams,
-      responses: { 200: { description: 'the perpetrator', schema: perpetratorDetailSchema }, 404: { description: 'unknown id', schema: problemSchema } },
+      responses: {
+        200: { description: 'the perpetrator', schema: perpetratorDetailSchema },
+        404: { description: 'unknown id', schema: problemSchema },
+      },
       handler: ({ params, actor, req }) => svc.get(actor, params.id, req),
     }),
     defineRoute({
@@ -65,7 +72,10 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
       params: idParams,
       body: perpetratorUpdateSchema,
       needsRedis: true,
-      responses: { 200: { description: 'updated', schema: perpetratorSchema }, 404: { description: 'unknown id', schema: problemSchema } },
+      responses: {
+        200: { description: 'updated', schema: perpetratorSchema },
+        404: { description: 'unknown id', schema: problemSchema },
+      },
       handler: ({ params, body, actor, req }) => svc.update(actor, params.id, body, req),
     }),
     defineRoute({
@@ -77,7 +87,10 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
       params: idParams,
       needsRedis: true,
       status: 204,
-      responses: { 204: { description: 'deleted and purged' }, 404: { description: 'unknown id', schema: problemSchema } },
+      responses: {
+        204: { description: 'deleted and purged' },
+        404: { description: 'unknown id', schema: problemSchema },
+      },
       handler: ({ params, actor, req }) => svc.delete(actor, params.id, req),
     }),
     defineRoute({
@@ -96,7 +109,10 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
         409: { description: 'the same photo is already enrolled', schema: problemSchema },
         413: { description: `larger than ${PHOTO_LIMIT_BYTES} bytes`, schema: problemSchema },
         415: { description: 'not an image', schema: problemSchema },
-        422: { description: 'no usable face, several faces, or a face too small; `reason` says which', schema: enrolmentRejectedSchema },
+        422: {
+          description: 'no usable face, several faces, or a face too small; `reason` says which',
+          schema: enrolmentRejectedSchema,
+        },
       },
       handler: ({ params, body, actor, req }) => svc.addPhoto(actor, params.id, body as Buffer, req),
     }),
@@ -112,7 +128,10 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
         200: { description: 'the faces found and the enrolment verdict', schema: faceCheckSchema },
         413: { description: `larger than ${PHOTO_LIMIT_BYTES} bytes`, schema: problemSchema },
         415: { description: 'not an image', schema: problemSchema },
-        422: { description: 'the image cannot be decoded (`reason`: unreadable_image)', schema: enrolmentRejectedSchema },
+        422: {
+          description: 'the image cannot be decoded (`reason`: unreadable_image)',
+          schema: enrolmentRejectedSchema,
+        },
         503: { description: 'face models not available', schema: problemSchema },
       },
       handler: ({ body, actor, req }) => svc.checkFaces(actor, body as Buffer, req),
@@ -124,10 +143,17 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
       tag,
       summary: 'The enrolment photo bytes',
       params: photoParams,
-      responses: { 200: { description: 'the image', contentType: 'image/*' }, 404: { description: 'unknown photo', schema: problemSchema } },
+      responses: {
+        200: { description: 'the image', contentType: 'image/*' },
+        404: { description: 'unknown photo', schema: problemSchema },
+      },
       handler: async ({ params, actor, req, res }) => {
         const p = await svc.photoBytes(actor, params.id, params.photoId, req);
-        res.status(200).type(p.mime).set({ 'cache-control': 'private, no-store', etag: `"${p.sha256}"` }).send(p.data);
+        res
+          .status(200)
+          .type(p.mime)
+          .set({ 'cache-control': 'private, no-store', etag: `"${p.sha256}"` })
+          .send(p.data);
       },
     }),
     defineRoute({

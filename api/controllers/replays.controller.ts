@@ -19,7 +19,8 @@ const tag = 'replays';
 const notFound = { description: 'unknown replay', schema: problemSchema };
 
 /** Safe name to show for an upload: from an optional X-File-Name header, else a generic one. */
-const uploadName = (header: string | undefined) => (header ? header.replace(/[^\w.\- ]/g, '_').slice(0, 100) : 'uploaded video');
+const uploadName = (header: string | undefined) =>
+  header ? header.replace(/[^\w.\- ]/g, '_').slice(0, 100) : 'uploaded video';
 
 export function replayRoutes(svc: ReplayService): RouteDef[] {
   return [
@@ -49,7 +50,7 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
       summary: 'Replay footage through the pipeline in the background (one at a time, queued)',
       description:
         'JSON `{"fixture": name}`, or the video itself as the body with a `video/*` Content-Type (optional X-File-Name header). ' +
-        "Alerts of a replay carry its replayId and are never delivered to officers. Poll GET /v1/replays/{id} for progress.",
+        'Alerts of a replay carry its replayId and are never delivered to officers. Poll GET /v1/replays/{id} for progress.',
       rawBody: { limitBytes: REPLAY_UPLOAD_LIMIT_BYTES, contentTypes: ['application/json', ...REPLAY_VIDEO_TYPES] },
       status: 202,
       responses: {
@@ -69,11 +70,20 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
             throw new HttpProblem(400, 'Bad Request', 'the body is not valid JSON');
           }
           const parsed = replayCreateSchema.safeParse(json);
-          if (!parsed.success) throw new HttpProblem(400, 'Bad Request', parsed.error.issues.map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; '));
+          if (!parsed.success)
+            throw new HttpProblem(
+              400,
+              'Bad Request',
+              parsed.error.issues.map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; '),
+            );
           return svc.submitFixture(actor, parsed.data.fixture);
         }
         if (type.startsWith('video/')) return svc.submitUpload(actor, bytes, uploadName(req.get('x-file-name')));
-        throw new HttpProblem(415, 'Unsupported Media Type', `send JSON {"fixture": name} or a video body with a video/* Content-Type, not ${type || 'no Content-Type'}`);
+        throw new HttpProblem(
+          415,
+          'Unsupported Media Type',
+          `send JSON {"fixture": name} or a video body with a video/* Content-Type, not ${type || 'no Content-Type'}`,
+        );
       },
     }),
     defineRoute({

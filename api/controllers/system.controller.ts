@@ -5,10 +5,18 @@ import { HttpProblem } from '../http/problem.js';
 import { ROLES } from '../http/roles.js';
 
 const tag = 'system';
-const meSchema = z.object({ id: z.string().describe('API key id'), name: z.string(), role: z.enum(ROLES) }).meta({ id: 'Me' });
-const readySchema = z.object({ status: z.enum(['ready', 'not_ready']), checks: z.object({ database: z.boolean(), redis: z.boolean() }) }).meta({ id: 'Readiness' });
+const meSchema = z
+  .object({ id: z.string().describe('API key id'), name: z.string(), role: z.enum(ROLES) })
+  .meta({ id: 'Me' });
+const readySchema = z
+  .object({ status: z.enum(['ready', 'not_ready']), checks: z.object({ database: z.boolean(), redis: z.boolean() }) })
+  .meta({ id: 'Readiness' });
 
-export function systemRoutes(d: { ready: () => Promise<{ database: boolean; redis: boolean }>; openapi: () => unknown; metrics: Registry }): RouteDef[] {
+export function systemRoutes(d: {
+  ready: () => Promise<{ database: boolean; redis: boolean }>;
+  openapi: () => unknown;
+  metrics: Registry;
+}): RouteDef[] {
   return [
     defineRoute({
       method: 'get',
@@ -25,7 +33,10 @@ export function systemRoutes(d: { ready: () => Promise<{ database: boolean; redi
       roles: 'public',
       tag,
       summary: 'Readiness: database and Redis reachable',
-      responses: { 200: { description: 'ready', schema: readySchema }, 503: { description: 'not ready', schema: readySchema } },
+      responses: {
+        200: { description: 'ready', schema: readySchema },
+        503: { description: 'not ready', schema: readySchema },
+      },
       handler: async ({ res }) => {
         const checks = await d.ready();
         const ok = checks.database && checks.redis;
@@ -40,7 +51,10 @@ export function systemRoutes(d: { ready: () => Promise<{ database: boolean; redi
       summary: 'Prometheus metrics',
       responses: { 200: { description: 'text exposition format', contentType: 'text/plain', schema: z.string() } },
       handler: async ({ res }) => {
-        res.status(200).type(d.metrics.contentType).send(await d.metrics.metrics());
+        res
+          .status(200)
+          .type(d.metrics.contentType)
+          .send(await d.metrics.metrics());
       },
     }),
     defineRoute({
@@ -52,7 +66,8 @@ export function systemRoutes(d: { ready: () => Promise<{ database: boolean; redi
       description: 'Clients read their role here instead of guessing it from refusals.',
       responses: { 200: { description: 'the caller', schema: meSchema } },
       handler: ({ actor }) => {
-        if (actor.kind !== 'key') throw new HttpProblem(403, 'Forbidden', 'an SOS token only raises SOS; it has no profile');
+        if (actor.kind !== 'key')
+          throw new HttpProblem(403, 'Forbidden', 'an SOS token only raises SOS; it has no profile');
         return { id: actor.keyId, name: actor.name, role: actor.role };
       },
     }),

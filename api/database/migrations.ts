@@ -25,7 +25,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('lastUsedAt', ts)
           .addColumn('revokedAt', ts)
           .execute();
-        await s.createTable('settings').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+        await s
+          .createTable('settings')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
         await s
           .createTable('perpetrators')
           .addColumn('id', 'text', (c) => c.primaryKey())

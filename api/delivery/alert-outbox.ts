@@ -29,7 +29,12 @@ export class QueueOutbox implements AlertOutbox {
       await this.webhooks.add(
         JOB.webhook,
         { deliveryId },
-        { jobId: deliveryId, attempts: this.cfg.alerts.webhookAttempts, backoff: { type: 'exponential', delay: 1000 }, removeOnFail: { count: 5000 } },
+        {
+          jobId: deliveryId,
+          attempts: this.cfg.alerts.webhookAttempts,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnFail: { count: 5000 },
+        },
       );
     }
   }

@@ -43,7 +43,9 @@ export class AlertStreamHub {
     this.lastSeq = await this.repo.lastEventSeq();
     if (subscriber) {
       subscriber.on('message', (ch: string) => ch === channel && this.notify());
-      await subscriber.subscribe(channel).catch((err: Error) => this.log.warn({ err: err.message }, 'alert stream: subscribe failed; polling only'));
+      await subscriber
+        .subscribe(channel)
+        .catch((err: Error) => this.log.warn({ err: err.message }, 'alert stream: subscribe failed; polling only'));
     }
     this.timers.push(setInterval(() => this.notify(), this.opts.pollMs ?? 2000));
     this.timers.push(
@@ -93,7 +95,8 @@ export class AlertStreamHub {
 
   /** Serves one SSE client; resumes after `Last-Event-ID` (header, or `lastEventId` query for first connects). */
   async attach(req: Request, res: Response): Promise<void> {
-    const raw = req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
+    const raw =
+      req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
     const resumeFrom = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : null;
     res.status(200).set({
       'content-type': 'text/event-stream; charset=utf-8',

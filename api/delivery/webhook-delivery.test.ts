@@ -9,9 +9,15 @@ describe('webhook signature', () => {
   it('is an HMAC-SHA256 over timestamp.body that a receiver can check, and rejects stale or altered requests', () => {
     const sig = signWebhook('whsec_x', 1_800_000_000, '{"a":1}');
     expect(sig).toMatch(/^sha256=[0-9a-f]{64}$/);
-    expect(verifyWebhook('whsec_x', { timestamp: '1800000000', signature: sig }, '{"a":1}', 300, 1_800_000_100)).toBe(true);
-    expect(verifyWebhook('whsec_x', { timestamp: '1800000000', signature: sig }, '{"a":2}', 300, 1_800_000_100)).toBe(false);
-    expect(verifyWebhook('whsec_x', { timestamp: '1800000000', signature: sig }, '{"a":1}', 300, 1_800_000_400)).toBe(false);
+    expect(verifyWebhook('whsec_x', { timestamp: '1800000000', signature: sig }, '{"a":1}', 300, 1_800_000_100)).toBe(
+      true,
+    );
+    expect(verifyWebhook('whsec_x', { timestamp: '1800000000', signature: sig }, '{"a":2}', 300, 1_800_000_100)).toBe(
+      false,
+    );
+    expect(verifyWebhook('whsec_x', { timestamp: '1800000000', signature: sig }, '{"a":1}', 300, 1_800_000_400)).toBe(
+      false,
+    );
   });
 });
 
@@ -20,7 +26,10 @@ describe('webhook delivery receipts', () => {
   let flaky: Awaited<ReturnType<typeof startWebhookReceiver>>;
 
   beforeAll(async () => {
-    api = await startApiFixture('webhooks', { overrides: { 'alerts.webhookAttempts': 3 }, server: { alertsWorker: true } });
+    api = await startApiFixture('webhooks', {
+      overrides: { 'alerts.webhookAttempts': 3 },
+      server: { alertsWorker: true },
+    });
     flaky = await startWebhookReceiver({ failFirst: 1 });
   });
   afterAll(async () => {
@@ -31,15 +40,29 @@ describe('webhook delivery receipts', () => {
   it('retries with backoff until delivered, and records failure after the last attempt', async () => {
     const deadPort = await freePort();
     const c = await api.call('POST', '/v1/cases', { json: caseInput({ district: 'east' }) });
-    for (const [badge, url] of [['w1', `${flaky.url}/hook`], ['w2', `http://127.0.0.1:${deadPort}/nobody`]]) {
-      const o = await api.call('POST', '/v1/officers', { json: { name: badge, badge, district: 'east', webhookUrl: url } });
+    for (const [badge, url] of [
+      ['w1', `${flaky.url}/hook`],
+      ['w2', `http://127.0.0.1:${deadPort}/nobody`],
+    ]) {
+      const o = await api.call('POST', '/v1/officers', {
+        json: { name: badge, badge, district: 'east', webhookUrl: url },
+      });
       await api.call('POST', '/v1/shifts', { json: shiftNow(o.body.id) });
     }
-    const sos = await api.call('POST', `/v1/cases/${c.body.id}/sos`, { json: { message: 'help' }, key: api.keys.officer });
+    const sos = await api.call('POST', `/v1/cases/${c.body.id}/sos`, {
+      json: { message: 'help' },
+      key: api.keys.officer,
+    });
     expect(sos.status).toBe(201);
     await flaky.waitFor(() => true, 15_000);
     const deadline = Date.now() + 20_000;
-    let deliveries: { url?: string; status: string; attempts: number; lastStatus: number | null; lastError: string | null }[] = [];
+    let deliveries: {
+      url?: string;
+      status: string;
+      attempts: number;
+      lastStatus: number | null;
+      lastError: string | null;
+    }[] = [];
     while (Date.now() < deadline) {
       deliveries = (await api.call('GET', `/v1/alerts/${sos.body.alert.id}`)).body.deliveries;
       if (deliveries.every((d) => d.status !== 'pending')) break;
@@ -51,6 +74,12 @@ describe('webhook delivery receipts', () => {
     expect(byStatus.failed.lastError).toBeTruthy();
     const hook = flaky.received[0]!;
     expect(hook.headers['x-watchpost-event']).toBe('alert.created');
-    expect(verifyWebhook('wrong', { timestamp: hook.headers['x-watchpost-timestamp']!, signature: hook.headers['x-watchpost-signature']! }, hook.body)).toBe(false);
+    expect(
+      verifyWebhook(
+        'wrong',
+        { timestamp: hook.headers['x-watchpost-timestamp']!, signature: hook.headers['x-watchpost-signature']! },
+        hook.body,
+      ),
+    ).toBe(false);
   });
 });

@@ -30,7 +30,10 @@ export class WebhookSender {
     const officer = await this.officers.get(d.officerId);
     const alert = await this.alerts.get(d.alertId);
     if (!officer?.webhookSecret || !officer.webhookUrl || !alert) {
-      await this.alerts.updateDelivery(d.id, { status: 'skipped', lastError: 'officer, webhook or alert no longer exists' });
+      await this.alerts.updateDelivery(d.id, {
+        status: 'skipped',
+        lastError: 'officer, webhook or alert no longer exists',
+      });
       return 'skipped';
     }
     const caseRow = alert.caseId ? await this.cases.get(alert.caseId) : undefined;
@@ -40,7 +43,9 @@ export class WebhookSender {
       deliveryId: d.id,
       sentAt: Date.now(),
       alert: alertDto(alert),
-      case: caseRow ? { id: caseRow.id, residence: caseRow.residence, district: caseRow.district, riskLevel: caseRow.riskLevel } : null,
+      case: caseRow
+        ? { id: caseRow.id, residence: caseRow.residence, district: caseRow.district, riskLevel: caseRow.riskLevel }
+        : null,
       evidence: evidence.map(evidenceDto),
     });
     const timestamp = Math.floor(Date.now() / 1000);
@@ -64,14 +69,25 @@ export class WebhookSender {
       status = res.status;
       await res.body?.cancel();
       if (res.ok) {
-        await this.alerts.updateDelivery(d.id, { status: 'delivered', attempts: d.attempts + 1, lastStatus: status, lastError: null, deliveredAt: Date.now() });
+        await this.alerts.updateDelivery(d.id, {
+          status: 'delivered',
+          attempts: d.attempts + 1,
+          lastStatus: status,
+          lastError: null,
+          deliveredAt: Date.now(),
+        });
         return 'delivered';
       }
       error = `receiver answered ${status}`;
     } catch (err) {
       error = (err as Error).message;
     }
-    await this.alerts.updateDelivery(d.id, { status: finalAttempt ? 'failed' : 'pending', attempts: d.attempts + 1, lastStatus: status, lastError: error });
+    await this.alerts.updateDelivery(d.id, {
+      status: finalAttempt ? 'failed' : 'pending',
+      attempts: d.attempts + 1,
+      lastStatus: status,
+      lastError: error,
+    });
     this.log.warn({ deliveryId: d.id, officerId: d.officerId, status, error, finalAttempt }, 'webhook delivery failed');
     throw new WebhookDeliveryError(`delivery ${d.id}: ${error}`);
   }

@@ -18,7 +18,13 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
 }
 
 /** For receivers (and tests): true when the signature matches and the timestamp is within `toleranceS`. */
-export function verifyWebhook(secret: string, headers: { timestamp: string; signature: string }, body: string, toleranceS = 300, nowS = Date.now() / 1000): boolean {
+export function verifyWebhook(
+  secret: string,
+  headers: { timestamp: string; signature: string },
+  body: string,
+  toleranceS = 300,
+  nowS = Date.now() / 1000,
+): boolean {
   const ts = Number(headers.timestamp);
   if (!Number.isFinite(ts) || Math.abs(nowS - ts) > toleranceS) return false;
   const expected = Buffer.from(signWebhook(secret, ts, body));

@@ -2,9 +2,20 @@ import { z } from 'zod';
 import { ROLES } from '../http/roles.js';
 import { timestamp } from './common.dto.js';
 
-export const keyCreateSchema = z.object({ role: z.enum(ROLES), name: z.string().trim().min(1).max(200) }).strict().meta({ id: 'KeyCreate' });
+export const keyCreateSchema = z
+  .object({ role: z.enum(ROLES), name: z.string().trim().min(1).max(200) })
+  .strict()
+  .meta({ id: 'KeyCreate' });
 export const keySchema = z
-  .object({ id: z.string(), name: z.string(), role: z.enum(ROLES), keyPrefix: z.string(), createdAt: timestamp, lastUsedAt: timestamp.nullable(), revokedAt: timestamp.nullable() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    keyPrefix: z.string(),
+    createdAt: timestamp,
+    lastUsedAt: timestamp.nullable(),
+    revokedAt: timestamp.nullable(),
+  })
   .meta({ id: 'ApiKey' });
 export const keyCreatedSchema = z
   .object({ id: z.string(), name: z.string(), role: z.enum(ROLES), key: z.string().describe('shown once') })
@@ -33,4 +44,6 @@ export const auditListQuery = z.object({
   targetId: z.string().optional(),
   actorKeyId: z.string().optional(),
 });
-export const auditPageSchema = z.object({ items: z.array(auditEntrySchema), nextBefore: z.number().int().nullable() }).meta({ id: 'AuditPage' });
+export const auditPageSchema = z
+  .object({ items: z.array(auditEntrySchema), nextBefore: z.number().int().nullable() })
+  .meta({ id: 'AuditPage' });

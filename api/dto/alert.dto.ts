@@ -56,7 +56,11 @@ export const deliverySchema = z
   .meta({ id: 'WebhookDelivery' });
 
 export const alertDetailSchema = alertSchema
-  .extend({ actions: z.array(alertActionSchema), evidence: z.array(evidenceSchema), deliveries: z.array(deliverySchema) })
+  .extend({
+    actions: z.array(alertActionSchema),
+    evidence: z.array(evidenceSchema),
+    deliveries: z.array(deliverySchema),
+  })
   .meta({ id: 'AlertDetail' });
 
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -77,6 +81,9 @@ export const alertListQuery = z.object({
   replayId: z.string().optional(),
 });
 
-export const alertTransitionSchema = z.object({ note: z.string().max(2000).optional() }).strict().meta({ id: 'AlertTransition' });
+export const alertTransitionSchema = z
+  .object({ note: z.string().max(2000).optional() })
+  .strict()
+  .meta({ id: 'AlertTransition' });
 
 export const streamTicketSchema = z.object({ ticket: z.string(), expiresAt: timestamp }).meta({ id: 'StreamTicket' });

@@ -5,11 +5,18 @@ const url = z
   .string()
   .min(1)
   .max(2000)
-  .refine((u) => /^(rtsps?|https?):\/\//i.test(u) || u.startsWith('/'), 'rtsp://, rtsps://, http(s):// URL or an absolute file path');
+  .refine(
+    (u) => /^(rtsps?|https?):\/\//i.test(u) || u.startsWith('/'),
+    'rtsp://, rtsps://, http(s):// URL or an absolute file path',
+  );
 
 export const cameraCreateSchema = z
   .object({
-    id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64 chars)').optional().describe('default: generated'),
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64 chars)')
+      .optional()
+      .describe('default: generated'),
     name: z.string().trim().min(1).max(200),
     url: url.describe('stream URL; credentials are stored but never returned'),
     caseId: z.string().nullable().default(null),
@@ -19,7 +26,12 @@ export const cameraCreateSchema = z
   .meta({ id: 'CameraCreate' });
 
 export const cameraUpdateSchema = z
-  .object({ name: z.string().trim().min(1).max(200), url, caseId: z.string().nullable(), fps: z.number().positive().max(30).nullable() })
+  .object({
+    name: z.string().trim().min(1).max(200),
+    url,
+    caseId: z.string().nullable(),
+    fps: z.number().positive().max(30).nullable(),
+  })
   .partial()
   .strict()
   .meta({ id: 'CameraUpdate' });
@@ -37,7 +49,12 @@ export const cameraSchema = z
       .object({
         state: z.enum(['connecting', 'streaming', 'stalled', 'offline', 'stopped', 'unknown']),
         online: z.boolean(),
-        reason: z.string().nullable().describe('why the state differs from what the ingest worker last said (e.g. no status from the ingest worker)'),
+        reason: z
+          .string()
+          .nullable()
+          .describe(
+            'why the state differs from what the ingest worker last said (e.g. no status from the ingest worker)',
+          ),
         lastFrameAt: timestamp.nullable(),
         fps: z.number().nullable(),
         framesTotal: z.number().int().nullable(),

@@ -76,8 +76,19 @@ export const caseListQuery = z.object({
 
 export const sosSchema = z
   .object({
-    eventId: z.string().min(1).max(200).optional().describe('idempotency key: the same eventId never raises two alerts'),
-    location: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), accuracyM: z.number().nonnegative().optional() }).optional(),
+    eventId: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('idempotency key: the same eventId never raises two alerts'),
+    location: z
+      .object({
+        lat: z.number().min(-90).max(90),
+        lon: z.number().min(-180).max(180),
+        accuracyM: z.number().nonnegative().optional(),
+      })
+      .optional(),
     message: z.string().max(500).optional(),
     device: z.string().max(100).optional(),
   })

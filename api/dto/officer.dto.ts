@@ -15,7 +15,12 @@ export const officerCreateSchema = z
   .meta({ id: 'OfficerCreate' });
 
 export const officerUpdateSchema = z
-  .object({ name: z.string().trim().min(1).max(200), district: z.string().trim().min(1).max(100), supervisor: z.boolean(), webhookUrl: webhookUrl.nullable() })
+  .object({
+    name: z.string().trim().min(1).max(200),
+    district: z.string().trim().min(1).max(100),
+    supervisor: z.boolean(),
+    webhookUrl: webhookUrl.nullable(),
+  })
   .partial()
   .strict()
   .meta({ id: 'OfficerUpdate' });
@@ -33,7 +38,12 @@ export const officerSchema = z
   .meta({ id: 'Officer' });
 
 export const officerWithSecretSchema = officerSchema
-  .extend({ webhookSecret: z.string().nullable().describe('HMAC-SHA256 key for X-Watchpost-Signature; shown only when set or rotated') })
+  .extend({
+    webhookSecret: z
+      .string()
+      .nullable()
+      .describe('HMAC-SHA256 key for X-Watchpost-Signature; shown only when set or rotated'),
+  })
   .meta({ id: 'OfficerWithSecret' });
 
 export const shiftCreateSchema = z
@@ -45,11 +55,21 @@ export const shiftCreateSchema = z
   })
   .strict()
   .refine((s) => s.endsAt > s.startsAt, { message: 'endsAt must be after startsAt', path: ['endsAt'] })
-  .refine((s) => s.endsAt - s.startsAt <= 24 * 3600_000, { message: 'a shift lasts at most 24 hours', path: ['endsAt'] })
+  .refine((s) => s.endsAt - s.startsAt <= 24 * 3600_000, {
+    message: 'a shift lasts at most 24 hours',
+    path: ['endsAt'],
+  })
   .meta({ id: 'ShiftCreate' });
 
 export const shiftSchema = z
-  .object({ id: z.string(), officerId: z.string(), district: z.string(), startsAt: timestamp, endsAt: timestamp, createdAt: timestamp })
+  .object({
+    id: z.string(),
+    officerId: z.string(),
+    district: z.string(),
+    startsAt: timestamp,
+    endsAt: timestamp,
+    createdAt: timestamp,
+  })
   .meta({ id: 'Shift' });
 
 export const shiftListQuery = z.object({

@@ -36,7 +36,9 @@ export const perpetratorSchema = z
   })
   .meta({ id: 'Perpetrator' });
 
-export const perpetratorDetailSchema = perpetratorSchema.extend({ photos: z.array(photoSchema), caseIds: z.array(z.string()) }).meta({ id: 'PerpetratorDetail' });
+export const perpetratorDetailSchema = perpetratorSchema
+  .extend({ photos: z.array(photoSchema), caseIds: z.array(z.string()) })
+  .meta({ id: 'PerpetratorDetail' });
 
 export const perpetratorListQuery = z.object({ q: z.string().max(100).optional().describe('name contains') });
 
@@ -54,7 +56,9 @@ export const faceCheckSchema = z
   .object({
     width: z.number().int(),
     height: z.number().int(),
-    faces: z.array(z.object({ box: boxSchema, score: z.number() })).describe('every face the detector found, largest or not'),
+    faces: z
+      .array(z.object({ box: boxSchema, score: z.number() }))
+      .describe('every face the detector found, largest or not'),
     enrolment: z
       .object({
         ok: z.boolean(),

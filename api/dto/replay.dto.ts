@@ -3,11 +3,22 @@ import { timestamp } from './common.dto.js';
 
 /** Largest video an analyst may upload (the body is buffered, then written to the data folder). */
 export const REPLAY_UPLOAD_LIMIT_BYTES = 256 * 1024 * 1024;
-export const REPLAY_VIDEO_TYPES = ['video/mp4', 'video/quicktime', 'video/x-matroska', 'video/webm', 'video/x-msvideo', 'video/mp2t'];
+export const REPLAY_VIDEO_TYPES = [
+  'video/mp4',
+  'video/quicktime',
+  'video/x-matroska',
+  'video/webm',
+  'video/x-msvideo',
+  'video/mp2t',
+];
 
-export const replayCreateSchema = z.object({ fixture: z.string().min(1).max(100).describe('name from GET /v1/replays/fixtures') }).strict();
+export const replayCreateSchema = z
+  .object({ fixture: z.string().min(1).max(100).describe('name from GET /v1/replays/fixtures') })
+  .strict();
 
-export const replayFixtureSchema = z.object({ name: z.string(), durationSec: z.number() }).meta({ id: 'ReplayFixture' });
+export const replayFixtureSchema = z
+  .object({ name: z.string(), durationSec: z.number() })
+  .meta({ id: 'ReplayFixture' });
 
 export const replayStatusSchema = z.enum(['queued', 'running', 'done', 'failed']);
 export type ReplayStatus = z.infer<typeof replayStatusSchema>;
@@ -37,7 +48,12 @@ export const replaySchema = z
     createdBy: z.string(),
     finishedAt: timestamp.nullable(),
     error: z.string().nullable(),
-    progress: z.object({ frames: z.number().int(), total: z.number().int(), fps: z.number(), etaSec: z.number().nullable() }),
+    progress: z.object({
+      frames: z.number().int(),
+      total: z.number().int(),
+      fps: z.number(),
+      etaSec: z.number().nullable(),
+    }),
     result: z
       .object({
         frames: z.number().int(),
@@ -45,7 +61,10 @@ export const replaySchema = z
         stoppedEarly: z.object({ atSec: z.number(), reason: z.string() }).optional(),
         tracks: z.array(replayTrackSchema),
         alerts: z.array(replayAlertSchema),
-        evaluation: z.unknown().optional().describe('precision, recall and time to first alert against the fixture truth'),
+        evaluation: z
+          .unknown()
+          .optional()
+          .describe('precision, recall and time to first alert against the fixture truth'),
       })
       .optional(),
   })

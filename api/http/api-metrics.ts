@@ -23,14 +23,19 @@ export const apiMetrics = {
     labelNames: ['outcome'] as const,
     registers: [registry],
   }),
-  sseClients: new Gauge({ name: 'watchpost_sse_clients', help: 'Open /v1/alerts/stream connections', registers: [registry] }),
+  sseClients: new Gauge({
+    name: 'watchpost_sse_clients',
+    help: 'Open /v1/alerts/stream connections',
+    registers: [registry],
+  }),
 };
 
 /** Times each request under its route pattern (not its URL: ids would explode the label set). */
 export const requestTimer: RequestHandler = (req, res, next) => {
   const end = apiMetrics.requests.startTimer();
   res.on('finish', () => {
-    const route = (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'other');
+    const route =
+      (req.route?.path as string | undefined) ?? (res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'other');
     end({ method: req.method, route, status: String(res.statusCode) });
   });
   next();

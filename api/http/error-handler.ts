@@ -4,7 +4,10 @@ import type { Logger } from '../../runtime/logger.js';
 import { HttpProblem } from './problem.js';
 
 const send = (res: Parameters<RequestHandler>[1], status: number, body: Record<string, unknown>) =>
-  res.status(status).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', status, ...body }));
+  res
+    .status(status)
+    .type('application/problem+json')
+    .send(JSON.stringify({ type: 'about:blank', status, ...body }));
 
 export const notFoundHandler: RequestHandler = (req, res) =>
   send(res, 404, { title: 'Not Found', detail: `no route ${req.method} ${req.path}` });
@@ -16,15 +19,24 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.end();
       return;
     }
-    if (err instanceof HttpProblem) return send(res, err.status, { title: err.title, detail: err.detail, ...err.extra });
+    if (err instanceof HttpProblem)
+      return send(res, err.status, { title: err.title, detail: err.detail, ...err.extra });
     if (err instanceof ZodError) {
       const errors = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      return send(res, 400, { title: 'Bad Request', detail: errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '), errors });
+      return send(res, 400, {
+        title: 'Bad Request',
+        detail: errors.map((e) => `${e.path || '(body)'}: ${e.message}`).join('; '),
+        errors,
+      });
     }
     const e = err as { type?: string; status?: number; limit?: number };
-    if (e.type === 'entity.parse.failed') return send(res, 400, { title: 'Bad Request', detail: 'the request body is not valid JSON' });
+    if (e.type === 'entity.parse.failed')
+      return send(res, 400, { title: 'Bad Request', detail: 'the request body is not valid JSON' });
     if (e.type === 'entity.too.large' || e.status === 413)
-      return send(res, 413, { title: 'Content Too Large', detail: `the request body exceeds the limit of ${e.limit ?? '?'} bytes` });
+      return send(res, 413, {
+        title: 'Content Too Large',
+        detail: `the request body exceeds the limit of ${e.limit ?? '?'} bytes`,
+      });
     if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
       return send(res, 415, { title: 'Unsupported Media Type', detail: String((err as Error).message) });
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)

@@ -15,7 +15,8 @@ export function decodeCursor(cursor: string | undefined): { createdAt: number; i
   const text = Buffer.from(cursor, 'base64url').toString();
   const at = text.indexOf(':');
   const createdAt = Number(text.slice(0, at));
-  if (at < 1 || !Number.isFinite(createdAt)) throw badRequest('cursor is not valid; pass nextCursor from the previous page');
+  if (at < 1 || !Number.isFinite(createdAt))
+    throw badRequest('cursor is not valid; pass nextCursor from the previous page');
   return { createdAt, id: text.slice(at + 1) };
 }
 

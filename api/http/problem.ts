@@ -14,15 +14,21 @@ export class HttpProblem extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new HttpProblem(404, 'Not Found', `${what} '${id}' does not exist`);
+export const notFound = (what: string, id: string) =>
+  new HttpProblem(404, 'Not Found', `${what} '${id}' does not exist`);
 export const conflict = (detail: string) => new HttpProblem(409, 'Conflict', detail);
 export const unprocessable = (detail: string, extra: Record<string, unknown> = {}) =>
   new HttpProblem(422, 'Unprocessable Content', detail, extra);
-export const badRequest = (detail: string, extra: Record<string, unknown> = {}) => new HttpProblem(400, 'Bad Request', detail, extra);
+export const badRequest = (detail: string, extra: Record<string, unknown> = {}) =>
+  new HttpProblem(400, 'Bad Request', detail, extra);
 
 /** Redis (queues, watchlist, camera registry) is unreachable: the request may be retried later. */
 export class RedisUnavailableError extends HttpProblem {
   constructor(what: string) {
-    super(503, 'Service Unavailable', `Redis is unreachable, so ${what} cannot be done now; reads still work. Retry shortly.`);
+    super(
+      503,
+      'Service Unavailable',
+      `Redis is unreachable, so ${what} cannot be done now; reads still work. Retry shortly.`,
+    );
   }
 }

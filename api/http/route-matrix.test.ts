@@ -34,7 +34,19 @@ async function hit(method: string, path: string, key: string | null): Promise<nu
 describe('route x role matrix', () => {
   it('covers every resource the clients rely on', () => {
     const paths = new Set(api.server.routes.map((r) => r.path));
-    for (const p of ['/v1/perpetrators', '/v1/cases', '/v1/cameras', '/v1/officers', '/v1/alerts', '/v1/alerts/stream', '/v1/audit', '/v1/openapi.json', '/healthz', '/readyz', '/metrics'])
+    for (const p of [
+      '/v1/perpetrators',
+      '/v1/cases',
+      '/v1/cameras',
+      '/v1/officers',
+      '/v1/alerts',
+      '/v1/alerts/stream',
+      '/v1/audit',
+      '/v1/openapi.json',
+      '/healthz',
+      '/readyz',
+      '/metrics',
+    ])
       expect(paths, p).toContain(p);
   });
 
@@ -76,7 +88,10 @@ describe('route x role matrix', () => {
 
 describe('request hygiene', () => {
   it('answers malformed JSON with 400 problem+json', async () => {
-    const r = await api.call('POST', '/v1/cases', { body: '{"victimRef": ', headers: { 'content-type': 'application/json' } });
+    const r = await api.call('POST', '/v1/cases', {
+      body: '{"victimRef": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(r.status).toBe(400);
     expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(r.body.detail).toMatch(/not valid JSON/);
@@ -88,14 +103,21 @@ describe('request hygiene', () => {
     expect(r.status).toBe(413);
     expect(r.body.title).toBe('Content Too Large');
     const p = await api.call('POST', '/v1/perpetrators', { json: { name: 'Big Photo' } });
-    const photo = await api.call('POST', `/v1/perpetrators/${p.body.id}/photos`, { body: new Uint8Array(16 * 1024 * 1024), headers: { 'content-type': 'image/jpeg' } });
+    const photo = await api.call('POST', `/v1/perpetrators/${p.body.id}/photos`, {
+      body: new Uint8Array(16 * 1024 * 1024),
+      headers: { 'content-type': 'image/jpeg' },
+    });
     expect(photo.status).toBe(413);
   });
 
   it('names the invalid fields in a 400', async () => {
-    const r = await api.call('POST', '/v1/cases', { json: { ...caseInput(), riskLevel: 'extreme', windowEnd: 'soon' } });
+    const r = await api.call('POST', '/v1/cases', {
+      json: { ...caseInput(), riskLevel: 'extreme', windowEnd: 'soon' },
+    });
     expect(r.status).toBe(400);
-    expect(r.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['body.riskLevel', 'body.windowEnd']));
+    expect(r.body.errors.map((e: { path: string }) => e.path)).toEqual(
+      expect.arrayContaining(['body.riskLevel', 'body.windowEnd']),
+    );
   });
 
   it('sends security headers and no framework fingerprint or stack traces', async () => {
@@ -110,7 +132,10 @@ describe('request hygiene', () => {
 
   it('refuses non-images by content, whatever the content type says', async () => {
     const p = await api.call('POST', '/v1/perpetrators', { json: { name: 'Sniff Test' } });
-    const r = await api.call('POST', `/v1/perpetrators/${p.body.id}/photos`, { body: 'GIF89a? no: just text pretending', headers: { 'content-type': 'image/jpeg' } });
+    const r = await api.call('POST', `/v1/perpetrators/${p.body.id}/photos`, {
+      body: 'GIF89a? no: just text pretending',
+      headers: { 'content-type': 'image/jpeg' },
+    });
     expect(r.status).toBe(415);
     expect(r.body.reason).toBe('not_an_image');
   });
@@ -119,7 +144,9 @@ describe('request hygiene', () => {
     const r = await api.call('GET', '/v1/openapi.json', { key: null });
     expect(r.status).toBe(200);
     expect(r.body.openapi).toBe('3.1.0');
-    expect(Object.keys(r.body.paths)).toEqual(expect.arrayContaining(['/v1/alerts/{id}/acknowledge', '/v1/cases/{id}/on-duty', '/v1/alerts/stream']));
+    expect(Object.keys(r.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/alerts/{id}/acknowledge', '/v1/cases/{id}/on-duty', '/v1/alerts/stream']),
+    );
     expect(r.body.components.schemas.Alert).toBeTruthy();
     expect(r.body.paths['/v1/audit'].get.responses['403']).toBeTruthy();
   });
@@ -129,7 +156,8 @@ describe('failed-authentication rate limit', () => {
   it('answers 429 once an address has failed too often, while counting only failures', async () => {
     const limited = await startApiFixture('ratelimit', { server: { authFailures: { max: 3, windowMs: 60_000 } } });
     try {
-      for (let i = 0; i < 5; i++) expect((await limited.call('GET', '/v1/alerts', { key: limited.keys.analyst })).status).toBe(200);
+      for (let i = 0; i < 5; i++)
+        expect((await limited.call('GET', '/v1/alerts', { key: limited.keys.analyst })).status).toBe(200);
       const statuses = [];
       for (let i = 0; i < 5; i++) statuses.push((await limited.call('GET', '/v1/alerts', { key: 'wp_wrong' })).status);
       expect(statuses).toEqual([401, 401, 401, 429, 429]);

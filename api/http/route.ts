@@ -64,7 +64,11 @@ export const problemSchema = z
   .catchall(z.unknown())
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
-const problem = (description: string): ResponseDoc => ({ description, schema: problemSchema, contentType: 'application/problem+json' });
+const problem = (description: string): ResponseDoc => ({
+  description,
+  schema: problemSchema,
+  contentType: 'application/problem+json',
+});
 export const notFoundDoc = (description: string) => problem(description);
 
 export interface Gatekeeper {
@@ -77,7 +81,12 @@ export interface Gatekeeper {
  * handler. Returns `drain()`, which resolves once no handler is running: a client
  * may hang up while its handler still writes to the database, and shutdown must wait.
  */
-export function mountRoutes(router: Router, routes: RouteDef[], gate: Gatekeeper, jsonLimit: string): { drain(timeoutMs: number): Promise<void> } {
+export function mountRoutes(
+  router: Router,
+  routes: RouteDef[],
+  gate: Gatekeeper,
+  jsonLimit: string,
+): { drain(timeoutMs: number): Promise<void> } {
   const json = express.json({ limit: jsonLimit, strict: true });
   let running = 0;
   for (const def of routes) {
@@ -87,14 +96,19 @@ export function mountRoutes(router: Router, routes: RouteDef[], gate: Gatekeeper
       try {
         // Authenticate before reading the body: an anonymous client cannot make us buffer megabytes.
         const actor = await gate.authenticate(req, def);
-        await new Promise<void>((resolve, reject) => bodyParser(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
-        if (def.needsRedis && !gate.redisUp()) throw new RedisUnavailableError(`${def.method.toUpperCase()} ${def.path}`);
+        await new Promise<void>((resolve, reject) =>
+          bodyParser(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
+        );
+        if (def.needsRedis && !gate.redisUp())
+          throw new RedisUnavailableError(`${def.method.toUpperCase()} ${def.path}`);
         const parse = <T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T => {
           if (!schema) return value as T;
           const r = schema.safeParse(value);
           if (!r.success) {
             const errors = r.error.issues.map((i) => ({ path: [where, ...i.path].join('.'), message: i.message }));
-            throw new HttpProblem(400, 'Bad Request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+            throw new HttpProblem(400, 'Bad Request', errors.map((e) => `${e.path}: ${e.message}`).join('; '), {
+              errors,
+            });
           }
           return r.data;
         };
@@ -120,7 +134,8 @@ export function mountRoutes(router: Router, routes: RouteDef[], gate: Gatekeeper
   }
   return {
     async drain(timeoutMs) {
-      for (const deadline = Date.now() + timeoutMs; running > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      for (const deadline = Date.now() + timeoutMs; running > 0 && Date.now() < deadline; )
+        await new Promise((r) => setTimeout(r, 20));
     },
   };
 }
@@ -155,7 +170,9 @@ export function openApiDocument(routes: RouteDef[], info: { title: string; versi
     if (def.body) request.body = { content: { 'application/json': { schema: def.body } }, required: true };
     if (def.rawBody)
       request.body = {
-        content: Object.fromEntries(def.rawBody.contentTypes.map((t) => [t, { schema: z.string().meta({ format: 'binary' }) }])),
+        content: Object.fromEntries(
+          def.rawBody.contentTypes.map((t) => [t, { schema: z.string().meta({ format: 'binary' }) }]),
+        ),
         required: true,
       };
     registry.registerPath({
@@ -163,7 +180,9 @@ export function openApiDocument(routes: RouteDef[], info: { title: string; versi
       path: toOpenApiPath(def.path),
       tags: [def.tag],
       summary: def.summary,
-      description: [def.description, def.roles === 'public' ? 'Public.' : `Roles: ${def.roles.join(', ')}.`].filter(Boolean).join('\n\n'),
+      description: [def.description, def.roles === 'public' ? 'Public.' : `Roles: ${def.roles.join(', ')}.`]
+        .filter(Boolean)
+        .join('\n\n'),
       security: def.roles === 'public' ? [] : [{ [bearer.name]: [] }],
       request: request as never,
       responses: responses as never,

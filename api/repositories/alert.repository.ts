@@ -27,7 +27,11 @@ export class AlertRepository {
   }
 
   async alertIdOfEvent(eventId: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('alertSources').select('alertId').where('eventId', '=', eventId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('alertSources')
+      .select('alertId')
+      .where('eventId', '=', eventId)
+      .executeTakeFirst();
     return row?.alertId;
   }
 
@@ -36,7 +40,14 @@ export class AlertRepository {
   }
 
   /** The latest open alert matching the dedup key, seen at or after `since`. */
-  findOpen(f: { kind: string; perpetratorId?: string; cameraId?: string; caseId?: string; since: number; replayId?: string }) {
+  findOpen(f: {
+    kind: string;
+    perpetratorId?: string;
+    cameraId?: string;
+    caseId?: string;
+    since: number;
+    replayId?: string;
+  }) {
     let q = this.db
       .selectFrom('alerts')
       .selectAll()
@@ -62,7 +73,12 @@ export class AlertRepository {
 
   /** Changes state only from one of `from`; false when the alert was not in such a state. */
   async transition(id: string, from: readonly string[], patch: Partial<AlertTable>): Promise<boolean> {
-    const r = await this.db.updateTable('alerts').set(patch).where('id', '=', id).where('state', 'in', [...from]).executeTakeFirst();
+    const r = await this.db
+      .updateTable('alerts')
+      .set(patch)
+      .where('id', '=', id)
+      .where('state', 'in', [...from])
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) > 0;
   }
 
@@ -74,7 +90,9 @@ export class AlertRepository {
     let q = this.db.selectFrom('alerts').selectAll().orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(f.limit);
     if (f.after) {
       const { createdAt, id } = f.after;
-      q = q.where((eb) => eb.or([eb('createdAt', '<', createdAt), eb.and([eb('createdAt', '=', createdAt), eb('id', '<', id)])]));
+      q = q.where((eb) =>
+        eb.or([eb('createdAt', '<', createdAt), eb.and([eb('createdAt', '=', createdAt), eb('id', '<', id)])]),
+      );
     }
     if (f.state?.length) q = q.where('state', 'in', f.state);
     if (f.kind) q = q.where('kind', '=', f.kind);
@@ -89,7 +107,14 @@ export class AlertRepository {
     return q.execute();
   }
 
-  insertAction(a: { alertId: string; action: string; actorKeyId: string | null; actorName: string; note: string | null; at: number }) {
+  insertAction(a: {
+    alertId: string;
+    action: string;
+    actorKeyId: string | null;
+    actorName: string;
+    note: string | null;
+    at: number;
+  }) {
     return this.db.insertInto('alertActions').values(a).execute();
   }
 
@@ -104,11 +129,20 @@ export class AlertRepository {
   }
 
   eventsAfter(seq: number, limit: number) {
-    return this.db.selectFrom('alertEvents').selectAll().where('seq', '>', seq).orderBy('seq', 'asc').limit(limit).execute();
+    return this.db
+      .selectFrom('alertEvents')
+      .selectAll()
+      .where('seq', '>', seq)
+      .orderBy('seq', 'asc')
+      .limit(limit)
+      .execute();
   }
 
   async lastEventSeq(): Promise<number> {
-    const row = await this.db.selectFrom('alertEvents').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('alertEvents')
+      .select((eb) => eb.fn.max('seq').as('max'))
+      .executeTakeFirst();
     return Number(row?.max ?? 0);
   }
 
@@ -118,11 +152,22 @@ export class AlertRepository {
   }
 
   evidence(alertId: string) {
-    return this.db.selectFrom('evidence').selectAll().where('alertId', '=', alertId).orderBy('createdAt', 'asc').orderBy('kind').execute();
+    return this.db
+      .selectFrom('evidence')
+      .selectAll()
+      .where('alertId', '=', alertId)
+      .orderBy('createdAt', 'asc')
+      .orderBy('kind')
+      .execute();
   }
 
   evidenceItem(alertId: string, evidenceId: string) {
-    return this.db.selectFrom('evidence').selectAll().where('alertId', '=', alertId).where('id', '=', evidenceId).executeTakeFirst();
+    return this.db
+      .selectFrom('evidence')
+      .selectAll()
+      .where('alertId', '=', alertId)
+      .where('id', '=', evidenceId)
+      .executeTakeFirst();
   }
 
   insertDeliveries(rows: WebhookDeliveryTable[]) {
@@ -131,7 +176,13 @@ export class AlertRepository {
   }
 
   deliveries(alertId: string) {
-    return this.db.selectFrom('webhookDeliveries').selectAll().where('alertId', '=', alertId).orderBy('createdAt', 'asc').orderBy('id').execute();
+    return this.db
+      .selectFrom('webhookDeliveries')
+      .selectAll()
+      .where('alertId', '=', alertId)
+      .orderBy('createdAt', 'asc')
+      .orderBy('id')
+      .execute();
   }
 
   delivery(id: string) {
@@ -139,7 +190,13 @@ export class AlertRepository {
   }
 
   pendingDeliveries(limit: number) {
-    return this.db.selectFrom('webhookDeliveries').selectAll().where('status', '=', 'pending').orderBy('createdAt').limit(limit).execute();
+    return this.db
+      .selectFrom('webhookDeliveries')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .orderBy('createdAt')
+      .limit(limit)
+      .execute();
   }
 
   updateDelivery(id: string, patch: Partial<WebhookDeliveryTable>) {
@@ -148,7 +205,11 @@ export class AlertRepository {
 
   /** Officers already notified about an alert (escalation goes to someone new). */
   async notifiedOfficers(alertId: string): Promise<Set<string>> {
-    const rows = await this.db.selectFrom('webhookDeliveries').select('officerId').where('alertId', '=', alertId).execute();
+    const rows = await this.db
+      .selectFrom('webhookDeliveries')
+      .select('officerId')
+      .where('alertId', '=', alertId)
+      .execute();
     return new Set(rows.map((r) => r.officerId));
   }
 }

@@ -11,7 +11,14 @@ export class AuditRepository {
   }
 
   /** Newest first; `before` is the id to continue from. */
-  list(f: { limit: number; before?: number; action?: string; targetType?: string; targetId?: string; actorKeyId?: string }) {
+  list(f: {
+    limit: number;
+    before?: number;
+    action?: string;
+    targetType?: string;
+    targetId?: string;
+    actorKeyId?: string;
+  }) {
     let q = this.db.selectFrom('audit').selectAll().orderBy('id', 'desc').limit(f.limit);
     if (f.before !== undefined) q = q.where('id', '<', f.before);
     if (f.action) q = q.where('action', '=', f.action);

@@ -16,7 +16,9 @@ export class CameraRepository {
     let q = this.db.selectFrom('cameras').selectAll().orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(f.limit);
     if (f.after) {
       const { createdAt, id } = f.after;
-      q = q.where((eb) => eb.or([eb('createdAt', '<', createdAt), eb.and([eb('createdAt', '=', createdAt), eb('id', '<', id)])]));
+      q = q.where((eb) =>
+        eb.or([eb('createdAt', '<', createdAt), eb.and([eb('createdAt', '=', createdAt), eb('id', '<', id)])]),
+      );
     }
     if (f.caseId) q = q.where('caseId', '=', f.caseId);
     return q.execute();

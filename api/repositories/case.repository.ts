@@ -8,7 +8,10 @@ export class CaseRepository {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('cases').values(row).execute();
       if (perpetratorIds.length)
-        await trx.insertInto('casePerpetrators').values(perpetratorIds.map((perpetratorId) => ({ caseId: row.id, perpetratorId }))).execute();
+        await trx
+          .insertInto('casePerpetrators')
+          .values(perpetratorIds.map((perpetratorId) => ({ caseId: row.id, perpetratorId })))
+          .execute();
     });
   }
 
@@ -20,16 +23,34 @@ export class CaseRepository {
     return this.db.selectFrom('cases').selectAll().where('sosTokenHash', '=', hash).executeTakeFirst();
   }
 
-  list(f: { limit: number; after?: { createdAt: number; id: string }; status?: string; district?: string; perpetratorId?: string }) {
-    let q = this.db.selectFrom('cases').selectAll('cases').orderBy('cases.createdAt', 'desc').orderBy('cases.id', 'desc').limit(f.limit);
+  list(f: {
+    limit: number;
+    after?: { createdAt: number; id: string };
+    status?: string;
+    district?: string;
+    perpetratorId?: string;
+  }) {
+    let q = this.db
+      .selectFrom('cases')
+      .selectAll('cases')
+      .orderBy('cases.createdAt', 'desc')
+      .orderBy('cases.id', 'desc')
+      .limit(f.limit);
     if (f.after) {
       const { createdAt, id } = f.after;
-      q = q.where((eb) => eb.or([eb('cases.createdAt', '<', createdAt), eb.and([eb('cases.createdAt', '=', createdAt), eb('cases.id', '<', id)])]));
+      q = q.where((eb) =>
+        eb.or([
+          eb('cases.createdAt', '<', createdAt),
+          eb.and([eb('cases.createdAt', '=', createdAt), eb('cases.id', '<', id)]),
+        ]),
+      );
     }
     if (f.status) q = q.where('cases.status', '=', f.status);
     if (f.district) q = q.where('cases.district', '=', f.district);
     if (f.perpetratorId)
-      q = q.where('cases.id', 'in', (eb) => eb.selectFrom('casePerpetrators').select('caseId').where('perpetratorId', '=', f.perpetratorId!));
+      q = q.where('cases.id', 'in', (eb) =>
+        eb.selectFrom('casePerpetrators').select('caseId').where('perpetratorId', '=', f.perpetratorId!),
+      );
     return q.execute();
   }
 
@@ -43,7 +64,10 @@ export class CaseRepository {
       if (perpetratorIds) {
         await trx.deleteFrom('casePerpetrators').where('caseId', '=', id).execute();
         if (perpetratorIds.length)
-          await trx.insertInto('casePerpetrators').values(perpetratorIds.map((perpetratorId) => ({ caseId: id, perpetratorId }))).execute();
+          await trx
+            .insertInto('casePerpetrators')
+            .values(perpetratorIds.map((perpetratorId) => ({ caseId: id, perpetratorId })))
+            .execute();
       }
     });
   }

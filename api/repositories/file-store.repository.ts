@@ -46,7 +46,8 @@ export class FileStore {
   /** Refuses paths that would leave the root. */
   private full(path: string): string {
     const full = resolve(this.root, path);
-    if (full !== this.root && !full.startsWith(this.root + sep)) throw new Error(`path escapes the store: ${relative(this.root, full)}`);
+    if (full !== this.root && !full.startsWith(this.root + sep))
+      throw new Error(`path escapes the store: ${relative(this.root, full)}`);
     return full;
   }
 }

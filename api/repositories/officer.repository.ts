@@ -22,10 +22,17 @@ export class OfficerRepository {
   }
 
   list(f: { limit: number; after?: { createdAt: number; id: string }; district?: string }) {
-    let q = this.db.selectFrom('officers').selectAll().orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(f.limit);
+    let q = this.db
+      .selectFrom('officers')
+      .selectAll()
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(f.limit);
     if (f.after) {
       const { createdAt, id } = f.after;
-      q = q.where((eb) => eb.or([eb('createdAt', '<', createdAt), eb.and([eb('createdAt', '=', createdAt), eb('id', '<', id)])]));
+      q = q.where((eb) =>
+        eb.or([eb('createdAt', '<', createdAt), eb.and([eb('createdAt', '=', createdAt), eb('id', '<', id)])]),
+      );
     }
     if (f.district) q = q.where('district', '=', f.district);
     return q.execute();

@@ -13,13 +13,21 @@ export class PerpetratorRepository {
   }
 
   list(f: { limit: number; after?: { createdAt: number; id: string }; q?: string }) {
-    let q = this.db.selectFrom('perpetrators').selectAll().orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(f.limit);
+    let q = this.db
+      .selectFrom('perpetrators')
+      .selectAll()
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(f.limit);
     if (f.after) {
       const { createdAt, id } = f.after;
-      q = q.where((eb) => eb.or([eb('createdAt', '<', createdAt), eb.and([eb('createdAt', '=', createdAt), eb('id', '<', id)])]));
+      q = q.where((eb) =>
+        eb.or([eb('createdAt', '<', createdAt), eb.and([eb('createdAt', '=', createdAt), eb('id', '<', id)])]),
+      );
     }
     // lower() on both sides: SQLite's LIKE ignores case, PostgreSQL's does not.
-    if (f.q) q = q.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${f.q!.toLowerCase().replace(/[%_\\]/g, '')}%`));
+    if (f.q)
+      q = q.where((eb) => eb(eb.fn('lower', ['name']), 'like', `%${f.q!.toLowerCase().replace(/[%_\\]/g, '')}%`));
     return q.execute();
   }
 
@@ -41,16 +49,30 @@ export class PerpetratorRepository {
     await this.db.transaction().execute(async (trx) => {
       await trx.insertInto('photos').values(photo).execute();
       await trx.insertInto('embeddings').values(embedding).execute();
-      await trx.updateTable('perpetrators').set({ updatedAt: photo.createdAt }).where('id', '=', photo.perpetratorId).execute();
+      await trx
+        .updateTable('perpetrators')
+        .set({ updatedAt: photo.createdAt })
+        .where('id', '=', photo.perpetratorId)
+        .execute();
     });
   }
 
   photos(perpetratorId: string) {
-    return this.db.selectFrom('photos').selectAll().where('perpetratorId', '=', perpetratorId).orderBy('createdAt', 'asc').execute();
+    return this.db
+      .selectFrom('photos')
+      .selectAll()
+      .where('perpetratorId', '=', perpetratorId)
+      .orderBy('createdAt', 'asc')
+      .execute();
   }
 
   photo(perpetratorId: string, photoId: string) {
-    return this.db.selectFrom('photos').selectAll().where('perpetratorId', '=', perpetratorId).where('id', '=', photoId).executeTakeFirst();
+    return this.db
+      .selectFrom('photos')
+      .selectAll()
+      .where('perpetratorId', '=', perpetratorId)
+      .where('id', '=', photoId)
+      .executeTakeFirst();
   }
 
   async deletePhoto(photoId: string): Promise<void> {
@@ -84,7 +106,12 @@ export class PerpetratorRepository {
   }
 
   async latestEmbedder(): Promise<string | null> {
-    const row = await this.db.selectFrom('embeddings').select('embedder').orderBy('createdAt', 'desc').limit(1).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('embeddings')
+      .select('embedder')
+      .orderBy('createdAt', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row?.embedder ?? null;
   }
 

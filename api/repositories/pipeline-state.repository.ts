@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { cameraDetectionsSchema, cameraStatusSchema, type CameraDetections, type CameraStatus } from '../../pipeline/events.js';
+import {
+  cameraDetectionsSchema,
+  cameraStatusSchema,
+  type CameraDetections,
+  type CameraStatus,
+} from '../../pipeline/events.js';
 import { redisKeys, type RedisKeys } from '../../pipeline/redis-keys.js';
 import { watchlistSnapshotSchema, type WatchlistSnapshot } from '../../pipeline/watchlist.js';
 
@@ -66,7 +71,11 @@ export class PipelineStateRepository {
   async publishCameraRegistryIfChanged(cameras: RegistryCamera[]): Promise<boolean> {
     const text = JSON.stringify(cameras);
     if ((await this.redis.get(this.keys.cameraRegistry)) === text) return false;
-    await this.redis.multi().set(this.keys.cameraRegistry, text).publish(this.keys.cameraRegistryChanged, String(Date.now())).exec();
+    await this.redis
+      .multi()
+      .set(this.keys.cameraRegistry, text)
+      .publish(this.keys.cameraRegistryChanged, String(Date.now()))
+      .exec();
     return true;
   }
 
@@ -80,7 +89,11 @@ export class PipelineStateRepository {
   async publishWatchlist(snapshot: Omit<WatchlistSnapshot, 'version'>): Promise<number> {
     const version = await this.redis.incr(this.keys.watchlistVersion);
     const full = watchlistSnapshotSchema.parse({ ...snapshot, version });
-    await this.redis.multi().set(this.keys.watchlistCurrent, JSON.stringify(full)).publish(this.keys.watchlistChanged, String(version)).exec();
+    await this.redis
+      .multi()
+      .set(this.keys.watchlistCurrent, JSON.stringify(full))
+      .publish(this.keys.watchlistChanged, String(version))
+      .exec();
     return version;
   }
 

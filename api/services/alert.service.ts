@@ -62,7 +62,10 @@ export type EventOutcome =
   | { outcome: 'suppressed'; reason: string }
   | { outcome: 'ignored'; reason: string };
 
-const TRANSITIONS: Record<'acknowledge' | 'resolve' | 'false_positive', { from: readonly AlertState[]; to: AlertState }> = {
+const TRANSITIONS: Record<
+  'acknowledge' | 'resolve' | 'false_positive',
+  { from: readonly AlertState[]; to: AlertState }
+> = {
   acknowledge: { from: ['new'], to: 'acknowledged' },
   resolve: { from: ['new', 'acknowledged'], to: 'resolved' },
   false_positive: { from: ['new', 'acknowledged'], to: 'false_positive' },
@@ -108,7 +111,12 @@ export class AlertService {
   }
 
   /** Deliveries for the officers on duty in the case's district who have a webhook. */
-  private async deliveriesFor(alertId: string, caseRow: CaseTable | null, event: string, at: number): Promise<WebhookDeliveryTable[]> {
+  private async deliveriesFor(
+    alertId: string,
+    caseRow: CaseTable | null,
+    event: string,
+    at: number,
+  ): Promise<WebhookDeliveryTable[]> {
     if (!caseRow) return [];
     const onDuty = await this.officers.onDuty(caseRow.district, at);
     const seen = new Set<string>();
@@ -135,7 +143,12 @@ export class AlertService {
     return repo.appendEvent({ alertId, type, payload: JSON.stringify({ type, alert: alertDto(row) }), at });
   }
 
-  private async afterCommit(seq: number, alertId: string, deliveries: string[], escalateLevel: number | null): Promise<void> {
+  private async afterCommit(
+    seq: number,
+    alertId: string,
+    deliveries: string[],
+    escalateLevel: number | null,
+  ): Promise<void> {
     this.journalGrew(seq);
     try {
       await this.outbox.enqueueDeliveries(deliveries);
@@ -160,7 +173,10 @@ export class AlertService {
    */
   private async commit(
     eventId: string,
-    change: (trx: AlertRepository, now: number) => Promise<{ alertId: string; type: 'alert.created' | 'alert.updated'; deliveries: string[]; escalate: boolean }>,
+    change: (
+      trx: AlertRepository,
+      now: number,
+    ) => Promise<{ alertId: string; type: 'alert.created' | 'alert.updated'; deliveries: string[]; escalate: boolean }>,
   ): Promise<EventOutcome> {
     const now = Date.now();
     let done: Awaited<ReturnType<typeof change>> & { seq: number };
@@ -205,10 +221,24 @@ export class AlertService {
    * deliveries are computed before the transaction: SQLite has one connection, so a
    * read outside the transaction while it is open would wait for ever.
    */
-  private async insertNew(trx: AlertRepository, row: AlertTable, eventId: string, deliveries: WebhookDeliveryTable[], actor: { name: string; keyId: string | null }, escalate: boolean) {
+  private async insertNew(
+    trx: AlertRepository,
+    row: AlertTable,
+    eventId: string,
+    deliveries: WebhookDeliveryTable[],
+    actor: { name: string; keyId: string | null },
+    escalate: boolean,
+  ) {
     await trx.insert(row);
     await trx.insertSource(eventId, row.id, row.createdAt);
-    await trx.insertAction({ alertId: row.id, action: 'created', actorKeyId: actor.keyId, actorName: actor.name, note: `${row.kind} event ${eventId}`, at: row.createdAt });
+    await trx.insertAction({
+      alertId: row.id,
+      action: 'created',
+      actorKeyId: actor.keyId,
+      actorName: actor.name,
+      note: `${row.kind} event ${eventId}`,
+      at: row.createdAt,
+    });
     await trx.insertDeliveries(deliveries);
     return { alertId: row.id, type: 'alert.created' as const, deliveries: deliveries.map((d) => d.id), escalate };
   }
@@ -288,9 +318,19 @@ export class AlertService {
     if (ev.type === 'camera.online') {
       if (!open) return { outcome: 'ignored', reason: 'no open offline alert for this camera' };
       return this.commit(ev.eventId, async (trx, now) => {
-        await trx.update(open.id, { details: JSON.stringify({ ...JSON.parse(open.details), onlineAt: ev.ts }), updatedAt: now });
+        await trx.update(open.id, {
+          details: JSON.stringify({ ...JSON.parse(open.details), onlineAt: ev.ts }),
+          updatedAt: now,
+        });
         await trx.insertSource(ev.eventId, open.id, now);
-        await trx.insertAction({ alertId: open.id, action: 'camera.online', actorKeyId: null, actorName: 'pipeline', note: null, at: now });
+        await trx.insertAction({
+          alertId: open.id,
+          action: 'camera.online',
+          actorKeyId: null,
+          actorName: 'pipeline',
+          note: null,
+          at: now,
+        });
         return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
       });
     }
@@ -305,7 +345,11 @@ export class AlertService {
         await trx.insertSource(ev.eventId, open.id, now);
         return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
       }
-      const row = this.newAlert(alertId, 'camera_offline', ev.ts, now, { caseId: caseRow?.id ?? null, cameraId: ev.cameraId, details });
+      const row = this.newAlert(alertId, 'camera_offline', ev.ts, now, {
+        caseId: caseRow?.id ?? null,
+        cameraId: ev.cameraId,
+        details,
+      });
       return this.insertNew(trx, row, ev.eventId, deliveries, { name: 'pipeline', keyId: null }, true);
     });
   }
@@ -314,8 +358,14 @@ export class AlertService {
    * The victim's panic button. Always raises an alert (protection window or not),
    * and commits even while Redis is down: delivery then waits for the sweep.
    */
-  async sos(actor: Actor, caseId: string, body: { eventId?: string; location?: unknown; message?: string; device?: string }, req?: Request) {
-    if (actor.kind === 'sos' && actor.caseId !== caseId) throw new HttpProblem(403, 'Forbidden', 'this SOS token belongs to another case');
+  async sos(
+    actor: Actor,
+    caseId: string,
+    body: { eventId?: string; location?: unknown; message?: string; device?: string },
+    req?: Request,
+  ) {
+    if (actor.kind === 'sos' && actor.caseId !== caseId)
+      throw new HttpProblem(403, 'Forbidden', 'this SOS token belongs to another case');
     const caseRow = await this.cases.get(caseId);
     if (!caseRow) throw notFound('case', caseId);
     const eventId = `sos:${caseId}:${body.eventId ?? newId('sos')}`;
@@ -330,24 +380,53 @@ export class AlertService {
           const deliveries = open ? [] : await this.deliveriesFor(alertId, caseRow, 'alert.created', at);
           return this.commit(eventId, async (trx, now) => {
             if (open) {
-              await trx.update(open.id, { eventCount: open.eventCount + 1, lastSeen: at, details: JSON.stringify(details), updatedAt: now });
+              await trx.update(open.id, {
+                eventCount: open.eventCount + 1,
+                lastSeen: at,
+                details: JSON.stringify(details),
+                updatedAt: now,
+              });
               await trx.insertSource(eventId, open.id, now);
-              await trx.insertAction({ alertId: open.id, action: 'sos.repeated', actorKeyId: actor.kind === 'key' ? actor.keyId : null, actorName: actorName(actor), note: body.message ?? null, at: now });
+              await trx.insertAction({
+                alertId: open.id,
+                action: 'sos.repeated',
+                actorKeyId: actor.kind === 'key' ? actor.keyId : null,
+                actorName: actorName(actor),
+                note: body.message ?? null,
+                at: now,
+              });
               return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
             }
             const row = this.newAlert(alertId, 'sos', at, now, { caseId, details: JSON.stringify(details) });
-            return this.insertNew(trx, row, eventId, deliveries, { name: actorName(actor), keyId: actor.kind === 'key' ? actor.keyId : null }, true);
+            return this.insertNew(
+              trx,
+              row,
+              eventId,
+              deliveries,
+              { name: actorName(actor), keyId: actor.kind === 'key' ? actor.keyId : null },
+              true,
+            );
           });
         })();
     const alertId = 'alertId' in result ? result.alertId : '';
-    await this.audit.record(actor, 'alert.sos', { type: 'alert', id: alertId }, { caseId, outcome: result.outcome }, req);
+    await this.audit.record(
+      actor,
+      'alert.sos',
+      { type: 'alert', id: alertId },
+      { caseId, outcome: result.outcome },
+      req,
+    );
     return { outcome: result.outcome, alert: alertDto((await this.repo.get(alertId))!) };
   }
 
   async get(actor: Actor, id: string, req?: Request) {
     const a = await this.repo.get(id);
     if (!a) throw notFound('alert', id);
-    const [actions, evidence, deliveries] = await Promise.all([this.repo.actions(id), this.repo.evidence(id), this.repo.deliveries(id)]);
+    const [actions, evidence, deliveries] = await Promise.all([
+      this.repo.actions(id),
+      this.repo.evidence(id),
+      this.repo.deliveries(id),
+    ]);
     await this.audit.record(actor, 'alert.read', { type: 'alert', id }, undefined, req);
     return {
       ...alertDto(a),
@@ -375,23 +454,47 @@ export class AlertService {
   async evidenceBytes(actor: Actor, alertId: string, evidenceId: string, req?: Request) {
     const e = await this.repo.evidenceItem(alertId, evidenceId);
     if (!e) throw notFound('evidence', evidenceId);
-    await this.audit.record(actor, 'alert.evidence.read', { type: 'alert', id: alertId }, { evidenceId, kind: e.kind }, req);
+    await this.audit.record(
+      actor,
+      'alert.evidence.read',
+      { type: 'alert', id: alertId },
+      { evidenceId, kind: e.kind },
+      req,
+    );
     return { mime: e.mime, sha256: e.sha256, data: await this.evidence.read(e.path) };
   }
 
   /** new → acknowledged → resolved | false_positive; who did it and when is kept. */
-  async transition(actor: Actor, id: string, action: keyof typeof TRANSITIONS, note: string | undefined, req?: Request) {
+  async transition(
+    actor: Actor,
+    id: string,
+    action: keyof typeof TRANSITIONS,
+    note: string | undefined,
+    req?: Request,
+  ) {
     const a = await this.repo.get(id);
     if (!a) throw notFound('alert', id);
     const t = TRANSITIONS[action];
     const now = Date.now();
     const seq = await this.repo.transaction(async (trx) => {
       if (!(await trx.transition(id, t.from, { state: t.to, updatedAt: now }))) return null;
-      await trx.insertAction({ alertId: id, action, actorKeyId: actor.kind === 'key' ? actor.keyId : null, actorName: actorName(actor), note: note ?? null, at: now });
+      await trx.insertAction({
+        alertId: id,
+        action,
+        actorKeyId: actor.kind === 'key' ? actor.keyId : null,
+        actorName: actorName(actor),
+        note: note ?? null,
+        at: now,
+      });
       return this.journal(trx, id, `alert.${t.to}`, now);
     });
     if (seq === null)
-      throw new HttpProblem(409, 'Conflict', `alert ${id} is ${a.state}; '${action}' needs state ${t.from.join(' or ')}`, { state: a.state });
+      throw new HttpProblem(
+        409,
+        'Conflict',
+        `alert ${id} is ${a.state}; '${action}' needs state ${t.from.join(' or ')}`,
+        { state: a.state },
+      );
     this.journalGrew(seq);
     await this.audit.record(actor, `alert.${action}`, { type: 'alert', id }, note ? { note } : undefined, req);
     return alertDto((await this.repo.get(id))!);
@@ -409,8 +512,12 @@ export class AlertService {
     const caseRow = a.caseId ? await this.cases.get(a.caseId) : undefined;
     const already = await this.repo.notifiedOfficers(alertId);
     const candidates =
-      level === 1 && caseRow ? (await this.officers.onDuty(caseRow.district, now)).filter((o) => o.supervisor === 1) : await this.officers.supervisorsOnDuty(now);
-    const fresh = candidates.filter((o, i) => o.webhookUrl && !already.has(o.id) && candidates.findIndex((x) => x.id === o.id) === i);
+      level === 1 && caseRow
+        ? (await this.officers.onDuty(caseRow.district, now)).filter((o) => o.supervisor === 1)
+        : await this.officers.supervisorsOnDuty(now);
+    const fresh = candidates.filter(
+      (o, i) => o.webhookUrl && !already.has(o.id) && candidates.findIndex((x) => x.id === o.id) === i,
+    );
     const deliveries: WebhookDeliveryTable[] = fresh.map((o) => ({
       id: newId('dlv'),
       alertId,
@@ -438,15 +545,20 @@ export class AlertService {
       return this.journal(trx, alertId, 'alert.escalated', now);
     });
     if (seq === null) return { escalated: false, notified: 0 };
-    await this.afterCommit(seq, alertId, deliveries.map((d) => d.id), null);
+    await this.afterCommit(
+      seq,
+      alertId,
+      deliveries.map((d) => d.id),
+      null,
+    );
     if (level < 3) await this.outbox.scheduleEscalation(alertId, level + 1, this.escalateMs).catch(() => {});
     return { escalated: true, notified: deliveries.length };
   }
 
   /** Alerts still new whose escalation may have been lost (crash between commit and scheduling). */
   async openUnescalated() {
-    return (await this.repo.list({ limit: 500, state: [...OPEN_STATES].filter((s) => s === 'new'), replay: 'exclude' })).filter(
-      (a) => Date.now() - a.updatedAt > this.escalateMs,
-    );
+    return (
+      await this.repo.list({ limit: 500, state: [...OPEN_STATES].filter((s) => s === 'new'), replay: 'exclude' })
+    ).filter((a) => Date.now() - a.updatedAt > this.escalateMs);
   }
 }

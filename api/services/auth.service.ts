@@ -38,11 +38,19 @@ export class AuthService {
   ) {}
 
   async createKey(role: string, name: string): Promise<CreatedKey> {
-    if (!(ROLES as readonly string[]).includes(role)) throw new HttpProblem(400, 'Bad Request', `role must be one of ${ROLES.join(', ')}`);
+    if (!(ROLES as readonly string[]).includes(role))
+      throw new HttpProblem(400, 'Bad Request', `role must be one of ${ROLES.join(', ')}`);
     if (!name.trim()) throw new HttpProblem(400, 'Bad Request', 'name must not be empty');
     const key = `wp_${randomBytes(32).toString('base64url')}`;
     const id = newId('key');
-    await this.keys.insert({ id, name: name.trim(), role, keyHash: hashSecret(key), keyPrefix: key.slice(0, 9), createdAt: Date.now() });
+    await this.keys.insert({
+      id,
+      name: name.trim(),
+      role,
+      keyHash: hashSecret(key),
+      keyPrefix: key.slice(0, 9),
+      createdAt: Date.now(),
+    });
     return { id, name: name.trim(), role: role as Role, key };
   }
 
@@ -94,21 +102,36 @@ export class AuthService {
     const expected = Buffer.from(await this.sign(body));
     const given = Buffer.from(sig);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-    const t = JSON.parse(Buffer.from(body, 'base64url').toString()) as { k: string; n: string; r: Role; e: number; p?: TicketPurpose };
+    const t = JSON.parse(Buffer.from(body, 'base64url').toString()) as {
+      k: string;
+      n: string;
+      r: Role;
+      e: number;
+      p?: TicketPurpose;
+    };
     if (t.e < Date.now() || (t.p ?? 'stream') !== purpose) return null;
     if (purpose === 'board' && !(await this.keys.isActive(t.k))) return null;
     return { kind: 'key', keyId: t.k, name: t.n, role: t.r };
   }
 
-  private async ticket(actor: Actor, purpose: TicketPurpose, ttlMs: number): Promise<{ ticket: string; expiresAt: number }> {
+  private async ticket(
+    actor: Actor,
+    purpose: TicketPurpose,
+    ttlMs: number,
+  ): Promise<{ ticket: string; expiresAt: number }> {
     if (actor.kind !== 'key') throw new HttpProblem(403, 'Forbidden', `only API keys get ${purpose} tickets`);
     const expiresAt = Date.now() + ttlMs;
-    const body = Buffer.from(JSON.stringify({ k: actor.keyId, n: actor.name, r: actor.role, e: expiresAt, p: purpose })).toString('base64url');
+    const body = Buffer.from(
+      JSON.stringify({ k: actor.keyId, n: actor.name, r: actor.role, e: expiresAt, p: purpose }),
+    ).toString('base64url');
     return { ticket: `${body}.${await this.sign(body)}`, expiresAt };
   }
 
   private async sign(body: string): Promise<string> {
-    this.ticketSecret ??= Buffer.from(await this.settings.getOrInit('streamTicketSecret', randomBytes(32).toString('hex')), 'hex');
+    this.ticketSecret ??= Buffer.from(
+      await this.settings.getOrInit('streamTicketSecret', randomBytes(32).toString('hex')),
+      'hex',
+    );
     return createHmac('sha256', this.ticketSecret).update(body).digest('base64url');
   }
 }

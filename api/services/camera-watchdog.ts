@@ -38,7 +38,14 @@ export class CameraWatchdog {
         if (!status || !workerSilent(status, now, this.staleStatusMs)) continue;
         const eventId = `${cam.id}-worker-silent-${status.updatedAt}`;
         if (this.raised.has(eventId)) continue;
-        const ev: CameraEvent = { type: 'camera.offline', eventId, cameraId: cam.id, ts: now, lastFrameAt: status.lastFrameAt, reason: WORKER_SILENT_REASON };
+        const ev: CameraEvent = {
+          type: 'camera.offline',
+          eventId,
+          cameraId: cam.id,
+          ts: now,
+          lastFrameAt: status.lastFrameAt,
+          reason: WORKER_SILENT_REASON,
+        };
         await this.raise(ev);
         this.raised.add(eventId);
         out.push(ev);
@@ -54,8 +61,14 @@ export class CameraWatchdog {
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.sweep()
-        .then((evs) => evs.length && this.log.warn({ cameras: evs.map((e) => e.cameraId) }, 'ingest worker silent: camera.offline raised'))
-        .catch((err: unknown) => this.log.debug({ err }, 'camera watchdog sweep failed (Redis or database unreachable); next sweep retries'))
+        .then(
+          (evs) =>
+            evs.length &&
+            this.log.warn({ cameras: evs.map((e) => e.cameraId) }, 'ingest worker silent: camera.offline raised'),
+        )
+        .catch((err: unknown) =>
+          this.log.debug({ err }, 'camera watchdog sweep failed (Redis or database unreachable); next sweep retries'),
+        )
         .finally(() => (this.running = null));
     }, intervalMs);
     this.timer.unref();

@@ -46,7 +46,17 @@ export function cameraDto(c: CameraTable, status: CameraStatus | null | undefine
           ingestWorker: status.ingestWorker ?? null,
           updatedAt: status.updatedAt,
         }
-      : { state: 'unknown' as const, online: false, reason: null, lastFrameAt: null, fps: null, framesTotal: null, framesDropped: null, ingestWorker: null, updatedAt: null },
+      : {
+          state: 'unknown' as const,
+          online: false,
+          reason: null,
+          lastFrameAt: null,
+          fps: null,
+          framesTotal: null,
+          framesDropped: null,
+          ingestWorker: null,
+          updatedAt: null,
+        },
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
@@ -85,7 +95,15 @@ export class CameraService {
     const id = input.id ?? newId('cam');
     if (await this.repo.get(id)) throw conflict(`camera '${id}' already exists`);
     const now = Date.now();
-    const row: CameraTable = { id, name: input.name, url: input.url, caseId: input.caseId, fps: input.fps, createdAt: now, updatedAt: now };
+    const row: CameraTable = {
+      id,
+      name: input.name,
+      url: input.url,
+      caseId: input.caseId,
+      fps: input.fps,
+      createdAt: now,
+      updatedAt: now,
+    };
     await this.repo.insert(row);
     await this.audit.record(actor, 'camera.create', { type: 'camera', id }, { caseId: row.caseId }, req);
     await this.camerasChanged();
@@ -109,17 +127,31 @@ export class CameraService {
    * camera has none). With `boxes`: the last frame the detect worker finished instead,
    * with its tracked people drawn (the latest frame itself when that one has expired).
    */
-  async latestFrame(id: string, opts: { boxes?: boolean } = {}): Promise<{ jpeg: Buffer; ts: number | null; persons: number | null }> {
+  async latestFrame(
+    id: string,
+    opts: { boxes?: boolean } = {},
+  ): Promise<{ jpeg: Buffer; ts: number | null; persons: number | null }> {
     if (!(await this.repo.get(id))) throw notFound('camera', id);
     const seen = opts.boxes ? await this.redisRead(() => this.pipeline.cameraDetections(id)) : null;
     const detected = seen ? await this.redisRead(() => this.pipeline.bytes(seen.frameKey)) : null;
     if (seen && detected) {
-      const annotations = seen.persons.map((p) => ({ box: p.box, label: `track ${p.trackId.split('-').pop()}`, kind: 'person' as const }));
+      const annotations = seen.persons.map((p) => ({
+        box: p.box,
+        label: `track ${p.trackId.split('-').pop()}`,
+        kind: 'person' as const,
+      }));
       return { jpeg: await annotateJpeg(detected, seen, annotations), ts: seen.ts, persons: seen.persons.length };
     }
     const status = await this.redisRead(async () => (await this.pipeline.cameraStatuses([id])).get(id));
-    const frame = status?.latestFrameKey ? await this.redisRead(() => this.pipeline.bytes(status.latestFrameKey!)) : null;
-    if (!frame) throw new HttpProblem(404, 'Not Found', `camera '${id}' has no recent frame (it is not streaming, or its ingest worker is not running)`);
+    const frame = status?.latestFrameKey
+      ? await this.redisRead(() => this.pipeline.bytes(status.latestFrameKey!))
+      : null;
+    if (!frame)
+      throw new HttpProblem(
+        404,
+        'Not Found',
+        `camera '${id}' has no recent frame (it is not streaming, or its ingest worker is not running)`,
+      );
     return { jpeg: frame, ts: status?.lastFrameAt ?? null, persons: null };
   }
 
@@ -127,7 +159,12 @@ export class CameraService {
   async detections(id: string): Promise<CameraDetections> {
     if (!(await this.repo.get(id))) throw notFound('camera', id);
     const seen = await this.redisRead(() => this.pipeline.cameraDetections(id));
-    if (!seen) throw new HttpProblem(404, 'Not Found', `camera '${id}' has no recent detections (it is not streaming, or no detect worker is running)`);
+    if (!seen)
+      throw new HttpProblem(
+        404,
+        'Not Found',
+        `camera '${id}' has no recent detections (it is not streaming, or no detect worker is running)`,
+      );
     return seen;
   }
 
@@ -135,7 +172,11 @@ export class CameraService {
     try {
       return await read();
     } catch {
-      throw new HttpProblem(503, 'Service Unavailable', 'Redis is unreachable, so the latest frame cannot be read now; retry shortly');
+      throw new HttpProblem(
+        503,
+        'Service Unavailable',
+        'Redis is unreachable, so the latest frame cannot be read now; retry shortly',
+      );
     }
   }
 

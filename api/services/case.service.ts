@@ -33,7 +33,10 @@ export function caseDto(c: CaseTable, perpetratorIds: string[], now = Date.now()
   };
 }
 
-export const parseSchedule = (c: CaseTable) => ({ ...c, activeHours: c.activeHours ? (JSON.parse(c.activeHours) as { from: string; to: string }) : null });
+export const parseSchedule = (c: CaseTable) => ({
+  ...c,
+  activeHours: c.activeHours ? (JSON.parse(c.activeHours) as { from: string; to: string }) : null,
+});
 
 const newSosToken = () => `sos_${randomBytes(24).toString('base64url')}`;
 
@@ -102,7 +105,8 @@ export class CaseService {
   async update(actor: Actor, id: string, patch: z.output<typeof caseUpdateSchema>, req?: Request) {
     const c = await this.repo.get(id);
     if (!c) throw notFound('case', id);
-    if (patch.timezone !== undefined && !isValidTimezone(patch.timezone)) throw badRequest(`unknown timezone '${patch.timezone}'`);
+    if (patch.timezone !== undefined && !isValidTimezone(patch.timezone))
+      throw badRequest(`unknown timezone '${patch.timezone}'`);
     const { perpetratorIds, activeHours, ...rest } = patch;
     const set: Partial<CaseTable> = { ...rest, updatedAt: Date.now() };
     if (activeHours !== undefined) set.activeHours = activeHours ? JSON.stringify(activeHours) : null;

@@ -7,7 +7,10 @@ import { newId } from '../repositories/ids.js';
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The frame with the person box, the face box and the name drawn on it. */
-export async function annotateSnapshot(frame: Buffer, boxes: { personBox: Box | null; faceBox: Box | null; label: string }): Promise<Buffer> {
+export async function annotateSnapshot(
+  frame: Buffer,
+  boxes: { personBox: Box | null; faceBox: Box | null; label: string },
+): Promise<Buffer> {
   const meta = await sharp(frame).metadata();
   const w = meta.width ?? 0;
   const h = meta.height ?? 0;
@@ -23,7 +26,10 @@ export async function annotateSnapshot(frame: Buffer, boxes: { personBox: Box | 
     ${boxes.faceBox ? rect(boxes.faceBox, '#ff2a2a') : ''}
     <text x="${textX}" y="${textY}" font-family="sans-serif" font-size="${font}" font-weight="bold" fill="#ff2a2a" stroke="#000" stroke-width="1">${escapeXml(boxes.label)}</text>
   </svg>`;
-  return sharp(frame).composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).jpeg({ quality: 88 }).toBuffer();
+  return sharp(frame)
+    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+    .jpeg({ quality: 88 })
+    .toBuffer();
 }
 
 /** Copies evidence out of Redis (where it expires) into the evidence store, with a sha256 each. */
@@ -32,7 +38,16 @@ export class EvidenceService {
 
   async keep(alertId: string, kind: EvidenceTable['kind'], data: Buffer): Promise<EvidenceTable> {
     const f = await this.store.put(alertId, data, 'jpg');
-    return { id: newId('evd'), alertId, kind, sha256: f.sha256, bytes: f.bytes, mime: 'image/jpeg', path: f.path, createdAt: Date.now() };
+    return {
+      id: newId('evd'),
+      alertId,
+      kind,
+      sha256: f.sha256,
+      bytes: f.bytes,
+      mime: 'image/jpeg',
+      path: f.path,
+      createdAt: Date.now(),
+    };
   }
 
   /** Snapshot (annotated frame) and face crop; whatever already expired is simply absent. */

@@ -37,8 +37,11 @@ interface ModelsModule {
   FaceChain: {
     create(cfg: Config): Promise<{
       embedderId: string;
-      enrolmentDescriptor(img: unknown): Promise<
-        { ok: true; face: { box: Box }; descriptor: Float32Array } | { ok: false; reason: 'no_face' | 'several_faces' | 'face_too_small'; message: string }
+      enrolmentDescriptor(
+        img: unknown,
+      ): Promise<
+        | { ok: true; face: { box: Box }; descriptor: Float32Array }
+        | { ok: false; reason: 'no_face' | 'several_faces' | 'face_too_small'; message: string }
       >;
     }>;
   };
@@ -62,13 +65,16 @@ export async function loadFaceEnroller(cfg: Config): Promise<FaceEnroller> {
     // The detector shares the chain's session (sessions are cached by model file).
     [chain, detector] = await Promise.all([mod.FaceChain.create(cfg), mod.FaceDetector.create(cfg)]);
   } catch (err) {
-    throw new FaceModelsUnavailableError(`face models could not be loaded (run \`watchpost models prepare\`): ${(err as Error).message}`);
+    throw new FaceModelsUnavailableError(
+      `face models could not be loaded (run \`watchpost models prepare\`): ${(err as Error).message}`,
+    );
   }
   const decode = async (image: Buffer) => {
     try {
       return await mod.decodeImage(image);
     } catch (err) {
-      if (err instanceof mod.ImageError) return { ok: false as const, reason: 'unreadable_image' as const, message: err.message };
+      if (err instanceof mod.ImageError)
+        return { ok: false as const, reason: 'unreadable_image' as const, message: err.message };
       throw err;
     }
   };

@@ -19,7 +19,14 @@ export const officerDto = (o: OfficerTable) => ({
   createdAt: o.createdAt,
 });
 
-export const shiftDto = (s: ShiftTable) => ({ id: s.id, officerId: s.officerId, district: s.district, startsAt: s.startsAt, endsAt: s.endsAt, createdAt: s.createdAt });
+export const shiftDto = (s: ShiftTable) => ({
+  id: s.id,
+  officerId: s.officerId,
+  district: s.district,
+  startsAt: s.startsAt,
+  endsAt: s.endsAt,
+  createdAt: s.createdAt,
+});
 
 const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
@@ -103,14 +110,22 @@ export class OfficerService {
       createdAt: Date.now(),
     };
     await this.repo.insertShift(row);
-    await this.audit.record(actor, 'shift.create', { type: 'shift', id: row.id }, { officerId: o.id, district: row.district }, req);
+    await this.audit.record(
+      actor,
+      'shift.create',
+      { type: 'shift', id: row.id },
+      { officerId: o.id, district: row.district },
+      req,
+    );
     return shiftDto(row);
   }
 
   async shifts(f: { from?: number; to?: number; district?: string; officerId?: string }) {
     const from = f.from ?? Date.now();
     const to = f.to ?? from + 24 * 3600_000;
-    return (await this.repo.shifts({ from, to, district: f.district, officerId: f.officerId, limit: 1000 })).map(shiftDto);
+    return (await this.repo.shifts({ from, to, district: f.district, officerId: f.officerId, limit: 1000 })).map(
+      shiftDto,
+    );
   }
 
   async deleteShift(actor: Actor, id: string, req?: Request): Promise<void> {

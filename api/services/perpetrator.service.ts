@@ -46,7 +46,14 @@ export class PerpetratorService {
 
   async create(actor: Actor, input: z.output<typeof perpetratorCreateSchema>, req?: Request) {
     const now = Date.now();
-    const row: PerpetratorTable = { id: newId('prp'), name: input.name, notes: input.notes ?? null, watchEverywhere: input.watchEverywhere ? 1 : 0, createdAt: now, updatedAt: now };
+    const row: PerpetratorTable = {
+      id: newId('prp'),
+      name: input.name,
+      notes: input.notes ?? null,
+      watchEverywhere: input.watchEverywhere ? 1 : 0,
+      createdAt: now,
+      updatedAt: now,
+    };
     await this.repo.insert(row);
     await this.audit.record(actor, 'perpetrator.create', { type: 'perpetrator', id: row.id }, { name: row.name }, req);
     return toDto(row, 0);
@@ -54,7 +61,9 @@ export class PerpetratorService {
 
   async list(actor: Actor, f: Parameters<PerpetratorRepository['list']>[0], req?: Request) {
     const rows = await this.repo.list(f);
-    const counts = new Map((await this.repo.photoCounts(rows.map((r) => r.id))).map((c) => [c.perpetratorId, Number(c.n)]));
+    const counts = new Map(
+      (await this.repo.photoCounts(rows.map((r) => r.id))).map((c) => [c.perpetratorId, Number(c.n)]),
+    );
     await this.audit.record(actor, 'perpetrator.list', { type: 'perpetrator' }, { count: rows.length }, req);
     return rows.map((r) => ({ row: r, dto: toDto(r, counts.get(r.id) ?? 0) }));
   }
@@ -76,7 +85,13 @@ export class PerpetratorService {
     if (patch.notes !== undefined) set.notes = patch.notes ?? null;
     if (patch.watchEverywhere !== undefined) set.watchEverywhere = patch.watchEverywhere ? 1 : 0;
     await this.repo.update(id, set);
-    await this.audit.record(actor, 'perpetrator.update', { type: 'perpetrator', id }, { fields: Object.keys(patch) }, req);
+    await this.audit.record(
+      actor,
+      'perpetrator.update',
+      { type: 'perpetrator', id },
+      { fields: Object.keys(patch) },
+      req,
+    );
     await this.watchlistChanged();
     const photos = await this.repo.photos(id);
     return toDto((await this.repo.get(id))!, photos.length);
@@ -88,7 +103,13 @@ export class PerpetratorService {
     if (!p) throw notFound('perpetrator', id);
     await this.repo.delete(id);
     await this.photos.removeFolder(id);
-    await this.audit.record(actor, 'perpetrator.delete', { type: 'perpetrator', id }, { name: p.name, purged: ['photos', 'embeddings'] }, req);
+    await this.audit.record(
+      actor,
+      'perpetrator.delete',
+      { type: 'perpetrator', id },
+      { name: p.name, purged: ['photos', 'embeddings'] },
+      req,
+    );
     await this.watchlistChanged();
   }
 
@@ -101,11 +122,18 @@ export class PerpetratorService {
     if (!p) throw notFound('perpetrator', id);
     const type = imageTypeOf(bytes);
     const sha = createHash('sha256').update(bytes).digest('hex');
-    if ((await this.repo.photos(id)).some((ph) => ph.sha256 === sha)) throw conflict('this photo is already enrolled for this perpetrator');
+    if ((await this.repo.photos(id)).some((ph) => ph.sha256 === sha))
+      throw conflict('this photo is already enrolled for this perpetrator');
     const enroller = await this.faceModels();
     const r = await enroller.enrol(bytes);
     if (!r.ok) {
-      await this.audit.record(actor, 'perpetrator.photo.rejected', { type: 'perpetrator', id }, { reason: r.reason }, req);
+      await this.audit.record(
+        actor,
+        'perpetrator.photo.rejected',
+        { type: 'perpetrator', id },
+        { reason: r.reason },
+        req,
+      );
       throw new HttpProblem(422, 'Unprocessable Content', `photo not enrolled: ${r.message}`, { reason: r.reason });
     }
     const stored = await this.photos.put(id, bytes, type.ext);
@@ -129,7 +157,13 @@ export class PerpetratorService {
       descriptor: JSON.stringify(r.descriptor),
       createdAt: now,
     });
-    await this.audit.record(actor, 'perpetrator.photo.enrol', { type: 'perpetrator', id }, { photoId: photo.id, sha256: stored.sha256 }, req);
+    await this.audit.record(
+      actor,
+      'perpetrator.photo.enrol',
+      { type: 'perpetrator', id },
+      { photoId: photo.id, sha256: stored.sha256 },
+      req,
+    );
     await this.watchlistChanged();
     return photoDto(photo);
   }
@@ -143,9 +177,21 @@ export class PerpetratorService {
     imageTypeOf(bytes);
     const r = await (await this.faceModels()).check(bytes);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    await this.audit.record(actor, 'faces.detect', { type: 'upload', id: sha256 }, { faces: r.ok ? r.faces.length : null, reason: r.ok ? null : r.reason }, req);
-    if (!r.ok) throw new HttpProblem(422, 'Unprocessable Content', `no faces checked: ${r.message}`, { reason: r.reason });
-    return { width: r.width, height: r.height, faces: r.faces, enrolment: r.enrolment.ok ? { ok: true, reason: null, message: 'one usable face' } : r.enrolment };
+    await this.audit.record(
+      actor,
+      'faces.detect',
+      { type: 'upload', id: sha256 },
+      { faces: r.ok ? r.faces.length : null, reason: r.ok ? null : r.reason },
+      req,
+    );
+    if (!r.ok)
+      throw new HttpProblem(422, 'Unprocessable Content', `no faces checked: ${r.message}`, { reason: r.reason });
+    return {
+      width: r.width,
+      height: r.height,
+      faces: r.faces,
+      enrolment: r.enrolment.ok ? { ok: true, reason: null, message: 'one usable face' } : r.enrolment,
+    };
   }
 
   private async faceModels(): Promise<FaceEnroller> {
@@ -176,8 +222,15 @@ export class PerpetratorService {
 
 /** The image type by content; 400 for no body, 415 (reason not_an_image) for anything else. */
 function imageTypeOf(bytes: unknown) {
-  if (!Buffer.isBuffer(bytes) || bytes.length === 0) throw new HttpProblem(400, 'Bad Request', 'send the photo bytes as the request body');
+  if (!Buffer.isBuffer(bytes) || bytes.length === 0)
+    throw new HttpProblem(400, 'Bad Request', 'send the photo bytes as the request body');
   const type = sniffImage(bytes);
-  if (!type) throw new HttpProblem(415, 'Unsupported Media Type', 'the body is not a JPEG, PNG or WebP image (checked by content)', { reason: 'not_an_image' });
+  if (!type)
+    throw new HttpProblem(
+      415,
+      'Unsupported Media Type',
+      'the body is not a JPEG, PNG or WebP image (checked by content)',
+      { reason: 'not_an_image' },
+    );
   return type;
 }

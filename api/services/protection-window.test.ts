@@ -15,7 +15,10 @@ describe('protection schedule', () => {
     expect(scheduleState(base, at('2026-03-05T12:00:00Z'))).toEqual({ active: true });
     expect(scheduleState(base, at('2026-02-28T23:59:00Z'))).toEqual({ active: false, reason: 'not_started' });
     expect(scheduleState(base, at('2026-03-10T00:00:00Z'))).toEqual({ active: false, reason: 'expired' });
-    expect(scheduleState({ ...base, status: 'closed' }, at('2026-03-05T12:00:00Z'))).toEqual({ active: false, reason: 'closed' });
+    expect(scheduleState({ ...base, status: 'closed' }, at('2026-03-05T12:00:00Z'))).toEqual({
+      active: false,
+      reason: 'closed',
+    });
   });
 
   it('honours daily hours, including spans over midnight', () => {

@@ -11,7 +11,9 @@ export interface ProtectionSchedule {
 /** Longest protection session before it must be renewed. */
 export const MAX_WINDOW_MS = 14 * 24 * 3600_000;
 
-export type ScheduleState = { active: true } | { active: false; reason: 'closed' | 'not_started' | 'expired' | 'outside_active_hours' };
+export type ScheduleState =
+  | { active: true }
+  | { active: false; reason: 'closed' | 'not_started' | 'expired' | 'outside_active_hours' };
 
 const minutes = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number);

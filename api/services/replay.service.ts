@@ -48,7 +48,12 @@ export class ReplayService {
     for (const f of readdirSync(this.dir).filter((n) => n.endsWith('.json'))) {
       const r = JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as ReplayDto;
       // A run the process did not finish will not finish now.
-      if (r.status === 'queued' || r.status === 'running') Object.assign(r, { status: 'failed', error: 'interrupted: the API stopped during the replay', finishedAt: r.finishedAt ?? r.createdAt });
+      if (r.status === 'queued' || r.status === 'running')
+        Object.assign(r, {
+          status: 'failed',
+          error: 'interrupted: the API stopped during the replay',
+          finishedAt: r.finishedAt ?? r.createdAt,
+        });
       this.records.set(r.id, r);
     }
   }
@@ -58,7 +63,9 @@ export class ReplayService {
   }
 
   list(): Omit<ReplayDto, 'result'>[] {
-    return [...this.records.values()].sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id)).map(({ result: _r, ...summary }) => summary);
+    return [...this.records.values()]
+      .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id))
+      .map(({ result: _r, ...summary }) => summary);
   }
 
   get(id: string): ReplayDto {
@@ -84,7 +91,8 @@ export class ReplayService {
 
   /** Queues an uploaded video (watched against the fixtures' gallery); refused at once when it is not footage. */
   async submitUpload(actor: Actor, bytes: Buffer, fileName: string): Promise<{ id: string }> {
-    if (!bytes?.length) throw new HttpProblem(400, 'Bad Request', 'send the video as the request body (Content-Type video/*)');
+    if (!bytes?.length)
+      throw new HttpProblem(400, 'Bad Request', 'send the video as the request body (Content-Type video/*)');
     const { probeVideo, UnsupportedVideoError } = await import('../../workers/replay/index.js');
     const id = randomBytes(6).toString('hex');
     mkdirSync(join(this.dir, id), { recursive: true });
@@ -94,17 +102,26 @@ export class ReplayService {
       await probeVideo(video);
     } catch (err) {
       rmSync(join(this.dir, id), { recursive: true, force: true });
-      if (err instanceof UnsupportedVideoError) throw new HttpProblem(400, 'Bad Request', err.message.replace(video, fileName));
+      if (err instanceof UnsupportedVideoError)
+        throw new HttpProblem(400, 'Bad Request', err.message.replace(video, fileName));
       throw err;
     }
     return this.enqueue(actor, { source: fileName, video, uploaded: true, fixture: null }, id);
   }
 
-  private enqueue(actor: Actor, job: { source: string; video: string; uploaded: boolean; fixture: FootageFixture | null }, id = randomBytes(6).toString('hex')): { id: string } {
+  private enqueue(
+    actor: Actor,
+    job: { source: string; video: string; uploaded: boolean; fixture: FootageFixture | null },
+    id = randomBytes(6).toString('hex'),
+  ): { id: string } {
     const max = this.d.maxQueued ?? 4;
     if (this.queue.length >= max) {
       if (job.uploaded) rmSync(join(this.dir, id), { recursive: true, force: true });
-      throw new HttpProblem(503, 'Service Unavailable', `${max} replays are already waiting; try again when one has finished`);
+      throw new HttpProblem(
+        503,
+        'Service Unavailable',
+        `${max} replays are already waiting; try again when one has finished`,
+      );
     }
     const record: ReplayDto = {
       id,
@@ -125,7 +142,8 @@ export class ReplayService {
 
   private async drain(): Promise<void> {
     try {
-      for (let job = this.queue.shift(); job && !this.abort.signal.aborted; job = this.queue.shift()) await this.run(job);
+      for (let job = this.queue.shift(); job && !this.abort.signal.aborted; job = this.queue.shift())
+        await this.run(job);
     } finally {
       this.running = null;
     }
@@ -153,7 +171,12 @@ export class ReplayService {
         signal: this.abort.signal,
         onProgress: (p) => {
           const fps = p.frames / Math.max((performance.now() - job.started) / 1000, 1e-3);
-          record.progress = { frames: p.frames, total: p.total, fps: Math.round(fps * 10) / 10, etaSec: fps > 0 ? Math.round((p.total - p.frames) / fps) : null };
+          record.progress = {
+            frames: p.frames,
+            total: p.total,
+            fps: Math.round(fps * 10) / 10,
+            etaSec: fps > 0 ? Math.round((p.total - p.frames) / fps) : null,
+          };
         },
       };
       const result = await replay.runReplay(opts);
@@ -198,7 +221,13 @@ export class ReplayService {
       durationSec: r.durationSec,
       ...(r.stoppedEarly ? { stoppedEarly: r.stoppedEarly } : {}),
       tracks,
-      alerts: r.alerts.map((a) => ({ replayId: id, identity: a.identity, t: a.t, distance: a.distance, track: a.track === null ? null : String(a.track) })),
+      alerts: r.alerts.map((a) => ({
+        replayId: id,
+        identity: a.identity,
+        t: a.t,
+        distance: a.distance,
+        track: a.track === null ? null : String(a.track),
+      })),
       ...(evaluation ? { evaluation } : {}),
     };
   }

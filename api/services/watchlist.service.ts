@@ -39,7 +39,8 @@ export class WatchlistService {
     ]);
     const active = new Set(cases.filter((c) => scheduleState(parseSchedule(c), now).active).map((c) => c.id));
     const perCamera: Record<string, string[]> = {};
-    for (const cam of cameras) if (cam.caseId && active.has(cam.caseId)) perCamera[cam.id] = links.get(cam.caseId) ?? [];
+    for (const cam of cameras)
+      if (cam.caseId && active.has(cam.caseId)) perCamera[cam.id] = links.get(cam.caseId) ?? [];
     const global = everywhere.map((p) => p.id).sort();
     const watched = [...new Set([...Object.values(perCamera).flat(), ...global])].sort();
     const embedder = await this.embedderId();
@@ -76,9 +77,15 @@ export class WatchlistService {
   private async publishOnce(): Promise<void> {
     const { snapshot, registry } = await this.build();
     const current = await this.pipeline.currentWatchlist();
-    if (!current || JSON.stringify({ ...current, version: undefined }) !== JSON.stringify({ ...snapshot, version: undefined })) {
+    if (
+      !current ||
+      JSON.stringify({ ...current, version: undefined }) !== JSON.stringify({ ...snapshot, version: undefined })
+    ) {
       const version = await this.pipeline.publishWatchlist(snapshot);
-      this.log.info({ version, identities: snapshot.identities.length, cameras: Object.keys(snapshot.cameras).length }, 'watchlist published');
+      this.log.info(
+        { version, identities: snapshot.identities.length, cameras: Object.keys(snapshot.cameras).length },
+        'watchlist published',
+      );
     }
     await this.pipeline.publishCameraRegistryIfChanged(registry);
   }

@@ -22,7 +22,11 @@ export interface ApiFixture {
   prefix: string;
   keys: Record<Role, string>;
   /** fetch against the server with an optional key; JSON bodies are encoded. */
-  call(method: string, path: string, opts?: { key?: string | null; json?: unknown; body?: BodyInit; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    opts?: { key?: string | null; json?: unknown; body?: BodyInit; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -32,7 +36,12 @@ export interface ApiFixture {
  */
 export async function startApiFixture(
   name: string,
-  opts: { engine?: Engine; overrides?: Record<string, unknown>; redisUrl?: string; server?: Partial<ApiServerOptions> } = {},
+  opts: {
+    engine?: Engine;
+    overrides?: Record<string, unknown>;
+    redisUrl?: string;
+    server?: Partial<ApiServerOptions>;
+  } = {},
 ): Promise<ApiFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), `wp-api-${name}-`));
   const { prefix, cleanup } = testPrefix(name);
@@ -56,10 +65,18 @@ export async function startApiFixture(
   });
   const log = createLogger(cfg, `test-${name}`);
   const redisUrl = opts.redisUrl ?? testRedisUrl();
-  const server = await createApiServer({ cfg, log, redisUrl, webDist: null, authFailures: { max: 10_000, windowMs: 60_000 }, ...opts.server });
+  const server = await createApiServer({
+    cfg,
+    log,
+    redisUrl,
+    webDist: null,
+    authFailures: { max: 10_000, windowMs: 60_000 },
+    ...opts.server,
+  });
   const listening = await server.listen(0, '127.0.0.1');
   const keys = {} as Record<Role, string>;
-  for (const role of ['admin', 'operator', 'officer', 'analyst'] as const) keys[role] = (await server.createKey(role, `test ${role}`)).key;
+  for (const role of ['admin', 'operator', 'officer', 'analyst'] as const)
+    keys[role] = (await server.createKey(role, `test ${role}`)).key;
   const url = listening.url;
   return {
     server,

@@ -22,7 +22,11 @@ export const shiftNow = (officerId: string, over: Record<string, unknown> = {}) 
 
 /** A real JPEG (a grey frame with a lighter block where the "person" stands). */
 export async function frameJpeg(width = 640, height = 360): Promise<Buffer> {
-  const block = await sharp({ create: { width: 120, height: 240, channels: 3, background: { r: 200, g: 180, b: 160 } } }).png().toBuffer();
+  const block = await sharp({
+    create: { width: 120, height: 240, channels: 3, background: { r: 200, g: 180, b: 160 } },
+  })
+    .png()
+    .toBuffer();
   return sharp({ create: { width, height, channels: 3, background: { r: 60, g: 70, b: 80 } } })
     .composite([{ input: block, left: 260, top: 60 }])
     .jpeg({ quality: 80 })
@@ -39,7 +43,15 @@ export function matchEvent(over: Partial<MatchEvent> & Pick<MatchEvent, 'cameraI
     name: 'Test Person',
     distance: 0.41,
     scores: [{ ts: now - 200, seq: 10, distance: 0.43, faceBox: [280, 70, 340, 140] }],
-    best: { frameKey: 'missing-frame', ts: now - 200, seq: 10, personBox: [260, 60, 380, 300], faceBox: [280, 70, 340, 140], faceCropKey: null, ...best },
+    best: {
+      frameKey: 'missing-frame',
+      ts: now - 200,
+      seq: 10,
+      personBox: [260, 60, 380, 300],
+      faceBox: [280, 70, 340, 140],
+      faceCropKey: null,
+      ...best,
+    },
     firstSeen: now - 1000,
     lastSeen: now,
     galleryVersion: 1,

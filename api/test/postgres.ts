@@ -17,7 +17,9 @@ export async function createTestPostgres(): Promise<TestPostgres | { unavailable
   try {
     await admin.connect();
   } catch (err) {
-    return { unavailable: `PostgreSQL at ${ADMIN_URL} is unreachable (${(err as Error).message}): PostgreSQL tests skipped` };
+    return {
+      unavailable: `PostgreSQL at ${ADMIN_URL} is unreachable (${(err as Error).message}): PostgreSQL tests skipped`,
+    };
   }
   const name = `wptest_${randomBytes(5).toString('hex')}`;
   await admin.query(`CREATE DATABASE ${name}`);

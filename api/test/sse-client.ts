@@ -26,7 +26,8 @@ export function openSse(url: string, headers: Record<string, string>) {
       for (;;) {
         const hit = events.find(pred);
         if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`no matching SSE event within ${ms} ms (got ${events.map((e) => e.event).join(', ')})`);
+        if (Date.now() > deadline)
+          throw new Error(`no matching SSE event within ${ms} ms (got ${events.map((e) => e.event).join(', ')})`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },

@@ -42,14 +42,23 @@ export async function ensureWebBuilt(log: Logger, distDir = webDistDir): Promise
     vite = await import('vite');
   } catch {
     const have = existsSync(join(distDir, 'index.html'));
-    log.warn({ dist: distDir }, have ? 'dashboard build may be stale: vite is not installed' : 'dashboard not built and vite is not installed: run `npm run build:web`');
+    log.warn(
+      { dist: distDir },
+      have
+        ? 'dashboard build may be stale: vite is not installed'
+        : 'dashboard not built and vite is not installed: run `npm run build:web`',
+    );
     return have ? distDir : null;
   }
   const tmp = `${distDir}.tmp-${process.pid}-${Date.now()}`;
   const started = Date.now();
   log.info('building the dashboard (api/web) with vite');
   try {
-    await vite.build({ configFile: join(webRoot, 'vite.config.ts'), build: { outDir: tmp, emptyOutDir: true }, logLevel: 'warn' });
+    await vite.build({
+      configFile: join(webRoot, 'vite.config.ts'),
+      build: { outDir: tmp, emptyOutDir: true },
+      logLevel: 'warn',
+    });
     rmSync(distDir, { recursive: true, force: true });
     try {
       renameSync(tmp, distDir);

@@ -87,13 +87,26 @@ beforeAll(async () => {
     analyst: (await server.createKey('analyst', 'Analyst')).key,
   };
   // Real photos: one face cropped from a group photo, the group photo itself, and a photo of nothing.
-  photos = { single: join(dataDir, 'one-face.jpg'), group: join(dataDir, 'group.jpg'), blank: join(dataDir, 'empty-wall.jpg') };
+  photos = {
+    single: join(dataDir, 'one-face.jpg'),
+    group: join(dataDir, 'group.jpg'),
+    blank: join(dataDir, 'empty-wall.jpg'),
+  };
   await sharp(SAMPLE).extract({ left: 1340, top: 40, width: 460, height: 520 }).jpeg().toFile(photos.single);
   await sharp(SAMPLE).resize(1200).jpeg().toFile(photos.group);
-  await sharp({ create: { width: 480, height: 360, channels: 3, background: { r: 128, g: 136, b: 140 } } }).jpeg().toFile(photos.blank);
+  await sharp({ create: { width: 480, height: 360, channels: 3, background: { r: 128, g: 136, b: 140 } } })
+    .jpeg()
+    .toFile(photos.blank);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }, 300_000);
 
@@ -124,7 +137,11 @@ describe('operator dashboard in Chromium', () => {
 
     const officer = await newPage(PHONE);
     await signIn(officer, keys.officer);
-    expect(await officer.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents()).toEqual(['Alerts', 'Cameras', 'Cases & duty']);
+    expect(await officer.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents()).toEqual([
+      'Alerts',
+      'Cameras',
+      'Cases & duty',
+    ]);
     await officer.close();
   });
 
@@ -221,7 +238,10 @@ describe('operator dashboard in Chromium', () => {
     await admin.locator('.case-card', { hasText: 'VR-2026-00412' }).getByText('PC Jane Smith').waitFor();
     await shot(admin, 'cases-1280');
     // The queue board (bull-board) opens in a tab of its own, on the cookie the API sets for admins.
-    const [board] = await Promise.all([admin.waitForEvent('popup'), admin.getByRole('button', { name: 'Queues' }).click()]);
+    const [board] = await Promise.all([
+      admin.waitForEvent('popup'),
+      admin.getByRole('button', { name: 'Queues' }).click(),
+    ]);
     await board.waitForURL(/\/admin\/queues/);
     await board.locator('#root').waitFor({ state: 'attached' });
     // The queue list comes from bull-board's own API: the cookie opened that too.
@@ -252,7 +272,12 @@ describe('operator dashboard in Chromium', () => {
     const frameKey = k.frame(camera.id, 41);
     const cropKey = k.faceCrop(camera.id, 41, 0);
     await redis.set(frameKey, await sharp(SAMPLE).resize(960).jpeg().toBuffer(), 'EX', 600);
-    await redis.set(cropKey, await sharp(photos.single).extract({ left: 90, top: 110, width: 260, height: 260 }).jpeg().toBuffer(), 'EX', 600);
+    await redis.set(
+      cropKey,
+      await sharp(photos.single).extract({ left: 90, top: 110, width: 260, height: 260 }).jpeg().toBuffer(),
+      'EX',
+      600,
+    );
     const event: MatchEvent = {
       type: 'match',
       eventId: `web-test-${now}`,
@@ -262,7 +287,14 @@ describe('operator dashboard in Chromium', () => {
       name: perp.name,
       distance: 0.38,
       scores: [{ ts: now - 800, seq: 41, distance: 0.38, faceBox: [715, 75, 845, 205] }],
-      best: { frameKey, ts: now - 800, seq: 41, personBox: [670, 20, 960, 540], faceBox: [715, 75, 845, 205], faceCropKey: cropKey },
+      best: {
+        frameKey,
+        ts: now - 800,
+        seq: 41,
+        personBox: [670, 20, 960, 540],
+        faceBox: [715, 75, 845, 205],
+        faceCropKey: cropKey,
+      },
       firstSeen: now - 2000,
       lastSeen: now - 800,
       galleryVersion: 1,
@@ -289,7 +321,9 @@ describe('operator dashboard in Chromium', () => {
     const handled = (page: Page) => page.locator('.alert-card[data-state="acknowledged"]', { hasText: PERPETRATOR });
     await handled(operator).waitFor();
     await handled(officer).waitFor({ timeout: 10_000 }); // over SSE, without a reload
-    await handled(operator).getByText(/Acknowledged by/).waitFor();
+    await handled(operator)
+      .getByText(/Acknowledged by/)
+      .waitFor();
     await expect(operator.locator('.chip-alarm').count()).resolves.toBe(0);
     await shot(operator, 'alert-acknowledged-1280');
     await shot(officer, 'alert-acknowledged-390');
@@ -302,7 +336,14 @@ describe('operator dashboard in Chromium', () => {
     await expect(handled(operator).count()).resolves.toBe(0);
 
     // A camera that stops delivering frames is an alert too, and counts as offline in the header.
-    const offline: CameraEvent = { type: 'camera.offline', eventId: `web-test-offline-${now}`, cameraId: camera.id, ts: Date.now(), lastFrameAt: now - 30_000, reason: 'no frames for 30 s' };
+    const offline: CameraEvent = {
+      type: 'camera.offline',
+      eventId: `web-test-offline-${now}`,
+      cameraId: camera.id,
+      ts: Date.now(),
+      lastFrameAt: now - 30_000,
+      reason: 'no frames for 30 s',
+    };
     await alerts.add(JOB.cameraOffline, offline, { jobId: offline.eventId });
     await officer.locator('.alert-card.kind-camera_offline[data-state="new"]').waitFor({ timeout: 15_000 });
     await expect(officer.locator('.chip-warn').textContent()).resolves.toMatch(/1/);
@@ -310,7 +351,17 @@ describe('operator dashboard in Chromium', () => {
     // As the ingest worker does: the latest frame JPEG in Redis with a TTL, its key in the camera status.
     const latest = k.frame(camera.id, 99);
     await redis.set(latest, await sharp(SAMPLE).resize(960).jpeg().toBuffer(), 'EX', 600);
-    const status: CameraStatus = { cameraId: camera.id, state: 'streaming', lastFrameAt: Date.now(), fps: 5, framesTotal: 500, framesDropped: 0, framesCorrupt: 0, latestFrameKey: latest, updatedAt: Date.now() };
+    const status: CameraStatus = {
+      cameraId: camera.id,
+      state: 'streaming',
+      lastFrameAt: Date.now(),
+      fps: 5,
+      framesTotal: 500,
+      framesDropped: 0,
+      framesCorrupt: 0,
+      latestFrameKey: latest,
+      updatedAt: Date.now(),
+    };
     await redis.set(k.cameraStatus(camera.id), JSON.stringify(status));
     // A camera whose ingest worker died a minute ago: its last status still says streaming.
     const created = await fetch(`${baseUrl}/v1/cameras`, {
@@ -320,17 +371,26 @@ describe('operator dashboard in Chromium', () => {
     });
     const side = (await created.json()) as { id: string };
     const heardAt = Date.now() - 60_000;
-    await redis.set(k.cameraStatus(side.id), JSON.stringify({ ...status, cameraId: side.id, latestFrameKey: null, lastFrameAt: heardAt, updatedAt: heardAt }));
+    await redis.set(
+      k.cameraStatus(side.id),
+      JSON.stringify({ ...status, cameraId: side.id, latestFrameKey: null, lastFrameAt: heardAt, updatedAt: heardAt }),
+    );
     await alerts.close();
     redis.disconnect();
 
     await officer.getByRole('link', { name: 'Cameras', exact: true }).click();
     await officer.locator('.camera-tile', { hasText: 'Front door' }).waitFor();
-    await officer.locator('.camera-tile', { hasText: 'Front door' }).locator('img.frame-img').waitFor({ timeout: 10_000 });
+    await officer
+      .locator('.camera-tile', { hasText: 'Front door' })
+      .locator('img.frame-img')
+      .waitFor({ timeout: 10_000 });
     await officer.locator('.camera-tile', { hasText: 'Front door' }).getByText('5.0 fps').waitFor({ timeout: 10_000 });
     await shot(officer, 'cameras-390');
     await operator.getByRole('link', { name: 'Cameras', exact: true }).click();
-    await operator.locator('.camera-tile', { hasText: 'Front door' }).locator('img.frame-img').waitFor({ timeout: 10_000 });
+    await operator
+      .locator('.camera-tile', { hasText: 'Front door' })
+      .locator('img.frame-img')
+      .waitFor({ timeout: 10_000 });
     await operator.locator('.camera-tile', { hasText: 'Front door' }).getByText('5.0 fps').waitFor({ timeout: 10_000 });
     const sideTile = operator.locator('.camera-tile', { hasText: 'Side gate' });
     await sideTile.getByText('no status from the ingest worker').waitFor({ timeout: 10_000 });
@@ -361,7 +421,14 @@ describe('operator dashboard in Chromium', () => {
     // While the page cannot reach the server, the pipeline reports the camera offline.
     const redis = new Redis(testRedisUrl());
     const alerts = openQueue(QUEUE.alerts, { cfg: cfg(), connection: redis });
-    const offline: CameraEvent = { type: 'camera.offline', eventId: `web-test-garage-${Date.now()}`, cameraId: garage.id, ts: Date.now(), lastFrameAt: null, reason: 'connection refused' };
+    const offline: CameraEvent = {
+      type: 'camera.offline',
+      eventId: `web-test-garage-${Date.now()}`,
+      cameraId: garage.id,
+      ts: Date.now(),
+      lastFrameAt: null,
+      reason: 'connection refused',
+    };
     const job = await alerts.add(JOB.cameraOffline, offline, { jobId: offline.eventId });
     await expect.poll(() => job.isCompleted(), { timeout: 15_000 }).toBe(true);
     await alerts.close();
@@ -370,7 +437,9 @@ describe('operator dashboard in Chromium', () => {
     const http = await server.listen(Number(new URL(baseUrl).port), '127.0.0.1');
     closeHttp = http.close;
     await page.locator('.feed-live').waitFor({ timeout: 30_000 });
-    await page.locator('.alert-card.kind-camera_offline[data-state="new"]', { hasText: 'Garage' }).waitFor({ timeout: 10_000 });
+    await page
+      .locator('.alert-card.kind-camera_offline[data-state="new"]', { hasText: 'Garage' })
+      .waitFor({ timeout: 10_000 });
     await expect(page.locator('.banner').count()).resolves.toBe(0);
     await page.close();
   }, 90_000);
@@ -378,14 +447,23 @@ describe('operator dashboard in Chromium', () => {
   it('gives analysts replays (or a clear "not available") and no alert actions', async () => {
     const page = await newPage(DESKTOP);
     await signIn(page, keys.analyst);
-    expect(await page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents()).toEqual(['Alerts', 'Cameras', 'Perpetrators', 'Cases & duty', 'Replays']);
+    expect(await page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents()).toEqual([
+      'Alerts',
+      'Cameras',
+      'Perpetrators',
+      'Cases & duty',
+      'Replays',
+    ]);
     await page.locator('.alert-card').first().waitFor();
     await expect(page.getByRole('button', { name: 'Acknowledge' }).count()).resolves.toBe(0);
     await expect(page.getByRole('button', { name: 'Resolve' }).count()).resolves.toBe(0);
     await page.getByRole('link', { name: 'Replays' }).click();
     await page.getByRole('heading', { name: 'Replays' }).waitFor();
     // Until the replay service is installed the screen says so plainly; once it is, it offers a run.
-    await page.getByText('Replays are not available on this server yet.').or(page.getByRole('button', { name: 'Run replay' })).waitFor();
+    await page
+      .getByText('Replays are not available on this server yet.')
+      .or(page.getByRole('button', { name: 'Run replay' }))
+      .waitFor();
     await shot(page, 'replays-1280');
     await page.close();
   });
@@ -410,7 +488,10 @@ describe('operator dashboard in Chromium', () => {
     // No element may be wider than the phone screen (long names must not break the layout).
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    writeFileSync(join(artifacts, 'README.txt'), 'Screenshots of the dashboard test (api/web/dashboard.test.ts) at 1280x800 and 390x844.\n');
+    writeFileSync(
+      join(artifacts, 'README.txt'),
+      'Screenshots of the dashboard test (api/web/dashboard.test.ts) at 1280x800 and 390x844.\n',
+    );
     await page.close();
   });
 });

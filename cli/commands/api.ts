@@ -13,7 +13,8 @@ export function register(program: Command): void {
     .option('--no-alerts-worker', 'do not consume the alerts queue here (run `watchpost worker alerts` instead)')
     .action(async (opts: { port?: string; host?: string; alertsWorker: boolean }, cmd: Command) => {
       const port = opts.port === undefined ? undefined : Number(opts.port);
-      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port must be 0-65535, got '${opts.port}'`);
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
+        throw new UsageError(`--port must be 0-65535, got '${opts.port}'`);
       const { cfg, log } = cliContext(cmd, 'api');
       const redis = await resolveRedis(cfg, log);
       const { createApiServer } = await import('../../api/server.js');
@@ -23,6 +24,9 @@ export function register(program: Command): void {
       const shutdown = new Shutdown(log).onSignals();
       shutdown.add('http', () => listening.close()).add('api', () => server.close());
       if (redis.embedded) shutdown.add('redis-server', () => redis.embedded!.stop());
-      log.info({ listen: listening.url, db: server.db.location, alertsWorker: opts.alertsWorker }, `watchpost API listening on ${listening.url}`);
+      log.info(
+        { listen: listening.url, db: server.db.location, alertsWorker: opts.alertsWorker },
+        `watchpost API listening on ${listening.url}`,
+      );
     });
 }

@@ -17,11 +17,14 @@ const SCRIPT: Record<(typeof SUITES)[number], string> = {
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('benchmarks (medians, ratios against a baseline measured in the same run); same as npm run bench:<suite>')
+    .description(
+      'benchmarks (medians, ratios against a baseline measured in the same run); same as npm run bench:<suite>',
+    )
     .argument('[suite]', SUITES.join(' | '), 'models')
     .argument('[args...]', "passed to the benchmark, e.g. --json (put '--' before them)")
     .action(async (suite: string, args: string[]) => {
-      if (!(SUITES as readonly string[]).includes(suite)) throw new UsageError(`unknown benchmark '${suite}': expected one of ${SUITES.join(', ')}`);
+      if (!(SUITES as readonly string[]).includes(suite))
+        throw new UsageError(`unknown benchmark '${suite}': expected one of ${SUITES.join(', ')}`);
       const script = fileURLToPath(new URL(`../../bench/${SCRIPT[suite as keyof typeof SCRIPT]}`, import.meta.url));
       const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: 'inherit' });
       const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));

@@ -6,9 +6,16 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const bin = new URL('../../bin/watchpost.js', import.meta.url).pathname;
-const SAMPLE = (i: number) => new URL(`../../node_modules/@vladmandic/face-api/demo/sample${i}.jpg`, import.meta.url).pathname;
-const env = { ...process.env, WATCHPOST__MODELS__CACHE_DIR: join(tmpdir(), 'watchpost-test-model-cache'), WATCHPOST__MODELS__THREADS: '1', LOG_LEVEL: 'warn' };
-const run = (args: string[]) => spawnSync(process.execPath, [bin, 'detect', ...args], { encoding: 'utf8', env, timeout: 300_000 });
+const SAMPLE = (i: number) =>
+  new URL(`../../node_modules/@vladmandic/face-api/demo/sample${i}.jpg`, import.meta.url).pathname;
+const env = {
+  ...process.env,
+  WATCHPOST__MODELS__CACHE_DIR: join(tmpdir(), 'watchpost-test-model-cache'),
+  WATCHPOST__MODELS__THREADS: '1',
+  LOG_LEVEL: 'warn',
+};
+const run = (args: string[]) =>
+  spawnSync(process.execPath, [bin, 'detect', ...args], { encoding: 'utf8', env, timeout: 300_000 });
 
 interface Face {
   box: number[];
@@ -17,7 +24,13 @@ interface Face {
   identity: { name: string; distance: number } | null;
 }
 interface Output {
-  images: { path: string; persons: { box: number[]; score: number }[]; faces: Face[]; error?: { code: string; message: string }; annotated?: string }[];
+  images: {
+    path: string;
+    persons: { box: number[]; score: number }[];
+    faces: Face[];
+    error?: { code: string; message: string };
+    annotated?: string;
+  }[];
   gallery?: { identities: number; rejected: { path: string; error: { code: string } }[] };
 }
 
@@ -38,12 +51,28 @@ describe('watchpost detect', () => {
     faceCrop = join(gallery, 'alice', 'alice.jpg');
     await sharp(SAMPLE(2)).extract({ left: 1300, top: 50, width: 520, height: 520 }).toFile(faceCrop);
     copyFileSync(SAMPLE(1), join(gallery, 'crowd', 'group.jpg'));
-    writeFileSync(join(gallery, 'alice', 'blank.png'), await sharp({ create: { width: 200, height: 200, channels: 3, background: '#777' } }).png().toBuffer());
+    writeFileSync(
+      join(gallery, 'alice', 'blank.png'),
+      await sharp({ create: { width: 200, height: 200, channels: 3, background: '#777' } })
+        .png()
+        .toBuffer(),
+    );
   });
 
   it('prints one JSON object; names the enrolled face, leaves others unknown; bad images get errors, the rest still run', () => {
     const annotate = join(dir, 'out.jpg');
-    const r = run(['--json', '--gallery', gallery, '--annotate', annotate, SAMPLE(2), bad.truncated, bad.empty, bad.text, SAMPLE(1)]);
+    const r = run([
+      '--json',
+      '--gallery',
+      gallery,
+      '--annotate',
+      annotate,
+      SAMPLE(2),
+      bad.truncated,
+      bad.empty,
+      bad.text,
+      SAMPLE(1),
+    ]);
     expect(r.stderr).not.toMatch(/Error:/);
     const out = JSON.parse(r.stdout) as Output;
     expect(r.stdout.trim().split('\n')).toHaveLength(1);

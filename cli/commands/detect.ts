@@ -20,7 +20,13 @@ interface ImageResult {
   width?: number;
   height?: number;
   persons: { box: Box; score: number }[];
-  faces: { box: Box; score: number; quality: number; keypoints: Point[]; identity: { name: string; distance: number } | null }[];
+  faces: {
+    box: Box;
+    score: number;
+    quality: number;
+    keypoints: Point[];
+    identity: { name: string; distance: number } | null;
+  }[];
   annotated?: string;
   error?: { code: string; message: string };
 }
@@ -37,7 +43,10 @@ export function register(program: Command): void {
     .description('detect persons and faces in images; with --gallery, name the faces')
     .argument('<image...>', 'image files (JPEG, PNG, WebP)')
     .option('--json', 'print one JSON object with every result')
-    .option('--annotate <out.jpg>', 'write the image with boxes and names drawn (several images: out-1.jpg, out-2.jpg, ...)')
+    .option(
+      '--annotate <out.jpg>',
+      'write the image with boxes and names drawn (several images: out-1.jpg, out-2.jpg, ...)',
+    )
     .option('--gallery <dir>', 'enrol <name>/<photo> images first, then identify faces')
     .action(async (images: string[], opts: Options, cmd: Command) => {
       if (opts.gallery && !(existsSync(opts.gallery) && statSync(opts.gallery).isDirectory())) {
@@ -47,7 +56,12 @@ export function register(program: Command): void {
       // stdout carries the results (one JSON object with --json); logs go to stderr.
       const log = pino({ name: 'detect', level: cfg.log.level }, pino.destination(2));
       try {
-        const code = await detect(images, opts, await PersonDetector.create(cfg, log), await FaceChain.create(cfg, log));
+        const code = await detect(
+          images,
+          opts,
+          await PersonDetector.create(cfg, log),
+          await FaceChain.create(cfg, log),
+        );
         process.exitCode = code;
       } finally {
         await closeAllSessions();

@@ -13,12 +13,15 @@ export function register(program: Command): void {
     .requiredOption('--role <role>', ROLES.join(' | '))
     .requiredOption('--name <label>', 'who or what the key is for')
     .action(async (opts: { role: string; name: string }, cmd: Command) => {
-      if (!(ROLES as readonly string[]).includes(opts.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+      if (!(ROLES as readonly string[]).includes(opts.role))
+        throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
       if (!opts.name.trim()) throw new UsageError('--name must not be empty');
       const { cfg } = cliContext(cmd, 'keys');
       const { createApiKey } = await import('../../api/key-store.js');
       const k = await createApiKey(cfg, opts.role, opts.name);
-      process.stdout.write(`created ${k.role} key '${k.name}' (id ${k.id}); it is stored hashed and cannot be shown again:\n${k.key}\n`);
+      process.stdout.write(
+        `created ${k.role} key '${k.name}' (id ${k.id}); it is stored hashed and cannot be shown again:\n${k.key}\n`,
+      );
     });
   keys
     .command('list')
@@ -30,7 +33,9 @@ export function register(program: Command): void {
       const rows = await listApiKeys(cfg);
       if (opts.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       for (const k of rows)
-        process.stdout.write(`${k.id}  ${k.role.padEnd(8)}  ${k.keyPrefix}…  ${k.name}  created ${fmt(k.createdAt)}  used ${fmt(k.lastUsedAt)}${k.revokedAt ? `  REVOKED ${fmt(k.revokedAt)}` : ''}\n`);
+        process.stdout.write(
+          `${k.id}  ${k.role.padEnd(8)}  ${k.keyPrefix}…  ${k.name}  created ${fmt(k.createdAt)}  used ${fmt(k.lastUsedAt)}${k.revokedAt ? `  REVOKED ${fmt(k.revokedAt)}` : ''}\n`,
+        );
       if (!rows.length) process.stdout.write('no keys yet: watchpost keys create --role admin --name <label>\n');
     });
   keys

@@ -19,13 +19,24 @@ describe('watchpost models prepare', () => {
   it('converts every model once, reuses the cache, and rebuilds only a corrupt file', () => {
     const first = prepare();
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stdout).toMatch(/6 models ready in .*wp-cli-models-.*\/models \(6 built, 0 cached; manifest\.json\) in [\d.]+ s/);
+    expect(first.stdout).toMatch(
+      /6 models ready in .*wp-cli-models-.*\/models \(6 built, 0 cached; manifest\.json\) in [\d.]+ s/,
+    );
     for (const name of ['blazeface', 'centernet', 'centernetWide', 'faceres', 'faceLandmark68', 'faceRecognition']) {
       expect(first.stdout).toContain(join(dataDir, 'models', `${name}.onnx`));
     }
     expect(first.stdout).toMatch(/faceRecognition +built +\S+ +input\[batch,150,150,3\] -> descriptor\[batch,128\]/);
-    const manifest = JSON.parse(readFileSync(join(dataDir, 'models', 'manifest.json'), 'utf8')) as { models: Record<string, unknown> };
-    expect(Object.keys(manifest.models).sort()).toEqual(['blazeface', 'centernet', 'centernetWide', 'faceLandmark68', 'faceRecognition', 'faceres']);
+    const manifest = JSON.parse(readFileSync(join(dataDir, 'models', 'manifest.json'), 'utf8')) as {
+      models: Record<string, unknown>;
+    };
+    expect(Object.keys(manifest.models).sort()).toEqual([
+      'blazeface',
+      'centernet',
+      'centernetWide',
+      'faceLandmark68',
+      'faceRecognition',
+      'faceres',
+    ]);
 
     const second = prepare();
     expect(second.status, second.stderr).toBe(0);

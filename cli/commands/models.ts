@@ -1,6 +1,12 @@
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
-import { MODEL_NAMES, modelCacheDir, prepareAll, type PrepareProgress, type PreparedModel } from '../../models/prepare/index.js';
+import {
+  MODEL_NAMES,
+  modelCacheDir,
+  prepareAll,
+  type PrepareProgress,
+  type PreparedModel,
+} from '../../models/prepare/index.js';
 import { cliContext } from '../context.js';
 
 interface Options {
@@ -18,7 +24,10 @@ function progressReporter(total: number): { onProgress: (p: PrepareProgress) => 
     return {
       onProgress: (p) => {
         if (p.stage === 'converting') process.stderr.write(`converting ${p.model}...\n`);
-        if (p.stage === 'ready') process.stderr.write(`${p.model} ${p.prepared!.cached ? 'cached' : 'built'} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+        if (p.stage === 'ready')
+          process.stderr.write(
+            `${p.model} ${p.prepared!.cached ? 'cached' : 'built'} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+          );
       },
       stop: () => undefined,
     };
@@ -33,7 +42,10 @@ function progressReporter(total: number): { onProgress: (p: PrepareProgress) => 
   return {
     onProgress: (p) => {
       if (p.stage === 'ready') done += steps;
-      bar.update(done + (p.stage === 'ready' ? 0 : STEPS[p.stage]), { model: p.model, stage: p.stage === 'ready' ? (p.prepared!.cached ? 'cached' : 'built') : p.stage });
+      bar.update(done + (p.stage === 'ready' ? 0 : STEPS[p.stage]), {
+        model: p.model,
+        stage: p.stage === 'ready' ? (p.prepared!.cached ? 'cached' : 'built') : p.stage,
+      });
     },
     stop: () => bar.stop(),
   };
@@ -68,7 +80,13 @@ export function register(program: Command): void {
       try {
         // The progress display reports each step; the log adds only warnings (stale or corrupt files).
         const warnings = log.child({}, { level: log.isLevelEnabled('warn') ? 'warn' : log.level });
-        prepared = await prepareAll({ cacheDir, log: warnings, force: opts.force, verify: opts.verify, onProgress: progress.onProgress });
+        prepared = await prepareAll({
+          cacheDir,
+          log: warnings,
+          force: opts.force,
+          verify: opts.verify,
+          onProgress: progress.onProgress,
+        });
       } finally {
         progress.stop();
       }

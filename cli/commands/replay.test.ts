@@ -12,8 +12,12 @@ const env = { ...inherited, WATCHPOST__INGEST__FPS: '2.5', LOG_LEVEL: 'warn' };
 /** Runs the CLI without blocking the test worker (a blocked worker misses vitest's heartbeats). */
 const replay = (args: string[]) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [bin, 'replay', ...args], { env, timeout: 300_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [bin, 'replay', ...args],
+      { env, timeout: 300_000, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) =>
+        resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
     );
   });
 
@@ -46,7 +50,20 @@ describe('watchpost replay', () => {
   it('scores a fixture against its truth and writes JSON, CSV and a self-contained HTML report', async () => {
     const f = fixture('enrolled-walk-in');
     const out = { json: join(dir, 'r.json'), csv: join(dir, 'r.csv'), html: join(dir, 'r.html') };
-    const r = await replay([f.video, '--gallery', f.gallery, '--truth', f.truthFile, '--sweep', '--json', out.json, '--csv', out.csv, '--html', out.html]);
+    const r = await replay([
+      f.video,
+      '--gallery',
+      f.gallery,
+      '--truth',
+      f.truthFile,
+      '--sweep',
+      '--json',
+      out.json,
+      '--csv',
+      out.csv,
+      '--html',
+      out.html,
+    ]);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/subject-a: recall 100% \(1\/1 appearances\), precision 100% \(1 alerts, 0 false/);

@@ -11,7 +11,10 @@ const VIDEO = /\.(mp4|mkv|mov|avi|webm|m4v|ts|gif|mjpe?g)$/i;
 function videosOf(path: string): string[] {
   if (!existsSync(path)) throw new UsageError(`no such video file or folder: ${path}`);
   if (!statSync(path).isDirectory()) return [path];
-  const files = readdirSync(path).filter((f) => VIDEO.test(f)).sort().map((f) => join(path, f));
+  const files = readdirSync(path)
+    .filter((f) => VIDEO.test(f))
+    .sort()
+    .map((f) => join(path, f));
   if (!files.length) throw new UsageError(`folder ${path} holds no video files`);
   return files;
 }
@@ -44,16 +47,25 @@ interface ReplayCliOptions {
 export function register(program: Command): void {
   program
     .command('replay')
-    .description('run footage through the same queues and workers, lossless, and report tracks, alerts and (with --truth) precision and recall')
+    .description(
+      'run footage through the same queues and workers, lossless, and report tracks, alerts and (with --truth) precision and recall',
+    )
     .argument('<video>', 'video file or folder of video files')
     .option('--case <id>', "watch for a protection case's perpetrators (from the database)")
     .option('--gallery <dir>', 'enrol <name>/<photo> folders as a global watchlist for this run')
-    .option('--truth <truth.json>', 'ground truth (fixtures/README.md format; a folder of <video>.truth.json for a folder of videos)')
+    .option(
+      '--truth <truth.json>',
+      'ground truth (fixtures/README.md format; a folder of <video>.truth.json for a folder of videos)',
+    )
     .option('--json <out.json>', 'write the timeline as JSON (an array when <video> is a folder)')
     .option('--html <report.html>', 'write a self-contained HTML report (opens from disk)')
     .option('--csv <out.csv>', 'write the evaluation per identity (with --truth) or the tracks as CSV')
     .option('--sweep', 'with --truth: print the threshold trade-off table')
-    .addOption(new Option('--speed <speed>', 'max: as fast as the machine goes; realtime: at the footage rate').choices(['max', 'realtime']).default('max'))
+    .addOption(
+      new Option('--speed <speed>', 'max: as fast as the machine goes; realtime: at the footage rate')
+        .choices(['max', 'realtime'])
+        .default('max'),
+    )
     .action(async (video: string, opts: ReplayCliOptions, cmd: Command) => {
       const videos = videosOf(video);
       const several = statSync(video).isDirectory();
@@ -62,7 +74,8 @@ export function register(program: Command): void {
         throw new UsageError(`--gallery ${opts.gallery}: not a folder of <name>/<photo> images`);
       }
       if (opts.truth && !existsSync(opts.truth)) throw new UsageError(`--truth ${opts.truth}: no such file or folder`);
-      if (opts.sweep && !opts.truth) throw new UsageError('--sweep needs --truth: the trade-off is measured against ground truth');
+      if (opts.sweep && !opts.truth)
+        throw new UsageError('--sweep needs --truth: the trade-off is measured against ground truth');
       const { cfg, log } = cliContext(cmd, 'replay');
       tuneHeapForFrames();
       const { parseTruth, InvalidTruthError } = await import('../../pipeline/evaluation/index.js');
@@ -70,7 +83,8 @@ export function register(program: Command): void {
         try {
           return parseTruth(JSON.parse(readFileSync(file, 'utf8')), file);
         } catch (err) {
-          if (err instanceof InvalidTruthError || err instanceof SyntaxError) throw new UsageError(`--truth ${file}: ${err.message}`);
+          if (err instanceof InvalidTruthError || err instanceof SyntaxError)
+            throw new UsageError(`--truth ${file}: ${err.message}`);
           throw err;
         }
       };
@@ -89,25 +103,41 @@ export function register(program: Command): void {
       const watchlist = opts.case
         ? {
             source: `case ${opts.case}`,
-            identities: await replay.caseWatchlist(cfg, opts.case, models.faceChain.embedderId).catch((err: unknown) => {
-              throw err instanceof replay.CaseWatchlistError ? new UsageError(err.message) : err;
-            }),
+            identities: await replay
+              .caseWatchlist(cfg, opts.case, models.faceChain.embedderId)
+              .catch((err: unknown) => {
+                throw err instanceof replay.CaseWatchlistError ? new UsageError(err.message) : err;
+              }),
           }
         : undefined;
-      const settings = { threshold: models.faceChain.matchThreshold, votes: { k: cfg.identify.votesK, n: cfg.identify.votesN } };
+      const settings = {
+        threshold: models.faceChain.matchThreshold,
+        votes: { k: cfg.identify.votesK, n: cfg.identify.votesN },
+      };
       const results = [];
       for (const [i, v] of videos.entries()) {
         const progress = replay.progressReporter(basename(v));
         let result;
         try {
-          result = await replay.runReplay({ cfg, log, video: v, galleryDir: opts.gallery, watchlist, models, speed: opts.speed, onProgress: (p) => progress.update(p) });
+          result = await replay.runReplay({
+            cfg,
+            log,
+            video: v,
+            galleryDir: opts.gallery,
+            watchlist,
+            models,
+            speed: opts.speed,
+            onProgress: (p) => progress.update(p),
+          });
         } catch (err) {
-          if (err instanceof replay.GalleryFolderError || err instanceof replay.UnsupportedVideoError) throw new UsageError(err.message);
+          if (err instanceof replay.GalleryFolderError || err instanceof replay.UnsupportedVideoError)
+            throw new UsageError(err.message);
           throw err;
         } finally {
           progress.stop();
         }
-        if (result.frames === 0) throw new UsageError(`${v}: no frame could be read (${result.stoppedEarly?.reason ?? 'empty video'})`);
+        if (result.frames === 0)
+          throw new UsageError(`${v}: no frame could be read (${result.stoppedEarly?.reason ?? 'empty video'})`);
         const truth = truths[i];
         const scored = replay.evaluateReplay(result, { ...settings, truth, sweep: opts.sweep });
         process.stdout.write(`${replay.formatReplay(result)}\n`);
@@ -123,7 +153,11 @@ export function register(program: Command): void {
           writeFileSync(file, replay.replayCsv(scored));
           process.stdout.write(`CSV written to ${file}\n`);
         }
-        results.push({ ...result, ...(scored.evaluation ? { evaluation: scored.evaluation } : {}), ...(scored.sweep ? { sweep: scored.sweep } : {}) });
+        results.push({
+          ...result,
+          ...(scored.evaluation ? { evaluation: scored.evaluation } : {}),
+          ...(scored.sweep ? { sweep: scored.sweep } : {}),
+        });
       }
       if (opts.json) {
         writeFileSync(opts.json, `${JSON.stringify(several ? results : results[0], null, 2)}\n`);

@@ -60,7 +60,9 @@ export function watchTracks(redis: Redis, keys: RedisKeys, cameraId: string, sig
   const poll = async () => {
     while (!signal.aborted) {
       try {
-        const res = (await redis.xread('COUNT', 100, 'BLOCK', 1000, 'STREAMS', key, lastId)) as [string, [string, string[]][]][] | null;
+        const res = (await redis.xread('COUNT', 100, 'BLOCK', 1000, 'STREAMS', key, lastId)) as
+          | [string, [string, string[]][]][]
+          | null;
         for (const [, entries] of res ?? []) {
           for (const [id, fields] of entries) {
             lastId = id;
@@ -70,7 +72,9 @@ export function watchTracks(redis: Redis, keys: RedisKeys, cameraId: string, sig
               say(`person detected (track ${String(record.trackId)}), comparing the face with the watchlist`);
             }
             if (record.type === 'vote' && typeof record.distance === 'number') {
-              say(`  face on track ${String(record.trackId)}: nearest ${String(record.candidateName)} at distance ${record.distance.toFixed(3)}`);
+              say(
+                `  face on track ${String(record.trackId)}: nearest ${String(record.candidateName)} at distance ${record.distance.toFixed(3)}`,
+              );
             }
             if (record.type === 'track') {
               const secs = ((Number(record.lastTs) - Number(record.firstTs)) / 1000).toFixed(1);
@@ -112,11 +116,16 @@ export function watchAlerts(api: DemoApiClient, key: string, evidenceDir: string
   const run = async () => {
     while (!signal.aborted) {
       try {
-        const res = await fetch(`${api.baseUrl}/v1/alerts/stream`, { headers: { authorization: `Bearer ${key}` }, signal });
+        const res = await fetch(`${api.baseUrl}/v1/alerts/stream`, {
+          headers: { authorization: `Bearer ${key}` },
+          signal,
+        });
         // Events are handled one after another, in stream order.
         let chain = Promise.resolve();
         const parser = new SseParser(({ event, data }) => {
-          chain = chain.then(() => handle(event, data).catch((err: Error) => say(`(could not read alert: ${err.message})`)));
+          chain = chain.then(() =>
+            handle(event, data).catch((err: Error) => say(`(could not read alert: ${err.message})`)),
+          );
         });
         await parser.consume(res.body!);
       } catch {

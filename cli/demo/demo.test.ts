@@ -33,7 +33,11 @@ describe('watchpost demo', () => {
 
     const deadline = Date.now() + 200_000;
     // The camera's state is polled once a second: on a fast machine the alert can come first.
-    const shown = [/officer's phone: webhook .*match subject-a \(signature valid\)/, /evidence: \S+face_crop\.jpg/, /camera Front door: streaming/];
+    const shown = [
+      /officer's phone: webhook .*match subject-a \(signature valid\)/,
+      /evidence: \S+face_crop\.jpg/,
+      /camera Front door: streaming/,
+    ];
     while (!shown.every((re) => re.test(out))) {
       if (Date.now() > deadline || child.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 500));
@@ -52,17 +56,26 @@ describe('watchpost demo', () => {
 
   it('runs again on the same data folder, and a terminal Ctrl-C (SIGINT to the whole process group) stops it and its private Redis', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wp-demo-again-'));
-    const env: NodeJS.ProcessEnv = { ...process.env, WATCHPOST_DATA_DIR: dataDir, WATCHPOST__MODELS__CACHE_DIR: JSON.stringify(resolve('data/models')) };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      WATCHPOST_DATA_DIR: dataDir,
+      WATCHPOST__MODELS__CACHE_DIR: JSON.stringify(resolve('data/models')),
+    };
     delete env.REDIS_URL;
     for (let run = 1; run <= 2; run++) {
       // detached: its own process group, as a shell gives a foreground job.
-      const child = spawn(process.execPath, [bin, 'demo', '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const child = spawn(process.execPath, [bin, 'demo', '--port', '0'], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       const deadline = Date.now() + 120_000;
-      while (!/camera Front door: (connecting|streaming)/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 200));
+      while (!/camera Front door: (connecting|streaming)/.test(out) && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 200));
       const port = Number(/private redis-server on port (\d+)/.exec(out)?.[1]);
       expect(out, `run ${run}`).toMatch(/case DEMO-0001 open/);
       process.kill(-child.pid!, 'SIGINT');

@@ -37,11 +37,14 @@ const CAMERA_ID = 'front-door';
  * for the officer's phone. Set-up goes through the public API, like an operator's.
  */
 export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
-  if (!(fixtureNames as readonly string[]).includes(opts.fixture)) throw new UsageError(`--fixture must be one of ${fixtureNames.join(', ')}`);
+  if (!(fixtureNames as readonly string[]).includes(opts.fixture))
+    throw new UsageError(`--fixture must be one of ${fixtureNames.join(', ')}`);
   const durationSec = opts.duration === undefined ? null : Number(opts.duration);
-  if (durationSec !== null && !(durationSec > 0)) throw new UsageError(`--duration must be a positive number of seconds, got '${opts.duration}'`);
+  if (durationSec !== null && !(durationSec > 0))
+    throw new UsageError(`--duration must be a positive number of seconds, got '${opts.duration}'`);
   const port = opts.port === undefined ? undefined : Number(opts.port);
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port must be a port number, got '${opts.port}'`);
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536))
+    throw new UsageError(`--port must be a port number, got '${opts.port}'`);
 
   const { cfg: baseCfg, log } = cliContext(cmd, 'demo', process.env.LOG_LEVEL ? {} : { 'log.level': 'warn' });
   // Every run starts from a clean slate of its own in <dataDir>/demo (SQLite, photos,
@@ -49,7 +52,12 @@ export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
   // demo never writes to the database a real deployment configured. Models stay shared.
   const demoDir = resolve(baseCfg.dataDir, 'demo');
   rmSync(demoDir, { recursive: true, force: true });
-  const cfg = { ...baseCfg, dataDir: demoDir, databaseUrl: undefined, models: { ...baseCfg.models, cacheDir: modelCacheDir(baseCfg) } };
+  const cfg = {
+    ...baseCfg,
+    dataDir: demoDir,
+    databaseUrl: undefined,
+    models: { ...baseCfg.models, cacheDir: modelCacheDir(baseCfg) },
+  };
   requireFfmpeg();
   const shutdown = new Shutdown(log, 30_000);
   const stop = new AbortController();
@@ -71,7 +79,9 @@ export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
 
   const receiver = await startWebhookReceiver(({ verified, body }) => {
     const alert = (body.alert ?? {}) as { kind?: string; perpetratorName?: string };
-    say(`officer's phone: webhook ${String(body.type ?? body.event ?? '')} ${alert.kind ?? ''} ${alert.perpetratorName ?? ''} (signature ${verified ? 'valid' : 'INVALID'})`);
+    say(
+      `officer's phone: webhook ${String(body.type ?? body.event ?? '')} ${alert.kind ?? ''} ${alert.perpetratorName ?? ''} (signature ${verified ? 'valid' : 'INVALID'})`,
+    );
   });
 
   const rtsp = await startRtspServer();
@@ -116,7 +126,12 @@ export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
 }
 
 /** An officer on duty, the enrolled perpetrator(s) of the fixture's gallery, a case and its camera. */
-async function setUpCase(api: DemoApiClient, galleryDir: string, receiver: { url: string; setSecret(s: string): void }, cameraUrl: string): Promise<void> {
+async function setUpCase(
+  api: DemoApiClient,
+  galleryDir: string,
+  receiver: { url: string; setSecret(s: string): void },
+  cameraUrl: string,
+): Promise<void> {
   const officer = await api.request<{ id: string; webhookSecret: string }>('POST', '/v1/officers', {
     name: 'Officer on duty',
     badge: 'D-101',
@@ -124,14 +139,23 @@ async function setUpCase(api: DemoApiClient, galleryDir: string, receiver: { url
     webhookUrl: receiver.url,
   });
   receiver.setSecret(officer.webhookSecret);
-  await api.request('POST', '/v1/shifts', { officerId: officer.id, startsAt: Date.now() - 60_000, endsAt: Date.now() + 12 * 3600_000 });
+  await api.request('POST', '/v1/shifts', {
+    officerId: officer.id,
+    startsAt: Date.now() - 60_000,
+    endsAt: Date.now() + 12 * 3600_000,
+  });
   say(`officer on duty: D-101 in ${DISTRICT}, alerts by signed webhook`);
 
   const perpetratorIds: string[] = [];
   for (const name of (await readdir(galleryDir)).sort()) {
     const p = await api.request<{ id: string }>('POST', '/v1/perpetrators', { name });
     for (const photo of (await readdir(join(galleryDir, name))).sort()) {
-      await api.request('POST', `/v1/perpetrators/${p.id}/photos`, await readFile(join(galleryDir, name, photo)), 'application/octet-stream');
+      await api.request(
+        'POST',
+        `/v1/perpetrators/${p.id}/photos`,
+        await readFile(join(galleryDir, name, photo)),
+        'application/octet-stream',
+      );
     }
     perpetratorIds.push(p.id);
     say(`perpetrator enrolled: ${name}`);

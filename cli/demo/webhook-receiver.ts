@@ -8,7 +8,9 @@ export interface WebhookReceiver {
 }
 
 /** Stands in for the on-duty officer's phone: receives alert webhooks and checks their signature. */
-export async function startWebhookReceiver(onDelivery: (event: { verified: boolean; body: Record<string, unknown> }) => void): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  onDelivery: (event: { verified: boolean; body: Record<string, unknown> }) => void,
+): Promise<WebhookReceiver> {
   let secret = '';
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -16,7 +18,11 @@ export async function startWebhookReceiver(onDelivery: (event: { verified: boole
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       const header = (name: string) => String(req.headers[name.toLowerCase()] ?? '');
-      const verified = verifyWebhook(secret, { timestamp: header(WEBHOOK_HEADERS.timestamp), signature: header(WEBHOOK_HEADERS.signature) }, raw);
+      const verified = verifyWebhook(
+        secret,
+        { timestamp: header(WEBHOOK_HEADERS.timestamp), signature: header(WEBHOOK_HEADERS.signature) },
+        raw,
+      );
       let body: Record<string, unknown> = {};
       try {
         body = JSON.parse(raw) as Record<string, unknown>;

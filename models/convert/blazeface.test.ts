@@ -25,7 +25,9 @@ describe('BlazeFace conversion', () => {
       for (const name of names) {
         expect(onnx[name]!.dims).toEqual(ref.get(name)!.shape);
         const dev = maxDeviation(onnx[name]!.data as Float32Array, ref.get(name)!.data);
-        console.log(`blazeface sample${photo} ${name} ${JSON.stringify(onnx[name]!.dims)} max deviation ${dev.toExponential(2)}`);
+        console.log(
+          `blazeface sample${photo} ${name} ${JSON.stringify(onnx[name]!.dims)} max deviation ${dev.toExponential(2)}`,
+        );
         expect(dev).toBeLessThanOrEqual(PARITY_TOLERANCE);
       }
     }

@@ -6,7 +6,8 @@ export function convFilter(data: ArrayLike<number>, [kh, kw, ci, co]: readonly n
   for (let i = 0; i < kh!; i++)
     for (let j = 0; j < kw!; j++)
       for (let c = 0; c < ci!; c++)
-        for (let o = 0; o < co!; o++) out[((o * ci! + c) * kh! + i) * kw! + j] = data[((i * kw! + j) * ci! + c) * co! + o]!;
+        for (let o = 0; o < co!; o++)
+          out[((o * ci! + c) * kh! + i) * kw! + j] = data[((i * kw! + j) * ci! + c) * co! + o]!;
   return out;
 }
 
@@ -16,6 +17,7 @@ export function depthwiseFilter(data: ArrayLike<number>, [kh, kw, c, m]: readonl
   for (let i = 0; i < kh!; i++)
     for (let j = 0; j < kw!; j++)
       for (let ch = 0; ch < c!; ch++)
-        for (let k = 0; k < m!; k++) out[((ch * m! + k) * kh! + i) * kw! + j] = data[((i * kw! + j) * c! + ch) * m! + k]!;
+        for (let k = 0; k < m!; k++)
+          out[((ch * m! + k) * kh! + i) * kw! + j] = data[((i * kw! + j) * c! + ch) * m! + k]!;
   return out;
 }

@@ -5,7 +5,8 @@
 export const PARITY_TOLERANCE = 1e-3;
 
 export function maxDeviation(actual: ArrayLike<number>, reference: ArrayLike<number>): number {
-  if (actual.length !== reference.length) throw new RangeError(`length ${actual.length} vs reference ${reference.length}`);
+  if (actual.length !== reference.length)
+    throw new RangeError(`length ${actual.length} vs reference ${reference.length}`);
   let worst = 0;
   for (let i = 0; i < actual.length; i++) {
     const ref = reference[i]!;

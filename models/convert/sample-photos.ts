@@ -4,11 +4,16 @@ import sharp from 'sharp';
 import { packageDir } from '../prepare/package-dir.js';
 
 /** Path of face-api's demo/sample<index>.jpg (1..6). */
-export const samplePhotoPath = (index: number): string => join(packageDir('@vladmandic/face-api'), 'demo', `sample${index}.jpg`);
+export const samplePhotoPath = (index: number): string =>
+  join(packageDir('@vladmandic/face-api'), 'demo', `sample${index}.jpg`);
 
 /** The photo resized (stretched) to size x size, RGB, as NHWC float32 0..255 with batch 1. */
 export async function samplePhotoPixels(index: number, size: number): Promise<Float32Array> {
-  const { data } = await sharp(samplePhotoPath(index)).removeAlpha().resize(size, size, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
+  const { data } = await sharp(samplePhotoPath(index))
+    .removeAlpha()
+    .resize(size, size, { fit: 'fill' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return Float32Array.from(data);
 }
 
@@ -20,7 +25,10 @@ export async function samplePhotoSalientCrop(index: number, size: number): Promi
   const img = sharp(samplePhotoPath(index));
   const { width = 0, height = 0 } = await img.metadata();
   const side = Math.round(Math.min(width, height) / 2);
-  const square = await img.removeAlpha().resize(side, side, { fit: 'cover', position: sharp.strategy.attention }).toBuffer();
+  const square = await img
+    .removeAlpha()
+    .resize(side, side, { fit: 'cover', position: sharp.strategy.attention })
+    .toBuffer();
   const { data } = await sharp(square).resize(size, size).raw().toBuffer({ resolveWithObject: true });
   return Float32Array.from(data);
 }

@@ -60,7 +60,8 @@ export const attrs = {
     const s = n.attr?.[key]?.s;
     return s === undefined ? fallback : Buffer.from(s, 'base64').toString('utf8');
   },
-  strings: (n: TfNode, key: string): string[] => (n.attr?.[key]?.list?.s ?? []).map((s) => Buffer.from(s, 'base64').toString('utf8')),
+  strings: (n: TfNode, key: string): string[] =>
+    (n.attr?.[key]?.list?.s ?? []).map((s) => Buffer.from(s, 'base64').toString('utf8')),
   ints: (n: TfNode, key: string): number[] => (n.attr?.[key]?.list?.i ?? []).map(Number),
   int: (n: TfNode, key: string, fallback = 0): number => Number(n.attr?.[key]?.i ?? fallback),
   float: (n: TfNode, key: string, fallback = 0): number => Number(n.attr?.[key]?.f ?? fallback),

@@ -35,11 +35,21 @@ export async function loadTfjsGraphModelFromMemory(json: TfjsGraphModelJson, byt
 }
 
 /** Runs `model` on one float input and returns every requested output as a flat array. */
-export function runTfjs(model: GraphModel, input: Float32Array, shape: number[], outputs: string[]): Map<string, { data: Float32Array; shape: number[] }> {
+export function runTfjs(
+  model: GraphModel,
+  input: Float32Array,
+  shape: number[],
+  outputs: string[],
+): Map<string, { data: Float32Array; shape: number[] }> {
   const x = tf.tensor(input, shape, 'float32');
   const result = model.execute(x, outputs);
   const list = Array.isArray(result) ? result : [result];
-  const out = new Map(outputs.map((name, i) => [name, { data: Float32Array.from(list[i]!.dataSync() as ArrayLike<number>), shape: list[i]!.shape }]));
+  const out = new Map(
+    outputs.map((name, i) => [
+      name,
+      { data: Float32Array.from(list[i]!.dataSync() as ArrayLike<number>), shape: list[i]!.shape },
+    ]),
+  );
   tf.dispose([x, ...list]);
   return out;
 }

@@ -28,9 +28,17 @@ function edgeCaseModel(): { json: TfjsGraphModelJson; bytes: Uint8Array } {
     Buffer.from(Uint8Array.from([0, 3, 10])), // -1, 0.5, 4
     Buffer.from(Uint16Array.from([0x3800, 0xbd00, 0x4000]).buffer), // 0.5, -1.25, 2
   ]);
-  const consts: TfNode[] = weights.map((w) => ({ name: w.name, op: 'Const', attr: { dtype: T(w.dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT') } }));
+  const consts: TfNode[] = weights.map((w) => ({
+    name: w.name,
+    op: 'Const',
+    attr: { dtype: T(w.dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT') },
+  }));
   const nodes: TfNode[] = [
-    { name: 'x', op: 'Placeholder', attr: { dtype: T('DT_FLOAT'), shape: { shape: { dim: [{ size: '2' }, { size: '3' }] } } } },
+    {
+      name: 'x',
+      op: 'Placeholder',
+      attr: { dtype: T('DT_FLOAT'), shape: { shape: { dim: [{ size: '2' }, { size: '3' }] } } },
+    },
     ...consts,
     { name: 'xi', op: 'Cast', input: ['x'], attr: { SrcT: T('DT_FLOAT'), DstT: T('DT_INT32') } },
     { name: 'int_floordiv', op: 'FloorDiv', input: ['xi', 'three'], attr: { T: T('DT_INT32') } },
@@ -41,7 +49,15 @@ function edgeCaseModel(): { json: TfjsGraphModelJson; bytes: Uint8Array } {
       name: 'second_row',
       op: 'StridedSlice',
       input: ['x', 'row_begin', 'row_end', 'row_strides'],
-      attr: { T: T('DT_FLOAT'), Index: T('DT_INT32'), begin_mask: { i: '2' }, end_mask: { i: '2' }, shrink_axis_mask: { i: '1' }, ellipsis_mask: { i: '0' }, new_axis_mask: { i: '0' } },
+      attr: {
+        T: T('DT_FLOAT'),
+        Index: T('DT_INT32'),
+        begin_mask: { i: '2' },
+        end_mask: { i: '2' },
+        shrink_axis_mask: { i: '1' },
+        ellipsis_mask: { i: '0' },
+        new_axis_mask: { i: '0' },
+      },
     },
     { name: 'scaled', op: 'Mul', input: ['second_row', 'scale_u8'], attr: { T: T('DT_FLOAT') } },
     { name: 'affine', op: 'AddV2', input: ['scaled', 'offset_f16'], attr: { T: T('DT_FLOAT') } },
@@ -68,7 +84,10 @@ describe('convertTfjsGraph', () => {
     for (const name of OUTPUTS) {
       expect(onnx[name]!.dims, name).toEqual(ref.get(name)!.shape);
       // + 0 turns -0 into 0: equal values, but toEqual tells them apart.
-      expect(Array.from(onnx[name]!.data as ArrayLike<number>, (v) => Number(v) + 0), name).toEqual(Array.from(ref.get(name)!.data, (v) => v + 0));
+      expect(
+        Array.from(onnx[name]!.data as ArrayLike<number>, (v) => Number(v) + 0),
+        name,
+      ).toEqual(Array.from(ref.get(name)!.data, (v) => v + 0));
     }
     expect(onnx.int_floordiv!.type).toBe('int32');
     // Python semantics, not C truncation: -7 // 3 = -3, -7 % 3 = 2.
@@ -90,9 +109,16 @@ describe('convertTfjsGraph', () => {
       name: 'conv',
       op: 'Conv2D',
       input: ['x', 'x'],
-      attr: { T: T('DT_FLOAT'), strides: ints(1, 1, 1, 1), padding: { s: b64('SAME') }, data_format: { s: b64('NHWC') } },
+      attr: {
+        T: T('DT_FLOAT'),
+        strides: ints(1, 1, 1, 1),
+        padding: { s: b64('SAME') },
+        data_format: { s: b64('NHWC') },
+      },
     });
-    expect(() => convertTfjsGraph(json, decodeWeights(json.weightsManifest, bytes))).toThrow("unsupported TF.js op 'Conv2D' at node 'conv': the filter must be a constant");
+    expect(() => convertTfjsGraph(json, decodeWeights(json.weightsManifest, bytes))).toThrow(
+      "unsupported TF.js op 'Conv2D' at node 'conv': the filter must be a constant",
+    );
   });
 });
 
@@ -103,7 +129,9 @@ describe('decodeWeights', () => {
     expect(Array.from(w.get('scale_u8')!.data)).toEqual([-1, 0.5, 4]);
     expect(Array.from(w.get('offset_f16')!.data)).toEqual([0.5, -1.25, 2]);
     expect(Array.from(w.get('row_begin')!.data)).toEqual([1, 0]);
-    expect(() => decodeWeights(json.weightsManifest, bytes.subarray(0, bytes.length - 1))).toThrow(/offset_f16 needs bytes .* shards hold/);
+    expect(() => decodeWeights(json.weightsManifest, bytes.subarray(0, bytes.length - 1))).toThrow(
+      /offset_f16 needs bytes .* shards hold/,
+    );
   });
 
   it('decodes half floats including subnormals and infinities', () => {

@@ -55,14 +55,20 @@ function outputRefs(model: TfjsGraphModelJson): { name: string; ref: string; sha
       shape: info.tensorShape?.dim?.map((d) => (Number(d.size) >= 0 ? Number(d.size) : null)),
     }));
   }
-  const consumed = new Set(model.modelTopology.node.flatMap((n) => (n.input ?? []).map((r) => parseRef(r.replace(/^\^/, '')).node)));
+  const consumed = new Set(
+    model.modelTopology.node.flatMap((n) => (n.input ?? []).map((r) => parseRef(r.replace(/^\^/, '')).node)),
+  );
   return model.modelTopology.node
     .filter((n) => n.op !== 'Const' && n.op !== 'Placeholder' && !consumed.has(n.name))
     .map((n) => ({ name: n.name, ref: n.name }));
 }
 
 /** Converts a parsed model.json and its decoded weights. Throws UnsupportedOpError naming the first op it cannot translate. */
-export function convertTfjsGraph(model: TfjsGraphModelJson, weights: Map<string, WeightTensor>, name = 'model'): BuiltModel {
+export function convertTfjsGraph(
+  model: TfjsGraphModelJson,
+  weights: Map<string, WeightTensor>,
+  name = 'model',
+): BuiltModel {
   if (model.modelTopology.library?.function?.length) {
     throw new UnsupportedOpError('function library', name, 'control flow (functions) is not supported');
   }
@@ -83,7 +89,11 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: Map<string,
   });
   const inputs: TensorSignature[] = nodes
     .filter((n) => n.op === 'Placeholder')
-    .map((n) => ({ name: n.name, dtype: ctx.dtype(n.name), shape: placeholderDims(n.name, attrs.shape(n, 'shape') ?? []) }));
+    .map((n) => ({
+      name: n.name,
+      dtype: ctx.dtype(n.name),
+      shape: placeholderDims(n.name, attrs.shape(n, 'shape') ?? []),
+    }));
   return { bytes: g.toBytes({ docString: `converted from TF.js graph model ${name}` }), inputs, outputs };
 }
 
@@ -91,7 +101,11 @@ export function convertTfjsGraph(model: TfjsGraphModelJson, weights: Map<string,
 export type GraphAdaptation = (model: TfjsGraphModelJson, weights: Map<string, WeightTensor>) => void;
 
 /** Reads model.json and its shards from disk and converts them, after `adapt` when given. */
-export async function convertTfjsGraphFile(modelJsonPath: string, name?: string, adapt?: GraphAdaptation): Promise<BuiltModel> {
+export async function convertTfjsGraphFile(
+  modelJsonPath: string,
+  name?: string,
+  adapt?: GraphAdaptation,
+): Promise<BuiltModel> {
   let model: TfjsGraphModelJson;
   try {
     model = JSON.parse(await readFile(modelJsonPath, 'utf8')) as TfjsGraphModelJson;

@@ -67,7 +67,9 @@ export function decodeWeights(manifest: WeightsManifestGroup[], bytes: Uint8Arra
     const count = spec.shape.reduce((a, b) => a * b, 1);
     const byteLength = count * sizeOf(spec);
     if (offset + byteLength > bytes.byteLength) {
-      throw new ModelFormatError(`weight ${spec.name} needs bytes ${offset}..${offset + byteLength}, shards hold ${bytes.byteLength}`);
+      throw new ModelFormatError(
+        `weight ${spec.name} needs bytes ${offset}..${offset + byteLength}, shards hold ${bytes.byteLength}`,
+      );
     }
     const q = spec.quantization;
     let data: Float32Array | Int32Array | Uint8Array;
@@ -76,7 +78,8 @@ export function decodeWeights(manifest: WeightsManifestGroup[], bytes: Uint8Arra
       for (let i = 0; i < count; i++) data[i] = halfToFloat(view.getUint16(offset + 2 * i, true));
     } else if (q) {
       const { scale, min } = q;
-      if (scale === undefined || min === undefined) throw new ModelFormatError(`weight ${spec.name}: ${q.dtype} quantisation without scale/min`);
+      if (scale === undefined || min === undefined)
+        throw new ModelFormatError(`weight ${spec.name}: ${q.dtype} quantisation without scale/min`);
       const values = new Float32Array(count);
       for (let i = 0; i < count; i++) {
         const v = q.dtype === 'uint8' ? view.getUint8(offset + i) : view.getUint16(offset + 2 * i, true);

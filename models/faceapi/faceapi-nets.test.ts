@@ -25,7 +25,9 @@ describe('face-api networks built as ONNX', () => {
     const session = await ort.InferenceSession.create(built.bytes, { graphOptimizationLevel: 'all' });
     const size = LANDMARK68_INPUT_SIZE;
     const batch = await batchOf(size);
-    const { landmarks } = await session.run({ input: new ort.Tensor('float32', batch, [PHOTOS.length, size, size, 3]) });
+    const { landmarks } = await session.run({
+      input: new ort.Tensor('float32', batch, [PHOTOS.length, size, size, 3]),
+    });
     expect(landmarks!.dims).toEqual([PHOTOS.length, 136]);
     const ref = await reference.forward('faceLandmark68Net', batch, [PHOTOS.length, size, size, 3]);
     expect(ref.shape).toEqual([PHOTOS.length, 136]);
@@ -42,7 +44,9 @@ describe('face-api networks built as ONNX', () => {
     const session = await ort.InferenceSession.create(built.bytes, { graphOptimizationLevel: 'all' });
     const size = RECOGNITION_INPUT_SIZE;
     const batch = await batchOf(size);
-    const { descriptor } = await session.run({ input: new ort.Tensor('float32', batch, [PHOTOS.length, size, size, 3]) });
+    const { descriptor } = await session.run({
+      input: new ort.Tensor('float32', batch, [PHOTOS.length, size, size, 3]),
+    });
     expect(descriptor!.dims).toEqual([PHOTOS.length, 128]);
     const ref = await reference.forward('faceRecognitionNet', batch, [PHOTOS.length, size, size, 3]);
     expect(ref.shape).toEqual([PHOTOS.length, 128]);

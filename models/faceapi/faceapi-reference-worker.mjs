@@ -28,7 +28,12 @@ function loadNet(name) {
   const manifest = JSON.parse(readFileSync(join(dir, MANIFESTS[name]), 'utf8'));
   const bytes = Buffer.concat(manifest.flatMap((g) => g.paths).map((p) => readFileSync(join(dir, p))));
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  faceapi.nets[name].loadFromWeightMap(faceapi.tf.io.decodeWeights(buffer, manifest.flatMap((g) => g.weights)));
+  faceapi.nets[name].loadFromWeightMap(
+    faceapi.tf.io.decodeWeights(
+      buffer,
+      manifest.flatMap((g) => g.weights),
+    ),
+  );
   loaded.add(name);
 }
 

@@ -14,7 +14,9 @@ import { FaceApiLayers } from './nchw-layers.js';
 export const LANDMARK68_INPUT_SIZE = 112;
 
 function denseBlock(l: FaceApiLayers, x: string, prefix: string, isFirstLayer: boolean): string {
-  const out1 = l.relu(isFirstLayer ? l.conv(x, `${prefix}/conv0`, 2, 'same') : l.separableConv(x, `${prefix}/conv0`, 2));
+  const out1 = l.relu(
+    isFirstLayer ? l.conv(x, `${prefix}/conv0`, 2, 'same') : l.separableConv(x, `${prefix}/conv0`, 2),
+  );
   const out2 = l.separableConv(out1, `${prefix}/conv1`, 1);
   const in3 = l.relu(l.add(out1, out2));
   const out3 = l.separableConv(in3, `${prefix}/conv2`, 1);

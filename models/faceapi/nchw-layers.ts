@@ -20,7 +20,8 @@ export class FaceApiLayers {
   weight(name: string, rank: number): WeightTensor {
     const w = this.weights.get(name);
     if (!w) throw new ModelFormatError(`face-api weights: '${name}' is missing`);
-    if (w.shape.length !== rank) throw new ModelFormatError(`face-api weights: '${name}' has shape [${w.shape}], expected rank ${rank}`);
+    if (w.shape.length !== rank)
+      throw new ModelFormatError(`face-api weights: '${name}' has shape [${w.shape}], expected rank ${rank}`);
     return w;
   }
 
@@ -33,15 +34,30 @@ export class FaceApiLayers {
   }
 
   /** tf.conv2d(x, filters, stride, padding) + bias. */
-  conv(x: string, prefix: string, stride: number, padding: 'same' | 'valid', filterName = 'filters', biasName = 'bias'): string {
+  conv(
+    x: string,
+    prefix: string,
+    stride: number,
+    padding: 'same' | 'valid',
+    filterName = 'filters',
+    biasName = 'bias',
+  ): string {
     const f = this.weight(`${prefix}/${filterName}`, 4);
     const [kh, kw, ci, co] = f.shape as [number, number, number, number];
     const bias = this.weight(`${prefix}/${biasName}`, 1);
-    return this.g.op('Conv', [x, this.g.constant('float32', [co, ci, kh, kw], convFilter(f.data as Float32Array, f.shape)), this.g.constant('float32', [co], bias.data)], {
-      kernel_shape: [kh, kw],
-      strides: [stride, stride],
-      auto_pad: padding === 'same' ? 'SAME_UPPER' : 'VALID',
-    });
+    return this.g.op(
+      'Conv',
+      [
+        x,
+        this.g.constant('float32', [co, ci, kh, kw], convFilter(f.data as Float32Array, f.shape)),
+        this.g.constant('float32', [co], bias.data),
+      ],
+      {
+        kernel_shape: [kh, kw],
+        strides: [stride, stride],
+        auto_pad: padding === 'same' ? 'SAME_UPPER' : 'VALID',
+      },
+    );
   }
 
   /** tf.separableConv2d(x, depthwise, pointwise, stride, 'same') + bias (face-api's depthwiseSeparableConv). */
@@ -52,15 +68,27 @@ export class FaceApiLayers {
     const bias = this.weight(`${prefix}/bias`, 1);
     const [kh, kw, c, m] = dw.shape as [number, number, number, number];
     const [, , pin, pout] = pw.shape as [number, number, number, number];
-    const depthwise = g.op('Conv', [x, g.constant('float32', [c * m, 1, kh, kw], depthwiseFilter(dw.data as Float32Array, dw.shape))], {
-      kernel_shape: [kh, kw],
-      strides: [stride, stride],
-      auto_pad: 'SAME_UPPER',
-      group: c,
-    });
-    return g.op('Conv', [depthwise, g.constant('float32', [pout, pin, 1, 1], convFilter(pw.data as Float32Array, pw.shape)), g.constant('float32', [pout], bias.data)], {
-      kernel_shape: [1, 1],
-    });
+    const depthwise = g.op(
+      'Conv',
+      [x, g.constant('float32', [c * m, 1, kh, kw], depthwiseFilter(dw.data as Float32Array, dw.shape))],
+      {
+        kernel_shape: [kh, kw],
+        strides: [stride, stride],
+        auto_pad: 'SAME_UPPER',
+        group: c,
+      },
+    );
+    return g.op(
+      'Conv',
+      [
+        depthwise,
+        g.constant('float32', [pout, pin, 1, 1], convFilter(pw.data as Float32Array, pw.shape)),
+        g.constant('float32', [pout], bias.data),
+      ],
+      {
+        kernel_shape: [1, 1],
+      },
+    );
   }
 
   /** Per-channel x * weights + biases on NCHW (face-api's scale layer). */
@@ -83,7 +111,12 @@ export class FaceApiLayers {
   /** x [N, in] @ weights [in, out] (+ bias), named `output`. */
   dense(x: string, weightsName: string, biasName: string | undefined, output: string): string {
     const w = this.weight(weightsName, 2);
-    const product = this.g.op('MatMul', [x, this.g.constant('float32', w.shape, w.data)], {}, biasName ? undefined : output);
+    const product = this.g.op(
+      'MatMul',
+      [x, this.g.constant('float32', w.shape, w.data)],
+      {},
+      biasName ? undefined : output,
+    );
     if (!biasName) return product;
     const b = this.weight(biasName, 1);
     return this.g.op('Add', [product, this.g.constant('float32', b.shape, b.data)], {}, output);

@@ -69,7 +69,11 @@ export function buildFaceRecognitionNet(weights: Map<string, WeightTensor>): Bui
   const input = g.input('input', 'float32', ['batch', size, size, 3]);
   let x: Tensor = { name: l.normalisedInput(input), channels: 3, size };
   x = r.convLayer(x, 'conv32_down', 2, true, 'valid');
-  x = { ...x, size: outSize(x.size, 3, 2, 'valid'), name: g.op('MaxPool', [x.name], { kernel_shape: [3, 3], strides: [2, 2] }) };
+  x = {
+    ...x,
+    size: outSize(x.size, 3, 2, 'valid'),
+    name: g.op('MaxPool', [x.name], { kernel_shape: [3, 3], strides: [2, 2] }),
+  };
   for (const block of ['conv32_1', 'conv32_2', 'conv32_3']) x = r.residual(x, block);
   x = r.residualDown(x, 'conv64_down');
   for (const block of ['conv64_1', 'conv64_2', 'conv64_3']) x = r.residual(x, block);

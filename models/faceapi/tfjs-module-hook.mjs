@@ -11,7 +11,8 @@ import { pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 
 export const packageDir = (name) => {
-  for (const base of require.resolve.paths(name) ?? []) if (existsSync(join(base, name, 'package.json'))) return join(base, name);
+  for (const base of require.resolve.paths(name) ?? [])
+    if (existsSync(join(base, name, 'package.json'))) return join(base, name);
   throw new Error(`npm package ${name} is not installed`);
 };
 const fileUrl = (specifier) => pathToFileURL(require.resolve(specifier)).href;

@@ -28,8 +28,18 @@ describe('ArcfaceEmbedder', () => {
 
   it('feeds NCHW RGB with the chosen normalisation, batches crops and L2-normalises', async () => {
     const session = await openSession(channelMeanModel(), { threads: 1 });
-    const img = { width: 200, height: 200, data: Buffer.from(Array.from({ length: 200 * 200 }, () => [200, 100, 50]).flat()) };
-    const five = [[80, 90], [120, 90], [100, 110], [85, 130], [115, 130]] as [number, number][];
+    const img = {
+      width: 200,
+      height: 200,
+      data: Buffer.from(Array.from({ length: 200 * 200 }, () => [200, 100, 50]).flat()),
+    };
+    const five = [
+      [80, 90],
+      [120, 90],
+      [100, 110],
+      [85, 130],
+      [115, 130],
+    ] as [number, number][];
     const crop = arcfaceTransform(five);
     const [a, b] = await new ArcfaceEmbedder(session, 'arcface').embed(img, [crop, crop]);
     const expected = l2normalize([(200 - 127.5) / 127.5, (100 - 127.5) / 127.5, (50 - 127.5) / 127.5]);
@@ -41,8 +51,14 @@ describe('ArcfaceEmbedder', () => {
   });
 
   it.skipIf(!hasShared)('tells people apart with real YuNet + MobileFaceNet (optional: ../shared/data)', async () => {
-    const detector = new YunetDetector(await openSession(join(SHARED, 'models/yunet_n_640_640.onnx'), { threads: 1 }), 640);
-    const embedder = new ArcfaceEmbedder(await openSession(join(SHARED, 'models/MobileFaceNet.onnx'), { threads: 1 }), 'imagenet');
+    const detector = new YunetDetector(
+      await openSession(join(SHARED, 'models/yunet_n_640_640.onnx'), { threads: 1 }),
+      640,
+    );
+    const embedder = new ArcfaceEmbedder(
+      await openSession(join(SHARED, 'models/MobileFaceNet.onnx'), { threads: 1 }),
+      'imagenet',
+    );
     const describe1 = async (file: string) => {
       const img = await decodeImage(join(SHARED, 'faces', file));
       const [face] = await detector.detect(img, { minScore: 0.6 });

@@ -15,7 +15,10 @@ export const BLAZEFACE_PAD = 0.25;
 /** Anchor centres in input pixels: 16x16 cells of 2 anchors, then 8x8 cells of 6 (896 for 256 px). */
 export function blazefaceAnchors(size = BLAZEFACE_SIZE): Point[] {
   const anchors: Point[] = [];
-  for (const [stride, perCell] of [[size / 16, 2], [size / 8, 6]] as const) {
+  for (const [stride, perCell] of [
+    [size / 16, 2],
+    [size / 8, 6],
+  ] as const) {
     const cells = Math.ceil(size / stride);
     for (let gy = 0; gy < cells; gy++) {
       for (let gx = 0; gx < cells; gx++) {
@@ -42,10 +45,13 @@ export function decodeBlazeface(
     if (score < minScore) continue;
     const r = i * 16;
     const [ax, ay] = anchors[i]!;
-    const cx = regressors[r]! + ax, cy = regressors[r + 1]! + ay;
-    const w = regressors[r + 2]!, h = regressors[r + 3]!;
+    const cx = regressors[r]! + ax,
+      cy = regressors[r + 1]! + ay;
+    const w = regressors[r + 2]!,
+      h = regressors[r + 3]!;
     const keypoints: Point[] = [];
-    for (let k = 0; k < KEYPOINTS; k++) keypoints.push([regressors[r + 4 + 2 * k]! + ax, regressors[r + 5 + 2 * k]! + ay]);
+    for (let k = 0; k < KEYPOINTS; k++)
+      keypoints.push([regressors[r + 4 + 2 * k]! + ax, regressors[r + 5 + 2 * k]! + ay]);
     candidates.push({ box: [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], score, keypoints });
   }
   return weightedNms(candidates, { iouThreshold: MERGE_IOU });

@@ -5,10 +5,19 @@ import { ensureModel, modelCacheDir } from '../prepare/index.js';
 import { openSession, type ModelSession } from '../session.js';
 
 /** Models converted from npm packages by `watchpost models prepare`. */
-export type BuiltinModel = 'blazeface' | 'centernet' | 'centernetWide' | 'faceres' | 'faceLandmark68' | 'faceRecognition';
+export type BuiltinModel =
+  | 'blazeface'
+  | 'centernet'
+  | 'centernetWide'
+  | 'faceres'
+  | 'faceLandmark68'
+  | 'faceRecognition';
 
 /** Threads and instances from `models` (instances 0: one per core). */
-const sessionOptions = (cfg: Config) => ({ threads: cfg.models.threads, instances: cfg.models.instances || availableParallelism() });
+const sessionOptions = (cfg: Config) => ({
+  threads: cfg.models.threads,
+  instances: cfg.models.instances || availableParallelism(),
+});
 
 /** Session of a built-in model, converting it first when the cache lacks it. */
 export async function builtinSession(cfg: Config, name: BuiltinModel, log?: Logger): Promise<ModelSession> {

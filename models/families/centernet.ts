@@ -47,10 +47,20 @@ export class CenternetDetector implements PersonDetectorModel {
     const region = opts.region ?? wholeImage(img);
     const useWide = this.wide !== null && fitsWide(region);
     const session = useWide ? this.wide! : this.square;
-    const { out, place } = await runFitted(session, img, region, useWide ? this.wideSpec : this.squareSpec, 'center', detectionsOutput(session));
+    const { out, place } = await runFitted(
+      session,
+      img,
+      region,
+      useWide ? this.wideSpec : this.squareSpec,
+      'center',
+      detectionsOutput(session),
+    );
     const det = outputByShape(out, 'CenterNet detections [1,K,6]', (d) => d.length === 3 && d[2] === 6);
     const offset = useWide ? WIDE_SCORE_OFFSET : 0;
-    return decodeCenternet(det.data, opts.minScore - offset).map((p) => ({ box: place.box(p.box), score: Math.min(1, p.score + offset) }));
+    return decodeCenternet(det.data, opts.minScore - offset).map((p) => ({
+      box: place.box(p.box),
+      score: Math.min(1, p.score + offset),
+    }));
   }
 }
 

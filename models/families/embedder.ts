@@ -27,7 +27,10 @@ export async function runCrops(
   img: DecodedImage,
   crops: readonly Affine[],
   spec: InputSpec,
-  pickOutput: (outputs: Record<string, { data: Float32Array; dims: number[] }>) => { data: Float32Array; dims: number[] },
+  pickOutput: (outputs: Record<string, { data: Float32Array; dims: number[] }>) => {
+    data: Float32Array;
+    dims: number[];
+  },
 ): Promise<Float32Array[]> {
   if (crops.length === 0) return [];
   const batch = session.fixedBatch ?? crops.length;
@@ -40,9 +43,12 @@ export async function runCrops(
     const data = session.inputArray(n * per);
     chunk.forEach((m, i) => sampleToTensor(img, m, spec, data, i * per));
     data.fill(0, chunk.length * per); // a fixed batch's unused rows
-    const out = pickOutput(await session.run({ [session.inputs[0]!.name]: { data, dims: [n, ...dims] } }, { transferInputs: true }));
+    const out = pickOutput(
+      await session.run({ [session.inputs[0]!.name]: { data, dims: [n, ...dims] } }, { transferInputs: true }),
+    );
     const width = out.data.length / n;
-    if (!Number.isInteger(width)) throw new ModelLayoutError(`output [${out.dims.join(',')}] does not split into ${n} rows`);
+    if (!Number.isInteger(width))
+      throw new ModelLayoutError(`output [${out.dims.join(',')}] does not split into ${n} rows`);
     for (let i = 0; i < chunk.length; i++) results.push(out.data.slice(i * width, (i + 1) * width));
   }
   return results;

@@ -26,8 +26,12 @@ export class FaceapiDescriptor implements FaceEmbedderModel {
   constructor(private readonly session: ModelSession) {}
 
   async embed(img: DecodedImage, crops: readonly Affine[]): Promise<Float32Array[]> {
-    const raw = await runCrops(this.session, img, crops, this.spec, (out) =>
-      out.descriptor ?? outputByShape(out, 'face-api descriptor [N,128]', (d) => d.at(-1) === 128),
+    const raw = await runCrops(
+      this.session,
+      img,
+      crops,
+      this.spec,
+      (out) => out.descriptor ?? outputByShape(out, 'face-api descriptor [N,128]', (d) => d.at(-1) === 128),
     );
     return normalizeAll(raw);
   }

@@ -11,7 +11,8 @@ export const LANDMARK_SIZE = 112;
 /** Square crop (LANDMARK_SIZE px) centred on a face box, its side `scale` x the box's longer side. */
 export function landmarkCrop(box: Box, scale: number): Affine {
   const side = Math.max(box[2] - box[0], box[3] - box[1]) * scale;
-  const cx = (box[0] + box[2]) / 2, cy = (box[1] + box[3]) / 2;
+  const cx = (box[0] + box[2]) / 2,
+    cy = (box[1] + box[3]) / 2;
   const k = side / LANDMARK_SIZE;
   return [k, 0, cx - side / 2, 0, k, cy - side / 2];
 }
@@ -27,14 +28,19 @@ export class FaceapiLandmarker {
   constructor(private readonly session: ModelSession) {}
 
   async landmarks(img: DecodedImage, crops: readonly Affine[]): Promise<Point[][]> {
-    const rows = await runCrops(this.session, img, crops, this.spec, (out) =>
-      out.landmarks ?? outputByShape(out, 'face-api landmarks [N,136]', (d) => d.at(-1) === 136),
+    const rows = await runCrops(
+      this.session,
+      img,
+      crops,
+      this.spec,
+      (out) => out.landmarks ?? outputByShape(out, 'face-api landmarks [N,136]', (d) => d.at(-1) === 136),
     );
     return rows.map((rel, i) => {
       const [a, b, c, d, e, f] = crops[i]!;
       const pts: Point[] = [];
       for (let k = 0; k < 68; k++) {
-        const u = rel[2 * k]! * LANDMARK_SIZE, v = rel[2 * k + 1]! * LANDMARK_SIZE;
+        const u = rel[2 * k]! * LANDMARK_SIZE,
+          v = rel[2 * k + 1]! * LANDMARK_SIZE;
         pts.push([a * u + b * v + c, d * u + e * v + f]);
       }
       return pts;

@@ -23,8 +23,13 @@ export class FaceresDescriptor implements FaceEmbedderModel {
   constructor(private readonly session: ModelSession) {}
 
   async embed(img: DecodedImage, crops: readonly Affine[]): Promise<Float32Array[]> {
-    const raw = await runCrops(this.session, img, crops, this.spec, (out) =>
-      out['global_pooling/Mean'] ?? outputByShape(out, 'FaceRes descriptor [N,1024]', (d) => d.at(-1) === 1024),
+    const raw = await runCrops(
+      this.session,
+      img,
+      crops,
+      this.spec,
+      (out) =>
+        out['global_pooling/Mean'] ?? outputByShape(out, 'FaceRes descriptor [N,1024]', (d) => d.at(-1) === 1024),
     );
     return normalizeAll(raw);
   }

@@ -11,7 +11,10 @@ export function gridLevels(width: number, height: number, strides: readonly numb
 }
 
 /** Cells of every level in row-major order: the order YOLOX, YuNet and SCRFD emit predictions in. */
-export function* gridCells(levels: readonly GridLevel[], perCell = 1): Generator<{ gx: number; gy: number; stride: number; level: number }> {
+export function* gridCells(
+  levels: readonly GridLevel[],
+  perCell = 1,
+): Generator<{ gx: number; gy: number; stride: number; level: number }> {
   for (let level = 0; level < levels.length; level++) {
     const { stride, cols, rows } = levels[level]!;
     for (let gy = 0; gy < rows; gy++) {

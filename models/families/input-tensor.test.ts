@@ -24,12 +24,28 @@ describe('fitRegion', () => {
 
 describe('sampleToTensor', () => {
   it('copies pixels exactly at scale 1, in NHWC RGB', () => {
-    const t = sampleToTensor(img, [1, 0, 0, 0, 1, 0], { width: 4, height: 2, layout: 'nhwc', order: 'rgb', mean: [0, 0, 0], std: [1, 1, 1], fill: 0 });
+    const t = sampleToTensor(img, [1, 0, 0, 0, 1, 0], {
+      width: 4,
+      height: 2,
+      layout: 'nhwc',
+      order: 'rgb',
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+      fill: 0,
+    });
     expect(Array.from(t)).toEqual(Array.from(img.data));
   });
 
   it('writes NCHW BGR with mean/std, and the fill value outside the image', () => {
-    const t = sampleToTensor(img, [1, 0, 0, 0, 1, 0], { width: 5, height: 2, layout: 'nchw', order: 'bgr', mean: [1, 2, 3], std: [2, 2, 2], fill: 9 });
+    const t = sampleToTensor(img, [1, 0, 0, 0, 1, 0], {
+      width: 5,
+      height: 2,
+      layout: 'nchw',
+      order: 'bgr',
+      mean: [1, 2, 3],
+      std: [2, 2, 2],
+      fill: 9,
+    });
     const plane = 10;
     // B plane at (1, 0): (7 - 1) / 2; G plane at (0, 1): (100 - 2) / 2; R plane at (3, 0): (30 - 3) / 2
     expect(t[0 * plane + 1]).toBe(3);
@@ -41,7 +57,15 @@ describe('sampleToTensor', () => {
   });
 
   it('interpolates bilinearly between pixels', () => {
-    const t = sampleToTensor(img, [0.5, 0, 0, 0, 0.5, 0], { width: 2, height: 2, layout: 'nhwc', order: 'rgb', mean: [0, 0, 0], std: [1, 1, 1], fill: 0 });
+    const t = sampleToTensor(img, [0.5, 0, 0, 0, 0.5, 0], {
+      width: 2,
+      height: 2,
+      layout: 'nhwc',
+      order: 'rgb',
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+      fill: 0,
+    });
     // output (1, 1) reads source (0.5, 0.5): R = 5, G = 50
     expect(t[(1 * 2 + 1) * 3]).toBe(5);
     expect(t[(1 * 2 + 1) * 3 + 1]).toBe(50);
@@ -49,16 +73,31 @@ describe('sampleToTensor', () => {
 
   it('gives the same values on the letterbox (separable) path as on the per-pixel affine path', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const noisy: DecodedImage = { width: 37, height: 23, data: Buffer.from(Array.from({ length: 37 * 23 * 3 }, () => Math.floor(rand() * 256))) };
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const noisy: DecodedImage = {
+      width: 37,
+      height: 23,
+      data: Buffer.from(Array.from({ length: 37 * 23 * 3 }, () => Math.floor(rand() * 256))),
+    };
     const specs: InputSpec[] = [
-      ...(['nhwc', 'nchw'] as const).map((layout) => ({ width: 19, height: 17, layout, order: 'bgr' as const, mean: [10, 20, 30] as const, std: [2, 3, 4] as const, fill: 5 })),
+      ...(['nhwc', 'nchw'] as const).map((layout) => ({
+        width: 19,
+        height: 17,
+        layout,
+        order: 'bgr' as const,
+        mean: [10, 20, 30] as const,
+        std: [2, 3, 4] as const,
+        fill: 5,
+      })),
       // Raw RGB NHWC (the person detector's input) has a loop of its own.
       { ...rawRgbNhwc(19), height: 17 },
     ];
     for (const spec of specs) {
       for (let trial = 0; trial < 20; trial++) {
-        const a = 0.3 + rand() * 3, e = 0.3 + rand() * 3, c = (rand() - 0.5) * 20, f = (rand() - 0.5) * 20;
+        const a = 0.3 + rand() * 3,
+          e = 0.3 + rand() * 3,
+          c = (rand() - 0.5) * 20,
+          f = (rand() - 0.5) * 20;
         const aligned = sampleToTensor(noisy, [a, 0, c, 0, e, f], spec);
         // A negligible shear sends the same transform down the per-pixel path.
         const perPixel = sampleToTensor(noisy, [a, 1e-300, c, 1e-300, e, f], spec);
@@ -67,4 +106,3 @@ describe('sampleToTensor', () => {
     }
   });
 });
-

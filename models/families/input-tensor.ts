@@ -17,7 +17,15 @@ export interface InputSpec {
 }
 
 /** Square NHWC input of raw 0-255 RGB: the TF.js-derived models, whose normalisation is inside the graph. */
-export const rawRgbNhwc = (size: number): InputSpec => ({ width: size, height: size, layout: 'nhwc', order: 'rgb', mean: [0, 0, 0], std: [1, 1, 1], fill: 0 });
+export const rawRgbNhwc = (size: number): InputSpec => ({
+  width: size,
+  height: size,
+  layout: 'nhwc',
+  order: 'rgb',
+  mean: [0, 0, 0],
+  std: [1, 1, 1],
+  fill: 0,
+});
 
 /** Where each of the 3 output channels lands: index = offset + pixel * pixelStride + k * channelStride. */
 interface ChannelLayout {
@@ -35,7 +43,14 @@ function channelLayout(spec: InputSpec): ChannelLayout {
   const chan: [number, number, number] = spec.order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
   const scale = spec.std.map((s) => 1 / s) as [number, number, number];
   const fillValues = chan.map((_, k) => (spec.fill - spec.mean[k]!) * scale[k]!) as [number, number, number];
-  return { chan, mean: spec.mean, scale, fillValues, pixelStride: nchw ? 1 : 3, channelStride: nchw ? spec.width * spec.height : 1 };
+  return {
+    chan,
+    mean: spec.mean,
+    scale,
+    fillValues,
+    pixelStride: nchw ? 1 : 3,
+    channelStride: nchw ? spec.width * spec.height : 1,
+  };
 }
 
 /**
@@ -59,7 +74,14 @@ export function sampleToTensor(
 }
 
 /** Any affine (aligned faces): source position computed per output pixel. */
-function sampleRotated(img: DecodedImage, toSource: Affine, spec: InputSpec, layout: ChannelLayout, out: Float32Array, offset: number): void {
+function sampleRotated(
+  img: DecodedImage,
+  toSource: Affine,
+  spec: InputSpec,
+  layout: ChannelLayout,
+  out: Float32Array,
+  offset: number,
+): void {
   const { width: W, height: H, data } = img;
   const { chan, mean, scale, fillValues, pixelStride, channelStride } = layout;
   const [a, b, c, d, e, f] = toSource;
@@ -74,10 +96,16 @@ function sampleRotated(img: DecodedImage, toSource: Affine, spec: InputSpec, lay
       }
       const xc = Math.min(Math.max(x, 0), W - 1);
       const yc = Math.min(Math.max(y, 0), H - 1);
-      const x0 = Math.floor(xc), y0 = Math.floor(yc);
-      const x1 = Math.min(x0 + 1, W - 1), y1 = Math.min(y0 + 1, H - 1);
-      const fx = xc - x0, fy = yc - y0;
-      const i00 = (y0 * W + x0) * 3, i01 = (y0 * W + x1) * 3, i10 = (y1 * W + x0) * 3, i11 = (y1 * W + x1) * 3;
+      const x0 = Math.floor(xc),
+        y0 = Math.floor(yc);
+      const x1 = Math.min(x0 + 1, W - 1),
+        y1 = Math.min(y0 + 1, H - 1);
+      const fx = xc - x0,
+        fy = yc - y0;
+      const i00 = (y0 * W + x0) * 3,
+        i01 = (y0 * W + x1) * 3,
+        i10 = (y1 * W + x0) * 3,
+        i11 = (y1 * W + x1) * 3;
       for (let k = 0; k < 3; k++) {
         const ch = chan[k]!;
         const top = data[i00 + ch]! + (data[i01 + ch]! - data[i00 + ch]!) * fx;
@@ -115,7 +143,14 @@ function axisTable(n: number, scale: number, shift: number, size: number, stride
   return { lo, hi, frac, first, end };
 }
 
-function sampleAxisAligned(img: DecodedImage, toSource: Affine, spec: InputSpec, layout: ChannelLayout, out: Float32Array, offset: number): void {
+function sampleAxisAligned(
+  img: DecodedImage,
+  toSource: Affine,
+  spec: InputSpec,
+  layout: ChannelLayout,
+  out: Float32Array,
+  offset: number,
+): void {
   const { width: W, height: H, data } = img;
   const { pixelStride, channelStride } = layout;
   const cols = axisTable(spec.width, toSource[0], toSource[2], W, 3);
@@ -127,10 +162,17 @@ function sampleAxisAligned(img: DecodedImage, toSource: Affine, spec: InputSpec,
   const [m0, m1, m2] = layout.mean;
   const [s0, s1, s2] = layout.scale;
   const [f0, f1, f2] = layout.fillValues;
-  const cs1 = channelStride, cs2 = 2 * channelStride;
+  const cs1 = channelStride,
+    cs2 = 2 * channelStride;
   const { lo: colLo, hi: colHi, frac: colFrac } = cols;
   // The person detector's input (raw 0-255 RGB, NHWC) skips the no-op normalisation.
-  const raw = pixelStride === 3 && cs1 === 1 && ch0 === 0 && ch1 === 1 && ch2 === 2 && [m0, m1, m2, s0 - 1, s1 - 1, s2 - 1].every((x) => x === 0);
+  const raw =
+    pixelStride === 3 &&
+    cs1 === 1 &&
+    ch0 === 0 &&
+    ch1 === 1 &&
+    ch2 === 2 &&
+    [m0, m1, m2, s0 - 1, s1 - 1, s2 - 1].every((x) => x === 0);
   const fill = (from: number, to: number, o: number) => {
     for (let u = from; u < to; u++, o += pixelStride) {
       out[o] = f0;
@@ -146,15 +188,22 @@ function sampleAxisAligned(img: DecodedImage, toSource: Affine, spec: InputSpec,
     }
     fill(0, cols.first, rowStart);
     fill(cols.end, spec.width, rowStart + cols.end * pixelStride);
-    const r0 = rows.lo[v]!, r1 = rows.hi[v]!, fy = rows.frac[v]!;
+    const r0 = rows.lo[v]!,
+      r1 = rows.hi[v]!,
+      fy = rows.frac[v]!;
     let o = rowStart + cols.first * pixelStride;
     if (raw) {
       rawRgbRow(data, out, o, r0, r1, fy, colLo, colHi, colFrac, cols.first, cols.end);
       continue;
     }
     for (let u = cols.first; u < cols.end; u++, o += pixelStride) {
-      const c0 = colLo[u]!, c1 = colHi[u]!, fx = colFrac[u]!;
-      const i00 = r0 + c0, i01 = r0 + c1, i10 = r1 + c0, i11 = r1 + c1;
+      const c0 = colLo[u]!,
+        c1 = colHi[u]!,
+        fx = colFrac[u]!;
+      const i00 = r0 + c0,
+        i01 = r0 + c1,
+        i10 = r1 + c0,
+        i11 = r1 + c1;
       let top = data[i00 + ch0]! + (data[i01 + ch0]! - data[i00 + ch0]!) * fx;
       let bottom = data[i10 + ch0]! + (data[i11 + ch0]! - data[i10 + ch0]!) * fx;
       out[o] = (top + (bottom - top) * fy - m0) * s0;
@@ -169,10 +218,25 @@ function sampleAxisAligned(img: DecodedImage, toSource: Affine, spec: InputSpec,
 }
 
 /** One output row of raw RGB NHWC: the arithmetic of the general loop, minus `- 0` and `* 1`. */
-function rawRgbRow(data: Uint8Array, out: Float32Array, o: number, r0: number, r1: number, fy: number, colLo: Int32Array, colHi: Int32Array, colFrac: Float64Array, first: number, end: number): void {
+function rawRgbRow(
+  data: Uint8Array,
+  out: Float32Array,
+  o: number,
+  r0: number,
+  r1: number,
+  fy: number,
+  colLo: Int32Array,
+  colHi: Int32Array,
+  colFrac: Float64Array,
+  first: number,
+  end: number,
+): void {
   for (let u = first; u < end; u++, o += 3) {
     const fx = colFrac[u]!;
-    const i00 = r0 + colLo[u]!, i01 = r0 + colHi[u]!, i10 = r1 + colLo[u]!, i11 = r1 + colHi[u]!;
+    const i00 = r0 + colLo[u]!,
+      i01 = r0 + colHi[u]!,
+      i10 = r1 + colLo[u]!,
+      i11 = r1 + colHi[u]!;
     let top = data[i00]! + (data[i01]! - data[i00]!) * fx;
     let bottom = data[i10]! + (data[i11]! - data[i10]!) * fx;
     out[o] = top + (bottom - top) * fy;
@@ -215,7 +279,8 @@ export function fitRegion(
   input: { width: number; height: number },
   mode: 'stretch' | 'center' | 'topleft',
 ): Placement {
-  const rw = region[2] - region[0], rh = region[3] - region[1];
+  const rw = region[2] - region[0],
+    rh = region[3] - region[1];
   if (mode === 'stretch') return placement([rw / input.width, 0, region[0], 0, rh / input.height, region[1]]);
   const s = Math.max(rw / input.width, rh / input.height);
   const padX = mode === 'center' ? (input.width * s - rw) / 2 : 0;

@@ -9,7 +9,9 @@ import { decodeRetinaface, RetinafaceDetector, retinafacePriors } from './retina
 const SIZE = 32;
 // priors for 32 px: 4x4 cells x 2 (stride 8) + 2x2 x 2 (16) + 1 x 2 (32) = 42
 const N = 42;
-const loc = new Float32Array(N * 4), conf = new Float32Array(N * 2), landms = new Float32Array(N * 10);
+const loc = new Float32Array(N * 4),
+  conf = new Float32Array(N * 2),
+  landms = new Float32Array(N * 10);
 for (let i = 0; i < N; i++) conf[i * 2] = 1;
 // prior 33: stride 16, cell (gx 0, gy 0), second size (32): centre (8, 8), size 32
 conf.set([0.1, 0.9], 33 * 2);
@@ -38,14 +40,21 @@ describe('RetinaFace decoding', () => {
   });
 
   it('runs a model with RetinaFace outputs end to end', async () => {
-    const path = writeFixedOutputModel(join(mkdtempSync(join(tmpdir(), 'wp-retina-')), 'retinaface.onnx'), 'input', [1, 3, SIZE, SIZE], [
-      { name: 'loc', dims: [1, N, 4], data: loc },
-      { name: 'conf', dims: [1, N, 2], data: conf },
-      { name: 'landms', dims: [1, N, 10], data: landms },
-    ]);
+    const path = writeFixedOutputModel(
+      join(mkdtempSync(join(tmpdir(), 'wp-retina-')), 'retinaface.onnx'),
+      'input',
+      [1, 3, SIZE, SIZE],
+      [
+        { name: 'loc', dims: [1, N, 4], data: loc },
+        { name: 'conf', dims: [1, N, 2], data: conf },
+        { name: 'landms', dims: [1, N, 10], data: landms },
+      ],
+    );
     const detector = new RetinafaceDetector(await openSession(path, { threads: 1 }), SIZE);
     const img = { width: 64, height: 64, data: Buffer.alloc(64 * 64 * 3) }; // scale 2
     const [face] = await detector.detect(img, { minScore: 0.5 });
-    expect(face!.box).toEqual([(14.4 - 32) * 2, (1.6 - 64) * 2, (14.4 + 32) * 2, (1.6 + 64) * 2].map((v) => expect.closeTo(v, 3)));
+    expect(face!.box).toEqual(
+      [(14.4 - 32) * 2, (1.6 - 64) * 2, (14.4 + 32) * 2, (1.6 + 64) * 2].map((v) => expect.closeTo(v, 3)),
+    );
   });
 });

@@ -3,11 +3,21 @@ import { nms } from '../../pipeline/nms.js';
 import type { DecodedImage } from '../image.js';
 import type { ModelSession } from '../session.js';
 import { runFitted, wholeImage, type InputSpec } from './input-tensor.js';
-import { ModelLayoutError, outputByShape, type DetectOptions, type FaceDetection, type FaceDetectorModel } from './types.js';
+import {
+  ModelLayoutError,
+  outputByShape,
+  type DetectOptions,
+  type FaceDetection,
+  type FaceDetectorModel,
+} from './types.js';
 
 const RETINAFACE_NMS_IOU = 0.4;
 /** Prior sizes per stride and box-coding variances of the widely used Pytorch_Retinaface exports. */
-const MIN_SIZES = [[16, 32], [64, 128], [256, 512]] as const;
+const MIN_SIZES = [
+  [16, 32],
+  [64, 128],
+  [256, 512],
+] as const;
 const STEPS = [8, 16, 32] as const;
 const VARIANCE = [0.1, 0.2] as const;
 
@@ -15,7 +25,8 @@ const VARIANCE = [0.1, 0.2] as const;
 export function retinafacePriors(width: number, height: number): Float32Array {
   const priors: number[] = [];
   STEPS.forEach((step, level) => {
-    const rows = Math.ceil(height / step), cols = Math.ceil(width / step);
+    const rows = Math.ceil(height / step),
+      cols = Math.ceil(width / step);
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < cols; j++) {
         for (const size of MIN_SIZES[level]!) priors.push((j + 0.5) * step, (i + 0.5) * step, size, size);
@@ -38,18 +49,25 @@ export function decodeRetinaface(
 ): FaceDetection[] {
   const n = priors.length / 4;
   if (loc.length !== n * 4 || conf.length !== n * 2 || landms.length !== n * 10) {
-    throw new ModelLayoutError(`RetinaFace outputs hold ${loc.length / 4} boxes; ${n} priors expected for this input size`);
+    throw new ModelLayoutError(
+      `RetinaFace outputs hold ${loc.length / 4} boxes; ${n} priors expected for this input size`,
+    );
   }
   const candidates: FaceDetection[] = [];
   for (let i = 0; i < n; i++) {
     const score = conf[i * 2 + 1]!;
     if (!(score >= minScore)) continue;
     const [px, py, pw, ph] = [priors[i * 4]!, priors[i * 4 + 1]!, priors[i * 4 + 2]!, priors[i * 4 + 3]!];
-    const cx = px + loc[i * 4]! * VARIANCE[0] * pw, cy = py + loc[i * 4 + 1]! * VARIANCE[0] * ph;
-    const w = pw * Math.exp(loc[i * 4 + 2]! * VARIANCE[1]), h = ph * Math.exp(loc[i * 4 + 3]! * VARIANCE[1]);
+    const cx = px + loc[i * 4]! * VARIANCE[0] * pw,
+      cy = py + loc[i * 4 + 1]! * VARIANCE[0] * ph;
+    const w = pw * Math.exp(loc[i * 4 + 2]! * VARIANCE[1]),
+      h = ph * Math.exp(loc[i * 4 + 3]! * VARIANCE[1]);
     const keypoints: Point[] = [];
     for (let k = 0; k < 5; k++) {
-      keypoints.push([px + landms[i * 10 + 2 * k]! * VARIANCE[0] * pw, py + landms[i * 10 + 2 * k + 1]! * VARIANCE[0] * ph]);
+      keypoints.push([
+        px + landms[i * 10 + 2 * k]! * VARIANCE[0] * pw,
+        py + landms[i * 10 + 2 * k + 1]! * VARIANCE[0] * ph,
+      ]);
     }
     const box: Box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
     candidates.push({ box, score, keypoints });
@@ -67,7 +85,15 @@ export class RetinafaceDetector implements FaceDetectorModel {
     private readonly session: ModelSession,
     inputSize: number,
   ) {
-    this.spec = { width: inputSize, height: inputSize, layout: 'nchw', order: 'bgr', mean: [104, 117, 123], std: [1, 1, 1], fill: 0 };
+    this.spec = {
+      width: inputSize,
+      height: inputSize,
+      layout: 'nchw',
+      order: 'bgr',
+      mean: [104, 117, 123],
+      std: [1, 1, 1],
+      fill: 0,
+    };
     this.priors = retinafacePriors(inputSize, inputSize);
   }
 

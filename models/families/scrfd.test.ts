@@ -33,12 +33,22 @@ describe('SCRFD decoding', () => {
 
   it('groups outputs by kind and stride, and decodes distances and landmark offsets in strides', () => {
     const levels = scrfdLevels(heads().map((h) => ({ data: Float32Array.from(h.data), dims: h.dims })));
-    expect(levels.map((l) => [l.stride, l.scores.length])).toEqual([[8, 32], [16, 8], [32, 2]]);
+    expect(levels.map((l) => [l.stride, l.scores.length])).toEqual([
+      [8, 32],
+      [16, 8],
+      [32, 2],
+    ]);
     const [face, ...rest] = decodeScrfd(levels, { width: SIZE, height: SIZE }, 0.5);
     expect(rest).toHaveLength(0);
     // anchor (16, 0); box (16 - 8, 0 - 4, 16 + 8, 0 + 16)
     expect(face!.box).toEqual([8, -4, 24, 16]);
-    expect(face!.keypoints).toEqual([[12, 4], [20, 4], [16, 8], [12, 12], [20, 12]]);
+    expect(face!.keypoints).toEqual([
+      [12, 4],
+      [20, 4],
+      [16, 8],
+      [12, 12],
+      [20, 12],
+    ]);
   });
 
   it('refuses outputs that are not score/box/landmark triples', () => {
@@ -46,7 +56,12 @@ describe('SCRFD decoding', () => {
   });
 
   it('runs a model with SCRFD outputs end to end', async () => {
-    const path = writeFixedOutputModel(join(mkdtempSync(join(tmpdir(), 'wp-scrfd-')), 'scrfd.onnx'), 'input.1', [1, 3, SIZE, SIZE], heads());
+    const path = writeFixedOutputModel(
+      join(mkdtempSync(join(tmpdir(), 'wp-scrfd-')), 'scrfd.onnx'),
+      'input.1',
+      [1, 3, SIZE, SIZE],
+      heads(),
+    );
     const detector = new ScrfdDetector(await openSession(path, { threads: 1 }), SIZE);
     const img = { width: 96, height: 48, data: Buffer.alloc(96 * 48 * 3) }; // scale 3, top-left
     const [face] = await detector.detect(img, { minScore: 0.5 });

@@ -21,7 +21,11 @@ export interface ScrfdLevel {
  * (gx·s, gy·s), `anchorsPerCell` of them per cell; box = anchor ∓ distance·s
  * (left, top, right, bottom); landmarks = anchor + offset·s.
  */
-export function decodeScrfd(levels: readonly ScrfdLevel[], input: { width: number; height: number }, minScore: number): FaceDetection[] {
+export function decodeScrfd(
+  levels: readonly ScrfdLevel[],
+  input: { width: number; height: number },
+  minScore: number,
+): FaceDetection[] {
   const candidates: FaceDetection[] = [];
   for (const { stride, scores, bbox, kps } of levels) {
     const cols = Math.ceil(input.width / stride);
@@ -34,12 +38,20 @@ export function decodeScrfd(levels: readonly ScrfdLevel[], input: { width: numbe
       const score = scores[i]!;
       if (!(score >= minScore)) continue;
       const cell = Math.floor(i / perCell);
-      const ax = (cell % cols) * stride, ay = Math.floor(cell / cols) * stride;
+      const ax = (cell % cols) * stride,
+        ay = Math.floor(cell / cols) * stride;
       const b = i * 4;
       const keypoints: Point[] = [];
-      if (kps) for (let k = 0; k < 5; k++) keypoints.push([ax + kps[i * 10 + 2 * k]! * stride, ay + kps[i * 10 + 2 * k + 1]! * stride]);
+      if (kps)
+        for (let k = 0; k < 5; k++)
+          keypoints.push([ax + kps[i * 10 + 2 * k]! * stride, ay + kps[i * 10 + 2 * k + 1]! * stride]);
       candidates.push({
-        box: [ax - bbox[b]! * stride, ay - bbox[b + 1]! * stride, ax + bbox[b + 2]! * stride, ay + bbox[b + 3]! * stride],
+        box: [
+          ax - bbox[b]! * stride,
+          ay - bbox[b + 1]! * stride,
+          ax + bbox[b + 2]! * stride,
+          ay + bbox[b + 3]! * stride,
+        ],
         score,
         keypoints,
       });
@@ -55,7 +67,9 @@ export function decodeScrfd(levels: readonly ScrfdLevel[], input: { width: numbe
 export function scrfdLevels(outputs: readonly TensorData[]): ScrfdLevel[] {
   const byLast = (n: number) =>
     outputs.filter((t) => t.dims.at(-1) === n).sort((a, b) => b.data.length / n - a.data.length / n);
-  const scores = byLast(1), bbox = byLast(4), kps = byLast(10);
+  const scores = byLast(1),
+    bbox = byLast(4),
+    kps = byLast(10);
   if (scores.length === 0 || scores.length !== bbox.length || (kps.length > 0 && kps.length !== scores.length)) {
     throw new ModelLayoutError(
       `SCRFD outputs must be score [N,1], box [N,4] (and landmark [N,10]) per stride; got ${outputs.map((t) => `[${t.dims.join(',')}]`).join(' ')}`,
@@ -73,7 +87,15 @@ export class ScrfdDetector implements FaceDetectorModel {
     private readonly session: ModelSession,
     inputSize: number,
   ) {
-    this.spec = { width: inputSize, height: inputSize, layout: 'nchw', order: 'rgb', mean: [127.5, 127.5, 127.5], std: [128, 128, 128], fill: 0 };
+    this.spec = {
+      width: inputSize,
+      height: inputSize,
+      layout: 'nchw',
+      order: 'rgb',
+      mean: [127.5, 127.5, 127.5],
+      std: [128, 128, 128],
+      fill: 0,
+    };
   }
 
   async detect(img: DecodedImage, opts: DetectOptions): Promise<FaceDetection[]> {

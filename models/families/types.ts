@@ -45,7 +45,9 @@ export function outputByShape(
 ): TensorData {
   const found = Object.values(outputs).find((t) => match(t.dims));
   if (!found) {
-    const shapes = Object.entries(outputs).map(([n, t]) => `${n} [${t.dims.join(',')}]`).join(', ');
+    const shapes = Object.entries(outputs)
+      .map(([n, t]) => `${n} [${t.dims.join(',')}]`)
+      .join(', ');
     throw new ModelLayoutError(`no ${what} output among ${shapes}`);
   }
   return found;

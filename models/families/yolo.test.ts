@@ -36,9 +36,12 @@ describe('YOLOv8/YOLO11 decoding', () => {
   });
 
   it('runs a model of that layout end to end, boxes in source pixels through the centred letterbox', async () => {
-    const path = writeFixedOutputModel(join(mkdtempSync(join(tmpdir(), 'wp-yolo-')), 'yolo.onnx'), 'images', [1, 3, SIZE, SIZE], [
-      { name: 'output0', dims: [1, 6, N], data: head },
-    ]);
+    const path = writeFixedOutputModel(
+      join(mkdtempSync(join(tmpdir(), 'wp-yolo-')), 'yolo.onnx'),
+      'images',
+      [1, 3, SIZE, SIZE],
+      [{ name: 'output0', dims: [1, 6, N], data: head }],
+    );
     const detector = new YoloDetector(await openSession(path, { threads: 1 }), SIZE);
     // 128x64 source: scale 2, 16 model rows of bar on top -> source = (2x, 2y - 32)
     const img = { width: 128, height: 64, data: Buffer.alloc(128 * 64 * 3, 90) };

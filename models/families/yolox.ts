@@ -22,19 +22,25 @@ export function decodeYolox(
 ): PersonDetection[] {
   const levels = gridLevels(input.width, input.height);
   const expected = levels.reduce((s, l) => s + l.cols * l.rows, 0);
-  const n = dims.at(-2)!, row = dims.at(-1)!;
+  const n = dims.at(-2)!,
+    row = dims.at(-1)!;
   if (dims.length !== 3 || n !== expected || row < 6) {
-    throw new ModelLayoutError(`YOLOX output must be [1, ${expected}, 5+classes] for a ${input.width}x${input.height} input, got [${dims.join(',')}]`);
+    throw new ModelLayoutError(
+      `YOLOX output must be [1, ${expected}, 5+classes] for a ${input.width}x${input.height} input, got [${dims.join(',')}]`,
+    );
   }
-  if (classId >= row - 5) throw new ModelLayoutError(`YOLOX output has ${row - 5} classes; class ${classId} does not exist`);
+  if (classId >= row - 5)
+    throw new ModelLayoutError(`YOLOX output has ${row - 5} classes; class ${classId} does not exist`);
   const candidates: PersonDetection[] = [];
   let i = 0;
   for (const { gx, gy, stride } of gridCells(levels)) {
     const o = i++ * row;
     const score = output[o + 4]! * output[o + 5 + classId]!;
     if (!(score >= minScore)) continue;
-    const cx = (output[o]! + gx) * stride, cy = (output[o + 1]! + gy) * stride;
-    const w = Math.exp(output[o + 2]!) * stride, h = Math.exp(output[o + 3]!) * stride;
+    const cx = (output[o]! + gx) * stride,
+      cy = (output[o + 1]! + gy) * stride;
+    const w = Math.exp(output[o + 2]!) * stride,
+      h = Math.exp(output[o + 3]!) * stride;
     candidates.push({ box: [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], score });
   }
   return nms(candidates, { iouThreshold: YOLOX_NMS_IOU });
@@ -50,12 +56,23 @@ export class YoloxDetector implements PersonDetectorModel {
     inputSize: number,
     private readonly classId = 0,
   ) {
-    this.spec = { width: inputSize, height: inputSize, layout: 'nchw', order: 'bgr', mean: [0, 0, 0], std: [1, 1, 1], fill: 114 };
+    this.spec = {
+      width: inputSize,
+      height: inputSize,
+      layout: 'nchw',
+      order: 'bgr',
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+      fill: 114,
+    };
   }
 
   async detect(img: DecodedImage, opts: DetectOptions): Promise<PersonDetection[]> {
     const { out, place } = await runFitted(this.session, img, opts.region ?? wholeImage(img), this.spec, 'topleft');
     const head = out[this.session.outputs[0]!.name]!;
-    return decodeYolox(head.data, head.dims, this.spec, this.classId, opts.minScore).map((p) => ({ box: place.box(p.box), score: p.score }));
+    return decodeYolox(head.data, head.dims, this.spec, this.classId, opts.minScore).map((p) => ({
+      box: place.box(p.box),
+      score: p.score,
+    }));
   }
 }

@@ -23,20 +23,29 @@ export interface YunetLevel {
  * corner (gx·s, gy·s); centre = bbox[0..1]·s + anchor; size = exp(bbox[2..3])·s;
  * landmarks = kps·s + anchor; score = sqrt(cls·obj), as OpenCV computes it.
  */
-export function decodeYunet(levels: readonly YunetLevel[], input: { width: number; height: number }, minScore: number): FaceDetection[] {
+export function decodeYunet(
+  levels: readonly YunetLevel[],
+  input: { width: number; height: number },
+  minScore: number,
+): FaceDetection[] {
   const candidates: FaceDetection[] = [];
   for (const { stride, cls, obj, bbox, kps } of levels) {
     const cols = Math.ceil(input.width / stride);
     const rows = Math.ceil(input.height / stride);
-    if (cls.length !== cols * rows) throw new ModelLayoutError(`YuNet stride ${stride}: expected ${cols * rows} cells, got ${cls.length}`);
+    if (cls.length !== cols * rows)
+      throw new ModelLayoutError(`YuNet stride ${stride}: expected ${cols * rows} cells, got ${cls.length}`);
     for (let i = 0; i < cls.length; i++) {
       const score = Math.sqrt(Math.min(1, Math.max(0, cls[i]!)) * Math.min(1, Math.max(0, obj[i]!)));
       if (!(score >= minScore)) continue;
-      const ax = (i % cols) * stride, ay = Math.floor(i / cols) * stride;
-      const cx = bbox[i * 4]! * stride + ax, cy = bbox[i * 4 + 1]! * stride + ay;
-      const w = Math.exp(bbox[i * 4 + 2]!) * stride, h = Math.exp(bbox[i * 4 + 3]!) * stride;
+      const ax = (i % cols) * stride,
+        ay = Math.floor(i / cols) * stride;
+      const cx = bbox[i * 4]! * stride + ax,
+        cy = bbox[i * 4 + 1]! * stride + ay;
+      const w = Math.exp(bbox[i * 4 + 2]!) * stride,
+        h = Math.exp(bbox[i * 4 + 3]!) * stride;
       const keypoints: Point[] = [];
-      for (let k = 0; k < 5; k++) keypoints.push([kps[i * 10 + 2 * k]! * stride + ax, kps[i * 10 + 2 * k + 1]! * stride + ay]);
+      for (let k = 0; k < 5; k++)
+        keypoints.push([kps[i * 10 + 2 * k]! * stride + ax, kps[i * 10 + 2 * k + 1]! * stride + ay]);
       candidates.push({ box: [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2], score, keypoints });
     }
   }
@@ -52,7 +61,15 @@ export class YunetDetector implements FaceDetectorModel {
     private readonly session: ModelSession,
     inputSize: number,
   ) {
-    this.spec = { width: inputSize, height: inputSize, layout: 'nchw', order: 'bgr', mean: [0, 0, 0], std: [1, 1, 1], fill: 0 };
+    this.spec = {
+      width: inputSize,
+      height: inputSize,
+      layout: 'nchw',
+      order: 'bgr',
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+      fill: 0,
+    };
   }
 
   async detect(img: DecodedImage, opts: DetectOptions): Promise<FaceDetection[]> {

@@ -25,7 +25,12 @@ describe('GraphBuilder', () => {
   it('encodes int64 inputs, negative ints, multi-output nodes and int attributes', async () => {
     const g = new GraphBuilder('topk');
     const x = g.input('x', 'float32', [1, 5]);
-    const [values, indices] = g.node('TopK', [x, g.int64s([2])], { axis: -1, largest: 1, sorted: 1 }, { outputs: ['values', 'indices'] });
+    const [values, indices] = g.node(
+      'TopK',
+      [x, g.int64s([2])],
+      { axis: -1, largest: 1, sorted: 1 },
+      { outputs: ['values', 'indices'] },
+    );
     g.output(values!, 'float32', [1, 2]);
     g.output(indices!, 'int64', [1, 2]);
     const reshaped = g.op('Reshape', [x, g.int64s([-1, 1])], {}, 'column');

@@ -15,7 +15,15 @@
  * FLOAT; use `floatAttr(1)` for a float that happens to be integral. Arrays are INTS
  * (or FLOATS with `floatsAttr`), strings are STRING.
  */
-import { encodeModel, type AttributeProto, type DataType, type Dim, type NodeProto, type TensorProto, type ValueInfoProto } from './onnx-proto.js';
+import {
+  encodeModel,
+  type AttributeProto,
+  type DataType,
+  type Dim,
+  type NodeProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from './onnx-proto.js';
 
 export type { DataType, Dim } from './onnx-proto.js';
 
@@ -37,7 +45,15 @@ export const floatAttr = (value: number): FloatAttr => ({ [FLOAT_ATTR]: value })
 /** Forces a FLOATS attribute. */
 export const floatsAttr = (value: readonly number[]): FloatsAttr => ({ [FLOATS_ATTR]: value });
 
-export type AttrValue = number | bigint | string | readonly number[] | readonly string[] | FloatAttr | FloatsAttr | ConstantTensor;
+export type AttrValue =
+  | number
+  | bigint
+  | string
+  | readonly number[]
+  | readonly string[]
+  | FloatAttr
+  | FloatsAttr
+  | ConstantTensor;
 export type Attrs = Record<string, AttrValue | undefined>;
 
 /** Element data accepted for a constant: a typed array of the right kind, or plain numbers / booleans. */
@@ -190,7 +206,14 @@ export class GraphBuilder {
   }
 
   /** The .onnx file bytes. `metadata` lands in ModelProto.metadata_props. */
-  toBytes(opts: { producerName?: string; producerVersion?: string; docString?: string; metadata?: Record<string, string> } = {}): Uint8Array {
+  toBytes(
+    opts: {
+      producerName?: string;
+      producerVersion?: string;
+      docString?: string;
+      metadata?: Record<string, string>;
+    } = {},
+  ): Uint8Array {
     if (this.outputs.length === 0) throw new Error(`ONNX graph ${this.name} has no outputs`);
     return encodeModel({
       irVersion: IR_VERSION,
@@ -198,7 +221,13 @@ export class GraphBuilder {
       producerName: opts.producerName ?? 'watchpost',
       producerVersion: opts.producerVersion ?? '0',
       docString: opts.docString,
-      graph: { name: this.name, nodes: this.nodes, initializers: this.initializers, inputs: this.inputs, outputs: this.outputs },
+      graph: {
+        name: this.name,
+        nodes: this.nodes,
+        initializers: this.initializers,
+        inputs: this.inputs,
+        outputs: this.outputs,
+      },
       metadata: opts.metadata,
     });
   }
@@ -216,7 +245,11 @@ function toAttribute(name: string, value: AttrValue): AttributeProto {
     return { name, type: 'floats', value: value as number[] };
   }
   if (isConstantTensor(value)) {
-    return { name, type: 'tensor', value: { name, dtype: value.dtype, dims: value.dims, raw: tensorBytes(value.dtype, value.data) } };
+    return {
+      name,
+      type: 'tensor',
+      value: { name, dtype: value.dtype, dims: value.dims, raw: tensorBytes(value.dtype, value.data) },
+    };
   }
   if (FLOAT_ATTR in (value as object)) return { name, type: 'float', value: (value as FloatAttr)[FLOAT_ATTR] };
   if (FLOATS_ATTR in (value as object)) return { name, type: 'floats', value: (value as FloatsAttr)[FLOATS_ATTR] };

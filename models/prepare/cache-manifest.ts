@@ -47,7 +47,10 @@ export async function readManifest(cacheDir: string): Promise<{ manifest: CacheM
   try {
     return { manifest: manifestSchema.parse(JSON.parse(text)) };
   } catch (err) {
-    return { manifest: { models: {} }, problem: `unreadable ${MANIFEST_FILE} (${(err as Error).message.split('\n')[0]}), rebuilding` };
+    return {
+      manifest: { models: {} },
+      problem: `unreadable ${MANIFEST_FILE} (${(err as Error).message.split('\n')[0]}), rebuilding`,
+    };
   }
 }
 

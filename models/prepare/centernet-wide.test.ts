@@ -21,7 +21,9 @@ describe('widenCenternet', () => {
     const built = convertTfjsGraph(model, weights, 'centernetWide');
     expect(built.inputs[0]!.shape).toEqual([1, CENTERNET_WIDE.height, CENTERNET_WIDE.width, 3]);
     const session = await ort.InferenceSession.create(built.bytes);
-    const out = await session.run({ 'tower_0/images': new ort.Tensor('float32', new Float32Array(288 * 512 * 3).fill(90), [1, 288, 512, 3]) });
+    const out = await session.run({
+      'tower_0/images': new ort.Tensor('float32', new Float32Array(288 * 512 * 3).fill(90), [1, 288, 512, 3]),
+    });
     expect(out['tower_0/wh']!.dims).toEqual([1, 72, 128, 4]);
     expect(out['tower_0/detections']!.dims).toEqual([1, 100, 6]);
     // Row and column of every detection lie inside the 288x512 input.

@@ -27,20 +27,31 @@ const OUTPUT_COLS = 'tower_0/strided_slice_6';
 function constant(weights: Map<string, WeightTensor>, name: string, expected: number[]): WeightTensor {
   const w = weights.get(name);
   if (!w || w.dtype !== 'int32' || w.data.length !== expected.length || expected.some((v, i) => w.data[i] !== v)) {
-    throw new ModelFormatError(`centernet: constant ${name} is not ${JSON.stringify(expected)} (a different model version?)`);
+    throw new ModelFormatError(
+      `centernet: constant ${name} is not ${JSON.stringify(expected)} (a different model version?)`,
+    );
   }
   return w;
 }
 
 /** Rewrites the 512x512 CenterNet graph (in place) for a 512 x `height` input. */
-export function widenCenternet(model: TfjsGraphModelJson, weights: Map<string, WeightTensor>, height: number = CENTERNET_WIDE.height): void {
-  if (!Number.isInteger(height) || height <= 0 || height % 32) throw new ModelFormatError(`centernet: input height ${height} is not a positive multiple of 32`);
+export function widenCenternet(
+  model: TfjsGraphModelJson,
+  weights: Map<string, WeightTensor>,
+  height: number = CENTERNET_WIDE.height,
+): void {
+  if (!Number.isInteger(height) || height <= 0 || height % 32)
+    throw new ModelFormatError(`centernet: input height ${height} is not a positive multiple of 32`);
   const input = model.modelTopology.node.find((n) => n.name === INPUT && n.op === 'Placeholder');
   const dims = input?.attr?.shape?.shape?.dim;
-  if (!dims || dims.map((d) => Number(d.size)).join() !== '1,512,512,3') throw new ModelFormatError(`centernet: input ${INPUT} is not [1,512,512,3]`);
+  if (!dims || dims.map((d) => Number(d.size)).join() !== '1,512,512,3')
+    throw new ModelFormatError(`centernet: input ${INPUT} is not [1,512,512,3]`);
   // Everything is checked before anything changes.
   constant(weights, OUTPUT_COLS, [128]);
-  const upsample = Object.entries(UPSAMPLE).map(([name, stride]) => ({ w: constant(weights, name, [512 / stride, 512 / stride]), stride }));
+  const upsample = Object.entries(UPSAMPLE).map(([name, stride]) => ({
+    w: constant(weights, name, [512 / stride, 512 / stride]),
+    stride,
+  }));
   const gather = constant(weights, GATHER_SHAPE, [128 * 128, 4]);
   for (const { w, stride } of upsample) w.data.set([height / stride, 512 / stride]);
   gather.data.set([(height / 4) * 128, 4]);

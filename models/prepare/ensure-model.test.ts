@@ -81,13 +81,18 @@ describe('ensureModel', () => {
   });
 
   it('shares one conversion between concurrent callers and honours force', async () => {
-    const [a, b] = await Promise.all([ensureModel('blazeface', { cacheDir, force: true }), ensureModel('blazeface', { cacheDir, force: true })]);
+    const [a, b] = await Promise.all([
+      ensureModel('blazeface', { cacheDir, force: true }),
+      ensureModel('blazeface', { cacheDir, force: true }),
+    ]);
     expect(a).toBe(b);
     expect(a.cached).toBe(false);
   });
 
   it('rejects an unknown model name, listing the known ones', async () => {
-    await expect(ensureModel('yolo' as never, { cacheDir })).rejects.toThrow("unknown model 'yolo' (known: blazeface, centernet, centernetWide, faceres, faceLandmark68, faceRecognition)");
+    await expect(ensureModel('yolo' as never, { cacheDir })).rejects.toThrow(
+      "unknown model 'yolo' (known: blazeface, centernet, centernetWide, faceres, faceLandmark68, faceRecognition)",
+    );
   });
 
   it('reports progress stages', async () => {

@@ -66,9 +66,15 @@ export function modelCacheDir(cfg: Pick<Config, 'models' | 'dataDir'>): string {
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** Why a cache entry cannot be used, or undefined when it can. */
-async function cacheProblem(name: ModelName, entry: ManifestEntry | undefined, cacheDir: string, verifyHash = false): Promise<string | undefined> {
+async function cacheProblem(
+  name: ModelName,
+  entry: ManifestEntry | undefined,
+  cacheDir: string,
+  verifyHash = false,
+): Promise<string | undefined> {
   if (!entry) return 'not built yet';
-  if (entry.converterVersion !== CONVERTER_VERSION) return `stale: built by converter v${entry.converterVersion}, this is v${CONVERTER_VERSION}`;
+  if (entry.converterVersion !== CONVERTER_VERSION)
+    return `stale: built by converter v${entry.converterVersion}, this is v${CONVERTER_VERSION}`;
   const source = MODEL_SOURCES[name];
   const version = packageVersion(source.packageName);
   if (entry.source.package !== source.packageName || entry.source.version !== version) {
@@ -82,10 +88,12 @@ async function cacheProblem(name: ModelName, entry: ManifestEntry | undefined, c
   const path = join(cacheDir, entry.file);
   const info = await stat(path).catch(() => undefined);
   if (!info) return `missing: ${entry.file}`;
-  if (info.size !== entry.output.bytes) return `corrupt: ${entry.file} has ${info.size} bytes, ${entry.output.bytes} were written`;
+  if (info.size !== entry.output.bytes)
+    return `corrupt: ${entry.file} has ${info.size} bytes, ${entry.output.bytes} were written`;
   // Within a millisecond: file systems and utimes round sub-millisecond times differently.
   if (!verifyHash && Math.abs(info.mtimeMs - entry.output.mtimeMs) < 1) return undefined;
-  if (sha256(await readFile(path)) !== entry.output.sha256) return `corrupt: ${entry.file} does not match its recorded sha256`;
+  if (sha256(await readFile(path)) !== entry.output.sha256)
+    return `corrupt: ${entry.file} does not match its recorded sha256`;
   return undefined;
 }
 
@@ -105,7 +113,10 @@ async function verify(built: BuiltModel): Promise<{ inputs: ModelTensor[]; outpu
   try {
     const dynamicBatch = built.inputs.some((i) => typeof i.shape[0] !== 'number');
     const feeds: Record<string, ort.Tensor> = {};
-    const inputs = built.inputs.map((i) => ({ name: i.name, shape: i.shape.map((d, k) => (typeof d === 'number' ? d : k === 0 ? 'batch' : String(d))) }));
+    const inputs = built.inputs.map((i) => ({
+      name: i.name,
+      shape: i.shape.map((d, k) => (typeof d === 'number' ? d : k === 0 ? 'batch' : String(d))),
+    }));
     for (const i of built.inputs) {
       const dims = i.shape.map((d) => (typeof d === 'number' ? d : 1));
       feeds[i.name] = new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)), dims);
@@ -167,7 +178,8 @@ const inFlight = new Map<string, Promise<PreparedModel>>();
  * now (under a lock shared with other processes using the same folder).
  */
 export function ensureModel(name: ModelName, opts: PrepareOptions): Promise<PreparedModel> {
-  if (!MODEL_SOURCES[name]) return Promise.reject(new RangeError(`unknown model '${String(name)}' (known: ${MODEL_NAMES.join(', ')})`));
+  if (!MODEL_SOURCES[name])
+    return Promise.reject(new RangeError(`unknown model '${String(name)}' (known: ${MODEL_NAMES.join(', ')})`));
   const cacheDir = resolve(opts.cacheDir);
   const key = `${cacheDir}\0${name}`;
   let job = inFlight.get(key);
@@ -182,7 +194,9 @@ async function prepare(name: ModelName, opts: PrepareOptions): Promise<PreparedM
   const { cacheDir, log, onProgress, force, verify: verifyHash } = opts;
   onProgress?.({ model: name, stage: 'checking' });
   const first = await readManifest(cacheDir);
-  const problem = force ? 'forced rebuild' : await cacheProblem(name, first.manifest.models[name], cacheDir, verifyHash);
+  const problem = force
+    ? 'forced rebuild'
+    : await cacheProblem(name, first.manifest.models[name], cacheDir, verifyHash);
   let prepared: PreparedModel;
   if (!problem) {
     prepared = toPrepared(name, first.manifest.models[name]!, cacheDir, true);
@@ -194,7 +208,8 @@ async function prepare(name: ModelName, opts: PrepareOptions): Promise<PreparedM
       // Another process may have built it while this one waited for the lock.
       const again = await readManifest(cacheDir);
       const entry = again.manifest.models[name];
-      if (!force && entry && !(await cacheProblem(name, entry, cacheDir, verifyHash))) return toPrepared(name, entry, cacheDir, true);
+      if (!force && entry && !(await cacheProblem(name, entry, cacheDir, verifyHash)))
+        return toPrepared(name, entry, cacheDir, true);
       return build(name, opts, problem);
     });
   }

@@ -15,7 +15,14 @@ import type { BuiltModel } from '../onnx/built-model.js';
 import { widenCenternet } from './centernet-wide.js';
 import { packageDir } from './package-dir.js';
 
-export const MODEL_NAMES = ['blazeface', 'centernet', 'centernetWide', 'faceres', 'faceLandmark68', 'faceRecognition'] as const;
+export const MODEL_NAMES = [
+  'blazeface',
+  'centernet',
+  'centernetWide',
+  'faceres',
+  'faceLandmark68',
+  'faceRecognition',
+] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 export interface ModelSource {
@@ -27,7 +34,11 @@ export interface ModelSource {
   build(): Promise<BuiltModel>;
 }
 
-async function manifestShards(pkg: string, manifestFile: string, weightsOf: (json: unknown) => WeightsManifestGroup[]): Promise<string[]> {
+async function manifestShards(
+  pkg: string,
+  manifestFile: string,
+  weightsOf: (json: unknown) => WeightsManifestGroup[],
+): Promise<string[]> {
   const dir = join(packageDir(pkg), manifestFile, '..');
   let json: unknown;
   try {

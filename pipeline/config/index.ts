@@ -21,7 +21,10 @@ export const configSchema = z
     /** Folder for the SQLite database, evidence, model cache. */
     dataDir: z.string().default('./data'),
     /** Prefix of every Redis key and queue, so several deployments (or tests) share a server. */
-    redisPrefix: z.string().regex(/^[A-Za-z0-9_:-]+$/).default('wp'),
+    redisPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_:-]+$/)
+      .default('wp'),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -16,7 +16,12 @@ describe('models config', () => {
       faceEmbedder: { family: 'arcface', path: 'a.onnx', matchThreshold: 1.1 },
     });
     expect(m.personDetector).toEqual({ family: 'yolo', path: 'y.onnx', inputSize: 640, classId: 0 });
-    expect(m.faceEmbedder).toEqual({ family: 'arcface', path: 'a.onnx', normalization: 'arcface', matchThreshold: 1.1 });
+    expect(m.faceEmbedder).toEqual({
+      family: 'arcface',
+      path: 'a.onnx',
+      normalization: 'arcface',
+      matchThreshold: 1.1,
+    });
     expect(modelsSchema.safeParse({ faceDetector: { family: 'mtcnn' } }).success).toBe(false);
     expect(modelsSchema.safeParse({ faceDetector: { family: 'yunet' } }).success).toBe(false); // path required
     expect(modelsSchema.safeParse({ faceEmbedder: { family: 'faceapi', path: 'x' } }).success).toBe(false);

@@ -18,8 +18,22 @@ export const personDetectorSchema = z.discriminatedUnion('family', [
       wideInput: z.boolean().default(true),
     })
     .strict(),
-  z.object({ family: z.literal('yolo'), path: z.string(), inputSize: z.number().int().default(640), classId: personClass }).strict(),
-  z.object({ family: z.literal('yolox'), path: z.string(), inputSize: z.number().int().default(416), classId: personClass }).strict(),
+  z
+    .object({
+      family: z.literal('yolo'),
+      path: z.string(),
+      inputSize: z.number().int().default(640),
+      classId: personClass,
+    })
+    .strict(),
+  z
+    .object({
+      family: z.literal('yolox'),
+      path: z.string(),
+      inputSize: z.number().int().default(416),
+      classId: personClass,
+    })
+    .strict(),
 ]);
 
 export const faceDetectorSchema = z.discriminatedUnion('family', [
@@ -48,7 +62,11 @@ export const faceEmbedderSchema = z.discriminatedUnion('family', [
  * tuned alone (e.g. WATCHPOST__MODELS__FACE_EMBEDDER__MATCH_THRESHOLD=0.45).
  */
 function withDefaultFamily<S extends z.ZodType>(family: string, schema: S) {
-  const filled = z.preprocess((v) => (v === undefined ? { family } : typeof v === 'object' && v !== null && !('family' in v) ? { family, ...v } : v), schema);
+  const filled = z.preprocess(
+    (v) =>
+      v === undefined ? { family } : typeof v === 'object' && v !== null && !('family' in v) ? { family, ...v } : v,
+    schema,
+  );
   // Typed as a default: the key may be omitted, and the output always has a family.
   return filled as unknown as z.ZodDefault<S>;
 }

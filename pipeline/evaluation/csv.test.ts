@@ -5,15 +5,28 @@ import { evaluate } from './metrics.js';
 
 describe('toCsv', () => {
   it('quotes per RFC 4180 and writes nulls as empty cells', () => {
-    expect(toCsv(['a', 'b', 'c'], [['x,y', 'say "hi"', null], ['line\nbreak', -0.5, true]])).toBe(
-      'a,b,c\r\n"x,y","say ""hi""",\r\n"line\nbreak",-0.5,true\r\n',
-    );
+    expect(
+      toCsv(
+        ['a', 'b', 'c'],
+        [
+          ['x,y', 'say "hi"', null],
+          ['line\nbreak', -0.5, true],
+        ],
+      ),
+    ).toBe('a,b,c\r\n"x,y","say ""hi""",\r\n"line\nbreak",-0.5,true\r\n');
   });
 
   it('defuses text a spreadsheet would run as a formula, not negative numbers', () => {
-    expect(toCsv(['name', 'n'], [['=HYPERLINK("x")', -3], ['@sum', 2], ['-1+2', 1]])).toBe(
-      'name,n\r\n"\'=HYPERLINK(""x"")",-3\r\n\'@sum,2\r\n\'-1+2,1\r\n',
-    );
+    expect(
+      toCsv(
+        ['name', 'n'],
+        [
+          ['=HYPERLINK("x")', -3],
+          ['@sum', 2],
+          ['-1+2', 1],
+        ],
+      ),
+    ).toBe('name,n\r\n"\'=HYPERLINK(""x"")",-3\r\n\'@sum,2\r\n\'-1+2,1\r\n');
   });
 });
 
@@ -35,7 +48,20 @@ describe('evaluation CSV', () => {
   });
 
   it('exports the sweep', () => {
-    const csv = sweepToCsv([{ threshold: 0.5, alerts: 1, correctAlerts: 1, falseAlerts: 0, falseAlertsPerHour: 0, appearanceRecall: 1, precision: 1, meanTimeToFirstAlert: 0.8 }]);
-    expect(csv).toBe('threshold,alerts,correct_alerts,false_alerts,false_alerts_per_hour,appearance_recall,precision,mean_ttfa_s\r\n0.5,1,1,0,0,1,1,0.8\r\n');
+    const csv = sweepToCsv([
+      {
+        threshold: 0.5,
+        alerts: 1,
+        correctAlerts: 1,
+        falseAlerts: 0,
+        falseAlertsPerHour: 0,
+        appearanceRecall: 1,
+        precision: 1,
+        meanTimeToFirstAlert: 0.8,
+      },
+    ]);
+    expect(csv).toBe(
+      'threshold,alerts,correct_alerts,false_alerts,false_alerts_per_hour,appearance_recall,precision,mean_ttfa_s\r\n0.5,1,1,0,0,1,1,0.8\r\n',
+    );
   });
 });

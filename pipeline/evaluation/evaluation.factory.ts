@@ -13,7 +13,10 @@ export interface AppearanceSpec {
   faceEnd?: number;
 }
 
-export function makeTruth(appearances: AppearanceSpec[], opts: { fps?: number; seconds?: number; enrolled?: string[] } = {}): FootageTruth {
+export function makeTruth(
+  appearances: AppearanceSpec[],
+  opts: { fps?: number; seconds?: number; enrolled?: string[] } = {},
+): FootageTruth {
   const fps = opts.fps ?? 10;
   const seconds = opts.seconds ?? 20;
   const counts = new Map<string, number>();
@@ -40,14 +43,35 @@ export function makeTruth(appearances: AppearanceSpec[], opts: { fps?: number; s
       for (let i = Math.round(a.start * fps); i <= Math.round(a.end * fps); i++) {
         const t = i / fps;
         const face = t >= faceStart - 1e-9 && t <= faceEnd + 1e-9;
-        frames.push({ i, t, personBox: [100, 300, 300, 720] as [number, number, number, number], faceBox: face ? ([150, 320, 240, 410] as [number, number, number, number]) : null });
+        frames.push({
+          i,
+          t,
+          personBox: [100, 300, 300, 720] as [number, number, number, number],
+          faceBox: face ? ([150, 320, 240, 410] as [number, number, number, number]) : null,
+        });
       }
-      return { id: `${actor}#${n}`, identity: a.identity, actor, start: a.start, end: a.end, faceStart, faceEnd, faceWidthPx: { min: 90, max: 90 }, frames };
+      return {
+        id: `${actor}#${n}`,
+        identity: a.identity,
+        actor,
+        start: a.start,
+        end: a.end,
+        faceStart,
+        faceEnd,
+        faceWidthPx: { min: 90, max: 90 },
+        frames,
+      };
     }),
   };
 }
 
-export function makeTrack(id: string, name: string | null, start: number, end: number, scores: Array<[t: number, name: string | null, distance: number | null]> = []): TimelineTrack {
+export function makeTrack(
+  id: string,
+  name: string | null,
+  start: number,
+  end: number,
+  scores: Array<[t: number, name: string | null, distance: number | null]> = [],
+): TimelineTrack {
   return {
     id,
     start,
@@ -61,7 +85,11 @@ export function makeAlert(name: string, t: number, distance = 0.45, trackId?: st
   return { identity: { name }, t, distance, ...(trackId ? { trackId } : {}) };
 }
 
-export function makeTimeline(tracks: TimelineTrack[], alerts: TimelineAlert[], opts: { durationSec?: number; threshold?: number } = {}): ReplayTimeline {
+export function makeTimeline(
+  tracks: TimelineTrack[],
+  alerts: TimelineAlert[],
+  opts: { durationSec?: number; threshold?: number } = {},
+): ReplayTimeline {
   return {
     video: 'hand-built.mp4',
     durationSec: opts.durationSec ?? 20,

@@ -13,7 +13,10 @@ const result: ReplayResultLike = {
       start: 2.4,
       end: 15,
       best: { t: 5, personBox: [500, 290, 760, 720] },
-      votes: [{ t: 3, name: 'subject-a', distance: 0.51 }, { t: 3.2, name: null, distance: null }],
+      votes: [
+        { t: 3, name: 'subject-a', distance: 0.51 },
+        { t: 3.2, name: null, distance: null },
+      ],
     },
     { id: 2, identity: null, start: 16, end: 19, best: null, votes: [] },
   ],
@@ -30,10 +33,15 @@ describe('timelineFromReplay', () => {
       end: 15,
       identity: { name: 'subject-a', id: 'p-1' },
       best: { t: 5, personBox: [500, 290, 760, 720] },
-      scores: [{ t: 3, name: 'subject-a', distance: 0.51 }, { t: 3.2, name: null, distance: null }],
+      scores: [
+        { t: 3, name: 'subject-a', distance: 0.51 },
+        { t: 3.2, name: null, distance: null },
+      ],
     });
     expect(timeline.tracks[1]).toEqual({ id: '2', start: 16, end: 19, identity: null, scores: [] });
-    expect(timeline.alerts).toEqual([{ identity: { name: 'subject-a', id: 'p-1' }, t: 3.4, distance: 0.5, trackId: '1' }]);
+    expect(timeline.alerts).toEqual([
+      { identity: { name: 'subject-a', id: 'p-1' }, t: 3.4, distance: 0.5, trackId: '1' },
+    ]);
   });
 
   it('rejects a timeline whose thumbnail is not an inline image', () => {

@@ -19,11 +19,19 @@ export interface ReplayResultLike {
     best: { t: number; personBox?: Box; thumbnail?: string } | null;
     votes: Array<{ t: number; name: string | null; distance: number | null }>;
   }>;
-  alerts: Array<{ identity: { name: string; id?: string }; t: number; distance: number; track: number | string | null }>;
+  alerts: Array<{
+    identity: { name: string; id?: string };
+    t: number;
+    distance: number;
+    track: number | string | null;
+  }>;
 }
 
 /** A replay's result as the timeline the evaluation and the HTML report read. */
-export function timelineFromReplay(result: ReplayResultLike, settings: { threshold: number; votes: { k: number; n: number } }): ReplayTimeline {
+export function timelineFromReplay(
+  result: ReplayResultLike,
+  settings: { threshold: number; votes: { k: number; n: number } },
+): ReplayTimeline {
   return {
     video: result.video,
     durationSec: result.durationSec,
@@ -36,7 +44,13 @@ export function timelineFromReplay(result: ReplayResultLike, settings: { thresho
       end: t.end,
       identity: t.identity ? { name: t.identity.name, ...(t.identity.id ? { id: t.identity.id } : {}) } : null,
       ...(t.best
-        ? { best: { t: t.best.t, ...(t.best.personBox ? { personBox: t.best.personBox } : {}), ...(t.best.thumbnail ? { thumbnail: t.best.thumbnail } : {}) } }
+        ? {
+            best: {
+              t: t.best.t,
+              ...(t.best.personBox ? { personBox: t.best.personBox } : {}),
+              ...(t.best.thumbnail ? { thumbnail: t.best.thumbnail } : {}),
+            },
+          }
         : {}),
       scores: t.votes.map((v) => ({ t: v.t, name: v.name, distance: v.distance })),
     })),

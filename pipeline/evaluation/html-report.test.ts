@@ -13,7 +13,11 @@ import { sweepThresholds } from './sweep.js';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 async function jpegDataUrl(rgb: [number, number, number]): Promise<string> {
-  const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).jpeg().toBuffer();
+  const jpeg = await sharp({
+    create: { width: 64, height: 64, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } },
+  })
+    .jpeg()
+    .toBuffer();
   return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
 }
 
@@ -22,14 +26,31 @@ async function reportInput(): Promise<HtmlReportInput> {
     { identity: 'subject-a', start: 2, end: 8, faceStart: 2.5 },
     { identity: null, actor: 'stranger-1', start: 10, end: 16 },
   ]);
-  const a = makeTrack('cam1:7', 'subject-a', 2.2, 7.8, [[3, 'subject-a', 0.6], [3.2, 'subject-a', 0.52], [3.4, 'subject-a', 0.5], [3.6, null, null]]);
+  const a = makeTrack('cam1:7', 'subject-a', 2.2, 7.8, [
+    [3, 'subject-a', 0.6],
+    [3.2, 'subject-a', 0.52],
+    [3.4, 'subject-a', 0.5],
+    [3.6, null, null],
+  ]);
   a.best = { t: 3.4, thumbnail: await jpegDataUrl([200, 40, 40]) };
-  const b = makeTrack('cam1:9', null, 10.2, 15.6, [[11, 'subject-a', 0.81], [11.2, 'subject-a', 0.77]]);
+  const b = makeTrack('cam1:9', null, 10.2, 15.6, [
+    [11, 'subject-a', 0.81],
+    [11.2, 'subject-a', 0.77],
+  ]);
   b.best = { t: 11, thumbnail: await jpegDataUrl([40, 40, 200]) };
   // An operator-typed name that must come out as text, never as markup.
   const c = makeTrack('cam1:12', '<img src=x onerror=alert(1)>', 17, 18, [[17.5, '<img src=x onerror=alert(1)>', 0.3]]);
-  const timeline = makeTimeline([a, b, c], [makeAlert('subject-a', 3.4, 0.51, 'cam1:7'), makeAlert('<img src=x onerror=alert(1)>', 17.5, 0.3, 'cam1:12')]);
-  return { timeline, truth, evaluation: evaluate(truth, timeline), sweep: sweepThresholds(truth, timeline, [0.5, 0.56, 0.6]), generatedAt: '2026-01-01 12:00 UTC' };
+  const timeline = makeTimeline(
+    [a, b, c],
+    [makeAlert('subject-a', 3.4, 0.51, 'cam1:7'), makeAlert('<img src=x onerror=alert(1)>', 17.5, 0.3, 'cam1:12')],
+  );
+  return {
+    timeline,
+    truth,
+    evaluation: evaluate(truth, timeline),
+    sweep: sweepThresholds(truth, timeline, [0.5, 0.56, 0.6]),
+    generatedAt: '2026-01-01 12:00 UTC',
+  };
 }
 
 describe('renderHtmlReport', () => {

@@ -20,13 +20,14 @@ const UNKNOWN = '#7f8c8d';
 /** A stable colour per identity name; unknown tracks are grey. */
 function colourFor(names: string[]): (name: string | null | undefined) => string {
   const sorted = [...new Set(names)].sort();
-  return (name) => (name ? PALETTE[sorted.indexOf(name) % PALETTE.length] ?? PALETTE[0]! : UNKNOWN);
+  return (name) => (name ? (PALETTE[sorted.indexOf(name) % PALETTE.length] ?? PALETTE[0]!) : UNKNOWN);
 }
 
 /** Only inline images: anything else would make the file reach out to the network. Person crops are tall: the CSS keeps their top (the face) in the square. */
 function thumb(track: TimelineTrack | undefined, size: number): string {
   const src = track?.best?.thumbnail;
-  if (!src || !/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/.test(src)) return `<div class="thumb empty" style="width:${size}px;height:${size}px">no image</div>`;
+  if (!src || !/^data:image\/(jpeg|png|webp);base64,[A-Za-z0-9+/=]+$/.test(src))
+    return `<div class="thumb empty" style="width:${size}px;height:${size}px">no image</div>`;
   return `<img class="thumb" src="${src}" width="${size}" height="${size}" alt="best frame of track ${escapeHtml(track!.id)}">`;
 }
 
@@ -35,7 +36,12 @@ const secs = (v: number | null | undefined) => (v === null || v === undefined ? 
 
 function identityCards(input: HtmlReportInput, colour: (n: string | null) => string): string {
   const { timeline } = input;
-  const names = [...new Set([...timeline.alerts.map((a) => a.identity.name), ...timeline.tracks.flatMap((t) => (t.identity ? [t.identity.name] : []))])].sort();
+  const names = [
+    ...new Set([
+      ...timeline.alerts.map((a) => a.identity.name),
+      ...timeline.tracks.flatMap((t) => (t.identity ? [t.identity.name] : [])),
+    ]),
+  ].sort();
   if (!names.length) return `<p class="calm">No enrolled identity was matched in this footage.</p>`;
   return names
     .map((name) => {
@@ -43,9 +49,11 @@ function identityCards(input: HtmlReportInput, colour: (n: string | null) => str
       const tracks = timeline.tracks.filter((t) => t.identity?.name === name);
       const best = [...tracks].sort((a, b) => minDistance(a) - minDistance(b))[0];
       const seen = tracks.map((t) => `${clock(t.start)}–${clock(t.end)}`).join(', ') || 'no track';
-      return `<div class="card" style="border-color:${colour(name)}">${thumb(best, 96)}<div><h3 style="color:${colour(name)}">${escapeHtml(name)}</h3>` +
+      return (
+        `<div class="card" style="border-color:${colour(name)}">${thumb(best, 96)}<div><h3 style="color:${colour(name)}">${escapeHtml(name)}</h3>` +
         `<p><b>${alerts.length}</b> alert${alerts.length === 1 ? '' : 's'}${alerts.length ? `, first at <b>${clock(alerts[0]!.t)}</b> (distance ${alerts[0]!.distance.toFixed(3)})` : ''}</p>` +
-        `<p>seen on ${tracks.length} track${tracks.length === 1 ? '' : 's'}: ${seen}</p></div></div>`;
+        `<p>seen on ${tracks.length} track${tracks.length === 1 ? '' : 's'}: ${seen}</p></div></div>`
+      );
     })
     .join('');
 }
@@ -57,7 +65,8 @@ function minDistance(track: TimelineTrack): number {
 function timelineSection(input: HtmlReportInput, colour: (n: string | null) => string): string {
   const { timeline, truth } = input;
   const duration = timeline.durationSec;
-  const row = (label: string, strip: string, image = '') => `<div class="row"><div class="label">${image}<div>${label}</div></div>${strip}</div>`;
+  const row = (label: string, strip: string, image = '') =>
+    `<div class="row"><div class="label">${image}<div>${label}</div></div>${strip}</div>`;
   const rows = [row('', axisStrip(duration)), row('<b>Alerts</b>', alertStrip(duration, timeline.alerts, colour))];
   if (truth) {
     const bands = truth.appearances.map((a) => ({
@@ -78,12 +87,54 @@ function timelineSection(input: HtmlReportInput, colour: (n: string | null) => s
 }
 
 function evaluationSection(evaluation: Evaluation): string {
-  const head = ['identity', 'appearances', 'alerted', 'recall', 'alerts', 'false', 'duplicates', 'precision', 'frame recall', 'frame precision', 'TTFA mean', 'TTFA max', 'false / hour'];
-  const rows = evaluation.identities.map((i) => [escapeHtml(i.identity) + (i.enrolled ? '' : ' <small>(not in truth gallery)</small>'), i.appearances, i.appearancesAlerted, pct(i.appearanceRecall), i.alerts, i.falseAlerts, i.duplicateAlerts, pct(i.precision), pct(i.frameRecall), pct(i.framePrecision), secs(i.timeToFirstAlert?.mean), secs(i.timeToFirstAlert?.max), i.falseAlertsPerHour.toFixed(1)]);
-  const apps = evaluation.identities.flatMap((i) => i.perAppearance.map((p) => [escapeHtml(i.identity), escapeHtml(p.appearanceId), clock(p.visibleFrom), p.firstAlertAt === null ? '<b class="missed">missed</b>' : clock(p.firstAlertAt), secs(p.timeToFirstAlert)]));
-  return `<section><h2>Evaluation against ground truth</h2>` +
+  const head = [
+    'identity',
+    'appearances',
+    'alerted',
+    'recall',
+    'alerts',
+    'false',
+    'duplicates',
+    'precision',
+    'frame recall',
+    'frame precision',
+    'TTFA mean',
+    'TTFA max',
+    'false / hour',
+  ];
+  const rows = evaluation.identities.map((i) => [
+    escapeHtml(i.identity) + (i.enrolled ? '' : ' <small>(not in truth gallery)</small>'),
+    i.appearances,
+    i.appearancesAlerted,
+    pct(i.appearanceRecall),
+    i.alerts,
+    i.falseAlerts,
+    i.duplicateAlerts,
+    pct(i.precision),
+    pct(i.frameRecall),
+    pct(i.framePrecision),
+    secs(i.timeToFirstAlert?.mean),
+    secs(i.timeToFirstAlert?.max),
+    i.falseAlertsPerHour.toFixed(1),
+  ]);
+  const apps = evaluation.identities.flatMap((i) =>
+    i.perAppearance.map((p) => [
+      escapeHtml(i.identity),
+      escapeHtml(p.appearanceId),
+      clock(p.visibleFrom),
+      p.firstAlertAt === null ? '<b class="missed">missed</b>' : clock(p.firstAlertAt),
+      secs(p.timeToFirstAlert),
+    ]),
+  );
+  return (
+    `<section><h2>Evaluation against ground truth</h2>` +
     `<p>${evaluation.totals.alerts} alerts, <b>${evaluation.totals.falseAlerts} false</b> (${evaluation.totals.falseAlertsPerHour.toFixed(1)} per hour of footage). TTFA: time from the face being fully in view to the first alert.</p>` +
-    table(head, rows) + (apps.length ? `<h3>Appearances</h3>${table(['identity', 'appearance', 'face in view', 'first alert', 'TTFA'], apps)}` : '') + `</section>`;
+    table(head, rows) +
+    (apps.length
+      ? `<h3>Appearances</h3>${table(['identity', 'appearance', 'face in view', 'first alert', 'TTFA'], apps)}`
+      : '') +
+    `</section>`
+  );
 }
 
 function table(head: string[], rows: Array<Array<string | number>>): string {
@@ -107,11 +158,24 @@ table{border-collapse:collapse;background:#fff;margin:6px 0}th,td{border:1px sol
  */
 export function renderHtmlReport(input: HtmlReportInput): string {
   const { timeline } = input;
-  const names = [...timeline.alerts.map((a) => a.identity.name), ...timeline.tracks.flatMap((t) => (t.identity ? [t.identity.name] : [])), ...(input.truth?.enrolled ?? [])];
+  const names = [
+    ...timeline.alerts.map((a) => a.identity.name),
+    ...timeline.tracks.flatMap((t) => (t.identity ? [t.identity.name] : [])),
+    ...(input.truth?.enrolled ?? []),
+  ];
   const colour = colourFor(names);
   const title = input.title ?? `Replay of ${timeline.video}`;
-  const meta = [`${clock(timeline.durationSec)} of footage`, `${timeline.frames} frames processed`, `${timeline.tracks.length} tracks`, `threshold ${timeline.threshold}`, `match when ${timeline.votes.k} of ${timeline.votes.n} identified frames agree`, ...(input.generatedAt ? [`generated ${escapeHtml(input.generatedAt)}`] : [])];
-  const sweep = input.sweep?.length ? `<section><h2>Threshold trade-off</h2><pre>${escapeHtml(formatSweepTable(input.sweep, timeline.threshold))}</pre></section>` : '';
+  const meta = [
+    `${clock(timeline.durationSec)} of footage`,
+    `${timeline.frames} frames processed`,
+    `${timeline.tracks.length} tracks`,
+    `threshold ${timeline.threshold}`,
+    `match when ${timeline.votes.k} of ${timeline.votes.n} identified frames agree`,
+    ...(input.generatedAt ? [`generated ${escapeHtml(input.generatedAt)}`] : []),
+  ];
+  const sweep = input.sweep?.length
+    ? `<section><h2>Threshold trade-off</h2><pre>${escapeHtml(formatSweepTable(input.sweep, timeline.threshold))}</pre></section>`
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">

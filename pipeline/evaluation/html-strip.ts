@@ -23,7 +23,8 @@ export function clock(seconds: number): string {
 }
 
 const x = (t: number, duration: number) => ((Math.min(Math.max(t, 0), duration) / duration) * STRIP_WIDTH).toFixed(1);
-const y = (d: number) => (((Math.min(Math.max(d, D_TOP), D_BOTTOM) - D_TOP) / (D_BOTTOM - D_TOP)) * (STRIP_HEIGHT - 6) + 3).toFixed(1);
+const y = (d: number) =>
+  (((Math.min(Math.max(d, D_TOP), D_BOTTOM) - D_TOP) / (D_BOTTOM - D_TOP)) * (STRIP_HEIGHT - 6) + 3).toFixed(1);
 
 function svg(height: number, body: string, label: string): string {
   return `<svg class="strip" width="${STRIP_WIDTH}" height="${height}" viewBox="0 0 ${STRIP_WIDTH} ${height}" role="img" aria-label="${escapeHtml(label)}">${body}</svg>`;
@@ -46,21 +47,35 @@ export function axisStrip(duration: number): string {
 }
 
 /** A band per visible stretch, e.g. the ground truth's appearances. */
-export function bandStrip(duration: number, bands: Array<{ start: number; end: number; colour: string; title: string }>, label: string): string {
+export function bandStrip(
+  duration: number,
+  bands: Array<{ start: number; end: number; colour: string; title: string }>,
+  label: string,
+): string {
   const body = bands
     .map((b) => {
       const w = Math.max(2, Number(x(b.end, duration)) - Number(x(b.start, duration)));
       return `<rect x="${x(b.start, duration)}" y="6" width="${w.toFixed(1)}" height="${STRIP_HEIGHT - 12}" rx="3" fill="${b.colour}"><title>${escapeHtml(b.title)}</title></rect>`;
     })
     .join('');
-  return svg(STRIP_HEIGHT, `<rect x="0" y="0" width="${STRIP_WIDTH}" height="${STRIP_HEIGHT}" class="lane"/>${body}`, label);
+  return svg(
+    STRIP_HEIGHT,
+    `<rect x="0" y="0" width="${STRIP_WIDTH}" height="${STRIP_HEIGHT}" class="lane"/>${body}`,
+    label,
+  );
 }
 
 /**
  * One track: its span as a band, each identified frame as a dot at its distance
  * (higher is closer), the threshold as a dashed line and its alerts as red ticks.
  */
-export function trackStrip(duration: number, track: TimelineTrack, alerts: TimelineAlert[], threshold: number, colour: string): string {
+export function trackStrip(
+  duration: number,
+  track: TimelineTrack,
+  alerts: TimelineAlert[],
+  threshold: number,
+  colour: string,
+): string {
   const span = Math.max(2, Number(x(track.end, duration)) - Number(x(track.start, duration)));
   let body = `<rect x="0" y="0" width="${STRIP_WIDTH}" height="${STRIP_HEIGHT}" class="lane"/>`;
   body += `<rect x="${x(track.start, duration)}" y="2" width="${span.toFixed(1)}" height="${STRIP_HEIGHT - 4}" rx="3" fill="${colour}" fill-opacity="0.22" stroke="${colour}"><title>${escapeHtml(`track ${track.id}: ${clock(track.start)} to ${clock(track.end)}`)}</title></rect>`;
@@ -85,7 +100,8 @@ export function alertStrip(duration: number, alerts: TimelineAlert[], colourOf: 
   let body = `<rect x="0" y="0" width="${STRIP_WIDTH}" height="${STRIP_HEIGHT}" class="lane"/>`;
   for (const a of alerts) {
     const px = x(a.t, duration);
-    body += `<g><line x1="${px}" x2="${px}" y1="2" y2="${STRIP_HEIGHT - 2}" stroke="${colourOf(a.identity.name)}" stroke-width="3"/>` +
+    body +=
+      `<g><line x1="${px}" x2="${px}" y1="2" y2="${STRIP_HEIGHT - 2}" stroke="${colourOf(a.identity.name)}" stroke-width="3"/>` +
       `<text x="${Number(px) + 4}" y="14" class="alert-label">${escapeHtml(a.identity.name)}</text>` +
       `<title>${escapeHtml(`alert ${a.identity.name} at ${clock(a.t)}, distance ${a.distance.toFixed(3)}`)}</title></g>`;
   }

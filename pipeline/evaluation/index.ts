@@ -1,8 +1,36 @@
 /** Evaluation of replays against footage ground truth: pure functions, no I/O. */
-export { footageTruthSchema, InvalidTruthError, parseTruth, type FootageTruth, type TruthAppearance, type TruthFrame } from './truth.js';
-export { InvalidTimelineError, parseTimeline, replayTimelineSchema, type ReplayTimeline, type TimelineAlert, type TimelineScore, type TimelineTrack } from './timeline.js';
+export {
+  footageTruthSchema,
+  InvalidTruthError,
+  parseTruth,
+  type FootageTruth,
+  type TruthAppearance,
+  type TruthFrame,
+} from './truth.js';
+export {
+  InvalidTimelineError,
+  parseTimeline,
+  replayTimelineSchema,
+  type ReplayTimeline,
+  type TimelineAlert,
+  type TimelineScore,
+  type TimelineTrack,
+} from './timeline.js';
 export { timelineFromReplay, type ReplayResultLike } from './from-replay.js';
-export { evaluate, type AppearanceResult, type Evaluation, type EvaluationOptions, type IdentityEvaluation } from './metrics.js';
-export { alertsAtThreshold, defaultThresholds, formatSweepTable, sweepThresholds, type SweepRow, type VoteRule } from './sweep.js';
+export {
+  evaluate,
+  type AppearanceResult,
+  type Evaluation,
+  type EvaluationOptions,
+  type IdentityEvaluation,
+} from './metrics.js';
+export {
+  alertsAtThreshold,
+  defaultThresholds,
+  formatSweepTable,
+  sweepThresholds,
+  type SweepRow,
+  type VoteRule,
+} from './sweep.js';
 export { appearancesToCsv, evaluationToCsv, sweepToCsv, toCsv } from './csv.js';
 export { renderHtmlReport, type HtmlReportInput } from './html-report.js';

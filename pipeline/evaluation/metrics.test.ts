@@ -10,9 +10,21 @@ describe('evaluate', () => {
   const truth = makeTruth([{ identity: 'subject-a', start: 2, end: 15, faceStart: 3, faceEnd: 14.5 }]);
 
   it('scores a clean detection: one track, one alert', () => {
-    const e = evaluate(truth, makeTimeline([makeTrack('t1', 'subject-a', 2.5, 15)], [makeAlert('subject-a', 4)]), exact);
+    const e = evaluate(
+      truth,
+      makeTimeline([makeTrack('t1', 'subject-a', 2.5, 15)], [makeAlert('subject-a', 4)]),
+      exact,
+    );
     const s = subject(e);
-    expect(s).toMatchObject({ appearances: 1, appearancesAlerted: 1, appearanceRecall: 1, alerts: 1, correctAlerts: 1, falseAlerts: 0, precision: 1 });
+    expect(s).toMatchObject({
+      appearances: 1,
+      appearancesAlerted: 1,
+      appearanceRecall: 1,
+      alerts: 1,
+      correctAlerts: 1,
+      falseAlerts: 0,
+      precision: 1,
+    });
     expect(s.frameRecall).toBe(1);
     expect(s.framePrecision).toBe(1);
     expect(s.timeToFirstAlert).toEqual({ mean: 1, max: 1 });
@@ -47,7 +59,16 @@ describe('evaluate', () => {
   it('handles footage where the enrolled person never appears', () => {
     const strangers = makeTruth([{ identity: null, actor: 'stranger-1', start: 1, end: 9 }]);
     const quiet = subject(evaluate(strangers, makeTimeline([makeTrack('t1', null, 1, 9)], [])));
-    expect(quiet).toMatchObject({ appearances: 0, appearanceRecall: null, alerts: 0, precision: null, frameRecall: null, framePrecision: null, timeToFirstAlert: null, falseAlerts: 0 });
+    expect(quiet).toMatchObject({
+      appearances: 0,
+      appearanceRecall: null,
+      alerts: 0,
+      precision: null,
+      frameRecall: null,
+      framePrecision: null,
+      timeToFirstAlert: null,
+      falseAlerts: 0,
+    });
     const wrong = evaluate(strangers, makeTimeline([makeTrack('t1', 'subject-a', 1, 9)], [makeAlert('subject-a', 5)]));
     expect(subject(wrong)).toMatchObject({ falseAlerts: 1, precision: 0, framePrecision: 0 });
     expect(wrong.totals).toEqual({ alerts: 1, falseAlerts: 1, falseAlertsPerHour: 180 });
@@ -59,7 +80,10 @@ describe('evaluate', () => {
   });
 
   it('reports a missed appearance per appearance', () => {
-    const twice = makeTruth([{ identity: 'subject-a', start: 2, end: 5 }, { identity: 'subject-a', start: 10, end: 14 }]);
+    const twice = makeTruth([
+      { identity: 'subject-a', start: 2, end: 5 },
+      { identity: 'subject-a', start: 10, end: 14 },
+    ]);
     const s = subject(evaluate(twice, makeTimeline([], [makeAlert('subject-a', 3)])));
     expect(s.appearanceRecall).toBe(0.5);
     expect(s.perAppearance).toEqual([
@@ -72,7 +96,9 @@ describe('evaluate', () => {
     const brief = makeTruth([{ identity: 'subject-a', start: 2, end: 5 }]);
     expect(subject(evaluate(brief, makeTimeline([], [makeAlert('subject-a', 5.3)]))).correctAlerts).toBe(1);
     expect(subject(evaluate(brief, makeTimeline([], [makeAlert('subject-a', 6)]))).falseAlerts).toBe(1);
-    expect(subject(evaluate(brief, makeTimeline([], [makeAlert('subject-a', 6)]), { alertToleranceSec: 1.5 })).correctAlerts).toBe(1);
+    expect(
+      subject(evaluate(brief, makeTimeline([], [makeAlert('subject-a', 6)]), { alertToleranceSec: 1.5 })).correctAlerts,
+    ).toBe(1);
   });
 
   it('reports a negative time to first alert when the face was still partly out of view', () => {

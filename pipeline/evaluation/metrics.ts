@@ -81,7 +81,12 @@ function evaluateIdentity(
   const perAppearance = appearances.map((a): AppearanceResult => {
     const visibleFrom = a.faceStart ?? a.start;
     const at = firstAlert.get(a.id) ?? null;
-    return { appearanceId: a.id, visibleFrom, firstAlertAt: at, timeToFirstAlert: at === null ? null : round(at - visibleFrom) };
+    return {
+      appearanceId: a.id,
+      visibleFrom,
+      firstAlertAt: at,
+      timeToFirstAlert: at === null ? null : round(at - visibleFrom),
+    };
   });
   const ttfa = perAppearance.flatMap((p) => (p.timeToFirstAlert === null ? [] : [p.timeToFirstAlert]));
 
@@ -113,7 +118,9 @@ function evaluateIdentity(
     precision: ratio(mine.length - falseAlerts, mine.length),
     frameRecall: ratio(covered, faceFrames.size),
     framePrecision: ratio(predictedInView, predicted),
-    timeToFirstAlert: ttfa.length ? { mean: round(ttfa.reduce((s, v) => s + v, 0) / ttfa.length), max: Math.max(...ttfa) } : null,
+    timeToFirstAlert: ttfa.length
+      ? { mean: round(ttfa.reduce((s, v) => s + v, 0) / ttfa.length), max: Math.max(...ttfa) }
+      : null,
     falseAlertsPerHour: perHour(falseAlerts, truth.durationSec),
     perAppearance,
   };
@@ -136,6 +143,10 @@ export function evaluate(truth: FootageTruth, timeline: ReplayTimeline, options:
     fixture: truth.fixture,
     durationSec: truth.durationSec,
     identities,
-    totals: { alerts: timeline.alerts.length, falseAlerts, falseAlertsPerHour: perHour(falseAlerts, truth.durationSec) },
+    totals: {
+      alerts: timeline.alerts.length,
+      falseAlerts,
+      falseAlertsPerHour: perHour(falseAlerts, truth.durationSec),
+    },
   };
 }

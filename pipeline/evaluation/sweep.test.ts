@@ -27,11 +27,18 @@ const k2of3 = { k: 2, n: 3 };
 describe('alertsAtThreshold', () => {
   it('fires once per track when k of the last n identified frames agree', () => {
     expect(alertsAtThreshold(timeline, 0.5, k2of3)).toEqual([]);
-    expect(alertsAtThreshold(timeline, 0.52, k2of3)).toEqual([{ identity: { name: 'subject-a' }, t: 3.8, distance: 0.51, trackId: 'a' }]);
+    expect(alertsAtThreshold(timeline, 0.52, k2of3)).toEqual([
+      { identity: { name: 'subject-a' }, t: 3.8, distance: 0.51, trackId: 'a' },
+    ]);
     // 0.55 (3.2 s) and 0.50 (3.6 s) are in one window of 3 identified frames; the frame without a face does not count.
-    expect(alertsAtThreshold(timeline, 0.56, k2of3)).toEqual([{ identity: { name: 'subject-a' }, t: 3.6, distance: 0.525, trackId: 'a' }]);
+    expect(alertsAtThreshold(timeline, 0.56, k2of3)).toEqual([
+      { identity: { name: 'subject-a' }, t: 3.6, distance: 0.525, trackId: 'a' },
+    ]);
     expect(alertsAtThreshold(timeline, 0.6, k2of3).map((a) => [a.trackId, a.t])).toEqual([['a', 3.4]]);
-    expect(alertsAtThreshold(timeline, 0.62, k2of3).map((a) => [a.trackId, a.t])).toEqual([['a', 3.2], ['b', 11.4]]);
+    expect(alertsAtThreshold(timeline, 0.62, k2of3).map((a) => [a.trackId, a.t])).toEqual([
+      ['a', 3.2],
+      ['b', 11.4],
+    ]);
   });
 
   it('needs the agreeing frames inside one window of n', () => {
@@ -46,7 +53,9 @@ describe('sweepThresholds', () => {
   const rows = sweepThresholds(truth, timeline, [0.5, 0.52, 0.6, 0.62], k2of3);
 
   it('trades recall against false alerts', () => {
-    expect(rows.map((r) => [r.threshold, r.alerts, r.correctAlerts, r.falseAlerts, r.appearanceRecall, r.precision])).toEqual([
+    expect(
+      rows.map((r) => [r.threshold, r.alerts, r.correctAlerts, r.falseAlerts, r.appearanceRecall, r.precision]),
+    ).toEqual([
       [0.5, 0, 0, 0, 0, null],
       [0.52, 1, 1, 0, 1, 1],
       [0.6, 1, 1, 0, 1, 1],

@@ -23,11 +23,18 @@ export function alertsAtThreshold(timeline: ReplayTimeline, threshold: number, r
     for (let i = 0; i < identified.length; i++) {
       const current = identified[i]!;
       if (fired.has(current.name) || current.distance > threshold) continue;
-      const agreeing = identified.slice(Math.max(0, i - rule.n + 1), i + 1).filter((s) => s.name === current.name && s.distance <= threshold);
+      const agreeing = identified
+        .slice(Math.max(0, i - rule.n + 1), i + 1)
+        .filter((s) => s.name === current.name && s.distance <= threshold);
       if (agreeing.length < rule.k) continue;
       fired.add(current.name);
       const distance = agreeing.reduce((sum, s) => sum + s.distance, 0) / agreeing.length;
-      alerts.push({ identity: { name: current.name }, t: current.t, distance: Math.round(distance * 1e4) / 1e4, trackId: track.id });
+      alerts.push({
+        identity: { name: current.name },
+        t: current.t,
+        distance: Math.round(distance * 1e4) / 1e4,
+        trackId: track.id,
+      });
     }
   }
   return alerts.sort((a, b) => a.t - b.t);
@@ -67,7 +74,9 @@ export function sweepThresholds(
     const alerted = enrolled.reduce((s, i) => s + i.appearancesAlerted, 0);
     const correct = evaluation.identities.reduce((s, i) => s + i.correctAlerts, 0);
     const right = alerts.length - evaluation.totals.falseAlerts;
-    const ttfa = enrolled.flatMap((i) => i.perAppearance.flatMap((p) => (p.timeToFirstAlert === null ? [] : [p.timeToFirstAlert])));
+    const ttfa = enrolled.flatMap((i) =>
+      i.perAppearance.flatMap((p) => (p.timeToFirstAlert === null ? [] : [p.timeToFirstAlert])),
+    );
     return {
       threshold,
       alerts: alerts.length,
@@ -76,7 +85,9 @@ export function sweepThresholds(
       falseAlertsPerHour: evaluation.totals.falseAlertsPerHour,
       appearanceRecall: appearances ? alerted / appearances : null,
       precision: alerts.length ? right / alerts.length : null,
-      meanTimeToFirstAlert: ttfa.length ? Math.round((ttfa.reduce((s, v) => s + v, 0) / ttfa.length) * 1000) / 1000 : null,
+      meanTimeToFirstAlert: ttfa.length
+        ? Math.round((ttfa.reduce((s, v) => s + v, 0) / ttfa.length) * 1000) / 1000
+        : null,
     };
   });
 }
@@ -98,6 +109,7 @@ export function formatSweepTable(rows: SweepRow[], current?: number): string {
     sec(r.meanTimeToFirstAlert),
   ]);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c]!.length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }

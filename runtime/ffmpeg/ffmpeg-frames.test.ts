@@ -13,7 +13,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A small H.264 clip from ffmpeg's lavfi test pattern. */
 function clip(name: string, seconds: number, size = '320x240'): string {
   const path = join(dir, name);
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25`, '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path]);
+  const r = spawnSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${size}:rate=25`,
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    path,
+  ]);
   if (r.status !== 0) throw new Error(r.stderr.toString());
   return path;
 }
@@ -46,7 +63,12 @@ describe('startFfmpegFrames', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const { port } = server.address() as { port: number };
     try {
-      const src = startFfmpegFrames({ url: `http://127.0.0.1:${port}/live.ts`, fps: 5, maxWidth: 1280, jpegQuality: 5 });
+      const src = startFfmpegFrames({
+        url: `http://127.0.0.1:${port}/live.ts`,
+        fps: 5,
+        maxWidth: 1280,
+        jpegQuality: 5,
+      });
       const events = await collect(src.frames);
       expect((await src.exited).code).toBe(0);
       expect(events.length).toBe(10);
@@ -70,13 +92,21 @@ describe('startFfmpegFrames', () => {
     expect(first.value).toMatchObject({ type: 'frame', index: 0 });
     // Not pulling: ffmpeg is blocked on the pipe and still running after a while.
     await new Promise((r) => setTimeout(r, 500));
-    expect(await Promise.race([src.exited.then(() => 'exited'), new Promise((r) => setTimeout(() => r('running'), 50))])).toBe('running');
+    expect(
+      await Promise.race([src.exited.then(() => 'exited'), new Promise((r) => setTimeout(() => r('running'), 50))]),
+    ).toBe('running');
     const exit = await src.stop();
     expect(exit.stopped).toBe(true);
   });
 
   it('reports a failing source through its exit, with credentials redacted from stderr', async () => {
-    const src = startFfmpegFrames({ url: 'rtsp://alice:s3cret@127.0.0.1:9/cam', fps: 5, maxWidth: 320, jpegQuality: 5, ioTimeoutMs: 1000 });
+    const src = startFfmpegFrames({
+      url: 'rtsp://alice:s3cret@127.0.0.1:9/cam',
+      fps: 5,
+      maxWidth: 320,
+      jpegQuality: 5,
+      ioTimeoutMs: 1000,
+    });
     expect(await collect(src.frames)).toEqual([]);
     const exit = await src.exited;
     expect(exit.code).not.toBe(0);
@@ -88,11 +118,31 @@ describe('startFfmpegFrames', () => {
 describe('full-range conversion', () => {
   it('gives the same frames through zscale as through swscale, from limited-range and full-range sources', async () => {
     const mjpeg = join(dir, 'full-range.mkv');
-    const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-t', '1', '-c:v', 'mjpeg', '-pix_fmt', 'yuvj420p', mjpeg]);
+    const r = spawnSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x240:rate=25',
+      '-t',
+      '1',
+      '-c:v',
+      'mjpeg',
+      '-pix_fmt',
+      'yuvj420p',
+      mjpeg,
+    ]);
     if (r.status !== 0) throw new Error(r.stderr.toString());
-    for (const [url, tolerance] of [[clip('range.mp4', 1), 0.05], [mjpeg, 0.3]] as const) {
+    for (const [url, tolerance] of [
+      [clip('range.mp4', 1), 0.05],
+      [mjpeg, 0.3],
+    ] as const) {
       const pixels = async (zscale: boolean) => {
-        const frames = (await collect(startFfmpegFrames({ url, fps: 5, maxWidth: 320, jpegQuality: 3, zscale }).frames)).filter((e) => e.type === 'frame');
+        const frames = (
+          await collect(startFfmpegFrames({ url, fps: 5, maxWidth: 320, jpegQuality: 3, zscale }).frames)
+        ).filter((e) => e.type === 'frame');
         return Promise.all(frames.map((f) => sharp(f.jpeg).raw().toBuffer()));
       };
       const [viaZimg, viaSwscale] = await Promise.all([pixels(true), pixels(false)]);
@@ -108,7 +158,14 @@ describe('full-range conversion', () => {
 
 describe('ffmpegArgs', () => {
   it('uses the RTSP transport and timeout only for RTSP sources', () => {
-    const rtsp = ffmpegArgs({ url: 'rtsp://h/x', fps: 5, maxWidth: 640, jpegQuality: 4, rtspTransport: 'udp', ioTimeoutMs: 3000 });
+    const rtsp = ffmpegArgs({
+      url: 'rtsp://h/x',
+      fps: 5,
+      maxWidth: 640,
+      jpegQuality: 4,
+      rtspTransport: 'udp',
+      ioTimeoutMs: 3000,
+    });
     expect(rtsp.join(' ')).toContain('-rtsp_transport udp -timeout 3000000');
     const file = ffmpegArgs({ url: '/tmp/x.mp4', fps: 5, maxWidth: 640, jpegQuality: 4, rtspTransport: 'udp' });
     expect(file).not.toContain('-rtsp_transport');

@@ -47,7 +47,19 @@ export function ffmpegArgs(o: FfmpegFrameOptions): string[] {
   const kind = sourceKind(o.url);
   const timeoutUs = String((o.ioTimeoutMs ?? 10_000) * 1000);
   const input: string[] = [];
-  if (kind === 'rtsp') input.push('-rtsp_transport', o.rtspTransport ?? 'tcp', '-timeout', timeoutUs, '-fflags', 'nobuffer', '-analyzeduration', '500000', '-probesize', '500000');
+  if (kind === 'rtsp')
+    input.push(
+      '-rtsp_transport',
+      o.rtspTransport ?? 'tcp',
+      '-timeout',
+      timeoutUs,
+      '-fflags',
+      'nobuffer',
+      '-analyzeduration',
+      '500000',
+      '-probesize',
+      '500000',
+    );
   if (kind === 'http') input.push('-rw_timeout', timeoutUs);
   if (o.realtime) input.push('-re');
   if (o.loop && kind === 'file') input.push('-stream_loop', '-1');
@@ -58,18 +70,35 @@ export function ffmpegArgs(o: FfmpegFrameOptions): string[] {
   const threads = o.threads ?? 1;
   const pin = (flag: string) => (threads > 0 ? [flag, String(threads)] : []);
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error',
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
     ...input,
     ...pin('-threads'),
-    '-i', o.url,
-    '-an', '-sn', '-dn',
+    '-i',
+    o.url,
+    '-an',
+    '-sn',
+    '-dn',
     ...pin('-filter_threads'),
-    '-vf', videoFilter(o),
+    '-vf',
+    videoFilter(o),
     // No metadata segments and no encoder comment: plain JFIF frames.
-    '-map_metadata', '-1', '-flags', '+bitexact',
-    '-c:v', 'mjpeg', '-pix_fmt', 'yuvj420p', '-q:v', String(o.jpegQuality),
+    '-map_metadata',
+    '-1',
+    '-flags',
+    '+bitexact',
+    '-c:v',
+    'mjpeg',
+    '-pix_fmt',
+    'yuvj420p',
+    '-q:v',
+    String(o.jpegQuality),
     ...pin('-threads'),
-    '-f', 'image2pipe', 'pipe:1',
+    '-f',
+    'image2pipe',
+    'pipe:1',
   ];
 }
 
@@ -92,7 +121,10 @@ export class StderrRing {
   private lines: string[] = [];
   private partial = '';
 
-  constructor(private readonly maxLines = 40, private readonly maxLineChars = 500) {}
+  constructor(
+    private readonly maxLines = 40,
+    private readonly maxLineChars = 500,
+  ) {}
 
   push(chunk: Buffer | string): void {
     const parts = (this.partial + chunk.toString()).split(/\r?\n|\r/);
@@ -124,7 +156,15 @@ export async function* readJpegFrames(stream: Readable, fps: number): AsyncGener
     if (!out.ok) return { type: 'corrupt', bytes: out.bytes, reason: out.reason, index: n };
     const check = inspectJpeg(out.jpeg);
     if (!check.ok) return { type: 'corrupt', bytes: out.jpeg.length, reason: check.reason, index: n };
-    return { type: 'frame', jpeg: out.jpeg, width: check.width, height: check.height, index: n, ptsSec: n / fps, receivedAt: Date.now() };
+    return {
+      type: 'frame',
+      jpeg: out.jpeg,
+      width: check.width,
+      height: check.height,
+      index: n,
+      ptsSec: n / fps,
+      receivedAt: Date.now(),
+    };
   };
   try {
     for await (const chunk of stream) {
@@ -165,7 +205,8 @@ export function startFfmpegFrames(opts: FfmpegFrameOptions): FfmpegFrameSource {
   let stopped = false;
   child.stderr!.on('data', (d: Buffer) => ring.push(d));
   const exited = new Promise<FfmpegExit>((resolve) => {
-    const done = (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal, stderr: ring.text(), stopped });
+    const done = (code: number | null, signal: NodeJS.Signals | null) =>
+      resolve({ code, signal, stderr: ring.text(), stopped });
     child.once('error', (err) => {
       ring.push(`spawn failed: ${err.message}\n`);
       done(null, null);

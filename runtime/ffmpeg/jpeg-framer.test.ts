@@ -4,7 +4,26 @@ import { inspectJpeg, JpegFramer, type FramerOutput } from './jpeg-framer.js';
 
 /** Real JPEGs from ffmpeg's mjpeg encoder (lavfi test pattern), as one concatenated stream. */
 function ffmpegJpegs(n: number, size = '160x120'): Buffer {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=10`, '-frames:v', String(n), '-c:v', 'mjpeg', '-f', 'image2pipe', 'pipe:1'], { maxBuffer: 64 << 20 });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${size}:rate=10`,
+      '-frames:v',
+      String(n),
+      '-c:v',
+      'mjpeg',
+      '-f',
+      'image2pipe',
+      'pipe:1',
+    ],
+    { maxBuffer: 64 << 20 },
+  );
   if (r.status !== 0) throw new Error(r.stderr.toString());
   return r.stdout;
 }
@@ -22,7 +41,8 @@ function feed(stream: Buffer, chunkSizes: () => number): FramerOutput[] {
   return out;
 }
 
-const frames = (out: FramerOutput[]) => out.filter((o): o is Extract<FramerOutput, { ok: true }> => o.ok).map((o) => o.jpeg);
+const frames = (out: FramerOutput[]) =>
+  out.filter((o): o is Extract<FramerOutput, { ok: true }> => o.ok).map((o) => o.jpeg);
 
 /** Puts an APP1 segment holding a whole second JPEG (like an EXIF thumbnail) right after SOI. */
 function withNestedThumbnail(jpeg: Buffer, thumb: Buffer): Buffer {

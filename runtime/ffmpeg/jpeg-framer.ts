@@ -82,7 +82,8 @@ export class JpegFramer {
         this.mode = 'seek';
         return { ok: true, jpeg };
       }
-      if (marker === SOI || marker === 0x00) return this.fail(p - 1, `unexpected marker FF${hex(marker)} at byte ${p - 1}`);
+      if (marker === SOI || marker === 0x00)
+        return this.fail(p - 1, `unexpected marker FF${hex(marker)} at byte ${p - 1}`);
       if (standalone(marker)) {
         this.pos = p + 1;
         return null;
@@ -150,7 +151,8 @@ export type JpegCheck = { ok: true; width: number; height: number } | { ok: fals
  */
 export function inspectJpeg(b: Buffer): JpegCheck {
   if (b.length < 4 || b[0] !== 0xff || b[1] !== SOI) return { ok: false, reason: 'no start-of-image marker' };
-  if (b[b.length - 2] !== 0xff || b[b.length - 1] !== EOI) return { ok: false, reason: 'no end-of-image marker (truncated)' };
+  if (b[b.length - 2] !== 0xff || b[b.length - 1] !== EOI)
+    return { ok: false, reason: 'no end-of-image marker (truncated)' };
   let p = 2;
   let size: { width: number; height: number } | null = null;
   let scans = 0;
@@ -161,7 +163,8 @@ export function inspectJpeg(b: Buffer): JpegCheck {
     const marker = b[p]!;
     p++;
     if (marker === EOI) break;
-    if (standalone(marker) || marker === 0x00) return { ok: false, reason: `unexpected marker FF${hex(marker)} at byte ${p - 2}` };
+    if (standalone(marker) || marker === 0x00)
+      return { ok: false, reason: `unexpected marker FF${hex(marker)} at byte ${p - 2}` };
     if (p + 2 > b.length) return { ok: false, reason: 'segment header past the end' };
     const len = b.readUInt16BE(p);
     if (len < 2 || p + len > b.length) return { ok: false, reason: `segment FF${hex(marker)} overruns the buffer` };

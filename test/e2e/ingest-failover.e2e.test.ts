@@ -28,7 +28,14 @@ describe('ingest fail-over (real processes)', () => {
   beforeAll(async () => {
     const clip = makeClip(footage.dir, 'camera.mp4', 4);
     const configFile = join(footage.dir, 'watchpost.yaml');
-    writeFileSync(configFile, stringify({ log: { level: 'info' }, cameras: cameras.map((id) => ({ id, url: clip, fps: 5 })), ingest: { leaseSeconds: LEASE_SECONDS } }));
+    writeFileSync(
+      configFile,
+      stringify({
+        log: { level: 'info' },
+        cameras: cameras.map((id) => ({ id, url: clip, fps: 5 })),
+        ingest: { leaseSeconds: LEASE_SECONDS },
+      }),
+    );
     const env = { REDIS_URL: testRedisUrl(), WATCHPOST_REDIS_PREFIX: prefix, WATCHPOST_CONFIG: configFile };
     workers.push(new WorkerProcess('ingest', env), new WorkerProcess('ingest', env));
     await Promise.all(workers.map((w) => w.ready()));
@@ -59,7 +66,13 @@ describe('ingest fail-over (real processes)', () => {
     await victim.stop('SIGKILL');
     const taken = await until('the survivor streaming the orphaned camera', async () => {
       const s = await status(cameras[0]!);
-      return s && s.state === 'streaming' && readerOf(s) === survivor && s.lastFrameAt !== null && s.lastFrameAt > killedAt ? s : null;
+      return s &&
+        s.state === 'streaming' &&
+        readerOf(s) === survivor &&
+        s.lastFrameAt !== null &&
+        s.lastFrameAt > killedAt
+        ? s
+        : null;
     });
     const gapMs = taken.lastFrameAt! - killedAt;
     console.log(`ingest fail-over: first frame from the survivor ${gapMs} ms after SIGKILL (lease ${LEASE_SECONDS} s)`);
@@ -69,6 +82,7 @@ describe('ingest fail-over (real processes)', () => {
     expect(readerOf(await status(cameras[1]!))).toBe(survivor);
     expect(await held(survivor)).toBe(2);
     const states = await survivor.metrics();
-    for (const id of cameras) expect(counterValue(states, 'watchpost_camera_state', { camera: id, state: 'streaming' })).toBe(1);
+    for (const id of cameras)
+      expect(counterValue(states, 'watchpost_camera_state', { camera: id, state: 'streaming' })).toBe(1);
   }, 60_000);
 });

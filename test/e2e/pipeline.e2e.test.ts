@@ -90,7 +90,9 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     return records
       .filter((r) => r.type === 'track')
       .map((t) => {
-        const v = votes.filter((x) => x.trackId === t.trackId).map((x) => `${x.candidateName ?? '-'}:${x.distance?.toFixed(2) ?? '-'}`);
+        const v = votes
+          .filter((x) => x.trackId === t.trackId)
+          .map((x) => `${x.candidateName ?? '-'}:${x.distance?.toFixed(2) ?? '-'}`);
         return `  ${t.trackId} ${((t.lastTs - t.firstTs) / 1000).toFixed(1)} s, ${t.hits} hits, ${t.identifyFrames} sent, votes [${v.join(' ')}]`;
       })
       .join('\n');
@@ -99,10 +101,16 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
   const diagnose = async (camera: string) => {
     const status = await redis.get(redisKeys(prefix).cameraStatus(camera));
     const state = await new DetectStateStore(redis, redisKeys(prefix)).load(camera, Date.now());
-    const warnings = workers.flatMap((w) => w.logs.filter((l) => (l.level ?? 0) >= 40).slice(-5).map((l) => `  ${w.role}: ${l.msg} ${JSON.stringify(l.err ?? l.reason ?? '')}`));
+    const warnings = workers.flatMap((w) =>
+      w.logs
+        .filter((l) => (l.level ?? 0) >= 40)
+        .slice(-5)
+        .map((l) => `  ${w.role}: ${l.msg} ${JSON.stringify(l.err ?? l.reason ?? '')}`),
+    );
     return `status ${status}\ndetect counters ${JSON.stringify(state.state.counters)}\ntracks:\n${await trackSummary(camera)}\nworker warnings:\n${warnings.join('\n')}`;
   };
-  const matchesOf = (camera: string) => matches.filter((m) => m.cameraId === camera).sort((a, b) => a.firstSeen - b.firstSeen);
+  const matchesOf = (camera: string) =>
+    matches.filter((m) => m.cameraId === camera).sort((a, b) => a.firstSeen - b.firstSeen);
 
   beforeAll(async () => {
     for (const [cam, p] of Object.entries({ [ENROLLED]: 3, [STRANGERS]: 2, [LOSSLESS]: 1, [CORRUPT]: 0 })) {
@@ -128,7 +136,10 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
       { cfg: cfg(), connection: consumerConnection },
     );
     for (let p = 0; p < PARTITIONS; p++) {
-      const events = new QueueEvents(detectQueueName(p), { connection: { url: redisUrl }, prefix: redisKeys(prefix).bull });
+      const events = new QueueEvents(detectQueueName(p), {
+        connection: { url: redisUrl },
+        prefix: redisKeys(prefix).bull,
+      });
       events.on('stalled', ({ jobId }) => stalled.push({ queue: detectQueueName(p), jobId }));
       queueEvents.push(events);
     }
@@ -157,7 +168,9 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
   it('the enrolled person raises exactly one match per appearance, with the right identity', async () => {
     // Two loops of the fixture: two appearances, each must give one event.
     const enough = await waitFor(() => matchesOf(ENROLLED).length >= 2, 3 * LOOP_SEC * 1000 + 20_000);
-    expect(enough, `match events on ${ENROLLED}: ${matchesOf(ENROLLED).length}; ${await diagnose(ENROLLED)}`).toBe(true);
+    expect(enough, `match events on ${ENROLLED}: ${matchesOf(ENROLLED).length}; ${await diagnose(ENROLLED)}`).toBe(
+      true,
+    );
     const got = matchesOf(ENROLLED);
     expect(new Set(got.map((m) => m.name))).toEqual(new Set(walkIn.truth().enrolled));
     expect(new Set(got.map((m) => m.eventId)).size).toBe(got.length);
@@ -172,7 +185,8 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     const loops = got.map((m) => Math.floor((m.firstSeen - publishedAt.get(ENROLLED)!) / (LOOP_SEC * 1000)));
     const why = `${got.map((m, i) => `${m.trackId} loop ${loops[i]} ${m.firstSeen}-${m.lastSeen}`).join(', ')}\n${await diagnose(ENROLLED)}`;
     expect(new Set(loops).size, `two events in one appearance: ${why}`).toBe(got.length);
-    for (let i = 1; i < loops.length; i++) expect(loops[i]! - loops[i - 1]!, `an appearance without an event: ${why}`).toBe(1);
+    for (let i = 1; i < loops.length; i++)
+      expect(loops[i]! - loops[i - 1]!, `an appearance without an event: ${why}`).toBe(1);
   }, 120_000);
 
   it('the strangers-only camera raises no match, though its people were tracked', async () => {
@@ -187,7 +201,9 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     const detect = openDetectQueues({ cfg: cfg(), connection: redis });
     const queue = detect.forCamera(CORRUPT);
     const now = Date.now();
-    const good = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#406080' } }).jpeg().toBuffer();
+    const good = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#406080' } })
+      .jpeg()
+      .toBuffer();
     const frames = [
       { seq: 1, bytes: good },
       { seq: 2, bytes: Buffer.concat([good.subarray(0, 200), Buffer.from('not the rest of a jpeg')]) },
@@ -195,7 +211,11 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     ];
     for (const f of frames) {
       const frameKey = await store.putFrame(CORRUPT, f.seq, f.bytes);
-      await queue.add(JOB.frame, { cameraId: CORRUPT, seq: f.seq, ts: now + f.seq * 200, frameKey, width: 320, height: 240, mode: 'live' }, { jobId: `${CORRUPT}-${f.seq}` });
+      await queue.add(
+        JOB.frame,
+        { cameraId: CORRUPT, seq: f.seq, ts: now + f.seq * 200, frameKey, width: 320, height: 240, mode: 'live' },
+        { jobId: `${CORRUPT}-${f.seq}` },
+      );
     }
     const state = (id: string) => queue.queue.getJobState(id);
     await expect.poll(() => state(`${CORRUPT}-3`), { timeout: 30_000, interval: 200 }).toBe('completed');
@@ -206,7 +226,8 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     expect(bad!.attemptsMade).toBe(1);
     const counted = async () => {
       let n = 0;
-      for (const w of [detectA, detectB]) if (w.alive) n += counterValue(await w.metrics(), 'watchpost_frames_corrupt_total', { camera: CORRUPT });
+      for (const w of [detectA, detectB])
+        if (w.alive) n += counterValue(await w.metrics(), 'watchpost_frames_corrupt_total', { camera: CORRUPT });
       return n;
     };
     expect(await counted()).toBe(1);
@@ -217,17 +238,28 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     const cutAt = Date.now();
     await publishers.get(ENROLLED)!.stop('SIGKILL');
     await expect
-      .poll(() => cameraEvents.find((e) => e.cameraId === ENROLLED && e.type === 'camera.offline' && e.ts >= cutAt), { timeout: 20_000, interval: 200 })
+      .poll(() => cameraEvents.find((e) => e.cameraId === ENROLLED && e.type === 'camera.offline' && e.ts >= cutAt), {
+        timeout: 20_000,
+        interval: 200,
+      })
       .toBeTruthy();
     // The other camera is unaffected.
-    expect(cameraEvents.filter((e) => e.cameraId === STRANGERS && e.type === 'camera.offline' && e.ts >= cutAt)).toEqual([]);
+    expect(
+      cameraEvents.filter((e) => e.cameraId === STRANGERS && e.type === 'camera.offline' && e.ts >= cutAt),
+    ).toEqual([]);
 
     const restartedAt = Date.now();
     publish(ENROLLED, walkIn.video);
     await expect
-      .poll(() => cameraEvents.find((e) => e.cameraId === ENROLLED && e.type === 'camera.online' && e.ts >= restartedAt), { timeout: 30_000, interval: 200 })
+      .poll(
+        () => cameraEvents.find((e) => e.cameraId === ENROLLED && e.type === 'camera.online' && e.ts >= restartedAt),
+        { timeout: 30_000, interval: 200 },
+      )
       .toBeTruthy();
-    const resumed = await waitFor(() => matchesOf(ENROLLED).some((m) => m.firstSeen >= restartedAt), LOOP_SEC * 1000 + 20_000);
+    const resumed = await waitFor(
+      () => matchesOf(ENROLLED).some((m) => m.firstSeen >= restartedAt),
+      LOOP_SEC * 1000 + 20_000,
+    );
     expect(resumed, `no match after the restart; ${await diagnose(ENROLLED)}`).toBe(true);
     await new Promise((r) => setTimeout(r, 2000));
     expect(matchesOf(ENROLLED).filter((m) => m.firstSeen >= restartedAt)).toHaveLength(1);
@@ -256,12 +288,18 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     await ingest;
     // BullMQ moves the dead worker's job back once its lock expires: 30 s, the default of
     // runtime/queues.ts, with no config knob to shorten it (stalled check every 15 s).
-    await expect.poll(() => stalled.some((s) => s.queue === partition && s.jobId === killedJob), { timeout: 60_000, interval: 500 }).toBe(true);
+    await expect
+      .poll(() => stalled.some((s) => s.queue === partition && s.jobId === killedJob), {
+        timeout: 60_000,
+        interval: 500,
+      })
+      .toBe(true);
     await expect.poll(() => matchesOf(LOSSLESS).length, { timeout: 60_000, interval: 500 }).toBeGreaterThanOrEqual(1);
     // Let the rest of the footage drain: still exactly one event for its one appearance.
     const detect = openDetectQueues({ cfg: cfg(), connection: redis });
     const queue = detect.forCamera(LOSSLESS);
-    const pending = async () => Object.values(await queue.queue.getJobCounts('waiting', 'active', 'delayed')).reduce((a, b) => a + b, 0);
+    const pending = async () =>
+      Object.values(await queue.queue.getJobCounts('waiting', 'active', 'delayed')).reduce((a, b) => a + b, 0);
     await expect.poll(pending, { timeout: 60_000, interval: 500 }).toBe(0);
     await new Promise((r) => setTimeout(r, 2000));
     const got = matchesOf(LOSSLESS);

@@ -20,7 +20,10 @@ export async function publishGalleryWatchlist(
 ): Promise<{ identities: string[]; version: number; matchThreshold: number }> {
   const chain = await FaceChain.create(cfg);
   try {
-    const enrolled = await enrolGalleryFolder(galleryDir, { decode: decodeImage, enrol: (img) => chain.enrolmentDescriptor(img) });
+    const enrolled = await enrolGalleryFolder(galleryDir, {
+      decode: decodeImage,
+      enrol: (img) => chain.enrolmentDescriptor(img),
+    });
     const ids = enrolled.identities.map((i) => i.id);
     const keys = redisKeys(cfg.redisPrefix);
     const redis = new Redis(redisUrl);
@@ -34,7 +37,11 @@ export async function publishGalleryWatchlist(
         cameras: Object.fromEntries(cameras.map((c) => [c, ids])),
         global: cameras.length ? [] : ids,
       };
-      await redis.multi().set(keys.watchlistCurrent, JSON.stringify(snapshot)).set(keys.watchlistVersion, String(version)).exec();
+      await redis
+        .multi()
+        .set(keys.watchlistCurrent, JSON.stringify(snapshot))
+        .set(keys.watchlistVersion, String(version))
+        .exec();
       await redis.publish(keys.watchlistChanged, String(version));
       return { identities: enrolled.identities.map((i) => i.name), version, matchThreshold: chain.matchThreshold };
     } finally {

@@ -62,9 +62,13 @@ export class WorkerProcess {
   /** Resolves once the worker logged that it runs and where its metrics are; rejects if it exits first. */
   async ready(timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!(this.metricsPort !== null && this.logs.some((l) => l.msg === 'worker running (SIGTERM or Ctrl-C stops it)'))) {
-      if (!this.alive) throw new Error(`worker ${this.role} exited before it was ready: ${this.stderrTail}${this.errors()}`);
-      if (Date.now() > deadline) throw new Error(`worker ${this.role} not ready within ${timeoutMs} ms: ${this.stderrTail}${this.errors()}`);
+    while (
+      !(this.metricsPort !== null && this.logs.some((l) => l.msg === 'worker running (SIGTERM or Ctrl-C stops it)'))
+    ) {
+      if (!this.alive)
+        throw new Error(`worker ${this.role} exited before it was ready: ${this.stderrTail}${this.errors()}`);
+      if (Date.now() > deadline)
+        throw new Error(`worker ${this.role} not ready within ${timeoutMs} ms: ${this.stderrTail}${this.errors()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -41,7 +41,12 @@ function spawnDetectWorker(prefix: string): ChildProcess {
  */
 describe('detect worker killed mid-job', () => {
   const { prefix, cleanup } = testPrefix('crash');
-  const cfg = configSchema.parse({ redisPrefix: prefix, redisUrl: testRedisUrl(), detect: { partitions: 1, lockSeconds: 4 }, ingest: { fps: 2.5, frameTtlSeconds: 600 } });
+  const cfg = configSchema.parse({
+    redisPrefix: prefix,
+    redisUrl: testRedisUrl(),
+    detect: { partitions: 1, lockSeconds: 4 },
+    ingest: { fps: 2.5, frameTtlSeconds: 600 },
+  });
   const keys = redisKeys(prefix);
   const log = createLogger({ log: { level: 'warn', format: 'json' } });
   const children: ChildProcess[] = [];
@@ -58,8 +63,17 @@ describe('detect worker killed mid-job', () => {
   it('still raises exactly one match for the enrolled person', async () => {
     const walkIn = fixture('enrolled-walk-in');
     const chain = await FaceChain.create(cfg, log);
-    const { identities } = await enrolGalleryFolder(walkIn.gallery, { decode: decodeImage, enrol: (img) => chain.enrolmentDescriptor(img) });
-    const snapshot = { version: 1, embedder: chain.embedderId, identities, cameras: {}, global: identities.map((i) => i.id) };
+    const { identities } = await enrolGalleryFolder(walkIn.gallery, {
+      decode: decodeImage,
+      enrol: (img) => chain.enrolmentDescriptor(img),
+    });
+    const snapshot = {
+      version: 1,
+      embedder: chain.embedderId,
+      identities,
+      cameras: {},
+      global: identities.map((i) => i.id),
+    };
     await redis.multi().set(keys.watchlistCurrent, JSON.stringify(snapshot)).set(keys.watchlistVersion, '1').exec();
 
     const events: MatchEvent[] = [];
@@ -76,7 +90,13 @@ describe('detect worker killed mid-job', () => {
 
     const first = spawnDetectWorker(prefix);
     children.push(first);
-    const ingest = ingestFile({ cfg, redisUrl: testRedisUrl(), path: walkIn.video, cameraId: 'door', replayId: 'crash' });
+    const ingest = ingestFile({
+      cfg,
+      redisUrl: testRedisUrl(),
+      path: walkIn.video,
+      cameraId: 'door',
+      replayId: 'crash',
+    });
 
     // Kill it while it holds a frame, once the person is tracked but before any match.
     const detectQueue = openQueue(QUEUE.detect, { cfg, connection: redis }, 0);
@@ -86,13 +106,22 @@ describe('detect worker killed mid-job', () => {
       return json !== null && JSON.parse(json).tracker.tracks.length > 0;
     };
     await until('the person to be tracked', tracking, 240_000);
-    await until('a frame in progress', async () => (await detectQueue.queue.getJobCounts('active')).active === 1, 60_000);
+    await until(
+      'a frame in progress',
+      async () => (await detectQueue.queue.getJobCounts('active')).active === 1,
+      60_000,
+    );
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     const matchedBeforeKill = events.length + (await redis.keys(`${prefix}:track:door:*:match`)).length;
 
     // Identification starts only now: the kill must come before any match, however fast detection is.
-    running.push(await startIdentifyWorker({ cfg, log, redisUrl: testRedisUrl(), shutdown: new Shutdown(log) }, { faceChain: chain }));
+    running.push(
+      await startIdentifyWorker(
+        { cfg, log, redisUrl: testRedisUrl(), shutdown: new Shutdown(log) },
+        { faceChain: chain },
+      ),
+    );
     const second = spawnDetectWorker(prefix);
     children.push(second);
     const ingested = await ingest;

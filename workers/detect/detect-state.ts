@@ -112,8 +112,16 @@ export class DetectStateStore {
    * `load` and a frame's bytes (null once expired) in one round trip: each round trip
    * costs the worker about as much CPU as a tenth of the frame's JPEG decode.
    */
-  async loadWithFrame(cameraId: string, now: number, frameKey: string): Promise<{ state: DetectState; rev: string; jpeg: Buffer | null }> {
-    const replies = await this.redis.pipeline().hmget(this.keys.detectState(cameraId), 'rev', 'json').getBuffer(frameKey).exec();
+  async loadWithFrame(
+    cameraId: string,
+    now: number,
+    frameKey: string,
+  ): Promise<{ state: DetectState; rev: string; jpeg: Buffer | null }> {
+    const replies = await this.redis
+      .pipeline()
+      .hmget(this.keys.detectState(cameraId), 'rev', 'json')
+      .getBuffer(frameKey)
+      .exec();
     const failed = replies?.find(([err]) => err);
     if (!replies || failed) throw failed?.[0] ?? new Error('detect state: Redis returned no replies');
     const [rev, json] = replies[0]![1] as (string | null)[];
@@ -127,8 +135,15 @@ export class DetectStateStore {
   async save(cameraId: string, rev: string, state: DetectState, effects: readonly SaveEffect[] = []): Promise<void> {
     const next = String((Number(rev) || 0) + 1);
     const keys = [this.keys.detectState(cameraId), ...effects.map((e) => e.key)];
-    const args = [rev, next, JSON.stringify(state), DETECT_STATE_TTL_SECONDS, ...effects.flatMap((e) => [e.op, e.value, e.ttlSeconds])];
+    const args = [
+      rev,
+      next,
+      JSON.stringify(state),
+      DETECT_STATE_TTL_SECONDS,
+      ...effects.flatMap((e) => [e.op, e.value, e.ttlSeconds]),
+    ];
     const ok = await this.redis.eval(SAVE_IF_UNCHANGED, keys.length, ...keys, ...args);
-    if (ok !== 1) throw new DetectStateConflictError(`detect state of camera ${cameraId} changed concurrently (rev ${rev})`);
+    if (ok !== 1)
+      throw new DetectStateConflictError(`detect state of camera ${cameraId} changed concurrently (rev ${rev})`);
   }
 }

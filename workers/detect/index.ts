@@ -52,7 +52,14 @@ export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOp
   const processor = registerHandlers(QUEUE.detect, { [JOB.frame]: (data) => processFrame(data, deps) });
   const workers: Worker[] = [];
   for (let p = 0; p < cfg.detect.partitions; p++) {
-    workers.push(await startConsumer(QUEUE.detect, processor, { cfg, connection }, { partition: p, log, lockDurationMs: cfg.detect.lockSeconds * 1000 }));
+    workers.push(
+      await startConsumer(
+        QUEUE.detect,
+        processor,
+        { cfg, connection },
+        { partition: p, log, lockDurationMs: cfg.detect.lockSeconds * 1000 },
+      ),
+    );
   }
   log.info({ partitions: cfg.detect.partitions }, 'detect worker started');
   let closing: Promise<void> | null = null;

@@ -33,7 +33,9 @@ async function frameJpeg(personX: number | null, clothes: readonly number[] = DA
       const v = 90 + ((x * 31 + y * 17) % 60);
       raw.set(inside ? clothes : [v, v, v], (y * W + x) * 3);
     }
-  return sharp(raw, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(raw, { raw: { width: W, height: H, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /** Finds the dark or red blob in the real decoded pixels: a stand-in person detector for this synthetic scene. */
@@ -94,10 +96,24 @@ describe('processFrame (real Redis, BullMQ, libjpeg-turbo)', () => {
   });
 
   /** Stores a frame of camera `cam` and returns its job (5 fps clock). */
-  async function frame(cam: string, personX: number | null, bytes?: Buffer, clothes?: readonly number[]): Promise<FrameJob> {
+  async function frame(
+    cam: string,
+    personX: number | null,
+    bytes?: Buffer,
+    clothes?: readonly number[],
+  ): Promise<FrameJob> {
     const s = seq++;
     const frameKey = await frames.putFrame(cam, s, bytes ?? (await frameJpeg(personX, clothes)));
-    return { cameraId: cam, seq: s, ts: 1_000_000 + s * 200, frameKey, width: W, height: H, mode: 'lossless', replayId: 'r1' };
+    return {
+      cameraId: cam,
+      seq: s,
+      ts: 1_000_000 + s * 200,
+      frameKey,
+      width: W,
+      height: H,
+      mode: 'lossless',
+      replayId: 'r1',
+    };
   }
 
   it('skips still frames, tracks a person walking through, selects frames and logs the ended track', async () => {
@@ -124,7 +140,12 @@ describe('processFrame (real Redis, BullMQ, libjpeg-turbo)', () => {
     const log = await readTrackLog(redis, keys, 'cam-a');
     const tracks = log.filter((r) => r.type === 'track');
     expect(tracks).toHaveLength(1);
-    expect(tracks[0]).toMatchObject({ trackId: [...trackIds][0], hits: 8, identifyFrames: mine.length, replayId: 'r1' });
+    expect(tracks[0]).toMatchObject({
+      trackId: [...trackIds][0],
+      hits: 8,
+      identifyFrames: mine.length,
+      replayId: 'r1',
+    });
     expect(tracks[0]!.type === 'track' && tracks[0]!.best?.frameKey).toMatch(/^wptest-detect-/);
 
     const counters = await finishCamera(deps, 'cam-a');
@@ -136,9 +157,16 @@ describe('processFrame (real Redis, BullMQ, libjpeg-turbo)', () => {
 
   it('starts the frame budget again when somebody else carries on a track (the detector saw one box where two people crossed)', async () => {
     // A budget of 2 frames with no refresh: spent by the first person.
-    const tight: DetectDeps = { ...deps, bestFrame: { ...BEST_FRAME_DEFAULTS, quickFrames: 1, minGain: 100, refreshMs: 1e9, maxPerTrack: 2 } };
-    const sent = async (cam: string) => (await identifyQueue.queue.getJobs(['waiting'])).filter((j) => j.data.cameraId === cam).map((j) => j.data);
-    for (const [cam, second] of [['cam-same', DARK], ['cam-handover', RED]] as const) {
+    const tight: DetectDeps = {
+      ...deps,
+      bestFrame: { ...BEST_FRAME_DEFAULTS, quickFrames: 1, minGain: 100, refreshMs: 1e9, maxPerTrack: 2 },
+    };
+    const sent = async (cam: string) =>
+      (await identifyQueue.queue.getJobs(['waiting'])).filter((j) => j.data.cameraId === cam).map((j) => j.data);
+    for (const [cam, second] of [
+      ['cam-same', DARK],
+      ['cam-handover', RED],
+    ] as const) {
       for (const x of [10, 25, 40, 55, 70]) await processFrame(await frame(cam, x), tight);
       expect(await sent(cam)).toHaveLength(1);
       // The box moves on smoothly (same track by IoU), worn by the first person or by somebody in red.
@@ -170,7 +198,12 @@ describe('processFrame (real Redis, BullMQ, libjpeg-turbo)', () => {
   it('sets and appends the save effects only with a state save that wins', async () => {
     const { state, rev } = await deps.states.load('cam-race', 0);
     const boxes = { op: 'set', key: keys.cameraDetections('cam-race'), value: '{"seq":1}', ttlSeconds: 60 } as const;
-    const done = { op: 'push', key: keys.framesDone('cam-race', 'r9'), value: 'r9-cam-race-1', ttlSeconds: 60 } as const;
+    const done = {
+      op: 'push',
+      key: keys.framesDone('cam-race', 'r9'),
+      value: 'r9-cam-race-1',
+      ttlSeconds: 60,
+    } as const;
     await deps.states.save('cam-race', rev, state);
     // A stale revision: another worker saved in between, and its effects stand.
     await expect(deps.states.save('cam-race', rev, state, [boxes, done])).rejects.toThrow(DetectStateConflictError);
@@ -200,7 +233,8 @@ describe('processFrame (real Redis, BullMQ, libjpeg-turbo)', () => {
       last = await frame('cam-b', x);
       await processFrame(last, deps);
     }
-    const count = async () => (await identifyQueue.queue.getJobs(['waiting'])).filter((j) => j.data.cameraId === 'cam-b').length;
+    const count = async () =>
+      (await identifyQueue.queue.getJobs(['waiting'])).filter((j) => j.data.cameraId === 'cam-b').length;
     const before = await count();
     expect(before).toBeGreaterThan(0);
     expect((await processFrame(last!, deps)).outcome).toBe('repeat');
@@ -214,7 +248,8 @@ describe('processFrame (real Redis, BullMQ, libjpeg-turbo)', () => {
       const out = await processFrame(await frame('cam-c', x), i % 2 ? other : deps);
       expect(out.outcome).toBe('detected');
     }
-    for (const j of await identifyQueue.queue.getJobs(['waiting'])) if (j.data.cameraId === 'cam-c') ids.add(j.data.trackId);
+    for (const j of await identifyQueue.queue.getJobs(['waiting']))
+      if (j.data.cameraId === 'cam-c') ids.add(j.data.trackId);
     expect(ids.size).toBe(1);
   });
 

@@ -17,7 +17,13 @@ import type { Box } from '../../pipeline/geometry.js';
 import { gateFrame } from '../../pipeline/motion-gate.js';
 import { frameJobId, JOB, type FrameJob, type IdentifyJob } from '../../pipeline/queues.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
-import { finishTracker, TRACKER_DEFAULTS, updateTracker, type EndedTrack, type TrackerOptions } from '../../pipeline/tracker.js';
+import {
+  finishTracker,
+  TRACKER_DEFAULTS,
+  updateTracker,
+  type EndedTrack,
+  type TrackerOptions,
+} from '../../pipeline/tracker.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { JobQueue } from '../../runtime/queues.js';
 import type { DecodedImage } from '../../models/index.js';
@@ -94,7 +100,14 @@ export async function processFrame(job: FrameJob, deps: DetectDeps): Promise<Fra
   // A replay's publisher waits for this, to queue its next frame (workers/ingest/frame-publisher.ts).
   const done: SaveEffect[] =
     job.mode === 'lossless'
-      ? [{ op: 'push', key: deps.keys.framesDone(cameraId, job.replayId ?? ''), value: frameJobId(job), ttlSeconds: cfg.ingest.frameTtlSeconds }]
+      ? [
+          {
+            op: 'push',
+            key: deps.keys.framesDone(cameraId, job.replayId ?? ''),
+            value: frameJobId(job),
+            ttlSeconds: cfg.ingest.frameTtlSeconds,
+          },
+        ]
       : [];
   const save = (effects: SaveEffect[] = []) => deps.states.save(cameraId, rev, state, [...effects, ...done]);
 
@@ -175,7 +188,11 @@ async function detectInFrame(
   state.reference = Buffer.from(thumb).toString('base64');
   state.lastDetectionTs = job.ts;
 
-  const trackerOpts = deps.tracker ?? { ...TRACKER_DEFAULTS, highScore: cfg.detect.personScore, lowScore: trackerLowScore(cfg) };
+  const trackerOpts = deps.tracker ?? {
+    ...TRACKER_DEFAULTS,
+    highScore: cfg.detect.personScore,
+    lowScore: trackerLowScore(cfg),
+  };
   const step = updateTracker(state.tracker, persons, { ts: job.ts, seq: job.seq }, trackerOpts);
   state.tracker = step.state;
 
@@ -186,21 +203,27 @@ async function detectInFrame(
     const prior = state.selection[t.id] ?? newSelectionState();
     // The track's look follows its person over a few frames: one restart per change.
     const changed = t.lookChange !== null && t.lookChange > selectionOpts.lookChangeReset;
-    const sel = selectFrame(changed && !prior.lookChanged ? restartSelection(prior) : prior, {
-      seq: job.seq,
-      ts: job.ts,
-      frameKey: job.frameKey,
-      personBox: t.box,
-      headPx: head[2] - head[0],
-      sharpness: laplacianVariance(greyRegion(img, head)),
-    }, selectionOpts);
+    const sel = selectFrame(
+      changed && !prior.lookChanged ? restartSelection(prior) : prior,
+      {
+        seq: job.seq,
+        ts: job.ts,
+        frameKey: job.frameKey,
+        personBox: t.box,
+        headPx: head[2] - head[0],
+        sharpness: laplacianVariance(greyRegion(img, head)),
+      },
+      selectionOpts,
+    );
     state.selection[t.id] = { ...sel.state, lookChanged: changed };
     return { t, send: sel.send };
   });
   const wanted = candidates.filter((c) => c.send);
   // A track that already matched needs no more identification (one match per appearance).
   const matched = wanted.length
-    ? await deps.redis.pipeline(wanted.map((c) => ['exists', deps.keys.trackMatch(cameraId, globalTrackId(state, c.t.id))])).exec()
+    ? await deps.redis
+        .pipeline(wanted.map((c) => ['exists', deps.keys.trackMatch(cameraId, globalTrackId(state, c.t.id))]))
+        .exec()
     : [];
   wanted.forEach((c, i) => {
     if (matched?.[i]?.[1] === 1) return;
@@ -224,9 +247,26 @@ async function detectInFrame(
           persons: step.active.map((t) => ({ trackId: globalTrackId(state, t.id), box: t.box })),
         }
       : null;
-  await save(seen ? [{ op: 'set', key: deps.keys.cameraDetections(cameraId), value: JSON.stringify(seen), ttlSeconds: cfg.ingest.frameTtlSeconds }] : []);
+  await save(
+    seen
+      ? [
+          {
+            op: 'set',
+            key: deps.keys.cameraDetections(cameraId),
+            value: JSON.stringify(seen),
+            ttlSeconds: cfg.ingest.frameTtlSeconds,
+          },
+        ]
+      : [],
+  );
   await emit(deps, cameraId, state.lastOutput);
-  return { outcome: 'detected', persons: persons.length, tracks: step.active.length, identify: identify.length, ended: ended.length };
+  return {
+    outcome: 'detected',
+    persons: persons.length,
+    tracks: step.active.length,
+    identify: identify.length,
+    ended: ended.length,
+  };
 }
 
 /**
@@ -234,7 +274,11 @@ async function detectInFrame(
  * (live cameras never call this: their tracks end by timeout). Returns the camera's
  * frame counters.
  */
-export async function finishCamera(deps: Pick<DetectDeps, 'redis' | 'keys' | 'states'>, cameraId: string, replayId?: string): Promise<DetectState['counters']> {
+export async function finishCamera(
+  deps: Pick<DetectDeps, 'redis' | 'keys' | 'states'>,
+  cameraId: string,
+  replayId?: string,
+): Promise<DetectState['counters']> {
   const { state, rev } = await deps.states.load(cameraId, Date.now());
   const ended = finishTracker(state.tracker).map((t) => summarise(state, t, cameraId, replayId));
   const next: DetectState = { ...state, tracker: { ...state.tracker, tracks: [] }, selection: {}, lastOutput: null };

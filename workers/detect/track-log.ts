@@ -46,7 +46,12 @@ export type TrackLogRecord = TrackSummary | VoteRecord;
 const LIVE_MAX_LEN = 10_000;
 const TTL_SECONDS = 7 * 24 * 3600;
 
-export async function appendTrackLog(redis: Redis, keys: RedisKeys, cameraId: string, records: TrackLogRecord[]): Promise<void> {
+export async function appendTrackLog(
+  redis: Redis,
+  keys: RedisKeys,
+  cameraId: string,
+  records: TrackLogRecord[],
+): Promise<void> {
   if (!records.length) return;
   const key = keys.trackLog(cameraId);
   const multi = redis.multi();

@@ -25,7 +25,10 @@ export interface IdentifyWorkerOptions {
  * track in Redis, one match event per track on the alerts queue. Stateless apart
  * from the models and the watchlist snapshot, which reloads when the API publishes one.
  */
-export async function startIdentifyWorker(ctx: WorkerContext, opts: IdentifyWorkerOptions = {}): Promise<RunningWorker> {
+export async function startIdentifyWorker(
+  ctx: WorkerContext,
+  opts: IdentifyWorkerOptions = {},
+): Promise<RunningWorker> {
   const { cfg, log } = ctx;
   const connection = workerConnection(ctx.redisUrl);
   const keys = redisKeys(cfg.redisPrefix);
@@ -47,7 +50,12 @@ export async function startIdentifyWorker(ctx: WorkerContext, opts: IdentifyWork
     alertsQueue,
   };
   const processor = registerHandlers(QUEUE.identify, { [JOB.identify]: (data) => processIdentify(data, deps) });
-  const worker = await startConsumer(QUEUE.identify, processor, { cfg, connection }, { concurrency: opts.concurrency ?? 2, log });
+  const worker = await startConsumer(
+    QUEUE.identify,
+    processor,
+    { cfg, connection },
+    { concurrency: opts.concurrency ?? 2, log },
+  );
   log.info({ embedder: chain.embedderId, threshold: chain.matchThreshold }, 'identify worker started');
   let closing: Promise<void> | null = null;
   return {

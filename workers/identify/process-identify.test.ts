@@ -43,7 +43,11 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
   let seq = 0;
 
   async function publish(snapshot: WatchlistSnapshot): Promise<void> {
-    await redis.multi().set(keys.watchlistCurrent, JSON.stringify(snapshot)).set(keys.watchlistVersion, String(snapshot.version)).exec();
+    await redis
+      .multi()
+      .set(keys.watchlistCurrent, JSON.stringify(snapshot))
+      .set(keys.watchlistVersion, String(snapshot.version))
+      .exec();
     await redis.publish(keys.watchlistChanged, String(snapshot.version));
   }
 
@@ -52,19 +56,33 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
     const [detector, faceChain] = await Promise.all([PersonDetector.create(cfg, log), FaceChain.create(cfg, log)]);
     chain = faceChain;
     const assets = join(packageDir('@vladmandic/human'), 'assets');
-    const enrolPhoto = await sharp(join(assets, 'screenshot-facedetect.jpg')).extract({ left: 5, top: 342, width: 155, height: 158 }).resize(310).png().toBuffer();
+    const enrolPhoto = await sharp(join(assets, 'screenshot-facedetect.jpg'))
+      .extract({ left: 5, top: 342, width: 155, height: 158 })
+      .resize(310)
+      .png()
+      .toBuffer();
     const enrolled = await chain.enrolmentDescriptor(await decodeImage(enrolPhoto));
     if (!enrolled.ok) throw new Error(`enrolment failed: ${enrolled.message}`);
-    const face = await sharp(join(assets, 'screenshot-faceid.jpg')).extract({ left: 15, top: 142, width: 140, height: 137 }).resize(280).toBuffer();
+    const face = await sharp(join(assets, 'screenshot-faceid.jpg'))
+      .extract({ left: 15, top: 142, width: 140, height: 137 })
+      .resize(280)
+      .toBuffer();
     him.jpeg = await sharp({ create: { width: 640, height: 640, channels: 3, background: { r: 120, g: 125, b: 118 } } })
       .composite([
         { input: face, left: 180, top: 60 },
-        { input: { create: { width: 280, height: 306, channels: 3, background: { r: 38, g: 38, b: 42 } } }, left: 180, top: 334 },
+        {
+          input: { create: { width: 280, height: 306, channels: 3, background: { r: 38, g: 38, b: 42 } } },
+          left: 180,
+          top: 334,
+        },
       ])
       .jpeg({ quality: 92 })
       .toBuffer();
 
-    strangers.jpeg = await sharp(join(packageDir('@vladmandic/face-api'), 'demo', 'sample6.jpg')).resize(1280).jpeg({ quality: 92 }).toBuffer();
+    strangers.jpeg = await sharp(join(packageDir('@vladmandic/face-api'), 'demo', 'sample6.jpg'))
+      .resize(1280)
+      .jpeg({ quality: 92 })
+      .toBuffer();
     const group = await decodeImage(strangers.jpeg);
     const people = await detector.detect(group);
     expect(people.length).toBeGreaterThanOrEqual(4);
@@ -73,7 +91,11 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
       people.map(async (p) => {
         const centre = (p.box[0] + p.box[2]) / 2;
         const faces = await chain.describeAll(group, headRegion(p.box, group));
-        const own = faces.sort((a, b) => Math.abs((a.face.box[0] + a.face.box[2]) / 2 - centre) - Math.abs((b.face.box[0] + b.face.box[2]) / 2 - centre))[0];
+        const own = faces.sort(
+          (a, b) =>
+            Math.abs((a.face.box[0] + a.face.box[2]) / 2 - centre) -
+            Math.abs((b.face.box[0] + b.face.box[2]) / 2 - centre),
+        )[0];
         return { p, d: own ? dist(own.descriptor, enrolled.descriptor) : 0 };
       }),
     );
@@ -116,7 +138,18 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
     const s = seq++;
     const frameKey = await deps.frames.putFrame(cameraId, s, frame.jpeg);
     const { width, height } = await sharp(frame.jpeg).metadata();
-    return { cameraId, seq: s, ts: 1_000_000 + s * 200, frameKey, width: width!, height: height!, mode: 'live', trackId, personBox: frame.personBox, trackStartTs: 1_000_000 };
+    return {
+      cameraId,
+      seq: s,
+      ts: 1_000_000 + s * 200,
+      frameKey,
+      width: width!,
+      height: height!,
+      mode: 'live',
+      trackId,
+      personBox: frame.personBox,
+      trackStartTs: 1_000_000,
+    };
   }
 
   it('raises one match for the enrolled track after k votes, none for the stranger, and keeps crops only of him', async () => {
@@ -136,7 +169,13 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
     expect(queued).toHaveLength(1);
     const event = matchEventSchema.parse(queued[0]!.data);
     expect(queued[0]!.id).toBe(event.eventId);
-    expect(event).toMatchObject({ cameraId: 'cam-x', trackId: 'e-t1', perpetratorId: 'p-subject-a', name: 'subject-a', firstSeen: 1_000_000 });
+    expect(event).toMatchObject({
+      cameraId: 'cam-x',
+      trackId: 'e-t1',
+      perpetratorId: 'p-subject-a',
+      name: 'subject-a',
+      firstSeen: 1_000_000,
+    });
     expect(event.distance).toBeLessThan(chain.matchThreshold);
     expect(event.scores.map((s) => s.seq)).toEqual([jobsA[0]!.seq, jobsA[1]!.seq]);
     const crop = await redis.getBuffer(event.best.faceCropKey!);
@@ -144,7 +183,12 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
 
     // Only faces under the threshold leave a crop: the stranger's track has none.
     const cropKeys = await redis.keys(`${prefix}:face:*`);
-    expect(cropKeys.sort()).toEqual(jobsA.slice(0, 2).map((j) => keys.faceCrop('cam-x', j.seq, 1)).sort());
+    expect(cropKeys.sort()).toEqual(
+      jobsA
+        .slice(0, 2)
+        .map((j) => keys.faceCrop('cam-x', j.seq, 1))
+        .sort(),
+    );
 
     // The matching job retried (its worker died after storing the match): same event id, still one job.
     expect((await processIdentify(jobsA[1]!, deps)).outcome).toBe('matched');
@@ -152,7 +196,11 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
   });
 
   it('keeps one event per appearance when tracking splits it, and raises a new one after the gap', async () => {
-    const at = async (trackId: string, ts: number): Promise<IdentifyJob> => ({ ...(await job('cam-x', trackId, him)), ts, trackStartTs: ts });
+    const at = async (trackId: string, ts: number): Promise<IdentifyJob> => ({
+      ...(await job('cam-x', trackId, him)),
+      ts,
+      trackStartTs: ts,
+    });
     const run = async (trackId: string, start: number) => {
       const out: string[] = [];
       for (const dt of [0, 200, 400]) out.push((await processIdentify(await at(trackId, start + dt), deps)).outcome);
@@ -163,8 +211,14 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
     // The same walk, re-acquired as a new track 1.5 s after its last sighting: no second event.
     expect(await run('split-2', t0 + 1_900)).toEqual(['voted', 'already_matched', 'already_matched']);
     // Back after longer than identify.appearanceGapSeconds: a new appearance, a new event.
-    expect(await run('split-3', t0 + 2_300 + cfg.identify.appearanceGapSeconds * 1000 + 1_000)).toEqual(['voted', 'matched', 'already_matched']);
-    const events = (await alerts.queue.getJobs(['waiting'])).map((j) => matchEventSchema.parse(j.data)).filter((e) => e.trackId.startsWith('split-'));
+    expect(await run('split-3', t0 + 2_300 + cfg.identify.appearanceGapSeconds * 1000 + 1_000)).toEqual([
+      'voted',
+      'matched',
+      'already_matched',
+    ]);
+    const events = (await alerts.queue.getJobs(['waiting']))
+      .map((j) => matchEventSchema.parse(j.data))
+      .filter((e) => e.trackId.startsWith('split-'));
     expect(events.map((e) => e.trackId).sort()).toEqual(['split-1', 'split-3']);
   });
 

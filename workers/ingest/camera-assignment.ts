@@ -8,13 +8,18 @@
  *
  * `wants`: live worker -> cameras it can read. `holders`: camera -> current lease holder.
  */
-export function assignCameras(wants: ReadonlyMap<string, readonly string[]>, holders: ReadonlyMap<string, string | null>): Map<string, Set<string>> {
+export function assignCameras(
+  wants: ReadonlyMap<string, readonly string[]>,
+  holders: ReadonlyMap<string, string | null>,
+): Map<string, Set<string>> {
   const workers = [...wants.keys()].sort();
   const out = new Map(workers.map((w) => [w, new Set<string>()]));
   const candidates = new Map<string, string[]>();
   for (const w of workers) for (const cam of wants.get(w)!) candidates.set(cam, [...(candidates.get(cam) ?? []), w]);
   // Cameras few workers can read first: the others fill in around them.
-  const cameras = [...candidates.keys()].sort((a, b) => candidates.get(a)!.length - candidates.get(b)!.length || (a < b ? -1 : a > b ? 1 : 0));
+  const cameras = [...candidates.keys()].sort(
+    (a, b) => candidates.get(a)!.length - candidates.get(b)!.length || (a < b ? -1 : a > b ? 1 : 0),
+  );
   const load = (w: string) => out.get(w)!.size;
   for (const cam of cameras) {
     const can = candidates.get(cam)!;

@@ -101,7 +101,11 @@ describe('camera leases between ingest workers', () => {
   });
 
   it('keeps its cameras while Redis is unreachable', async () => {
-    const conn = new Redis(testRedisUrl(), { enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const conn = new Redis(testRedisUrl(), {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     await new Promise((r) => conn.once('ready', r));
     const a = new CameraLeases({ redis: conn, prefix, leaseMs: 60_000, log, workerId: 'A' });
     expect((await a.balance(cameras)).size).toBe(5);

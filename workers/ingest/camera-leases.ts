@@ -67,9 +67,15 @@ export class CameraLeases {
       const wants = await this.heartbeat(cameraIds);
       const all = [...new Set([...wants.values()].flat())];
       const holders = all.length ? await redis.mget(all.map((id) => this.keys.cameraLease(id))) : [];
-      const mine = assignCameras(wants, new Map(all.map((id, i) => [id, holders[i] ?? null]))).get(this.workerId) ?? new Set<string>();
+      const mine =
+        assignCameras(wants, new Map(all.map((id, i) => [id, holders[i] ?? null]))).get(this.workerId) ??
+        new Set<string>();
       for (const id of [...this.owned]) if (!mine.has(id)) await this.release(id);
-      const renewed = await Promise.all([...this.owned].map(async (id) => [id, await redis.eval(RENEW, 1, this.keys.cameraLease(id), this.workerId, leaseMs)] as const));
+      const renewed = await Promise.all(
+        [...this.owned].map(
+          async (id) => [id, await redis.eval(RENEW, 1, this.keys.cameraLease(id), this.workerId, leaseMs)] as const,
+        ),
+      );
       for (const [id, ok] of renewed) {
         if (ok === 1) continue;
         this.owned.delete(id);
@@ -77,10 +83,17 @@ export class CameraLeases {
       }
       // A camera still held by its previous reader is taken once that one lets go (its next round).
       for (const id of mine) {
-        if (!this.owned.has(id) && (await redis.set(this.keys.cameraLease(id), this.workerId, 'PX', leaseMs, 'NX')) === 'OK') this.owned.add(id);
+        if (
+          !this.owned.has(id) &&
+          (await redis.set(this.keys.cameraLease(id), this.workerId, 'PX', leaseMs, 'NX')) === 'OK'
+        )
+          this.owned.add(id);
       }
     } catch (err) {
-      this.opts.log.debug({ err: (err as Error).message }, 'camera leases not balanced (Redis unreachable): keeping the cameras held');
+      this.opts.log.debug(
+        { err: (err as Error).message },
+        'camera leases not balanced (Redis unreachable): keeping the cameras held',
+      );
     }
     return this.owned;
   }
@@ -88,7 +101,12 @@ export class CameraLeases {
   /** Gives every lease up (graceful shutdown): other workers take the cameras at their next round. */
   async releaseAll(): Promise<void> {
     for (const id of [...this.owned]) await this.release(id).catch(() => undefined);
-    await this.opts.redis.multi().zrem(this.keys.ingestWorkers, this.workerId).hdel(this.keys.ingestWants, this.workerId).exec().catch(() => undefined);
+    await this.opts.redis
+      .multi()
+      .zrem(this.keys.ingestWorkers, this.workerId)
+      .hdel(this.keys.ingestWants, this.workerId)
+      .exec()
+      .catch(() => undefined);
   }
 
   /**

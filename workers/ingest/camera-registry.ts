@@ -19,7 +19,12 @@ const registryEntrySchema = z.object({
  * (one bad camera must not stop the others); a registered id that the config also
  * defines is ignored (the config wins).
  */
-export async function readCameras(redis: Redis, prefix: string, configured: readonly CameraConfig[], log: Logger): Promise<CameraConfig[]> {
+export async function readCameras(
+  redis: Redis,
+  prefix: string,
+  configured: readonly CameraConfig[],
+  log: Logger,
+): Promise<CameraConfig[]> {
   const raw = await redis.get(redisKeys(prefix).cameraRegistry);
   const cameras = [...configured];
   if (!raw) return cameras;
@@ -39,7 +44,13 @@ export async function readCameras(redis: Redis, prefix: string, configured: read
     const loose = registryEntrySchema.safeParse(entry);
     const cam = loose.success ? cameraSchema.safeParse(loose.data) : loose;
     if (!cam.success) {
-      log.warn({ id: (entry as { id?: unknown })?.id, issues: cam.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, 'invalid registered camera: skipped');
+      log.warn(
+        {
+          id: (entry as { id?: unknown })?.id,
+          issues: cam.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+        },
+        'invalid registered camera: skipped',
+      );
       continue;
     }
     if (ids.has(cam.data.id)) {

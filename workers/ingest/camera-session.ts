@@ -5,7 +5,14 @@ import type { CameraConfig, Config } from '../../pipeline/config/index.js';
 import type { CameraEvent, CameraStatus } from '../../pipeline/events.js';
 import { JOB } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
-import { sourceKind, startFfmpegFrames, type FfmpegExit, type FfmpegFrameOptions, type FfmpegFrameSource, type FrameEvent } from '../../runtime/ffmpeg/ffmpeg-frames.js';
+import {
+  sourceKind,
+  startFfmpegFrames,
+  type FfmpegExit,
+  type FfmpegFrameOptions,
+  type FfmpegFrameSource,
+  type FrameEvent,
+} from '../../runtime/ffmpeg/ffmpeg-frames.js';
 import type { FrameStore } from '../../runtime/frame-store.js';
 import type { Logger } from '../../runtime/logger.js';
 import { metrics, setCameraState } from '../../runtime/metrics.js';
@@ -80,7 +87,10 @@ export class CameraSession {
     const ing = deps.cfg.ingest;
     this.clock = deps.clock ?? Date.now;
     this.log = deps.log.child({ camera: camera.id });
-    this.machine = new CameraStateMachine({ stallMs: ing.stallSeconds * 1000, offlineMs: Math.max(ing.offlineSeconds, ing.stallSeconds) * 1000 }, this.clock);
+    this.machine = new CameraStateMachine(
+      { stallMs: ing.stallSeconds * 1000, offlineMs: Math.max(ing.offlineSeconds, ing.stallSeconds) * 1000 },
+      this.clock,
+    );
     this.backoff = new Backoff({ initialMs: ing.backoffInitialMs, maxMs: ing.backoffMaxMs });
     this.transport = ing.rtspTransport === 'udp' ? 'udp' : 'tcp';
     this.seq = this.clock();
@@ -114,7 +124,11 @@ export class CameraSession {
     this.apply(this.machine.stop());
     // While Redis is away these writes wait for it; shutdown must not wait forever.
     const settled = await within(Promise.all([...this.pendingEvents, this.flushStatus()]), STOP_WRITES_MS);
-    if (!settled) this.log.error({ pendingEvents: this.pendingEvents.size }, 'Redis unreachable: camera events or status not written before stopping');
+    if (!settled)
+      this.log.error(
+        { pendingEvents: this.pendingEvents.size },
+        'Redis unreachable: camera events or status not written before stopping',
+      );
   }
 
   private launch(): void {
@@ -196,12 +210,19 @@ export class CameraSession {
     // auto: RTSP over TCP first; while neither transport has delivered a frame, a launch
     // that delivered nothing tries the other one next.
     if (this.framesThisLaunch) this.transportProven = true;
-    if (this.deps.cfg.ingest.rtspTransport === 'auto' && sourceKind(this.camera.url) === 'rtsp' && !this.transportProven) {
+    if (
+      this.deps.cfg.ingest.rtspTransport === 'auto' &&
+      sourceKind(this.camera.url) === 'rtsp' &&
+      !this.transportProven
+    ) {
       this.transport = this.transport === 'tcp' ? 'udp' : 'tcp';
     }
     const delay = this.backoff.next();
     metrics.cameraReconnects.inc({ camera: this.camera.id });
-    this.log.warn({ reason, stderr: exit.stderr || undefined, retryInMs: delay, attempt: this.backoff.attempts }, 'camera source ended: reconnecting');
+    this.log.warn(
+      { reason, stderr: exit.stderr || undefined, retryInMs: delay, attempt: this.backoff.attempts },
+      'camera source ended: reconnecting',
+    );
     this.retryTimer = setTimeout(() => this.launch(), delay);
   }
 
@@ -253,7 +274,9 @@ export class CameraSession {
       cameraId: this.camera.id,
       state: this.machine.state,
       lastFrameAt: this.machine.lastFrameAt,
-      fps: Math.round((this.recentFrames.filter((t) => t >= now - FPS_WINDOW_MS).length / (FPS_WINDOW_MS / 1000)) * 10) / 10,
+      fps:
+        Math.round((this.recentFrames.filter((t) => t >= now - FPS_WINDOW_MS).length / (FPS_WINDOW_MS / 1000)) * 10) /
+        10,
       framesTotal: this.framesTotal,
       framesDropped: this.framesDropped,
       framesCorrupt: this.framesCorrupt,

@@ -38,11 +38,13 @@ export async function startIngestWorker(
   if (!opts.openSource) requireFfmpeg();
   const redis = workerConnection(ctx.redisUrl);
   const subscriber = workerConnection(ctx.redisUrl);
-  for (const conn of [redis, subscriber]) conn.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error (retrying)'));
+  for (const conn of [redis, subscriber])
+    conn.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error (retrying)'));
   const deps = { cfg, connection: redis };
   const detect = openDetectQueues(deps);
   const alerts = openQueue(QUEUE.alerts, deps);
-  for (const q of [...detect.partitions, alerts]) q.queue.on('error', (err) => log.debug({ err: err.message }, 'queue error'));
+  for (const q of [...detect.partitions, alerts])
+    q.queue.on('error', (err) => log.debug({ err: err.message }, 'queue error'));
   const unwatch = watchQueueDepths([...detect.partitions.map((q) => q.queue), alerts.queue]);
   const store = new FrameStore(redis, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds });
   const sessions = new Map<string, CameraSession>();
@@ -60,7 +62,14 @@ export async function startIngestWorker(
       const next = wanted.get(id);
       if (next && JSON.stringify(next) === JSON.stringify(session.camera)) continue;
       sessions.delete(id);
-      log.info({ camera: id }, next ? 'camera changed: restarting it' : registered.some((c) => c.id === id) ? 'camera handed to another ingest worker' : 'camera removed');
+      log.info(
+        { camera: id },
+        next
+          ? 'camera changed: restarting it'
+          : registered.some((c) => c.id === id)
+            ? 'camera handed to another ingest worker'
+            : 'camera removed',
+      );
       stops.push(
         session.stop().then(() => {
           if (!next) clearCameraState(id);
@@ -70,7 +79,16 @@ export async function startIngestWorker(
     await Promise.all(stops);
     for (const cam of cameras) {
       if (sessions.has(cam.id) || closing) continue;
-      const session = new CameraSession(cam, { cfg, log, store, detect, alerts, redis, workerId: leases.workerId, openSource: opts.openSource });
+      const session = new CameraSession(cam, {
+        cfg,
+        log,
+        store,
+        detect,
+        alerts,
+        redis,
+        workerId: leases.workerId,
+        openSource: opts.openSource,
+      });
       sessions.set(cam.id, session);
       log.info({ camera: cam.id, name: cam.name }, 'watching camera');
       session.start();
@@ -81,7 +99,10 @@ export async function startIngestWorker(
   // Registry changes and lease rounds run one after another (the registry watcher
   // serialises its own calls; the lease timer joins the same chain).
   let rounds: Promise<void> = Promise.resolve();
-  const resync = () => (rounds = rounds.then(() => sync(registered)).catch((err: unknown) => log.warn({ err }, 'camera leases: round failed')));
+  const resync = () =>
+    (rounds = rounds
+      .then(() => sync(registered))
+      .catch((err: unknown) => log.warn({ err }, 'camera leases: round failed')));
   const watcher = watchCameras({
     redis,
     subscriber,
@@ -111,7 +132,8 @@ export async function startIngestWorker(
       await within(leases.releaseAll(), 2000);
       unwatch();
       // Bounded: with Redis away, closing queues and quitting would wait for it.
-      if (!(await within(Promise.all([detect.close(), alerts.close()]), 3000))) log.warn('queues did not close cleanly (Redis unreachable)');
+      if (!(await within(Promise.all([detect.close(), alerts.close()]), 3000)))
+        log.warn('queues did not close cleanly (Redis unreachable)');
       for (const conn of [redis, subscriber]) if (!(await within(conn.quit(), 2000))) conn.disconnect();
     },
   };

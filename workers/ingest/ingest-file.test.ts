@@ -24,7 +24,11 @@ describe('ingestFile (lossless replays)', () => {
   });
 
   it('queues every frame in order behind a slow consumer, with at most maxInFlight not yet done', async () => {
-    const cfg = testConfig({ redisPrefix: prefix, ingest: { fps: 5, maxInFlightPerCamera: 2 }, detect: { partitions: 2 } });
+    const cfg = testConfig({
+      redisPrefix: prefix,
+      ingest: { fps: 5, maxInFlightPerCamera: 2 },
+      detect: { partitions: 2 },
+    });
     const queue = detectQueueOf(cfg, redis, 'replay-cam');
     const store = new FrameStore(redis, { prefix, ttlSeconds: 60 });
     const processed: FrameJob[] = [];
@@ -39,7 +43,8 @@ describe('ingestFile (lossless replays)', () => {
         await new Promise((r) => setTimeout(r, 60));
         processed.push(job.data);
         done.add(job.data.seq);
-        if (job.data.seq !== 7) await redis.rpush(redisKeys(prefix).framesDone('replay-cam', 'r1'), frameJobId(job.data));
+        if (job.data.seq !== 7)
+          await redis.rpush(redisKeys(prefix).framesDone('replay-cam', 'r1'), frameJobId(job.data));
       },
       { connection: redis.duplicate(), prefix: redisKeys(prefix).bull, concurrency: 1 },
     );
@@ -48,7 +53,15 @@ describe('ingestFile (lossless replays)', () => {
     const sampler = setInterval(() => void notDone().then((n) => (most = Math.max(most, n))), 15);
     const startTs = 1_700_000_000_000;
     const seen: number[] = [];
-    const result = await ingestFile({ cfg, redisUrl: testRedisUrl(), path: clip, cameraId: 'replay-cam', replayId: 'r1', startTs, onFrame: (j) => seen.push(j.seq) });
+    const result = await ingestFile({
+      cfg,
+      redisUrl: testRedisUrl(),
+      path: clip,
+      cameraId: 'replay-cam',
+      replayId: 'r1',
+      startTs,
+      onFrame: (j) => seen.push(j.seq),
+    });
     await expect.poll(() => processed.length, { timeout: 15_000 }).toBe(20);
     clearInterval(sampler);
     await worker.close();
@@ -63,16 +76,37 @@ describe('ingestFile (lossless replays)', () => {
   });
 
   it('says where it stopped when aborted, and when the file cannot be read', async () => {
-    const cfg = testConfig({ redisPrefix: prefix, ingest: { fps: 5, maxInFlightPerCamera: 3 }, detect: { partitions: 2 } });
+    const cfg = testConfig({
+      redisPrefix: prefix,
+      ingest: { fps: 5, maxInFlightPerCamera: 3 },
+      detect: { partitions: 2 },
+    });
     // Nobody consumes: after 3 frames the replay waits, and the abort ends it there.
     const ctrl = new AbortController();
-    const pending = ingestFile({ cfg, redisUrl: testRedisUrl(), path: clip, cameraId: 'abort-cam', replayId: 'r2', signal: ctrl.signal });
-    await expect.poll(async () => (await frameJobsOf(detectQueueOf(cfg, redis, 'abort-cam'), 'abort-cam')).length, { timeout: 10_000 }).toBe(3);
+    const pending = ingestFile({
+      cfg,
+      redisUrl: testRedisUrl(),
+      path: clip,
+      cameraId: 'abort-cam',
+      replayId: 'r2',
+      signal: ctrl.signal,
+    });
+    await expect
+      .poll(async () => (await frameJobsOf(detectQueueOf(cfg, redis, 'abort-cam'), 'abort-cam')).length, {
+        timeout: 10_000,
+      })
+      .toBe(3);
     ctrl.abort();
     const result = await pending;
     expect(result.frames).toBe(3);
     expect(result.stoppedEarly).toEqual({ atSec: 0.6, reason: 'aborted' });
-    const missing = await ingestFile({ cfg, redisUrl: testRedisUrl(), path: `${footage.dir}/nope.mp4`, cameraId: 'x', replayId: 'r3' });
+    const missing = await ingestFile({
+      cfg,
+      redisUrl: testRedisUrl(),
+      path: `${footage.dir}/nope.mp4`,
+      cameraId: 'x',
+      replayId: 'r3',
+    });
     expect(missing.frames).toBe(0);
     expect(missing.stoppedEarly?.reason).toMatch(/No such file/);
   });

@@ -2,7 +2,11 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../pipeline/config/index.js';
 import type { FrameJob } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
-import { startFfmpegFrames, type FfmpegFrameOptions, type FfmpegFrameSource } from '../../runtime/ffmpeg/ffmpeg-frames.js';
+import {
+  startFfmpegFrames,
+  type FfmpegFrameOptions,
+  type FfmpegFrameSource,
+} from '../../runtime/ffmpeg/ffmpeg-frames.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { metrics } from '../../runtime/metrics.js';
 import { openDetectQueues } from '../../runtime/queues.js';
@@ -91,7 +95,14 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileResult
         continue;
       }
       const out = await publisher.publish(
-        { jpeg: ev.jpeg, width: ev.width, height: ev.height, seq: frames, ts: Math.round(startTs + ev.ptsSec * 1000), replayId: o.replayId },
+        {
+          jpeg: ev.jpeg,
+          width: ev.width,
+          height: ev.height,
+          seq: frames,
+          ts: Math.round(startTs + ev.ptsSec * 1000),
+          replayId: o.replayId,
+        },
         o.signal,
       );
       frames++;
@@ -105,11 +116,17 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileResult
     o.signal?.removeEventListener('abort', onAbort);
     const exit = await source.stop();
     if (!failure && o.signal?.aborted) failure = 'aborted';
-    if (!failure && exit.code !== 0) failure = `ffmpeg exited with ${exit.signal ?? `code ${exit.code}`}: ${exit.stderr.split('\n').slice(-3).join(' | ')}`;
+    if (!failure && exit.code !== 0)
+      failure = `ffmpeg exited with ${exit.signal ?? `code ${exit.code}`}: ${exit.stderr.split('\n').slice(-3).join(' | ')}`;
     await detect.close();
     await redis.quit().catch(() => redis.disconnect());
     waiter.disconnect();
   }
   const durationSec = lastPts < 0 ? 0 : Math.round((lastPts + 1 / fps) * 1000) / 1000;
-  return { frames, corrupt, durationSec, ...(failure ? { stoppedEarly: { atSec: durationSec, reason: failure } } : {}) };
+  return {
+    frames,
+    corrupt,
+    durationSec,
+    ...(failure ? { stoppedEarly: { atSec: durationSec, reason: failure } } : {}),
+  };
 }

@@ -4,7 +4,13 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cameraStatusSchema } from '../../pipeline/events.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
-import { ffmpegArgs, readJpegFrames, type FfmpegExit, type FfmpegFrameOptions, type FfmpegFrameSource } from '../../runtime/ffmpeg/ffmpeg-frames.js';
+import {
+  ffmpegArgs,
+  readJpegFrames,
+  type FfmpegExit,
+  type FfmpegFrameOptions,
+  type FfmpegFrameSource,
+} from '../../runtime/ffmpeg/ffmpeg-frames.js';
 import { inspectJpeg } from '../../runtime/ffmpeg/jpeg-framer.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { registry } from '../../runtime/metrics.js';
@@ -26,7 +32,9 @@ afterAll(() => {
 async function metricValue(name: string, labels: Record<string, string>): Promise<number> {
   const m = (await registry.getMetricsAsJSON()).find((x) => x.name === name);
   const v = (m?.values ?? []) as { labels: Record<string, string | number>; value: number }[];
-  return v.filter((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val)).reduce((s, x) => s + x.value, 0);
+  return v
+    .filter((x) => Object.entries(labels).every(([k, val]) => x.labels[k] === val))
+    .reduce((s, x) => s + x.value, 0);
 }
 
 describe('live ingest from a file camera', () => {
@@ -49,7 +57,10 @@ describe('live ingest from a file camera', () => {
     const queue = detectQueueOf(cfg, redis, 'bounded');
     let most = 0;
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && (await metricValue('watchpost_frames_captured_total', { camera: 'bounded' })) < 15) {
+    while (
+      Date.now() < deadline &&
+      (await metricValue('watchpost_frames_captured_total', { camera: 'bounded' })) < 15
+    ) {
       most = Math.max(most, (await frameJobsOf(queue, 'bounded')).length);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -79,7 +90,12 @@ describe('live ingest from a file camera', () => {
   });
 
   it('skips and counts a corrupt frame, forwarding the others intact', async () => {
-    const cfg = testConfig({ redisPrefix: prefix, cameras: [{ id: 'garbled', url: clip, fps: 5 }], detect: { partitions: 2 }, ingest: { maxInFlightPerCamera: 50 } });
+    const cfg = testConfig({
+      redisPrefix: prefix,
+      cameras: [{ id: 'garbled', url: clip, fps: 5 }],
+      detect: { partitions: 2 },
+      ingest: { maxInFlightPerCamera: 50 },
+    });
     // Real ffmpeg output with its 4th JPEG cut short on the way (as from a process dying mid-write),
     // once: the file camera loops, and the next plays are intact.
     let corrupted = false;
@@ -103,7 +119,9 @@ describe('live ingest from a file camera', () => {
         },
       });
       child.stdout!.pipe(corrupt);
-      const exited = new Promise<FfmpegExit>((resolve) => child.once('close', (code, signal) => resolve({ code, signal, stderr: '', stopped: false })));
+      const exited = new Promise<FfmpegExit>((resolve) =>
+        child.once('close', (code, signal) => resolve({ code, signal, stderr: '', stopped: false })),
+      );
       return {
         frames: readJpegFrames(corrupt, o.fps),
         exited,
@@ -117,7 +135,9 @@ describe('live ingest from a file camera', () => {
     const w = await startIngestWorker(testContext(cfg, testRedisUrl()), { openSource });
     await w.ready;
     const queue = detectQueueOf(cfg, redis, 'garbled');
-    await expect.poll(() => metricValue('watchpost_frames_captured_total', { camera: 'garbled' }), { timeout: 10_000 }).toBeGreaterThanOrEqual(8);
+    await expect
+      .poll(() => metricValue('watchpost_frames_captured_total', { camera: 'garbled' }), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(8);
     await w.close();
     expect(await metricValue('watchpost_frames_corrupt_total', { camera: 'garbled' })).toBe(1);
     const status = cameraStatusSchema.parse(JSON.parse((await redis.get(redisKeys(prefix).cameraStatus('garbled')))!));
@@ -142,7 +162,13 @@ describe('live ingest from a file camera', () => {
     const w = await startIngestWorker(testContext(cfg, testRedisUrl()));
     await w.ready;
     expect(w.sessions.size).toBe(0);
-    await redis.set(keys.cameraRegistry, JSON.stringify([{ id: 'reg-1', url: clip, caseId: 'case-9', extra: 'ignored' }, { id: 'bad id!', url: clip }]));
+    await redis.set(
+      keys.cameraRegistry,
+      JSON.stringify([
+        { id: 'reg-1', url: clip, caseId: 'case-9', extra: 'ignored' },
+        { id: 'bad id!', url: clip },
+      ]),
+    );
     await redis.publish(keys.cameraRegistryChanged, '1');
     await expect.poll(() => w.sessions.get('reg-1')?.state, { timeout: 10_000 }).toBe('streaming');
     expect([...w.sessions.keys()]).toEqual(['reg-1']);
@@ -150,7 +176,9 @@ describe('live ingest from a file camera', () => {
     await redis.publish(keys.cameraRegistryChanged, '1');
     await expect.poll(() => w.sessions.size, { timeout: 5_000 }).toBe(0);
     // The session leaves the map at once; its final status is written as it stops.
-    await expect.poll(async () => JSON.parse((await redis.get(keys.cameraStatus('reg-1')))!).state, { timeout: 5_000 }).toBe('stopped');
+    await expect
+      .poll(async () => JSON.parse((await redis.get(keys.cameraStatus('reg-1')))!).state, { timeout: 5_000 })
+      .toBe('stopped');
     await w.close();
   });
 });

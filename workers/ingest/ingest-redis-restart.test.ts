@@ -22,7 +22,12 @@ describe('ingest across a Redis restart', () => {
   it('keeps running while Redis is away and resumes queuing frames when it returns', async () => {
     const port = await freePort();
     own = await startEmbeddedRedis({ port });
-    const cfg = testConfig({ redisPrefix: 'restart', cameras: [{ id: 'yard', url: clip, fps: 5 }], ingest: { maxInFlightPerCamera: 100 }, detect: { partitions: 1 } });
+    const cfg = testConfig({
+      redisPrefix: 'restart',
+      cameras: [{ id: 'yard', url: clip, fps: 5 }],
+      ingest: { maxInFlightPerCamera: 100 },
+      detect: { partitions: 1 },
+    });
     worker = await startIngestWorker(testContext(cfg, own.url));
     await worker.ready;
     const count = async () => {

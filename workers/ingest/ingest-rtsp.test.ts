@@ -39,17 +39,30 @@ describe('ingest from a real RTSP server', () => {
       redisPrefix: prefix,
       cameras: [{ id: 'door', url: server.url('door') }],
       // auto: TCP is refused by this server (461), so this also proves the UDP fallback.
-      ingest: { fps: 5, stallSeconds: 1, offlineSeconds: 6, backoffInitialMs: 100, backoffMaxMs: 800, maxInFlightPerCamera: 100 },
+      ingest: {
+        fps: 5,
+        stallSeconds: 1,
+        offlineSeconds: 6,
+        backoffInitialMs: 100,
+        backoffMaxMs: 800,
+        maxInFlightPerCamera: 100,
+      },
       detect: { partitions: 2 },
     });
     worker = await startIngestWorker(testContext(cfg, testRedisUrl()));
     await worker.ready;
     const detect = detectQueueOf(cfg, redis, 'door');
     const alerts = new Queue(QUEUE.alerts, { connection: redis, prefix: redisKeys(prefix).bull });
-    const frames = async () => ((await detect.getJobs(['waiting'])) as Job<FrameJob>[]).map((j) => j.data).sort((a, b) => a.seq - b.seq);
-    const events = async () => ((await alerts.getJobs(['waiting'])) as Job<CameraEvent>[]).map((j) => cameraEventSchema.parse(j.data)).sort((a, b) => a.ts - b.ts);
+    const frames = async () =>
+      ((await detect.getJobs(['waiting'])) as Job<FrameJob>[]).map((j) => j.data).sort((a, b) => a.seq - b.seq);
+    const events = async () =>
+      ((await alerts.getJobs(['waiting'])) as Job<CameraEvent>[])
+        .map((j) => cameraEventSchema.parse(j.data))
+        .sort((a, b) => a.ts - b.ts);
 
-    await expect.poll(async () => (await frames()).length, { timeout: 30_000, interval: 200 }).toBeGreaterThanOrEqual(5);
+    await expect
+      .poll(async () => (await frames()).length, { timeout: 30_000, interval: 200 })
+      .toBeGreaterThanOrEqual(5);
     const store = new FrameStore(redis, { prefix, ttlSeconds: 60 });
     const first = await frames();
     for (const f of first.slice(0, 5)) {
@@ -59,15 +72,20 @@ describe('ingest from a real RTSP server', () => {
     const seqs = first.map((f) => f.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
-    const status = async () => cameraStatusSchema.parse(JSON.parse((await redis.get(redisKeys(prefix).cameraStatus('door')))!));
-    await expect.poll(async () => (await status()).latestFrameKey, { timeout: 5_000 }).toMatch(new RegExp(`^${prefix}:frame:door:\\d+$`));
+    const status = async () =>
+      cameraStatusSchema.parse(JSON.parse((await redis.get(redisKeys(prefix).cameraStatus('door')))!));
+    await expect
+      .poll(async () => (await status()).latestFrameKey, { timeout: 5_000 })
+      .toMatch(new RegExp(`^${prefix}:frame:door:\\d+$`));
     expect((await status()).state).toBe('streaming');
     expect(await events()).toEqual([]);
 
     // Cut the camera.
     await publisher.stop('SIGKILL');
     publisher = null;
-    await expect.poll(async () => (await events()).map((e) => e.type), { timeout: 20_000, interval: 200 }).toEqual(['camera.offline']);
+    await expect
+      .poll(async () => (await events()).map((e) => e.type), { timeout: 20_000, interval: 200 })
+      .toEqual(['camera.offline']);
     const [offline] = await events();
     expect(offline!.cameraId).toBe('door');
     expect(offline!.lastFrameAt).not.toBeNull();
@@ -77,8 +95,12 @@ describe('ingest from a real RTSP server', () => {
 
     // It comes back.
     publisher = startRtspPublisher({ file: clip, url: server.publishUrl('door') });
-    await expect.poll(async () => (await events()).map((e) => e.type), { timeout: 30_000, interval: 200 }).toEqual(['camera.offline', 'camera.online']);
-    await expect.poll(async () => (await frames()).filter((f) => f.seq > before).length, { timeout: 10_000, interval: 200 }).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(async () => (await events()).map((e) => e.type), { timeout: 30_000, interval: 200 })
+      .toEqual(['camera.offline', 'camera.online']);
+    await expect
+      .poll(async () => (await frames()).filter((f) => f.seq > before).length, { timeout: 10_000, interval: 200 })
+      .toBeGreaterThanOrEqual(3);
     expect(worker.sessions.get('door')!.state).toBe('streaming');
     const names = ((await alerts.getJobs(['waiting'])) as Job[]).map((j) => j.name).sort();
     expect(names).toEqual([JOB.cameraOffline, JOB.cameraOnline].sort());

@@ -28,9 +28,17 @@ describe('two ingest workers', () => {
 
   it('read each camera once between them, and the survivor takes over the cameras of one that stops', async () => {
     const ids = ['cam-1', 'cam-2', 'cam-3', 'cam-4'];
-    const cfg = testConfig({ redisPrefix: prefix, cameras: ids.map((id) => ({ id, url: clip, fps: 5 })), ingest: { leaseSeconds: 1 } });
-    const status = async (id: string) => cameraStatusSchema.parse(JSON.parse((await redis.get(redisKeys(prefix).cameraStatus(id))) ?? 'null'));
-    const [a, b] = [await startIngestWorker(testContext(cfg, testRedisUrl())), await startIngestWorker(testContext(cfg, testRedisUrl()))];
+    const cfg = testConfig({
+      redisPrefix: prefix,
+      cameras: ids.map((id) => ({ id, url: clip, fps: 5 })),
+      ingest: { leaseSeconds: 1 },
+    });
+    const status = async (id: string) =>
+      cameraStatusSchema.parse(JSON.parse((await redis.get(redisKeys(prefix).cameraStatus(id))) ?? 'null'));
+    const [a, b] = [
+      await startIngestWorker(testContext(cfg, testRedisUrl())),
+      await startIngestWorker(testContext(cfg, testRedisUrl())),
+    ];
     workers.push(a, b);
     await Promise.all([a.ready, b.ready]);
     // The first worker took every camera; within a few lease rounds it hands half to the second.

@@ -19,7 +19,27 @@ export function footageDir(): { dir: string; remove(): void } {
 /** An H.264 clip of the testsrc2 pattern, 320x240 at 25 fps, a keyframe every 10 frames. */
 export function makeClip(dir: string, name: string, seconds: number): string {
   const path = join(dir, name);
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=25`, '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '10', path]);
+  const r = spawnSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=320x240:rate=25`,
+    '-t',
+    String(seconds),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    '10',
+    path,
+  ]);
   if (r.status !== 0) throw new Error(r.stderr.toString());
   return path;
 }
@@ -35,10 +55,20 @@ export function testContext(cfg: Config, redisUrl: string) {
 
 /** The detect partition queue a camera's frames go to (for inspection). */
 export function detectQueueOf(cfg: Config, connection: Redis, cameraId: string): Queue {
-  return new Queue(detectQueueName(partitionOf(cameraId, cfg.detect.partitions)), { connection, prefix: redisKeys(cfg.redisPrefix).bull });
+  return new Queue(detectQueueName(partitionOf(cameraId, cfg.detect.partitions)), {
+    connection,
+    prefix: redisKeys(cfg.redisPrefix).bull,
+  });
 }
 
-export async function frameJobsOf(queue: Queue, cameraId: string, states: ('waiting' | 'active' | 'delayed' | 'completed')[] = ['waiting', 'active', 'delayed']): Promise<FrameJob[]> {
+export async function frameJobsOf(
+  queue: Queue,
+  cameraId: string,
+  states: ('waiting' | 'active' | 'delayed' | 'completed')[] = ['waiting', 'active', 'delayed'],
+): Promise<FrameJob[]> {
   const jobs: Job[] = await queue.getJobs(states);
-  return jobs.map((j) => j.data as FrameJob).filter((d) => d.cameraId === cameraId).sort((a, b) => a.seq - b.seq);
+  return jobs
+    .map((j) => j.data as FrameJob)
+    .filter((d) => d.cameraId === cameraId)
+    .sort((a, b) => a.seq - b.seq);
 }

@@ -15,9 +15,15 @@ describe('caseWatchlist', () => {
 
   beforeAll(async () => {
     api = await startApiFixture('case-watchlist');
-    perpetratorId = (await api.call('POST', '/v1/perpetrators', { json: { name: 'Subject A' }, key: api.keys.operator })).body.id;
+    perpetratorId = (
+      await api.call('POST', '/v1/perpetrators', { json: { name: 'Subject A' }, key: api.keys.operator })
+    ).body.id;
     const photo = readFileSync(join(galleryDir, 'subject-a', 'group-photo.jpg'));
-    const enrolled = await api.call('POST', `/v1/perpetrators/${perpetratorId}/photos`, { body: new Uint8Array(photo), headers: { 'content-type': 'image/jpeg' }, key: api.keys.operator });
+    const enrolled = await api.call('POST', `/v1/perpetrators/${perpetratorId}/photos`, {
+      body: new Uint8Array(photo),
+      headers: { 'content-type': 'image/jpeg' },
+      key: api.keys.operator,
+    });
     expect(enrolled.status, JSON.stringify(enrolled.body)).toBe(201);
     embedder = (await api.server.core.repos.perpetrators.latestEmbedder())!;
     caseId = (await api.call('POST', '/v1/cases', { json: caseInput({ perpetratorIds: [perpetratorId] }) })).body.id;
@@ -36,6 +42,8 @@ describe('caseWatchlist', () => {
     await expect(caseWatchlist(api.cfg, 'no-such-case', embedder)).rejects.toThrow(CaseWatchlistError);
     const bare = (await api.call('POST', '/v1/cases', { json: caseInput() })).body.id;
     await expect(caseWatchlist(api.cfg, bare, embedder)).rejects.toThrow(/no perpetrators linked/);
-    await expect(caseWatchlist(api.cfg, caseId, 'other-embedder')).rejects.toThrow(/enrolled face for embedder other-embedder/);
+    await expect(caseWatchlist(api.cfg, caseId, 'other-embedder')).rejects.toThrow(
+      /enrolled face for embedder other-embedder/,
+    );
   });
 });

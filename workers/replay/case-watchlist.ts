@@ -15,7 +15,11 @@ export class CaseWatchlistError extends Error {
  * The case's schedule is ignored: an analyst replays what would have been seen if it
  * had been active.
  */
-export async function caseWatchlist(cfg: Pick<Config, 'databaseUrl' | 'dataDir'>, caseId: string, embedder: string): Promise<GalleryIdentity[]> {
+export async function caseWatchlist(
+  cfg: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  caseId: string,
+  embedder: string,
+): Promise<GalleryIdentity[]> {
   const db = await openDatabase(cfg);
   try {
     const cases = new CaseRepository(db.db);
@@ -29,7 +33,10 @@ export async function caseWatchlist(cfg: Pick<Config, 'databaseUrl' | 'dataDir'>
       entry.descriptors.push(JSON.parse(r.descriptor) as number[]);
       identities.set(r.perpetratorId, entry);
     }
-    if (!identities.size) throw new CaseWatchlistError(`case ${caseId}: none of its ${ids.length} perpetrators has an enrolled face for embedder ${embedder}`);
+    if (!identities.size)
+      throw new CaseWatchlistError(
+        `case ${caseId}: none of its ${ids.length} perpetrators has an enrolled face for embedder ${embedder}`,
+      );
     return [...identities.values()].sort((a, b) => a.id.localeCompare(b.id));
   } finally {
     await db.close();

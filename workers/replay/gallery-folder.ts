@@ -32,7 +32,9 @@ export async function enrolGalleryFolder(
   try {
     entries = readdirSync(dir).sort();
   } catch (err) {
-    throw new GalleryFolderError(`cannot read gallery folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new GalleryFolderError(
+      `cannot read gallery folder ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   const identities: GalleryIdentity[] = [];
   const photos: EnrolledPhoto[] = [];
@@ -46,7 +48,12 @@ export async function enrolGalleryFolder(
       try {
         result = await deps.enrol(await deps.decode(join(folder, file)));
       } catch (err) {
-        photos.push({ name, photo: file, ok: false, reason: (err as { code?: string }).code ?? (err as Error).message });
+        photos.push({
+          name,
+          photo: file,
+          ok: false,
+          reason: (err as { code?: string }).code ?? (err as Error).message,
+        });
         continue;
       }
       if (result.ok) descriptors.push(result.descriptor);

@@ -1,5 +1,12 @@
 /** The replay runner: a video file through the real pipeline, lossless, as a deterministic timeline. */
-export { loadReplayModels, runReplay, type ReplayModels, type ReplayOptions, type ReplayProgress, type ReplayResult } from './run-replay.js';
+export {
+  loadReplayModels,
+  runReplay,
+  type ReplayModels,
+  type ReplayOptions,
+  type ReplayProgress,
+  type ReplayResult,
+} from './run-replay.js';
 export { buildTimeline, type ReplayAlert, type ReplayTrack } from './timeline.js';
 export { enrolGalleryFolder, GalleryFolderError, type EnrolledPhoto } from './gallery-folder.js';
 export { caseWatchlist, CaseWatchlistError } from './case-watchlist.js';

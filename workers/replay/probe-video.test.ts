@@ -11,7 +11,12 @@ describe('probeVideo (real ffprobe)', () => {
   it('reads a fixture: format, size and declared duration', async () => {
     const truth = fixture('enrolled-walk-in').truth();
     const info = await probeVideo(fixture('enrolled-walk-in').video);
-    expect(info).toMatchObject({ codec: 'h264', width: truth.width, height: truth.height, durationSec: truth.durationSec });
+    expect(info).toMatchObject({
+      codec: 'h264',
+      width: truth.width,
+      height: truth.height,
+      durationSec: truth.durationSec,
+    });
   });
 
   it('refuses a text file and says why', async () => {
@@ -22,7 +27,9 @@ describe('probeVideo (real ffprobe)', () => {
   });
 
   it('refuses a photo: a still image is not footage', async () => {
-    await expect(probeVideo(join(galleryDir, 'subject-a', 'group-photo.jpg'))).rejects.toThrow(/a still image \(mjpeg\)/);
+    await expect(probeVideo(join(galleryDir, 'subject-a', 'group-photo.jpg'))).rejects.toThrow(
+      /a still image \(mjpeg\)/,
+    );
   });
 
   it('refuses a missing file', async () => {

@@ -27,12 +27,27 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   const ffprobe = requireFfprobe();
   let out: string;
   try {
-    const r = await run(ffprobe, ['-v', 'error', '-show_entries', 'format=format_name,duration:stream=codec_type,codec_name,width,height', '-of', 'json', path], {
-      maxBuffer: 1 << 20,
-    });
+    const r = await run(
+      ffprobe,
+      [
+        '-v',
+        'error',
+        '-show_entries',
+        'format=format_name,duration:stream=codec_type,codec_name,width,height',
+        '-of',
+        'json',
+        path,
+      ],
+      {
+        maxBuffer: 1 << 20,
+      },
+    );
     out = r.stdout;
   } catch (err) {
-    const stderr = String((err as { stderr?: string }).stderr ?? '').trim().split('\n').pop();
+    const stderr = String((err as { stderr?: string }).stderr ?? '')
+      .trim()
+      .split('\n')
+      .pop();
     throw new UnsupportedVideoError(`${path}: not a video ffmpeg can read (${stderr || (err as Error).message})`);
   }
   const info = JSON.parse(out) as {
@@ -44,6 +59,13 @@ export async function probeVideo(path: string): Promise<VideoInfo> {
   if (!video) throw new UnsupportedVideoError(`${path}: no video stream (format ${format})`);
   if (STILL.test(format)) throw new UnsupportedVideoError(`${path}: a still image (${video.codec_name}), not footage`);
   const durationSec = Number(info.format?.duration);
-  if (!Number.isFinite(durationSec) || durationSec <= 0) throw new UnsupportedVideoError(`${path}: the video declares no duration (format ${format})`);
-  return { format, codec: video.codec_name ?? 'unknown', width: video.width ?? 0, height: video.height ?? 0, durationSec };
+  if (!Number.isFinite(durationSec) || durationSec <= 0)
+    throw new UnsupportedVideoError(`${path}: the video declares no duration (format ${format})`);
+  return {
+    format,
+    codec: video.codec_name ?? 'unknown',
+    width: video.width ?? 0,
+    height: video.height ?? 0,
+    durationSec,
+  };
 }

@@ -42,17 +42,23 @@ export function formatEvaluation(e: ReplayEvaluation): string {
   const lines: string[] = [];
   if (e.evaluation) {
     const ev = e.evaluation;
-    lines.push(`evaluation against the truth of ${ev.fixture} (threshold ${e.timeline.threshold}, ${e.timeline.votes.k} of ${e.timeline.votes.n} votes):`);
+    lines.push(
+      `evaluation against the truth of ${ev.fixture} (threshold ${e.timeline.threshold}, ${e.timeline.votes.k} of ${e.timeline.votes.n} votes):`,
+    );
     if (!ev.identities.length) lines.push('  nobody enrolled and no alert');
     for (const i of ev.identities) {
-      const ttfa = i.timeToFirstAlert ? `${i.timeToFirstAlert.mean.toFixed(2)} s mean, ${i.timeToFirstAlert.max.toFixed(2)} s max` : '-';
+      const ttfa = i.timeToFirstAlert
+        ? `${i.timeToFirstAlert.mean.toFixed(2)} s mean, ${i.timeToFirstAlert.max.toFixed(2)} s max`
+        : '-';
       lines.push(
         `  ${i.identity}${i.enrolled ? '' : ' (not enrolled)'}: recall ${pct(i.appearanceRecall)} (${i.appearancesAlerted}/${i.appearances} appearances), ` +
           `precision ${pct(i.precision)} (${i.alerts} alerts, ${i.falseAlerts} false, ${i.duplicateAlerts} duplicate), ` +
           `frame recall ${pct(i.frameRecall)}, time to first alert ${ttfa}`,
       );
     }
-    lines.push(`  false alerts: ${ev.totals.falseAlerts} (${ev.totals.falseAlertsPerHour.toFixed(1)} per hour of footage)`);
+    lines.push(
+      `  false alerts: ${ev.totals.falseAlerts} (${ev.totals.falseAlertsPerHour.toFixed(1)} per hour of footage)`,
+    );
   }
   if (e.sweep) lines.push('threshold trade-off (* = in use):', formatSweepTable(e.sweep, e.timeline.threshold));
   return lines.join('\n');

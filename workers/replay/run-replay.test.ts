@@ -6,7 +6,13 @@ import { fixture } from '../../fixtures/index.js';
 import { configSchema } from '../../pipeline/config/index.js';
 import { createLogger } from '../../runtime/logger.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
-import { loadReplayModels, runReplay, type ReplayModels, type ReplayProgress, type ReplayResult } from './run-replay.js';
+import {
+  loadReplayModels,
+  runReplay,
+  type ReplayModels,
+  type ReplayProgress,
+  type ReplayResult,
+} from './run-replay.js';
 import { UnsupportedVideoError } from './probe-video.js';
 
 /**
@@ -21,7 +27,17 @@ describe('runReplay on the footage fixtures', () => {
   let models: ReplayModels;
   const progress: ReplayProgress[] = [];
   const run = (name: Parameters<typeof fixture>[0], replayId: string, video = fixture(name).video) =>
-    runReplay({ cfg, log, video, galleryDir: fixture(name).gallery, redisUrl: testRedisUrl(), replayId, startTs: 1_800_000_000_000, models, onProgress: (p) => progress.push(p) });
+    runReplay({
+      cfg,
+      log,
+      video,
+      galleryDir: fixture(name).gallery,
+      redisUrl: testRedisUrl(),
+      replayId,
+      startTs: 1_800_000_000_000,
+      models,
+      onProgress: (p) => progress.push(p),
+    });
 
   beforeAll(async () => {
     models = await loadReplayModels(cfg, log);
@@ -33,39 +49,47 @@ describe('runReplay on the footage fixtures', () => {
   // A replay takes tens of seconds on a busy 2-core machine.
   const SLOW = 300_000;
 
-  it('enrolled-walk-in: one alert with the right identity, during the appearance, on one track', async () => {
-    first = await run('enrolled-walk-in', 'walk-in');
-    const truth = fixture('enrolled-walk-in').truth();
-    const appearance = truth.appearances[0]!;
-    expect(first.frames).toBe(50);
-    expect(first.alerts).toHaveLength(1);
-    const alert = first.alerts[0]!;
-    expect(alert.identity.name).toBe(appearance.identity);
-    expect(alert.t).toBeGreaterThanOrEqual(appearance.start);
-    expect(alert.t).toBeLessThanOrEqual(appearance.end);
-    expect(alert.distance).toBeLessThan(models.faceChain.matchThreshold);
-    const identified = first.tracks.filter((t) => t.identity);
-    expect(identified).toHaveLength(1);
-    expect(identified[0]!.id).toBe(alert.track);
-    expect(identified[0]!.best?.thumbnail).toMatch(/^data:image\/jpeg;base64,/);
-    // The track covers most of the appearance.
-    expect(identified[0]!.start).toBeLessThan(appearance.start + 1.5);
-    expect(identified[0]!.end).toBeGreaterThan(appearance.end - 1.5);
-    expect(first.gating.frames).toBe(50);
-    expect(first.gating.skipped).toBeGreaterThan(0);
-    expect(first.stats.failedJobs).toBe(0);
-    expect(first.stoppedEarly).toBeUndefined();
-    // Progress counts every frame against the total the declared duration holds.
-    expect(progress.map((p) => p.frames)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
-    expect(progress.every((p) => p.total === 50)).toBe(true);
-  }, SLOW);
+  it(
+    'enrolled-walk-in: one alert with the right identity, during the appearance, on one track',
+    async () => {
+      first = await run('enrolled-walk-in', 'walk-in');
+      const truth = fixture('enrolled-walk-in').truth();
+      const appearance = truth.appearances[0]!;
+      expect(first.frames).toBe(50);
+      expect(first.alerts).toHaveLength(1);
+      const alert = first.alerts[0]!;
+      expect(alert.identity.name).toBe(appearance.identity);
+      expect(alert.t).toBeGreaterThanOrEqual(appearance.start);
+      expect(alert.t).toBeLessThanOrEqual(appearance.end);
+      expect(alert.distance).toBeLessThan(models.faceChain.matchThreshold);
+      const identified = first.tracks.filter((t) => t.identity);
+      expect(identified).toHaveLength(1);
+      expect(identified[0]!.id).toBe(alert.track);
+      expect(identified[0]!.best?.thumbnail).toMatch(/^data:image\/jpeg;base64,/);
+      // The track covers most of the appearance.
+      expect(identified[0]!.start).toBeLessThan(appearance.start + 1.5);
+      expect(identified[0]!.end).toBeGreaterThan(appearance.end - 1.5);
+      expect(first.gating.frames).toBe(50);
+      expect(first.gating.skipped).toBeGreaterThan(0);
+      expect(first.stats.failedJobs).toBe(0);
+      expect(first.stoppedEarly).toBeUndefined();
+      // Progress counts every frame against the total the declared duration holds.
+      expect(progress.map((p) => p.frames)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      expect(progress.every((p) => p.total === 50)).toBe(true);
+    },
+    SLOW,
+  );
 
-  it('is deterministic: the same footage and settings give the same timeline', async () => {
-    const again = await run('enrolled-walk-in', 'walk-in');
-    const { stats: _a, ...timelineA } = first;
-    const { stats: _b, ...timelineB } = again;
-    expect(timelineB).toEqual(timelineA);
-  }, SLOW);
+  it(
+    'is deterministic: the same footage and settings give the same timeline',
+    async () => {
+      const again = await run('enrolled-walk-in', 'walk-in');
+      const { stats: _a, ...timelineA } = first;
+      const { stats: _b, ...timelineB } = again;
+      expect(timelineB).toEqual(timelineA);
+    },
+    SLOW,
+  );
 
   it('night: the enrolled person is still recognised in the dark, noisy picture (low-light faces are smoothed)', async () => {
     const timeline = await run('night', 'night');
@@ -76,36 +100,50 @@ describe('runReplay on the footage fixtures', () => {
     expect(timeline.alerts[0]!.t).toBeLessThanOrEqual(appearance.end);
   });
 
-  it('strangers-only: tracks, but no alert and no identity', async () => {
-    const r = await run('strangers-only', 'strangers');
-    expect(r.tracks.length).toBeGreaterThanOrEqual(1);
-    expect(r.tracks.every((t) => t.identity === null)).toBe(true);
-    expect(r.alerts).toEqual([]);
-    // Faces were compared (so "no alert" is a decision, not a skipped step).
-    expect(r.tracks.some((t) => t.votes.some((v) => v.distance !== null))).toBe(true);
-  }, SLOW);
+  it(
+    'strangers-only: tracks, but no alert and no identity',
+    async () => {
+      const r = await run('strangers-only', 'strangers');
+      expect(r.tracks.length).toBeGreaterThanOrEqual(1);
+      expect(r.tracks.every((t) => t.identity === null)).toBe(true);
+      expect(r.alerts).toEqual([]);
+      // Faces were compared (so "no alert" is a decision, not a skipped step).
+      expect(r.tracks.some((t) => t.votes.some((v) => v.distance !== null))).toBe(true);
+    },
+    SLOW,
+  );
 
-  it('empty: no track, most frames skipped by motion gating', async () => {
-    const r = await run('empty', 'empty');
-    expect(r.tracks).toEqual([]);
-    expect(r.alerts).toEqual([]);
-    expect(r.gating.skippedShare).toBeGreaterThan(0.5);
-  }, SLOW);
+  it(
+    'empty: no track, most frames skipped by motion gating',
+    async () => {
+      const r = await run('empty', 'empty');
+      expect(r.tracks).toEqual([]);
+      expect(r.alerts).toEqual([]);
+      expect(r.gating.skippedShare).toBeGreaterThan(0.5);
+    },
+    SLOW,
+  );
 
-  it('a truncated copy: processes what decodes, says where it stopped', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wp-replay-trunc-'));
-    const video = join(dir, 'truncated.mp4');
-    const whole = readFileSync(fixture('enrolled-walk-in').video);
-    writeFileSync(video, whole.subarray(0, Math.floor(whole.length / 2)));
-    const r = await run('enrolled-walk-in', 'truncated', video);
-    expect(r.frames).toBeGreaterThan(5);
-    expect(r.frames).toBeLessThan(50);
-    expect(r.stoppedEarly?.atSec).toBe(r.durationSec);
-    expect(r.stoppedEarly?.reason).toMatch(new RegExp(`stopped at ${r.durationSec.toFixed(1)} s of its declared 20\\.0 s`));
-    // The frames before the cut went through the whole pipeline.
-    expect(r.gating.frames).toBe(r.frames);
-    expect(r.stats.failedJobs).toBe(0);
-  }, SLOW);
+  it(
+    'a truncated copy: processes what decodes, says where it stopped',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'wp-replay-trunc-'));
+      const video = join(dir, 'truncated.mp4');
+      const whole = readFileSync(fixture('enrolled-walk-in').video);
+      writeFileSync(video, whole.subarray(0, Math.floor(whole.length / 2)));
+      const r = await run('enrolled-walk-in', 'truncated', video);
+      expect(r.frames).toBeGreaterThan(5);
+      expect(r.frames).toBeLessThan(50);
+      expect(r.stoppedEarly?.atSec).toBe(r.durationSec);
+      expect(r.stoppedEarly?.reason).toMatch(
+        new RegExp(`stopped at ${r.durationSec.toFixed(1)} s of its declared 20\\.0 s`),
+      );
+      // The frames before the cut went through the whole pipeline.
+      expect(r.gating.frames).toBe(r.frames);
+      expect(r.stats.failedJobs).toBe(0);
+    },
+    SLOW,
+  );
 
   it('refuses a file that is not footage before starting anything', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wp-replay-bad-')), 'clip.mp4');

@@ -15,7 +15,14 @@ import type { Logger } from '../../runtime/logger.js';
 import { openDetectQueues, openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { deleteKeysWithPrefix, workerConnection } from '../../runtime/redis.js';
 import { Shutdown } from '../../runtime/shutdown.js';
-import { DetectStateStore, finishCamera, readTrackLog, startDetectWorker, trackerLowScore, type DetectCounters } from '../detect/index.js';
+import {
+  DetectStateStore,
+  finishCamera,
+  readTrackLog,
+  startDetectWorker,
+  trackerLowScore,
+  type DetectCounters,
+} from '../detect/index.js';
 import { startIdentifyWorker } from '../identify/index.js';
 import { ingestFile } from '../ingest/index.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
@@ -91,7 +98,8 @@ async function pendingJobs(queues: Queue[]): Promise<{ pending: number; failed: 
   let failed = 0;
   for (const q of queues) {
     const c = await q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed');
-    pending += (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0);
+    pending +=
+      (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0);
     failed += c.failed ?? 0;
   }
   return { pending, failed };
@@ -112,12 +120,22 @@ async function waitUntilIdle(queues: Queue[]): Promise<number> {
  * ffmpeg exits 0 on a truncated or damaged file after decoding what it could; its
  * error lines and a read duration short of the declared one say where it stopped.
  */
-function damaged(exit: FfmpegExit | null, readSec: number, declaredSec: number, fps: number): { atSec: number; reason: string } | undefined {
-  const errors = (exit?.stderr ?? '').split('\n').filter((l) => /partial file|invalid data|error while decoding|corrupt|truncat|invalid nal/i.test(l));
+function damaged(
+  exit: FfmpegExit | null,
+  readSec: number,
+  declaredSec: number,
+  fps: number,
+): { atSec: number; reason: string } | undefined {
+  const errors = (exit?.stderr ?? '')
+    .split('\n')
+    .filter((l) => /partial file|invalid data|error while decoding|corrupt|truncat|invalid nal/i.test(l));
   const short = readSec < declaredSec - 2 / fps - 0.1;
   if (!short && !errors.length) return undefined;
   const at = `${readSec.toFixed(1)} s of its declared ${declaredSec.toFixed(1)} s`;
-  return { atSec: readSec, reason: `the video is truncated or damaged: decoding stopped at ${at}${errors.length ? ` (ffmpeg: ${errors.at(-1)!.trim()})` : ''}` };
+  return {
+    atSec: readSec,
+    reason: `the video is truncated or damaged: decoding stopped at ${at}${errors.length ? ` (ffmpeg: ${errors.at(-1)!.trim()})` : ''}`,
+  };
 }
 
 /** Loads the replay models once (reuse them across runs with `models`). */
@@ -161,7 +179,10 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     const enrolled = opts.watchlist
       ? { identities: opts.watchlist.identities, photos: [] }
       : opts.galleryDir
-        ? await enrolGalleryFolder(opts.galleryDir, { decode: decodeImage, enrol: (img) => models.faceChain.enrolmentDescriptor(img) })
+        ? await enrolGalleryFolder(opts.galleryDir, {
+            decode: decodeImage,
+            enrol: (img) => models.faceChain.enrolmentDescriptor(img),
+          })
         : null;
     if (enrolled) {
       const snapshot: WatchlistSnapshot = {
@@ -172,8 +193,16 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
         global: enrolled.identities.map((i) => i.id),
       };
       // Published the way the API publishes it, before any worker starts.
-      await redis.multi().set(keys.watchlistCurrent, JSON.stringify(snapshot)).set(keys.watchlistVersion, String(snapshot.version)).exec();
-      gallery = { identities: enrolled.identities.map((i) => i.name), photos: enrolled.photos, ...(opts.watchlist ? { source: opts.watchlist.source } : {}) };
+      await redis
+        .multi()
+        .set(keys.watchlistCurrent, JSON.stringify(snapshot))
+        .set(keys.watchlistVersion, String(snapshot.version))
+        .exec();
+      gallery = {
+        identities: enrolled.identities.map((i) => i.name),
+        photos: enrolled.photos,
+        ...(opts.watchlist ? { source: opts.watchlist.source } : {}),
+      };
       log.info({ identities: gallery.identities, photos: enrolled.photos.length }, 'replay gallery enrolled');
     }
 
@@ -212,9 +241,13 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
         exited = source.exited;
         return source;
       },
-      onFrame: (job) => opts.onProgress?.({ frames: job.seq + 1, total: Math.max(total, job.seq + 1), mediaSec: (job.ts - t0) / 1000 }),
+      onFrame: (job) =>
+        opts.onProgress?.({ frames: job.seq + 1, total: Math.max(total, job.seq + 1), mediaSec: (job.ts - t0) / 1000 }),
     });
-    const ingested = { ...read, stoppedEarly: read.stoppedEarly ?? damaged(await exited, read.durationSec, probe.durationSec, cfg.ingest.fps) };
+    const ingested = {
+      ...read,
+      stoppedEarly: read.stoppedEarly ?? damaged(await exited, read.durationSec, probe.durationSec, cfg.ingest.fps),
+    };
     if (ingested.stoppedEarly) log.warn(ingested.stoppedEarly, 'the video could not be read to its end');
     const failedJobs = await waitUntilIdle(queues);
     const counters = await finishCamera({ redis, keys, states: new DetectStateStore(redis, keys) }, cameraId, replayId);
@@ -238,7 +271,11 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
       frames: ingested.frames,
       durationSec: ingested.durationSec,
       ...(ingested.stoppedEarly ? { stoppedEarly: ingested.stoppedEarly } : {}),
-      gating: { ...gating, corrupt: gating.corrupt + ingested.corrupt, skippedShare: counters.frames ? counters.skipped / counters.frames : 0 },
+      gating: {
+        ...gating,
+        corrupt: gating.corrupt + ingested.corrupt,
+        skippedShare: counters.frames ? counters.skipped / counters.frames : 0,
+      },
       tracks: timeline.tracks,
       alerts: timeline.alerts,
       gallery,

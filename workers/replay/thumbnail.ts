@@ -9,6 +9,10 @@ export async function personThumbnail(frameJpeg: Buffer, box: Box, height = 96):
   const w = Math.min(width, Math.ceil(box[2])) - left;
   const h = Math.min(frameHeight, Math.ceil(box[3])) - top;
   if (w < 2 || h < 2) return null;
-  const jpeg = await sharp(frameJpeg).extract({ left, top, width: w, height: h }).resize({ height }).jpeg({ quality: 80 }).toBuffer();
+  const jpeg = await sharp(frameJpeg)
+    .extract({ left, top, width: w, height: h })
+    .resize({ height })
+    .jpeg({ quality: 80 })
+    .toBuffer();
   return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
 }

@@ -15,7 +15,13 @@ const track = (trackId: string, firstSec: number, lastSec: number): TrackSummary
   lastSeq: lastSec * 5,
   hits: (lastSec - firstSec) * 5 + 1,
   identifyFrames: 3,
-  best: { seq: firstSec * 5 + 2, ts: T0 + firstSec * 1000 + 400, frameKey: 'k', quality: 0.4, personBox: [0, 0, 10, 30] },
+  best: {
+    seq: firstSec * 5 + 2,
+    ts: T0 + firstSec * 1000 + 400,
+    frameKey: 'k',
+    quality: 0.4,
+    personBox: [0, 0, 10, 30],
+  },
 });
 
 const vote = (trackId: string, seq: number, name: string, distance: number): VoteRecord => ({
@@ -40,7 +46,14 @@ const match = (trackId: string, lastSec: number): MatchEvent => ({
   name: 'amy',
   distance: 0.41,
   scores: [{ ts: T0 + lastSec * 1000, seq: lastSec * 5, distance: 0.41, faceBox: [0, 0, 5, 5] }],
-  best: { frameKey: 'k', ts: T0 + lastSec * 1000, seq: lastSec * 5, personBox: null, faceBox: [0, 0, 5, 5], faceCropKey: null },
+  best: {
+    frameKey: 'k',
+    ts: T0 + lastSec * 1000,
+    seq: lastSec * 5,
+    personBox: null,
+    faceBox: [0, 0, 5, 5],
+    faceCropKey: null,
+  },
   firstSeen: T0 + 2000,
   lastSeen: T0 + lastSec * 1000,
   galleryVersion: 1,
@@ -49,7 +62,13 @@ const match = (trackId: string, lastSec: number): MatchEvent => ({
 describe('buildTimeline', () => {
   it('numbers tracks by appearance, attaches identities, votes and alerts on the footage clock', () => {
     const { tracks, alerts } = buildTimeline({
-      records: [track('x-t7', 9, 12), track('x-t2', 2, 6), vote('x-t2', 16, 'amy', 0.5), vote('x-t2', 12, 'amy', 0.41), vote('x-t7', 46, 'amy', 0.8)],
+      records: [
+        track('x-t7', 9, 12),
+        track('x-t2', 2, 6),
+        vote('x-t2', 16, 'amy', 0.5),
+        vote('x-t2', 12, 'amy', 0.41),
+        vote('x-t7', 46, 'amy', 0.8),
+      ],
       events: [match('x-t2', 3.2)],
       t0: T0,
     });

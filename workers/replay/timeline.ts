@@ -39,7 +39,10 @@ export interface ReplayAlert {
 const sec = (ts: number, t0: number) => Math.round(ts - t0) / 1000;
 
 /** Tracks and alerts of a replay, on the footage's clock, from the track log and the match events. */
-export function buildTimeline(input: { records: TrackLogRecord[]; events: MatchEvent[]; t0: number }): { tracks: ReplayTrack[]; alerts: ReplayAlert[] } {
+export function buildTimeline(input: { records: TrackLogRecord[]; events: MatchEvent[]; t0: number }): {
+  tracks: ReplayTrack[];
+  alerts: ReplayAlert[];
+} {
   const { t0 } = input;
   const summaries = input.records
     .filter((r): r is TrackSummary => r.type === 'track')
@@ -59,7 +62,9 @@ export function buildTimeline(input: { records: TrackLogRecord[]; events: MatchE
       end: sec(s.lastTs, t0),
       hits: s.hits,
       identifyFrames: s.identifyFrames,
-      best: s.best ? { t: sec(s.best.ts, t0), seq: s.best.seq, quality: s.best.quality, personBox: s.best.personBox } : null,
+      best: s.best
+        ? { t: sec(s.best.ts, t0), seq: s.best.seq, quality: s.best.quality, personBox: s.best.personBox }
+        : null,
       votes: (votes.get(s.trackId) ?? [])
         .sort((a, b) => a.seq - b.seq)
         .map((v) => ({ t: sec(v.ts, t0), seq: v.seq, name: v.candidateName, distance: v.distance, weight: v.weight })),
@@ -67,15 +72,17 @@ export function buildTimeline(input: { records: TrackLogRecord[]; events: MatchE
   });
   const alerts = [...input.events]
     .sort((a, b) => a.lastSeen - b.lastSeen || a.eventId.localeCompare(b.eventId))
-    .map((e): ReplayAlert => ({
-      identity: { id: e.perpetratorId, name: e.name },
-      t: sec(e.lastSeen, t0),
-      distance: e.distance,
-      track: ordinal.get(e.trackId) ?? null,
-      trackId: e.trackId,
-      eventId: e.eventId,
-      firstSeen: sec(e.firstSeen, t0),
-      scores: e.scores.map((s) => ({ t: sec(s.ts, t0), seq: s.seq, distance: s.distance })),
-    }));
+    .map(
+      (e): ReplayAlert => ({
+        identity: { id: e.perpetratorId, name: e.name },
+        t: sec(e.lastSeen, t0),
+        distance: e.distance,
+        track: ordinal.get(e.trackId) ?? null,
+        trackId: e.trackId,
+        eventId: e.eventId,
+        firstSeen: sec(e.firstSeen, t0),
+        scores: e.scores.map((s) => ({ t: sec(s.ts, t0), seq: s.seq, distance: s.distance })),
+      }),
+    );
   return { tracks, alerts };
 }

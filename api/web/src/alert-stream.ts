@@ -22,7 +22,11 @@ export function openAlertStream(
       handlers.onState(failures === 0 ? 'connecting' : 'reconnecting');
       let parser: SseParser | null = null;
       try {
-        const res = await api.stream('/v1/alerts/stream', lastEventId ? { 'Last-Event-ID': lastEventId } : {}, abort.signal);
+        const res = await api.stream(
+          '/v1/alerts/stream',
+          lastEventId ? { 'Last-Event-ID': lastEventId } : {},
+          abort.signal,
+        );
         if (res.status === 401 || res.status === 403) {
           const err = await ApiClient.problemOf(res);
           handlers.onState('refused', err.message);

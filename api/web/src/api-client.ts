@@ -116,7 +116,11 @@ export class ApiClient {
 
   /** Raw streaming request (the SSE feed). */
   stream(path: string, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
-    return fetch(this.base + path, { headers: this.headers({ Accept: 'text/event-stream', ...headers }), signal, cache: 'no-store' });
+    return fetch(this.base + path, {
+      headers: this.headers({ Accept: 'text/event-stream', ...headers }),
+      signal,
+      cache: 'no-store',
+    });
   }
 
   static problemOf = problemOf;

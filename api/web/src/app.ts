@@ -138,7 +138,8 @@ function SignedIn(props: { session: Session; onSignOut: (why?: string | null) =>
       </div>
       <nav class="tabs" aria-label="Screens">
         ${screens.map(
-          (s) => html`<a href=${`#/${s.id}`} class=${`tab ${s.id === active?.id ? 'tab-active' : ''}`} aria-current=${s.id === active?.id ? 'page' : undefined}>${s.label}</a>`,
+          (s) =>
+            html`<a href=${`#/${s.id}`} class=${`tab ${s.id === active?.id ? 'tab-active' : ''}`} aria-current=${s.id === active?.id ? 'page' : undefined}>${s.label}</a>`,
         )}
       </nav>
       <${FeedBanner} />

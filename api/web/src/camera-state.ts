@@ -17,6 +17,8 @@ export const CAMERA_STATE: Record<CameraState, { label: string; tone: 'ok' | 'wa
 export function cameraState(c: Camera, alerts: Alert[] = []): CameraState {
   const reported = c.status?.state ?? 'unknown';
   if (reported !== 'unknown') return reported;
-  const offline = alerts.some((a) => a.kind === 'camera_offline' && a.cameraId === c.id && (a.state === 'new' || a.state === 'acknowledged'));
+  const offline = alerts.some(
+    (a) => a.kind === 'camera_offline' && a.cameraId === c.id && (a.state === 'new' || a.state === 'acknowledged'),
+  );
   return offline ? 'offline' : reported;
 }

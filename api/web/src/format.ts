@@ -17,7 +17,15 @@ export function ago(ms: number, now = Date.now()): string {
   const diff = Math.round((now - ms) / 1000);
   const abs = Math.abs(diff);
   const text =
-    abs < 5 ? null : abs < 60 ? `${abs} s` : abs < 3600 ? `${Math.floor(abs / 60)} min` : abs < 86400 ? `${Math.floor(abs / 3600)} h` : `${Math.floor(abs / 86400)} d`;
+    abs < 5
+      ? null
+      : abs < 60
+        ? `${abs} s`
+        : abs < 3600
+          ? `${Math.floor(abs / 60)} min`
+          : abs < 86400
+            ? `${Math.floor(abs / 3600)} h`
+            : `${Math.floor(abs / 86400)} d`;
   if (text === null) return 'just now';
   return diff >= 0 ? `${text} ago` : `in ${text}`;
 }

@@ -69,7 +69,10 @@ export function useAlertDetail(alert: Alert): AlertDetail | null {
   useEffect(() => {
     let entry = alertDetailCache.get(alert.id);
     if (!entry || entry.updatedAt !== alert.updatedAt) {
-      entry = { updatedAt: alert.updatedAt, value: api.get<AlertDetail>(`/v1/alerts/${encodeURIComponent(alert.id)}`).catch(() => null) };
+      entry = {
+        updatedAt: alert.updatedAt,
+        value: api.get<AlertDetail>(`/v1/alerts/${encodeURIComponent(alert.id)}`).catch(() => null),
+      };
       alertDetailCache.set(alert.id, entry);
     }
     let live = true;

@@ -22,7 +22,11 @@ describe('SseParser', () => {
   it('gives the same events whatever the chunking, with LF, CR and CRLF line ends', () => {
     const text = 'id: 1\r\nevent: alert\r\ndata: x\r\n\r\nid: 2\rdata: y\r\rid: 3\ndata: z\n\n';
     const whole = parse([text]).out;
-    expect(whole.map((m) => [m.lastEventId, m.data])).toEqual([['1', 'x'], ['2', 'y'], ['3', 'z']]);
+    expect(whole.map((m) => [m.lastEventId, m.data])).toEqual([
+      ['1', 'x'],
+      ['2', 'y'],
+      ['3', 'z'],
+    ]);
     for (let size = 1; size <= 5; size++) {
       const chunks = text.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g'))!;
       expect(parse(chunks).out).toEqual(whole);

@@ -42,7 +42,8 @@ export function applyActivation(
 export function fusedSteps(node: TfNode): { bias: boolean; activation?: string } {
   const ops = attrs.strings(node, 'fused_ops');
   if (ops.length === 0) return { bias: false };
-  if (ops[0] !== 'BiasAdd') throw new UnsupportedOpError(node.op, node.name, `fused '${ops[0]}' (only BiasAdd is supported)`);
+  if (ops[0] !== 'BiasAdd')
+    throw new UnsupportedOpError(node.op, node.name, `fused '${ops[0]}' (only BiasAdd is supported)`);
   if (ops.length > 2) throw new UnsupportedOpError(node.op, node.name, `fused ops ${ops.join('+')}`);
   return { bias: true, activation: ops[1] };
 }

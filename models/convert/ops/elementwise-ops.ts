@@ -10,12 +10,24 @@ import { applyActivation, fusedSteps } from './activation.js';
 export function direct(onnxOp: string) {
   return (node: TfNode, ctx: ConversionContext): void => {
     const inputs = ctx.inputs(node);
-    ctx.emit(node, onnxOp, inputs.map((r) => ctx.value(r)), {}, ctx.dtype(inputs[0]!));
+    ctx.emit(
+      node,
+      onnxOp,
+      inputs.map((r) => ctx.value(r)),
+      {},
+      ctx.dtype(inputs[0]!),
+    );
   };
 }
 
 export function equal(node: TfNode, ctx: ConversionContext): void {
-  ctx.emit(node, 'Equal', ctx.inputs(node).map((r) => ctx.value(r)), {}, 'bool');
+  ctx.emit(
+    node,
+    'Equal',
+    ctx.inputs(node).map((r) => ctx.value(r)),
+    {},
+    'bool',
+  );
 }
 
 export function relu6(node: TfNode, ctx: ConversionContext): void {
@@ -80,7 +92,8 @@ export function matMul(fused: boolean) {
 }
 
 /** -1 dims become dynamic ones; the first is named `batch`. */
-export const placeholderDims = (name: string, shape: number[]): Dim[] => shape.map((d, i) => (d >= 0 ? d : i === 0 ? 'batch' : `${name}_dim${i}`));
+export const placeholderDims = (name: string, shape: number[]): Dim[] =>
+  shape.map((d, i) => (d >= 0 ? d : i === 0 ? 'batch' : `${name}_dim${i}`));
 
 /** Placeholder -> graph input. */
 export function placeholder(node: TfNode, ctx: ConversionContext): void {

@@ -20,7 +20,13 @@ export function concat(node: TfNode, ctx: ConversionContext): void {
   const inputs = ctx.inputs(node);
   const [axis] = ctx.constNumbers(node, inputs.at(-1)!, 'the axis');
   const parts = inputs.slice(0, -1);
-  ctx.emit(node, 'Concat', parts.map((r) => ctx.value(r)), { axis: axis! }, ctx.dtype(parts[0]!));
+  ctx.emit(
+    node,
+    'Concat',
+    parts.map((r) => ctx.value(r)),
+    { axis: axis! },
+    ctx.dtype(parts[0]!),
+  );
 }
 
 /** Pad / PadV2 (constant mode). TF paddings [[before, after] per dim] -> ONNX [befores..., afters...]. */
@@ -38,7 +44,13 @@ export function pad(node: TfNode, ctx: ConversionContext): void {
 export function mean(node: TfNode, ctx: ConversionContext): void {
   const [x, axesRef] = ctx.inputs(node);
   const axes = ctx.constNumbers(node, axesRef!, 'the reduction axes');
-  ctx.emit(node, 'ReduceMean', [ctx.value(x!)], { axes, keepdims: attrs.bool(node, 'keep_dims') ? 1 : 0 }, ctx.dtype(x!));
+  ctx.emit(
+    node,
+    'ReduceMean',
+    [ctx.value(x!)],
+    { axes, keepdims: attrs.bool(node, 'keep_dims') ? 1 : 0 },
+    ctx.dtype(x!),
+  );
 }
 
 /** TopKV2 on the last axis; ONNX indices are int64, TF's int32, so they are cast back. */
@@ -46,9 +58,14 @@ export function topK(node: TfNode, ctx: ConversionContext): void {
   const [x, kRef] = ctx.inputs(node);
   const k = ctx.constNumbers(node, kRef!, 'k');
   if (!attrs.bool(node, 'sorted', true)) throw new UnsupportedOpError(node.op, node.name, 'sorted=false');
-  const [values, indices] = ctx.g.node('TopK', [ctx.value(x!), ctx.g.int64s(k)], { axis: -1, largest: 1, sorted: 1 }, {
-    outputs: [ctx.outName(node, 0), `${node.name}#indices64`],
-  });
+  const [values, indices] = ctx.g.node(
+    'TopK',
+    [ctx.value(x!), ctx.g.int64s(k)],
+    { axis: -1, largest: 1, sorted: 1 },
+    {
+      outputs: [ctx.outName(node, 0), `${node.name}#indices64`],
+    },
+  );
   ctx.define(ctx.outName(node, 0), values!, ctx.dtype(x!));
   ctx.emit(node, 'Cast', [indices!], { to: DATA_TYPE.int32 }, 'int32', 1);
 }

@@ -7,18 +7,27 @@ import type { Alert, AlertDetail, Camera, Case } from '../types.js';
 import { AuthImage } from './auth-image.js';
 import { ConfirmButton } from './confirm-button.js';
 
-const KIND_LABEL: Record<string, string> = { match: 'Perpetrator seen', camera_offline: 'Camera offline', sos: 'Victim SOS' };
+const KIND_LABEL: Record<string, string> = {
+  match: 'Perpetrator seen',
+  camera_offline: 'Camera offline',
+  sos: 'Victim SOS',
+};
 const ACTION_LABEL: Record<string, string> = {
   acknowledge: 'Acknowledged by',
   resolve: 'Resolved by',
   false_positive: 'Marked false positive by',
   'camera.online': 'Camera back online',
 };
-const STATE_LABEL: Record<string, string> = { new: 'New', acknowledged: 'Acknowledged', resolved: 'Resolved', false_positive: 'False positive' };
+const STATE_LABEL: Record<string, string> = {
+  new: 'New',
+  acknowledged: 'Acknowledged',
+  resolved: 'Resolved',
+  false_positive: 'False positive',
+};
 
 export const alertTitle = (a: Alert, cameras: Camera[] | null) =>
   a.kind === 'match'
-    ? a.perpetratorName ?? 'Unknown person'
+    ? (a.perpetratorName ?? 'Unknown person')
     : a.kind === 'camera_offline'
       ? cameraName(a.cameraId, cameras)
       : 'Panic button pressed';
@@ -26,7 +35,8 @@ export const alertTitle = (a: Alert, cameras: Camera[] | null) =>
 export const cameraName = (id: string | null, cameras: Camera[] | null) =>
   (id && cameras?.find((c) => c.id === id)?.name) || id || 'Unknown camera';
 
-const evidencePath = (d: AlertDetail | null, kind: 'snapshot' | 'face_crop') => d?.evidence.find((e) => e.kind === kind)?.url ?? null;
+const evidencePath = (d: AlertDetail | null, kind: 'snapshot' | 'face_crop') =>
+  d?.evidence.find((e) => e.kind === kind)?.url ?? null;
 
 /** The enrolled photo beside the live face crop, so a person can judge the match. */
 function EnrolledPhoto(props: { perpetratorId: string | null; name: string }) {
@@ -42,7 +52,13 @@ function EnrolledPhoto(props: { perpetratorId: string | null; name: string }) {
 }
 
 /** One alert with its evidence and the actions the role may take. */
-export function AlertCard(props: { alert: Alert; fresh: boolean; cameras: Camera[] | null; cases: Case[] | null; now: number }) {
+export function AlertCard(props: {
+  alert: Alert;
+  fresh: boolean;
+  cameras: Camera[] | null;
+  cases: Case[] | null;
+  now: number;
+}) {
   const { api, can, feed, notify } = useApp();
   const a = props.alert;
   const detail = useAlertDetail(a);
@@ -77,8 +93,9 @@ export function AlertCard(props: { alert: Alert; fresh: boolean; cameras: Camera
       </time>
     </header>
     <h3 id=${`alert-${a.id}-title`} class="alert-title" title=${title}>${title}</h3>
-    ${a.kind === 'match' &&
-    html`<div class="evidence">
+    ${
+      a.kind === 'match' &&
+      html`<div class="evidence">
       <figure class="evidence-snapshot">
         <${AuthImage} class="snapshot-img" path=${evidencePath(detail, 'snapshot')} alt=${`Camera snapshot: ${title}`} empty=${detail ? 'No snapshot' : 'Loading…'} />
       </figure>
@@ -89,10 +106,14 @@ export function AlertCard(props: { alert: Alert; fresh: boolean; cameras: Camera
         </figure>
         <${EnrolledPhoto} perpetratorId=${a.perpetratorId} name=${title} />
       </div>
-    </div>`}
+    </div>`
+    }
     <dl class="facts">
-      ${a.kind === 'match' && a.distance !== null &&
-      html`<div><dt>Score</dt><dd><span class=${`score score-${matchStrength(a.distance)}`}>${matchStrength(a.distance)}</span> distance ${a.distance.toFixed(3)}</dd></div>`}
+      ${
+        a.kind === 'match' &&
+        a.distance !== null &&
+        html`<div><dt>Score</dt><dd><span class=${`score score-${matchStrength(a.distance)}`}>${matchStrength(a.distance)}</span> distance ${a.distance.toFixed(3)}</dd></div>`
+      }
       ${a.kind !== 'camera_offline' && html`<div><dt>Camera</dt><dd title=${cameraName(a.cameraId, props.cameras)}>${cameraName(a.cameraId, props.cameras)}</dd></div>`}
       ${a.caseId && html`<div><dt>Case</dt><dd title=${kase ? `${kase.victimRef} · ${kase.residence}` : a.caseId}>${kase ? `${kase.victimRef} · ${kase.residence}` : a.caseId}</dd></div>`}
       ${a.kind === 'match' && html`<div><dt>Seen</dt><dd>${clockTime(a.firstSeen, props.now)}${a.lastSeen !== a.firstSeen ? `–${clockTime(a.lastSeen, props.now)}` : ''}${a.eventCount > 1 ? ` · ${a.eventCount} sightings` : ''}</dd></div>`}
@@ -100,12 +121,17 @@ export function AlertCard(props: { alert: Alert; fresh: boolean; cameras: Camera
       ${details.reason && html`<div><dt>Reason</dt><dd>${details.reason}</dd></div>`}
       ${lastAction && html`<div><dt>${ACTION_LABEL[lastAction.action] ?? lastAction.action}</dt><dd>${lastAction.actorName} at ${clockTime(lastAction.at, props.now)}</dd></div>`}
     </dl>
-    ${open && can('actOnAlerts') &&
-    html`<div class="actions">
-      ${a.state === 'new' &&
-      html`<button type="button" class="btn btn-primary" disabled=${!!busy} onClick=${() => act('acknowledge', 'Acknowledged')}>${busy === 'acknowledge' ? 'Acknowledging…' : 'Acknowledge'}</button>`}
+    ${
+      open &&
+      can('actOnAlerts') &&
+      html`<div class="actions">
+      ${
+        a.state === 'new' &&
+        html`<button type="button" class="btn btn-primary" disabled=${!!busy} onClick=${() => act('acknowledge', 'Acknowledged')}>${busy === 'acknowledge' ? 'Acknowledging…' : 'Acknowledge'}</button>`
+      }
       <button type="button" class="btn" disabled=${!!busy} onClick=${() => act('resolve', 'Resolved')}>Resolve</button>
       <${ConfirmButton} label="False positive" confirm=${a.kind === 'match' ? 'Not this person?' : 'A false alarm?'} disabled=${!!busy} onConfirm=${() => act('false-positive', 'Marked false positive')} />
-    </div>`}
+    </div>`
+    }
   </article>`;
 }

@@ -4,7 +4,12 @@ import { cameraState } from '../camera-state.js';
 import { html } from '../html.js';
 import { useStore } from '../store.js';
 
-const FEED_LABEL = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', refused: 'Feed refused' } as const;
+const FEED_LABEL = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  refused: 'Feed refused',
+} as const;
 
 /**
  * What needs attention now, on every screen: new alerts, offline cameras, whether
@@ -47,10 +52,12 @@ export function AttentionBar() {
     <a href="#/alerts" class=${`chip ${matches ? 'chip-alarm' : 'chip-calm'}`}>
       <strong>${matches}</strong> new alert${matches === 1 ? '' : 's'}
     </a>
-    ${can('readCameras') &&
-    html`<a href="#/cameras" class=${`chip ${offlineIds.size ? 'chip-warn' : 'chip-calm'}`}>
+    ${
+      can('readCameras') &&
+      html`<a href="#/cameras" class=${`chip ${offlineIds.size ? 'chip-warn' : 'chip-calm'}`}>
       <strong>${offlineIds.size}</strong><span class="long"> camera${offlineIds.size === 1 ? '' : 's'}</span> offline
-    </a>`}
+    </a>`
+    }
     <span class=${`feed feed-${stream.state}`} title=${stream.detail ?? ''}><span class="dot" aria-hidden="true"></span>${FEED_LABEL[stream.state]}</span>
     <button type="button" class=${`btn btn-quiet sound ${soundOn ? '' : 'sound-off'}`} aria-pressed=${soundOn} onClick=${toggleSound}>
       ${soundOn ? 'Sound on' : 'Sound off'}

@@ -7,7 +7,13 @@ import { html } from '../html.js';
  * `refreshKey` changes reload it (the camera grid's live frame) without blanking
  * the old picture in between.
  */
-export function AuthImage(props: { path: string | null; alt: string; class?: string; refreshKey?: unknown; empty?: string }) {
+export function AuthImage(props: {
+  path: string | null;
+  alt: string;
+  class?: string;
+  refreshKey?: unknown;
+  empty?: string;
+}) {
   const { api } = useApp();
   const [src, setSrc] = useState<string | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
@@ -28,7 +34,8 @@ export function AuthImage(props: { path: string | null; alt: string; class?: str
     return () => abort.abort();
   }, [props.path, props.refreshKey]);
 
-  if (!props.path) return html`<div class=${`img-empty ${props.class ?? ''}`} role="img" aria-label=${props.alt}>${props.empty ?? 'No image'}</div>`;
+  if (!props.path)
+    return html`<div class=${`img-empty ${props.class ?? ''}`} role="img" aria-label=${props.alt}>${props.empty ?? 'No image'}</div>`;
   if (src) return html`<img class=${props.class} src=${src} alt=${props.alt} />`;
   return html`<div class=${`img-empty ${props.class ?? ''}`} role="img" aria-label=${props.alt}>${failed ?? 'Loading…'}</div>`;
 }

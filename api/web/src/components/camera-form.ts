@@ -6,7 +6,12 @@ import type { Camera, Case } from '../types.js';
 const field = (set: (v: string) => void) => (e: Event) => set((e.target as HTMLInputElement).value);
 
 /** Registers a camera; its URL may carry credentials, which the API stores but never shows again. */
-export function CameraForm(props: { cases: Case[]; caseId: string | null; onCreated: (c: Camera) => void; onCancel: () => void }) {
+export function CameraForm(props: {
+  cases: Case[];
+  caseId: string | null;
+  onCreated: (c: Camera) => void;
+  onCancel: () => void;
+}) {
   const { api } = useApp();
   const [name, setName] = useState('');
   const [url, setUrl] = useState('');
@@ -19,7 +24,9 @@ export function CameraForm(props: { cases: Case[]; caseId: string | null; onCrea
     setBusy(true);
     setError(null);
     try {
-      props.onCreated(await api.post<Camera>('/v1/cameras', { name: name.trim(), url: url.trim(), caseId: caseId || null }));
+      props.onCreated(
+        await api.post<Camera>('/v1/cameras', { name: name.trim(), url: url.trim(), caseId: caseId || null }),
+      );
     } catch (err) {
       setError((err as Error).message);
     } finally {

@@ -7,7 +7,12 @@ import { html } from '../html.js';
 import type { Camera, Case, OnDuty, Perpetrator } from '../types.js';
 import { ConfirmButton } from './confirm-button.js';
 
-const RISK_LABEL: Record<string, string> = { very_high: 'Very high risk', high: 'High risk', medium: 'Medium risk', standard: 'Standard risk' };
+const RISK_LABEL: Record<string, string> = {
+  very_high: 'Very high risk',
+  high: 'High risk',
+  medium: 'Medium risk',
+  standard: 'Standard risk',
+};
 const INACTIVE_REASON: Record<string, string> = {
   closed: 'case closed',
   not_started: 'window not started',
@@ -31,7 +36,13 @@ function OnDutyNow(props: { caseId: string }) {
 }
 
 /** One protection case: state of protection first, then links, duty and the changes an operator makes. */
-export function CaseCard(props: { kase: Case; perpetrators: Perpetrator[]; cameras: Camera[]; onChanged: () => void; onAddCamera: (caseId: string) => void }) {
+export function CaseCard(props: {
+  kase: Case;
+  perpetrators: Perpetrator[];
+  cameras: Camera[];
+  onChanged: () => void;
+  onAddCamera: (caseId: string) => void;
+}) {
   const { api, can, notify, feed } = useApp();
   const alerts = useStore(feed.alerts);
   const c = props.kase;
@@ -86,22 +97,28 @@ export function CaseCard(props: { kase: Case; perpetrators: Perpetrator[]; camer
       <div><dt>Cameras</dt><dd>${cams.length ? cams.map((k, i) => html`${i ? ', ' : ''}<span class=${`cam-${cameraState(k, alerts)}`}>${k.name} (${CAMERA_STATE[cameraState(k, alerts)].label.toLowerCase()})</span>`) : html`<span class="warn-text">none</span>`}</dd></div>
       <div><dt>On duty now</dt><${OnDutyNow} caseId=${c.id} /></div>
     </dl>
-    ${editing &&
-    html`<fieldset class="panel-inner"><legend>Perpetrators linked to this case</legend>
+    ${
+      editing &&
+      html`<fieldset class="panel-inner"><legend>Perpetrators linked to this case</legend>
       <div class="check-list">${props.perpetrators.map(
         (p) => html`<label class="check" key=${p.id}><input type="checkbox" checked=${ids.includes(p.id)}
           onChange=${(e: Event) => setIds((l) => ((e.target as HTMLInputElement).checked ? [...l, p.id] : l.filter((x) => x !== p.id)))} /> <span class="ellipsis">${p.name}</span></label>`,
       )}</div>
       <div class="actions"><button type="button" class="btn btn-primary" onClick=${() => patch({ perpetratorIds: ids }, `Links of ${c.victimRef} saved`)}>Save links</button>
       <button type="button" class="btn" onClick=${() => setEditing(false)}>Cancel</button></div>
-    </fieldset>`}
-    ${can('writeCases') && c.status === 'open' && !editing &&
-    html`<div class="actions">
+    </fieldset>`
+    }
+    ${
+      can('writeCases') &&
+      c.status === 'open' &&
+      !editing &&
+      html`<div class="actions">
       ${can('readBiometrics') && html`<button type="button" class="btn" onClick=${() => setEditing(true)}>Link perpetrators</button>`}
       ${can('writeCameras') && html`<button type="button" class="btn" onClick=${() => props.onAddCamera(c.id)}>Add camera</button>`}
       <span class="renew"><label>Renew until <input type="datetime-local" value=${renewTo} onInput=${(e: Event) => setRenewTo((e.target as HTMLInputElement).value)} /></label>
         <button type="button" class="btn" onClick=${renew}>Renew</button></span>
       <${ConfirmButton} label="Close case" confirm="Stop protection alerts?" onConfirm=${() => patch({ status: 'closed' }, `Case ${c.victimRef} closed`)} />
-    </div>`}
+    </div>`
+    }
   </article>`;
 }

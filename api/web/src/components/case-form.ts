@@ -16,7 +16,11 @@ const RISK = [
 const field = (set: (v: string) => void) => (e: Event) => set((e.target as HTMLInputElement).value);
 
 /** New protection case: who is protected (a reference, no name), where, from whom, and when. */
-export function CaseForm(props: { perpetrators: Perpetrator[]; onCreated: (c: CaseCreated) => void; onCancel: () => void }) {
+export function CaseForm(props: {
+  perpetrators: Perpetrator[];
+  onCreated: (c: CaseCreated) => void;
+  onCancel: () => void;
+}) {
   const { api } = useApp();
   const now = Date.now();
   const [victimRef, setVictimRef] = useState('');
@@ -39,7 +43,8 @@ export function CaseForm(props: { perpetrators: Perpetrator[]; onCreated: (c: Ca
     const we = fromLocalInput(end);
     if (ws === null || we === null) return setError('Enter the start and end of the protection window.');
     if (we <= ws) return setError('The window must end after it starts.');
-    if (we - ws > MAX_DAYS * 86400_000) return setError(`A protection window lasts at most ${MAX_DAYS} days; renew it before it ends.`);
+    if (we - ws > MAX_DAYS * 86400_000)
+      return setError(`A protection window lasts at most ${MAX_DAYS} days; renew it before it ends.`);
     setBusy(true);
     setError(null);
     try {
@@ -87,7 +92,9 @@ export function CaseForm(props: { perpetrators: Perpetrator[]; onCreated: (c: Ca
       ${props.perpetrators.length === 0 && html`<p class="muted">Nobody is enrolled yet: enrol under Perpetrators, then link here.</p>`}
       <div class="check-list">
         ${props.perpetrators.map(
-          (p) => html`<label class="check" key=${p.id} title=${p.name}><input type="checkbox" checked=${ids.includes(p.id)}
+          (
+            p,
+          ) => html`<label class="check" key=${p.id} title=${p.name}><input type="checkbox" checked=${ids.includes(p.id)}
             onChange=${(e: Event) => setIds((l) => ((e.target as HTMLInputElement).checked ? [...l, p.id] : l.filter((x) => x !== p.id)))} /> <span class="ellipsis">${p.name}</span></label>`,
         )}
       </div>

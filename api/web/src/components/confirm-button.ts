@@ -5,7 +5,13 @@ import { html } from '../html.js';
  * A destructive action that asks once inline ("Delete? Yes / No") instead of a
  * modal dialog: keyboard-friendly and it cannot be triggered by a stray Enter.
  */
-export function ConfirmButton(props: { label: string; confirm: string; onConfirm: () => void | Promise<void>; class?: string; disabled?: boolean }) {
+export function ConfirmButton(props: {
+  label: string;
+  confirm: string;
+  onConfirm: () => void | Promise<void>;
+  class?: string;
+  disabled?: boolean;
+}) {
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const yesRef = useRef<HTMLButtonElement>(null);

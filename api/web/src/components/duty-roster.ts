@@ -44,7 +44,13 @@ export function DutyRoster() {
   const addOfficer = async (e: Event) => {
     e.preventDefault();
     try {
-      const o = await api.post<OfficerWithSecret>('/v1/officers', { name: name.trim(), badge: badge.trim(), district: district.trim(), supervisor, webhookUrl: webhook.trim() || null });
+      const o = await api.post<OfficerWithSecret>('/v1/officers', {
+        name: name.trim(),
+        badge: badge.trim(),
+        district: district.trim(),
+        supervisor,
+        webhookUrl: webhook.trim() || null,
+      });
       if (o.webhookSecret) setSecret({ name: o.name, secret: o.webhookSecret });
       notify(`Officer ${o.name} added`);
       setAdding(null);
@@ -60,7 +66,8 @@ export function DutyRoster() {
     e.preventDefault();
     const startsAt = fromLocalInput(shiftStart);
     const endsAt = fromLocalInput(shiftEnd);
-    if (!shiftOfficer || startsAt === null || endsAt === null) return notify('Pick an officer and the shift times.', 'error');
+    if (!shiftOfficer || startsAt === null || endsAt === null)
+      return notify('Pick an officer and the shift times.', 'error');
     try {
       await api.post<Shift>('/v1/shifts', { officerId: shiftOfficer, startsAt, endsAt });
       notify('Shift added');
@@ -74,20 +81,33 @@ export function DutyRoster() {
   if (!can('readOfficers')) return null;
   const now = Date.now();
   const onDuty = new Set(shifts.filter((s) => s.startsAt <= now && now < s.endsAt).map((s) => s.officerId));
-  const sorted = [...(officers ?? [])].sort((a, b) => Number(onDuty.has(b.id)) - Number(onDuty.has(a.id)) || a.district.localeCompare(b.district) || a.name.localeCompare(b.name));
+  const sorted = [...(officers ?? [])].sort(
+    (a, b) =>
+      Number(onDuty.has(b.id)) - Number(onDuty.has(a.id)) ||
+      a.district.localeCompare(b.district) ||
+      a.name.localeCompare(b.name),
+  );
 
   return html`<section class="band" aria-labelledby="h-roster">
     <div class="screen-head">
       <h2 id="h-roster" class="screen-title">Duty roster <span class="count">${onDuty.size} on duty now</span></h2>
-      ${can('writeOfficers') && html`<button type="button" class="btn" onClick=${() => setAdding(adding === 'officer' ? null : 'officer')}>Add officer</button>
-        <button type="button" class="btn" disabled=${!officers?.length} onClick=${() => setAdding(adding === 'shift' ? null : 'shift')}>Add shift</button>`}
+      ${
+        can('writeOfficers') &&
+        html`<button type="button" class="btn" onClick=${() => setAdding(adding === 'officer' ? null : 'officer')}>Add officer</button>
+        <button type="button" class="btn" disabled=${!officers?.length} onClick=${() => setAdding(adding === 'shift' ? null : 'shift')}>Add shift</button>`
+      }
     </div>
-    ${secret && html`<div class="panel secret" role="status">
+    ${
+      secret &&
+      html`<div class="panel secret" role="status">
       <p><strong>Webhook secret for ${secret.name}</strong>: shown once. Configure it in the receiver to verify signatures.</p>
       <code class="secret-value">${secret.secret}</code>
       <button type="button" class="btn" onClick=${() => setSecret(null)}>I have stored it</button>
-    </div>`}
-    ${adding === 'officer' && html`<form class="panel" onSubmit=${addOfficer} aria-label="Add officer">
+    </div>`
+    }
+    ${
+      adding === 'officer' &&
+      html`<form class="panel" onSubmit=${addOfficer} aria-label="Add officer">
       <div class="form-grid">
         <label>Name<input required value=${name} onInput=${field(setName)} /></label>
         <label>Badge<input required value=${badge} onInput=${field(setBadge)} /></label>
@@ -96,8 +116,11 @@ export function DutyRoster() {
         <label class="check"><input type="checkbox" checked=${supervisor} onChange=${(e: Event) => setSupervisor((e.target as HTMLInputElement).checked)} /> Supervisor (receives escalations)</label>
       </div>
       <div class="actions"><button class="btn btn-primary" type="submit">Add officer</button><button type="button" class="btn" onClick=${() => setAdding(null)}>Cancel</button></div>
-    </form>`}
-    ${adding === 'shift' && html`<form class="panel" onSubmit=${addShift} aria-label="Add shift">
+    </form>`
+    }
+    ${
+      adding === 'shift' &&
+      html`<form class="panel" onSubmit=${addShift} aria-label="Add shift">
       <div class="form-grid">
         <label>Officer<select required value=${shiftOfficer} onChange=${field(setShiftOfficer)}>
           <option value="">Choose…</option>
@@ -107,12 +130,15 @@ export function DutyRoster() {
         <label><span>Until <span class="muted">(at most 24 h)</span></span><input type="datetime-local" required value=${shiftEnd} onInput=${field(setShiftEnd)} /></label>
       </div>
       <div class="actions"><button class="btn btn-primary" type="submit">Add shift</button><button type="button" class="btn" onClick=${() => setAdding(null)}>Cancel</button></div>
-    </form>`}
+    </form>`
+    }
     ${error && html`<p class="error" role="alert">${error}</p>`}
     ${officers?.length === 0 && html`<p class="empty">No officers registered.</p>`}
     <ul class="roster">
       ${sorted.map((o) => {
-        const mine = shifts.filter((s) => s.officerId === o.id && s.endsAt > now).sort((a, b) => a.startsAt - b.startsAt);
+        const mine = shifts
+          .filter((s) => s.officerId === o.id && s.endsAt > now)
+          .sort((a, b) => a.startsAt - b.startsAt);
         return html`<li key=${o.id} class=${onDuty.has(o.id) ? 'on-duty' : ''}>
           <span class=${`duty-dot ${onDuty.has(o.id) ? 'dot-on' : ''}`} aria-hidden="true"></span>
           <span class="roster-name ellipsis" title=${o.name}>${o.name}${o.supervisor ? html` <span class="muted">(supervisor)</span>` : ''}</span>

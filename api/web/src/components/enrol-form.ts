@@ -38,7 +38,11 @@ const readDataUrl = (file: File) =>
 export function verdictOf(check: FaceCheck): { ok: boolean; reason: string } {
   const n = check.faces.length;
   const e = check.enrolment;
-  if (e.ok) return { ok: true, reason: n > 1 ? `One face found (${n - 1} much smaller in the background ignored)` : 'One face found' };
+  if (e.ok)
+    return {
+      ok: true,
+      reason: n > 1 ? `One face found (${n - 1} much smaller in the background ignored)` : 'One face found',
+    };
   if (e.reason === 'no_face') return { ok: false, reason: 'No face found: use a clear, front-facing photo' };
   if (e.reason === 'several_faces') return { ok: false, reason: `${n} faces found: use a photo of this person alone` };
   return { ok: false, reason: `Face too small: ${e.message}` };
@@ -49,7 +53,11 @@ export function verdictOf(check: FaceCheck): { ok: boolean; reason: string } {
  * server's face detector and shown with the faces found before anything is saved.
  * Photos with no face or several faces are refused with the reason.
  */
-export function EnrolForm(props: { existing: { id: string; name: string } | null; onSaved: (p: PerpetratorDetail) => void; onCancel: () => void }) {
+export function EnrolForm(props: {
+  existing: { id: string; name: string } | null;
+  onSaved: (p: PerpetratorDetail) => void;
+  onCancel: () => void;
+}) {
   const { api, notify } = useApp();
   const [name, setName] = useState(props.existing?.name ?? '');
   const [notes, setNotes] = useState('');
@@ -62,17 +70,24 @@ export function EnrolForm(props: { existing: { id: string; name: string } | null
   const counter = useRef(0);
   const [savedId, setSavedId] = useState<string | null>(props.existing?.id ?? null);
 
-  const update = (key: string, patch: Partial<Candidate>) => setPhotos((list) => list.map((c) => (c.key === key ? { ...c, ...patch } : c)));
+  const update = (key: string, patch: Partial<Candidate>) =>
+    setPhotos((list) => list.map((c) => (c.key === key ? { ...c, ...patch } : c)));
 
   const addFiles = async (files: FileList | File[]) => {
     for (const file of Array.from(files)) {
       const key = `p${counter.current++}`;
       if (!ACCEPT.includes(file.type)) {
-        setPhotos((l) => [...l, { key, file, dataUrl: '', status: 'refused', reason: `${file.name}: not a JPEG, PNG or WebP image` }]);
+        setPhotos((l) => [
+          ...l,
+          { key, file, dataUrl: '', status: 'refused', reason: `${file.name}: not a JPEG, PNG or WebP image` },
+        ]);
         continue;
       }
       if (file.size > MAX_MB * 1024 * 1024) {
-        setPhotos((l) => [...l, { key, file, dataUrl: '', status: 'refused', reason: `${file.name}: larger than ${MAX_MB} MB` }]);
+        setPhotos((l) => [
+          ...l,
+          { key, file, dataUrl: '', status: 'refused', reason: `${file.name}: larger than ${MAX_MB} MB` },
+        ]);
         continue;
       }
       const dataUrl = await readDataUrl(file);
@@ -98,13 +113,26 @@ export function EnrolForm(props: { existing: { id: string; name: string } | null
     setSaving(true);
     try {
       // Created once: a second Save (after a refused photo) adds photos to the same profile.
-      const id = savedId ?? (await api.post<Perpetrator>('/v1/perpetrators', { name: name.trim(), notes: notes.trim() || null, watchEverywhere: everywhere })).id;
+      const id =
+        savedId ??
+        (
+          await api.post<Perpetrator>('/v1/perpetrators', {
+            name: name.trim(),
+            notes: notes.trim() || null,
+            watchEverywhere: everywhere,
+          })
+        ).id;
       setSavedId(id);
       let failed = 0;
       for (const p of usable) {
         try {
           const photo = await api.upload<Photo>(`/v1/perpetrators/${encodeURIComponent(id)}/photos`, p.file);
-          const check: FaceCheck = { width: photo.width, height: photo.height, faces: [{ box: photo.faceBox }], enrolment: { ok: true, reason: null, message: 'enrolled' } };
+          const check: FaceCheck = {
+            width: photo.width,
+            height: photo.height,
+            faces: [{ box: photo.faceBox }],
+            enrolment: { ok: true, reason: null, message: 'enrolled' },
+          };
           update(p.key, { status: 'saved', reason: 'Enrolled', check });
         } catch (err) {
           failed++;
@@ -137,23 +165,37 @@ export function EnrolForm(props: { existing: { id: string; name: string } | null
       <label class="check"><input type="checkbox" disabled=${!!savedId} checked=${everywhere} onChange=${(e: Event) => setEverywhere((e.target as HTMLInputElement).checked)} /> Watch on every camera, not only those of linked cases</label>
     </div>
     <div class=${`dropzone ${dragging ? 'dropzone-over' : ''}`}
-      onDragOver=${(e: DragEvent) => { e.preventDefault(); setDragging(true); }}
+      onDragOver=${(e: DragEvent) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
       onDragLeave=${() => setDragging(false)}
-      onDrop=${(e: DragEvent) => { e.preventDefault(); setDragging(false); if (e.dataTransfer?.files.length) void addFiles(e.dataTransfer.files); }}>
+      onDrop=${(e: DragEvent) => {
+        e.preventDefault();
+        setDragging(false);
+        if (e.dataTransfer?.files.length) void addFiles(e.dataTransfer.files);
+      }}>
       <p>Drop photos here, or</p>
       <button type="button" class="btn" onClick=${() => inputRef.current?.click()}>Choose photos…</button>
       <input ref=${inputRef} class="visually-hidden" type="file" accept=${ACCEPT.join(',')} multiple aria-label="Photos"
-        onChange=${(e: Event) => { const t = e.target as HTMLInputElement; if (t.files?.length) void addFiles(t.files); t.value = ''; }} />
+        onChange=${(e: Event) => {
+          const t = e.target as HTMLInputElement;
+          if (t.files?.length) void addFiles(t.files);
+          t.value = '';
+        }} />
       <p class="hint">Each photo must show exactly one face. Faces found are outlined before anything is saved.</p>
     </div>
-    ${photos.length > 0 &&
-    html`<ul class="candidates" aria-label="Photos to enrol">
+    ${
+      photos.length > 0 &&
+      html`<ul class="candidates" aria-label="Photos to enrol">
       ${photos.map(
         (p) => html`<li key=${p.key} class=${`candidate cand-${p.status}`} data-status=${p.status}>
-          ${p.dataUrl
-            ? html`<${FacePhoto} src=${p.dataUrl} width=${p.check?.width ?? 1} height=${p.check?.height ?? 1} faces=${p.check ? p.check.faces.map((f) => f.box) : []}
+          ${
+            p.dataUrl
+              ? html`<${FacePhoto} src=${p.dataUrl} width=${p.check?.width ?? 1} height=${p.check?.height ?? 1} faces=${p.check ? p.check.faces.map((f) => f.box) : []}
                 alt=${p.file.name} tone=${p.status === 'refused' || p.status === 'failed' ? 'bad' : 'ok'} />`
-            : html`<div class="img-empty">Not an image</div>`}
+              : html`<div class="img-empty">Not an image</div>`
+          }
           <div class="cand-text">
             <span class="cand-name" title=${p.file.name}>${p.file.name}</span>
             <span class="cand-reason" role=${p.status === 'refused' ? 'alert' : undefined}>${p.status === 'checking' ? 'Looking for faces…' : p.reason}</span>
@@ -161,7 +203,8 @@ export function EnrolForm(props: { existing: { id: string; name: string } | null
           ${p.status !== 'saved' && html`<button type="button" class="btn btn-quiet" aria-label=${`Remove ${p.file.name}`} onClick=${() => setPhotos((l) => l.filter((c) => c.key !== p.key))}>Remove</button>`}
         </li>`,
       )}
-    </ul>`}
+    </ul>`
+    }
     ${error && html`<p class="error" role="alert">${error}</p>`}
     <div class="actions">
       <button type="submit" class="btn btn-primary" disabled=${saving || checking || !usable.length || !name.trim()}>

@@ -5,7 +5,14 @@ import type { Box } from '../types.js';
  * A photo with its detected faces outlined. Boxes are in image pixels; they are
  * placed in percent so the photo can be any displayed size.
  */
-export function FacePhoto(props: { src: string; width: number; height: number; faces: Box[]; alt: string; tone: 'ok' | 'bad' }) {
+export function FacePhoto(props: {
+  src: string;
+  width: number;
+  height: number;
+  faces: Box[];
+  alt: string;
+  tone: 'ok' | 'bad';
+}) {
   return html`<div class="face-photo">
     <img src=${props.src} alt=${props.alt} />
     ${props.faces.map(

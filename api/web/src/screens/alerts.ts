@@ -24,19 +24,26 @@ export function AlertsScreen() {
   const arrivedFirst = (a: Alert, b: Alert) => (fresh.get(b.id) ?? 0) - (fresh.get(a.id) ?? 0);
   // Person-at-the-door and SOS before camera outages; within a group newest first.
   const urgency = (a: Alert) => (a.kind === 'camera_offline' ? 1 : 0);
-  const attention = alerts.filter((a) => a.state === 'new').sort((a, b) => urgency(a) - urgency(b) || arrivedFirst(a, b) || b.lastSeen - a.lastSeen);
+  const attention = alerts
+    .filter((a) => a.state === 'new')
+    .sort((a, b) => urgency(a) - urgency(b) || arrivedFirst(a, b) || b.lastSeen - a.lastSeen);
   const handling = alerts.filter((a) => a.state === 'acknowledged');
   const closed = alerts.filter((a) => a.state === 'resolved' || a.state === 'false_positive').slice(0, CLOSED_SHOWN);
-  const card = (a: Alert) => html`<${AlertCard} key=${a.id} alert=${a} fresh=${fresh.has(a.id)} cameras=${cams} cases=${cases} now=${now} />`;
+  const card = (a: Alert) =>
+    html`<${AlertCard} key=${a.id} alert=${a} fresh=${fresh.has(a.id)} cameras=${cams} cases=${cases} now=${now} />`;
 
   return html`<div class="screen alerts-screen">
     <section class="band band-attention" aria-labelledby="h-new">
       <h2 id="h-new">Needs attention now <span class="count">${attention.length}</span></h2>
-      ${attention.length
-        ? html`<div class="alert-list">${attention.map(card)}</div>`
-        : html`<p class="all-clear">${stream.state === 'live'
-            ? 'Nothing needs attention. The feed is live: new alerts appear here at once, with a sound.'
-            : 'No open alerts loaded. The live feed is not connected: see the status at the top.'}</p>`}
+      ${
+        attention.length
+          ? html`<div class="alert-list">${attention.map(card)}</div>`
+          : html`<p class="all-clear">${
+              stream.state === 'live'
+                ? 'Nothing needs attention. The feed is live: new alerts appear here at once, with a sound.'
+                : 'No open alerts loaded. The live feed is not connected: see the status at the top.'
+            }</p>`
+      }
     </section>
     <section class="band" aria-labelledby="h-ack">
       <h2 id="h-ack">Being handled <span class="count">${handling.length}</span></h2>
@@ -44,8 +51,9 @@ export function AlertsScreen() {
     </section>
     <section class="band" aria-labelledby="h-closed">
       <h2 id="h-closed">Closed recently</h2>
-      ${closed.length
-        ? html`<ul class="closed-list">
+      ${
+        closed.length
+          ? html`<ul class="closed-list">
             ${closed.map(
               (a) => html`<li key=${a.id} data-alert-id=${a.id} data-state=${a.state}>
                 <span class=${`state-pill pill-${a.state}`}>${a.state === 'false_positive' ? 'False positive' : 'Resolved'}</span>
@@ -54,7 +62,8 @@ export function AlertsScreen() {
               </li>`,
             )}
           </ul>`
-        : html`<p class="empty">None.</p>`}
+          : html`<p class="empty">None.</p>`
+      }
     </section>
   </div>`;
 }

@@ -19,8 +19,11 @@ export function CamerasScreen() {
   const now = useTick(2000);
 
   if (cams === null) return html`<div class="screen"><p class="empty">Loading cameras…</p></div>`;
-  if (cams.length === 0) return html`<div class="screen"><p class="empty">No cameras registered yet. Add one under Cases & duty.</p></div>`;
-  const sorted = [...cams].sort((a, b) => ORDER.indexOf(stateOf(a)) - ORDER.indexOf(stateOf(b)) || a.name.localeCompare(b.name));
+  if (cams.length === 0)
+    return html`<div class="screen"><p class="empty">No cameras registered yet. Add one under Cases & duty.</p></div>`;
+  const sorted = [...cams].sort(
+    (a, b) => ORDER.indexOf(stateOf(a)) - ORDER.indexOf(stateOf(b)) || a.name.localeCompare(b.name),
+  );
   const problems = sorted.filter((c) => STATE[stateOf(c)].tone === 'alarm' || STATE[stateOf(c)].tone === 'warn').length;
   const streaming = sorted.filter((c) => stateOf(c) === 'streaming').length;
 

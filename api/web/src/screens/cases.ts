@@ -35,7 +35,9 @@ export function CasesScreen() {
     void load();
   };
 
-  const open = (cases ?? []).filter((c) => c.status === 'open').sort((a, b) => Number(a.protection.active) - Number(b.protection.active) || a.windowEnd - b.windowEnd);
+  const open = (cases ?? [])
+    .filter((c) => c.status === 'open')
+    .sort((a, b) => Number(a.protection.active) - Number(b.protection.active) || a.windowEnd - b.windowEnd);
   const closed = (cases ?? []).filter((c) => c.status !== 'open');
 
   return html`<div class="screen">
@@ -45,27 +47,45 @@ export function CasesScreen() {
         ${can('writeCases') && html`<button type="button" class="btn btn-primary" onClick=${() => setForm({ kind: 'case' })}>New case</button>`}
         ${can('writeCameras') && html`<button type="button" class="btn" onClick=${() => setForm({ kind: 'camera', caseId: null })}>Add camera</button>`}
       </div>
-      ${created &&
-      html`<div class="panel secret" role="status">
+      ${
+        created &&
+        html`<div class="panel secret" role="status">
         <p><strong>Case ${created.victimRef} created.</strong> The victim's panic-button token is shown only now: enter it in the SOS device.</p>
         <code class="secret-value">${created.sosToken}</code>
         <button type="button" class="btn" onClick=${() => setCreated(null)}>I have stored it</button>
-      </div>`}
-      ${form?.kind === 'case' &&
-      html`<${CaseForm} perpetrators=${perps} onCancel=${() => setForm(null)} onCreated=${(c: CaseCreated) => { setCreated(c); setForm(null); changed(); }} />`}
-      ${form?.kind === 'camera' &&
-      html`<${CameraForm} cases=${open} caseId=${form.caseId} onCancel=${() => setForm(null)}
-        onCreated=${() => { notify('Camera added: the ingest worker connects within seconds'); setForm(null); changed(); }} />`}
+      </div>`
+      }
+      ${
+        form?.kind === 'case' &&
+        html`<${CaseForm} perpetrators=${perps} onCancel=${() => setForm(null)} onCreated=${(c: CaseCreated) => {
+          setCreated(c);
+          setForm(null);
+          changed();
+        }} />`
+      }
+      ${
+        form?.kind === 'camera' &&
+        html`<${CameraForm} cases=${open} caseId=${form.caseId} onCancel=${() => setForm(null)}
+        onCreated=${() => {
+          notify('Camera added: the ingest worker connects within seconds');
+          setForm(null);
+          changed();
+        }} />`
+      }
       ${error && html`<p class="error" role="alert">${error}</p>`}
       ${cases === null && !error && html`<p class="empty">Loading…</p>`}
       ${cases?.length === 0 && html`<p class="empty">No cases yet.</p>`}
       <div class="case-list">
-        ${open.map((c) => html`<${CaseCard} key=${c.id} kase=${c} perpetrators=${perps} cameras=${cams} onChanged=${changed}
-          onAddCamera=${(caseId: string) => setForm({ kind: 'camera', caseId })} />`)}
+        ${open.map(
+          (c) => html`<${CaseCard} key=${c.id} kase=${c} perpetrators=${perps} cameras=${cams} onChanged=${changed}
+          onAddCamera=${(caseId: string) => setForm({ kind: 'camera', caseId })} />`,
+        )}
       </div>
-      ${closed.length > 0 &&
-      html`<button type="button" class="btn btn-quiet" aria-expanded=${showClosed} onClick=${() => setShowClosed(!showClosed)}>${showClosed ? 'Hide' : 'Show'} ${closed.length} closed case${closed.length === 1 ? '' : 's'}</button>
-        ${showClosed && html`<div class="case-list">${closed.map((c) => html`<${CaseCard} key=${c.id} kase=${c} perpetrators=${perps} cameras=${cams} onChanged=${changed} onAddCamera=${() => undefined} />`)}</div>`}`}
+      ${
+        closed.length > 0 &&
+        html`<button type="button" class="btn btn-quiet" aria-expanded=${showClosed} onClick=${() => setShowClosed(!showClosed)}>${showClosed ? 'Hide' : 'Show'} ${closed.length} closed case${closed.length === 1 ? '' : 's'}</button>
+        ${showClosed && html`<div class="case-list">${closed.map((c) => html`<${CaseCard} key=${c.id} kase=${c} perpetrators=${perps} cameras=${cams} onChanged=${changed} onAddCamera=${() => undefined} />`)}</div>`}`
+      }
     </section>
     <${DutyRoster} />
   </div>`;

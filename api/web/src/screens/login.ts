@@ -21,7 +21,11 @@ export function Login(props: { onSignedIn: (s: Session) => void; reason?: string
       props.onSignedIn({ key: trimmed, me });
     } catch (err) {
       const status = (err as { status?: number }).status;
-      setError(status === 401 ? 'This key was not accepted. Check it, or ask an administrator for a new one.' : (err as Error).message);
+      setError(
+        status === 401
+          ? 'This key was not accepted. Check it, or ask an administrator for a new one.'
+          : (err as Error).message,
+      );
     } finally {
       setBusy(false);
     }

@@ -74,8 +74,11 @@ export function PerpetratorsScreen() {
             <p class="muted">${p.photoCount} photo${p.photoCount === 1 ? '' : 's'} · ${p.watchEverywhere ? 'watched on every camera' : 'watched on linked cases'} · enrolled ${clockTime(p.createdAt)}</p>
             ${p.notes && html`<p class="person-notes" title=${p.notes}>${p.notes}</p>`}
           </div>
-          ${can('writeBiometrics') && html`<div class="person-actions"><button type="button" class="btn" onClick=${() => setEnrolling({ id: p.id, name: p.name })}>Add photos</button>
-            <${ConfirmButton} label="Delete" confirm="Delete profile, photos and face data?" onConfirm=${() => remove(p)} /></div>`}
+          ${
+            can('writeBiometrics') &&
+            html`<div class="person-actions"><button type="button" class="btn" onClick=${() => setEnrolling({ id: p.id, name: p.name })}>Add photos</button>
+            <${ConfirmButton} label="Delete" confirm="Delete profile, photos and face data?" onConfirm=${() => remove(p)} /></div>`
+          }
         </li>`,
       )}
     </ul>

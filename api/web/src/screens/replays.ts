@@ -64,7 +64,10 @@ export function ReplaysScreen() {
     setBusy(true);
     setError(null);
     try {
-      const { id } = body instanceof File ? await api.upload<{ id: string }>('/v1/replays', body) : await api.post<{ id: string }>('/v1/replays', body);
+      const { id } =
+        body instanceof File
+          ? await api.upload<{ id: string }>('/v1/replays', body)
+          : await api.post<{ id: string }>('/v1/replays', body);
       setReplay(await api.get<Replay>(`/v1/replays/${encodeURIComponent(id)}`));
     } catch (err) {
       setError((err as Error).message);
@@ -78,10 +81,11 @@ export function ReplaysScreen() {
       <div class="panel unavailable" role="status"><p><strong>Replays are not available on this server yet.</strong></p>
       <p class="muted">The replay service (POST /v1/replays) is not installed or not running. Live alerts, cameras and cases are unaffected.</p></div></div>`;
 
-  if (fixtures === null && !error) return html`<div class="screen"><h2 class="screen-title">Replays</h2><p class="empty">Loading…</p></div>`;
+  if (fixtures === null && !error)
+    return html`<div class="screen"><h2 class="screen-title">Replays</h2><p class="empty">Loading…</p></div>`;
 
   const p = replay?.progress;
-  const duration = fixtures ? fixtures.find((f) => f.name === fixture)?.durationSec ?? 0 : 0;
+  const duration = fixtures ? (fixtures.find((f) => f.name === fixture)?.durationSec ?? 0) : 0;
   const exportName = replay ? `replay-${replay.id}` : 'replay';
   return html`<div class="screen">
     <h2 class="screen-title">Replays</h2>
@@ -94,22 +98,36 @@ export function ReplaysScreen() {
         <span class="muted">or</span>
         <button type="button" class="btn" disabled=${busy} onClick=${() => fileRef.current?.click()}>Upload a video…</button>
         <input ref=${fileRef} class="visually-hidden" type="file" accept="video/*" aria-label="Video file"
-          onChange=${(e: Event) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) void start(f); }} />
+          onChange=${(e: Event) => {
+            const f = (e.target as HTMLInputElement).files?.[0];
+            if (f) void start(f);
+          }} />
       </div>
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    ${replay && p &&
-    html`<section class="panel" aria-labelledby="h-run">
+    ${
+      replay &&
+      p &&
+      html`<section class="panel" aria-labelledby="h-run">
       <h3 id="h-run">Run ${replay.id} · ${replay.status}</h3>
       <progress max=${p.total || 1} value=${p.frames} aria-label="Frames processed"></progress>
       <p class="muted">${p.frames} / ${p.total || '?'} frames · ${p.fps.toFixed(1)} fps${p.etaSec !== null && !DONE.has(replay.status) ? ` · about ${mediaTime(p.etaSec)} left` : ''}</p>
-      ${replay.result &&
-      html`<p>${replay.result.tracks.length} tracks, ${replay.result.tracks.filter((t) => t.identity).length} identified, ${replay.result.alerts.length} alerts.</p>
+      ${
+        replay.result &&
+        html`<p>${replay.result.tracks.length} tracks, ${replay.result.tracks.filter((t) => t.identity).length} identified, ${replay.result.alerts.length} alerts.</p>
         <div class="actions">
-          <button type="button" class="btn" onClick=${() => { download(`${exportName}.json`, JSON.stringify(replay, null, 2), 'application/json'); notify('JSON exported'); }}>Export JSON</button>
-          <button type="button" class="btn" onClick=${() => { download(`${exportName}.csv`, replayTracksCsv(replay), 'text/csv'); notify('CSV exported'); }}>Export CSV</button>
+          <button type="button" class="btn" onClick=${() => {
+            download(`${exportName}.json`, JSON.stringify(replay, null, 2), 'application/json');
+            notify('JSON exported');
+          }}>Export JSON</button>
+          <button type="button" class="btn" onClick=${() => {
+            download(`${exportName}.csv`, replayTracksCsv(replay), 'text/csv');
+            notify('CSV exported');
+          }}>Export CSV</button>
         </div>
-        <${Timeline} replay=${replay} durationSec=${duration} />`}
-    </section>`}
+        <${Timeline} replay=${replay} durationSec=${duration} />`
+      }
+    </section>`
+    }
   </div>`;
 }
