@@ -34,6 +34,9 @@ export async function openDatabase(cfg: Pick<Config, 'databaseUrl' | 'dataDir'>)
   if (cfg.databaseUrl) {
     dialect = 'postgres';
     const pool = new pg.Pool({ connectionString: cfg.databaseUrl, max: 10, types: pgTypes as never });
+    // An idle client whose connection the server ended (restart, fail-over, a dropped database) is
+    // discarded by the pool and the next query opens a new one; with no listener that event kills the process.
+    pool.on('error', () => {});
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
     location = cfg.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
   } else {
