@@ -1,7 +1,8 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../runtime/config.js';
 import { MissingToolError } from '../runtime/system-tools.js';
-import { EXIT, UsageError } from './errors.js';
+import { UsageError } from '../runtime/errors.js';
+import { EXIT } from './errors.js';
 import { buildProgram } from './program.js';
 
 try {

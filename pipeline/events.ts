@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { boxSchema } from './geometry.js';
 
 /**
  * Events that leave the vision pipeline for the alert API, carried as jobs on the
  * `alerts` queue. These shapes are the contract between workers and the API:
  * validate at the producer and at the consumer.
  */
-const box = z.tuple([z.number(), z.number(), z.number(), z.number()]);
 
 /** A registered perpetrator identified on a track (one event per appearance, not per frame). */
 export const matchEventSchema = z.object({
@@ -20,14 +20,14 @@ export const matchEventSchema = z.object({
   /** Aggregated distance over the track (lower is closer). */
   distance: z.number(),
   /** Per-frame evidence: frame timestamp (ms since epoch), distance, face box. */
-  scores: z.array(z.object({ ts: z.number(), seq: z.number().int(), distance: z.number(), faceBox: box })),
+  scores: z.array(z.object({ ts: z.number(), seq: z.number().int(), distance: z.number(), faceBox: boxSchema })),
   /** Best frame: where its JPEG lives (Redis key with TTL) and what is in it. */
   best: z.object({
     frameKey: z.string(),
     ts: z.number(),
     seq: z.number().int(),
-    personBox: box.nullable(),
-    faceBox: box,
+    personBox: boxSchema.nullable(),
+    faceBox: boxSchema,
     /** Redis key of the face crop JPEG (TTL like frames). */
     faceCropKey: z.string().nullable(),
   }),
@@ -65,7 +65,7 @@ export const cameraDetectionsSchema = z.object({
   frameKey: z.string(),
   width: z.number(),
   height: z.number(),
-  persons: z.array(z.object({ trackId: z.string(), box: z.tuple([z.number(), z.number(), z.number(), z.number()]) })),
+  persons: z.array(z.object({ trackId: z.string(), box: boxSchema })),
 });
 export type CameraDetections = z.infer<typeof cameraDetectionsSchema>;
 

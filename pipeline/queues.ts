@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boxSchema } from './geometry.js';
 import { cameraEventSchema, matchEventSchema } from './events.js';
 
 /**
@@ -9,7 +10,6 @@ import { cameraEventSchema, matchEventSchema } from './events.js';
  *   ingest ──frame──▶ detect-<p> (P partitions by camera hash, concurrency 1 each: frames of a camera in order)
  *          ──identify──▶ identify ──match──▶ alerts ◀──camera.offline / camera.online── ingest
  */
-const box = z.tuple([z.number(), z.number(), z.number(), z.number()]);
 
 /** live: lossy and bounded (newer frames win); lossless: replays, nothing is dropped. */
 export const frameModeSchema = z.enum(['live', 'lossless']);
@@ -37,7 +37,7 @@ export const frameJobId = (f: Pick<FrameJob, 'cameraId' | 'seq' | 'replayId'>) =
 export const identifyJobSchema = frameJobSchema.extend({
   trackId: z.string(),
   /** Person box in frame pixels; the face is searched in its head region. */
-  personBox: box,
+  personBox: boxSchema,
   /** When the track began (ms since epoch): the match event's firstSeen. */
   trackStartTs: z.number().optional(),
 });

@@ -34,7 +34,7 @@ export const redisKeys = (prefix: string) => ({
   trackMatch: (cameraId: string, trackId: string) => `${prefix}:track:${cameraId}:${trackId}:match`,
   /** Last sighting of a matched perpetrator on a camera: one match event per appearance. */
   appearance: (cameraId: string, perpetratorId: string) => `${prefix}:appearance:${cameraId}:${perpetratorId}`,
-  /** Stream of a camera's finished tracks and identification votes (workers/detect/track-log.ts), for replays and timelines. */
+  /** Stream of a camera's finished tracks and identification votes (pipeline/track-log.ts, runtime/track-log.ts), for replays and timelines. */
   trackLog: (cameraId: string) => `${prefix}:tracks:${cameraId}`,
   /** BullMQ's own key prefix. */
   bull: `${prefix}:bull`,

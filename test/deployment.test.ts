@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildProgram } from '../cli/program.js';
 import { loadConfig } from '../runtime/config.js';
-import { WORKER_ROLES } from '../cli/commands/worker.js';
+import { WORKER_ROLES } from '../workers/roles.js';
 
 /**
  * Docker cannot run on the CI machine, so the deployment files are checked

@@ -1,12 +1,11 @@
-import type { Command } from 'commander';
-import { UsageError } from '../cli/errors.js';
-import { cliContext } from '../cli/context.js';
-import type { WorkerRole } from '../cli/commands/worker.js';
+import type { Config } from '../pipeline/config/index.js';
 import { tuneHeapForFrames } from '../runtime/frame-heap.js';
+import type { Logger } from '../runtime/logger.js';
 import { startMetricsServer } from '../runtime/metrics.js';
 import { resolveRedis } from '../runtime/redis.js';
 import { Shutdown } from '../runtime/shutdown.js';
 import { requireFfmpeg } from '../runtime/system-tools.js';
+import type { WorkerRole } from './roles.js';
 import type { StartWorker } from './worker-context.js';
 
 /** Each role's start function, loaded on demand so a role only loads its own models and modules. */
@@ -20,12 +19,11 @@ const STARTERS: Record<WorkerRole, () => Promise<StartWorker>> = {
 /** Time allowed for a graceful stop (in-flight jobs drain) before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 25_000;
 
-export function parsePort(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--metrics-port must be a port number (0-65535), got '${raw}'`);
-  return port;
+export interface RunWorkerOptions {
+  cfg: Config;
+  log: Logger;
+  /** Serve Prometheus metrics on this port (0: a free one); none when undefined. */
+  metricsPort?: number;
 }
 
 /**
@@ -33,9 +31,7 @@ export function parsePort(raw: string | undefined): number | undefined {
  * the worker stops taking work and drains what it holds, then the metrics server
  * and Redis (a private one, if REDIS_URL was not set) close; exit 0 within the deadline.
  */
-export async function runWorker(role: WorkerRole, cmd: Command): Promise<void> {
-  const metricsPort = parsePort(cmd.opts<{ metricsPort?: string }>().metricsPort);
-  const { cfg, log } = cliContext(cmd, `worker-${role}`);
+export async function runWorker(role: WorkerRole, { cfg, log, metricsPort }: RunWorkerOptions): Promise<void> {
   if (role === 'ingest') requireFfmpeg();
   if (role !== 'alerts') tuneHeapForFrames();
   const start = await STARTERS[role]();

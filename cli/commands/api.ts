@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { resolveRedis } from '../../runtime/redis.js';
 import { Shutdown } from '../../runtime/shutdown.js';
 import { cliContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../runtime/errors.js';
 
 export function register(program: Command): void {
   program

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../runtime/errors.js';
 
 /** Each suite is a script in bench/ (also `npm run bench:<suite>`). */
 const SUITES = ['models', 'face-accuracy', 'ingest', 'pipeline', 'replay', 'api'] as const;

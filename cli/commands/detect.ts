@@ -6,7 +6,8 @@ import { closeAllSessions } from '../../models/session.js';
 import type { Box, Point } from '../../pipeline/geometry.js';
 import { loadConfig } from '../../runtime/config.js';
 import { annotatedPath, writeAnnotated, type Annotation } from '../../runtime/annotate-image.js';
-import { EXIT, UsageError } from '../errors.js';
+import { UsageError } from '../../runtime/errors.js';
+import { EXIT } from '../errors.js';
 import { enrolGalleryFolder, type RejectedPhoto } from '../gallery-folder.js';
 
 interface Options {

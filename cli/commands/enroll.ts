@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../runtime/errors.js';
 
 interface Problem {
   detail?: string;

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { ROLES } from '../../api/http/roles.js';
 import { cliContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../runtime/errors.js';
 
 const fmt = (t: number | null) => (t ? new Date(t).toISOString() : '-');
 

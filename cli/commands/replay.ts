@@ -3,7 +3,7 @@ import { basename, extname, join } from 'node:path';
 import { Command, Option } from 'commander';
 import { tuneHeapForFrames } from '../../runtime/frame-heap.js';
 import { cliContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../runtime/errors.js';
 
 const VIDEO = /\.(mp4|mkv|mov|avi|webm|m4v|ts|gif|mjpe?g)$/i;
 

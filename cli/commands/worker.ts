@@ -1,8 +1,15 @@
 import { Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../runtime/errors.js';
+import { WORKER_ROLES, type WorkerRole } from '../../workers/roles.js';
+import { cliContext } from '../context.js';
 
-export const WORKER_ROLES = ['ingest', 'detect', 'identify', 'alerts'] as const;
-export type WorkerRole = (typeof WORKER_ROLES)[number];
+function parsePort(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--metrics-port must be a port number (0-65535), got '${raw}'`);
+  return port;
+}
 
 export function register(program: Command): void {
   program
@@ -18,7 +25,9 @@ export function register(program: Command): void {
       if (!(WORKER_ROLES as readonly string[]).includes(role)) {
         throw new UsageError(`unknown worker role '${role}': expected one of ${WORKER_ROLES.join(', ')}`);
       }
+      const metricsPort = parsePort(cmd.opts<{ metricsPort?: string }>().metricsPort);
+      const { cfg, log } = cliContext(cmd, `worker-${role}`);
       const { runWorker } = await import('../../workers/run-worker.js');
-      await runWorker(role as WorkerRole, cmd);
+      await runWorker(role as WorkerRole, { cfg, log, metricsPort });
     });
 }

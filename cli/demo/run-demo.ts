@@ -15,7 +15,7 @@ import { startDetectWorker } from '../../workers/detect/index.js';
 import { startIdentifyWorker } from '../../workers/identify/index.js';
 import { startIngestWorker } from '../../workers/ingest/index.js';
 import { cliContext } from '../context.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../runtime/errors.js';
 import { DemoApiClient } from './demo-api-client.js';
 import { say, watchAlerts, watchCameras, watchTracks } from './demo-narrator.js';
 import { startWebhookReceiver } from './webhook-receiver.js';

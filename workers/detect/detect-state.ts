@@ -3,7 +3,7 @@ import type { SelectionState } from '../../pipeline/best-frame.js';
 import type { IdentifyJob } from '../../pipeline/queues.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import { newTrackerState, type TrackerState } from '../../pipeline/tracker.js';
-import type { TrackSummary } from './track-log.js';
+import type { TrackSummary } from '../../pipeline/track-log.js';
 
 /**
  * Everything the detect worker remembers about one camera between frames. It lives

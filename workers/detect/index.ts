@@ -11,7 +11,6 @@ import { DetectStateStore } from './detect-state.js';
 import { processFrame, trackerLowScore, type DetectDeps } from './process-frame.js';
 
 export { finishCamera, processFrame, trackerLowScore, type DetectDeps, type FrameOutcome } from './process-frame.js';
-export { readTrackLog, type TrackLogRecord, type TrackSummary, type VoteRecord } from './track-log.js';
 export { DetectStateStore, type DetectCounters } from './detect-state.js';
 
 export interface DetectWorkerOptions {

@@ -16,7 +16,7 @@ import { openQueue, type JobQueue } from '../../runtime/queues.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
 import { DetectStateConflictError, DetectStateStore } from './detect-state.js';
 import { finishCamera, processFrame, type DetectDeps } from './process-frame.js';
-import { readTrackLog } from './track-log.js';
+import { readTrackLog } from '../../runtime/track-log.js';
 
 const W = 320;
 const H = 180;

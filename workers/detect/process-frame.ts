@@ -30,7 +30,8 @@ import type { DecodedImage } from '../../models/index.js';
 import { detectMetrics } from './detect-metrics.js';
 import { DetectStateStore, type DetectState, type SaveEffect } from './detect-state.js';
 import { motionThumbnail } from './thumbnail.js';
-import { appendTrackLog, type TrackSummary } from './track-log.js';
+import type { TrackSummary } from '../../pipeline/track-log.js';
+import { appendTrackLog } from '../../runtime/track-log.js';
 
 /** What the detect stage needs; the models and queues are injected so tests and replays share this code. */
 export interface DetectDeps {

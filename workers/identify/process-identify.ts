@@ -13,7 +13,7 @@ import type { FrameStore } from '../../runtime/frame-store.js';
 import type { Logger } from '../../runtime/logger.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { JobQueue } from '../../runtime/queues.js';
-import { appendTrackLog } from '../detect/track-log.js';
+import { appendTrackLog } from '../../runtime/track-log.js';
 import { identifyMetrics } from './identify-metrics.js';
 import type { LoadedWatchlist } from './watchlist-cache.js';
 

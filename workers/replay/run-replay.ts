@@ -15,10 +15,10 @@ import type { Logger } from '../../runtime/logger.js';
 import { openDetectQueues, openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { deleteKeysWithPrefix, workerConnection } from '../../runtime/redis.js';
 import { Shutdown } from '../../runtime/shutdown.js';
+import { readTrackLog } from '../../runtime/track-log.js';
 import {
   DetectStateStore,
   finishCamera,
-  readTrackLog,
   startDetectWorker,
   trackerLowScore,
   type DetectCounters,

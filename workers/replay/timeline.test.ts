@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MatchEvent } from '../../pipeline/events.js';
-import type { TrackSummary, VoteRecord } from '../detect/track-log.js';
+import type { TrackSummary, VoteRecord } from '../../pipeline/track-log.js';
 import { buildTimeline } from './timeline.js';
 
 const T0 = 1_700_000_000_000;

@@ -1,6 +1,6 @@
 import type { MatchEvent } from '../../pipeline/events.js';
 import type { Box } from '../../pipeline/geometry.js';
-import type { TrackLogRecord, TrackSummary, VoteRecord } from '../detect/track-log.js';
+import type { TrackLogRecord, TrackSummary, VoteRecord } from '../../pipeline/track-log.js';
 
 export interface ReplayTrack {
   /** 1, 2, ... in order of appearance (stable across runs). */
