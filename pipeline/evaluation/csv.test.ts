@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appearancesToCsv, evaluationToCsv, sweepToCsv, toCsv } from './csv.js';
-import { makeAlert, makeTimeline, makeTruth } from './evaluation.factory.js';
+import { makeAlert, makeTimeline, makeTruth } from '../../test/factories/evaluation.factory.js';
 import { evaluate } from './metrics.js';
 
 describe('toCsv', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeAlert, makeTimeline, makeTrack, makeTruth } from './evaluation.factory.js';
+import { makeAlert, makeTimeline, makeTrack, makeTruth } from '../../test/factories/evaluation.factory.js';
 import { evaluate } from './metrics.js';
 
 const exact = { frameToleranceSec: 0 };

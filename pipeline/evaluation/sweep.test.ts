@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeTimeline, makeTrack, makeTruth } from './evaluation.factory.js';
+import { makeTimeline, makeTrack, makeTruth } from '../../test/factories/evaluation.factory.js';
 import { alertsAtThreshold, defaultThresholds, formatSweepTable, sweepThresholds } from './sweep.js';
 
 // subject-a in view 2-6 s; a stranger 10-14 s whose nearest gallery face is also subject-a.

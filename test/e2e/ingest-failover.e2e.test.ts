@@ -5,7 +5,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cameraStatusSchema, type CameraStatus } from '../../pipeline/events.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
-import { footageDir, makeClip } from '../../workers/ingest/ingest-test-kit.js';
+import { footageDir, makeClip } from '../ingest-test-kit.js';
 import { testPrefix, testRedisUrl } from '../redis.js';
 import { until } from '../until.js';
 import { counterValue, WorkerProcess } from './worker-process.js';

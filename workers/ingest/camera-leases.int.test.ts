@@ -1,0 +1,116 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { redisKeys } from '../../pipeline/redis-keys.js';
+import { createLogger } from '../../runtime/logger.js';
+import { testPrefix, testRedisUrl } from '../../test/redis.js';
+import { CameraLeases } from './camera-leases.js';
+import { testConfig } from '../../test/ingest-test-kit.js';
+
+const redis = new Redis(testRedisUrl());
+const log = createLogger(testConfig({}), 'test');
+afterAll(() => redis.disconnect());
+
+const cameras = ['a', 'b', 'c', 'd', 'e'];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('camera leases between ingest workers', () => {
+  const { prefix, cleanup } = testPrefix('leases');
+  afterAll(cleanup);
+  const worker = (id: string, leaseMs = 60_000) => new CameraLeases({ redis, prefix, leaseMs, log, workerId: id });
+  /** Rounds for every worker until nothing changes (at most 5). */
+  const settle = async (workers: CameraLeases[]) => {
+    for (let round = 0; round < 5; round++) for (const w of workers) await w.balance(cameras);
+  };
+  const assertPartition = (workers: CameraLeases[]) => {
+    const held = workers.flatMap((w) => [...w.held()]);
+    expect(held.sort()).toEqual(cameras);
+  };
+
+  it('gives a single worker every camera, and each camera one holder', async () => {
+    const a = worker('A');
+    expect([...(await a.balance(cameras))].sort()).toEqual(cameras);
+    for (const id of cameras) expect(await redis.get(redisKeys(prefix).cameraLease(id))).toBe('A');
+    await a.releaseAll();
+    for (const id of cameras) expect(await redis.get(redisKeys(prefix).cameraLease(id))).toBeNull();
+  });
+
+  it('shares the cameras when a second worker joins (fair share, no camera read twice), and hands them back when it leaves', async () => {
+    const a = worker('A');
+    const b = worker('B');
+    await a.balance(cameras);
+    expect(a.held().size).toBe(5);
+    await settle([a, b]);
+    assertPartition([a, b]);
+    expect([a.held().size, b.held().size].sort()).toEqual([2, 3]);
+    await b.releaseAll();
+    await a.balance(cameras);
+    expect(a.held().size).toBe(5);
+    await a.releaseAll();
+  });
+
+  it('leaves a worker the cameras only it can read (workers configured with different cameras)', async () => {
+    const a = worker('A');
+    const b = worker('B');
+    await a.balance(cameras);
+    for (let round = 0; round < 4; round++) {
+      await a.balance(cameras);
+      await b.balance(['x']);
+    }
+    expect([...a.held()].sort()).toEqual(cameras);
+    expect([...b.held()]).toEqual(['x']);
+    await a.releaseAll();
+    await b.releaseAll();
+  });
+
+  it('takes over the cameras of a worker that died once its leases lapse', async () => {
+    const a = worker('A', 400);
+    const dead = worker('dead', 400);
+    await settle([a, dead]);
+    assertPartition([a, dead]);
+    const orphaned = [...dead.held()];
+    expect(orphaned.length).toBeGreaterThan(0);
+    // `dead` stops renewing. Within the lease its cameras stay its own.
+    await a.balance(cameras);
+    for (const id of orphaned) expect(a.held().has(id)).toBe(false);
+    await sleep(500);
+    await a.balance(cameras);
+    expect([...a.held()].sort()).toEqual(cameras);
+    await a.releaseAll();
+  });
+
+  it('stops reading a camera whose lease another worker holds, and drops removed cameras', async () => {
+    const a = worker('A');
+    await a.balance(cameras);
+    await redis.set(redisKeys(prefix).cameraLease('c'), 'intruder');
+    await a.balance(cameras);
+    expect(a.held().has('c')).toBe(false);
+    await a.balance(['a', 'b']);
+    expect([...a.held()].sort()).toEqual(['a', 'b']);
+    expect(await redis.get(redisKeys(prefix).cameraLease('d'))).toBeNull();
+    await a.releaseAll();
+    await redis.del(redisKeys(prefix).cameraLease('c'));
+  });
+
+  it('takes back a lease that vanished (Redis restarted without persistence) without stopping the camera', async () => {
+    const a = worker('A');
+    await a.balance(cameras);
+    await redis.del(...cameras.map((id) => redisKeys(prefix).cameraLease(id)));
+    expect([...(await a.balance(cameras))].sort()).toEqual(cameras);
+    expect(await redis.get(redisKeys(prefix).cameraLease('a'))).toBe('A');
+    await a.releaseAll();
+  });
+
+  it('keeps its cameras while Redis is unreachable', async () => {
+    const conn = new Redis(testRedisUrl(), {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    await new Promise((r) => conn.once('ready', r));
+    const a = new CameraLeases({ redis: conn, prefix, leaseMs: 60_000, log, workerId: 'A' });
+    expect((await a.balance(cameras)).size).toBe(5);
+    conn.disconnect();
+    expect([...(await a.balance(cameras))].sort()).toEqual(cameras);
+    await redis.del(...cameras.map((id) => redisKeys(prefix).cameraLease(id)), redisKeys(prefix).ingestWorkers);
+  });
+});
