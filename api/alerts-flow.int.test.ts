@@ -46,7 +46,12 @@ describe.each([
     if (skipReason) return;
     api = await startApiFixture(`flow-${engine}`, {
       engine,
-      overrides: { 'alerts.escalateAfterSeconds': 5, 'alerts.cooldownSeconds': 300 },
+      overrides: {
+        'alerts.escalateAfterSeconds': 5,
+        'alerts.cooldownSeconds': 300,
+        // The test's receiver listens on plain http://127.0.0.1.
+        'alerts.allowInsecureWebhooks': true,
+      },
       server: { alertsWorker: true, sweepMs: 500 },
     });
     redis = new Redis(api.redisUrl);

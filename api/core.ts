@@ -97,6 +97,6 @@ export function createCore(d: CoreDeps) {
       d.log,
     ),
   };
-  return { repos, services, staleStatusMs };
+  return { cfg: d.cfg, repos, services, staleStatusMs };
 }
 export type Core = ReturnType<typeof createCore>;

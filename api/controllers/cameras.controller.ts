@@ -4,14 +4,18 @@ import type { Core } from '../core.js';
 import { cameraCreateSchema, cameraListQuery, cameraSchema, cameraUpdateSchema } from '../dto/camera.dto.js';
 import { idParams } from '../dto/common.dto.js';
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
+import { cameraUrlProblem } from '../../pipeline/safe-targets.js';
+import { refuseField } from '../http/problem.js';
 import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
 import { CAN } from '../http/roles.js';
 
 const tag = 'cameras';
 const notFound = { description: 'unknown camera', schema: problemSchema };
 
-export function cameraRoutes({ services }: Core): RouteDef[] {
+export function cameraRoutes({ cfg, services }: Core): RouteDef[] {
   const svc = services.cameras;
+  const checkUrl = (url: string | undefined) =>
+    url !== undefined && refuseField('body.url', cameraUrlProblem(url, cfg.ingest));
   return [
     defineRoute({
       method: 'get',
@@ -43,7 +47,10 @@ export function cameraRoutes({ services }: Core): RouteDef[] {
         201: { description: 'created', schema: cameraSchema },
         409: { description: 'id taken', schema: problemSchema },
       },
-      handler: ({ body, actor, req }) => svc.create(actor, body, req),
+      handler: ({ body, actor, req }) => {
+        checkUrl(body.url);
+        return svc.create(actor, body, req);
+      },
     }),
     defineRoute({
       method: 'get',
@@ -111,7 +118,10 @@ export function cameraRoutes({ services }: Core): RouteDef[] {
       body: cameraUpdateSchema,
       needsRedis: true,
       responses: { 200: { description: 'updated', schema: cameraSchema }, 404: notFound },
-      handler: ({ params, body, actor, req }) => svc.update(actor, params.id, body, req),
+      handler: ({ params, body, actor, req }) => {
+        checkUrl(body.url);
+        return svc.update(actor, params.id, body, req);
+      },
     }),
     defineRoute({
       method: 'delete',

@@ -12,14 +12,18 @@ import {
   shiftSchema,
 } from '../dto/officer.dto.js';
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
+import { webhookUrlProblem } from '../../pipeline/safe-targets.js';
+import { refuseField } from '../http/problem.js';
 import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
 import { CAN } from '../http/roles.js';
 
 const tag = 'officers';
 const notFound = { description: 'unknown officer', schema: problemSchema };
 
-export function officerRoutes({ services }: Core): RouteDef[] {
+export function officerRoutes({ cfg, services }: Core): RouteDef[] {
   const svc = services.officers;
+  const checkWebhook = (url: string | null | undefined) =>
+    url && refuseField('body.webhookUrl', webhookUrlProblem(url, cfg.alerts));
   return [
     defineRoute({
       method: 'get',
@@ -54,7 +58,10 @@ export function officerRoutes({ services }: Core): RouteDef[] {
         201: { description: 'created', schema: officerWithSecretSchema },
         409: { description: 'badge taken', schema: problemSchema },
       },
-      handler: ({ body, actor, req }) => svc.create(actor, body, req),
+      handler: ({ body, actor, req }) => {
+        checkWebhook(body.webhookUrl);
+        return svc.create(actor, body, req);
+      },
     }),
     defineRoute({
       method: 'get',
@@ -78,7 +85,10 @@ export function officerRoutes({ services }: Core): RouteDef[] {
         200: { description: 'updated (webhookSecret set only when newly created)', schema: officerWithSecretSchema },
         404: notFound,
       },
-      handler: ({ params, body, actor, req }) => svc.update(actor, params.id, body, req),
+      handler: ({ params, body, actor, req }) => {
+        checkWebhook(body.webhookUrl);
+        return svc.update(actor, params.id, body, req);
+      },
     }),
     defineRoute({
       method: 'delete',

@@ -27,7 +27,7 @@ describe('webhook delivery receipts', () => {
 
   beforeAll(async () => {
     api = await startApiFixture('webhooks', {
-      overrides: { 'alerts.webhookAttempts': 3 },
+      overrides: { 'alerts.webhookAttempts': 3, 'alerts.allowInsecureWebhooks': true },
       server: { alertsWorker: true },
     });
     flaky = await startWebhookReceiver({ failFirst: 1 });

@@ -1,14 +1,8 @@
 import { z } from 'zod';
 import { timestamp } from './common.dto.js';
 
-const url = z
-  .string()
-  .min(1)
-  .max(2000)
-  .refine(
-    (u) => /^(rtsps?|https?):\/\//i.test(u) || u.startsWith('/'),
-    'rtsp://, rtsps://, http(s):// URL or an absolute file path',
-  );
+/** Its scheme is checked against the configuration (ingest.allowFileSources) by the route. */
+const url = z.string().min(1).max(2000);
 
 export const cameraCreateSchema = z
   .object({
@@ -18,7 +12,9 @@ export const cameraCreateSchema = z
       .optional()
       .describe('default: generated'),
     name: z.string().trim().min(1).max(200),
-    url: url.describe('stream URL; credentials are stored but never returned'),
+    url: url.describe(
+      'rtsp://, rtsps://, http(s):// stream URL (a local file only with ingest.allowFileSources); credentials are stored but never returned',
+    ),
     caseId: z.string().nullable().default(null),
     fps: z.number().positive().max(30).nullable().default(null),
   })

@@ -1,13 +1,35 @@
+import { readdirSync } from 'node:fs';
+import { basename } from 'node:path';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from '../../runtime/logger.js';
 import { HttpProblem } from './problem.js';
 
+/**
+ * Absolute paths of this machine (anything under a top-level folder of `/`, such as /tmp or /home)
+ * say where the service keeps its data: a message that carries one (an ffprobe error, a
+ * file-system error) gets the file's name instead. API paths (/v1/...) are not folders here.
+ */
+const serverPath = (() => {
+  let roots: string[] = [];
+  try {
+    roots = readdirSync('/').filter((n) => /^[\w.-]+$/.test(n) && n !== 'v1' && n !== 'admin');
+  } catch {
+    // not a POSIX file system: nothing to match
+  }
+  return roots.length
+    ? new RegExp(`(?<![\\w.:/])/(?:${roots.map((n) => n.replace(/\./g, '\\.')).join('|')})(?:/[^\\s'"\`:;,()]*)?`, 'g')
+    : null;
+})();
+
+export const scrubServerPaths = (text: string) =>
+  serverPath ? text.replace(serverPath, (p) => `<${basename(p) || 'path'}>`) : text;
+
 const send = (res: Parameters<RequestHandler>[1], status: number, body: Record<string, unknown>) =>
   res
     .status(status)
     .type('application/problem+json')
-    .send(JSON.stringify({ type: 'about:blank', status, ...body }));
+    .send(scrubServerPaths(JSON.stringify({ type: 'about:blank', status, ...body })));
 
 export const notFoundHandler: RequestHandler = (req, res) =>
   send(res, 404, { title: 'Not Found', detail: `no route ${req.method} ${req.path}` });

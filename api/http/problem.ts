@@ -32,3 +32,8 @@ export class RedisUnavailableError extends HttpProblem {
     );
   }
 }
+
+/** A body field that parsed but names a target the system must not use (validation's 400 shape). */
+export function refuseField(path: string, reason: string | null): void {
+  if (reason) throw badRequest(`${path}: ${reason}`, { errors: [{ path, message: reason }] });
+}

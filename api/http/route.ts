@@ -96,6 +96,12 @@ export function mountRoutes(
       try {
         // Authenticate before reading the body: an anonymous client cannot make us buffer megabytes.
         const actor = await gate.authenticate(req, def);
+        if (def.body && !def.rawBody && hasBody(req) && !req.is('application/json'))
+          throw new HttpProblem(
+            415,
+            'Unsupported Media Type',
+            `send the body as JSON (Content-Type: application/json), not ${req.get('content-type') || 'without a Content-Type'}`,
+          );
         await new Promise<void>((resolve, reject) =>
           bodyParser(req, res, (err?: unknown) => (err ? reject(err) : resolve())),
         );
@@ -140,6 +146,10 @@ export function mountRoutes(
   };
 }
 
+/** A request carries a body when it says how long it is (non-zero) or that it is chunked. */
+const hasBody = (req: Request) =>
+  req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 /** The OpenAPI 3.1 document, generated from the same route list and zod schemas that validate requests. */
@@ -158,6 +168,7 @@ export function openApiDocument(routes: RouteDef[], info: { title: string; versi
       all[403] ??= problem(`the key's role may not do this (allowed: ${def.roles.join(', ')})`);
     }
     if (def.params || def.query || def.body) all[400] ??= problem('invalid request');
+    if (def.body && !def.rawBody) all[415] ??= problem('the body is not sent as application/json');
     if (def.needsRedis) all[503] ??= problem('Redis is unreachable');
     for (const [status, doc] of Object.entries(all)) {
       responses[status] = doc.schema

@@ -103,7 +103,7 @@ export class ReplayService {
     } catch (err) {
       rmSync(join(this.dir, id), { recursive: true, force: true });
       if (err instanceof UnsupportedVideoError)
-        throw new HttpProblem(400, 'Bad Request', err.message.replace(video, fileName));
+        throw new HttpProblem(400, 'Bad Request', err.message.replaceAll(video, fileName));
       throw err;
     }
     return this.enqueue(actor, { source: fileName, video, uploaded: true, fixture: null }, id);

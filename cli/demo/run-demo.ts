@@ -57,6 +57,9 @@ export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
     dataDir: demoDir,
     databaseUrl: undefined,
     models: { ...baseCfg.models, cacheDir: modelCacheDir(baseCfg) },
+    // Everything runs on this machine: footage files and a webhook receiver on plain http://127.0.0.1.
+    ingest: { ...baseCfg.ingest, allowFileSources: true },
+    alerts: { ...baseCfg.alerts, allowInsecureWebhooks: true },
   };
   requireFfmpeg();
   const shutdown = new Shutdown(log, 30_000);

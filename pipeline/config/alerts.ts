@@ -8,5 +8,7 @@ export const alertsSchema = z
     escalateAfterSeconds: z.number().int().min(5).default(120),
     /** Webhook delivery attempts before giving up. */
     webhookAttempts: z.number().int().min(1).max(20).default(6),
+    /** Accept plain http:// webhook URLs (a lab or a receiver on the same host); alerts carry personal data. */
+    allowInsecureWebhooks: z.boolean().default(false),
   })
   .strict();

@@ -5,6 +5,7 @@ import { detectSchema } from './detect.js';
 import { identifySchema } from './identify.js';
 import { cameraSchema, ingestSchema } from './ingest.js';
 import { modelsSchema } from './models.js';
+import { cameraUrlProblem } from '../safe-targets.js';
 
 export { cameraSchema, type CameraConfig } from './ingest.js';
 
@@ -41,7 +42,13 @@ export const configSchema = z
     alerts: alertsSchema.prefault({}),
     api: apiSchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((cfg, ctx) => {
+    cfg.cameras.forEach((c, i) => {
+      const problem = cameraUrlProblem(c.url, cfg.ingest);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['cameras', i, 'url'], message: problem });
+    });
+  });
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

@@ -5,7 +5,7 @@ export const cameraSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64 chars)'),
     name: z.string().min(1).optional(),
-    /** rtsp://, rtsps://, http(s):// or a file path. */
+    /** rtsp://, rtsps://, http(s)://, or a file path when ingest.allowFileSources is set. */
     url: z.string().min(1),
     /** Protection case this camera belongs to; decides which watchlist applies. */
     caseId: z.string().optional(),
@@ -43,5 +43,7 @@ export const ingestSchema = z
     /** Reconnect backoff: first delay and cap, in ms (with jitter). */
     backoffInitialMs: z.number().int().min(10).default(500),
     backoffMaxMs: z.number().int().min(100).default(30_000),
+    /** Accept local files as camera sources (the demo and replays); off, a client cannot point ffmpeg at /etc/passwd. */
+    allowFileSources: z.boolean().default(false),
   })
   .strict();

@@ -33,7 +33,7 @@ describe('ingest fail-over (real processes)', () => {
       stringify({
         log: { level: 'info' },
         cameras: cameras.map((id) => ({ id, url: clip, fps: 5 })),
-        ingest: { leaseSeconds: LEASE_SECONDS },
+        ingest: { leaseSeconds: LEASE_SECONDS, allowFileSources: true },
       }),
     );
     const env = { REDIS_URL: testRedisUrl(), WATCHPOST_REDIS_PREFIX: prefix, WATCHPOST_CONFIG: configFile };

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { cameraSchema, type CameraConfig } from '../../pipeline/config/index.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
+import { cameraUrlProblem } from '../../pipeline/safe-targets.js';
 import type { Logger } from '../../runtime/logger.js';
 
 /** An entry of the registry the API publishes; extra fields (added by the API later) are ignored. */
@@ -17,13 +18,15 @@ const registryEntrySchema = z.object({
  * Cameras to watch: the configured ones plus those registered through the API
  * (`<prefix>:cameras`, a JSON array). Invalid entries are skipped with a warning
  * (one bad camera must not stop the others); a registered id that the config also
- * defines is ignored (the config wins).
+ * defines is ignored (the config wins). A registered local file is refused unless
+ * ingest.allowFileSources is set, whatever wrote the registry.
  */
 export async function readCameras(
   redis: Redis,
   prefix: string,
   configured: readonly CameraConfig[],
   log: Logger,
+  allowFileSources = false,
 ): Promise<CameraConfig[]> {
   const raw = await redis.get(redisKeys(prefix).cameraRegistry);
   const cameras = [...configured];
@@ -53,6 +56,11 @@ export async function readCameras(
       );
       continue;
     }
+    const unsafe = cameraUrlProblem(cam.data.url, { allowFileSources });
+    if (unsafe) {
+      log.warn({ camera: cam.data.id, reason: unsafe }, 'registered camera refused');
+      continue;
+    }
     if (ids.has(cam.data.id)) {
       log.warn({ camera: cam.data.id }, 'registered camera has the id of a configured one: ignored');
       continue;
@@ -76,6 +84,7 @@ export function watchCameras(opts: {
   log: Logger;
   onChange: (cameras: CameraConfig[]) => Promise<void> | void;
   pollMs?: number;
+  allowFileSources?: boolean;
 }): { ready: Promise<void>; close(): Promise<void> } {
   const channel = redisKeys(opts.prefix).cameraRegistryChanged;
   let closed = false;
@@ -85,7 +94,9 @@ export function watchCameras(opts: {
     running = running.then(async () => {
       if (closed) return;
       try {
-        await opts.onChange(await readCameras(opts.redis, opts.prefix, opts.configured, opts.log));
+        await opts.onChange(
+          await readCameras(opts.redis, opts.prefix, opts.configured, opts.log, opts.allowFileSources),
+        );
       } catch (err) {
         opts.log.warn({ err }, 'could not reload the camera registry');
       }

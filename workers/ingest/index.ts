@@ -109,6 +109,7 @@ export async function startIngestWorker(
     prefix: cfg.redisPrefix,
     configured: cfg.cameras,
     log,
+    allowFileSources: cfg.ingest.allowFileSources,
     onChange: (cameras) => {
       registered = cameras;
       return resync();

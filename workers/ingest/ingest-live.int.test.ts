@@ -49,7 +49,7 @@ describe('live ingest from a file camera', () => {
     const cfg = testConfig({
       redisPrefix: prefix,
       cameras: [{ id: 'bounded', url: clip, fps: 10 }],
-      ingest: { maxInFlightPerCamera: 3 },
+      ingest: { maxInFlightPerCamera: 3, allowFileSources: true },
       detect: { partitions: 2 },
     });
     worker = await startIngestWorker(testContext(cfg, testRedisUrl()));
@@ -94,7 +94,7 @@ describe('live ingest from a file camera', () => {
       redisPrefix: prefix,
       cameras: [{ id: 'garbled', url: clip, fps: 5 }],
       detect: { partitions: 2 },
-      ingest: { maxInFlightPerCamera: 50 },
+      ingest: { maxInFlightPerCamera: 50, allowFileSources: true },
     });
     // Real ffmpeg output with its 4th JPEG cut short on the way (as from a process dying mid-write),
     // once: the file camera loops, and the next plays are intact.
@@ -157,7 +157,7 @@ describe('live ingest from a file camera', () => {
   });
 
   it('starts and stops cameras registered through Redis without a restart', async () => {
-    const cfg = testConfig({ redisPrefix: prefix, detect: { partitions: 2 } });
+    const cfg = testConfig({ redisPrefix: prefix, detect: { partitions: 2 }, ingest: { allowFileSources: true } });
     const keys = redisKeys(prefix);
     const w = await startIngestWorker(testContext(cfg, testRedisUrl()));
     await w.ready;

@@ -25,7 +25,7 @@ describe('ingest across a Redis restart', () => {
     const cfg = testConfig({
       redisPrefix: 'restart',
       cameras: [{ id: 'yard', url: clip, fps: 5 }],
-      ingest: { maxInFlightPerCamera: 100 },
+      ingest: { maxInFlightPerCamera: 100, allowFileSources: true },
       detect: { partitions: 1 },
     });
     worker = await startIngestWorker(testContext(cfg, own.url));

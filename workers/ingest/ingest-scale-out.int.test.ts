@@ -31,7 +31,7 @@ describe('two ingest workers', () => {
     const cfg = testConfig({
       redisPrefix: prefix,
       cameras: ids.map((id) => ({ id, url: clip, fps: 5 })),
-      ingest: { leaseSeconds: 1 },
+      ingest: { leaseSeconds: 1, allowFileSources: true },
     });
     const status = async (id: string) =>
       cameraStatusSchema.parse(JSON.parse((await redis.get(redisKeys(prefix).cameraStatus(id))) ?? 'null'));
