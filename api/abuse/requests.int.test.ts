@@ -84,7 +84,7 @@ describe('bodies that are not what the route takes', () => {
       { 'content-type': 'text/plain' },
       { 'content-type': 'application/x-www-form-urlencoded' },
       {},
-    ]) {
+    ] as Record<string, string>[]) {
       const r = await api.call('POST', '/v1/cases', { body, headers });
       expect(r.status, JSON.stringify(headers)).toBe(415);
       expect(r.headers.get('content-type')).toMatch(/problem\+json/);
