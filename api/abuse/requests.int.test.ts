@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiFixture, type ApiFixture } from '../test/api-fixture.js';
-import { caseInput } from '../test/factories.js';
+import { startApiFixture, type ApiFixture } from '../../test/api-fixture.js';
+import { caseInput } from '../../test/factories/api.factory.js';
 
 /** What an attacker sends: unsafe targets, wrong media types, bodies that are not what they claim. */
 let api: ApiFixture;
