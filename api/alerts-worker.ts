@@ -4,6 +4,7 @@ import { JOB, QUEUE } from '../pipeline/queues.js';
 import type { Logger } from '../runtime/logger.js';
 import { registerHandlers, startConsumer } from '../runtime/queues.js';
 import { producerConnection, workerConnection } from '../runtime/redis.js';
+import { watchRedis } from '../runtime/redis-health.js';
 import type { Shutdown } from '../runtime/shutdown.js';
 import { createCore, type Core } from './core.js';
 import { openDatabase, type OpenDatabase } from './database/database.js';
@@ -44,10 +45,8 @@ export async function startAlertsWorker(
   const { cfg, log } = ctx;
   const database = opts.database ?? (await openDatabase(cfg));
   const ownsDatabase = !opts.database;
-  const producer = producerConnection(ctx.redisUrl);
-  producer.on('error', () => {});
-  const consumer = workerConnection(ctx.redisUrl);
-  consumer.on('error', (err) => log.debug({ err: err.message }, 'alerts worker redis error'));
+  const producer = watchRedis(producerConnection(ctx.redisUrl), log);
+  const consumer = watchRedis(workerConnection(ctx.redisUrl), log);
   const outbox = new QueueOutbox(cfg, producer);
   const core = createCore({
     cfg,
@@ -67,7 +66,7 @@ export async function startAlertsWorker(
     return o;
   };
   const sender = new WebhookSender(core.repos.alerts, core.repos.officers, core.repos.cases, log);
-  const deps = { cfg, connection: consumer };
+  const deps = { cfg, connection: consumer, log };
   const workers = [
     await startConsumer(
       QUEUE.alerts,

@@ -15,6 +15,7 @@ import type { Logger } from '../runtime/logger.js';
 import { registry, watchQueueDepths } from '../runtime/metrics.js';
 import { openQueue } from '../runtime/queues.js';
 import { producerConnection, workerConnection } from '../runtime/redis.js';
+import { watchRedis } from '../runtime/redis-health.js';
 import { Shutdown } from '../runtime/shutdown.js';
 import { startAlertsWorker } from './alerts-worker.js';
 import { adminRoutes, BOARD_COOKIE, BOARD_PATH } from './controllers/admin.controller.js';
@@ -100,10 +101,8 @@ const bearer = (req: Request) => {
 export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const { cfg, log } = opts;
   const db = opts.database ?? (await openDatabase(cfg));
-  const producer = producerConnection(opts.redisUrl);
-  producer.on('error', () => {});
-  const subscriber = workerConnection(opts.redisUrl);
-  subscriber.on('error', () => {});
+  const producer = watchRedis(producerConnection(opts.redisUrl), log);
+  const subscriber = watchRedis(workerConnection(opts.redisUrl), log);
   const outbox = new QueueOutbox(cfg, producer);
   let hub: AlertStreamHub;
   const core = createCore({

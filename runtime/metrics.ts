@@ -43,7 +43,7 @@ export const metrics = {
   }),
   framesDropped: new Counter({
     name: 'watchpost_frames_dropped_total',
-    help: 'Live frames dropped because detection fell behind (superseded: an older waiting frame removed; skipped: the new frame not queued)',
+    help: 'Live frames dropped (superseded: an older waiting frame removed as detection fell behind; skipped: the new frame not queued; backlog: the previous frame still being stored; redis_down: Redis unreachable)',
     labelNames: ['camera', 'reason'] as const,
     registers: [registry],
   }),

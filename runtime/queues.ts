@@ -13,6 +13,7 @@ import {
 import { redisKeys } from '../pipeline/redis-keys.js';
 import type { Logger } from './logger.js';
 import { observeJob } from './metrics.js';
+import { queueErrorListener } from './redis-health.js';
 
 /**
  * Default options of every job (BullMQ's `defaultJobOptions`):
@@ -91,6 +92,8 @@ export interface QueueDeps {
   cfg: Pick<Config, 'redisPrefix'>;
   /** ioredis connection: workerConnection() in workers, producerConnection() on request paths. */
   connection: Redis;
+  /** Where connection errors go (redis-health.ts: one line per outage); without it they are ignored. */
+  log?: Logger;
 }
 
 /** Opens the producer of one queue (detect: one partition). */
@@ -100,6 +103,8 @@ export function openQueue<K extends QueueKind>(kind: K, deps: QueueDeps, partiti
     prefix: redisKeys(deps.cfg.redisPrefix).bull,
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
   });
+  // Without a listener BullMQ's re-emitted connection errors would be thrown as unhandled.
+  queue.on('error', deps.log ? queueErrorListener(deps.connection, deps.log, queue.name) : () => {});
   return new JobQueue(kind, queue);
 }
 
@@ -174,13 +179,18 @@ export async function startConsumer<K extends QueueKind>(
   const name = queueName(kind, opts.partition);
   const prefix = redisKeys(deps.cfg.redisPrefix).bull;
   const ordered = kind === QUEUE.detect;
+  const log = opts.log ?? deps.log;
+  const onError = log ? queueErrorListener(deps.connection, log, name) : () => {};
   let orderedQueue: Queue | null = null;
   const applyOrder = () =>
     orderedQueue
       ?.setGlobalConcurrency(1)
-      .catch((err: unknown) => opts.log?.warn({ err, queue: name }, 'could not set global concurrency'));
+      .catch((err: unknown) =>
+        log?.warn({ error: (err as Error).message, queue: name }, 'could not set global concurrency'),
+      );
   if (ordered) {
     orderedQueue = new Queue(name, { connection: deps.connection, prefix });
+    orderedQueue.on('error', onError);
     await orderedQueue.setGlobalConcurrency(1);
     // A Redis restarted without persistence has forgotten it: set it again on every reconnect.
     deps.connection.on('ready', applyOrder);
@@ -207,7 +217,7 @@ export async function startConsumer<K extends QueueKind>(
       stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
     },
   );
-  worker.on('error', (err) => opts.log?.warn({ err, queue: name }, 'queue worker error'));
+  worker.on('error', onError);
   worker.on('closed', () => {
     deps.connection.off('ready', applyOrder);
     void orderedQueue?.close();

@@ -18,6 +18,8 @@ export interface LogLine {
  */
 export class WorkerProcess {
   readonly logs: LogLine[] = [];
+  /** Output lines that are not JSON (stdout and stderr): under LOG_FORMAT=json there should be none. */
+  readonly notJson: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   metricsPort: number | null = null;
   private readonly child: ChildProcess;
@@ -37,18 +39,25 @@ export class WorkerProcess {
       const lines = (partial + d.toString()).split('\n');
       partial = lines.pop()!;
       for (const line of lines) {
-        if (!line.startsWith('{')) continue;
+        if (!line.trim()) continue;
         try {
           const entry = JSON.parse(line) as LogLine;
           this.logs.push(entry);
           if (entry.msg === 'metrics at /metrics' && typeof entry.port === 'number') this.metricsPort = entry.port;
         } catch {
-          // a line that is not JSON (a library printing): not ours to parse
+          this.keepNotJson(line); // a library printing on its own
         }
       }
     });
-    this.child.stderr!.on('data', (d: Buffer) => (this.stderrTail = (this.stderrTail + d.toString()).slice(-4000)));
+    this.child.stderr!.on('data', (d: Buffer) => {
+      this.stderrTail = (this.stderrTail + d.toString()).slice(-4000);
+      for (const line of d.toString().split('\n')) if (line.trim()) this.keepNotJson(line);
+    });
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  private keepNotJson(line: string): void {
+    if (this.notJson.length < 200) this.notJson.push(line);
   }
 
   get pid(): number {

@@ -6,6 +6,7 @@ import { redisKeys } from '../../pipeline/redis-keys.js';
 import { watchQueueDepths } from '../../runtime/metrics.js';
 import { openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
+import { watchRedis } from '../../runtime/redis-health.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
 import { DetectStateStore } from './detect-state.js';
 import { processFrame, trackerLowScore, type DetectDeps } from './process-frame.js';
@@ -26,7 +27,7 @@ export interface DetectWorkerOptions {
  */
 export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOptions = {}): Promise<RunningWorker> {
   const { cfg, log } = ctx;
-  const connection = workerConnection(ctx.redisUrl);
+  const connection = watchRedis(workerConnection(ctx.redisUrl), log);
   const keys = redisKeys(cfg.redisPrefix);
   let detectPersons = opts.detectPersons;
   if (!detectPersons) {
@@ -34,7 +35,7 @@ export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOp
     const minScore = trackerLowScore(cfg);
     detectPersons = (img) => detector.detect(img, { minScore });
   }
-  const identifyQueue = openQueue(QUEUE.identify, { cfg, connection });
+  const identifyQueue = openQueue(QUEUE.identify, { cfg, connection, log });
   const unwatch = watchQueueDepths([identifyQueue.queue]);
   const frames = new FrameDecoder(cfg.detect.partitions);
   const deps: DetectDeps = {

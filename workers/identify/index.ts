@@ -4,6 +4,7 @@ import { redisKeys } from '../../pipeline/redis-keys.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
+import { watchRedis } from '../../runtime/redis-health.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
 import { faceCropJpeg } from './face-crop.js';
 import { processIdentify, type IdentifyDeps } from './process-identify.js';
@@ -30,12 +31,12 @@ export async function startIdentifyWorker(
   opts: IdentifyWorkerOptions = {},
 ): Promise<RunningWorker> {
   const { cfg, log } = ctx;
-  const connection = workerConnection(ctx.redisUrl);
+  const connection = watchRedis(workerConnection(ctx.redisUrl), log);
   const keys = redisKeys(cfg.redisPrefix);
   const chain = opts.faceChain ?? (await FaceChain.create(cfg, log));
   const watchlist = new WatchlistCache(connection, keys, chain.embedderId, log);
   await watchlist.start();
-  const alertsQueue = openQueue(QUEUE.alerts, { cfg, connection });
+  const alertsQueue = openQueue(QUEUE.alerts, { cfg, connection, log });
   const deps: IdentifyDeps = {
     cfg,
     log,

@@ -3,6 +3,7 @@ import { Gallery } from '../../pipeline/face-match.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import { watchlistSnapshotSchema, type WatchlistSnapshot } from '../../pipeline/watchlist.js';
 import type { Logger } from '../../runtime/logger.js';
+import { watchRedis } from '../../runtime/redis-health.js';
 
 /** The published snapshot cannot be used by this worker (another embedder, invalid JSON). */
 export class WatchlistError extends Error {
@@ -35,7 +36,7 @@ export class WatchlistCache {
 
   /** Subscribes to change notices (a separate connection: a subscribed one can run no commands). */
   async start(): Promise<void> {
-    this.subscriber = this.redis.duplicate();
+    this.subscriber = watchRedis(this.redis.duplicate(), this.log);
     this.subscriber.on('message', () => {
       this.current().catch((err: Error) => this.log.error({ err }, 'watchlist reload failed'));
     });

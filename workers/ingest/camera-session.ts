@@ -16,6 +16,7 @@ import {
 import type { FrameStore } from '../../runtime/frame-store.js';
 import type { Logger } from '../../runtime/logger.js';
 import { metrics, setCameraState } from '../../runtime/metrics.js';
+import { redisDown } from '../../runtime/redis-health.js';
 import type { DetectQueues, JobQueue } from '../../runtime/queues.js';
 import { FramePublisher } from './frame-publisher.js';
 import { within } from './within.js';
@@ -74,6 +75,7 @@ export class CameraSession {
   private framesTotal = 0;
   private framesDropped = 0;
   private framesCorrupt = 0;
+  private droppedWhileDown = 0;
   private latestFrameKey: string | null = null;
   private recentFrames: number[] = [];
   private statusWrite: Promise<unknown> | null = null;
@@ -187,7 +189,10 @@ export class CameraSession {
     const seq = this.seq++;
     if (this.publishing) {
       this.framesDropped++;
-      metrics.framesDropped.inc({ camera: this.camera.id, reason: 'backlog' });
+      // Redis away: the frame is lost with no detection; counted apart, and summed up when Redis returns.
+      const down = redisDown();
+      if (down) this.droppedWhileDown++;
+      metrics.framesDropped.inc({ camera: this.camera.id, reason: down ? 'redis_down' : 'backlog' });
       return;
     }
     this.publishing = true;
@@ -266,6 +271,13 @@ export class CameraSession {
       .catch((err: unknown) => this.log.error({ err, event: event.type }, 'could not queue camera event'))
       .finally(() => this.pendingEvents.delete(pending));
     this.pendingEvents.add(pending);
+  }
+
+  /** Frames dropped while Redis was unreachable since the last call (the outage summary). */
+  takeDroppedWhileRedisDown(): number {
+    const n = this.droppedWhileDown;
+    this.droppedWhileDown = 0;
+    return n;
   }
 
   status(): CameraStatus {

@@ -5,6 +5,7 @@ import { FrameStore } from '../../runtime/frame-store.js';
 import { clearCameraState, metrics, watchQueueDepths } from '../../runtime/metrics.js';
 import { openDetectQueues, openQueue } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
+import { watchRedis, whenRedisRestored } from '../../runtime/redis-health.js';
 import { requireFfmpeg } from '../../runtime/system-tools.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
 import { CameraLeases } from './camera-leases.js';
@@ -36,15 +37,11 @@ export async function startIngestWorker(
 ): Promise<IngestWorker> {
   const { cfg, log } = ctx;
   if (!opts.openSource) requireFfmpeg();
-  const redis = workerConnection(ctx.redisUrl);
-  const subscriber = workerConnection(ctx.redisUrl);
-  for (const conn of [redis, subscriber])
-    conn.on('error', (err: Error) => log.debug({ err: err.message }, 'redis connection error (retrying)'));
-  const deps = { cfg, connection: redis };
+  const redis = watchRedis(workerConnection(ctx.redisUrl), log);
+  const subscriber = watchRedis(workerConnection(ctx.redisUrl), log);
+  const deps = { cfg, connection: redis, log };
   const detect = openDetectQueues(deps);
   const alerts = openQueue(QUEUE.alerts, deps);
-  for (const q of [...detect.partitions, alerts])
-    q.queue.on('error', (err) => log.debug({ err: err.message }, 'queue error'));
   const unwatch = watchQueueDepths([...detect.partitions.map((q) => q.queue), alerts.queue]);
   const store = new FrameStore(redis, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds });
   const sessions = new Map<string, CameraSession>();
@@ -116,6 +113,16 @@ export async function startIngestWorker(
     },
   });
   const leaseTimer = setInterval(resync, (cfg.ingest.leaseSeconds * 1000) / 4);
+  const stopSummary = whenRedisRestored((address, downMs) => {
+    const dropped = Object.fromEntries(
+      [...sessions].map(([id, s]) => [id, s.takeDroppedWhileRedisDown()] as const).filter(([, n]) => n > 0),
+    );
+    const total = Object.values(dropped).reduce((a, n) => a + n, 0);
+    log.warn(
+      { redis: address, downMs, framesDropped: total, byCamera: dropped },
+      'frames dropped while Redis was unreachable',
+    );
+  });
 
   return {
     sessions,
@@ -126,6 +133,7 @@ export async function startIngestWorker(
       // (another worker takes the camera at once), then queues and connections.
       closing = true;
       clearInterval(leaseTimer);
+      stopSummary();
       await watcher.close();
       await rounds;
       await Promise.all([...sessions.values()].map((s) => s.stop()));

@@ -14,6 +14,7 @@ import { FrameStore } from '../../runtime/frame-store.js';
 import type { Logger } from '../../runtime/logger.js';
 import { openDetectQueues, openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { deleteKeysWithPrefix, workerConnection } from '../../runtime/redis.js';
+import { watchRedis } from '../../runtime/redis-health.js';
 import { Shutdown } from '../../runtime/shutdown.js';
 import { readTrackLog } from '../../runtime/track-log.js';
 import {
@@ -169,7 +170,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const redisUrl = opts.redisUrl ?? cfg.redisUrl ?? (embedded = await startEmbeddedRedis()).url;
   const shutdown = new Shutdown(log);
   const ctx: WorkerContext = { cfg, log, redisUrl, shutdown };
-  const redis = workerConnection(redisUrl);
+  const redis = watchRedis(workerConnection(redisUrl), log);
   const running: RunningWorker[] = [];
   let alertsWorker: Worker | null = null;
   const queues: Queue[] = [];
