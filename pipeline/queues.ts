@@ -64,6 +64,40 @@ export const JOB = {
   escalate: 'escalate',
 } as const;
 
+/**
+ * How each queue recovers a job whose worker died (SIGKILL, OOM, a lost host). A job's
+ * lock lives `lockMs` and its worker renews it every lockMs/2; every worker of the queue
+ * runs the queue's stall check (at most once per `stalledIntervalMs` across them), which
+ * puts an active job whose lock lapsed back to waiting. So a crash costs at most about
+ * lockMs + stalledIntervalMs before another worker has the job. What each setting trades:
+ * - lockMs: shorter is a faster take-over, but a worker whose event loop stalls longer than
+ *   lockMs/2 loses its lock and the job runs twice (every handler is idempotent, so twice
+ *   costs work, not a second alert). Jobs here take milliseconds (models run on their own
+ *   threads), so 2-3 s leaves a wide margin.
+ * - stalledIntervalMs: shorter is a faster take-over for one small Redis script per worker
+ *   and queue per interval.
+ * - maxStalledCount: stalls a job survives before it fails for good (kept for a person to
+ *   see): a job that crashes its worker every time must not crash the next one forever.
+ *   Alert, webhook and escalation jobs carry what sends police, so they get more tries
+ *   than a live frame, which is stale seconds later anyway.
+ * Detect partitions matter most: a partition waits (frames of a camera stay in order)
+ * until its stalled frame is taken over; `detect.lockSeconds` overrides their lock.
+ * 3 s in all keeps a crash within the 5 s an alert may be late for it.
+ */
+export interface QueueRecovery {
+  lockMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+}
+
+export const QUEUE_RECOVERY: Record<QueueKind, QueueRecovery> = {
+  [QUEUE.detect]: { lockMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 2 },
+  [QUEUE.identify]: { lockMs: 3000, stalledIntervalMs: 1000, maxStalledCount: 2 },
+  [QUEUE.alerts]: { lockMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 10 },
+  [QUEUE.webhooks]: { lockMs: 3000, stalledIntervalMs: 1000, maxStalledCount: 10 },
+  [QUEUE.escalations]: { lockMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 10 },
+};
+
 /** FNV-1a: a stable, fast hash so a camera always lands on the same detect partition. */
 export function partitionOf(cameraId: string, partitions: number): number {
   let h = 0x811c9dc5;

@@ -6,6 +6,8 @@ import {
   partitionOf,
   QUEUE,
   QUEUE_JOBS,
+  QUEUE_RECOVERY,
+  type QueueRecovery,
   type JobData,
   type JobName,
   type QueueKind,
@@ -158,8 +160,8 @@ export function registerHandlers<K extends QueueKind>(
 export interface ConsumerOptions {
   /** Jobs processed at once by this worker; detect partitions are always 1. */
   concurrency?: number;
-  /** How long a job's lock lives without renewal: a killed worker's job returns to the queue after it. */
-  lockDurationMs?: number;
+  /** Overrides the queue's crash recovery (QUEUE_RECOVERY in pipeline/queues.ts), e.g. detect.lockSeconds. */
+  recovery?: Partial<QueueRecovery>;
   /** Where connection errors go (BullMQ would otherwise throw them as unhandled 'error' events). */
   log?: Logger;
 }
@@ -195,7 +197,7 @@ export async function startConsumer<K extends QueueKind>(
     // A Redis restarted without persistence has forgotten it: set it again on every reconnect.
     deps.connection.on('ready', applyOrder);
   }
-  const lockDuration = opts.lockDurationMs ?? 30_000;
+  const recovery = { ...QUEUE_RECOVERY[kind], ...opts.recovery };
   const worker = new Worker(
     name,
     async (job: Job) => {
@@ -213,8 +215,9 @@ export async function startConsumer<K extends QueueKind>(
       connection: deps.connection,
       prefix,
       concurrency: ordered ? 1 : (opts.concurrency ?? 1),
-      lockDuration,
-      stalledInterval: Math.max(1000, Math.floor(lockDuration / 2)),
+      lockDuration: recovery.lockMs,
+      stalledInterval: recovery.stalledIntervalMs,
+      maxStalledCount: recovery.maxStalledCount,
     },
   );
   worker.on('error', onError);

@@ -6,9 +6,10 @@ export const detectSchema = z
     partitions: z.number().int().min(1).max(64).default(4),
     /**
      * Job lock of a detect partition. A crashed detect worker's frame is taken over after
-     * about this long; until then its partition waits (frames are tracked in order).
+     * about this long plus 2 s of stall checks; until then its partition waits (frames are
+     * tracked in order). Shorter than twice the longest event-loop stall: frames run twice.
      */
-    lockSeconds: z.number().min(2).max(300).default(10),
+    lockSeconds: z.number().min(1).max(300).default(2),
     /** Person detections below this score are ignored. */
     personScore: z.number().min(0).max(1).default(0.35),
     /** Motion gating: skip person detection on frames without motion while no track is alive. */

@@ -57,7 +57,7 @@ export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOp
         QUEUE.detect,
         processor,
         { cfg, connection },
-        { partition: p, log, lockDurationMs: cfg.detect.lockSeconds * 1000 },
+        { partition: p, log, recovery: { lockMs: cfg.detect.lockSeconds * 1000 } },
       ),
     );
   }
