@@ -1,6 +1,12 @@
 import sharp from 'sharp';
 import type { Box } from '../pipeline/geometry.js';
-import type { DecodedImage } from '../models/index.js';
+
+/** Raw RGB pixels, 3 bytes a pixel (models' DecodedImage). */
+export interface RgbImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
 
 export interface Annotation {
   box: Box;
@@ -14,7 +20,7 @@ const COLOURS = { person: '#3b82f6', known: '#ef4444', unknown: '#facc15' } as c
 const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Writes the image as JPEG with labelled boxes drawn on it. */
-export async function writeAnnotated(img: DecodedImage, annotations: Annotation[], path: string): Promise<void> {
+export async function writeAnnotated(img: RgbImage, annotations: Annotation[], path: string): Promise<void> {
   await sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } })
     .composite([{ input: overlay(img, annotations), top: 0, left: 0 }])
     .jpeg({ quality: 90 })

@@ -1,11 +1,12 @@
 import { nms } from '../../pipeline/nms.js';
 import type { DecodedImage } from '../image.js';
-import { CENTERNET_WIDE } from '../prepare/centernet-wide.js';
 import type { ModelSession } from '../session.js';
 import { rawRgbNhwc, runFitted, wholeImage, type InputSpec } from './input-tensor.js';
 import { outputByShape, type DetectOptions, type PersonDetection, type PersonDetectorModel } from './types.js';
 
 export const CENTERNET_SIZE = 512;
+/** Input of the wide variant (prepared by models/prepare/centernet-wide.ts): full width, 16:9. */
+export const CENTERNET_WIDE = { width: 512, height: 288 } as const;
 /** COCO class index of "person". */
 const PERSON = 0;
 /** Same-person boxes above this IoU are merged (CenterNet's own top-100 is not suppressed). */

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { convertTfjsGraph } from '../convert/tfjs-to-onnx.js';
 import type { TfjsGraphModelJson } from '../convert/tfjs-graph.js';
 import { decodeWeights, readShards } from '../convert/tfjs-weights.js';
-import { CENTERNET_WIDE, widenCenternet } from './centernet-wide.js';
+import { CENTERNET_WIDE } from '../families/centernet.js';
+import { widenCenternet } from './centernet-wide.js';
 import { packageDir } from './package-dir.js';
 
 const dir = join(packageDir('@vladmandic/human'), 'models');

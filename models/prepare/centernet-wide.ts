@@ -8,9 +8,7 @@
 import { ModelFormatError } from '../convert/errors.js';
 import type { TfjsGraphModelJson } from '../convert/tfjs-graph.js';
 import type { WeightTensor } from '../convert/tfjs-weights.js';
-
-/** Input of the wide variant: full width, 16:9. */
-export const CENTERNET_WIDE = { width: 512, height: 288 } as const;
+import { CENTERNET_WIDE } from '../families/centernet.js';
 
 const INPUT = 'tower_0/images';
 /** Upsampling sizes of the pyramid levels at strides 16, 8 and 4, as frozen for 512x512. */

@@ -1,7 +1,6 @@
-import type { ApiClient } from './api-client.js';
+import { type ApiClient, itemsOf, type Page } from './api-client.js';
 import { openAlertStream, type StreamState } from './alert-stream.js';
 import type { AlertSound } from './alert-sound.js';
-import { itemsOf, type Page } from './lookups.js';
 import type { SseMessage } from './sse-parser.js';
 import { createStore, type Store } from './store.js';
 import type { Alert } from './types.js';

@@ -14,6 +14,10 @@ export class ApiError extends Error {
   }
 }
 
+/** Lists come as `{items, next}` pages or plain arrays; the dashboard shows the first page of up to 200. */
+export type Page<T> = T[] | { items: T[]; next?: string | null };
+export const itemsOf = <T>(page: Page<T>): T[] => (Array.isArray(page) ? page : page.items);
+
 export type Role = 'admin' | 'operator' | 'officer' | 'analyst';
 
 async function problemOf(res: Response): Promise<ApiError> {

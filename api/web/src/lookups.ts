@@ -1,11 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ApiClient } from './api-client.js';
+import { type ApiClient, itemsOf, type Page } from './api-client.js';
 import { useApp } from './app-context.js';
 import type { Alert, AlertDetail, Case, PerpetratorDetail } from './types.js';
-
-/** Lists come as `{items, next}` pages or plain arrays; the dashboard shows the first page of up to 200. */
-export type Page<T> = T[] | { items: T[]; next?: string | null };
-export const itemsOf = <T>(page: Page<T>): T[] => (Array.isArray(page) ? page : page.items);
 
 const perpetratorCache = new Map<string, Promise<PerpetratorDetail | null>>();
 const alertDetailCache = new Map<string, { updatedAt: number; value: Promise<AlertDetail | null> }>();

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
 import { clockTime, fromLocalInput, toLocalInput } from '../format.js';
 import { html } from '../html.js';
-import { itemsOf, type Page } from '../lookups.js';
+import { itemsOf, type Page } from '../api-client.js';
 import type { Officer, OfficerWithSecret, Shift } from '../types.js';
 
 const field = (set: (v: string) => void) => (e: Event) => set((e.target as HTMLInputElement).value);

@@ -5,7 +5,8 @@ import { CaseCard } from '../components/case-card.js';
 import { CaseForm } from '../components/case-form.js';
 import { DutyRoster } from '../components/duty-roster.js';
 import { html } from '../html.js';
-import { forgetLookups, itemsOf, type Page } from '../lookups.js';
+import { itemsOf, type Page } from '../api-client.js';
+import { forgetLookups } from '../lookups.js';
 import { useStore } from '../store.js';
 import type { Case, CaseCreated, Perpetrator } from '../types.js';
 

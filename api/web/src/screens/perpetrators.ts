@@ -5,7 +5,8 @@ import { ConfirmButton } from '../components/confirm-button.js';
 import { EnrolForm } from '../components/enrol-form.js';
 import { clockTime } from '../format.js';
 import { html } from '../html.js';
-import { forgetLookups, itemsOf, usePerpetrator, type Page } from '../lookups.js';
+import { itemsOf, type Page } from '../api-client.js';
+import { forgetLookups, usePerpetrator } from '../lookups.js';
 import type { Perpetrator } from '../types.js';
 
 /** The first enrolled photo (the list carries only a count; the detail has the photos). */
