@@ -66,6 +66,8 @@ export const cameraDetectionsSchema = z.object({
   width: z.number(),
   height: z.number(),
   persons: z.array(z.object({ trackId: z.string(), box: boxSchema })),
+  /** Regions the detector examined on this frame (detect.regions), for the camera wall's toggle. */
+  regions: z.array(boxSchema).default([]),
 });
 export type CameraDetections = z.infer<typeof cameraDetectionsSchema>;
 

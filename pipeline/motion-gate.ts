@@ -64,13 +64,16 @@ function sceneStats(img: Uint8Array, mask: Uint8Array, minContrast: number): { m
   return { mean, sd: Math.max(minContrast, Math.sqrt(Math.max(0, (n ? sum2 / n : 0) - mean * mean))) };
 }
 
-/** Share (0..1) of unmasked thumbnail pixels that changed between `ref` and `cur`, after brightness and contrast normalisation. */
-export function motionShare(
+/**
+ * 1 for each unmasked thumbnail pixel that changed between `ref` and `cur`, after
+ * brightness and contrast normalisation (motion regions are built from these).
+ */
+export function changedCells(
   ref: Uint8Array,
   cur: Uint8Array,
   mask: Uint8Array,
   opts: { zDelta?: number; minContrast?: number } = {},
-): number {
+): Uint8Array {
   if (ref.length !== cur.length || mask.length !== cur.length) {
     throw new RangeError(`thumbnail sizes differ: ${ref.length}, ${cur.length}, mask ${mask.length}`);
   }
@@ -78,14 +81,29 @@ export function motionShare(
   const minContrast = opts.minContrast ?? MOTION_DEFAULTS.minContrast;
   const r = sceneStats(ref, mask, minContrast);
   const c = sceneStats(cur, mask, minContrast);
-  let n = 0;
-  let changed = 0;
+  const out = new Uint8Array(cur.length);
   for (let i = 0; i < cur.length; i++) {
+    if (mask[i] && Math.abs((cur[i]! - c.mean) / c.sd - (ref[i]! - r.mean) / r.sd) > zDelta) out[i] = 1;
+  }
+  return out;
+}
+
+/** Share (0..1) of unmasked thumbnail pixels that changed between `ref` and `cur` (changedCells). */
+export function motionShare(
+  ref: Uint8Array,
+  cur: Uint8Array,
+  mask: Uint8Array,
+  opts: { zDelta?: number; minContrast?: number } = {},
+): number {
+  const changed = changedCells(ref, cur, mask, opts);
+  let n = 0;
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) {
     if (!mask[i]) continue;
     n++;
-    if (Math.abs((cur[i]! - c.mean) / c.sd - (ref[i]! - r.mean) / r.sd) > zDelta) changed++;
+    count += changed[i]!;
   }
-  return n ? changed / n : 0;
+  return n ? count / n : 0;
 }
 
 export type GateDecision =

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { boxSchema } from './geometry.js';
 import { cameraEventSchema, matchEventSchema } from './events.js';
+import { regionSettingSchema } from './regions.js';
 
 /**
  * Queue topology: every queue, its job names and the shape of their data, in one
@@ -27,6 +28,8 @@ export const frameJobSchema = z.object({
   mode: frameModeSchema,
   /** Analysts' replay run this frame belongs to. */
   replayId: z.string().optional(),
+  /** The camera's own detect.regions, when it has one. */
+  regions: regionSettingSchema.optional(),
 });
 export type FrameJob = z.infer<typeof frameJobSchema>;
 

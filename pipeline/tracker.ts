@@ -259,3 +259,8 @@ export function updateTracker(
 export function finishTracker(state: TrackerState): EndedTrack[] {
   return state.tracks.filter((t) => t.status !== 'tentative').map(summary);
 }
+
+/** Where each live track's person is expected at `ts` (Kalman prediction), for motion regions. */
+export function predictedBoxes(state: TrackerState, ts: number): Box[] {
+  return state.tracks.map((t) => kalmanBox(kalmanPredict(t.kf, Math.max(0, ts - t.kfTs) / 1000)));
+}

@@ -4,6 +4,8 @@ import pino from 'pino';
 import { decodeImage, FaceChain, Gallery, ImageError, PersonDetector, type DecodedImage } from '../../models/index.js';
 import { closeAllSessions } from '../../models/session.js';
 import type { Box, Point } from '../../pipeline/geometry.js';
+import { MOTION_THUMB } from '../../pipeline/motion-gate.js';
+import { planRegions, regionSettingSchema, resolveRegionMode } from '../../pipeline/regions.js';
 import { loadConfig } from '../../runtime/config.js';
 import { annotatedPath, writeAnnotated, type Annotation } from '../../runtime/annotate-image.js';
 import { UsageError } from '../../runtime/errors.js';
@@ -12,6 +14,7 @@ import { enrolGalleryFolder, type RejectedPhoto } from '../gallery-folder.js';
 
 interface Options {
   json?: boolean;
+  regions?: string;
   annotate?: string;
   gallery?: string;
 }
@@ -20,6 +23,8 @@ interface ImageResult {
   path: string;
   width?: number;
   height?: number;
+  /** Regions the person detector examined (detect.regions). */
+  regions: Box[];
   persons: { box: Box; score: number }[];
   faces: {
     box: Box;
@@ -49,18 +54,37 @@ export function register(program: Command): void {
       'write the image with boxes and names drawn (several images: out-1.jpg, out-2.jpg, ...)',
     )
     .option('--gallery <dir>', 'enrol <name>/<photo> images first, then identify faces')
+    .option(
+      '--regions <mode>',
+      'where to look for persons: whole, tiles or auto (default: detect.regions; auto tiles a photo)',
+    )
     .action(async (images: string[], opts: Options, cmd: Command) => {
       if (opts.gallery && !(existsSync(opts.gallery) && statSync(opts.gallery).isDirectory())) {
         throw new UsageError(`--gallery ${opts.gallery}: not a folder (expected <dir>/<name>/<photo>)`);
       }
       const cfg = loadConfig({ file: cmd.optsWithGlobals<{ config?: string }>().config });
+      const setting = regionSettingSchema.safeParse(opts.regions ?? cfg.detect.regions);
+      if (!setting.success) throw new UsageError(`--regions ${opts.regions}: expected whole, tiles, motion or auto`);
+      const mode = resolveRegionMode(setting.data, { still: true, motionGating: cfg.detect.motionGating });
       // stdout carries the results (one JSON object with --json); logs go to stderr.
       const log = pino({ name: 'detect', level: cfg.log.level }, pino.destination(2));
       try {
+        const persons = await PersonDetector.create(cfg, log);
         const code = await detect(
           images,
           opts,
-          await PersonDetector.create(cfg, log),
+          (img) =>
+            // A photo has no motion to follow: motion mode looks at it whole, as at a camera's first frame.
+            planRegions({
+              mode,
+              frame: img,
+              model: persons.input,
+              tileScale: cfg.detect.tileScale,
+              changed: null,
+              grid: MOTION_THUMB,
+              tracks: [],
+            }),
+          persons,
           await FaceChain.create(cfg, log),
         );
         process.exitCode = code;
@@ -70,7 +94,13 @@ export function register(program: Command): void {
     });
 }
 
-async function detect(paths: string[], opts: Options, persons: PersonDetector, chain: FaceChain): Promise<number> {
+async function detect(
+  paths: string[],
+  opts: Options,
+  plan: (img: DecodedImage) => Box[],
+  persons: PersonDetector,
+  chain: FaceChain,
+): Promise<number> {
   let gallery: Gallery | null = null;
   let rejected: RejectedPhoto[] = [];
   if (opts.gallery) {
@@ -84,7 +114,7 @@ async function detect(paths: string[], opts: Options, persons: PersonDetector, c
   }
   const results: ImageResult[] = [];
   for (const [index, path] of paths.entries()) {
-    const result: ImageResult = { path, persons: [], faces: [] };
+    const result: ImageResult = { path, regions: [], persons: [], faces: [] };
     results.push(result);
     let img: DecodedImage;
     try {
@@ -97,7 +127,8 @@ async function detect(paths: string[], opts: Options, persons: PersonDetector, c
     }
     result.width = img.width;
     result.height = img.height;
-    const [people, faces] = await Promise.all([persons.detect(img), chain.describeAll(img)]);
+    result.regions = plan(img).map((r) => box(r, img));
+    const [people, faces] = await Promise.all([persons.detectRegions(img, result.regions), chain.describeAll(img)]);
     result.persons = people.map((p) => ({ box: box(p.box, img), score: r4(p.score) }));
     result.faces = faces.map(({ face, descriptor, quality }) => {
       const match = gallery?.match(descriptor) ?? null;
@@ -131,7 +162,9 @@ async function detect(paths: string[], opts: Options, persons: PersonDetector, c
 }
 
 function printHuman(r: ImageResult): void {
-  const lines = [`${r.path}: ${r.width}x${r.height}, ${r.persons.length} person(s), ${r.faces.length} face(s)`];
+  const lines = [
+    `${r.path}: ${r.width}x${r.height}, ${r.regions.length} region(s), ${r.persons.length} person(s), ${r.faces.length} face(s)`,
+  ];
   for (const p of r.persons) lines.push(`  person ${p.score.toFixed(2)} [${p.box.join(', ')}]`);
   for (const f of r.faces) {
     const who = f.identity ? `${f.identity.name} (distance ${f.identity.distance.toFixed(3)})` : 'unknown';

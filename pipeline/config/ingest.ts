@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionSettingSchema } from '../regions.js';
 
 /** One camera watched by the ingest worker. `url` may carry RTSP credentials: never log or echo it. */
 export const cameraSchema = z
@@ -11,6 +12,8 @@ export const cameraSchema = z
     caseId: z.string().optional(),
     /** Overrides ingest.fps for this camera. */
     fps: z.number().positive().max(30).optional(),
+    /** Overrides detect.regions for this camera (whole, tiles, motion, auto). */
+    regions: regionSettingSchema.optional(),
   })
   .strict();
 export type CameraConfig = z.infer<typeof cameraSchema>;

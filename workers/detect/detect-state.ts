@@ -42,6 +42,8 @@ export interface DetectCounters {
   corrupt: number;
   /** Frames sent to identification. */
   identifyJobs: number;
+  /** Detector runs (regions examined) over the detected frames: the cost of detect.regions. */
+  regions: number;
 }
 
 export const newDetectState = (now: number): DetectState => ({
@@ -52,7 +54,7 @@ export const newDetectState = (now: number): DetectState => ({
   selection: {},
   reference: null,
   lastDetectionTs: null,
-  counters: { frames: 0, detected: 0, skipped: 0, expired: 0, outOfOrder: 0, corrupt: 0, identifyJobs: 0 },
+  counters: { frames: 0, detected: 0, skipped: 0, expired: 0, outOfOrder: 0, corrupt: 0, identifyJobs: 0, regions: 0 },
   lastOutput: null,
 });
 

@@ -1,4 +1,5 @@
 import type { Worker } from 'bullmq';
+import type { Config } from '../../pipeline/config/index.js';
 import { FrameDecoder, PersonDetector } from '../../models/index.js';
 import { motionMask } from '../../pipeline/motion-gate.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
@@ -14,9 +15,22 @@ import { processFrame, trackerLowScore, type DetectDeps } from './process-frame.
 export { finishCamera, processFrame, trackerLowScore, type DetectDeps, type FrameOutcome } from './process-frame.js';
 export { DetectStateStore, type DetectCounters } from './detect-state.js';
 
+/** The detect stage's use of a loaded detector: its regions, merged, down to the tracker's low score. */
+export function detectWith(
+  detector: PersonDetector,
+  cfg: Config,
+): Required<Pick<DetectDeps, 'detectPersons' | 'detectorInput'>> {
+  const minScore = trackerLowScore(cfg);
+  return {
+    detectPersons: (img, plan) => detector.detectRegions(img, plan?.regions, { minScore, tracks: plan?.tracks }),
+    detectorInput: detector.input,
+  };
+}
+
 export interface DetectWorkerOptions {
   /** A detector already loaded in this process (replays share one); default: PersonDetector.create(cfg). */
   detectPersons?: DetectDeps['detectPersons'];
+  detectorInput?: DetectDeps['detectorInput'];
 }
 
 /**
@@ -29,12 +43,9 @@ export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOp
   const { cfg, log } = ctx;
   const connection = watchRedis(workerConnection(ctx.redisUrl), log);
   const keys = redisKeys(cfg.redisPrefix);
-  let detectPersons = opts.detectPersons;
-  if (!detectPersons) {
-    const detector = await PersonDetector.create(cfg, log);
-    const minScore = trackerLowScore(cfg);
-    detectPersons = (img) => detector.detect(img, { minScore });
-  }
+  const { detectPersons, detectorInput } = opts.detectPersons
+    ? { detectPersons: opts.detectPersons, detectorInput: opts.detectorInput }
+    : detectWith(await PersonDetector.create(cfg, log), cfg);
   const identifyQueue = openQueue(QUEUE.identify, { cfg, connection, log });
   const unwatch = watchQueueDepths([identifyQueue.queue]);
   const frames = new FrameDecoder(cfg.detect.partitions);
@@ -46,6 +57,7 @@ export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOp
     decode: (jpeg) => frames.decode(jpeg),
     release: (img) => frames.release(img),
     detectPersons,
+    ...(detectorInput ? { detectorInput } : {}),
     identifyQueue,
     mask: motionMask(cfg.detect.motionMasks),
   };

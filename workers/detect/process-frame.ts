@@ -14,11 +14,13 @@ import type { Config } from '../../pipeline/config/index.js';
 import type { CameraDetections } from '../../pipeline/events.js';
 import { appearanceOf } from '../../pipeline/appearance.js';
 import type { Box } from '../../pipeline/geometry.js';
-import { gateFrame } from '../../pipeline/motion-gate.js';
+import { changedCells, gateFrame, MOTION_THUMB } from '../../pipeline/motion-gate.js';
+import { planRegions, resolveRegionMode, type Size } from '../../pipeline/regions.js';
 import { frameJobId, JOB, type FrameJob, type IdentifyJob } from '../../pipeline/queues.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import {
   finishTracker,
+  predictedBoxes,
   TRACKER_DEFAULTS,
   updateTracker,
   type EndedTrack,
@@ -43,7 +45,13 @@ export interface DetectDeps {
   decode: (jpeg: Buffer) => Promise<DecodedImage>;
   /** Takes back a decoded frame's pixels once the frame is done (FrameDecoder reuses them). */
   release?: (img: DecodedImage) => void;
-  detectPersons: (img: DecodedImage) => Promise<Array<{ box: Box; score: number }>>;
+  /** People in the planned regions (none: the whole frame), merged; `tracks` are the live tracks' predicted boxes. */
+  detectPersons: (
+    img: DecodedImage,
+    plan?: { regions: Box[]; tracks: Box[] },
+  ) => Promise<Array<{ box: Box; score: number }>>;
+  /** The detector's input size: tiles and crops take its shape (default: CenterNet's 16:9 input). */
+  detectorInput?: Size;
   identifyQueue: Pick<JobQueue<'identify'>, 'add'>;
   /** Motion mask from cfg.detect.motionMasks (pipeline/motion-gate.ts motionMask). */
   mask: Uint8Array;
@@ -54,6 +62,9 @@ export interface DetectDeps {
 export type FrameOutcome =
   | { outcome: 'detected'; persons: number; tracks: number; identify: number; ended: number }
   | { outcome: 'skipped' | 'expired' | 'out_of_order' | 'repeat' };
+
+/** CenterNet's 16:9 input, the default detector's. */
+const DEFAULT_DETECTOR_INPUT: Size = { width: 512, height: 288 };
 
 /** Lowest person score the tracker uses: ByteTrack extends tracks with low-score detections too. */
 export const trackerLowScore = (cfg: Config) => Math.min(TRACKER_DEFAULTS.lowScore, cfg.detect.personScore);
@@ -164,14 +175,21 @@ async function detectInFrame(
   const { cfg } = deps;
   const { cameraId } = job;
   const thumb = motionThumbnail(img);
+  const mode = resolveRegionMode(job.regions ?? cfg.detect.regions, {
+    still: false,
+    motionGating: cfg.detect.motionGating,
+  });
+  const reference = state.reference ? new Uint8Array(Buffer.from(state.reference, 'base64')) : null;
   const gate = gateFrame({
     enabled: cfg.detect.motionGating,
-    reference: state.reference ? new Uint8Array(Buffer.from(state.reference, 'base64')) : null,
+    reference,
     current: thumb,
     mask: deps.mask,
     tracksAlive: state.tracker.tracks.length > 0,
     sinceDetectionMs: state.lastDetectionTs === null ? null : job.ts - state.lastDetectionTs,
     threshold: cfg.detect.motionThreshold,
+    // Motion crops follow whoever moves or is tracked: a still scene needs a look only now and then.
+    ...(mode === 'motion' ? { refreshMs: cfg.detect.motionRefreshSeconds * 1000 } : {}),
   });
   state.lastSeq = job.seq;
   state.lastTs = job.ts;
@@ -184,8 +202,23 @@ async function detectInFrame(
   }
   detectMetrics.gated.inc({ camera: cameraId, outcome: 'detected' });
 
-  const persons = (await deps.detectPersons(img)).map((p) => ({ ...p, appearance: appearanceOf(img, p.box) }));
+  const tracks = predictedBoxes(state.tracker, job.ts);
+  const fresh = gate.reason === 'refresh' || gate.reason === 'no_reference';
+  const regions = planRegions({
+    mode,
+    frame: img,
+    model: deps.detectorInput ?? DEFAULT_DETECTOR_INPUT,
+    tileScale: cfg.detect.tileScale,
+    changed: mode === 'motion' && reference && !fresh ? changedCells(reference, thumb, deps.mask) : null,
+    grid: MOTION_THUMB,
+    tracks,
+  });
+  const persons = (await deps.detectPersons(img, { regions, tracks })).map((p) => ({
+    ...p,
+    appearance: appearanceOf(img, p.box),
+  }));
   state.counters.detected++;
+  state.counters.regions = (state.counters.regions ?? 0) + regions.length;
   state.reference = Buffer.from(thumb).toString('base64');
   state.lastDetectionTs = job.ts;
 
@@ -246,6 +279,7 @@ async function detectInFrame(
           width: job.width,
           height: job.height,
           persons: step.active.map((t) => ({ trackId: globalTrackId(state, t.id), box: t.box })),
+          regions,
         }
       : null;
   await save(

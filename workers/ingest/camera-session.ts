@@ -102,6 +102,7 @@ export class CameraSession {
       queue: deps.detect.forCamera(camera.id),
       maxInFlight: ing.maxInFlightPerCamera,
       mode: 'live',
+      ...(camera.regions ? { regions: camera.regions } : {}),
     });
   }
 

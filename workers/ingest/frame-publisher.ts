@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { frameJobId, JOB, type FrameJob } from '../../pipeline/queues.js';
+import type { RegionSetting } from '../../pipeline/regions.js';
 import type { FrameStore } from '../../runtime/frame-store.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { JobQueue } from '../../runtime/queues.js';
@@ -50,6 +51,8 @@ export class FramePublisher {
       store: FrameStore;
       queue: JobQueue<'detect'>;
       maxInFlight: number;
+      /** The camera's own detect.regions, carried by each frame job. */
+      regions?: RegionSetting;
     } & (
       | { mode: 'live' }
       | {
@@ -99,6 +102,7 @@ export class FramePublisher {
       height: frame.height,
       mode: this.deps.mode,
       ...(frame.replayId ? { replayId: frame.replayId } : {}),
+      ...(this.deps.regions ? { regions: this.deps.regions } : {}),
     };
     const jobId = frameJobId(job);
     await this.deps.queue.add(JOB.frame, job, { jobId });

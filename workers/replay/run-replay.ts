@@ -19,9 +19,9 @@ import { Shutdown } from '../../runtime/shutdown.js';
 import { readTrackLog } from '../../runtime/track-log.js';
 import {
   DetectStateStore,
+  detectWith,
   finishCamera,
   startDetectWorker,
-  trackerLowScore,
   type DetectCounters,
 } from '../detect/index.js';
 import { startIdentifyWorker } from '../identify/index.js';
@@ -218,8 +218,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
       { cfg, connection: redis },
       { log },
     );
-    const minScore = trackerLowScore(cfg);
-    running.push(await startDetectWorker(ctx, { detectPersons: (img) => models.detector.detect(img, { minScore }) }));
+    running.push(await startDetectWorker(ctx, detectWith(models.detector, cfg)));
     running.push(await startIdentifyWorker(ctx, { faceChain: models.faceChain, concurrency: 1 }));
     const detectQueues = openDetectQueues({ cfg, connection: redis });
     const identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
