@@ -14,13 +14,11 @@ import type { Config } from '../../pipeline/config/index.js';
 import type { CameraDetections } from '../../pipeline/events.js';
 import { appearanceOf } from '../../pipeline/appearance.js';
 import type { Box } from '../../pipeline/geometry.js';
-import { changedCells, gateFrame, MOTION_THUMB } from '../../pipeline/motion-gate.js';
-import { planRegions, resolveRegionMode, type Size } from '../../pipeline/regions.js';
+import type { Size } from '../../pipeline/regions.js';
 import { frameJobId, JOB, type FrameJob, type IdentifyJob } from '../../pipeline/queues.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import {
   finishTracker,
-  predictedBoxes,
   TRACKER_DEFAULTS,
   updateTracker,
   type EndedTrack,
@@ -31,6 +29,7 @@ import type { JobQueue } from '../../runtime/queues.js';
 import type { DecodedImage } from '../../models/index.js';
 import { detectMetrics } from './detect-metrics.js';
 import { DetectStateStore, type DetectState, type SaveEffect } from './detect-state.js';
+import { lookAtFrame } from './frame-regions.js';
 import { motionThumbnail } from './thumbnail.js';
 import type { TrackSummary } from '../../pipeline/track-log.js';
 import { appendTrackLog } from '../../runtime/track-log.js';
@@ -62,9 +61,6 @@ export interface DetectDeps {
 export type FrameOutcome =
   | { outcome: 'detected'; persons: number; tracks: number; identify: number; ended: number }
   | { outcome: 'skipped' | 'expired' | 'out_of_order' | 'repeat' };
-
-/** CenterNet's 16:9 input, the default detector's. */
-const DEFAULT_DETECTOR_INPUT: Size = { width: 512, height: 288 };
 
 /** Lowest person score the tracker uses: ByteTrack extends tracks with low-score detections too. */
 export const trackerLowScore = (cfg: Config) => Math.min(TRACKER_DEFAULTS.lowScore, cfg.detect.personScore);
@@ -175,21 +171,17 @@ async function detectInFrame(
   const { cfg } = deps;
   const { cameraId } = job;
   const thumb = motionThumbnail(img);
-  const mode = resolveRegionMode(job.regions ?? cfg.detect.regions, {
-    still: false,
-    motionGating: cfg.detect.motionGating,
-  });
-  const reference = state.reference ? new Uint8Array(Buffer.from(state.reference, 'base64')) : null;
-  const gate = gateFrame({
-    enabled: cfg.detect.motionGating,
-    reference,
-    current: thumb,
+  const { gate, regions, tracks } = lookAtFrame({
+    cfg,
+    setting: job.regions,
+    frame: img,
+    model: deps.detectorInput,
+    ts: job.ts,
+    thumb,
+    reference: state.reference ? new Uint8Array(Buffer.from(state.reference, 'base64')) : null,
     mask: deps.mask,
-    tracksAlive: state.tracker.tracks.length > 0,
-    sinceDetectionMs: state.lastDetectionTs === null ? null : job.ts - state.lastDetectionTs,
-    threshold: cfg.detect.motionThreshold,
-    // Motion crops follow whoever moves or is tracked: a still scene needs a look only now and then.
-    ...(mode === 'motion' ? { refreshMs: cfg.detect.motionRefreshSeconds * 1000 } : {}),
+    tracker: state.tracker,
+    lastDetectionTs: state.lastDetectionTs,
   });
   state.lastSeq = job.seq;
   state.lastTs = job.ts;
@@ -202,17 +194,6 @@ async function detectInFrame(
   }
   detectMetrics.gated.inc({ camera: cameraId, outcome: 'detected' });
 
-  const tracks = predictedBoxes(state.tracker, job.ts);
-  const fresh = gate.reason === 'refresh' || gate.reason === 'no_reference';
-  const regions = planRegions({
-    mode,
-    frame: img,
-    model: deps.detectorInput ?? DEFAULT_DETECTOR_INPUT,
-    tileScale: cfg.detect.tileScale,
-    changed: mode === 'motion' && reference && !fresh ? changedCells(reference, thumb, deps.mask) : null,
-    grid: MOTION_THUMB,
-    tracks,
-  });
   const persons = (await deps.detectPersons(img, { regions, tracks })).map((p) => ({
     ...p,
     appearance: appearanceOf(img, p.box),
