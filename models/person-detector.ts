@@ -3,12 +3,11 @@ import type { Box } from '../pipeline/geometry.js';
 import { mergeRegionDetections, type RegionDetection, type Size } from '../pipeline/regions.js';
 import type { Logger } from '../runtime/logger.js';
 import { builtinSession, fileSession } from './families/builtin-model.js';
-import { CENTERNET_SIZE, CenternetDetector } from './families/centernet.js';
+import { CENTERNET_SIZE, CENTERNET_WIDE, CenternetDetector } from './families/centernet.js';
 import type { DetectOptions, PersonDetection, PersonDetectorModel } from './families/types.js';
 import { YoloDetector } from './families/yolo.js';
 import { YoloxDetector } from './families/yolox.js';
 import type { DecodedImage } from './image.js';
-import { CENTERNET_WIDE } from './prepare/centernet-wide.js';
 
 /** A blank frame of ingest's default size, detected once at start-up. */
 const WARM_UP = { width: 1280, height: 720 };
