@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -11,7 +12,7 @@ import helmet from 'helmet';
 import { z } from 'zod';
 import type { Config } from '../pipeline/config/index.js';
 import { JOB, QUEUE } from '../pipeline/queues.js';
-import type { Logger } from '../runtime/logger.js';
+import { redactUrl, type Logger } from '../runtime/logger.js';
 import { registry, watchQueueDepths } from '../runtime/metrics.js';
 import { openQueue } from '../runtime/queues.js';
 import { producerConnection, workerConnection } from '../runtime/redis.js';
@@ -102,6 +103,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const { cfg, log } = opts;
   const db = opts.database ?? (await openDatabase(cfg));
   const producer = watchRedis(producerConnection(opts.redisUrl), log);
+  let redisError = 'no answer';
+  producer.on('error', (err: Error) => (redisError = err.message || (err as { code?: string }).code || 'error'));
   const subscriber = watchRedis(workerConnection(opts.redisUrl), log);
   const outbox = new QueueOutbox(cfg, producer);
   let hub: AlertStreamHub;
@@ -119,6 +122,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   });
   hub = new AlertStreamHub(core.repos.alerts, log);
   await hub.start(subscriber, core.repos.pipeline.keys.alertsChanged);
+  // Let the connection open before the first request (writes need it); with Redis down the API starts anyway.
+  if (producer.status !== 'ready') await settleWithin(once(producer, 'ready'), 3000);
   core.services.watchlist.start(opts.watchlistTickMs);
 
   const worker = opts.alertsWorker
@@ -169,7 +174,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
 
   const ready = async () => {
     const [database, redis] = await Promise.all([databaseReachable(db.db), core.repos.pipeline.ping()]);
-    return { database, redis };
+    const reasons: Record<string, string> = {};
+    if (!database) reasons.database = `${db.location}: does not answer`;
+    if (!redis) reasons.redis = `${redactUrl(opts.redisUrl)}: ${redisError}`;
+    return { checks: { database, redis }, reasons };
   };
 
   const cameraAlerts = openQueue(QUEUE.alerts, { cfg, connection: producer });

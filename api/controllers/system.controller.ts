@@ -1,19 +1,29 @@
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { defineRoute, type RouteDef } from '../http/route.js';
+import { scrubServerPaths } from '../http/error-handler.js';
 import { HttpProblem } from '../http/problem.js';
 import { ROLES } from '../http/roles.js';
 
 const tag = 'system';
+const scrub = (r: Record<string, string>) =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, scrubServerPaths(v)]));
 const meSchema = z
   .object({ id: z.string().describe('API key id'), name: z.string(), role: z.enum(ROLES) })
   .meta({ id: 'Me' });
 const readySchema = z
-  .object({ status: z.enum(['ready', 'not_ready']), checks: z.object({ database: z.boolean(), redis: z.boolean() }) })
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    checks: z.object({ database: z.boolean(), redis: z.boolean() }),
+    reasons: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('for each service that does not answer: its address (credentials hidden) and the last error'),
+  })
   .meta({ id: 'Readiness' });
 
 export function systemRoutes(d: {
-  ready: () => Promise<{ database: boolean; redis: boolean }>;
+  ready: () => Promise<{ checks: { database: boolean; redis: boolean }; reasons: Record<string, string> }>;
   openapi: () => unknown;
   metrics: Registry;
 }): RouteDef[] {
@@ -38,9 +48,11 @@ export function systemRoutes(d: {
         503: { description: 'not ready', schema: readySchema },
       },
       handler: async ({ res }) => {
-        const checks = await d.ready();
+        const { checks, reasons } = await d.ready();
         const ok = checks.database && checks.redis;
-        res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
+        res
+          .status(ok ? 200 : 503)
+          .json({ status: ok ? 'ready' : 'not_ready', checks, ...(ok ? {} : { reasons: scrub(reasons) }) });
       },
     }),
     defineRoute({

@@ -43,7 +43,9 @@ export class AlertStreamHub {
     this.lastSeq = await this.repo.lastEventSeq();
     if (subscriber) {
       subscriber.on('message', (ch: string) => ch === channel && this.notify());
-      await subscriber
+      // Not awaited: with Redis down at start-up the API must still come up (polling covers the gap,
+      // and the connection subscribes again once Redis answers).
+      subscriber
         .subscribe(channel)
         .catch((err: Error) => this.log.warn({ err: err.message }, 'alert stream: subscribe failed; polling only'));
     }

@@ -17,16 +17,20 @@ export function register(program: Command): void {
         throw new UsageError(`--port must be 0-65535, got '${opts.port}'`);
       const { cfg, log } = cliContext(cmd, 'api');
       const redis = await resolveRedis(cfg, log);
-      const { createApiServer } = await import('../../api/server.js');
-      const server = await createApiServer({ cfg, log, redisUrl: redis.url, alertsWorker: opts.alertsWorker });
-      const listening = await server.listen(port ?? cfg.api.port, opts.host ?? cfg.api.host);
+      const { serveApi } = await import('../../api/startup.js');
+      // Listens at once; a missing database or Redis is logged and shown by /readyz until it answers.
+      const api = await serveApi({
+        cfg,
+        log,
+        redisUrl: redis.url,
+        alertsWorker: opts.alertsWorker,
+        port: port ?? cfg.api.port,
+        host: opts.host ?? cfg.api.host,
+      });
       // Stop taking requests first, then the worker and the database, then our private Redis.
       const shutdown = new Shutdown(log).onSignals();
-      shutdown.add('http', () => listening.close()).add('api', () => server.close());
+      shutdown.add('api', () => api.close());
       if (redis.embedded) shutdown.add('redis-server', () => redis.embedded!.stop());
-      log.info(
-        { listen: listening.url, db: server.db.location, alertsWorker: opts.alertsWorker },
-        `watchpost API listening on ${listening.url}`,
-      );
+      log.info({ listen: api.url, alertsWorker: opts.alertsWorker }, `watchpost API listening on ${api.url}`);
     });
 }
