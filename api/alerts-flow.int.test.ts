@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB, QUEUE } from '../pipeline/queues.js';
-import { redisKeys } from '../pipeline/redis-keys.js';
+import { globalKeys, redisKeys } from '../pipeline/redis-keys.js';
 import { openQueue, type JobQueue } from '../runtime/queues.js';
 import { verifyWebhook, WEBHOOK_HEADERS } from './delivery/webhook-signature.js';
 import { startApiFixture, type ApiFixture } from '../test/api-fixture.js';
@@ -33,8 +33,8 @@ describe.each([
   let caseId: string;
   let sse: ReturnType<typeof openSse>;
   const cameraId = 'front-door';
-  const frameKey = () => redisKeys(api.prefix).frame(cameraId, 10);
-  const cropKey = () => redisKeys(api.prefix).faceCrop(cameraId, 10, 0);
+  const frameKey = () => redisKeys(api.prefix, api.cfg.detect.partitions).frame(cameraId, 10);
+  const cropKey = () => redisKeys(api.prefix, api.cfg.detect.partitions).faceCrop(cameraId, 10, 0);
   let frame: Buffer;
 
   const push = async (ev: ReturnType<typeof matchEvent>): Promise<unknown> => {
@@ -58,7 +58,7 @@ describe.each([
     alertsQueue = openQueue(QUEUE.alerts, { cfg: api.cfg, connection: redis });
     queueEvents = new QueueEvents(QUEUE.alerts, {
       connection: { url: api.redisUrl } as never,
-      prefix: redisKeys(api.prefix).bull,
+      prefix: globalKeys(api.prefix).bull(QUEUE.alerts),
     });
     await queueEvents.waitUntilReady();
     receiver = await startWebhookReceiver();

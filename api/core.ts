@@ -49,7 +49,7 @@ export function createCore(d: CoreDeps) {
     cameras: new CameraRepository(d.db),
     officers: new OfficerRepository(d.db),
     alerts: new AlertRepository(d.db),
-    pipeline: new PipelineStateRepository(d.redis, d.cfg.redisPrefix),
+    pipeline: new PipelineStateRepository(d.redis, d.cfg.redisPrefix, d.cfg.detect.partitions),
     photos: new FileStore(join(dataDir, 'photos')),
     evidence: new FileStore(join(dataDir, 'evidence')),
   };

@@ -139,7 +139,7 @@ describe('POST /v1/faces/detect (real face models)', () => {
 describe('GET /v1/cameras/:id/frame', () => {
   it('serves the JPEG the ingest worker stored, uncached; 404 problem+json once it expired', async () => {
     await api.call('POST', '/v1/cameras', { json: { id: 'frame-cam', name: 'Porch', url: 'rtsp://10.0.0.2/s' } });
-    const keys = redisKeys(api.prefix);
+    const keys = redisKeys(api.prefix, api.cfg.detect.partitions);
     const none = await api.call('GET', '/v1/cameras/frame-cam/frame', { key: api.keys.officer });
     expect(none.status).toBe(404);
     expect(none.headers.get('content-type')).toMatch(/problem\+json/);
@@ -165,7 +165,7 @@ describe('GET /v1/cameras/:id/frame', () => {
 describe('GET /v1/cameras/:id/frame?boxes=1 and /detections', () => {
   it("draw the detect worker's tracked people on the frame they were found in", async () => {
     await api.call('POST', '/v1/cameras', { json: { id: 'boxes-cam', name: 'Gate', url: 'rtsp://10.0.0.3/s' } });
-    const keys = redisKeys(api.prefix);
+    const keys = redisKeys(api.prefix, api.cfg.detect.partitions);
     expect((await api.call('GET', '/v1/cameras/boxes-cam/detections')).status).toBe(404);
 
     const detected = await frameJpeg();
@@ -233,7 +233,7 @@ describe('a silent ingest worker', () => {
     await api.call('POST', '/v1/cameras', {
       json: { id: 'alive-cam', name: 'Front door', url: 'rtsp://10.0.0.4/s', caseId: c.id },
     });
-    const keys = redisKeys(api.prefix);
+    const keys = redisKeys(api.prefix, api.cfg.detect.partitions);
     const lastHeard = Date.now() - 3 * OFFLINE_S * 1000 - 2000;
     await redis.set(
       keys.cameraStatus('silent-cam'),

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../pipeline/config/index.js';
 import { JOB, QUEUE } from '../pipeline/queues.js';
-import { redisKeys } from '../pipeline/redis-keys.js';
+import { globalKeys } from '../pipeline/redis-keys.js';
 import { loadConfig } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { openQueue } from '../runtime/queues.js';
@@ -64,7 +64,7 @@ describe('alerts worker durability', () => {
     const queue = openQueue(QUEUE.alerts, { cfg, connection: redis });
     const events = new QueueEvents(QUEUE.alerts, {
       connection: { url: testRedisUrl() } as never,
-      prefix: redisKeys(cfg.redisPrefix).bull,
+      prefix: globalKeys(cfg.redisPrefix).bull(QUEUE.alerts),
     });
     await events.waitUntilReady();
     const worker = await startAlertsWorker(ctx());

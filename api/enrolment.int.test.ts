@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { decodeImage, FaceChain } from '../models/index.js';
-import { redisKeys } from '../pipeline/redis-keys.js';
+import { globalKeys } from '../pipeline/redis-keys.js';
 import { watchlistSnapshotSchema } from '../pipeline/watchlist.js';
 import { startApiFixture, type ApiFixture } from '../test/api-fixture.js';
 import { caseInput } from '../test/factories/api.factory.js';
@@ -70,7 +70,7 @@ describe('enrolment through the API (real photos, real face models)', () => {
     await api.call('POST', '/v1/cameras', {
       json: { id: 'enrol-cam', name: 'Door', url: 'rtsp://10.0.0.1/s', caseId: c.body.id },
     });
-    const keys = redisKeys(api.prefix);
+    const keys = globalKeys(api.prefix);
     const deadline = Date.now() + 10_000;
     let snapshot = null;
     while (Date.now() < deadline) {

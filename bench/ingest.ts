@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Worker } from 'bullmq';
 import { configSchema } from '../pipeline/config/index.js';
 import { detectQueueName, partitionOf } from '../pipeline/queues.js';
-import { redisKeys } from '../pipeline/redis-keys.js';
+import { globalKeys } from '../pipeline/redis-keys.js';
 import { startEmbeddedRedis } from '../runtime/embedded-redis.js';
 import { startFfmpegFrames } from '../runtime/ffmpeg/ffmpeg-frames.js';
 import { workerConnection } from '../runtime/redis.js';
@@ -83,7 +83,7 @@ try {
   const connection = workerConnection(redis.url);
   const consumer = new Worker(detectQueueName(partitionOf('cam', 1)), async () => undefined, {
     connection,
-    prefix: redisKeys('bench').bull,
+    prefix: globalKeys('bench').bull(detectQueueName(partitionOf('cam', 1))),
     concurrency: 4,
   });
   const own0 = process.cpuUsage();

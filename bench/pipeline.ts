@@ -174,7 +174,7 @@ async function main() {
   const redisServer = await startEmbeddedRedis();
   const redis = new Redis(redisServer.url);
   const prefix = 'bench';
-  const keys = redisKeys(prefix);
+  const keys = redisKeys(prefix, PARTITIONS);
   const dir = mkdtempSync(join(tmpdir(), 'wp-bench-pipeline-'));
   const configFile = join(dir, 'watchpost.yaml');
   const cfgInput = {

@@ -13,9 +13,9 @@ export class FrameStore {
 
   constructor(
     private readonly redis: Redis,
-    opts: { prefix: string; ttlSeconds: number },
+    opts: { prefix: string; partitions: number; ttlSeconds: number },
   ) {
-    this.keys = redisKeys(opts.prefix);
+    this.keys = redisKeys(opts.prefix, opts.partitions);
     this.ttlSeconds = opts.ttlSeconds;
   }
 

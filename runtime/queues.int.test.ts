@@ -2,7 +2,7 @@ import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB, QUEUE, type FrameJob } from '../pipeline/queues.js';
-import { redisKeys } from '../pipeline/redis-keys.js';
+import { globalKeys } from '../pipeline/redis-keys.js';
 import { testPrefix, testRedisUrl } from '../test/redis.js';
 import {
   HandlerRegistryError,
@@ -75,7 +75,7 @@ describe('queues on real Redis', () => {
     const partition = detect.partitions.indexOf(q);
     for (let seq = 0; seq < 5; seq++) await q.add(JOB.frame, frame(seq));
     // A producer that skipped validation (another version, a hand-made job).
-    const raw = new Queue(q.queue.name, { connection, prefix: redisKeys(prefix).bull });
+    const raw = new Queue(q.queue.name, { connection, prefix: globalKeys(prefix).bull(q.queue.name) });
     const bad = await raw.add(JOB.frame, { cameraId: 'cam-1', seq: -1 });
     const worker = await startConsumer(QUEUE.detect, processor, { cfg, connection }, { partition });
     const failed = new Promise<Job>((resolve) => worker.on('failed', (job) => job && resolve(job)));
@@ -129,7 +129,7 @@ describe('ordered detect partitions across a Redis restart', () => {
     );
     const probe = async (url: string) => {
       const c = new Redis(url, { maxRetriesPerRequest: null });
-      const q = new Queue('detect-0', { connection: c, prefix: redisKeys('ordered').bull });
+      const q = new Queue('detect-0', { connection: c, prefix: globalKeys('ordered').bull('detect-0') });
       try {
         return await q.getGlobalConcurrency();
       } finally {

@@ -12,7 +12,7 @@ import {
   type JobName,
   type QueueKind,
 } from '../pipeline/queues.js';
-import { redisKeys } from '../pipeline/redis-keys.js';
+import { globalKeys } from '../pipeline/redis-keys.js';
 import type { Logger } from './logger.js';
 import { observeJob } from './metrics.js';
 import { queueErrorListener } from './redis-health.js';
@@ -100,9 +100,10 @@ export interface QueueDeps {
 
 /** Opens the producer of one queue (detect: one partition). */
 export function openQueue<K extends QueueKind>(kind: K, deps: QueueDeps, partition?: number): JobQueue<K> {
-  const queue = new Queue(queueName(kind, partition), {
+  const name = queueName(kind, partition);
+  const queue = new Queue(name, {
     connection: deps.connection,
-    prefix: redisKeys(deps.cfg.redisPrefix).bull,
+    prefix: globalKeys(deps.cfg.redisPrefix).bull(name),
     defaultJobOptions: DEFAULT_JOB_OPTIONS,
   });
   // Without a listener BullMQ's re-emitted connection errors would be thrown as unhandled.
@@ -179,7 +180,7 @@ export async function startConsumer<K extends QueueKind>(
   opts: ConsumerOptions & { partition?: number } = {},
 ): Promise<Worker> {
   const name = queueName(kind, opts.partition);
-  const prefix = redisKeys(deps.cfg.redisPrefix).bull;
+  const prefix = globalKeys(deps.cfg.redisPrefix).bull(name);
   const ordered = kind === QUEUE.detect;
   const log = opts.log ?? deps.log;
   const onError = log ? queueErrorListener(deps.connection, log, name) : () => {};

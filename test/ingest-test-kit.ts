@@ -6,7 +6,7 @@ import { Queue, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { configSchema, type Config, type ConfigInput } from '../pipeline/config/index.js';
 import { detectQueueName, partitionOf, type FrameJob } from '../pipeline/queues.js';
-import { redisKeys } from '../pipeline/redis-keys.js';
+import { globalKeys } from '../pipeline/redis-keys.js';
 import { createLogger } from '../runtime/logger.js';
 import { Shutdown } from '../runtime/shutdown.js';
 
@@ -55,9 +55,10 @@ export function testContext(cfg: Config, redisUrl: string) {
 
 /** The detect partition queue a camera's frames go to (for inspection). */
 export function detectQueueOf(cfg: Config, connection: Redis, cameraId: string): Queue {
-  return new Queue(detectQueueName(partitionOf(cameraId, cfg.detect.partitions)), {
+  const name = detectQueueName(partitionOf(cameraId, cfg.detect.partitions));
+  return new Queue(name, {
     connection,
-    prefix: redisKeys(cfg.redisPrefix).bull,
+    prefix: globalKeys(cfg.redisPrefix).bull(name),
   });
 }
 

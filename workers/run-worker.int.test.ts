@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { redisKeys } from '../pipeline/redis-keys.js';
+import { globalKeys } from '../pipeline/redis-keys.js';
 import { freePort } from '../runtime/embedded-redis.js';
 import { testPrefix, testRedisUrl } from '../test/redis.js';
 import { footageDir, makeClip } from '../test/ingest-test-kit.js';
@@ -62,7 +62,7 @@ describe('watchpost worker ingest (a real process)', () => {
     expect(await exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
     const redis = new Redis(testRedisUrl());
-    const status = JSON.parse((await redis.get(redisKeys(prefix).cameraStatus('porch')))!);
+    const status = JSON.parse((await redis.get(globalKeys(prefix).cameraStatus('porch')))!);
     redis.disconnect();
     expect(status.state).toBe('stopped');
     expect(output).toContain('worker running');

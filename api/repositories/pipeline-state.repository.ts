@@ -26,8 +26,9 @@ export class PipelineStateRepository {
   constructor(
     private readonly redis: Redis,
     prefix: string,
+    partitions: number,
   ) {
-    this.keys = redisKeys(prefix);
+    this.keys = redisKeys(prefix, partitions);
   }
 
   get up(): boolean {

@@ -267,7 +267,7 @@ describe('operator dashboard in Chromium', () => {
 
     // As the identify worker does: frame and face crop JPEGs in Redis with a TTL, the event on the alerts queue.
     const redis = new Redis(testRedisUrl());
-    const k = redisKeys(prefix.prefix);
+    const k = redisKeys(prefix.prefix, cfg().detect.partitions);
     const now = Date.now();
     const frameKey = k.frame(camera.id, 41);
     const cropKey = k.faceCrop(camera.id, 41, 0);

@@ -117,7 +117,7 @@ export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
   const trackRedis = workerConnection(redis.url);
   shutdown.add('narrator redis', () => trackRedis.quit());
   watchCameras(client, stop.signal);
-  watchTracks(trackRedis, redisKeys(cfg.redisPrefix), CAMERA_ID, stop.signal);
+  watchTracks(trackRedis, redisKeys(cfg.redisPrefix, cfg.detect.partitions), CAMERA_ID, stop.signal);
   watchAlerts(client, admin.key, resolve(cfg.dataDir, 'demo-evidence'), stop.signal);
 
   if (durationSec !== null) {

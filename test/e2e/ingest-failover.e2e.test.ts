@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cameraStatusSchema, type CameraStatus } from '../../pipeline/events.js';
-import { redisKeys } from '../../pipeline/redis-keys.js';
+import { globalKeys } from '../../pipeline/redis-keys.js';
 import { footageDir, makeClip } from '../ingest-test-kit.js';
 import { testPrefix, testRedisUrl } from '../redis.js';
 import { until } from '../until.js';
@@ -20,7 +20,7 @@ describe('ingest fail-over (real processes)', () => {
   const LEASE_SECONDS = 1;
 
   const status = async (id: string): Promise<CameraStatus | null> => {
-    const text = await redis.get(redisKeys(prefix).cameraStatus(id));
+    const text = await redis.get(globalKeys(prefix).cameraStatus(id));
     return text ? cameraStatusSchema.parse(JSON.parse(text)) : null;
   };
   /** The process whose worker id (host-pid-random) a status names. */

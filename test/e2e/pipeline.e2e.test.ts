@@ -10,7 +10,7 @@ import { fixture } from '../../fixtures/index.js';
 import { configSchema, type ConfigInput } from '../../pipeline/config/index.js';
 import type { CameraEvent, MatchEvent } from '../../pipeline/events.js';
 import { detectQueueName, JOB, partitionOf, QUEUE } from '../../pipeline/queues.js';
-import { redisKeys } from '../../pipeline/redis-keys.js';
+import { globalKeys, redisKeys } from '../../pipeline/redis-keys.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { openDetectQueues, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { startRtspPublisher, startRtspServer, type RtspPublisher, type RtspServer } from '../../runtime/rtsp-server.js';
@@ -86,7 +86,7 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
   };
   /** What the detect and identify workers logged for a camera's tracks, for failure messages. */
   const trackSummary = async (camera: string) => {
-    const records = await readTrackLog(redis, redisKeys(prefix), camera);
+    const records = await readTrackLog(redis, redisKeys(prefix, PARTITIONS), camera);
     const votes = records.filter((r) => r.type === 'vote');
     return records
       .filter((r) => r.type === 'track')
@@ -100,8 +100,8 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
   };
   /** Camera status, detect counters, tracks and the workers' warnings: what a failure message needs. */
   const diagnose = async (camera: string) => {
-    const status = await redis.get(redisKeys(prefix).cameraStatus(camera));
-    const state = await new DetectStateStore(redis, redisKeys(prefix)).load(camera, Date.now());
+    const status = await redis.get(redisKeys(prefix, PARTITIONS).cameraStatus(camera));
+    const state = await new DetectStateStore(redis, redisKeys(prefix, PARTITIONS)).load(camera, Date.now());
     const warnings = workers.flatMap((w) =>
       w.logs
         .filter((l) => (l.level ?? 0) >= 40)
@@ -139,7 +139,7 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
     for (let p = 0; p < PARTITIONS; p++) {
       const events = new QueueEvents(detectQueueName(p), {
         connection: { url: redisUrl },
-        prefix: redisKeys(prefix).bull,
+        prefix: globalKeys(prefix).bull(detectQueueName(p)),
       });
       events.on('stalled', ({ jobId }) => stalled.push({ queue: detectQueueName(p), jobId }));
       queueEvents.push(events);
@@ -192,13 +192,13 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
 
   it('the strangers-only camera raises no match, though its people were tracked', async () => {
     // By now it has played at least two loops (four strangers' appearances).
-    const tracked = await redis.xlen(redisKeys(prefix).trackLog(STRANGERS));
+    const tracked = await redis.xlen(redisKeys(prefix, PARTITIONS).trackLog(STRANGERS));
     expect(tracked, `finished tracks on the strangers camera; ${await diagnose(STRANGERS)}`).toBeGreaterThanOrEqual(2);
     expect(matchesOf(STRANGERS)).toEqual([]);
   });
 
   it('a corrupt frame is skipped and counted, and the camera goes on', async () => {
-    const store = new FrameStore(redis, { prefix, ttlSeconds: 60 });
+    const store = new FrameStore(redis, { prefix, partitions: PARTITIONS, ttlSeconds: 60 });
     const detect = openDetectQueues({ cfg: cfg(), connection: redis });
     const queue = detect.forCamera(CORRUPT);
     const now = Date.now();

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { closeAllSessions, decodeImage, FaceChain } from '../../models/index.js';
 import type { Config } from '../../pipeline/config/index.js';
-import { redisKeys } from '../../pipeline/redis-keys.js';
+import { globalKeys } from '../../pipeline/redis-keys.js';
 import type { WatchlistSnapshot } from '../../pipeline/watchlist.js';
 import { enrolGalleryFolder } from '../../workers/replay/gallery-folder.js';
 
@@ -25,7 +25,7 @@ export async function publishGalleryWatchlist(
       enrol: (img) => chain.enrolmentDescriptor(img),
     });
     const ids = enrolled.identities.map((i) => i.id);
-    const keys = redisKeys(cfg.redisPrefix);
+    const keys = globalKeys(cfg.redisPrefix);
     const redis = new Redis(redisUrl);
     try {
       // Versions only need to rise; the clock does that without a counter of our own.

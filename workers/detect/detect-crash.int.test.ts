@@ -47,7 +47,7 @@ describe('detect worker killed mid-job', () => {
     detect: { partitions: 1, lockSeconds: 4 },
     ingest: { fps: 2.5, frameTtlSeconds: 600 },
   });
-  const keys = redisKeys(prefix);
+  const keys = redisKeys(prefix, 1);
   const log = createLogger({ log: { level: 'warn', format: 'json' } });
   const children: ChildProcess[] = [];
   const running: RunningWorker[] = [];
@@ -113,7 +113,7 @@ describe('detect worker killed mid-job', () => {
     );
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
-    const matchedBeforeKill = events.length + (await redis.keys(`${prefix}:track:door:*:match`)).length;
+    const matchedBeforeKill = events.length + (await redis.keys(`${prefix}:*:track:door:*:match`)).length;
 
     // Identification starts only now: the kill must come before any match, however fast detection is.
     running.push(

@@ -42,7 +42,7 @@ export interface DetectWorkerOptions {
 export async function startDetectWorker(ctx: WorkerContext, opts: DetectWorkerOptions = {}): Promise<RunningWorker> {
   const { cfg, log } = ctx;
   const connection = watchRedis(workerConnection(ctx.redisUrl), log);
-  const keys = redisKeys(cfg.redisPrefix);
+  const keys = redisKeys(cfg.redisPrefix, cfg.detect.partitions);
   const { detectPersons, detectorInput } = opts.detectPersons
     ? { detectPersons: opts.detectPersons, detectorInput: opts.detectorInput }
     : detectWith(await PersonDetector.create(cfg, log), cfg);

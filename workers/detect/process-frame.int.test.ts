@@ -56,7 +56,7 @@ async function blobDetector(img: DecodedImage): Promise<Array<{ box: Box; score:
 describe('processFrame (real Redis, BullMQ, libjpeg-turbo)', () => {
   const { prefix, cleanup } = testPrefix('detect');
   const cfg = configSchema.parse({ redisPrefix: prefix, detect: { partitions: 1 } });
-  const keys = redisKeys(prefix);
+  const keys = redisKeys(prefix, cfg.detect.partitions);
   let redis: Redis;
   let identifyQueue: JobQueue<'identify'>;
   let deps: DetectDeps;
@@ -69,7 +69,7 @@ describe('processFrame (real Redis, BullMQ, libjpeg-turbo)', () => {
   beforeAll(async () => {
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
-    frames = new FrameStore(redis, { prefix, ttlSeconds: 60 });
+    frames = new FrameStore(redis, { prefix, partitions: 1, ttlSeconds: 60 });
     deps = {
       cfg,
       redis,

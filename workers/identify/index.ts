@@ -32,7 +32,7 @@ export async function startIdentifyWorker(
 ): Promise<RunningWorker> {
   const { cfg, log } = ctx;
   const connection = watchRedis(workerConnection(ctx.redisUrl), log);
-  const keys = redisKeys(cfg.redisPrefix);
+  const keys = redisKeys(cfg.redisPrefix, cfg.detect.partitions);
   const chain = opts.faceChain ?? (await FaceChain.create(cfg, log));
   const watchlist = new WatchlistCache(connection, keys, chain.embedderId, log);
   await watchlist.start();
@@ -42,7 +42,11 @@ export async function startIdentifyWorker(
     log,
     redis: connection,
     keys,
-    frames: new FrameStore(connection, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds }),
+    frames: new FrameStore(connection, {
+      prefix: cfg.redisPrefix,
+      partitions: cfg.detect.partitions,
+      ttlSeconds: cfg.ingest.frameTtlSeconds,
+    }),
     watchlist,
     decode: decodeFrame,
     describe: (img, region) => chain.describeAll(img, region),

@@ -29,7 +29,7 @@ import { WatchlistCache, WatchlistError } from './watchlist-cache.js';
 describe('processIdentify (real models, Redis, BullMQ)', () => {
   const { prefix, cleanup } = testPrefix('identify');
   const cfg = configSchema.parse({ redisPrefix: prefix, dataDir: process.env.WATCHPOST_DATA_DIR ?? './data' });
-  const keys = redisKeys(prefix);
+  const keys = redisKeys(prefix, cfg.detect.partitions);
   const log = createLogger({ log: { level: 'silent', format: 'json' } });
   let redis: Redis;
   let alerts: JobQueue<'alerts'>;
@@ -118,7 +118,7 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
       log,
       redis,
       keys,
-      frames: new FrameStore(redis, { prefix, ttlSeconds: 60 }),
+      frames: new FrameStore(redis, { prefix, partitions: cfg.detect.partitions, ttlSeconds: 60 }),
       watchlist,
       decode: decodeImage,
       describe: (i, region) => chain.describeAll(i, region),
@@ -182,7 +182,7 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
     expect((await sharp(crop!).metadata()).format).toBe('jpeg');
 
     // Only faces under the threshold leave a crop: the stranger's track has none.
-    const cropKeys = await redis.keys(`${prefix}:face:*`);
+    const cropKeys = await redis.keys(`${prefix}:*:face:*`);
     expect(cropKeys.sort()).toEqual(
       jobsA
         .slice(0, 2)

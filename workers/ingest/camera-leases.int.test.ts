@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { redisKeys } from '../../pipeline/redis-keys.js';
+import { globalKeys } from '../../pipeline/redis-keys.js';
 import { createLogger } from '../../runtime/logger.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
 import { CameraLeases } from './camera-leases.js';
@@ -29,9 +29,9 @@ describe('camera leases between ingest workers', () => {
   it('gives a single worker every camera, and each camera one holder', async () => {
     const a = worker('A');
     expect([...(await a.balance(cameras))].sort()).toEqual(cameras);
-    for (const id of cameras) expect(await redis.get(redisKeys(prefix).cameraLease(id))).toBe('A');
+    for (const id of cameras) expect(await redis.get(globalKeys(prefix).cameraLease(id))).toBe('A');
     await a.releaseAll();
-    for (const id of cameras) expect(await redis.get(redisKeys(prefix).cameraLease(id))).toBeNull();
+    for (const id of cameras) expect(await redis.get(globalKeys(prefix).cameraLease(id))).toBeNull();
   });
 
   it('shares the cameras when a second worker joins (fair share, no camera read twice), and hands them back when it leaves', async () => {
@@ -81,22 +81,22 @@ describe('camera leases between ingest workers', () => {
   it('stops reading a camera whose lease another worker holds, and drops removed cameras', async () => {
     const a = worker('A');
     await a.balance(cameras);
-    await redis.set(redisKeys(prefix).cameraLease('c'), 'intruder');
+    await redis.set(globalKeys(prefix).cameraLease('c'), 'intruder');
     await a.balance(cameras);
     expect(a.held().has('c')).toBe(false);
     await a.balance(['a', 'b']);
     expect([...a.held()].sort()).toEqual(['a', 'b']);
-    expect(await redis.get(redisKeys(prefix).cameraLease('d'))).toBeNull();
+    expect(await redis.get(globalKeys(prefix).cameraLease('d'))).toBeNull();
     await a.releaseAll();
-    await redis.del(redisKeys(prefix).cameraLease('c'));
+    await redis.del(globalKeys(prefix).cameraLease('c'));
   });
 
   it('takes back a lease that vanished (Redis restarted without persistence) without stopping the camera', async () => {
     const a = worker('A');
     await a.balance(cameras);
-    await redis.del(...cameras.map((id) => redisKeys(prefix).cameraLease(id)));
+    await redis.del(...cameras.map((id) => globalKeys(prefix).cameraLease(id)));
     expect([...(await a.balance(cameras))].sort()).toEqual(cameras);
-    expect(await redis.get(redisKeys(prefix).cameraLease('a'))).toBe('A');
+    expect(await redis.get(globalKeys(prefix).cameraLease('a'))).toBe('A');
     await a.releaseAll();
   });
 
@@ -111,6 +111,6 @@ describe('camera leases between ingest workers', () => {
     expect((await a.balance(cameras)).size).toBe(5);
     conn.disconnect();
     expect([...(await a.balance(cameras))].sort()).toEqual(cameras);
-    await redis.del(...cameras.map((id) => redisKeys(prefix).cameraLease(id)), redisKeys(prefix).ingestWorkers);
+    await redis.del(...cameras.map((id) => globalKeys(prefix).cameraLease(id)), globalKeys(prefix).ingestWorkers);
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { redisKeys } from '../../pipeline/redis-keys.js';
+import { globalKeys } from '../../pipeline/redis-keys.js';
 import type { Logger } from '../../runtime/logger.js';
 import { assignCameras } from './camera-assignment.js';
 
@@ -42,11 +42,11 @@ export const newIngestWorkerId = () => `${hostname()}-${process.pid}-${randomByt
 export class CameraLeases {
   readonly workerId: string;
   private readonly owned = new Set<string>();
-  private readonly keys: ReturnType<typeof redisKeys>;
+  private readonly keys: ReturnType<typeof globalKeys>;
 
   constructor(private readonly opts: CameraLeaseOptions) {
     this.workerId = opts.workerId ?? newIngestWorkerId();
-    this.keys = redisKeys(opts.prefix);
+    this.keys = globalKeys(opts.prefix);
   }
 
   /** Cameras this worker holds the lease of. */

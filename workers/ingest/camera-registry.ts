@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { cameraSchema, type CameraConfig } from '../../pipeline/config/index.js';
-import { redisKeys } from '../../pipeline/redis-keys.js';
+import { globalKeys } from '../../pipeline/redis-keys.js';
 import { cameraUrlProblem } from '../../pipeline/safe-targets.js';
 import type { Logger } from '../../runtime/logger.js';
 
@@ -28,7 +28,7 @@ export async function readCameras(
   log: Logger,
   allowFileSources = false,
 ): Promise<CameraConfig[]> {
-  const raw = await redis.get(redisKeys(prefix).cameraRegistry);
+  const raw = await redis.get(globalKeys(prefix).cameraRegistry);
   const cameras = [...configured];
   if (!raw) return cameras;
   let list: unknown;
@@ -86,7 +86,7 @@ export function watchCameras(opts: {
   pollMs?: number;
   allowFileSources?: boolean;
 }): { ready: Promise<void>; close(): Promise<void> } {
-  const channel = redisKeys(opts.prefix).cameraRegistryChanged;
+  const channel = globalKeys(opts.prefix).cameraRegistryChanged;
   let closed = false;
   let running: Promise<void> = Promise.resolve();
   // Reloads run one after another, so an older list never overwrites a newer one.

@@ -4,7 +4,7 @@ import { CameraStateMachine, type CameraTransition } from '../../pipeline/camera
 import type { CameraConfig, Config } from '../../pipeline/config/index.js';
 import type { CameraEvent, CameraStatus } from '../../pipeline/events.js';
 import { JOB } from '../../pipeline/queues.js';
-import { redisKeys } from '../../pipeline/redis-keys.js';
+import { globalKeys } from '../../pipeline/redis-keys.js';
 import {
   sourceKind,
   startFfmpegFrames,
@@ -96,7 +96,7 @@ export class CameraSession {
     this.backoff = new Backoff({ initialMs: ing.backoffInitialMs, maxMs: ing.backoffMaxMs });
     this.transport = ing.rtspTransport === 'udp' ? 'udp' : 'tcp';
     this.seq = this.clock();
-    this.statusKey = redisKeys(deps.cfg.redisPrefix).cameraStatus(camera.id);
+    this.statusKey = globalKeys(deps.cfg.redisPrefix).cameraStatus(camera.id);
     this.publisher = new FramePublisher(camera.id, {
       store: deps.store,
       queue: deps.detect.forCamera(camera.id),

@@ -43,7 +43,11 @@ export async function startIngestWorker(
   const detect = openDetectQueues(deps);
   const alerts = openQueue(QUEUE.alerts, deps);
   const unwatch = watchQueueDepths([...detect.partitions.map((q) => q.queue), alerts.queue]);
-  const store = new FrameStore(redis, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds });
+  const store = new FrameStore(redis, {
+    prefix: cfg.redisPrefix,
+    partitions: cfg.detect.partitions,
+    ttlSeconds: cfg.ingest.frameTtlSeconds,
+  });
   const sessions = new Map<string, CameraSession>();
   const leases = new CameraLeases({ redis, prefix: cfg.redisPrefix, leaseMs: cfg.ingest.leaseSeconds * 1000, log });
   let registered: CameraConfig[] = [];

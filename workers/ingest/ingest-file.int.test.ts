@@ -2,7 +2,7 @@ import { Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frameJobId, JOB, type FrameJob } from '../../pipeline/queues.js';
-import { redisKeys } from '../../pipeline/redis-keys.js';
+import { globalKeys, redisKeys } from '../../pipeline/redis-keys.js';
 import { inspectJpeg } from '../../runtime/ffmpeg/jpeg-framer.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
@@ -30,7 +30,7 @@ describe('ingestFile (lossless replays)', () => {
       detect: { partitions: 2 },
     });
     const queue = detectQueueOf(cfg, redis, 'replay-cam');
-    const store = new FrameStore(redis, { prefix, ttlSeconds: 60 });
+    const store = new FrameStore(redis, { prefix, partitions: 2, ttlSeconds: 60 });
     const processed: FrameJob[] = [];
     const done = new Set<number>();
     // Like the detect stage: a frame is reported done (its job id on the replay's list) as
@@ -44,9 +44,12 @@ describe('ingestFile (lossless replays)', () => {
         processed.push(job.data);
         done.add(job.data.seq);
         if (job.data.seq !== 7)
-          await redis.rpush(redisKeys(prefix).framesDone('replay-cam', 'r1'), frameJobId(job.data));
+          await redis.rpush(
+            redisKeys(prefix, cfg.detect.partitions).framesDone('replay-cam', 'r1'),
+            frameJobId(job.data),
+          );
       },
-      { connection: redis.duplicate(), prefix: redisKeys(prefix).bull, concurrency: 1 },
+      { connection: redis.duplicate(), prefix: globalKeys(prefix).bull(queue.name), concurrency: 1 },
     );
     let most = 0;
     const notDone = async () => (await frameJobsOf(queue, 'replay-cam')).filter((f) => !done.has(f.seq)).length;

@@ -61,11 +61,15 @@ export async function ingestFile(o: IngestFileOptions): Promise<IngestFileResult
   const redis: Redis = workerConnection(o.redisUrl);
   redis.on('error', () => undefined); // retried by ioredis; a lasting outage shows as a stalled replay
   const detect = openDetectQueues({ cfg: o.cfg, connection: redis });
-  const store = new FrameStore(redis, { prefix: o.cfg.redisPrefix, ttlSeconds: o.cfg.ingest.frameTtlSeconds });
+  const store = new FrameStore(redis, {
+    prefix: o.cfg.redisPrefix,
+    partitions: o.cfg.detect.partitions,
+    ttlSeconds: o.cfg.ingest.frameTtlSeconds,
+  });
   // BLPOP blocks its connection: the wait for done frames gets one of its own.
   const waiter = redis.duplicate();
   waiter.on('error', () => undefined);
-  const doneKey = redisKeys(o.cfg.redisPrefix).framesDone(o.cameraId, o.replayId);
+  const doneKey = redisKeys(o.cfg.redisPrefix, o.cfg.detect.partitions).framesDone(o.cameraId, o.replayId);
   await redis.del(doneKey); // a re-run of the same replay id starts from an empty list
   const publisher = new FramePublisher(o.cameraId, {
     store,

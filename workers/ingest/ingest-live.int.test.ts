@@ -3,7 +3,7 @@ import { Transform } from 'node:stream';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cameraStatusSchema } from '../../pipeline/events.js';
-import { redisKeys } from '../../pipeline/redis-keys.js';
+import { globalKeys } from '../../pipeline/redis-keys.js';
 import {
   ffmpegArgs,
   readJpegFrames,
@@ -15,7 +15,14 @@ import { inspectJpeg } from '../../runtime/ffmpeg/jpeg-framer.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { registry } from '../../runtime/metrics.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
-import { detectQueueOf, footageDir, frameJobsOf, makeClip, testConfig, testContext } from '../../test/ingest-test-kit.js';
+import {
+  detectQueueOf,
+  footageDir,
+  frameJobsOf,
+  makeClip,
+  testConfig,
+  testContext,
+} from '../../test/ingest-test-kit.js';
 import { startIngestWorker, type IngestWorker } from './index.js';
 
 const footage = footageDir();
@@ -74,7 +81,7 @@ describe('live ingest from a file camera', () => {
     expect(most).toBe(3);
     expect(dropped).toBeGreaterThanOrEqual(captured - 3 - 1);
     // The frames still waiting are the newest ones queued.
-    const status = cameraStatusSchema.parse(JSON.parse((await redis.get(redisKeys(prefix).cameraStatus('bounded')))!));
+    const status = cameraStatusSchema.parse(JSON.parse((await redis.get(globalKeys(prefix).cameraStatus('bounded')))!));
     expect(status.state).toBe('stopped');
     expect(status.framesTotal).toBeGreaterThanOrEqual(captured);
     expect(status.framesDropped).toBeGreaterThan(0);
@@ -84,7 +91,7 @@ describe('live ingest from a file camera', () => {
     expect(left.map((f) => f.seq).at(-1)).toBeGreaterThanOrEqual(latestSeq - 2);
     expect(left[0]!.seq).toBeGreaterThan(latestSeq - 10);
     // Dropped frames' bytes are deleted, not left to their TTL.
-    const frameKeys = await redis.keys(`${prefix}:frame:bounded:*`);
+    const frameKeys = await redis.keys(`${prefix}:*:frame:bounded:*`);
     expect(frameKeys.length).toBeLessThanOrEqual(4);
     await queue.close();
   });
@@ -140,14 +147,14 @@ describe('live ingest from a file camera', () => {
       .toBeGreaterThanOrEqual(8);
     await w.close();
     expect(await metricValue('watchpost_frames_corrupt_total', { camera: 'garbled' })).toBe(1);
-    const status = cameraStatusSchema.parse(JSON.parse((await redis.get(redisKeys(prefix).cameraStatus('garbled')))!));
+    const status = cameraStatusSchema.parse(JSON.parse((await redis.get(globalKeys(prefix).cameraStatus('garbled')))!));
     expect(status.framesCorrupt).toBe(1);
     expect(status.state).toBe('stopped');
     const jobs = await frameJobsOf(queue, 'garbled');
     // A frame that arrives while the previous one is still being written is dropped (counted) in live mode.
     expect(jobs.length).toBe(status.framesTotal - status.framesDropped);
     expect(jobs.length).toBeGreaterThanOrEqual(4);
-    const store = new FrameStore(redis, { prefix, ttlSeconds: 60 });
+    const store = new FrameStore(redis, { prefix, partitions: 2, ttlSeconds: 60 });
     for (const job of jobs) {
       const jpeg = await store.get(job.frameKey);
       expect(inspectJpeg(jpeg!)).toEqual({ ok: true, width: 320, height: 240 });
@@ -158,7 +165,7 @@ describe('live ingest from a file camera', () => {
 
   it('starts and stops cameras registered through Redis without a restart', async () => {
     const cfg = testConfig({ redisPrefix: prefix, detect: { partitions: 2 }, ingest: { allowFileSources: true } });
-    const keys = redisKeys(prefix);
+    const keys = globalKeys(prefix);
     const w = await startIngestWorker(testContext(cfg, testRedisUrl()));
     await w.ready;
     expect(w.sessions.size).toBe(0);

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cameraEventSchema, cameraStatusSchema, type CameraEvent } from '../../pipeline/events.js';
 import { JOB, QUEUE, type FrameJob } from '../../pipeline/queues.js';
-import { redisKeys } from '../../pipeline/redis-keys.js';
+import { globalKeys } from '../../pipeline/redis-keys.js';
 import { inspectJpeg } from '../../runtime/ffmpeg/jpeg-framer.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { startRtspPublisher, startRtspServer, type RtspPublisher, type RtspServer } from '../../runtime/rtsp-server.js';
@@ -52,7 +52,7 @@ describe('ingest from a real RTSP server', () => {
     worker = await startIngestWorker(testContext(cfg, testRedisUrl()));
     await worker.ready;
     const detect = detectQueueOf(cfg, redis, 'door');
-    const alerts = new Queue(QUEUE.alerts, { connection: redis, prefix: redisKeys(prefix).bull });
+    const alerts = new Queue(QUEUE.alerts, { connection: redis, prefix: globalKeys(prefix).bull(QUEUE.alerts) });
     const frames = async () =>
       ((await detect.getJobs(['waiting'])) as Job<FrameJob>[]).map((j) => j.data).sort((a, b) => a.seq - b.seq);
     const events = async () =>
@@ -63,7 +63,7 @@ describe('ingest from a real RTSP server', () => {
     await expect
       .poll(async () => (await frames()).length, { timeout: 30_000, interval: 200 })
       .toBeGreaterThanOrEqual(5);
-    const store = new FrameStore(redis, { prefix, ttlSeconds: 60 });
+    const store = new FrameStore(redis, { prefix, partitions: 2, ttlSeconds: 60 });
     const first = await frames();
     for (const f of first.slice(0, 5)) {
       expect(f).toMatchObject({ cameraId: 'door', width: 320, height: 240, mode: 'live' });
@@ -73,10 +73,10 @@ describe('ingest from a real RTSP server', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
     const status = async () =>
-      cameraStatusSchema.parse(JSON.parse((await redis.get(redisKeys(prefix).cameraStatus('door')))!));
+      cameraStatusSchema.parse(JSON.parse((await redis.get(globalKeys(prefix).cameraStatus('door')))!));
     await expect
       .poll(async () => (await status()).latestFrameKey, { timeout: 5_000 })
-      .toMatch(new RegExp(`^${prefix}:frame:door:\\d+$`));
+      .toMatch(new RegExp(`^${prefix}:\\{detect-\\d+\\}:frame:door:\\d+$`));
     expect((await status()).state).toBe('streaming');
     expect(await events()).toEqual([]);
 

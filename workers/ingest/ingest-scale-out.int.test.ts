@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cameraStatusSchema } from '../../pipeline/events.js';
-import { redisKeys } from '../../pipeline/redis-keys.js';
+import { globalKeys } from '../../pipeline/redis-keys.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
 import { until } from '../../test/until.js';
 import { footageDir, makeClip, testConfig, testContext } from '../../test/ingest-test-kit.js';
@@ -34,7 +34,7 @@ describe('two ingest workers', () => {
       ingest: { leaseSeconds: 1, allowFileSources: true },
     });
     const status = async (id: string) =>
-      cameraStatusSchema.parse(JSON.parse((await redis.get(redisKeys(prefix).cameraStatus(id))) ?? 'null'));
+      cameraStatusSchema.parse(JSON.parse((await redis.get(globalKeys(prefix).cameraStatus(id))) ?? 'null'));
     const [a, b] = [
       await startIngestWorker(testContext(cfg, testRedisUrl())),
       await startIngestWorker(testContext(cfg, testRedisUrl())),

@@ -165,7 +165,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     redisPrefix: `${opts.cfg.redisPrefix}:replay:${replayId}`,
     ingest: { ...opts.cfg.ingest, frameTtlSeconds: Math.max(opts.cfg.ingest.frameTtlSeconds, 3600) },
   };
-  const keys = redisKeys(cfg.redisPrefix);
+  const keys = redisKeys(cfg.redisPrefix, cfg.detect.partitions);
   let embedded: EmbeddedRedis | null = null;
   const redisUrl = opts.redisUrl ?? cfg.redisUrl ?? (embedded = await startEmbeddedRedis()).url;
   const shutdown = new Shutdown(log);
@@ -254,7 +254,11 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     const records = await readTrackLog(redis, keys, cameraId);
     const timeline = buildTimeline({ records, events: [...events.values()], t0 });
     // Thumbnails while the frames are still in Redis (the run's keys go when it ends).
-    const frameStore = new FrameStore(redis, { prefix: cfg.redisPrefix, ttlSeconds: cfg.ingest.frameTtlSeconds });
+    const frameStore = new FrameStore(redis, {
+      prefix: cfg.redisPrefix,
+      partitions: cfg.detect.partitions,
+      ttlSeconds: cfg.ingest.frameTtlSeconds,
+    });
     for (const r of records) {
       const track = r.type === 'track' && r.best ? timeline.tracks.find((t) => t.trackId === r.trackId) : undefined;
       if (!track?.best || r.type !== 'track' || !r.best) continue;
