@@ -12,6 +12,7 @@ import { QueueOutbox } from './delivery/alert-outbox.js';
 import { settleWithin } from './delivery/settle-within.js';
 import { WebhookSender } from './delivery/webhook-sender.js';
 import type { EventOutcome } from './services/alert.service.js';
+import { CameraWatchdog } from './services/camera-watchdog.js';
 
 export interface AlertsWorkerContext {
   cfg: Config;
@@ -28,6 +29,8 @@ export interface AlertsWorkerOptions {
   /** How often committed-but-unqueued deliveries and escalations are re-enqueued. */
   sweepMs?: number;
   webhookConcurrency?: number;
+  /** How often the camera watchdog looks for cameras without frames (default 1 s). */
+  cameraWatchdogMs?: number;
   /** Called with each processed event's outcome (tests, demo). */
   onOutcome?: (outcome: EventOutcome) => void;
 }
@@ -110,6 +113,16 @@ export async function startAlertsWorker(
   };
   const timer = setInterval(() => void sweep(), opts.sweepMs ?? 15_000);
   timer.unref();
+  // Blind cameras are judged here, outside ingest, and handled in-process: the queue may be what failed.
+  const watchdog = new CameraWatchdog({
+    cameras: core.repos.cameras,
+    pipeline: core.repos.pipeline,
+    raise: async (ev) => report(await alerts.handleCamera(ev)),
+    offlineMs: cfg.ingest.offlineSeconds * 1000,
+    staleStatusMs: core.staleStatusMs,
+    log,
+  });
+  watchdog.start(opts.cameraWatchdogMs ?? 1000);
   log.info({ db: database.location }, 'alerts worker started');
 
   let closing: Promise<void> | null = null;
@@ -118,6 +131,7 @@ export async function startAlertsWorker(
     close() {
       closing ??= (async () => {
         clearInterval(timer);
+        await watchdog.stop();
         // Lets the jobs in hand finish; while Redis is down, gives up after a while (their locks expire and they return).
         await settleWithin(Promise.all(workers.map((w) => w.close())), 10_000);
         await outbox.close();

@@ -241,7 +241,7 @@ describe('a silent ingest worker', () => {
     );
     await redis.set(
       keys.cameraStatus('alive-cam'),
-      JSON.stringify(status('alive-cam', { updatedAt: Date.now() + 60_000 })),
+      JSON.stringify(status('alive-cam', { updatedAt: Date.now() + 60_000, lastFrameAt: Date.now() + 60_000 })),
     );
 
     const silent = (await api.call('GET', '/v1/cameras/silent-cam')).body.status;

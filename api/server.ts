@@ -11,7 +11,7 @@ import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { z } from 'zod';
 import type { Config } from '../pipeline/config/index.js';
-import { JOB, QUEUE } from '../pipeline/queues.js';
+import { QUEUE } from '../pipeline/queues.js';
 import { redactUrl, type Logger } from '../runtime/logger.js';
 import { registry, watchQueueDepths } from '../runtime/metrics.js';
 import { openQueue } from '../runtime/queues.js';
@@ -39,7 +39,6 @@ import type { Actor } from './http/roles.js';
 import { mountRoutes, openApiDocument, type Gatekeeper, type RouteDef } from './http/route.js';
 import type { CreatedKey } from './services/auth.service.js';
 import type { FaceEnroller } from './services/face-enroller.js';
-import { CameraWatchdog } from './services/camera-watchdog.js';
 import { ReplayService } from './services/replay.service.js';
 
 export interface ApiServerOptions {
@@ -133,6 +132,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
           database: db,
           onJournal: () => hub.notify(),
           sweepMs: opts.sweepMs,
+          cameraWatchdogMs: opts.cameraWatchdogMs,
           onOutcome: (o) => apiMetrics.alertEvents.inc({ outcome: o.outcome }),
         },
       )
@@ -179,17 +179,6 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     if (!redis) reasons.redis = `${redactUrl(opts.redisUrl)}: ${redisError}`;
     return { checks: { database, redis }, reasons };
   };
-
-  const cameraAlerts = openQueue(QUEUE.alerts, { cfg, connection: producer });
-  cameraAlerts.queue.on('error', () => {});
-  const watchdog = new CameraWatchdog(
-    core.repos.cameras,
-    core.repos.pipeline,
-    async (ev) => void (await cameraAlerts.add(JOB.cameraOffline, ev, { jobId: ev.eventId })),
-    core.staleStatusMs,
-    log,
-  );
-  watchdog.start(opts.cameraWatchdogMs ?? cfg.ingest.offlineSeconds * 1000);
 
   const replays = new ReplayService({ cfg, log, redisUrl: opts.redisUrl });
   const routes: RouteDef[] = [
@@ -331,8 +320,6 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
         await handlers.drain(10_000);
         await worker?.close();
         await core.services.watchlist.stop();
-        await watchdog.stop();
-        await settleWithin(cameraAlerts.close(), 3000);
         await replays.close();
         unwatch();
         await settleWithin(Promise.all(boardQueues.map((q) => q.close())), 3000);

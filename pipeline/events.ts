@@ -52,6 +52,14 @@ export const cameraEventSchema = z.object({
 });
 export type CameraEvent = z.infer<typeof cameraEventSchema>;
 
+/**
+ * Event id of a camera going blind: named by its last frame, so the ingest worker and the
+ * watchdog (camera-watchdog.ts) that see the same silence raise the same event, once.
+ */
+export function cameraOfflineEventId(cameraId: string, lastFrameAt: number | null, at: number): string {
+  return lastFrameAt === null ? `${cameraId}-offline-${at}` : `${cameraId}-offline-after-${lastFrameAt}`;
+}
+
 export const alertEventSchema = z.discriminatedUnion('type', [matchEventSchema, cameraEventSchema]);
 export type AlertEvent = z.infer<typeof alertEventSchema>;
 
@@ -85,6 +93,8 @@ export const cameraStatusSchema = z.object({
   latestFrameKey: z.string().nullable(),
   /** The ingest worker reading the camera (its lease holder). */
   ingestWorker: z.string().optional(),
+  /** RTSP transport that delivered frames (ingest.rtspTransport auto): the next reader starts with it. */
+  transport: z.enum(['tcp', 'udp']).optional(),
   updatedAt: z.number(),
 });
 export type CameraStatus = z.infer<typeof cameraStatusSchema>;

@@ -1,73 +1,131 @@
-import type { CameraEvent } from '../../pipeline/events.js';
+import { cameraOfflineEventId, type CameraEvent, type CameraStatus } from '../../pipeline/events.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { CameraRepository } from '../repositories/camera.repository.js';
 import type { PipelineStateRepository } from '../repositories/pipeline-state.repository.js';
 import { WORKER_SILENT_REASON, workerSilent } from './camera.service.js';
 
 const PAGE = 500;
+export const REDIS_LOST_REASON = 'Redis unreachable: frames cannot reach the pipeline';
+
+export interface CameraWatchdogOptions {
+  cameras: CameraRepository;
+  pipeline: PipelineStateRepository;
+  /** Handles the event (the alert service itself: it must work while Redis, and so the queue, is away). */
+  raise: (ev: CameraEvent) => Promise<unknown>;
+  /** No frame for this long (ingest.offlineSeconds): the camera is blind. */
+  offlineMs: number;
+  /** A status not rewritten for this long: the ingest worker died (for cameras that never sent a frame). */
+  staleStatusMs: number;
+  log: Logger;
+}
 
 /**
- * The ingest worker raises camera.offline itself, unless it died: then its last status
- * stays "streaming" and nobody would know the home is unwatched. This sweep raises that
- * silence as camera.offline through the alerts queue, once per silence: the event id is
- * the camera and the last status time, so every sweep (and every API process) names it alike.
+ * Blind cameras, seen from outside the ingest process: a camera whose last stored frame
+ * is older than `offlineMs` raises camera.offline whatever the cause (ingest crashed,
+ * lease hand-over, network, ffmpeg). While Redis itself is unreachable no frame can be
+ * stored, so every camera counts as blind from the last sweep that reached Redis. The
+ * event id names the silence by its last frame, as the ingest worker does, so the two
+ * raise one event; when frames come back, camera.online.
  */
 export class CameraWatchdog {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
-  /** Event ids already queued by this process (the alert service also refuses a repeated id). */
-  private readonly raised = new Set<string>();
+  /** Statuses read by the last sweep that reached Redis, and when. */
+  private known = new Map<string, CameraStatus | null>();
+  private reachedAt = Date.now();
+  /** Cameras this process raised offline, with the event id: raised once, and answered by online. */
+  private readonly blind = new Map<string, string>();
 
-  constructor(
-    private readonly cameras: CameraRepository,
-    private readonly pipeline: PipelineStateRepository,
-    private readonly raise: (ev: CameraEvent) => Promise<void>,
-    private readonly staleStatusMs: number,
-    private readonly log: Logger,
-  ) {}
+  constructor(private readonly o: CameraWatchdogOptions) {}
 
   /** One pass over every camera; returns the events raised now. */
   async sweep(now = Date.now()): Promise<CameraEvent[]> {
     const out: CameraEvent[] = [];
     for (let after: { createdAt: number; id: string } | undefined; ; ) {
-      const rows = await this.cameras.list({ limit: PAGE, after });
+      const rows = await this.o.cameras.list({ limit: PAGE, after });
       if (!rows.length) break;
-      const statuses = await this.pipeline.cameraStatuses(rows.map((r) => r.id));
+      const statuses = await this.statuses(
+        rows.map((r) => r.id),
+        now,
+      );
       for (const cam of rows) {
-        const status = statuses.get(cam.id);
-        if (!status || !workerSilent(status, now, this.staleStatusMs)) continue;
-        const eventId = `${cam.id}-worker-silent-${status.updatedAt}`;
-        if (this.raised.has(eventId)) continue;
-        const ev: CameraEvent = {
-          type: 'camera.offline',
-          eventId,
-          cameraId: cam.id,
-          ts: now,
-          lastFrameAt: status.lastFrameAt,
-          reason: WORKER_SILENT_REASON,
-        };
-        await this.raise(ev);
-        this.raised.add(eventId);
+        const ev = this.judge(cam.id, statuses.get(cam.id), statuses === this.known ? this.reachedAt : null, now);
+        if (!ev) continue;
+        await this.o.raise(ev);
+        if (ev.type === 'camera.offline') this.blind.set(cam.id, ev.eventId);
+        else this.blind.delete(cam.id);
         out.push(ev);
       }
       if (rows.length < PAGE) break;
-      const last = rows[rows.length - 1]!;
-      after = { createdAt: last.createdAt, id: last.id };
+      const last = rows.at(-1);
+      after = last && { createdAt: last.createdAt, id: last.id };
     }
     return out;
+  }
+
+  /** Fresh statuses, or (Redis unreachable) the last ones read, marked by returning `known` itself. */
+  private async statuses(ids: string[], now: number): Promise<Map<string, CameraStatus | null>> {
+    try {
+      const fresh = await this.o.pipeline.cameraStatuses(ids);
+      for (const [id, s] of fresh) this.known.set(id, s);
+      this.reachedAt = now;
+      return fresh;
+    } catch {
+      return this.known;
+    }
+  }
+
+  /** The event a camera's status calls for now, if any. `lostAt`: Redis unreachable since then. */
+  private judge(
+    cameraId: string,
+    status: CameraStatus | null | undefined,
+    lostAt: number | null,
+    now: number,
+  ): CameraEvent | null {
+    if (!status) return null;
+    const last = status.lastFrameAt;
+    const base = { cameraId, ts: now, lastFrameAt: last };
+    if (last === null) {
+      // Never streamed: the ingest worker reports its own failed connects, unless it died.
+      if (!workerSilent(status, now, this.o.staleStatusMs)) return null;
+      const eventId = `${cameraId}-worker-silent-${status.updatedAt}`;
+      return this.blind.get(cameraId) === eventId
+        ? null
+        : { ...base, type: 'camera.offline', eventId, reason: WORKER_SILENT_REASON };
+    }
+    const seenUntil = lostAt === null ? last : Math.min(last, lostAt);
+    if (now - seenUntil > this.o.offlineMs) {
+      const eventId = cameraOfflineEventId(cameraId, last, now);
+      if (this.blind.get(cameraId) === eventId) return null;
+      const reason =
+        lostAt !== null
+          ? REDIS_LOST_REASON
+          : workerSilent(status, now, this.o.offlineMs)
+            ? WORKER_SILENT_REASON
+            : `no frame for ${Math.round((now - last) / 1000)} s`;
+      return { ...base, type: 'camera.offline', eventId, reason };
+    }
+    if (lostAt === null && this.blind.has(cameraId))
+      return { ...base, type: 'camera.online', eventId: `${cameraId}-online-${last}`, reason: 'frames again' };
+    return null;
   }
 
   start(intervalMs: number): void {
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.sweep()
-        .then(
-          (evs) =>
-            evs.length &&
-            this.log.warn({ cameras: evs.map((e) => e.cameraId) }, 'ingest worker silent: camera.offline raised'),
-        )
+        .then((evs) => {
+          for (const ev of evs)
+            this.o.log[ev.type === 'camera.offline' ? 'warn' : 'info'](
+              { camera: ev.cameraId, reason: ev.reason, lastFrameAt: ev.lastFrameAt },
+              `camera watchdog: ${ev.type}`,
+            );
+        })
         .catch((err: unknown) =>
-          this.log.debug({ err }, 'camera watchdog sweep failed (Redis or database unreachable); next sweep retries'),
+          this.o.log.warn(
+            { error: (err as Error).message },
+            'camera watchdog sweep failed (database unreachable?); next sweep retries',
+          ),
         )
         .finally(() => (this.running = null));
     }, intervalMs);

@@ -43,6 +43,15 @@ export const ingestSchema = z
      * A worker that dies loses its cameras to the others after this long (renewed 4x as often).
      */
     leaseSeconds: z.number().min(0.5).max(300).default(10),
+    /**
+     * This ingest process's name in the camera leases; unique per process, stable across its
+     * restarts (e.g. the container's name), so a restarted worker takes its cameras straight
+     * back instead of waiting out its own leases. Unset: host, pid and a random suffix.
+     */
+    workerId: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits, _ . : - (1-100 chars)')
+      .optional(),
     /** Reconnect backoff: first delay and cap, in ms (with jitter). */
     backoffInitialMs: z.number().int().min(10).default(500),
     backoffMaxMs: z.number().int().min(100).default(30_000),

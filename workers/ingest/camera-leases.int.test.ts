@@ -26,6 +26,20 @@ describe('camera leases between ingest workers', () => {
     expect(held.sort()).toEqual(cameras);
   };
 
+  it('gives a restarted worker with the same id its cameras back at once, its own leases still running', async () => {
+    const before = worker('A');
+    await before.balance(cameras);
+    // Killed: nothing released. The restart (same configured id) takes every camera in its first round.
+    const after = worker('A');
+    expect([...(await after.balance(cameras))].sort()).toEqual(cameras);
+    // A worker with another id would have waited for the leases to lapse.
+    const other = worker('B');
+    await other.balance(cameras);
+    expect(other.held().size).toBe(0);
+    await other.releaseAll();
+    await after.releaseAll();
+  });
+
   it('gives a single worker every camera, and each camera one holder', async () => {
     const a = worker('A');
     expect([...(await a.balance(cameras))].sort()).toEqual(cameras);

@@ -81,11 +81,12 @@ export class CameraLeases {
         this.owned.delete(id);
         this.opts.log.warn({ camera: id }, 'camera lease taken by another ingest worker: stopping it here');
       }
-      // A camera still held by its previous reader is taken once that one lets go (its next round).
+      // A camera still held by its previous reader is taken once that one lets go (its next round);
+      // one held under this worker's own id (a restart with a stable workerId) is taken at once.
       for (const id of mine) {
         if (
           !this.owned.has(id) &&
-          (await redis.set(this.keys.cameraLease(id), this.workerId, 'PX', leaseMs, 'NX')) === 'OK'
+          (await redis.eval(RENEW, 1, this.keys.cameraLease(id), this.workerId, leaseMs)) === 1
         )
           this.owned.add(id);
       }

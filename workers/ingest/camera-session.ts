@@ -2,7 +2,12 @@ import type { Redis } from 'ioredis';
 import { Backoff } from '../../pipeline/backoff.js';
 import { CameraStateMachine, type CameraTransition } from '../../pipeline/camera-state.js';
 import type { CameraConfig, Config } from '../../pipeline/config/index.js';
-import type { CameraEvent, CameraStatus } from '../../pipeline/events.js';
+import {
+  cameraOfflineEventId,
+  cameraStatusSchema,
+  type CameraEvent,
+  type CameraStatus,
+} from '../../pipeline/events.js';
 import { JOB } from '../../pipeline/queues.js';
 import { globalKeys } from '../../pipeline/redis-keys.js';
 import {
@@ -65,6 +70,7 @@ export class CameraSession {
   private framesThisLaunch = 0;
   private transport: 'tcp' | 'udp';
   private transportProven = false;
+  private starting: Promise<void> | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private stopping = false;
@@ -111,15 +117,34 @@ export class CameraSession {
   }
 
   start(): void {
-    this.apply(this.machine.connect());
-    const tickMs = Math.max(50, Math.min(1000, (this.deps.cfg.ingest.stallSeconds * 1000) / 5));
-    this.ticker = setInterval(() => this.tick(), tickMs);
-    this.launch();
+    this.starting = this.resumeTransport().finally(() => {
+      if (this.stopping) return;
+      this.apply(this.machine.connect());
+      const tickMs = Math.max(50, Math.min(1000, (this.deps.cfg.ingest.stallSeconds * 1000) / 5));
+      this.ticker = setInterval(() => this.tick(), tickMs);
+      this.launch();
+    });
+  }
+
+  /**
+   * auto: starts with the transport that last delivered this camera's frames (the status
+   * says which, whoever wrote it), so a restarted or new reader does not try TCP again on
+   * a camera that only answers UDP, losing a launch and a backoff first. Bounded: a
+   * Redis that does not answer does not hold the camera back.
+   */
+  private async resumeTransport(): Promise<void> {
+    if (this.deps.cfg.ingest.rtspTransport !== 'auto' || sourceKind(this.camera.url) !== 'rtsp') return;
+    const read = this.deps.redis.get(this.statusKey).catch(() => null);
+    const text = await Promise.race([read, new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+    const parsed = text ? cameraStatusSchema.safeParse(JSON.parse(text)) : null;
+    const last = parsed?.success ? parsed.data.transport : undefined;
+    if (last) this.transport = last;
   }
 
   /** Stops ffmpeg and timers; the status says `stopped`. Pending events and status writes are awaited. */
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.starting;
     if (this.ticker) clearInterval(this.ticker);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.source?.stop();
@@ -185,7 +210,10 @@ export class CameraSession {
     this.recentFrames.push(now);
     while (this.recentFrames[0]! < now - FPS_WINDOW_MS) this.recentFrames.shift();
     metrics.framesCaptured.inc({ camera: this.camera.id });
-    if (this.framesThisLaunch === 1) this.backoff.reset();
+    if (this.framesThisLaunch === 1) {
+      this.backoff.reset();
+      this.transportProven = true;
+    }
     this.apply(this.machine.frame());
     const seq = this.seq++;
     if (this.publishing) {
@@ -260,7 +288,10 @@ export class CameraSession {
   private raise(t: CameraTransition): void {
     const event: CameraEvent = {
       type: t.event!,
-      eventId: `${this.camera.id}-${t.event === 'camera.offline' ? 'offline' : 'online'}-${t.at}`,
+      eventId:
+        t.event === 'camera.offline'
+          ? cameraOfflineEventId(this.camera.id, t.lastFrameAt, t.at)
+          : `${this.camera.id}-online-${t.at}`,
       cameraId: this.camera.id,
       ts: t.at,
       lastFrameAt: t.lastFrameAt,
@@ -294,6 +325,7 @@ export class CameraSession {
       framesDropped: this.framesDropped,
       framesCorrupt: this.framesCorrupt,
       latestFrameKey: this.latestFrameKey,
+      ...(this.transportProven && sourceKind(this.camera.url) === 'rtsp' ? { transport: this.transport } : {}),
       ...(this.deps.workerId ? { ingestWorker: this.deps.workerId } : {}),
       updatedAt: now,
     };

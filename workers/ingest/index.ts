@@ -49,7 +49,13 @@ export async function startIngestWorker(
     ttlSeconds: cfg.ingest.frameTtlSeconds,
   });
   const sessions = new Map<string, CameraSession>();
-  const leases = new CameraLeases({ redis, prefix: cfg.redisPrefix, leaseMs: cfg.ingest.leaseSeconds * 1000, log });
+  const leases = new CameraLeases({
+    redis,
+    prefix: cfg.redisPrefix,
+    leaseMs: cfg.ingest.leaseSeconds * 1000,
+    log,
+    workerId: cfg.ingest.workerId,
+  });
   let registered: CameraConfig[] = [];
   let closing = false;
 

@@ -78,6 +78,8 @@ describe('ingest from a real RTSP server', () => {
       .poll(async () => (await status()).latestFrameKey, { timeout: 5_000 })
       .toMatch(new RegExp(`^${prefix}:\\{detect-\\d+\\}:frame:door:\\d+$`));
     expect((await status()).state).toBe('streaming');
+    // The transport that worked is in the status: a restarted reader starts with it, not with TCP again.
+    expect((await status()).transport).toBe('udp');
     expect(await events()).toEqual([]);
 
     // Cut the camera.
