@@ -8,6 +8,7 @@ export const identifySchema = z
     minFacePx: z.number().int().min(8).default(24),
     /** A track raises a match when k of its last n identified frames agree. */
     votesK: z.number().int().min(1).default(2),
+    /** The n of votesK: how many of a track's latest identified frames are counted. */
     votesN: z.number().int().min(1).default(5),
     /**
      * A match of the same perpetrator on the same camera within this many seconds of the

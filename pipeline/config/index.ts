@@ -28,12 +28,14 @@ export const configSchema = z
       .default('wp'),
     log: z
       .object({
+        /** Least severe log level written. */
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
         /** pretty: human-readable lines for a terminal; json: one object per line; auto: pretty on a TTY. */
         format: z.enum(['auto', 'pretty', 'json']).default('auto'),
       })
       .strict()
       .prefault({}),
+    /** Cameras watched from start-up; cameras registered through the API are added to these. */
     cameras: z.array(cameraSchema).default([]),
     ingest: ingestSchema.prefault({}),
     detect: detectSchema.prefault({}),

@@ -4,7 +4,9 @@ import { regionSettingSchema } from '../regions.js';
 /** One camera watched by the ingest worker. `url` may carry RTSP credentials: never log or echo it. */
 export const cameraSchema = z
   .object({
+    /** Stable camera id, used in Redis keys, events and alerts. */
     id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - (1-64 chars)'),
+    /** Name shown to operators. */
     name: z.string().min(1).optional(),
     /** rtsp://, rtsps://, http(s)://, or a file path when ingest.allowFileSources is set. */
     url: z.string().min(1),
@@ -52,8 +54,9 @@ export const ingestSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.:-]{1,100}$/, 'letters, digits, _ . : - (1-100 chars)')
       .optional(),
-    /** Reconnect backoff: first delay and cap, in ms (with jitter). */
+    /** Reconnect backoff: first delay in ms (doubling, with jitter). */
     backoffInitialMs: z.number().int().min(10).default(500),
+    /** Reconnect backoff cap, in ms. */
     backoffMaxMs: z.number().int().min(100).default(30_000),
     /** Accept local files as camera sources (the demo and replays); off, a client cannot point ffmpeg at /etc/passwd. */
     allowFileSources: z.boolean().default(false),

@@ -83,8 +83,11 @@ export const modelsSchema = z
     threads: z.number().int().min(0).max(64).default(1),
     /** Copies of each model per process, each on its own thread (0 = one per core). */
     instances: z.number().int().min(0).max(64).default(0),
+    /** Person detector: a built-in family, or a bring-your-own ONNX file with `path`. */
     personDetector: withDefaultFamily('centernet', personDetectorSchema),
+    /** Face detector: a built-in family, or a bring-your-own ONNX file with `path`. */
     faceDetector: withDefaultFamily('blazeface', faceDetectorSchema),
+    /** Face embedder; `matchThreshold` overrides the family's measured distance threshold. */
     faceEmbedder: withDefaultFamily('faceapi', faceEmbedderSchema),
     /**
      * Face crop for landmark-framed embedders (face-api, faceres): `dlib` is face-api's
