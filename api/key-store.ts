@@ -1,30 +1,69 @@
+import { userInfo } from 'node:os';
 import type { Config } from '../pipeline/config/index.js';
 import { openDatabase } from './database/database.js';
 import { ApiKeyRepository } from './repositories/api-key.repository.js';
+import { AuditRepository } from './repositories/audit.repository.js';
 import { CaseRepository } from './repositories/case.repository.js';
 import { SettingsRepository } from './repositories/settings.repository.js';
+import { AuditService } from './services/audit.service.js';
 import { AuthService, type CreatedKey } from './services/auth.service.js';
 
-/** Key management straight on the database (CLI, demo, tests), without a running API. */
-async function withAuth<T>(
-  cfg: Pick<Config, 'databaseUrl' | 'dataDir'>,
-  fn: (auth: AuthService) => Promise<T>,
-): Promise<T> {
+type DbConfig = Pick<Config, 'databaseUrl' | 'dataDir'>;
+
+/** Who ran the command: the CLI has no API key, so the audit names the operating-system user. */
+const cliActor = () => {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (a container's arbitrary uid): stays unknown
+  }
+  return { via: 'cli', user };
+};
+
+/** Key management straight on the database (CLI, demo, tests), without a running API; every change is audited. */
+async function withAuth<T>(cfg: DbConfig, fn: (auth: AuthService, audit: AuditService) => Promise<T>): Promise<T> {
   const { db, close } = await openDatabase(cfg);
   try {
-    return await fn(new AuthService(new ApiKeyRepository(db), new CaseRepository(db), new SettingsRepository(db)));
+    const auth = new AuthService(new ApiKeyRepository(db), new CaseRepository(db), new SettingsRepository(db));
+    return await fn(auth, new AuditService(new AuditRepository(db)));
   } finally {
     await close();
   }
 }
 
 export const createApiKey = (
-  cfg: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  cfg: DbConfig,
   role: string,
   name: string,
-): Promise<CreatedKey> => withAuth(cfg, (a) => a.createKey(role, name));
+  expiresAt: number | null = null,
+): Promise<CreatedKey> =>
+  withAuth(cfg, async (auth, audit) => {
+    const k = await auth.createKey(role, name, expiresAt);
+    await audit.record(
+      'system',
+      'key.create',
+      { type: 'key', id: k.id },
+      {
+        role: k.role,
+        name: k.name,
+        expiresAt: k.expiresAt,
+        ...cliActor(),
+      },
+    );
+    return k;
+  });
 
-export const listApiKeys = (cfg: Pick<Config, 'databaseUrl' | 'dataDir'>) => withAuth(cfg, (a) => a.listKeys());
+export const listApiKeys = (cfg: DbConfig) => withAuth(cfg, (a) => a.listKeys());
 
-export const revokeApiKey = (cfg: Pick<Config, 'databaseUrl' | 'dataDir'>, id: string) =>
-  withAuth(cfg, (a) => a.revokeKey(id));
+export const revokeApiKey = (cfg: DbConfig, id: string) =>
+  withAuth(cfg, async (auth, audit) => {
+    const revoked = await auth.revokeKey(id);
+    await audit.record(
+      'system',
+      'key.revoke',
+      { type: 'key', id },
+      { outcome: revoked ? 'revoked' : 'not_found', ...cliActor() },
+    );
+    return revoked;
+  });

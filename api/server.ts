@@ -119,7 +119,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       if (seq > 0) core.repos.pipeline.notifyAlerts(seq).catch(() => {});
     },
   });
-  hub = new AlertStreamHub(core.repos.alerts, log);
+  hub = new AlertStreamHub(core.repos.alerts, log, { activeKeys: (ids) => core.repos.keys.activeAmong(ids) });
   await hub.start(subscriber, core.repos.pipeline.keys.alertsChanged);
   // Let the connection open before the first request (writes need it); with Redis down the API starts anyway.
   if (producer.status !== 'ready') await settleWithin(once(producer, 'ready'), 3000);
@@ -187,7 +187,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     ...cameraRoutes(core),
     ...officerRoutes(core),
     ...alertRoutes(core, hub),
-    ...adminRoutes(core),
+    ...adminRoutes(core, hub),
     ...replayRoutes(replays),
   ];
   // bull-board is mounted on its own (below); listed here so the document and the route x role test cover it.

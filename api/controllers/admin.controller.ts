@@ -13,7 +13,7 @@ export const BOARD_PATH = '/admin/queues';
 export const BOARD_COOKIE = 'wp_board';
 const boardSessionSchema = z.object({ url: z.string(), expiresAt: timestamp }).meta({ id: 'QueueBoardSession' });
 
-export function adminRoutes({ services }: Core): RouteDef[] {
+export function adminRoutes({ services }: Core, hub: { endStreamsOf(keyId: string): number }): RouteDef[] {
   return [
     defineRoute({
       method: 'get',
@@ -53,12 +53,13 @@ export function adminRoutes({ services }: Core): RouteDef[] {
       status: 201,
       responses: { 201: { description: 'created', schema: keyCreatedSchema } },
       handler: async ({ body, actor, req }) => {
-        const k = await services.auth.createKey(body.role, body.name);
+        const expiresAt = body.expiresAt ?? (body.expiresIn ? Date.now() + body.expiresIn : null);
+        const k = await services.auth.createKey(body.role, body.name, expiresAt);
         await services.audit.record(
           actor,
           'key.create',
           { type: 'key', id: k.id },
-          { role: k.role, name: k.name },
+          { role: k.role, name: k.name, expiresAt: k.expiresAt },
           req,
         );
         return k;
@@ -69,13 +70,14 @@ export function adminRoutes({ services }: Core): RouteDef[] {
       path: '/v1/keys/:id',
       roles: CAN.admin,
       tag,
-      summary: 'Revoke an API key',
+      summary: 'Revoke an API key: its requests, open streams and stream tickets end at once',
       params: idParams,
       status: 204,
       responses: { 204: { description: 'revoked' }, 404: notFoundDoc('unknown or already revoked key') },
       handler: async ({ params, actor, req }) => {
         if (!(await services.auth.revokeKey(params.id))) throw notFound('active key', params.id);
-        await services.audit.record(actor, 'key.revoke', { type: 'key', id: params.id }, undefined, req);
+        const streamsEnded = hub.endStreamsOf(params.id);
+        await services.audit.record(actor, 'key.revoke', { type: 'key', id: params.id }, { streamsEnded }, req);
       },
     }),
     defineRoute({

@@ -57,7 +57,7 @@ export function alertRoutes({ services }: Core, hub: AlertStreamHub): RouteDef[]
         'Events `alert.created`, `alert.updated`, `alert.acknowledged`, `alert.resolved`, `alert.false_positive`, `alert.escalated`; `data` is `{type, alert}`; `id` is the journal sequence number. Reconnect with the `Last-Event-ID` header (or `?lastEventId=`) to receive what was missed. Browsers, whose EventSource cannot send headers, pass `?ticket=` from POST /v1/alerts/stream-ticket.',
       query: z.object({ ticket: z.string().optional(), lastEventId: z.string().optional() }),
       responses: { 200: { description: 'an event stream', contentType: 'text/event-stream', schema: z.string() } },
-      handler: ({ req, res }) => hub.attach(req, res),
+      handler: ({ req, res, actor }) => hub.attach(req, res, actor.kind === 'key' ? actor.keyId : null),
     }),
     defineRoute({
       method: 'post',

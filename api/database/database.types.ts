@@ -15,6 +15,8 @@ export interface ApiKeyTable {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+  /** After this the key is refused as if revoked; null: no expiry. */
+  expiresAt: number | null;
 }
 
 export interface SettingTable {

@@ -200,6 +200,12 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         if (dialect === 'sqlite') await sql`PRAGMA foreign_keys = ON`.execute(db);
       },
     },
+    '0002_key_expiry': {
+      async up(db: Kysely<any>) {
+        // Keys may end by themselves (keys create --expires 90d); null: until revoked.
+        await db.schema.alterTable('apiKeys').addColumn('expiresAt', ts).execute();
+      },
+    },
   };
 }
 

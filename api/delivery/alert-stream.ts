@@ -6,6 +6,8 @@ import type { AlertRepository } from '../repositories/alert.repository.js';
 
 interface Client {
   res: Response;
+  /** The API key the stream was opened with: its revocation or expiry ends the stream. */
+  keyId: string | null;
   /** Last journal sequence sent to this client. */
   seq: number;
   /** Still replaying from the database after Last-Event-ID: live fan-out skips it. */
@@ -32,7 +34,14 @@ export class AlertStreamHub {
   constructor(
     private readonly repo: AlertRepository,
     private readonly log: Logger,
-    private readonly opts: { pollMs?: number; heartbeatMs?: number } = {},
+    private readonly opts: {
+      pollMs?: number;
+      heartbeatMs?: number;
+      /** Which of these keys are still active; streams of the others are closed. */
+      activeKeys?: (ids: string[]) => Promise<Set<string>>;
+      /** How often open streams' keys are checked (revoked by the CLI or another API process too). */
+      keyCheckMs?: number;
+    } = {},
   ) {}
 
   get clientCount(): number {
@@ -55,7 +64,43 @@ export class AlertStreamHub {
         for (const c of this.clients) c.res.write(': keep-alive\n\n');
       }, this.opts.heartbeatMs ?? 15_000),
     );
+    if (this.opts.activeKeys) this.timers.push(setInterval(() => void this.checkKeys(), this.opts.keyCheckMs ?? 500));
     for (const t of this.timers) t.unref();
+  }
+
+  /** Ends every stream opened with this key, at once (its revocation in this process). */
+  endStreamsOf(keyId: string): number {
+    let ended = 0;
+    for (const c of this.clients)
+      if (c.keyId === keyId) {
+        this.end(c, 'the API key was revoked');
+        ended++;
+      }
+    return ended;
+  }
+
+  private checking = false;
+  private async checkKeys(): Promise<void> {
+    const ids = [...new Set([...this.clients].map((c) => c.keyId).filter((k): k is string => k !== null))];
+    if (this.checking || !ids.length || !this.opts.activeKeys) return;
+    this.checking = true;
+    try {
+      const active = await this.opts.activeKeys(ids);
+      for (const c of this.clients)
+        if (c.keyId && !active.has(c.keyId)) this.end(c, 'the API key was revoked or expired');
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'alert stream: checking the keys of open streams failed');
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  /** A last event names why, then the connection closes (the client must not silently reconnect with a dead key). */
+  private end(c: Client, why: string): void {
+    if (!this.clients.delete(c)) return;
+    apiMetrics.sseClients.dec();
+    c.res.write(`event: access.ended\ndata: ${JSON.stringify({ reason: why })}\n\n`);
+    c.res.end();
   }
 
   /** Something was committed: fetch new journal entries and fan them out (coalesced). */
@@ -96,7 +141,7 @@ export class AlertStreamHub {
   }
 
   /** Serves one SSE client; resumes after `Last-Event-ID` (header, or `lastEventId` query for first connects). */
-  async attach(req: Request, res: Response): Promise<void> {
+  async attach(req: Request, res: Response, keyId: string | null = null): Promise<void> {
     const raw =
       req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
     const resumeFrom = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : null;
@@ -108,12 +153,11 @@ export class AlertStreamHub {
     });
     res.flushHeaders();
     res.write(`retry: 3000\n: connected, journal at ${this.lastSeq}\n\n`);
-    const client: Client = { res, seq: resumeFrom ?? this.lastSeq, catchingUp: resumeFrom !== null };
+    const client: Client = { res, keyId, seq: resumeFrom ?? this.lastSeq, catchingUp: resumeFrom !== null };
     this.clients.add(client);
     apiMetrics.sseClients.inc();
     req.on('close', () => {
-      this.clients.delete(client);
-      apiMetrics.sseClients.dec();
+      if (this.clients.delete(client)) apiMetrics.sseClients.dec();
     });
     if (!client.catchingUp) return;
     try {

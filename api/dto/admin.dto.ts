@@ -1,10 +1,23 @@
 import { z } from 'zod';
 import { ROLES } from '../http/roles.js';
-import { timestamp } from './common.dto.js';
+import { timeInput, timestamp } from './common.dto.js';
+
+const UNIT_MS = { h: 3600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
+/** `90d`, `12h`, `2w`: how long a key lives (`keys create --expires 90d`). */
+export const keyLifetime = z
+  .string()
+  .regex(/^[1-9]\d{0,4}[hdw]$/, 'a whole number of hours, days or weeks, e.g. 12h, 90d, 2w')
+  .transform((s) => Number(s.slice(0, -1)) * UNIT_MS[s.slice(-1) as keyof typeof UNIT_MS]);
 
 export const keyCreateSchema = z
-  .object({ role: z.enum(ROLES), name: z.string().trim().min(1).max(200) })
+  .object({
+    role: z.enum(ROLES),
+    name: z.string().trim().min(1).max(200),
+    expiresIn: keyLifetime.optional().describe('lifetime from now: 12h, 90d, 2w'),
+    expiresAt: timeInput.optional().describe('or the moment it ends (ms or ISO 8601)'),
+  })
   .strict()
+  .refine((b) => !(b.expiresIn && b.expiresAt), 'give expiresIn or expiresAt, not both')
   .meta({ id: 'KeyCreate' });
 export const keySchema = z
   .object({
@@ -13,12 +26,19 @@ export const keySchema = z
     role: z.enum(ROLES),
     keyPrefix: z.string(),
     createdAt: timestamp,
-    lastUsedAt: timestamp.nullable(),
+    lastUsedAt: timestamp.nullable().describe('last request with the key (to the minute)'),
     revokedAt: timestamp.nullable(),
+    expiresAt: timestamp.nullable().describe('refused from then on; null: until revoked'),
   })
   .meta({ id: 'ApiKey' });
 export const keyCreatedSchema = z
-  .object({ id: z.string(), name: z.string(), role: z.enum(ROLES), key: z.string().describe('shown once') })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    expiresAt: timestamp.nullable(),
+    key: z.string().describe('shown once'),
+  })
   .meta({ id: 'ApiKeyCreated' });
 
 export const auditEntrySchema = z

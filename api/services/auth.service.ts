@@ -16,6 +16,7 @@ export interface CreatedKey {
   id: string;
   name: string;
   role: Role;
+  expiresAt: number | null;
   /** Shown once; only its hash is stored. */
   key: string;
 }
@@ -37,10 +38,12 @@ export class AuthService {
     private readonly settings: SettingsRepository,
   ) {}
 
-  async createKey(role: string, name: string): Promise<CreatedKey> {
+  async createKey(role: string, name: string, expiresAt: number | null = null): Promise<CreatedKey> {
     if (!(ROLES as readonly string[]).includes(role))
       throw new HttpProblem(400, 'Bad Request', `role must be one of ${ROLES.join(', ')}`);
     if (!name.trim()) throw new HttpProblem(400, 'Bad Request', 'name must not be empty');
+    if (expiresAt !== null && expiresAt <= Date.now())
+      throw new HttpProblem(400, 'Bad Request', 'expiresAt must be in the future');
     const key = `wp_${randomBytes(32).toString('base64url')}`;
     const id = newId('key');
     await this.keys.insert({
@@ -50,8 +53,9 @@ export class AuthService {
       keyHash: hashSecret(key),
       keyPrefix: key.slice(0, 9),
       createdAt: Date.now(),
+      expiresAt,
     });
-    return { id, name: name.trim(), role: role as Role, key };
+    return { id, name: name.trim(), role: role as Role, expiresAt, key };
   }
 
   listKeys() {
@@ -95,7 +99,7 @@ export class AuthService {
     return this.ticket(actor, 'board', BOARD_SESSION_TTL_MS);
   }
 
-  /** The actor a ticket was issued to, if it is genuine, unexpired and for this purpose (a board session also ends with its key). */
+  /** The actor a ticket was issued to, if it is genuine, unexpired, for this purpose, and its key still active (revoked or expired: void). */
   async actorForTicket(ticket: string, purpose: TicketPurpose = 'stream'): Promise<Actor | null> {
     const [body, sig] = ticket.split('.');
     if (!body || !sig) return null;
@@ -110,7 +114,7 @@ export class AuthService {
       p?: TicketPurpose;
     };
     if (t.e < Date.now() || (t.p ?? 'stream') !== purpose) return null;
-    if (purpose === 'board' && !(await this.keys.isActive(t.k))) return null;
+    if (!(await this.keys.isActive(t.k))) return null;
     return { kind: 'key', keyId: t.k, name: t.n, role: t.r };
   }
 

@@ -1,9 +1,11 @@
 import { Command } from 'commander';
+import { keyLifetime } from '../../api/dto/admin.dto.js';
 import { ROLES } from '../../api/http/roles.js';
 import { cliContext } from '../context.js';
 import { UsageError } from '../../runtime/errors.js';
 
 const fmt = (t: number | null) => (t ? new Date(t).toISOString() : '-');
+const expiry = (t: number | null) => (!t ? '' : t <= Date.now() ? `  EXPIRED ${fmt(t)}` : `  expires ${fmt(t)}`);
 
 export function register(program: Command): void {
   const keys = program.command('keys').description('manage API keys (stored hashed in the database)');
@@ -12,20 +14,25 @@ export function register(program: Command): void {
     .description('create an API key; prints the key on the last line (it cannot be shown again)')
     .requiredOption('--role <role>', ROLES.join(' | '))
     .requiredOption('--name <label>', 'who or what the key is for')
-    .action(async (opts: { role: string; name: string }, cmd: Command) => {
+    .option('--expires <lifetime>', 'the key ends by itself after this long: 12h, 90d, 2w (default: until revoked)')
+    .action(async (opts: { role: string; name: string; expires?: string }, cmd: Command) => {
       if (!(ROLES as readonly string[]).includes(opts.role))
         throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
       if (!opts.name.trim()) throw new UsageError('--name must not be empty');
+      const lifetime = opts.expires === undefined ? null : keyLifetime.safeParse(opts.expires);
+      if (lifetime && !lifetime.success)
+        throw new UsageError(`--expires: ${lifetime.error.issues[0]?.message}, got '${opts.expires}'`);
       const { cfg } = cliContext(cmd, 'keys');
       const { createApiKey } = await import('../../api/key-store.js');
-      const k = await createApiKey(cfg, opts.role, opts.name);
+      const k = await createApiKey(cfg, opts.role, opts.name, lifetime ? Date.now() + lifetime.data : null);
+      const until = k.expiresAt ? `, valid until ${fmt(k.expiresAt)}` : '';
       process.stdout.write(
-        `created ${k.role} key '${k.name}' (id ${k.id}); it is stored hashed and cannot be shown again:\n${k.key}\n`,
+        `created ${k.role} key '${k.name}' (id ${k.id}${until}); it is stored hashed and cannot be shown again:\n${k.key}\n`,
       );
     });
   keys
     .command('list')
-    .description('list keys (id, role, name, created, last used, revoked)')
+    .description('list keys (id, role, name, created, last used, expiry, revoked)')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const { cfg } = cliContext(cmd, 'keys');
@@ -34,7 +41,7 @@ export function register(program: Command): void {
       if (opts.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       for (const k of rows)
         process.stdout.write(
-          `${k.id}  ${k.role.padEnd(8)}  ${k.keyPrefix}…  ${k.name}  created ${fmt(k.createdAt)}  used ${fmt(k.lastUsedAt)}${k.revokedAt ? `  REVOKED ${fmt(k.revokedAt)}` : ''}\n`,
+          `${k.id}  ${k.role.padEnd(8)}  ${k.keyPrefix}…  ${k.name}  created ${fmt(k.createdAt)}  used ${fmt(k.lastUsedAt)}${expiry(k.expiresAt)}${k.revokedAt ? `  REVOKED ${fmt(k.revokedAt)}` : ''}\n`,
         );
       if (!rows.length) process.stdout.write('no keys yet: watchpost keys create --role admin --name <label>\n');
     });

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
 import { cameraState } from '../camera-state.js';
 import { html } from '../html.js';
+import { KeyExpiry } from './key-expiry.js';
 import { useStore } from '../store.js';
 
 const FEED_LABEL = {
@@ -58,6 +59,7 @@ export function AttentionBar() {
       <strong>${offlineIds.size}</strong><span class="long"> camera${offlineIds.size === 1 ? '' : 's'}</span> offline
     </a>`
     }
+    <${KeyExpiry} />
     <span class=${`feed feed-${stream.state}`} title=${stream.detail ?? ''}><span class="dot" aria-hidden="true"></span>${FEED_LABEL[stream.state]}</span>
     <button type="button" class=${`btn btn-quiet sound ${soundOn ? '' : 'sound-off'}`} aria-pressed=${soundOn} onClick=${toggleSound}>
       ${soundOn ? 'Sound on' : 'Sound off'}

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadConfig } from '../../runtime/config.js';
+import { createLogger } from '../../runtime/logger.js';
+import { testPrefix, testRedisUrl } from '../../test/redis.js';
+import { createApiServer, type ApiServer } from '../server.js';
+import { ensureWebBuilt } from './build.js';
+
+/** The dashboard warns an admin, in Chromium, before a key expires; other roles see nothing of keys. */
+let server: ApiServer;
+let baseUrl: string;
+let closeHttp: () => Promise<void>;
+let browser: Browser;
+let dataDir: string;
+const prefix = testPrefix('web-keys');
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'watchpost-web-keys-'));
+  const cfg = loadConfig({ env: {}, overrides: { dataDir, redisPrefix: prefix.prefix, 'log.level': 'warn' } });
+  const log = createLogger(cfg, 'web-keys-test');
+  const webDist = await ensureWebBuilt(log);
+  expect(webDist, 'the dashboard must build').not.toBeNull();
+  server = await createApiServer({ cfg, log, redisUrl: testRedisUrl(), webDist });
+  const http = await server.listen(0, '127.0.0.1');
+  baseUrl = http.url;
+  closeHttp = http.close;
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await closeHttp?.();
+  await server?.close();
+  await prefix.cleanup();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function chipFor(key: string): Promise<string | null> {
+  const page = await browser.newPage();
+  try {
+    await page.goto(baseUrl);
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).waitFor();
+    const chip = page.getByTestId('key-expiry');
+    await chip.waitFor({ timeout: 3000 }).catch(() => {});
+    return (await chip.count()) ? ((await chip.textContent()) ?? '').replace(/\s+/g, ' ').trim() : null;
+  } finally {
+    await page.close();
+  }
+}
+
+it('warns an admin of a key that expires within two weeks, and no one else', async () => {
+  const admin = (await server.createKey('admin', 'Duty sergeant')).key;
+  const operator = (await server.createKey('operator', 'Control room')).key;
+  expect(await chipFor(admin)).toBeNull();
+
+  const auth = server.core.services.auth;
+  await auth.createKey('officer', 'PC far future', Date.now() + 90 * 86_400_000);
+  await auth.createKey('officer', 'PC Jones tablet', Date.now() + 3 * 86_400_000 - 60_000);
+  const chip = await chipFor(admin);
+  expect(chip).toBe('1 API key expiring: PC Jones tablet in 3 days');
+  expect(await chipFor(operator)).toBeNull();
+}, 120_000);
