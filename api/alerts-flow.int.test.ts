@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB, QUEUE } from '../pipeline/queues.js';
 import { globalKeys, redisKeys } from '../pipeline/redis-keys.js';
 import { openQueue, type JobQueue } from '../runtime/queues.js';
-import { verifyWebhook, WEBHOOK_HEADERS } from './delivery/webhook-signature.js';
+import { verifyWebhook, WEBHOOK_HEADERS } from '../alerting/delivery/webhook-signature.js';
 import { startApiFixture, type ApiFixture } from '../test/api-fixture.js';
 import { caseInput, frameJpeg, matchEvent, shiftNow } from '../test/factories/api.factory.js';
 import { createTestPostgres, type TestPostgres } from '../test/postgres.js';
@@ -52,7 +52,7 @@ describe.each([
         // The test's receiver listens on plain http://127.0.0.1.
         'alerts.allowInsecureWebhooks': true,
       },
-      server: { alertsWorker: true, sweepMs: 500 },
+      alertsWorker: { sweepMs: 500 },
     });
     redis = new Redis(api.redisUrl);
     alertsQueue = openQueue(QUEUE.alerts, { cfg: api.cfg, connection: redis });

@@ -44,7 +44,8 @@ beforeAll(async () => {
   writeFileSync(join(web, 'assets', 'index-abc123.js'), 'console.log(1)');
   api = await startApiFixture('dash-routes', {
     overrides: { 'ingest.offlineSeconds': OFFLINE_S },
-    server: { webDist: web, alertsWorker: true, sweepMs: 500, cameraWatchdogMs: 200 },
+    alertsWorker: { sweepMs: 500, cameraWatchdogMs: 200 },
+    server: { webDist: web },
   });
   redis = new Redis(api.redisUrl);
 }, 60_000);

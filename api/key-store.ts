@@ -1,11 +1,11 @@
 import { userInfo } from 'node:os';
 import type { Config } from '../pipeline/config/index.js';
-import { openDatabase } from './database/database.js';
-import { ApiKeyRepository } from './repositories/api-key.repository.js';
-import { AuditRepository } from './repositories/audit.repository.js';
-import { CaseRepository } from './repositories/case.repository.js';
-import { SettingsRepository } from './repositories/settings.repository.js';
-import { AuditService } from './services/audit.service.js';
+import { openDatabase } from '../storage/database/database.js';
+import { ApiKeyRepository } from '../storage/repositories/api-key.repository.js';
+import { AuditRepository } from '../storage/repositories/audit.repository.js';
+import { CaseRepository } from '../storage/repositories/case.repository.js';
+import { SettingsRepository } from '../storage/repositories/settings.repository.js';
+import { AuditService } from '../audit/audit.service.js';
 import { AuthService, type CreatedKey } from './services/auth.service.js';
 
 type DbConfig = Pick<Config, 'databaseUrl' | 'dataDir'>;

@@ -10,7 +10,7 @@ let sosToken: string;
 
 beforeAll(async () => {
   redis = await startEmbeddedRedis();
-  api = await startApiFixture('redis-down', { redisUrl: redis.url, server: { alertsWorker: true } });
+  api = await startApiFixture('redis-down', { redisUrl: redis.url, alertsWorker: {} });
   const c = await api.call('POST', '/v1/cases', { json: caseInput() });
   caseId = c.body.id;
   sosToken = c.body.sosToken;

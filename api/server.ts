@@ -17,8 +17,6 @@ import { registry, watchQueueDepths } from '../runtime/metrics.js';
 import { openQueue } from '../runtime/queues.js';
 import { producerConnection, workerConnection } from '../runtime/redis.js';
 import { watchRedis } from '../runtime/redis-health.js';
-import { Shutdown } from '../runtime/shutdown.js';
-import { startAlertsWorker } from './alerts-worker.js';
 import { adminRoutes, BOARD_COOKIE, BOARD_PATH } from './controllers/admin.controller.js';
 import { alertRoutes } from './controllers/alerts.controller.js';
 import { cameraRoutes } from './controllers/cameras.controller.js';
@@ -27,15 +25,16 @@ import { officerRoutes } from './controllers/officers.controller.js';
 import { perpetratorRoutes } from './controllers/perpetrators.controller.js';
 import { replayRoutes } from './controllers/replays.controller.js';
 import { systemRoutes } from './controllers/system.controller.js';
+import type { SharedAlerting } from '../alerting/alerting.js';
 import { createCore, type Core } from './core.js';
-import { databaseReachable, openDatabase, type OpenDatabase } from './database/database.js';
-import { QueueOutbox } from './delivery/alert-outbox.js';
-import { AlertStreamHub } from './delivery/alert-stream.js';
-import { settleWithin } from './delivery/settle-within.js';
+import { databaseReachable, openDatabase, type OpenDatabase } from '../storage/database/database.js';
+import { QueueOutbox } from '../alerting/delivery/alert-outbox.js';
+import { AlertStreamHub } from './http/alert-stream.js';
+import { settleWithin } from '../runtime/settle-within.js';
 import { apiMetrics, requestTimer } from './http/api-metrics.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
-import { HttpProblem } from './http/problem.js';
-import type { Actor } from './http/roles.js';
+import { HttpProblem } from '../runtime/problem.js';
+import type { Actor } from '../audit/audit-context.js';
 import { mountRoutes, openApiDocument, type Gatekeeper, type RouteDef } from './http/route.js';
 import type { CreatedKey } from './services/auth.service.js';
 import type { FaceEnroller } from './services/face-enroller.js';
@@ -47,8 +46,11 @@ export interface ApiServerOptions {
   redisUrl: string;
   /** An open database to use; otherwise one is opened from cfg (and closed with the server). */
   database?: OpenDatabase;
-  /** Run the alerts consumer, webhook sender and escalations in this process. */
-  alertsWorker?: boolean;
+  /**
+   * Hosts the alerts worker in this process (`watchpost api`, the demo, tests): it is started with this
+   * server's database and alert services, so the process builds them once.
+   */
+  alertsWorker?: (shared: SharedAlerting) => Promise<{ close(): Promise<void> }>;
   /** Failed authentications (401) per client IP per window before 429. */
   authFailures?: { max: number; windowMs: number };
   /** Folder of the built dashboard; default api/web/dist when it exists. */
@@ -57,10 +59,6 @@ export interface ApiServerOptions {
   faceEnroller?: () => Promise<FaceEnroller>;
   /** How often protection-window boundaries are re-checked and the watchlist republished if it changed. */
   watchlistTickMs?: number;
-  /** Passed to the in-process alerts worker. */
-  sweepMs?: number;
-  /** How often cameras are checked for a silent ingest worker (default ingest.offlineSeconds). */
-  cameraWatchdogMs?: number;
 }
 
 export interface ApiServer {
@@ -126,16 +124,12 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   core.services.watchlist.start(opts.watchlistTickMs);
 
   const worker = opts.alertsWorker
-    ? await startAlertsWorker(
-        { cfg, log, redisUrl: opts.redisUrl, shutdown: new Shutdown(log) },
-        {
-          database: db,
-          onJournal: () => hub.notify(),
-          sweepMs: opts.sweepMs,
-          cameraWatchdogMs: opts.cameraWatchdogMs,
-          onOutcome: (o) => apiMetrics.alertEvents.inc({ outcome: o.outcome }),
-        },
-      )
+    ? await opts.alertsWorker({
+        database: db,
+        repos: core.repos,
+        alerting: core.alerting,
+        onOutcome: (o) => apiMetrics.alertEvents.inc({ outcome: o.outcome }),
+      })
     : null;
 
   const gate: Gatekeeper = {

@@ -4,7 +4,7 @@ import express from 'express';
 import { scrubServerPaths } from './http/error-handler.js';
 import { redactUrl } from '../runtime/logger.js';
 import { producerConnection } from '../runtime/redis.js';
-import { openDatabase, type OpenDatabase } from './database/database.js';
+import { openDatabase, type OpenDatabase } from '../storage/database/database.js';
 import type { ApiServer, ApiServerOptions } from './server.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

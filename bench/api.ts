@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createApiServer } from '../api/server.js';
-import { newId } from '../api/repositories/ids.js';
+import { newId } from '../storage/repositories/ids.js';
 import { loadConfig } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { startEmbeddedRedis } from '../runtime/embedded-redis.js';

@@ -3,11 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../pipeline/config/index.js';
 import { loadConfig } from '../runtime/config.js';
-import { createLogger } from '../runtime/logger.js';
+import { createLogger, type Logger } from '../runtime/logger.js';
+import { Shutdown } from '../runtime/shutdown.js';
+import { hostedAlertsWorker, type AlertsWorkerOptions } from '../workers/alerts/index.js';
 import { testPrefix, testRedisUrl } from './redis.js';
-import type { Role } from '../api/http/roles.js';
+import type { Role } from '../audit/audit-context.js';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../api/server.js';
 import { createTestPostgres, type TestPostgres } from './postgres.js';
+
+/** An alerts worker for a test's API server to host. */
+export const alertsWorkerFor = (cfg: Config, log: Logger, redisUrl: string, opts: AlertsWorkerOptions = {}) =>
+  hostedAlertsWorker({ cfg, log, redisUrl, shutdown: new Shutdown(log) }, opts);
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -41,6 +47,8 @@ export async function startApiFixture(
     overrides?: Record<string, unknown>;
     redisUrl?: string;
     server?: Partial<ApiServerOptions>;
+    /** Host the alerts worker in the API process (as `watchpost api` does). */
+    alertsWorker?: AlertsWorkerOptions;
   } = {},
 ): Promise<ApiFixture> {
   const dataDir = mkdtempSync(join(tmpdir(), `wp-api-${name}-`));
@@ -71,6 +79,7 @@ export async function startApiFixture(
     redisUrl,
     webDist: null,
     authFailures: { max: 10_000, windowMs: 60_000 },
+    alertsWorker: opts.alertsWorker ? alertsWorkerFor(cfg, log, redisUrl, opts.alertsWorker) : undefined,
     ...opts.server,
   });
   const listening = await server.listen(0, '127.0.0.1');

@@ -13,7 +13,7 @@ const STARTERS: Record<WorkerRole, () => Promise<StartWorker>> = {
   ingest: async () => (await import('./ingest/index.js')).startIngestWorker,
   detect: async () => (await import('./detect/index.js')).startDetectWorker,
   identify: async () => (await import('./identify/index.js')).startIdentifyWorker,
-  alerts: async () => (await import('../api/alerts-worker.js')).startAlertsWorker,
+  alerts: async () => (await import('./alerts/index.js')).startAlertsWorker,
 };
 
 /** Time allowed for a graceful stop (in-flight jobs drain) before the process exits anyway. */

@@ -3,8 +3,9 @@ import type { Core } from '../core.js';
 import { auditListQuery, auditPageSchema, keyCreatedSchema, keyCreateSchema, keySchema } from '../dto/admin.dto.js';
 import { idParams, timestamp } from '../dto/common.dto.js';
 import { defineRoute, notFoundDoc, type RouteDef } from '../http/route.js';
-import { notFound } from '../http/problem.js';
-import { CAN, type Role } from '../http/roles.js';
+import { notFound } from '../../runtime/problem.js';
+import type { Role } from '../../audit/audit-context.js';
+import { CAN } from '../http/roles.js';
 
 const tag = 'admin';
 
@@ -52,15 +53,14 @@ export function adminRoutes({ services }: Core, hub: { endStreamsOf(keyId: strin
       body: keyCreateSchema,
       status: 201,
       responses: { 201: { description: 'created', schema: keyCreatedSchema } },
-      handler: async ({ body, actor, req }) => {
+      handler: async ({ body, audit }) => {
         const expiresAt = body.expiresAt ?? (body.expiresIn ? Date.now() + body.expiresIn : null);
         const k = await services.auth.createKey(body.role, body.name, expiresAt);
         await services.audit.record(
-          actor,
+          audit,
           'key.create',
           { type: 'key', id: k.id },
           { role: k.role, name: k.name, expiresAt: k.expiresAt },
-          req,
         );
         return k;
       },
@@ -74,10 +74,10 @@ export function adminRoutes({ services }: Core, hub: { endStreamsOf(keyId: strin
       params: idParams,
       status: 204,
       responses: { 204: { description: 'revoked' }, 404: notFoundDoc('unknown or already revoked key') },
-      handler: async ({ params, actor, req }) => {
+      handler: async ({ params, audit }) => {
         if (!(await services.auth.revokeKey(params.id))) throw notFound('active key', params.id);
         const streamsEnded = hub.endStreamsOf(params.id);
-        await services.audit.record(actor, 'key.revoke', { type: 'key', id: params.id }, { streamsEnded }, req);
+        await services.audit.record(audit, 'key.revoke', { type: 'key', id: params.id }, { streamsEnded });
       },
     }),
     defineRoute({
@@ -90,7 +90,7 @@ export function adminRoutes({ services }: Core, hub: { endStreamsOf(keyId: strin
         'Sets an HttpOnly, SameSite=Strict cookie scoped to /admin/queues, valid 30 minutes or until the key is revoked, ' +
         'so that a browser tab can open the board without an Authorization header.',
       responses: { 200: { description: 'the session', schema: boardSessionSchema } },
-      handler: async ({ actor, req, res }) => {
+      handler: async ({ actor, audit, req, res }) => {
         const session = await services.auth.boardSession(actor);
         res.cookie(BOARD_COOKIE, session.ticket, {
           httpOnly: true,
@@ -99,13 +99,10 @@ export function adminRoutes({ services }: Core, hub: { endStreamsOf(keyId: strin
           path: BOARD_PATH,
           maxAge: session.expiresAt - Date.now(),
         });
-        await services.audit.record(
-          actor,
-          'queues.session',
-          { type: 'key', id: actor.kind === 'key' ? actor.keyId : actor.name },
-          undefined,
-          req,
-        );
+        await services.audit.record(audit, 'queues.session', {
+          type: 'key',
+          id: actor.kind === 'key' ? actor.keyId : actor.name,
+        });
         return { url: BOARD_PATH, expiresAt: session.expiresAt };
       },
     }),

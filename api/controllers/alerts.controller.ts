@@ -1,26 +1,21 @@
 import { z } from 'zod';
+import type { AlertAction } from '../../alerting/alert.service.js';
 import type { Core } from '../core.js';
-import type { AlertStreamHub } from '../delivery/alert-stream.js';
-import {
-  alertDetailSchema,
-  alertListQuery,
-  alertSchema,
-  alertTransitionSchema,
-  streamTicketSchema,
-} from '../dto/alert.dto.js';
+import type { AlertStreamHub } from '../http/alert-stream.js';
+import { alertDetailSchema, alertDto, alertSchema } from '../../alerting/alert.dto.js';
+import { alertListQuery, alertTransitionSchema, streamTicketSchema } from '../dto/alert.dto.js';
 import { idParams } from '../dto/common.dto.js';
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
 import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
 import { CAN } from '../http/roles.js';
-import { alertDto } from '../services/alert.service.js';
 
 const tag = 'alerts';
 const notFound = { description: 'unknown alert', schema: problemSchema };
 const conflict = { description: 'not allowed from the current state', schema: problemSchema };
 
-export function alertRoutes({ services }: Core, hub: AlertStreamHub): RouteDef[] {
-  const svc = services.alerts;
-  const transition = (action: 'acknowledge' | 'resolve' | 'false_positive', path: string, summary: string) =>
+export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): RouteDef[] {
+  const svc = alerting.alerts;
+  const transition = (action: AlertAction, path: string, summary: string) =>
     defineRoute({
       method: 'post',
       path: `/v1/alerts/:id/${path}`,
@@ -30,7 +25,7 @@ export function alertRoutes({ services }: Core, hub: AlertStreamHub): RouteDef[]
       params: idParams,
       body: alertTransitionSchema,
       responses: { 200: { description: 'the alert', schema: alertSchema }, 404: notFound, 409: conflict },
-      handler: ({ params, body, actor, req }) => svc.transition(actor, params.id, action, body.note, req),
+      handler: ({ params, body, audit }) => svc.transition(audit, params.id, action, body.note),
     });
   return [
     defineRoute({
@@ -76,7 +71,7 @@ export function alertRoutes({ services }: Core, hub: AlertStreamHub): RouteDef[]
       summary: 'An alert with its actions, evidence and webhook receipts',
       params: idParams,
       responses: { 200: { description: 'the alert', schema: alertDetailSchema }, 404: notFound },
-      handler: ({ params, actor, req }) => svc.get(actor, params.id, req),
+      handler: ({ params, audit }) => svc.get(audit, params.id),
     }),
     transition('acknowledge', 'acknowledge', 'Acknowledge (new → acknowledged)'),
     transition('resolve', 'resolve', 'Resolve (→ resolved)'),
@@ -92,8 +87,8 @@ export function alertRoutes({ services }: Core, hub: AlertStreamHub): RouteDef[]
         200: { description: 'the image', contentType: 'image/jpeg' },
         404: { description: 'unknown evidence', schema: problemSchema },
       },
-      handler: async ({ params, actor, req, res }) => {
-        const e = await svc.evidenceBytes(actor, params.id, params.evidenceId, req);
+      handler: async ({ params, audit, res }) => {
+        const e = await svc.evidenceBytes(audit, params.id, params.evidenceId);
         res
           .status(200)
           .type(e.mime)

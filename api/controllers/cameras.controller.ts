@@ -5,7 +5,7 @@ import { cameraCreateSchema, cameraListQuery, cameraSchema, cameraUpdateSchema }
 import { idParams } from '../dto/common.dto.js';
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
 import { cameraUrlProblem } from '../../pipeline/safe-targets.js';
-import { refuseField } from '../http/problem.js';
+import { refuseField } from '../../runtime/problem.js';
 import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
 import { CAN } from '../http/roles.js';
 
@@ -47,9 +47,9 @@ export function cameraRoutes({ cfg, services }: Core): RouteDef[] {
         201: { description: 'created', schema: cameraSchema },
         409: { description: 'id taken', schema: problemSchema },
       },
-      handler: ({ body, actor, req }) => {
+      handler: ({ body, audit }) => {
         checkUrl(body.url);
-        return svc.create(actor, body, req);
+        return svc.create(audit, body);
       },
     }),
     defineRoute({
@@ -118,9 +118,9 @@ export function cameraRoutes({ cfg, services }: Core): RouteDef[] {
       body: cameraUpdateSchema,
       needsRedis: true,
       responses: { 200: { description: 'updated', schema: cameraSchema }, 404: notFound },
-      handler: ({ params, body, actor, req }) => {
+      handler: ({ params, body, audit }) => {
         checkUrl(body.url);
-        return svc.update(actor, params.id, body, req);
+        return svc.update(audit, params.id, body);
       },
     }),
     defineRoute({
@@ -133,7 +133,7 @@ export function cameraRoutes({ cfg, services }: Core): RouteDef[] {
       needsRedis: true,
       status: 204,
       responses: { 204: { description: 'removed' }, 404: notFound },
-      handler: ({ params, actor, req }) => svc.delete(actor, params.id, req),
+      handler: ({ params, audit }) => svc.delete(audit, params.id),
     }),
   ];
 }

@@ -8,7 +8,7 @@ import {
   caseUpdateSchema,
   sosSchema,
 } from '../dto/case.dto.js';
-import { alertSchema } from '../dto/alert.dto.js';
+import { alertSchema } from '../../alerting/alert.dto.js';
 import { idParams } from '../dto/common.dto.js';
 import { onDutySchema } from '../dto/officer.dto.js';
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
@@ -20,7 +20,7 @@ import { z } from 'zod';
 const tag = 'cases';
 const notFound = { description: 'unknown case', schema: problemSchema };
 
-export function caseRoutes({ services }: Core): RouteDef[] {
+export function caseRoutes({ services, alerting }: Core): RouteDef[] {
   const svc = services.cases;
   return [
     defineRoute({
@@ -56,7 +56,7 @@ export function caseRoutes({ services }: Core): RouteDef[] {
       needsRedis: true,
       status: 201,
       responses: { 201: { description: 'created; the SOS token is shown only now', schema: caseCreatedSchema } },
-      handler: ({ body, actor, req }) => svc.create(actor, body, req),
+      handler: ({ body, audit }) => svc.create(audit, body),
     }),
     defineRoute({
       method: 'get',
@@ -78,7 +78,7 @@ export function caseRoutes({ services }: Core): RouteDef[] {
       body: caseUpdateSchema,
       needsRedis: true,
       responses: { 200: { description: 'updated', schema: caseSchema }, 404: notFound },
-      handler: ({ params, body, actor, req }) => svc.update(actor, params.id, body, req),
+      handler: ({ params, body, audit }) => svc.update(audit, params.id, body),
     }),
     defineRoute({
       method: 'delete',
@@ -90,7 +90,7 @@ export function caseRoutes({ services }: Core): RouteDef[] {
       needsRedis: true,
       status: 204,
       responses: { 204: { description: 'deleted' }, 404: notFound },
-      handler: ({ params, actor, req }) => svc.delete(actor, params.id, req),
+      handler: ({ params, audit }) => svc.delete(audit, params.id),
     }),
     defineRoute({
       method: 'post',
@@ -102,7 +102,7 @@ export function caseRoutes({ services }: Core): RouteDef[] {
       body: caseRenewSchema,
       needsRedis: true,
       responses: { 200: { description: 'renewed', schema: caseSchema }, 404: notFound },
-      handler: ({ params, body, actor, req }) => svc.renew(actor, params.id, body.windowEnd, req),
+      handler: ({ params, body, audit }) => svc.renew(audit, params.id, body.windowEnd),
     }),
     defineRoute({
       method: 'post',
@@ -115,7 +115,7 @@ export function caseRoutes({ services }: Core): RouteDef[] {
         200: { description: 'the new token, shown once', schema: z.object({ sosToken: z.string() }) },
         404: notFound,
       },
-      handler: ({ params, actor, req }) => svc.rotateSosToken(actor, params.id, req),
+      handler: ({ params, audit }) => svc.rotateSosToken(audit, params.id),
     }),
     defineRoute({
       method: 'get',
@@ -155,7 +155,7 @@ export function caseRoutes({ services }: Core): RouteDef[] {
         201: { description: 'alert raised or updated', schema: z.object({ outcome: z.string(), alert: alertSchema }) },
         404: notFound,
       },
-      handler: ({ params, body, actor, req }) => services.alerts.sos(actor, params.id, body, req),
+      handler: ({ params, body, audit }) => alerting.intake.sos(audit, params.id, body),
     }),
   ];
 }

@@ -13,7 +13,7 @@ import {
 } from '../dto/officer.dto.js';
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
 import { webhookUrlProblem } from '../../pipeline/safe-targets.js';
-import { refuseField } from '../http/problem.js';
+import { refuseField } from '../../runtime/problem.js';
 import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
 import { CAN } from '../http/roles.js';
 
@@ -58,9 +58,9 @@ export function officerRoutes({ cfg, services }: Core): RouteDef[] {
         201: { description: 'created', schema: officerWithSecretSchema },
         409: { description: 'badge taken', schema: problemSchema },
       },
-      handler: ({ body, actor, req }) => {
+      handler: ({ body, audit }) => {
         checkWebhook(body.webhookUrl);
-        return svc.create(actor, body, req);
+        return svc.create(audit, body);
       },
     }),
     defineRoute({
@@ -85,9 +85,9 @@ export function officerRoutes({ cfg, services }: Core): RouteDef[] {
         200: { description: 'updated (webhookSecret set only when newly created)', schema: officerWithSecretSchema },
         404: notFound,
       },
-      handler: ({ params, body, actor, req }) => {
+      handler: ({ params, body, audit }) => {
         checkWebhook(body.webhookUrl);
-        return svc.update(actor, params.id, body, req);
+        return svc.update(audit, params.id, body);
       },
     }),
     defineRoute({
@@ -99,7 +99,7 @@ export function officerRoutes({ cfg, services }: Core): RouteDef[] {
       params: idParams,
       status: 204,
       responses: { 204: { description: 'removed' }, 404: notFound },
-      handler: ({ params, actor, req }) => svc.delete(actor, params.id, req),
+      handler: ({ params, audit }) => svc.delete(audit, params.id),
     }),
     defineRoute({
       method: 'post',
@@ -109,7 +109,7 @@ export function officerRoutes({ cfg, services }: Core): RouteDef[] {
       summary: 'Rotate the webhook signing secret (returned once)',
       params: idParams,
       responses: { 200: { description: 'the new secret', schema: officerWithSecretSchema }, 404: notFound },
-      handler: ({ params, actor, req }) => svc.rotateSecret(actor, params.id, req),
+      handler: ({ params, audit }) => svc.rotateSecret(audit, params.id),
     }),
     defineRoute({
       method: 'get',
@@ -130,7 +130,7 @@ export function officerRoutes({ cfg, services }: Core): RouteDef[] {
       body: shiftCreateSchema,
       status: 201,
       responses: { 201: { description: 'created', schema: shiftSchema } },
-      handler: ({ body, actor, req }) => svc.addShift(actor, body, req),
+      handler: ({ body, audit }) => svc.addShift(audit, body),
     }),
     defineRoute({
       method: 'delete',
@@ -141,7 +141,7 @@ export function officerRoutes({ cfg, services }: Core): RouteDef[] {
       params: idParams,
       status: 204,
       responses: { 204: { description: 'removed' }, 404: { description: 'unknown shift', schema: problemSchema } },
-      handler: ({ params, actor, req }) => svc.deleteShift(actor, params.id, req),
+      handler: ({ params, audit }) => svc.deleteShift(audit, params.id),
     }),
   ];
 }

@@ -30,8 +30,8 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
       summary: 'List perpetrators (newest first)',
       query: pageQuery.extend(perpetratorListQuery.shape),
       responses: { 200: { description: 'a page', schema: page(perpetratorSchema, 'PerpetratorPage') } },
-      handler: async ({ query, actor, req }) => {
-        const rows = await svc.list(actor, { limit: query.limit, after: decodeCursor(query.cursor), q: query.q }, req);
+      handler: async ({ query, audit }) => {
+        const rows = await svc.list(audit, { limit: query.limit, after: decodeCursor(query.cursor), q: query.q });
         return pageOf(
           rows.map((r) => r.dto),
           query.limit,
@@ -48,7 +48,7 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
       body: perpetratorCreateSchema,
       status: 201,
       responses: { 201: { description: 'created', schema: perpetratorSchema } },
-      handler: ({ body, actor, req }) => svc.create(actor, body, req),
+      handler: ({ body, audit }) => svc.create(audit, body),
     }),
     defineRoute({
       method: 'get',
@@ -61,7 +61,7 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
         200: { description: 'the perpetrator', schema: perpetratorDetailSchema },
         404: { description: 'unknown id', schema: problemSchema },
       },
-      handler: ({ params, actor, req }) => svc.get(actor, params.id, req),
+      handler: ({ params, audit }) => svc.get(audit, params.id),
     }),
     defineRoute({
       method: 'patch',
@@ -76,7 +76,7 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
         200: { description: 'updated', schema: perpetratorSchema },
         404: { description: 'unknown id', schema: problemSchema },
       },
-      handler: ({ params, body, actor, req }) => svc.update(actor, params.id, body, req),
+      handler: ({ params, body, audit }) => svc.update(audit, params.id, body),
     }),
     defineRoute({
       method: 'delete',
@@ -91,7 +91,7 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
         204: { description: 'deleted and purged' },
         404: { description: 'unknown id', schema: problemSchema },
       },
-      handler: ({ params, actor, req }) => svc.delete(actor, params.id, req),
+      handler: ({ params, audit }) => svc.delete(audit, params.id),
     }),
     defineRoute({
       method: 'post',
@@ -114,7 +114,7 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
           schema: enrolmentRejectedSchema,
         },
       },
-      handler: ({ params, body, actor, req }) => svc.addPhoto(actor, params.id, body as Buffer, req),
+      handler: ({ params, body, audit }) => svc.addPhoto(audit, params.id, body as Buffer),
     }),
     defineRoute({
       method: 'post',
@@ -134,7 +134,7 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
         },
         503: { description: 'face models not available', schema: problemSchema },
       },
-      handler: ({ body, actor, req }) => svc.checkFaces(actor, body as Buffer, req),
+      handler: ({ body, audit }) => svc.checkFaces(audit, body as Buffer),
     }),
     defineRoute({
       method: 'get',
@@ -147,8 +147,8 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
         200: { description: 'the image', contentType: 'image/*' },
         404: { description: 'unknown photo', schema: problemSchema },
       },
-      handler: async ({ params, actor, req, res }) => {
-        const p = await svc.photoBytes(actor, params.id, params.photoId, req);
+      handler: async ({ params, audit, res }) => {
+        const p = await svc.photoBytes(audit, params.id, params.photoId);
         res
           .status(200)
           .type(p.mime)
@@ -166,7 +166,7 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
       needsRedis: true,
       status: 204,
       responses: { 204: { description: 'removed' }, 404: { description: 'unknown photo', schema: problemSchema } },
-      handler: ({ params, actor, req }) => svc.deletePhoto(actor, params.id, params.photoId, req),
+      handler: ({ params, audit }) => svc.deletePhoto(audit, params.id, params.photoId),
     }),
   ];
 }

@@ -9,7 +9,7 @@ import {
   replaySummarySchema,
   replayTrackParams,
 } from '../dto/replay.dto.js';
-import { HttpProblem } from '../http/problem.js';
+import { HttpProblem } from '../../runtime/problem.js';
 import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
 import { CAN } from '../http/roles.js';
 import type { ReplayService } from '../services/replay.service.js';
@@ -59,7 +59,7 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
         415: { description: 'neither JSON nor video/*', schema: problemSchema },
         503: { description: 'the replay queue is full', schema: problemSchema },
       },
-      handler: ({ req, body, actor }) => {
+      handler: ({ req, body, audit }) => {
         const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
         const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
         if (type === 'application/json') {
@@ -76,9 +76,9 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
               'Bad Request',
               parsed.error.issues.map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; '),
             );
-          return svc.submitFixture(actor, parsed.data.fixture);
+          return svc.submitFixture(audit, parsed.data.fixture);
         }
-        if (type.startsWith('video/')) return svc.submitUpload(actor, bytes, uploadName(req.get('x-file-name')));
+        if (type.startsWith('video/')) return svc.submitUpload(audit, bytes, uploadName(req.get('x-file-name')));
         throw new HttpProblem(
           415,
           'Unsupported Media Type',

@@ -2,8 +2,8 @@ import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { defineRoute, type RouteDef } from '../http/route.js';
 import { scrubServerPaths } from '../http/error-handler.js';
-import { HttpProblem } from '../http/problem.js';
-import { ROLES } from '../http/roles.js';
+import { HttpProblem } from '../../runtime/problem.js';
+import { ROLES } from '../../audit/audit-context.js';
 
 const tag = 'system';
 const scrub = (r: Record<string, string>) =>

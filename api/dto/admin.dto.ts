@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES } from '../http/roles.js';
+import { ROLES } from '../../audit/audit-context.js';
 import { timeInput, timestamp } from './common.dto.js';
 
 const UNIT_MS = { h: 3600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;

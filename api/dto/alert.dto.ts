@@ -1,67 +1,6 @@
 import { z } from 'zod';
+import { ALERT_KINDS, ALERT_STATES } from '../../alerting/alert.dto.js';
 import { timestamp } from './common.dto.js';
-
-export const alertKinds = ['match', 'camera_offline', 'sos'] as const;
-export const alertStates = ['new', 'acknowledged', 'resolved', 'false_positive'] as const;
-
-export const evidenceSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['snapshot', 'face_crop', 'frame']),
-    sha256: z.string(),
-    bytes: z.number().int(),
-    mime: z.string(),
-    url: z.string().describe('GET it with an authorised key'),
-    createdAt: timestamp,
-  })
-  .meta({ id: 'Evidence' });
-
-export const alertSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(alertKinds),
-    state: z.enum(alertStates),
-    caseId: z.string().nullable(),
-    cameraId: z.string().nullable(),
-    perpetratorId: z.string().nullable(),
-    perpetratorName: z.string().nullable(),
-    distance: z.number().nullable().describe('best aggregated face distance (lower is closer)'),
-    eventCount: z.number().int().describe('events merged into this alert (dedup within the cooldown)'),
-    firstSeen: timestamp,
-    lastSeen: timestamp,
-    replayId: z.string().nullable(),
-    escalationLevel: z.number().int(),
-    details: z.record(z.string(), z.unknown()),
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  })
-  .meta({ id: 'Alert' });
-
-export const alertActionSchema = z
-  .object({ action: z.string(), actorName: z.string(), note: z.string().nullable(), at: timestamp })
-  .meta({ id: 'AlertAction' });
-
-export const deliverySchema = z
-  .object({
-    id: z.string(),
-    officerId: z.string(),
-    event: z.string(),
-    status: z.enum(['pending', 'delivered', 'failed', 'skipped']),
-    attempts: z.number().int(),
-    lastStatus: z.number().int().nullable(),
-    lastError: z.string().nullable(),
-    createdAt: timestamp,
-    deliveredAt: timestamp.nullable(),
-  })
-  .meta({ id: 'WebhookDelivery' });
-
-export const alertDetailSchema = alertSchema
-  .extend({
-    actions: z.array(alertActionSchema),
-    evidence: z.array(evidenceSchema),
-    deliveries: z.array(deliverySchema),
-  })
-  .meta({ id: 'AlertDetail' });
 
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -70,8 +9,8 @@ const csv = <T extends readonly [string, ...string[]]>(values: T) =>
     .pipe(z.array(z.enum(values)));
 
 export const alertListQuery = z.object({
-  state: csv(alertStates).optional().describe('comma-separated states'),
-  kind: z.enum(alertKinds).optional(),
+  state: csv(ALERT_STATES).optional().describe('comma-separated states'),
+  kind: z.enum(ALERT_KINDS).optional(),
   caseId: z.string().optional(),
   cameraId: z.string().optional(),
   perpetratorId: z.string().optional(),

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from '../../runtime/logger.js';
-import { HttpProblem } from './problem.js';
+import { HttpProblem } from '../../runtime/problem.js';
 
 /**
  * Absolute paths of this machine (anything under a top-level folder of `/`, such as /tmp or /home)

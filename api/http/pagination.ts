@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badRequest } from './problem.js';
+import { badRequest } from '../../runtime/problem.js';
 
 export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50).describe('page size (1-500)'),

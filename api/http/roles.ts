@@ -1,5 +1,4 @@
-export const ROLES = ['admin', 'operator', 'officer', 'analyst'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../../audit/audit-context.js';
 
 /** Who may do what, named once so routes read as policy rather than lists. */
 export const CAN = {
@@ -20,10 +19,3 @@ export const CAN = {
   replay: ['admin', 'analyst'],
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
-
-/** The caller of a request: an API key, or a case's SOS token (which may only raise SOS for its case). */
-export type Actor =
-  | { kind: 'key'; keyId: string; name: string; role: Role }
-  | { kind: 'sos'; caseId: string; name: string };
-
-export const actorName = (a: Actor) => (a.kind === 'key' ? `${a.name} (${a.role})` : a.name);

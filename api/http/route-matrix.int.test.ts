@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiFixture, type ApiFixture } from '../../test/api-fixture.js';
 import { caseInput } from '../../test/factories/api.factory.js';
-import { ROLES } from './roles.js';
+import { ROLES } from '../../audit/audit-context.js';
 
 let api: ApiFixture;
 let sosToken: string;

@@ -1,8 +1,8 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { HttpProblem, RedisUnavailableError } from './problem.js';
-import type { Actor, Role } from './roles.js';
+import { HttpProblem, RedisUnavailableError } from '../../runtime/problem.js';
+import type { Actor, AuditContext, Role } from '../../audit/audit-context.js';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -12,6 +12,8 @@ export interface RouteContext<P, Q, B> {
   body: B;
   /** Null only on public routes. */
   actor: Actor;
+  /** Who acts and from where, for services (they never see the request). */
+  audit: AuditContext;
   req: Request;
   res: Response;
 }
@@ -123,6 +125,7 @@ export function mountRoutes(
           query: parse(def.query, req.query, 'query'),
           body: def.rawBody ? req.body : parse(def.body, req.body ?? {}, 'body'),
           actor: actor as Actor,
+          audit: { actor: actor as Actor, address: req.ip ?? null },
           req,
           res,
         };

@@ -1,10 +1,10 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { HttpProblem } from '../http/problem.js';
-import { ROLES, type Actor, type Role } from '../http/roles.js';
-import type { ApiKeyRepository } from '../repositories/api-key.repository.js';
-import type { CaseRepository } from '../repositories/case.repository.js';
-import { newId } from '../repositories/ids.js';
-import type { SettingsRepository } from '../repositories/settings.repository.js';
+import { HttpProblem } from '../../runtime/problem.js';
+import { ROLES, type Actor, type Role } from '../../audit/audit-context.js';
+import type { ApiKeyRepository } from '../../storage/repositories/api-key.repository.js';
+import type { CaseRepository } from '../../storage/repositories/case.repository.js';
+import { newId } from '../../storage/repositories/ids.js';
+import type { SettingsRepository } from '../../storage/repositories/settings.repository.js';
 
 /**
  * Keys are 256 random bits, so a plain SHA-256 is enough to store them (a slow

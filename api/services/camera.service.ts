@@ -1,29 +1,17 @@
-import type { Request } from 'express';
 import type { z } from 'zod';
 import { annotateJpeg } from '../../runtime/annotate-image.js';
 import { redactUrl } from '../../runtime/logger.js';
 import type { CameraDetections, CameraStatus } from '../../pipeline/events.js';
 import type { cameraCreateSchema, cameraUpdateSchema } from '../dto/camera.dto.js';
-import type { CameraTable } from '../database/database.types.js';
-import { badRequest, conflict, HttpProblem, notFound } from '../http/problem.js';
-import type { Actor } from '../http/roles.js';
-import type { CameraRepository } from '../repositories/camera.repository.js';
-import type { CaseRepository } from '../repositories/case.repository.js';
-import { newId } from '../repositories/ids.js';
-import type { PipelineStateRepository } from '../repositories/pipeline-state.repository.js';
-import type { AuditService } from './audit.service.js';
-
-/** States in which a running ingest worker rewrites the status every second or so. */
-const HEARTBEAT_STATES = new Set<CameraStatus['state']>(['connecting', 'streaming', 'stalled']);
-export const WORKER_SILENT_REASON = 'no status from the ingest worker';
-
-/**
- * A live-looking status that has not been rewritten for `staleMs` means the ingest
- * worker itself died: the camera is not watched, whatever the last status said.
- */
-export function workerSilent(status: CameraStatus | null | undefined, now: number, staleMs: number): boolean {
-  return !!status && HEARTBEAT_STATES.has(status.state) && now - status.updatedAt > staleMs;
-}
+import type { CameraTable } from '../../storage/database/database.types.js';
+import { badRequest, conflict, HttpProblem, notFound } from '../../runtime/problem.js';
+import type { AuditContext } from '../../audit/audit-context.js';
+import type { CameraRepository } from '../../storage/repositories/camera.repository.js';
+import type { CaseRepository } from '../../storage/repositories/case.repository.js';
+import { newId } from '../../storage/repositories/ids.js';
+import type { PipelineStateRepository } from '../../storage/repositories/pipeline-state.repository.js';
+import { WORKER_SILENT_REASON, workerSilent } from '../../pipeline/ingest-silence.js';
+import type { AuditService } from '../../audit/audit.service.js';
 
 /** user:password never leaves the database: the API answers with the URL redacted. */
 export function cameraDto(c: CameraTable, status: CameraStatus | null | undefined, silent = false) {
@@ -90,7 +78,7 @@ export class CameraService {
     if (caseId && !(await this.cases.get(caseId))) throw badRequest(`unknown case id: ${caseId}`);
   }
 
-  async create(actor: Actor, input: z.output<typeof cameraCreateSchema>, req?: Request) {
+  async create(ctx: AuditContext, input: z.output<typeof cameraCreateSchema>) {
     await this.checkCase(input.caseId);
     const id = input.id ?? newId('cam');
     if (await this.repo.get(id)) throw conflict(`camera '${id}' already exists`);
@@ -105,7 +93,7 @@ export class CameraService {
       updatedAt: now,
     };
     await this.repo.insert(row);
-    await this.audit.record(actor, 'camera.create', { type: 'camera', id }, { caseId: row.caseId }, req);
+    await this.audit.record(ctx, 'camera.create', { type: 'camera', id }, { caseId: row.caseId });
     await this.camerasChanged();
     return cameraDto(row, null);
   }
@@ -180,19 +168,19 @@ export class CameraService {
     }
   }
 
-  async update(actor: Actor, id: string, patch: z.output<typeof cameraUpdateSchema>, req?: Request) {
+  async update(ctx: AuditContext, id: string, patch: z.output<typeof cameraUpdateSchema>) {
     if (!(await this.repo.get(id))) throw notFound('camera', id);
     await this.checkCase(patch.caseId);
     await this.repo.update(id, { ...patch, updatedAt: Date.now() });
-    await this.audit.record(actor, 'camera.update', { type: 'camera', id }, { fields: Object.keys(patch) }, req);
+    await this.audit.record(ctx, 'camera.update', { type: 'camera', id }, { fields: Object.keys(patch) });
     await this.camerasChanged();
     return this.get(id);
   }
 
-  async delete(actor: Actor, id: string, req?: Request): Promise<void> {
+  async delete(ctx: AuditContext, id: string): Promise<void> {
     if (!(await this.repo.get(id))) throw notFound('camera', id);
     await this.repo.delete(id);
-    await this.audit.record(actor, 'camera.delete', { type: 'camera', id }, undefined, req);
+    await this.audit.record(ctx, 'camera.delete', { type: 'camera', id });
     await this.camerasChanged();
   }
 }

@@ -1,20 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import type { Request } from 'express';
 import type { z } from 'zod';
 import type { caseCreateSchema, caseUpdateSchema } from '../dto/case.dto.js';
-import type { CaseTable } from '../database/database.types.js';
-import { badRequest, notFound } from '../http/problem.js';
-import type { Actor } from '../http/roles.js';
-import type { CaseRepository } from '../repositories/case.repository.js';
-import { newId } from '../repositories/ids.js';
-import type { OfficerRepository } from '../repositories/officer.repository.js';
-import type { AuditService } from './audit.service.js';
+import type { CaseTable } from '../../storage/database/database.types.js';
+import { badRequest, notFound } from '../../runtime/problem.js';
+import type { AuditContext } from '../../audit/audit-context.js';
+import type { CaseRepository } from '../../storage/repositories/case.repository.js';
+import { newId } from '../../storage/repositories/ids.js';
+import type { OfficerRepository } from '../../storage/repositories/officer.repository.js';
+import type { AuditService } from '../../audit/audit.service.js';
 import { hashSecret } from './auth.service.js';
-import { isValidTimezone, MAX_WINDOW_MS, scheduleState } from './protection-window.js';
+import { isValidTimezone, MAX_WINDOW_MS, parseSchedule, scheduleState } from '../../pipeline/protection-window.js';
 
 export function caseDto(c: CaseTable, perpetratorIds: string[], now = Date.now()) {
-  const activeHours = c.activeHours ? (JSON.parse(c.activeHours) as { from: string; to: string }) : null;
-  const state = scheduleState({ ...c, activeHours }, now);
+  const schedule = parseSchedule(c);
+  const state = scheduleState(schedule, now);
   return {
     id: c.id,
     victimRef: c.victimRef,
@@ -24,7 +23,7 @@ export function caseDto(c: CaseTable, perpetratorIds: string[], now = Date.now()
     perpetratorIds,
     windowStart: c.windowStart,
     windowEnd: c.windowEnd,
-    activeHours,
+    activeHours: schedule.activeHours,
     timezone: c.timezone,
     status: c.status as 'open' | 'closed',
     protection: state.active ? { active: true } : { active: false, reason: state.reason },
@@ -32,11 +31,6 @@ export function caseDto(c: CaseTable, perpetratorIds: string[], now = Date.now()
     updatedAt: c.updatedAt,
   };
 }
-
-export const parseSchedule = (c: CaseTable) => ({
-  ...c,
-  activeHours: c.activeHours ? (JSON.parse(c.activeHours) as { from: string; to: string }) : null,
-});
 
 const newSosToken = () => `sos_${randomBytes(24).toString('base64url')}`;
 
@@ -62,7 +56,7 @@ export class CaseService {
     if (end - start > MAX_WINDOW_MS) throw badRequest('a protection window lasts at most 14 days; renew it to extend');
   }
 
-  async create(actor: Actor, input: z.output<typeof caseCreateSchema>, req?: Request) {
+  async create(ctx: AuditContext, input: z.output<typeof caseCreateSchema>) {
     if (!isValidTimezone(input.timezone)) throw badRequest(`unknown timezone '${input.timezone}'`);
     const now = Date.now();
     const windowStart = input.windowStart ?? now;
@@ -85,7 +79,7 @@ export class CaseService {
       updatedAt: now,
     };
     await this.repo.insert(row, perpetratorIds);
-    await this.audit.record(actor, 'case.create', { type: 'case', id: row.id }, { perpetratorIds }, req);
+    await this.audit.record(ctx, 'case.create', { type: 'case', id: row.id }, { perpetratorIds });
     await this.watchlistChanged();
     return { ...caseDto(row, perpetratorIds, now), sosToken };
   }
@@ -102,7 +96,7 @@ export class CaseService {
     return rows.map((r) => ({ row: r, dto: caseDto(r, links.get(r.id) ?? []) }));
   }
 
-  async update(actor: Actor, id: string, patch: z.output<typeof caseUpdateSchema>, req?: Request) {
+  async update(ctx: AuditContext, id: string, patch: z.output<typeof caseUpdateSchema>) {
     const c = await this.repo.get(id);
     if (!c) throw notFound('case', id);
     if (patch.timezone !== undefined && !isValidTimezone(patch.timezone))
@@ -111,13 +105,13 @@ export class CaseService {
     const set: Partial<CaseTable> = { ...rest, updatedAt: Date.now() };
     if (activeHours !== undefined) set.activeHours = activeHours ? JSON.stringify(activeHours) : null;
     await this.repo.update(id, set, perpetratorIds ? await this.checkPerpetrators(perpetratorIds) : undefined);
-    await this.audit.record(actor, 'case.update', { type: 'case', id }, { fields: Object.keys(patch) }, req);
+    await this.audit.record(ctx, 'case.update', { type: 'case', id }, { fields: Object.keys(patch) });
     await this.watchlistChanged();
     return this.get(id);
   }
 
   /** Extends the protection window (a new session of at most 14 days from now). */
-  async renew(actor: Actor, id: string, windowEnd: number, req?: Request) {
+  async renew(ctx: AuditContext, id: string, windowEnd: number) {
     const c = await this.repo.get(id);
     if (!c) throw notFound('case', id);
     const now = Date.now();
@@ -125,25 +119,25 @@ export class CaseService {
     if (windowEnd - now > MAX_WINDOW_MS) throw badRequest('a protection session lasts at most 14 days from now');
     const windowStart = c.windowEnd > now && c.windowStart <= now ? c.windowStart : now;
     await this.repo.update(id, { windowStart, windowEnd, status: 'open', updatedAt: now });
-    await this.audit.record(actor, 'case.renew', { type: 'case', id }, { windowStart, windowEnd }, req);
+    await this.audit.record(ctx, 'case.renew', { type: 'case', id }, { windowStart, windowEnd });
     await this.watchlistChanged();
     return this.get(id);
   }
 
-  async rotateSosToken(actor: Actor, id: string, req?: Request) {
+  async rotateSosToken(ctx: AuditContext, id: string) {
     const c = await this.repo.get(id);
     if (!c) throw notFound('case', id);
     const sosToken = newSosToken();
     await this.repo.update(id, { sosTokenHash: hashSecret(sosToken), updatedAt: Date.now() });
-    await this.audit.record(actor, 'case.sos_token.rotate', { type: 'case', id }, undefined, req);
+    await this.audit.record(ctx, 'case.sos_token.rotate', { type: 'case', id });
     return { sosToken };
   }
 
-  async delete(actor: Actor, id: string, req?: Request): Promise<void> {
+  async delete(ctx: AuditContext, id: string): Promise<void> {
     const c = await this.repo.get(id);
     if (!c) throw notFound('case', id);
     await this.repo.delete(id);
-    await this.audit.record(actor, 'case.delete', { type: 'case', id }, undefined, req);
+    await this.audit.record(ctx, 'case.delete', { type: 'case', id });
     await this.watchlistChanged();
   }
 

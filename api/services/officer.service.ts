@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Request } from 'express';
 import type { z } from 'zod';
 import type { officerCreateSchema, officerUpdateSchema, shiftCreateSchema } from '../dto/officer.dto.js';
-import type { OfficerTable, ShiftTable } from '../database/database.types.js';
-import { badRequest, conflict, notFound } from '../http/problem.js';
-import type { Actor } from '../http/roles.js';
-import { newId } from '../repositories/ids.js';
-import type { OfficerRepository } from '../repositories/officer.repository.js';
-import type { AuditService } from './audit.service.js';
+import type { OfficerTable, ShiftTable } from '../../storage/database/database.types.js';
+import { badRequest, conflict, notFound } from '../../runtime/problem.js';
+import type { AuditContext } from '../../audit/audit-context.js';
+import { newId } from '../../storage/repositories/ids.js';
+import type { OfficerRepository } from '../../storage/repositories/officer.repository.js';
+import type { AuditService } from '../../audit/audit.service.js';
 
 export const officerDto = (o: OfficerTable) => ({
   id: o.id,
@@ -37,7 +36,7 @@ export class OfficerService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(actor: Actor, input: z.output<typeof officerCreateSchema>, req?: Request) {
+  async create(ctx: AuditContext, input: z.output<typeof officerCreateSchema>) {
     const row: OfficerTable = {
       id: newId('off'),
       name: input.name,
@@ -50,7 +49,7 @@ export class OfficerService {
     };
     if (await this.repo.byBadge(input.badge)) throw conflict(`badge '${input.badge}' is already registered`);
     await this.repo.insert(row);
-    await this.audit.record(actor, 'officer.create', { type: 'officer', id: row.id }, undefined, req);
+    await this.audit.record(ctx, 'officer.create', { type: 'officer', id: row.id });
     return { ...officerDto(row), webhookSecret: row.webhookSecret };
   }
 
@@ -64,7 +63,7 @@ export class OfficerService {
     return (await this.repo.list(f)).map((r) => ({ row: r, dto: officerDto(r) }));
   }
 
-  async update(actor: Actor, id: string, patch: z.output<typeof officerUpdateSchema>, req?: Request) {
+  async update(ctx: AuditContext, id: string, patch: z.output<typeof officerUpdateSchema>) {
     const o = await this.repo.get(id);
     if (!o) throw notFound('officer', id);
     const set: Partial<OfficerTable> = {};
@@ -78,27 +77,27 @@ export class OfficerService {
       if (!patch.webhookUrl) set.webhookSecret = null;
     }
     await this.repo.update(id, set);
-    await this.audit.record(actor, 'officer.update', { type: 'officer', id }, { fields: Object.keys(patch) }, req);
+    await this.audit.record(ctx, 'officer.update', { type: 'officer', id }, { fields: Object.keys(patch) });
     return { ...(await this.get(id)), webhookSecret: secret };
   }
 
-  async rotateSecret(actor: Actor, id: string, req?: Request) {
+  async rotateSecret(ctx: AuditContext, id: string) {
     const o = await this.repo.get(id);
     if (!o) throw notFound('officer', id);
     if (!o.webhookUrl) throw badRequest('the officer has no webhook URL');
     const secret = newWebhookSecret();
     await this.repo.update(id, { webhookSecret: secret });
-    await this.audit.record(actor, 'officer.webhook_secret.rotate', { type: 'officer', id }, undefined, req);
+    await this.audit.record(ctx, 'officer.webhook_secret.rotate', { type: 'officer', id });
     return { ...officerDto(o), webhookSecret: secret };
   }
 
-  async delete(actor: Actor, id: string, req?: Request): Promise<void> {
+  async delete(ctx: AuditContext, id: string): Promise<void> {
     if (!(await this.repo.get(id))) throw notFound('officer', id);
     await this.repo.delete(id);
-    await this.audit.record(actor, 'officer.delete', { type: 'officer', id }, undefined, req);
+    await this.audit.record(ctx, 'officer.delete', { type: 'officer', id });
   }
 
-  async addShift(actor: Actor, input: z.output<typeof shiftCreateSchema>, req?: Request) {
+  async addShift(ctx: AuditContext, input: z.output<typeof shiftCreateSchema>) {
     const o = await this.repo.get(input.officerId);
     if (!o) throw badRequest(`unknown officer id: ${input.officerId}`);
     const row: ShiftTable = {
@@ -111,11 +110,10 @@ export class OfficerService {
     };
     await this.repo.insertShift(row);
     await this.audit.record(
-      actor,
+      ctx,
       'shift.create',
       { type: 'shift', id: row.id },
       { officerId: o.id, district: row.district },
-      req,
     );
     return shiftDto(row);
   }
@@ -128,9 +126,9 @@ export class OfficerService {
     );
   }
 
-  async deleteShift(actor: Actor, id: string, req?: Request): Promise<void> {
+  async deleteShift(ctx: AuditContext, id: string): Promise<void> {
     if (!(await this.repo.shift(id))) throw notFound('shift', id);
     await this.repo.deleteShift(id);
-    await this.audit.record(actor, 'shift.delete', { type: 'shift', id }, undefined, req);
+    await this.audit.record(ctx, 'shift.delete', { type: 'shift', id });
   }
 }

@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { Request } from 'express';
 import type { z } from 'zod';
 import type { perpetratorCreateSchema, perpetratorUpdateSchema } from '../dto/perpetrator.dto.js';
-import type { PerpetratorTable, PhotoTable } from '../database/database.types.js';
-import { conflict, HttpProblem, notFound } from '../http/problem.js';
-import type { Actor } from '../http/roles.js';
-import type { FileStore } from '../repositories/file-store.repository.js';
-import { newId } from '../repositories/ids.js';
-import type { PerpetratorRepository } from '../repositories/perpetrator.repository.js';
-import type { CaseRepository } from '../repositories/case.repository.js';
-import type { AuditService } from './audit.service.js';
+import type { PerpetratorTable, PhotoTable } from '../../storage/database/database.types.js';
+import { conflict, HttpProblem, notFound } from '../../runtime/problem.js';
+import type { AuditContext } from '../../audit/audit-context.js';
+import type { FileStore } from '../../storage/repositories/file-store.repository.js';
+import { newId } from '../../storage/repositories/ids.js';
+import type { PerpetratorRepository } from '../../storage/repositories/perpetrator.repository.js';
+import type { CaseRepository } from '../../storage/repositories/case.repository.js';
+import type { AuditService } from '../../audit/audit.service.js';
 import { FaceModelsUnavailableError, type FaceEnroller } from './face-enroller.js';
 import { sniffImage } from './image-sniff.js';
 
@@ -44,7 +43,7 @@ export class PerpetratorService {
     private readonly watchlistChanged: () => Promise<void>,
   ) {}
 
-  async create(actor: Actor, input: z.output<typeof perpetratorCreateSchema>, req?: Request) {
+  async create(ctx: AuditContext, input: z.output<typeof perpetratorCreateSchema>) {
     const now = Date.now();
     const row: PerpetratorTable = {
       id: newId('prp'),
@@ -55,29 +54,29 @@ export class PerpetratorService {
       updatedAt: now,
     };
     await this.repo.insert(row);
-    await this.audit.record(actor, 'perpetrator.create', { type: 'perpetrator', id: row.id }, { name: row.name }, req);
+    await this.audit.record(ctx, 'perpetrator.create', { type: 'perpetrator', id: row.id }, { name: row.name });
     return toDto(row, 0);
   }
 
-  async list(actor: Actor, f: Parameters<PerpetratorRepository['list']>[0], req?: Request) {
+  async list(ctx: AuditContext, f: Parameters<PerpetratorRepository['list']>[0]) {
     const rows = await this.repo.list(f);
     const counts = new Map(
       (await this.repo.photoCounts(rows.map((r) => r.id))).map((c) => [c.perpetratorId, Number(c.n)]),
     );
-    await this.audit.record(actor, 'perpetrator.list', { type: 'perpetrator' }, { count: rows.length }, req);
+    await this.audit.record(ctx, 'perpetrator.list', { type: 'perpetrator' }, { count: rows.length });
     return rows.map((r) => ({ row: r, dto: toDto(r, counts.get(r.id) ?? 0) }));
   }
 
-  async get(actor: Actor, id: string, req?: Request) {
+  async get(ctx: AuditContext, id: string) {
     const p = await this.repo.get(id);
     if (!p) throw notFound('perpetrator', id);
     const photos = await this.repo.photos(id);
     const caseIds = (await this.cases.list({ limit: 500, perpetratorId: id })).map((c) => c.id);
-    await this.audit.record(actor, 'perpetrator.read', { type: 'perpetrator', id }, undefined, req);
+    await this.audit.record(ctx, 'perpetrator.read', { type: 'perpetrator', id });
     return { ...toDto(p, photos.length), photos: photos.map(photoDto), caseIds };
   }
 
-  async update(actor: Actor, id: string, patch: z.output<typeof perpetratorUpdateSchema>, req?: Request) {
+  async update(ctx: AuditContext, id: string, patch: z.output<typeof perpetratorUpdateSchema>) {
     const p = await this.repo.get(id);
     if (!p) throw notFound('perpetrator', id);
     const set: Parameters<PerpetratorRepository['update']>[1] = { updatedAt: Date.now() };
@@ -85,30 +84,23 @@ export class PerpetratorService {
     if (patch.notes !== undefined) set.notes = patch.notes ?? null;
     if (patch.watchEverywhere !== undefined) set.watchEverywhere = patch.watchEverywhere ? 1 : 0;
     await this.repo.update(id, set);
-    await this.audit.record(
-      actor,
-      'perpetrator.update',
-      { type: 'perpetrator', id },
-      { fields: Object.keys(patch) },
-      req,
-    );
+    await this.audit.record(ctx, 'perpetrator.update', { type: 'perpetrator', id }, { fields: Object.keys(patch) });
     await this.watchlistChanged();
     const photos = await this.repo.photos(id);
     return toDto((await this.repo.get(id))!, photos.length);
   }
 
   /** Purges the profile, its photos (files too) and embeddings. */
-  async delete(actor: Actor, id: string, req?: Request): Promise<void> {
+  async delete(ctx: AuditContext, id: string): Promise<void> {
     const p = await this.repo.get(id);
     if (!p) throw notFound('perpetrator', id);
     await this.repo.delete(id);
     await this.photos.removeFolder(id);
     await this.audit.record(
-      actor,
+      ctx,
       'perpetrator.delete',
       { type: 'perpetrator', id },
       { name: p.name, purged: ['photos', 'embeddings'] },
-      req,
     );
     await this.watchlistChanged();
   }
@@ -117,7 +109,7 @@ export class PerpetratorService {
    * Enrols one photo: it must be an image (by its bytes) with exactly one usable
    * face; otherwise 415/422 with the reason, and nothing is stored.
    */
-  async addPhoto(actor: Actor, id: string, bytes: Buffer, req?: Request) {
+  async addPhoto(ctx: AuditContext, id: string, bytes: Buffer) {
     const p = await this.repo.get(id);
     if (!p) throw notFound('perpetrator', id);
     const type = imageTypeOf(bytes);
@@ -127,13 +119,7 @@ export class PerpetratorService {
     const enroller = await this.faceModels();
     const r = await enroller.enrol(bytes);
     if (!r.ok) {
-      await this.audit.record(
-        actor,
-        'perpetrator.photo.rejected',
-        { type: 'perpetrator', id },
-        { reason: r.reason },
-        req,
-      );
+      await this.audit.record(ctx, 'perpetrator.photo.rejected', { type: 'perpetrator', id }, { reason: r.reason });
       throw new HttpProblem(422, 'Unprocessable Content', `photo not enrolled: ${r.message}`, { reason: r.reason });
     }
     const stored = await this.photos.put(id, bytes, type.ext);
@@ -158,11 +144,10 @@ export class PerpetratorService {
       createdAt: now,
     });
     await this.audit.record(
-      actor,
+      ctx,
       'perpetrator.photo.enrol',
       { type: 'perpetrator', id },
       { photoId: photo.id, sha256: stored.sha256 },
-      req,
     );
     await this.watchlistChanged();
     return photoDto(photo);
@@ -173,16 +158,15 @@ export class PerpetratorService {
    * same checks as enrolment (415 not an image, 422 unreadable), nothing stored, and
    * audited because a face in an upload is biometric data.
    */
-  async checkFaces(actor: Actor, bytes: Buffer, req?: Request) {
+  async checkFaces(ctx: AuditContext, bytes: Buffer) {
     imageTypeOf(bytes);
     const r = await (await this.faceModels()).check(bytes);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     await this.audit.record(
-      actor,
+      ctx,
       'faces.detect',
       { type: 'upload', id: sha256 },
       { faces: r.ok ? r.faces.length : null, reason: r.ok ? null : r.reason },
-      req,
     );
     if (!r.ok)
       throw new HttpProblem(422, 'Unprocessable Content', `no faces checked: ${r.message}`, { reason: r.reason });
@@ -203,19 +187,19 @@ export class PerpetratorService {
     }
   }
 
-  async photoBytes(actor: Actor, id: string, photoId: string, req?: Request) {
+  async photoBytes(ctx: AuditContext, id: string, photoId: string) {
     const photo = await this.repo.photo(id, photoId);
     if (!photo) throw notFound('photo', photoId);
-    await this.audit.record(actor, 'perpetrator.photo.read', { type: 'perpetrator', id }, { photoId }, req);
+    await this.audit.record(ctx, 'perpetrator.photo.read', { type: 'perpetrator', id }, { photoId });
     return { mime: photo.mime, sha256: photo.sha256, data: await this.photos.read(photo.path) };
   }
 
-  async deletePhoto(actor: Actor, id: string, photoId: string, req?: Request): Promise<void> {
+  async deletePhoto(ctx: AuditContext, id: string, photoId: string): Promise<void> {
     const photo = await this.repo.photo(id, photoId);
     if (!photo) throw notFound('photo', photoId);
     await this.repo.deletePhoto(photoId);
     await this.photos.remove(photo.path);
-    await this.audit.record(actor, 'perpetrator.photo.delete', { type: 'perpetrator', id }, { photoId }, req);
+    await this.audit.record(ctx, 'perpetrator.photo.delete', { type: 'perpetrator', id }, { photoId });
     await this.watchlistChanged();
   }
 }

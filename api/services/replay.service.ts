@@ -6,8 +6,8 @@ import type { Config } from '../../pipeline/config/index.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { ReplayModels, ReplayOptions, ReplayResult } from '../../workers/replay/index.js';
 import type { ReplayDto } from '../dto/replay.dto.js';
-import { HttpProblem } from '../http/problem.js';
-import { actorName, type Actor } from '../http/roles.js';
+import { HttpProblem } from '../../runtime/problem.js';
+import { actorName, type AuditContext } from '../../audit/audit-context.js';
 
 export interface ReplayServiceDeps {
   cfg: Config;
@@ -83,14 +83,14 @@ export class ReplayService {
   }
 
   /** Queues a fixture's footage, replayed with the fixtures' gallery and scored against its truth. */
-  async submitFixture(actor: Actor, name: string): Promise<{ id: string }> {
+  async submitFixture(ctx: AuditContext, name: string): Promise<{ id: string }> {
     const fixture = fixtures.find((f) => f.name === name);
     if (!fixture) throw new HttpProblem(400, 'Bad Request', `no fixture ${name}; GET /v1/replays/fixtures lists them`);
-    return this.enqueue(actor, { source: fixture.name, video: fixture.video, uploaded: false, fixture });
+    return this.enqueue(ctx.actor, { source: fixture.name, video: fixture.video, uploaded: false, fixture });
   }
 
   /** Queues an uploaded video (watched against the fixtures' gallery); refused at once when it is not footage. */
-  async submitUpload(actor: Actor, bytes: Buffer, fileName: string): Promise<{ id: string }> {
+  async submitUpload(ctx: AuditContext, bytes: Buffer, fileName: string): Promise<{ id: string }> {
     if (!bytes?.length)
       throw new HttpProblem(400, 'Bad Request', 'send the video as the request body (Content-Type video/*)');
     const { probeVideo, UnsupportedVideoError } = await import('../../workers/replay/index.js');
@@ -106,11 +106,11 @@ export class ReplayService {
         throw new HttpProblem(400, 'Bad Request', err.message.replaceAll(video, fileName));
       throw err;
     }
-    return this.enqueue(actor, { source: fileName, video, uploaded: true, fixture: null }, id);
+    return this.enqueue(ctx.actor, { source: fileName, video, uploaded: true, fixture: null }, id);
   }
 
   private enqueue(
-    actor: Actor,
+    actor: AuditContext['actor'],
     job: { source: string; video: string; uploaded: boolean; fixture: FootageFixture | null },
     id = randomBytes(6).toString('hex'),
   ): { id: string } {

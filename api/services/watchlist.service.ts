@@ -1,11 +1,10 @@
 import type { WatchlistSnapshot } from '../../pipeline/watchlist.js';
 import type { Logger } from '../../runtime/logger.js';
-import type { CameraRepository } from '../repositories/camera.repository.js';
-import type { CaseRepository } from '../repositories/case.repository.js';
-import type { PerpetratorRepository } from '../repositories/perpetrator.repository.js';
-import type { PipelineStateRepository, RegistryCamera } from '../repositories/pipeline-state.repository.js';
-import { parseSchedule } from './case.service.js';
-import { scheduleState } from './protection-window.js';
+import type { CameraRepository } from '../../storage/repositories/camera.repository.js';
+import type { CaseRepository } from '../../storage/repositories/case.repository.js';
+import type { PerpetratorRepository } from '../../storage/repositories/perpetrator.repository.js';
+import type { PipelineStateRepository, RegistryCamera } from '../../storage/repositories/pipeline-state.repository.js';
+import { parseSchedule, scheduleState } from '../../pipeline/protection-window.js';
 
 type SnapshotContent = Omit<WatchlistSnapshot, 'version'>;
 

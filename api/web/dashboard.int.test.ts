@@ -11,6 +11,7 @@ import { redisKeys } from '../../pipeline/redis-keys.js';
 import { loadConfig } from '../../runtime/config.js';
 import { createLogger } from '../../runtime/logger.js';
 import { openQueue } from '../../runtime/queues.js';
+import { alertsWorkerFor } from '../../test/api-fixture.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
 import { createApiServer, type ApiServer } from '../server.js';
 import { ensureWebBuilt } from './build.js';
@@ -76,7 +77,13 @@ beforeAll(async () => {
   const log = createLogger(config, 'web-test');
   const webDist = await ensureWebBuilt(log);
   expect(webDist, 'the dashboard must build').not.toBeNull();
-  server = await createApiServer({ cfg: config, log, redisUrl: testRedisUrl(), alertsWorker: true, webDist });
+  server = await createApiServer({
+    cfg: config,
+    log,
+    redisUrl: testRedisUrl(),
+    alertsWorker: alertsWorkerFor(config, log, testRedisUrl()),
+    webDist,
+  });
   const http = await server.listen(0, '127.0.0.1');
   baseUrl = http.url;
   closeHttp = http.close;

@@ -18,17 +18,25 @@ export function register(program: Command): void {
       const { cfg, log } = cliContext(cmd, 'api');
       const redis = await resolveRedis(cfg, log);
       const { serveApi } = await import('../../api/startup.js');
+      // Stop taking requests first, then the worker and the database, then our private Redis.
+      const shutdown = new Shutdown(log).onSignals();
+      const alertsWorker = opts.alertsWorker
+        ? (await import('../../workers/alerts/index.js')).hostedAlertsWorker({
+            cfg,
+            log,
+            redisUrl: redis.url,
+            shutdown,
+          })
+        : undefined;
       // Listens at once; a missing database or Redis is logged and shown by /readyz until it answers.
       const api = await serveApi({
         cfg,
         log,
         redisUrl: redis.url,
-        alertsWorker: opts.alertsWorker,
+        alertsWorker,
         port: port ?? cfg.api.port,
         host: opts.host ?? cfg.api.host,
       });
-      // Stop taking requests first, then the worker and the database, then our private Redis.
-      const shutdown = new Shutdown(log).onSignals();
       shutdown.add('api', () => api.close());
       if (redis.embedded) shutdown.add('redis-server', () => redis.embedded!.stop());
       log.info({ listen: api.url, alertsWorker: opts.alertsWorker }, `watchpost API listening on ${api.url}`);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { keyLifetime } from '../../api/dto/admin.dto.js';
-import { ROLES } from '../../api/http/roles.js';
+import { ROLES } from '../../audit/audit-context.js';
 import { cliContext } from '../context.js';
 import { UsageError } from '../../runtime/errors.js';
 

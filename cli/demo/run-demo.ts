@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createApiServer } from '../../api/server.js';
+import { hostedAlertsWorker } from '../../workers/alerts/index.js';
 import { ensureWebBuilt } from '../../api/web/build.js';
 import { fixture, fixtureNames, type FixtureName } from '../../fixtures/index.js';
 import { modelCacheDir, prepareAll } from '../../models/prepare/index.js';
@@ -74,7 +75,8 @@ export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
   say(`models: ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${modelCacheDir(cfg)})`);
 
   const webDist = await ensureWebBuilt(log);
-  const api = await createApiServer({ cfg, log, redisUrl: redis.url, alertsWorker: true, webDist });
+  const alertsWorker = hostedAlertsWorker({ cfg, log, redisUrl: redis.url, shutdown });
+  const api = await createApiServer({ cfg, log, redisUrl: redis.url, alertsWorker, webDist });
   const server = await api.listen(port ?? cfg.api.port, cfg.api.host).catch(() => api.listen(0, cfg.api.host));
   const admin = await api.createKey('admin', 'demo operator');
   const client = new DemoApiClient(server.url, admin.key);

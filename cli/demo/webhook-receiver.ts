@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { verifyWebhook, WEBHOOK_HEADERS } from '../../api/delivery/webhook-signature.js';
+import { verifyWebhook, WEBHOOK_HEADERS } from '../../alerting/delivery/webhook-signature.js';
 
 export interface WebhookReceiver {
   url: string;

@@ -1,6 +1,6 @@
-import { openDatabase } from '../../api/database/database.js';
-import { CaseRepository } from '../../api/repositories/case.repository.js';
-import { PerpetratorRepository } from '../../api/repositories/perpetrator.repository.js';
+import { openDatabase } from '../../storage/database/database.js';
+import { CaseRepository } from '../../storage/repositories/case.repository.js';
+import { PerpetratorRepository } from '../../storage/repositories/perpetrator.repository.js';
 import type { Config } from '../../pipeline/config/index.js';
 import type { GalleryIdentity } from '../../pipeline/face-match.js';
 

@@ -4,7 +4,7 @@
  * the page and the server.
  */
 import type { z } from 'zod';
-import type { alertDetailSchema, alertSchema, evidenceSchema } from '../../dto/alert.dto.js';
+import type { alertDetailSchema, alertSchema, evidenceSchema } from '../../../alerting/alert.dto.js';
 import type { cameraSchema } from '../../dto/camera.dto.js';
 import type { caseCreatedSchema, caseSchema } from '../../dto/case.dto.js';
 import type { officerSchema, officerWithSecretSchema, onDutySchema, shiftSchema } from '../../dto/officer.dto.js';

@@ -8,6 +8,14 @@ export interface ProtectionSchedule {
   timezone: string;
 }
 
+/** A stored case row's schedule (its daily hours are kept as JSON text). */
+export const parseSchedule = <C extends Omit<ProtectionSchedule, 'activeHours'> & { activeHours: string | null }>(
+  c: C,
+) => ({
+  ...c,
+  activeHours: c.activeHours ? (JSON.parse(c.activeHours) as { from: string; to: string }) : null,
+});
+
 /** Longest protection session before it must be renewed. */
 export const MAX_WINDOW_MS = 14 * 24 * 3600_000;
 

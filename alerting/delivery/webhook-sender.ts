@@ -1,8 +1,8 @@
 import type { Logger } from '../../runtime/logger.js';
-import type { AlertRepository } from '../repositories/alert.repository.js';
-import type { CaseRepository } from '../repositories/case.repository.js';
-import type { OfficerRepository } from '../repositories/officer.repository.js';
-import { alertDto, evidenceDto } from '../services/alert.service.js';
+import type { AlertRepository } from '../../storage/repositories/alert.repository.js';
+import type { CaseRepository } from '../../storage/repositories/case.repository.js';
+import type { OfficerRepository } from '../../storage/repositories/officer.repository.js';
+import { alertDto, evidenceDto } from '../alert.dto.js';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature.js';
 
 /** A delivery attempt that failed; thrown so the queue retries it with backoff. */

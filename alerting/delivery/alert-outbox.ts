@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../pipeline/config/index.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { openQueue } from '../../runtime/queues.js';
-import type { AlertOutbox } from '../services/alert.service.js';
-import { settleWithin } from './settle-within.js';
+import type { AlertOutbox } from '../alert-ledger.js';
+import { settleWithin } from '../../runtime/settle-within.js';
 
 /**
  * The outbox on BullMQ: a delivery row becomes a webhook job whose id is the row id,

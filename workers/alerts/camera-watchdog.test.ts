@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CameraEvent, CameraStatus } from '../../pipeline/events.js';
 import { createLogger } from '../../runtime/logger.js';
-import type { CameraRepository } from '../repositories/camera.repository.js';
-import type { PipelineStateRepository } from '../repositories/pipeline-state.repository.js';
+import type { CameraRepository } from '../../storage/repositories/camera.repository.js';
+import type { PipelineStateRepository } from '../../storage/repositories/pipeline-state.repository.js';
 import { CameraWatchdog, REDIS_LOST_REASON } from './camera-watchdog.js';
-import { WORKER_SILENT_REASON } from './camera.service.js';
+import { WORKER_SILENT_REASON } from '../../pipeline/ingest-silence.js';
 
 const T0 = 1_000_000;
 const OFFLINE_MS = 15_000;

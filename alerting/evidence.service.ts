@@ -1,8 +1,8 @@
 import sharp from 'sharp';
-import type { Box } from '../../pipeline/geometry.js';
-import type { EvidenceTable } from '../database/database.types.js';
-import type { FileStore } from '../repositories/file-store.repository.js';
-import { newId } from '../repositories/ids.js';
+import type { Box } from '../pipeline/geometry.js';
+import type { EvidenceTable } from '../storage/database/database.types.js';
+import type { FileStore } from '../storage/repositories/file-store.repository.js';
+import { newId } from '../storage/repositories/ids.js';
 
 const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../runtime/embedded-redis.js';
-import { startApiFixture, type ApiFixture } from '../../test/api-fixture.js';
-import { caseInput, shiftNow } from '../../test/factories/api.factory.js';
-import { startWebhookReceiver } from '../../test/webhook-receiver.js';
-import { signWebhook, verifyWebhook } from './webhook-signature.js';
+import { freePort } from '../runtime/embedded-redis.js';
+import { startApiFixture, type ApiFixture } from '../test/api-fixture.js';
+import { caseInput, shiftNow } from '../test/factories/api.factory.js';
+import { startWebhookReceiver } from '../test/webhook-receiver.js';
+import { signWebhook, verifyWebhook } from '../alerting/delivery/webhook-signature.js';
 
 describe('webhook signature', () => {
   it('is an HMAC-SHA256 over timestamp.body that a receiver can check, and rejects stale or altered requests', () => {
@@ -28,7 +28,7 @@ describe('webhook delivery receipts', () => {
   beforeAll(async () => {
     api = await startApiFixture('webhooks', {
       overrides: { 'alerts.webhookAttempts': 3, 'alerts.allowInsecureWebhooks': true },
-      server: { alertsWorker: true },
+      alertsWorker: {},
     });
     flaky = await startWebhookReceiver({ failFirst: 1 });
   });

@@ -1,28 +1,27 @@
-import type { Request } from 'express';
-import { actorName, type Actor } from '../http/roles.js';
-import type { AuditRepository } from '../repositories/audit.repository.js';
+import type { AuditRepository } from '../storage/repositories/audit.repository.js';
+import { actorName, type AuditContext } from './audit-context.js';
 
 /** Audit of every read and change of biometric data and every alert action. */
 export class AuditService {
   constructor(private readonly repo: AuditRepository) {}
 
   async record(
-    actor: Actor | 'system',
+    ctx: AuditContext | 'system',
     action: string,
     target: { type: string; id?: string | null },
     detail?: Record<string, unknown>,
-    req?: Request,
   ): Promise<void> {
+    const actor = ctx === 'system' ? null : ctx.actor;
     await this.repo.insert({
       at: Date.now(),
-      actorKeyId: actor !== 'system' && actor.kind === 'key' ? actor.keyId : null,
-      actorName: actor === 'system' ? 'system' : actorName(actor),
-      role: actor !== 'system' && actor.kind === 'key' ? actor.role : null,
+      actorKeyId: actor?.kind === 'key' ? actor.keyId : null,
+      actorName: actor ? actorName(actor) : 'system',
+      role: actor?.kind === 'key' ? actor.role : null,
       action,
       targetType: target.type,
       targetId: target.id ?? null,
       detail: detail ? JSON.stringify(detail) : null,
-      ip: req?.ip ?? null,
+      ip: ctx === 'system' ? null : ctx.address,
     });
   }
 

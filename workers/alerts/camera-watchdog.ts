@@ -1,8 +1,8 @@
 import { cameraOfflineEventId, type CameraEvent, type CameraStatus } from '../../pipeline/events.js';
 import type { Logger } from '../../runtime/logger.js';
-import type { CameraRepository } from '../repositories/camera.repository.js';
-import type { PipelineStateRepository } from '../repositories/pipeline-state.repository.js';
-import { WORKER_SILENT_REASON, workerSilent } from './camera.service.js';
+import type { CameraRepository } from '../../storage/repositories/camera.repository.js';
+import type { PipelineStateRepository } from '../../storage/repositories/pipeline-state.repository.js';
+import { WORKER_SILENT_REASON, workerSilent } from '../../pipeline/ingest-silence.js';
 
 const PAGE = 500;
 export const REDIS_LOST_REASON = 'Redis unreachable: frames cannot reach the pipeline';

@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../runtime/logger.js';
-import { apiMetrics } from '../http/api-metrics.js';
-import type { AlertRepository } from '../repositories/alert.repository.js';
+import { apiMetrics } from './api-metrics.js';
+import type { AlertRepository } from '../../storage/repositories/alert.repository.js';
 
 interface Client {
   res: Response;

@@ -1,0 +1,231 @@
+import { actorName, type AuditContext } from '../audit/audit-context.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { Config } from '../pipeline/config/index.js';
+import type { CameraEvent, MatchEvent } from '../pipeline/events.js';
+import { parseSchedule, scheduleState } from '../pipeline/protection-window.js';
+import { HttpProblem, notFound } from '../runtime/problem.js';
+import type { CaseTable, WebhookDeliveryTable } from '../storage/database/database.types.js';
+import type { CameraRepository } from '../storage/repositories/camera.repository.js';
+import type { CaseRepository } from '../storage/repositories/case.repository.js';
+import { newId } from '../storage/repositories/ids.js';
+import type { OfficerRepository } from '../storage/repositories/officer.repository.js';
+import type { PipelineStateRepository } from '../storage/repositories/pipeline-state.repository.js';
+import { alertDto } from './alert.dto.js';
+import { type AlertLedger, type EventOutcome, newAlertRow, PIPELINE } from './alert-ledger.js';
+import type { EvidenceService } from './evidence.service.js';
+import { deliveryRows } from './recipients.js';
+
+export interface SosInput {
+  eventId?: string;
+  location?: unknown;
+  message?: string;
+  device?: string;
+}
+
+/**
+ * Turns pipeline events (face matches, cameras going dark) and SOS presses into
+ * alerts: protection-window checks, dedup into the open alert within the
+ * cooldown, evidence, and the deliveries to the officers on duty. The same
+ * eventId never makes a second alert.
+ */
+export class AlertIntakeService {
+  constructor(
+    private readonly cfg: Pick<Config, 'alerts'>,
+    private readonly ledger: AlertLedger,
+    private readonly cases: CaseRepository,
+    private readonly cameras: CameraRepository,
+    private readonly officers: OfficerRepository,
+    private readonly pipeline: PipelineStateRepository,
+    private readonly evidence: EvidenceService,
+    private readonly audit: AuditService,
+  ) {}
+
+  private get repo() {
+    return this.ledger.repo;
+  }
+
+  private get cooldownMs() {
+    return this.cfg.alerts.cooldownSeconds * 1000;
+  }
+
+  /** Where an event's camera belongs, and whether its case raises alerts at `at`. */
+  private async caseOfCamera(cameraId: string, at: number): Promise<{ caseRow: CaseTable | null; inactive?: string }> {
+    const cam = await this.cameras.get(cameraId);
+    if (!cam?.caseId) return { caseRow: null };
+    const caseRow = (await this.cases.get(cam.caseId)) ?? null;
+    if (!caseRow) return { caseRow: null };
+    const state = scheduleState(parseSchedule(caseRow), at);
+    return state.active ? { caseRow } : { caseRow, inactive: state.reason };
+  }
+
+  /** Deliveries of a new alert: the officers on duty in the case's district. */
+  private async firstRecipients(
+    alertId: string,
+    caseRow: CaseTable | null,
+    at: number,
+  ): Promise<WebhookDeliveryTable[]> {
+    if (!caseRow) return [];
+    return deliveryRows(alertId, await this.officers.onDuty(caseRow.district, at), 'alert.created', at);
+  }
+
+  async handleMatch(ev: MatchEvent): Promise<EventOutcome> {
+    const known = await this.repo.alertIdOfEvent(ev.eventId);
+    if (known) return this.ledger.duplicate(known);
+    const live = !ev.replayId;
+    const { caseRow, inactive } = await this.caseOfCamera(ev.cameraId, ev.lastSeen);
+    if (live && inactive) return { outcome: 'suppressed', reason: `case ${caseRow!.id} is not active (${inactive})` };
+    const open = await this.repo.findOpen({
+      kind: 'match',
+      perpetratorId: ev.perpetratorId,
+      cameraId: ev.cameraId,
+      since: ev.firstSeen - this.cooldownMs,
+      replayId: ev.replayId,
+    });
+    const improves = !open || open.distance === null || ev.distance < open.distance;
+    const alertId = open?.id ?? newId('alr');
+    // Evidence is read from Redis before its TTL runs out, and written before the commit.
+    const evidence = improves ? await this.matchEvidence(alertId, ev) : [];
+    const deliveries = !open && live ? await this.firstRecipients(alertId, caseRow, Date.now()) : [];
+    const details = JSON.stringify({
+      trackId: ev.trackId,
+      galleryVersion: ev.galleryVersion,
+      best: ev.best,
+      scores: ev.scores.slice(-50),
+      evidenceMissing: improves && !evidence.length,
+    });
+    return this.ledger.commit(ev.eventId, async (trx, now) => {
+      if (open) {
+        const fresh = (await trx.get(open.id))!;
+        await trx.update(open.id, {
+          eventCount: fresh.eventCount + 1,
+          lastSeen: Math.max(fresh.lastSeen, ev.lastSeen),
+          firstSeen: Math.min(fresh.firstSeen, ev.firstSeen),
+          ...(improves ? { distance: ev.distance, details } : {}),
+          updatedAt: now,
+        });
+        await trx.insertSource(ev.eventId, open.id, now);
+        await trx.insertEvidence(evidence);
+        return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
+      }
+      const row = newAlertRow(alertId, 'match', ev.firstSeen, now, {
+        caseId: caseRow?.id ?? null,
+        cameraId: ev.cameraId,
+        perpetratorId: ev.perpetratorId,
+        perpetratorName: ev.name,
+        distance: ev.distance,
+        lastSeen: ev.lastSeen,
+        replayId: ev.replayId ?? null,
+        details,
+      });
+      const created = await this.ledger.insertNew(trx, row, ev.eventId, deliveries, PIPELINE, live);
+      await trx.insertEvidence(evidence);
+      return created;
+    });
+  }
+
+  private async matchEvidence(alertId: string, ev: MatchEvent) {
+    const [frame, crop] = await Promise.all([
+      this.pipeline.bytes(ev.best.frameKey),
+      ev.best.faceCropKey ? this.pipeline.bytes(ev.best.faceCropKey) : Promise.resolve(null),
+    ]);
+    return this.evidence.fromMatch(alertId, frame, crop, {
+      personBox: ev.best.personBox,
+      faceBox: ev.best.faceBox,
+      label: `${ev.name} (d=${ev.distance.toFixed(3)})`,
+    });
+  }
+
+  /** camera.offline opens (or updates) a tampering alert; camera.online is noted on the open one. */
+  async handleCamera(ev: CameraEvent): Promise<EventOutcome> {
+    const known = await this.repo.alertIdOfEvent(ev.eventId);
+    if (known) return this.ledger.duplicate(known);
+    const open = await this.repo.findOpen({ kind: 'camera_offline', cameraId: ev.cameraId, since: 0 });
+    if (ev.type === 'camera.online') {
+      if (!open) return { outcome: 'ignored', reason: 'no open offline alert for this camera' };
+      return this.ledger.commit(ev.eventId, async (trx, now) => {
+        await trx.update(open.id, {
+          details: JSON.stringify({ ...JSON.parse(open.details), onlineAt: ev.ts }),
+          updatedAt: now,
+        });
+        await trx.insertSource(ev.eventId, open.id, now);
+        await trx.insertAction({
+          alertId: open.id,
+          action: 'camera.online',
+          actorKeyId: null,
+          actorName: PIPELINE.name,
+          note: null,
+          at: now,
+        });
+        return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
+      });
+    }
+    const { caseRow, inactive } = await this.caseOfCamera(ev.cameraId, ev.ts);
+    if (inactive) return { outcome: 'suppressed', reason: `case ${caseRow!.id} is not active (${inactive})` };
+    const details = JSON.stringify({ lastFrameAt: ev.lastFrameAt, reason: ev.reason ?? null, onlineAt: null });
+    const alertId = newId('alr');
+    const deliveries = open ? [] : await this.firstRecipients(alertId, caseRow, Date.now());
+    return this.ledger.commit(ev.eventId, async (trx, now) => {
+      if (open) {
+        await trx.update(open.id, { eventCount: open.eventCount + 1, lastSeen: ev.ts, details, updatedAt: now });
+        await trx.insertSource(ev.eventId, open.id, now);
+        return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
+      }
+      const row = newAlertRow(alertId, 'camera_offline', ev.ts, now, {
+        caseId: caseRow?.id ?? null,
+        cameraId: ev.cameraId,
+        details,
+      });
+      return this.ledger.insertNew(trx, row, ev.eventId, deliveries, PIPELINE, true);
+    });
+  }
+
+  /**
+   * The victim's panic button. Always raises an alert (protection window or not),
+   * and commits even while Redis is down: delivery then waits for the sweep.
+   */
+  async sos(ctx: AuditContext, caseId: string, body: SosInput) {
+    const { actor } = ctx;
+    if (actor.kind === 'sos' && actor.caseId !== caseId)
+      throw new HttpProblem(403, 'Forbidden', 'this SOS token belongs to another case');
+    const caseRow = await this.cases.get(caseId);
+    if (!caseRow) throw notFound('case', caseId);
+    const eventId = `sos:${caseId}:${body.eventId ?? newId('sos')}`;
+    const known = await this.repo.alertIdOfEvent(eventId);
+    const result = known ? await this.ledger.duplicate(known) : await this.newPress(ctx, caseRow, eventId, body);
+    const alertId = 'alertId' in result ? result.alertId : '';
+    await this.audit.record(ctx, 'alert.sos', { type: 'alert', id: alertId }, { caseId, outcome: result.outcome });
+    return { outcome: result.outcome, alert: alertDto((await this.repo.get(alertId))!) };
+  }
+
+  /** A press not seen before: a new SOS alert, or a repeat noted on the open one within the cooldown. */
+  private async newPress(ctx: AuditContext, caseRow: CaseTable, eventId: string, body: SosInput) {
+    const at = Date.now();
+    const by = { name: actorName(ctx.actor), keyId: ctx.actor.kind === 'key' ? ctx.actor.keyId : null };
+    const details = { location: body.location ?? null, message: body.message ?? null, device: body.device ?? null };
+    const open = await this.repo.findOpen({ kind: 'sos', caseId: caseRow.id, since: at - this.cooldownMs });
+    const alertId = newId('alr');
+    const deliveries = open ? [] : await this.firstRecipients(alertId, caseRow, at);
+    return this.ledger.commit(eventId, async (trx, now) => {
+      if (open) {
+        await trx.update(open.id, {
+          eventCount: open.eventCount + 1,
+          lastSeen: at,
+          details: JSON.stringify(details),
+          updatedAt: now,
+        });
+        await trx.insertSource(eventId, open.id, now);
+        await trx.insertAction({
+          alertId: open.id,
+          action: 'sos.repeated',
+          actorKeyId: by.keyId,
+          actorName: by.name,
+          note: body.message ?? null,
+          at: now,
+        });
+        return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
+      }
+      const row = newAlertRow(alertId, 'sos', at, now, { caseId: caseRow.id, details: JSON.stringify(details) });
+      return this.ledger.insertNew(trx, row, eventId, deliveries, by, true);
+    });
+  }
+}

@@ -1,0 +1,91 @@
+import type { AuditContext } from '../audit/audit-context.js';
+import { actorName } from '../audit/audit-context.js';
+import type { AuditService } from '../audit/audit.service.js';
+import { HttpProblem, notFound } from '../runtime/problem.js';
+import type { AlertRepository } from '../storage/repositories/alert.repository.js';
+import { type AlertState, alertDto, deliveryDto, evidenceDto } from './alert.dto.js';
+import type { AlertLedger } from './alert-ledger.js';
+import type { EvidenceService } from './evidence.service.js';
+
+const TRANSITIONS: Record<
+  'acknowledge' | 'resolve' | 'false_positive',
+  { from: readonly AlertState[]; to: AlertState }
+> = {
+  acknowledge: { from: ['new'], to: 'acknowledged' },
+  resolve: { from: ['new', 'acknowledged'], to: 'resolved' },
+  false_positive: { from: ['new', 'acknowledged'], to: 'false_positive' },
+};
+export type AlertAction = keyof typeof TRANSITIONS;
+
+/** Reading alerts (every read audited) and moving them through their states. */
+export class AlertService {
+  constructor(
+    private readonly ledger: AlertLedger,
+    private readonly evidence: EvidenceService,
+    private readonly audit: AuditService,
+  ) {}
+
+  private get repo(): AlertRepository {
+    return this.ledger.repo;
+  }
+
+  async get(ctx: AuditContext, id: string) {
+    const a = await this.repo.get(id);
+    if (!a) throw notFound('alert', id);
+    const [actions, evidence, deliveries] = await Promise.all([
+      this.repo.actions(id),
+      this.repo.evidence(id),
+      this.repo.deliveries(id),
+    ]);
+    await this.audit.record(ctx, 'alert.read', { type: 'alert', id });
+    return {
+      ...alertDto(a),
+      actions: actions.map((x) => ({ action: x.action, actorName: x.actorName, note: x.note, at: x.at })),
+      evidence: evidence.map(evidenceDto),
+      deliveries: deliveries.map(deliveryDto),
+    };
+  }
+
+  list(f: Parameters<AlertRepository['list']>[0]) {
+    return this.repo.list(f);
+  }
+
+  /** Evidence bytes, to authorised roles only; every read is audited. */
+  async evidenceBytes(ctx: AuditContext, alertId: string, evidenceId: string) {
+    const e = await this.repo.evidenceItem(alertId, evidenceId);
+    if (!e) throw notFound('evidence', evidenceId);
+    await this.audit.record(ctx, 'alert.evidence.read', { type: 'alert', id: alertId }, { evidenceId, kind: e.kind });
+    return { mime: e.mime, sha256: e.sha256, data: await this.evidence.read(e.path) };
+  }
+
+  /** new → acknowledged → resolved | false_positive; who did it and when is kept. */
+  async transition(ctx: AuditContext, id: string, action: AlertAction, note: string | undefined) {
+    const a = await this.repo.get(id);
+    if (!a) throw notFound('alert', id);
+    const t = TRANSITIONS[action];
+    const now = Date.now();
+    const { actor } = ctx;
+    const seq = await this.repo.transaction(async (trx) => {
+      if (!(await trx.transition(id, t.from, { state: t.to, updatedAt: now }))) return null;
+      await trx.insertAction({
+        alertId: id,
+        action,
+        actorKeyId: actor.kind === 'key' ? actor.keyId : null,
+        actorName: actorName(actor),
+        note: note ?? null,
+        at: now,
+      });
+      return this.ledger.journal(trx, id, `alert.${t.to}`, now);
+    });
+    if (seq === null)
+      throw new HttpProblem(
+        409,
+        'Conflict',
+        `alert ${id} is ${a.state}; '${action}' needs state ${t.from.join(' or ')}`,
+        { state: a.state },
+      );
+    await this.ledger.afterCommit(seq, id, [], null);
+    await this.audit.record(ctx, `alert.${action}`, { type: 'alert', id }, note ? { note } : undefined);
+    return alertDto((await this.repo.get(id))!);
+  }
+}

@@ -1,0 +1,50 @@
+import type { AuditService } from '../audit/audit.service.js';
+import type { Config } from '../pipeline/config/index.js';
+import type { Logger } from '../runtime/logger.js';
+import type { OpenDatabase } from '../storage/database/database.js';
+import type { Repositories } from '../storage/repositories/index.js';
+import { AlertEscalationService } from './alert-escalation.service.js';
+import { AlertIntakeService } from './alert-intake.service.js';
+import { AlertLedger, type AlertOutbox, type EventOutcome } from './alert-ledger.js';
+import { AlertService } from './alert.service.js';
+import { EvidenceService } from './evidence.service.js';
+
+export interface AlertingDeps {
+  cfg: Config;
+  log: Logger;
+  repos: Repositories;
+  audit: AuditService;
+  outbox: AlertOutbox;
+  /** Called after each journal commit with its sequence number (SSE hubs and Redis notices). */
+  journalGrew: (seq: number) => void;
+}
+
+/** The alert services, wired once per process (the API and the alerts worker share them when in one process). */
+export function createAlerting(d: AlertingDeps) {
+  const ledger = new AlertLedger(d.cfg, d.repos.alerts, d.outbox, d.journalGrew, d.log);
+  const evidence = new EvidenceService(d.repos.evidence);
+  return {
+    intake: new AlertIntakeService(
+      d.cfg,
+      ledger,
+      d.repos.cases,
+      d.repos.cameras,
+      d.repos.officers,
+      d.repos.pipeline,
+      evidence,
+      d.audit,
+    ),
+    alerts: new AlertService(ledger, evidence, d.audit),
+    escalation: new AlertEscalationService(d.cfg, ledger, d.repos.cases, d.repos.officers),
+  };
+}
+export type Alerting = ReturnType<typeof createAlerting>;
+
+/** What a process that already has the database and alert services hands to an alerts worker it hosts. */
+export interface SharedAlerting {
+  database: OpenDatabase;
+  repos: Repositories;
+  alerting: Alerting;
+  /** Called with each processed event's outcome (the API's metrics). */
+  onOutcome?: (outcome: EventOutcome) => void;
+}

@@ -1,0 +1,153 @@
+import type { Job } from 'bullmq';
+import type { EventOutcome } from '../../alerting/alert-ledger.js';
+import { createAlerting, type SharedAlerting } from '../../alerting/alerting.js';
+import { QueueOutbox } from '../../alerting/delivery/alert-outbox.js';
+import { WebhookSender } from '../../alerting/delivery/webhook-sender.js';
+import { AuditService } from '../../audit/audit.service.js';
+import { staleStatusMs } from '../../pipeline/ingest-silence.js';
+import { JOB, QUEUE } from '../../pipeline/queues.js';
+import { registerHandlers, startConsumer } from '../../runtime/queues.js';
+import { producerConnection, workerConnection } from '../../runtime/redis.js';
+import { watchRedis } from '../../runtime/redis-health.js';
+import { settleWithin } from '../../runtime/settle-within.js';
+import { openDatabase } from '../../storage/database/database.js';
+import { createRepositories } from '../../storage/repositories/index.js';
+import type { RunningWorker, WorkerContext } from '../worker-context.js';
+import { CameraWatchdog } from './camera-watchdog.js';
+
+export interface AlertsWorkerOptions {
+  /** The host process's database and alert services (`watchpost api`); otherwise the worker builds its own. */
+  shared?: SharedAlerting;
+  /** How often committed-but-unqueued deliveries and escalations are re-enqueued. */
+  sweepMs?: number;
+  webhookConcurrency?: number;
+  /** How often the camera watchdog looks for cameras without frames (default 1 s). */
+  cameraWatchdogMs?: number;
+  /** Called with each processed event's outcome (tests, demo). */
+  onOutcome?: (outcome: EventOutcome) => void;
+}
+
+/** Its own database, repositories and alert services, for a worker running as its own process. */
+async function ownAlerting(ctx: WorkerContext): Promise<SharedAlerting & { close(): Promise<void> }> {
+  const { cfg, log } = ctx;
+  const database = await openDatabase(cfg);
+  const producer = watchRedis(producerConnection(ctx.redisUrl), log);
+  const outbox = new QueueOutbox(cfg, producer);
+  const repos = createRepositories(cfg, database.db, producer);
+  const audit = new AuditService(repos.audit);
+  const journalGrew = (seq: number) => void repos.pipeline.notifyAlerts(seq).catch(() => {});
+  const alerting = createAlerting({ cfg, log, repos, audit, outbox, journalGrew });
+  return {
+    database,
+    repos,
+    alerting,
+    async close() {
+      await outbox.close();
+      producer.disconnect();
+      await database.close();
+    },
+  };
+}
+
+/**
+ * Consumes the `alerts` queue (match and camera events -> alerts in the database),
+ * sends webhooks and runs escalations. Each event commits before its job
+ * completes; handlers are idempotent on the event id, so a retry or a restart with
+ * jobs waiting neither loses nor duplicates an alert.
+ */
+export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOptions = {}): Promise<RunningWorker> {
+  const { cfg, log } = ctx;
+  const own = opts.shared ? null : await ownAlerting(ctx);
+  const { database, repos, alerting } = (opts.shared ?? own)!;
+  const producer = watchRedis(producerConnection(ctx.redisUrl), log);
+  const consumer = watchRedis(workerConnection(ctx.redisUrl), log);
+  const outbox = new QueueOutbox(cfg, producer);
+  const { intake, escalation } = alerting;
+  const report = (o: EventOutcome) => {
+    opts.shared?.onOutcome?.(o);
+    opts.onOutcome?.(o);
+    log.info(o, `alert event ${o.outcome}`);
+    return o;
+  };
+  const sender = new WebhookSender(repos.alerts, repos.officers, repos.cases, log);
+  const deps = { cfg, connection: consumer, log };
+  const workers = [
+    await startConsumer(
+      QUEUE.alerts,
+      registerHandlers(QUEUE.alerts, {
+        [JOB.match]: async (ev) => report(await intake.handleMatch(ev)),
+        [JOB.cameraOffline]: async (ev) => report(await intake.handleCamera(ev)),
+        [JOB.cameraOnline]: async (ev) => report(await intake.handleCamera(ev)),
+      }),
+      deps,
+      // One at a time: dedup decides between "update the open alert" and "open a new one".
+      { concurrency: 1, log },
+    ),
+    await startConsumer(
+      QUEUE.webhooks,
+      registerHandlers(QUEUE.webhooks, {
+        [JOB.webhook]: (data, job: Job) =>
+          sender.deliver(data.deliveryId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+      }),
+      deps,
+      { concurrency: opts.webhookConcurrency ?? 8, log },
+    ),
+    await startConsumer(
+      QUEUE.escalations,
+      registerHandlers(QUEUE.escalations, {
+        [JOB.escalate]: (data) => escalation.escalate(data.alertId, data.level),
+      }),
+      deps,
+      { concurrency: 2, log },
+    ),
+  ];
+
+  // The outbox sweep: rows committed while Redis was unreachable get their jobs now.
+  const sweep = async () => {
+    try {
+      const pending = await repos.alerts.pendingDeliveries(500);
+      if (pending.length) await outbox.enqueueDeliveries(pending.map((d) => d.id));
+      for (const a of await escalation.openUnescalated()) {
+        if (a.escalationLevel === 0) await outbox.scheduleEscalation(a.id, 1, 0);
+      }
+    } catch (err) {
+      log.debug({ err: (err as Error).message }, 'outbox sweep skipped');
+    }
+  };
+  const timer = setInterval(() => void sweep(), opts.sweepMs ?? 15_000);
+  timer.unref();
+  // Blind cameras are judged here, outside ingest, and handled in-process: the queue may be what failed.
+  const watchdog = new CameraWatchdog({
+    cameras: repos.cameras,
+    pipeline: repos.pipeline,
+    raise: async (ev) => report(await intake.handleCamera(ev)),
+    offlineMs: cfg.ingest.offlineSeconds * 1000,
+    staleStatusMs: staleStatusMs(cfg),
+    log,
+  });
+  watchdog.start(opts.cameraWatchdogMs ?? 1000);
+  log.info({ db: database.location, shared: Boolean(opts.shared) }, 'alerts worker started');
+
+  let closing: Promise<void> | null = null;
+  return {
+    close() {
+      closing ??= (async () => {
+        clearInterval(timer);
+        await watchdog.stop();
+        // Lets the jobs in hand finish; while Redis is down, gives up after a while (their locks expire and they return).
+        await settleWithin(Promise.all(workers.map((w) => w.close())), 10_000);
+        await outbox.close();
+        consumer.disconnect();
+        producer.disconnect();
+        await own?.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** For `createApiServer({ alertsWorker })`: this worker, hosted by the API process on its database and services. */
+export const hostedAlertsWorker =
+  (ctx: WorkerContext, opts: Omit<AlertsWorkerOptions, 'shared'> = {}) =>
+  (shared: SharedAlerting) =>
+    startAlertsWorker(ctx, { ...opts, shared });
