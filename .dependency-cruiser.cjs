@@ -18,13 +18,23 @@ module.exports = {
       severity: 'error',
       comment: 'pipeline/ is the domain: no I/O and nothing else of the project (its tests may use test/ helpers).',
       from: { path: '^pipeline/' },
-      to: { path: '^(api|bench|bin|cli|fixtures|models|runtime|scripts|workers)/' },
+      to: { path: '^(alerting|api|audit|bench|bin|cli|fixtures|models|runtime|scripts|storage|workers)/' },
+    },
+    {
+      name: 'shared-floors-not-roles',
+      severity: 'error',
+      comment:
+        'storage/ (database, repositories), audit/ and alerting/ (alert services, delivery) serve the API and the ' +
+        'workers alike: they never reach up into a role, the HTTP layer or the CLI.',
+      from: { path: '^(storage|audit|alerting)/', pathNot: TEST },
+      to: { path: '^(api|cli|workers|bench|fixtures)/' },
     },
     {
       name: 'workers-not-api-or-cli',
       severity: 'error',
       comment:
-        'Workers are process roles; what they share with the API or the CLI lives a floor down (runtime/, pipeline/).',
+        'Workers are process roles; what they share with the API or the CLI lives a floor down (runtime/, pipeline/, ' +
+        'storage/, audit/, alerting/).',
       from: { path: '^workers/' },
       to: { path: '^(api|cli)/' },
     },
@@ -64,14 +74,14 @@ module.exports = {
       severity: 'error',
       comment:
         "Only models/ and the CLI (`watchpost models prepare`, the demo's first run) touch the conversion folders.",
-      from: { path: '^(api|bin|fixtures|pipeline|runtime|workers)/', pathNot: TEST },
+      from: { path: '^(alerting|api|audit|bin|fixtures|pipeline|runtime|storage|workers)/', pathNot: TEST },
       to: { path: '^models/(convert|faceapi|onnx|prepare)/' },
     },
     {
       name: 'production-not-test-helpers',
       severity: 'error',
       comment: 'Test helpers and factories live under test/ and are used only by tests and benchmarks.',
-      from: { path: '^(api|bin|cli|fixtures|models|pipeline|runtime|workers)/', pathNot: TEST },
+      from: { path: '^(alerting|api|audit|bin|cli|fixtures|models|pipeline|runtime|storage|workers)/', pathNot: TEST },
       to: { path: '^test/' },
     },
   ],
