@@ -5,9 +5,11 @@ import { detectSchema } from './detect.js';
 import { identifySchema } from './identify.js';
 import { cameraSchema, ingestSchema } from './ingest.js';
 import { modelsSchema } from './models.js';
+import { retentionSchema } from './retention.js';
 import { cameraUrlProblem } from '../safe-targets.js';
 
 export { cameraSchema, type CameraConfig } from './ingest.js';
+export { bystanderSeconds } from './retention.js';
 
 /**
  * The whole configuration. Every section and key has a default, so an empty file is valid;
@@ -43,6 +45,7 @@ export const configSchema = z
     models: modelsSchema.prefault({}),
     alerts: alertsSchema.prefault({}),
     api: apiSchema.prefault({}),
+    retention: retentionSchema.prefault({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {

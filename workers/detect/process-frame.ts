@@ -10,7 +10,7 @@ import {
   selectFrame,
   type BestFrameOptions,
 } from '../../pipeline/best-frame.js';
-import type { Config } from '../../pipeline/config/index.js';
+import { bystanderSeconds, type Config } from '../../pipeline/config/index.js';
 import type { CameraDetections } from '../../pipeline/events.js';
 import { appearanceOf } from '../../pipeline/appearance.js';
 import type { Box } from '../../pipeline/geometry.js';
@@ -90,7 +90,7 @@ function summarise(state: DetectState, t: EndedTrack, cameraId: string, replayId
 
 async function emit(deps: DetectDeps, cameraId: string, out: NonNullable<DetectState['lastOutput']>): Promise<void> {
   for (const job of out.identify) await deps.identifyQueue.add(JOB.identify, job, { jobId: identifyJobId(job) });
-  await appendTrackLog(deps.redis, deps.keys, cameraId, out.ended);
+  await appendTrackLog(deps.redis, deps.keys, cameraId, out.ended, bystanderSeconds(deps.cfg));
 }
 
 /**
@@ -291,7 +291,7 @@ async function detectInFrame(
  * frame counters.
  */
 export async function finishCamera(
-  deps: Pick<DetectDeps, 'redis' | 'keys' | 'states'>,
+  deps: Pick<DetectDeps, 'redis' | 'keys' | 'states' | 'cfg'>,
   cameraId: string,
   replayId?: string,
 ): Promise<DetectState['counters']> {
@@ -299,6 +299,6 @@ export async function finishCamera(
   const ended = finishTracker(state.tracker).map((t) => summarise(state, t, cameraId, replayId));
   const next: DetectState = { ...state, tracker: { ...state.tracker, tracks: [] }, selection: {}, lastOutput: null };
   await deps.states.save(cameraId, rev, next);
-  await appendTrackLog(deps.redis, deps.keys, cameraId, ended);
+  await appendTrackLog(deps.redis, deps.keys, cameraId, ended, bystanderSeconds(deps.cfg));
   return state.counters;
 }

@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DecodedImage, DescribedFace } from '../../models/index.js';
 import { headRegion } from '../../pipeline/best-frame.js';
-import type { Config } from '../../pipeline/config/index.js';
+import { bystanderSeconds, type Config } from '../../pipeline/config/index.js';
 import type { MatchEvent } from '../../pipeline/events.js';
 import type { Box } from '../../pipeline/geometry.js';
 import { JOB, type IdentifyJob } from '../../pipeline/queues.js';
@@ -154,21 +154,27 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
     if (err) throw err;
     return v;
   }) as [unknown, unknown, string[]];
-  await appendTrackLog(deps.redis, deps.keys, cameraId, [
-    {
-      type: 'vote',
-      cameraId,
-      trackId,
-      seq: job.seq,
-      ts: job.ts,
-      candidateId: vote.candidateId,
-      candidateName: vote.candidateName,
-      distance: vote.distance,
-      weight: vote.weight,
-      faceBox: vote.faceBox,
-      ...(job.replayId ? { replayId: job.replayId } : {}),
-    },
-  ]);
+  await appendTrackLog(
+    deps.redis,
+    deps.keys,
+    cameraId,
+    [
+      {
+        type: 'vote',
+        cameraId,
+        trackId,
+        seq: job.seq,
+        ts: job.ts,
+        candidateId: vote.candidateId,
+        candidateName: vote.candidateName,
+        distance: vote.distance,
+        weight: vote.weight,
+        faceBox: vote.faceBox,
+        ...(job.replayId ? { replayId: job.replayId } : {}),
+      },
+    ],
+    bystanderSeconds(deps.cfg),
+  );
   identifyMetrics.frames.inc({ outcome: under ? 'under_threshold' : 'over_threshold' });
 
   const decision = aggregateVotes(

@@ -250,7 +250,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     };
     if (ingested.stoppedEarly) log.warn(ingested.stoppedEarly, 'the video could not be read to its end');
     const failedJobs = await waitUntilIdle(queues);
-    const counters = await finishCamera({ redis, keys, states: new DetectStateStore(redis, keys) }, cameraId, replayId);
+    const counters = await finishCamera({ redis, keys, cfg, states: new DetectStateStore(redis, keys) }, cameraId, replayId);
     const records = await readTrackLog(redis, keys, cameraId);
     const timeline = buildTimeline({ records, events: [...events.values()], t0 });
     // Thumbnails while the frames are still in Redis (the run's keys go when it ends).
