@@ -6,7 +6,7 @@ import { testPrefix, testRedisUrl } from '../test/redis.js';
 import { appendTrackLog, readTrackLog } from './track-log.js';
 
 const { prefix, cleanup } = testPrefix('track-log');
-const keys = redisKeys(prefix);
+const keys = redisKeys(prefix, 1);
 let redis: Redis;
 beforeAll(() => {
   redis = new Redis(testRedisUrl());
