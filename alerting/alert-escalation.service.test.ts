@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { inMemoryAlerting, matchAt } from '../test/factories/in-memory-alerting.js';
+
+async function alertWith(officers: { id: string; district: string; supervisor?: boolean }[]) {
+  const a = inMemoryAlerting({ escalateAfterSeconds: 5 });
+  a.people.addCase('case-1', 'north');
+  a.people.addCamera('cam-1', 'case-1');
+  for (const o of officers) a.people.addOfficer(o.id, o.district, o);
+  const now = Date.now();
+  const r = await a.intake.handleMatch(matchAt('cam-1', 'prp-1', now - 1000, now));
+  return { a, alertId: (r as { alertId: string }).alertId };
+}
+
+describe('alert escalation', () => {
+  it('goes to supervisors not yet told, district first and then everywhere, once per level', async () => {
+    const { a, alertId } = await alertWith([
+      { id: 'off-n1', district: 'north' },
+      { id: 'sup-s1', district: 'south', supervisor: true },
+      { id: 'sup-e1', district: 'east', supervisor: true },
+    ]);
+    expect(await a.escalation.escalate(alertId, 1)).toEqual({ escalated: true, notified: 0 });
+    expect(await a.escalation.escalate(alertId, 2)).toEqual({ escalated: true, notified: 2 });
+    expect(await a.escalation.escalate(alertId, 2)).toEqual({ escalated: false, notified: 0 });
+    expect(await a.escalation.escalate(alertId, 3)).toEqual({ escalated: true, notified: 0 });
+    const escalated = a.alerts.deliveryRows.filter((d) => d.event === 'alert.escalated');
+    expect(escalated.map((d) => d.officerId).sort()).toEqual(['sup-e1', 'sup-s1']);
+    expect(a.outbox.escalations.map((e) => e.level)).toEqual([1, 2, 3]);
+    expect(a.alerts.alerts.get(alertId)!.escalationLevel).toBe(3);
+  });
+
+  it('notifies the district supervisor at level 1 when the first notification did not reach them', async () => {
+    const { a, alertId } = await alertWith([{ id: 'off-n1', district: 'north' }]);
+    a.people.addOfficer('sup-n1', 'north', { supervisor: true });
+    expect(await a.escalation.escalate(alertId, 1)).toEqual({ escalated: true, notified: 1 });
+    expect(a.alerts.deliveryRows.at(-1)).toMatchObject({ officerId: 'sup-n1', event: 'alert.escalated' });
+  });
+
+  it('leaves an acknowledged alert alone', async () => {
+    const { a, alertId } = await alertWith([{ id: 'sup-s1', district: 'south', supervisor: true }]);
+    const ctx = {
+      actor: { kind: 'key' as const, keyId: 'k', name: 'Officer', role: 'officer' as const },
+      address: null,
+    };
+    await a.service.transition(ctx, alertId, 'acknowledge', undefined);
+    expect(await a.escalation.escalate(alertId, 1)).toEqual({ escalated: false, notified: 0 });
+    expect(a.alerts.deliveryRows.filter((d) => d.event === 'alert.escalated')).toEqual([]);
+  });
+});
