@@ -74,11 +74,14 @@ export class AlertIntakeService {
     const live = !ev.replayId;
     const { caseRow, inactive } = await this.caseOfCamera(ev.cameraId, ev.lastSeen);
     if (live && inactive) return { outcome: 'suppressed', reason: `case ${caseRow!.id} is not active (${inactive})` };
+    // One appearance, one alert: the event joins an open alert only when its own window overlaps the
+    // alert's sighting within the cooldown. A late event (a crash held it back) is its own appearance.
     const open = await this.repo.findOpen({
       kind: 'match',
       perpetratorId: ev.perpetratorId,
       cameraId: ev.cameraId,
       since: ev.firstSeen - this.cooldownMs,
+      until: ev.lastSeen + this.cooldownMs,
       replayId: ev.replayId,
     });
     const improves = !open || open.distance === null || ev.distance < open.distance;
@@ -98,8 +101,8 @@ export class AlertIntakeService {
         const fresh = (await trx.get(open.id))!;
         await trx.update(open.id, {
           eventCount: fresh.eventCount + 1,
+          // First-seen is when the alert's sighting began: a joining event never moves it.
           lastSeen: Math.max(fresh.lastSeen, ev.lastSeen),
-          firstSeen: Math.min(fresh.firstSeen, ev.firstSeen),
           ...(improves ? { distance: ev.distance, details } : {}),
           updatedAt: now,
         });

@@ -39,13 +39,14 @@ export class AlertRepository {
     return this.db.insertInto('alertSources').values({ eventId, alertId, receivedAt: at }).execute();
   }
 
-  /** The latest open alert matching the dedup key, seen at or after `since`. */
+  /** The latest open alert matching the dedup key, seen at or after `since` (and first seen at or before `until`). */
   findOpen(f: {
     kind: string;
     perpetratorId?: string;
     cameraId?: string;
     caseId?: string;
     since: number;
+    until?: number;
     replayId?: string;
   }) {
     let q = this.db
@@ -56,6 +57,7 @@ export class AlertRepository {
       .where('lastSeen', '>=', f.since)
       .orderBy('lastSeen', 'desc')
       .limit(1);
+    if (f.until !== undefined) q = q.where('firstSeen', '<=', f.until);
     if (f.perpetratorId !== undefined) q = q.where('perpetratorId', '=', f.perpetratorId);
     if (f.cameraId !== undefined) q = q.where('cameraId', '=', f.cameraId);
     if (f.caseId !== undefined) q = q.where('caseId', '=', f.caseId);
