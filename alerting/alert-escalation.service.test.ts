@@ -12,27 +12,33 @@ async function alertWith(officers: { id: string; district: string; supervisor?: 
 }
 
 describe('alert escalation', () => {
-  it('goes to supervisors not yet told, district first and then everywhere, once per level', async () => {
+  it('reaches someone new at every level, or says nobody was left, once per level', async () => {
     const { a, alertId } = await alertWith([
       { id: 'off-n1', district: 'north' },
       { id: 'sup-s1', district: 'south', supervisor: true },
       { id: 'sup-e1', district: 'east', supervisor: true },
     ]);
-    expect(await a.escalation.escalate(alertId, 1)).toEqual({ escalated: true, notified: 0 });
-    expect(await a.escalation.escalate(alertId, 2)).toEqual({ escalated: true, notified: 2 });
-    expect(await a.escalation.escalate(alertId, 2)).toEqual({ escalated: false, notified: 0 });
-    expect(await a.escalation.escalate(alertId, 3)).toEqual({ escalated: true, notified: 0 });
+    // No district supervisor: level 1 already goes to the supervisors elsewhere.
+    expect(await a.escalation.escalate(alertId, 1)).toEqual({ escalated: true, notified: 2 });
+    expect(await a.escalation.escalate(alertId, 1)).toEqual({ escalated: false, notified: 0 });
+    expect(await a.escalation.escalate(alertId, 2)).toEqual({ escalated: true, notified: 0 });
+    expect(a.alerts.actions.at(-1)?.note).toMatch(/level 2: .*nobody left to reach/);
+    a.people.addOfficer('sup-w1', 'west', { supervisor: true });
+    expect(await a.escalation.escalate(alertId, 3)).toEqual({ escalated: true, notified: 1 });
     const escalated = a.alerts.deliveryRows.filter((d) => d.event === 'alert.escalated');
-    expect(escalated.map((d) => d.officerId).sort()).toEqual(['sup-e1', 'sup-s1']);
+    expect(escalated.map((d) => d.officerId).sort()).toEqual(['sup-e1', 'sup-s1', 'sup-w1']);
     expect(a.outbox.escalations.map((e) => e.level)).toEqual([1, 2, 3]);
     expect(a.alerts.alerts.get(alertId)!.escalationLevel).toBe(3);
   });
 
-  it('notifies the district supervisor at level 1 when the first notification did not reach them', async () => {
-    const { a, alertId } = await alertWith([{ id: 'off-n1', district: 'north' }]);
-    a.people.addOfficer('sup-n1', 'north', { supervisor: true });
+  it('passes over a district supervisor who already has the alert to supervisors elsewhere', async () => {
+    const { a, alertId } = await alertWith([
+      { id: 'sup-n1', district: 'north', supervisor: true },
+      { id: 'sup-s1', district: 'south', supervisor: true },
+    ]);
+    expect(a.alerts.deliveryRows.map((d) => d.officerId)).toEqual(['sup-n1']);
     expect(await a.escalation.escalate(alertId, 1)).toEqual({ escalated: true, notified: 1 });
-    expect(a.alerts.deliveryRows.at(-1)).toMatchObject({ officerId: 'sup-n1', event: 'alert.escalated' });
+    expect(a.alerts.deliveryRows.at(-1)).toMatchObject({ officerId: 'sup-s1', event: 'alert.escalated' });
   });
 
   it('leaves an acknowledged alert alone', async () => {

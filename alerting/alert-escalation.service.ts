@@ -9,9 +9,10 @@ import { deliveryRows } from './recipients.js';
 const LAST_LEVEL = 3;
 
 /**
- * An alert nobody acknowledged in time goes further up: on-duty supervisors of
- * its district (level 1), then every on-duty supervisor (level 2+), each
- * officer at most once. Idempotent per level.
+ * An alert nobody acknowledged in time goes further up, to someone new at every
+ * level: on-duty supervisors of its district (level 1), then on-duty supervisors
+ * anywhere (level 2+), each officer at most once; a level with nobody left says
+ * so in the alert's actions. Idempotent per level.
  */
 export class AlertEscalationService {
   constructor(
@@ -31,16 +32,22 @@ export class AlertEscalationService {
     const now = Date.now();
     const caseRow = a.caseId ? await this.cases.get(a.caseId) : undefined;
     const already = await this.repo.notifiedOfficers(alertId);
-    const candidates =
-      level === 1 && caseRow
-        ? (await this.officers.onDuty(caseRow.district, now)).filter((o) => o.supervisor === 1)
-        : await this.officers.supervisorsOnDuty(now);
-    const deliveries = deliveryRows(
-      alertId,
-      candidates.filter((o) => !already.has(o.id)),
-      'alert.escalated',
-      now,
-    );
+    // Each level reaches someone new: the district's supervisors first, then supervisors anywhere;
+    // a tier whose people all have the alert already passes on to the next one.
+    const tiers = [
+      async () =>
+        caseRow ? (await this.officers.onDuty(caseRow.district, now)).filter((o) => o.supervisor === 1) : [],
+      () => this.officers.supervisorsOnDuty(now),
+    ];
+    let deliveries: ReturnType<typeof deliveryRows> = [];
+    for (const tier of tiers.slice(Math.min(level - 1, tiers.length - 1))) {
+      const fresh = (await tier()).filter((o) => !already.has(o.id));
+      deliveries = deliveryRows(alertId, fresh, 'alert.escalated', now);
+      if (deliveries.length) break;
+    }
+    const reached = deliveries.length
+      ? `notified ${deliveries.length} officer(s)`
+      : 'nobody left to reach: every supervisor on duty with a webhook already has it';
     const seq = await this.repo.transaction(async (trx) => {
       if (!(await trx.transition(alertId, ['new'], { escalationLevel: level, updatedAt: now }))) return null;
       await trx.insertDeliveries(deliveries);
@@ -49,7 +56,7 @@ export class AlertEscalationService {
         action: 'escalated',
         actorKeyId: null,
         actorName: 'system',
-        note: `level ${level}: not acknowledged within ${this.cfg.alerts.escalateAfterSeconds}s; notified ${deliveries.length} officer(s)`,
+        note: `level ${level}: not acknowledged within ${this.cfg.alerts.escalateAfterSeconds}s; ${reached}`,
         at: now,
       });
       return this.ledger.journal(trx, alertId, 'alert.escalated', now);
