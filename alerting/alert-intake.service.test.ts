@@ -163,3 +163,24 @@ describe('alert intake: appearances never merge', () => {
     expect(a.alerts.alerts.get(id)).toMatchObject({ firstSeen: t, lastSeen: t + 9 * S, eventCount: 3 });
   });
 });
+
+describe('alert intake: follow-ups are pushed', () => {
+  it('adds a repeated SOS press as an entry, keeps the first, and pushes alert.updated to everyone who had it', async () => {
+    const a = setup([
+      { id: 'off-n1', district: 'north' },
+      { id: 'off-n2', district: 'north' },
+    ]);
+    const first = await a.intake.sos(operator, 'case-1', { eventId: 'p1', message: 'he is outside' });
+    a.people.addOfficer('off-n3', 'north');
+    const second = await a.intake.sos(operator, 'case-1', { eventId: 'p2', message: 'he has a knife' });
+    expect(second.outcome).toBe('updated');
+    expect(second.alert.id).toBe(first.alert.id);
+    expect(second.alert.details).toMatchObject({
+      message: 'he is outside',
+      presses: [expect.objectContaining({ message: 'he has a knife', by: 'Control room (operator)' })],
+    });
+    const updates = a.alerts.deliveryRows.filter((d) => d.event === 'alert.updated');
+    expect(updates.map((d) => d.officerId).sort()).toEqual(['off-n1', 'off-n2']);
+    expect(a.outbox.deliveries).toEqual(expect.arrayContaining(updates.map((d) => d.id)));
+  });
+});

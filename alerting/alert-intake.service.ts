@@ -58,6 +58,12 @@ export class AlertIntakeService {
     return state.active ? { caseRow } : { caseRow, inactive: state.reason };
   }
 
+  /** An update goes to everyone who received the alert before, each once. */
+  private async updateRecipients(alertId: string, at: number): Promise<WebhookDeliveryTable[]> {
+    const before = (await this.repo.deliveries(alertId)).map((d) => ({ id: d.officerId, webhookUrl: d.url }));
+    return deliveryRows(alertId, before, 'alert.updated', at);
+  }
+
   /** Deliveries of a new alert: the officers on duty in the case's district. */
   private async firstRecipients(
     alertId: string,
@@ -207,13 +213,19 @@ export class AlertIntakeService {
     const details = { location: body.location ?? null, message: body.message ?? null, device: body.device ?? null };
     const open = await this.repo.findOpen({ kind: 'sos', caseId: caseRow.id, since: at - this.cooldownMs });
     const alertId = newId('alr');
-    const deliveries = open ? [] : await this.firstRecipients(alertId, caseRow, at);
+    const deliveries = open
+      ? await this.updateRecipients(open.id, at)
+      : await this.firstRecipients(alertId, caseRow, at);
     return this.ledger.commit(eventId, async (trx, now) => {
       if (open) {
+        // A repeat ("he has a knife") adds an entry; the first press's details are never overwritten.
+        const fresh = (await trx.get(open.id)) ?? open;
+        const kept = JSON.parse(fresh.details) as typeof details & { presses?: unknown[] };
+        const presses = [...(kept.presses ?? []), { ...details, at, by: by.name }];
         await trx.update(open.id, {
-          eventCount: open.eventCount + 1,
+          eventCount: fresh.eventCount + 1,
           lastSeen: at,
-          details: JSON.stringify(details),
+          details: JSON.stringify({ ...kept, presses }),
           updatedAt: now,
         });
         await trx.insertSource(eventId, open.id, now);
@@ -225,7 +237,8 @@ export class AlertIntakeService {
           note: body.message ?? null,
           at: now,
         });
-        return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
+        await trx.insertDeliveries(deliveries);
+        return { alertId: open.id, type: 'alert.updated', deliveries: deliveries.map((d) => d.id), escalate: false };
       }
       const row = newAlertRow(alertId, 'sos', at, now, { caseId: caseRow.id, details: JSON.stringify(details) });
       return this.ledger.insertNew(trx, row, eventId, deliveries, by, true);
