@@ -27,7 +27,11 @@ describe('webhook delivery receipts', () => {
 
   beforeAll(async () => {
     api = await startApiFixture('webhooks', {
-      overrides: { 'alerts.webhookAttempts': 3, 'alerts.allowInsecureWebhooks': true },
+      overrides: {
+        'alerts.webhookMaxBackoffSeconds': 1,
+        'alerts.deliveryAlarmSeconds': 2,
+        'alerts.allowInsecureWebhooks': true,
+      },
       alertsWorker: {},
     });
     flaky = await startWebhookReceiver({ failFirst: 1 });
@@ -37,7 +41,7 @@ describe('webhook delivery receipts', () => {
     await api?.close();
   });
 
-  it('retries with backoff until delivered, and records failure after the last attempt', async () => {
+  it('retries with a capped backoff until delivered, under one delivery id; an undeliverable one raises the alarm and ends when the alert is resolved', async () => {
     const deadPort = await freePort();
     const c = await api.call('POST', '/v1/cases', { json: caseInput({ district: 'east' }) });
     for (const [badge, url] of [
@@ -54,26 +58,29 @@ describe('webhook delivery receipts', () => {
       key: api.keys.officer,
     });
     expect(sos.status).toBe(201);
+    const alertId = sos.body.alert.id;
     await flaky.waitFor(() => true, 15_000);
-    const deadline = Date.now() + 20_000;
-    let deliveries: {
-      url?: string;
+    type Delivery = {
+      id: string;
       status: string;
       attempts: number;
       lastStatus: number | null;
       lastError: string | null;
-    }[] = [];
-    while (Date.now() < deadline) {
-      deliveries = (await api.call('GET', `/v1/alerts/${sos.body.alert.id}`)).body.deliveries;
-      if (deliveries.every((d) => d.status !== 'pending')) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    const byStatus = Object.fromEntries(deliveries.map((d) => [d.status, d]));
-    expect(byStatus.delivered).toMatchObject({ attempts: 2, lastStatus: 204 });
-    expect(byStatus.failed).toMatchObject({ attempts: 3, lastStatus: null });
-    expect(byStatus.failed.lastError).toBeTruthy();
+    };
+    const deliveries = async (): Promise<Delivery[]> =>
+      (await api.call('GET', `/v1/alerts/${alertId}`)).body.deliveries;
+    const dead = async () => (await deliveries()).find((d) => d.status !== 'delivered');
+    // The dead receiver: still pending (never given up), attempted again and again, 1 s apart at most.
+    const deadline = Date.now() + 20_000;
+    while (((await dead())?.attempts ?? 0) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const delivered = (await deliveries()).find((d) => d.status === 'delivered');
+    expect(delivered).toMatchObject({ attempts: 2, lastStatus: 204 });
+    expect(await dead()).toMatchObject({ status: 'pending', lastStatus: null });
+    expect((await dead())!.attempts).toBeGreaterThanOrEqual(4);
     const hook = flaky.received[0]!;
     expect(hook.headers['x-watchpost-event']).toBe('alert.created');
+    // The retry carried the delivery's id: a receiver deduplicates on it.
+    expect(hook.headers['x-watchpost-delivery']).toBe(delivered!.id);
     expect(
       verifyWebhook(
         'wrong',
@@ -81,5 +88,16 @@ describe('webhook delivery receipts', () => {
         hook.body,
       ),
     ).toBe(false);
-  });
+    // Past deliveryAlarmSeconds: the alarm is in the audit and the metrics.
+    const audit = await api.call('GET', `/v1/audit?action=webhook.alarm&targetId=${alertId}`);
+    expect(audit.body.items.map((r: { action: string }) => r.action)).toEqual(['webhook.alarm']);
+    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    expect(Number(/^watchpost_webhook_failures_total (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(4);
+    expect(Number(/^watchpost_webhook_oldest_undelivered_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(2);
+    // Resolved: someone has dealt with it, so the retries end.
+    expect((await api.call('POST', `/v1/alerts/${alertId}/resolve`, { json: {} })).status).toBe(200);
+    const end = Date.now() + 10_000;
+    while ((await dead())?.status === 'pending' && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    expect(await dead()).toMatchObject({ status: 'skipped', lastError: 'alert resolved before delivery' });
+  }, 60_000);
 });

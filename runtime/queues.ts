@@ -165,6 +165,8 @@ export interface ConsumerOptions {
   recovery?: Partial<QueueRecovery>;
   /** Where connection errors go (BullMQ would otherwise throw them as unhandled 'error' events). */
   log?: Logger;
+  /** Delay before retry `attemptsMade` of a job whose backoff type is 'custom' (e.g. a capped exponential). */
+  backoffMs?: (attemptsMade: number) => number;
 }
 
 /**
@@ -219,6 +221,7 @@ export async function startConsumer<K extends QueueKind>(
       lockDuration: recovery.lockMs,
       stalledInterval: recovery.stalledIntervalMs,
       maxStalledCount: recovery.maxStalledCount,
+      ...(opts.backoffMs ? { settings: { backoffStrategy: opts.backoffMs } } : {}),
     },
   );
   worker.on('error', onError);

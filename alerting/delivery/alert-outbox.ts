@@ -10,6 +10,9 @@ import { settleWithin } from '../../runtime/settle-within.js';
  * and an escalation check a delayed job per alert and level, so enqueueing the same
  * thing twice (retries, the sweep) never sends twice.
  */
+/** BullMQ needs a number: at the backoff cap this is months of retries, and a resolved alert ends them. */
+export const WEBHOOK_ATTEMPTS_UNBOUNDED = 1_000_000;
+
 export class QueueOutbox implements AlertOutbox {
   readonly webhooks;
   readonly escalations;
@@ -31,8 +34,9 @@ export class QueueOutbox implements AlertOutbox {
         { deliveryId },
         {
           jobId: deliveryId,
-          attempts: this.cfg.alerts.webhookAttempts,
-          backoff: { type: 'exponential', delay: 1000 },
+          // Until the receiver has it (2xx) or the alert is resolved; the consumer caps the backoff.
+          attempts: WEBHOOK_ATTEMPTS_UNBOUNDED,
+          backoff: { type: 'custom' },
           removeOnFail: { count: 5000 },
         },
       );

@@ -1,4 +1,7 @@
+import { Counter, Gauge } from 'prom-client';
 import type { Logger } from '../../runtime/logger.js';
+import { registry } from '../../runtime/metrics.js';
+import type { WebhookDeliveryTable } from '../../storage/database/database.types.js';
 import type { AlertRepository } from '../../storage/repositories/alert.repository.js';
 import type { CaseRepository } from '../../storage/repositories/case.repository.js';
 import type { OfficerRepository } from '../../storage/repositories/officer.repository.js';
@@ -10,23 +13,57 @@ export class WebhookDeliveryError extends Error {
   override name = 'WebhookDeliveryError';
 }
 
+const webhookFailures = new Counter({
+  name: 'watchpost_webhook_failures_total',
+  help: 'Webhook attempts that did not get a 2xx (each is retried until one does or the alert is resolved)',
+  registers: [registry],
+});
+const webhookAlarms = new Counter({
+  name: 'watchpost_webhook_alarms_total',
+  help: 'Deliveries that kept failing past alerts.deliveryAlarmSeconds (alarm raised: audit, escalation)',
+  registers: [registry],
+});
+/** Creation time of each delivery this process saw fail and not yet get through. */
+const failing = new Map<string, number>();
+new Gauge({
+  name: 'watchpost_webhook_oldest_undelivered_seconds',
+  help: 'Age of the oldest delivery still failing (0 when none): an officer who has not got an alert',
+  registers: [registry],
+  collect() {
+    this.set(failing.size ? (Date.now() - Math.min(...failing.values())) / 1000 : 0);
+  },
+});
+
+export interface WebhookSenderOptions {
+  /** A delivery failing this long after it was created raises the alarm (once per delivery). */
+  alarmMs: number;
+  /** The alarm's consequences (escalation, audit); the sender counts and logs it. */
+  onAlarm: (d: WebhookDeliveryTable, failingForMs: number) => Promise<void>;
+  timeoutMs?: number;
+}
+
 /**
  * Sends one delivery row as a signed POST and records the receipt (attempts,
  * last status, delivered time). The body is built at send time from the
- * database, so a retry carries the alert's current state.
+ * database, so a retry carries the alert's current state, under the same
+ * delivery id (receivers deduplicate on it). A failure throws, and the queue
+ * retries with a capped backoff until the receiver answers 2xx or the alert is
+ * resolved; past `alarmMs` it raises the alarm.
  */
 export class WebhookSender {
+  private readonly alarmed = new Set<string>();
+
   constructor(
     private readonly alerts: AlertRepository,
     private readonly officers: OfficerRepository,
     private readonly cases: CaseRepository,
     private readonly log: Logger,
-    private readonly timeoutMs = 10_000,
+    private readonly opts: WebhookSenderOptions,
   ) {}
 
-  async deliver(deliveryId: string, finalAttempt: boolean): Promise<'delivered' | 'skipped' | 'done'> {
+  async deliver(deliveryId: string): Promise<'delivered' | 'skipped' | 'done'> {
     const d = await this.alerts.delivery(deliveryId);
-    if (!d || d.status !== 'pending') return 'done';
+    if (!d || d.status !== 'pending') return this.settled(deliveryId, 'done');
     const officer = await this.officers.get(d.officerId);
     const alert = await this.alerts.get(d.alertId);
     if (!officer?.webhookSecret || !officer.webhookUrl || !alert) {
@@ -34,7 +71,12 @@ export class WebhookSender {
         status: 'skipped',
         lastError: 'officer, webhook or alert no longer exists',
       });
-      return 'skipped';
+      return this.settled(d.id, 'skipped');
+    }
+    // Someone has dealt with it: retries end (they would otherwise run until the receiver answers).
+    if (alert.state === 'resolved' || alert.state === 'false_positive') {
+      await this.alerts.updateDelivery(d.id, { status: 'skipped', lastError: `alert ${alert.state} before delivery` });
+      return this.settled(d.id, 'skipped');
     }
     const caseRow = alert.caseId ? await this.cases.get(alert.caseId) : undefined;
     const evidence = await this.alerts.evidence(alert.id);
@@ -64,7 +106,7 @@ export class WebhookSender {
         },
         body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
       });
       status = res.status;
       await res.body?.cancel();
@@ -76,19 +118,46 @@ export class WebhookSender {
           lastError: null,
           deliveredAt: Date.now(),
         });
-        return 'delivered';
+        if (failing.has(d.id))
+          this.log.warn(
+            { deliveryId: d.id, officerId: d.officerId, afterMs: Date.now() - d.createdAt },
+            'webhook delivered after failures',
+          );
+        return this.settled(d.id, 'delivered');
       }
       error = `receiver answered ${status}`;
     } catch (err) {
       error = (err as Error).message;
     }
     await this.alerts.updateDelivery(d.id, {
-      status: finalAttempt ? 'failed' : 'pending',
+      status: 'pending',
       attempts: d.attempts + 1,
       lastStatus: status,
       lastError: error,
     });
-    this.log.warn({ deliveryId: d.id, officerId: d.officerId, status, error, finalAttempt }, 'webhook delivery failed');
+    webhookFailures.inc();
+    failing.set(d.id, d.createdAt);
+    const failingForMs = Date.now() - d.createdAt;
+    if (failingForMs >= this.opts.alarmMs && !this.alarmed.has(d.id)) {
+      this.alarmed.add(d.id);
+      webhookAlarms.inc();
+      this.log.error(
+        { deliveryId: d.id, alertId: d.alertId, officerId: d.officerId, failingForMs, attempts: d.attempts + 1, error },
+        'webhook undelivered past the alarm time: escalating',
+      );
+      await this.opts
+        .onAlarm(d, failingForMs)
+        .catch((err: unknown) =>
+          this.log.error({ deliveryId: d.id, error: (err as Error).message }, 'delivery alarm could not escalate'),
+        );
+    } else
+      this.log.warn({ deliveryId: d.id, officerId: d.officerId, status, error }, 'webhook delivery failed: retrying');
     throw new WebhookDeliveryError(`delivery ${d.id}: ${error}`);
+  }
+
+  private settled<T>(deliveryId: string, outcome: T): T {
+    failing.delete(deliveryId);
+    this.alarmed.delete(deliveryId);
+    return outcome;
   }
 }

@@ -1,10 +1,10 @@
-import type { Job } from 'bullmq';
 import type { EventOutcome } from '../../alerting/alert-ledger.js';
 import { createAlerting, type SharedAlerting } from '../../alerting/alerting.js';
 import { QueueOutbox } from '../../alerting/delivery/alert-outbox.js';
 import { WebhookSender } from '../../alerting/delivery/webhook-sender.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { staleStatusMs } from '../../pipeline/ingest-silence.js';
+import { backoffDelay } from '../../pipeline/backoff.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { producerConnection, workerConnection } from '../../runtime/redis.js';
@@ -69,7 +69,20 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
     log.info(o, `alert event ${o.outcome}`);
     return o;
   };
-  const sender = new WebhookSender(repos.alerts, repos.officers, repos.cases, log);
+  const audit = new AuditService(repos.audit);
+  const sender = new WebhookSender(repos.alerts, repos.officers, repos.cases, log, {
+    alarmMs: cfg.alerts.deliveryAlarmSeconds * 1000,
+    // Nobody has the alert: the supervisor gets it now, and the audit says why.
+    onAlarm: async (d, failingForMs) => {
+      await audit.record(
+        'system',
+        'webhook.alarm',
+        { type: 'alert', id: d.alertId },
+        { deliveryId: d.id, officerId: d.officerId, failingForMs, lastError: d.lastError },
+      );
+      await escalation.escalate(d.alertId, 1);
+    },
+  });
   const deps = { cfg, connection: consumer, log };
   const workers = [
     await startConsumer(
@@ -86,11 +99,15 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
     await startConsumer(
       QUEUE.webhooks,
       registerHandlers(QUEUE.webhooks, {
-        [JOB.webhook]: (data, job: Job) =>
-          sender.deliver(data.deliveryId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+        [JOB.webhook]: (data) => sender.deliver(data.deliveryId),
       }),
       deps,
-      { concurrency: opts.webhookConcurrency ?? 8, log },
+      {
+        concurrency: opts.webhookConcurrency ?? 8,
+        log,
+        backoffMs: (attempts) =>
+          backoffDelay(attempts - 1, { initialMs: 500, maxMs: cfg.alerts.webhookMaxBackoffSeconds * 1000 }),
+      },
     ),
     await startConsumer(
       QUEUE.escalations,
