@@ -63,6 +63,17 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return send(res, 415, { title: 'Unsupported Media Type', detail: String((err as Error).message) });
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
       return send(res, e.status, { title: 'Bad Request', detail: String((err as Error).message) });
+    if ((err as Error).name === 'TamperedFileError') {
+      // An alarm: evidence or a photo was changed on disk. The bytes are never served.
+      log.error(
+        { alarm: 'file_tampered', err: (err as Error).message, path: req.path },
+        'stored file failed its hash check',
+      );
+      return send(res, 500, {
+        title: 'Integrity Check Failed',
+        detail: 'the stored file does not match its recorded hash, so it is not served; the alarm is logged',
+      });
+    }
     log.error({ err, method: req.method, path: req.path }, 'request failed');
     return send(res, 500, { title: 'Internal Server Error', detail: 'an internal error occurred; it has been logged' });
   };

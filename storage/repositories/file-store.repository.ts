@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+
+/** A stored file whose bytes no longer hash to its name: changed on disk, never served. */
+export class TamperedFileError extends Error {
+  override name = 'TamperedFileError';
+}
 
 export interface StoredFile {
   /** Relative to the store's root. */
@@ -11,7 +16,9 @@ export interface StoredFile {
 
 /**
  * Content-addressed files under one root (evidence, enrolment photos): written
- * atomically (temp + rename) so a crash never leaves a half file under a real name.
+ * atomically (temp + rename) so a crash never leaves a half file under a real name,
+ * readable by the service's user only (folders 0700, files 0600), and checked against
+ * the hash in their name on every read.
  */
 export class FileStore {
   readonly root: string;
@@ -24,15 +31,22 @@ export class FileStore {
     const sha256 = createHash('sha256').update(data).digest('hex');
     const path = join(folder, `${sha256}.${ext}`);
     const full = this.full(path);
-    await mkdir(dirname(full), { recursive: true });
+    await mkdir(dirname(full), { recursive: true, mode: 0o700 });
+    // A root made before this rule (or by mkdir's umask) is closed too.
+    await chmod(this.root, 0o700);
     const tmp = `${full}.${process.pid}.tmp`;
-    await writeFile(tmp, data);
+    await writeFile(tmp, data, { mode: 0o600 });
     await rename(tmp, full);
     return { path, sha256, bytes: data.length };
   }
 
-  read(path: string): Promise<Buffer> {
-    return readFile(this.full(path));
+  /** The file's bytes, refused (TamperedFileError) when they do not hash to the name they were stored under. */
+  async read(path: string): Promise<Buffer> {
+    const data = await readFile(this.full(path));
+    const named = /^([0-9a-f]{64})\./.exec(basename(path))?.[1];
+    if (named && createHash('sha256').update(data).digest('hex') !== named)
+      throw new TamperedFileError(`stored file ${path} does not match its SHA-256: changed on disk, refused`);
+    return data;
   }
 
   async removeFolder(folder: string): Promise<void> {
