@@ -1,11 +1,20 @@
 import type { Config } from '../pipeline/config/index.js';
+import { type FaceMeasures, qualityScore } from '../pipeline/face-quality-rule.js';
 import { fivePointsFrom68 } from '../pipeline/face-alignment.js';
 import type { Box, Point } from '../pipeline/geometry.js';
 import type { Logger } from '../runtime/logger.js';
 import { FaceDetector } from './face-detector.js';
 import { FaceEmbedder, type FaceGeometry } from './face-embedder.js';
 import { FaceLandmarker } from './face-landmarker.js';
-import { faceQuality } from './face-quality.js';
+import { CocoObjectDetector } from './coco-objects.js';
+import {
+  animalUnder,
+  type EnrolmentRefusalReason,
+  enrolmentVerdict,
+  OBJECT_SCORE,
+  photoAdvice,
+} from './enrolment-gate.js';
+import { measureFace } from './face-quality.js';
 import type { FaceDetection } from './families/types.js';
 import type { DecodedImage } from './image.js';
 import { denoiseRegions, lowLightFaces } from './low-light.js';
@@ -13,15 +22,24 @@ import { denoiseRegions, lowLightFaces } from './low-light.js';
 export interface DescribedFace {
   face: FaceDetection;
   descriptor: Float32Array;
-  /** [0, 1]: face size x detector score x sharpness; weights identification votes. */
+  /** What identification quality is judged on (pipeline/face-quality-rule.ts). */
+  measures: FaceMeasures;
+  /** [0, 1]: size x detector score x sharpness x pose (qualityScore), for display and ranking. */
   quality: number;
   /** 68 landmarks when the chain computed them (source pixels). */
   landmarks?: Point[];
 }
 
 export type EnrolmentResult =
-  | { ok: true; face: FaceDetection; descriptor: Float32Array; quality: number }
-  | { ok: false; reason: 'no_face' | 'several_faces' | 'face_too_small'; message: string };
+  | {
+      ok: true;
+      face: FaceDetection;
+      descriptor: Float32Array;
+      quality: number;
+      measures: FaceMeasures;
+      advice: string[];
+    }
+  | { ok: false; reason: EnrolmentRefusalReason; message: string; face?: FaceDetection; measures?: FaceMeasures };
 
 /** A second face this much smaller (area share of the largest) is a bystander, not "several faces". */
 const ENROL_SECOND_FACE_AREA = 0.25;
@@ -43,7 +61,12 @@ export class FaceChain {
     private readonly landmarker: FaceLandmarker | null,
     private readonly embedder: FaceEmbedder,
     private readonly minFacePx: number,
+    private readonly cfg: Config,
+    private readonly log?: Logger,
   ) {}
+
+  /** CenterNet for the enrolment gate's animal check, loaded on the first enrolment (identify workers never need it). */
+  private objects: Promise<CocoObjectDetector> | null = null;
 
   static async create(
     cfg: Config,
@@ -57,7 +80,7 @@ export class FaceChain {
     // Five-point embedders (ArcFace) skip the landmark model when the detector gives five points.
     const fivePointDetector = detector.family !== 'blazeface';
     const landmarker = embedder.needsLandmarks68 || !fivePointDetector ? await FaceLandmarker.create(cfg, log) : null;
-    const chain = new FaceChain(detector, landmarker, embedder, cfg.identify.minFacePx);
+    const chain = new FaceChain(detector, landmarker, embedder, cfg.identify.minFacePx, cfg, log);
     await chain.warmUp();
     return chain;
   }
@@ -116,18 +139,32 @@ export class FaceChain {
       fivePoints: f.keypoints.length === 5 ? f.keypoints : landmarks && fivePointsFrom68(landmarks[i]!),
     }));
     const descriptors = await this.embedder.embed(pixels, geometry);
-    return faces.map((face, i) => ({
-      face,
-      descriptor: descriptors[i]!,
-      quality: faceQuality(img, this.embedder.cropFor(geometry[i]!), this.embedder.cropSize, face.score),
-      landmarks: landmarks?.[i],
-    }));
+    return faces.map((face, i) => {
+      const measures = measureFace(
+        img,
+        this.embedder.cropFor(geometry[i]!),
+        this.embedder.cropSize,
+        face,
+        landmarks?.[i],
+      );
+      return {
+        face,
+        descriptor: descriptors[i]!,
+        measures,
+        quality: qualityScore(measures),
+        landmarks: landmarks?.[i],
+      };
+    });
   }
 
-  /** Enrolment photo: exactly one usable face (a much smaller background face is ignored), or why not. */
+  /**
+   * Enrolment photo: exactly one human face good enough to identify someone
+   * (identify.enrolQuality; a much smaller background face is ignored), or why not.
+   */
   async enrolmentDescriptor(img: DecodedImage): Promise<EnrolmentResult> {
     const faces = await this.detector.detect(img);
-    if (faces.length === 0) return { ok: false, reason: 'no_face', message: 'no face found in the photo' };
+    if (faces.length === 0)
+      return { ok: false, reason: 'no_face', message: 'no human face: no face found in the photo' };
     const area = (f: FaceDetection) => (f.box[2] - f.box[0]) * (f.box[3] - f.box[1]);
     const sorted = [...faces].sort((a, b) => area(b) - area(a));
     const largest = sorted[0]!;
@@ -139,15 +176,14 @@ export class FaceChain {
         message: `${rivals.length + 1} faces of similar size in the photo; enrolment needs a photo of one person`,
       };
     }
-    const width = largest.box[2] - largest.box[0];
-    if (width < this.minFacePx) {
-      return {
-        ok: false,
-        reason: 'face_too_small',
-        message: `the face is ${Math.round(width)} px wide; at least ${this.minFacePx} px are needed`,
-      };
-    }
-    const [described] = await this.describe(img, [largest]);
-    return { ok: true, face: largest, descriptor: described!.descriptor, quality: described!.quality };
+    this.objects ??= CocoObjectDetector.create(this.cfg, this.log);
+    const [[described], objects] = await Promise.all([
+      this.describe(img, [largest]),
+      this.objects.then((o) => o.detect(img, OBJECT_SCORE)),
+    ]);
+    const { measures, descriptor, quality } = described!;
+    const verdict = enrolmentVerdict(measures, this.cfg.identify.enrolQuality, animalUnder(largest.box, objects));
+    if (!verdict.ok) return { ...verdict, face: largest, measures };
+    return { ok: true, face: largest, descriptor, quality, measures, advice: photoAdvice(measures) };
   }
 }

@@ -1,15 +1,14 @@
-import { applyAffine, type Affine } from '../pipeline/face-alignment.js';
-import type { DecodedImage } from './image.js';
+import { type Affine } from '../pipeline/face-alignment.js';
+import { type FaceMeasures, headPose, landmarkError } from '../pipeline/face-quality-rule.js';
+import type { Point } from '../pipeline/geometry.js';
+import type { FaceDetection } from './families/types.js';
 import { sampleToTensor } from './families/input-tensor.js';
+import type { DecodedImage } from './image.js';
 
 const SHARP_SIZE = 64;
-/** Face width (px) from which size no longer limits quality: face-api's descriptor crop is 150 px. */
-const FULL_QUALITY_WIDTH = 100;
-/** Laplacian variance (0-255 grey, 64 px crop) at which sharpness counts half. */
-const SHARPNESS_HALF = 60;
 
-/** Variance of the 4-neighbour Laplacian of the aligned crop in grey: low for blur. */
-export function sharpness(img: DecodedImage, crop: Affine, cropSize: number): number {
+/** The aligned crop resampled to 64x64 grey (BT.601 luma, 0-255). */
+function greyCrop(img: DecodedImage, crop: Affine, cropSize: number): Float32Array {
   const k = cropSize / SHARP_SIZE;
   const m: Affine = [crop[0] * k, crop[1] * k, crop[2], crop[3] * k, crop[4] * k, crop[5]];
   const rgb = sampleToTensor(img, m, {
@@ -23,6 +22,11 @@ export function sharpness(img: DecodedImage, crop: Affine, cropSize: number): nu
   });
   const g = new Float32Array(SHARP_SIZE * SHARP_SIZE);
   for (let i = 0; i < g.length; i++) g[i] = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!;
+  return g;
+}
+
+/** Variance of the 4-neighbour Laplacian of a 64x64 grey crop: low for blur. */
+function laplacianVariance(g: Float32Array): number {
   let sum = 0,
     sq = 0,
     n = 0;
@@ -38,17 +42,54 @@ export function sharpness(img: DecodedImage, crop: Affine, cropSize: number): nu
   return sq / n - (sum / n) ** 2;
 }
 
+/** Sharpness of the aligned crop (Laplacian variance at 64 px). */
+export function sharpness(img: DecodedImage, crop: Affine, cropSize: number): number {
+  return laplacianVariance(greyCrop(img, crop, cropSize));
+}
+
+/** Mean and standard deviation of the central half of the crop (the face, not its background). */
+function exposure(g: Float32Array): { brightness: number; contrast: number } {
+  let sum = 0,
+    sq = 0,
+    n = 0;
+  for (let y = SHARP_SIZE / 4; y < (SHARP_SIZE * 3) / 4; y++) {
+    for (let x = SHARP_SIZE / 4; x < (SHARP_SIZE * 3) / 4; x++) {
+      const v = g[y * SHARP_SIZE + x]!;
+      sum += v;
+      sq += v * v;
+      n++;
+    }
+  }
+  const mean = sum / n;
+  return { brightness: mean, contrast: Math.sqrt(Math.max(0, sq / n - mean * mean)) };
+}
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+
 /**
- * Identification quality in [0, 1]: the product of a size term (face width up to
- * FULL_QUALITY_WIDTH), the detector score and a sharpness term; identify workers
- * weight a face's vote by it.
+ * Everything identification quality is judged on (pipeline/face-quality-rule.ts): size,
+ * detector score, agreement of the detector's keypoints with the 68 landmarks, sharpness,
+ * head pose and exposure. Without landmarks (five-point chains) pose and agreement read as
+ * frontal and perfect.
  */
-export function faceQuality(img: DecodedImage, crop: Affine, cropSize: number, detectorScore: number): number {
-  const a = applyAffine(crop, [0, 0]),
-    b = applyAffine(crop, [cropSize, 0]);
-  const width = Math.hypot(b[0] - a[0], b[1] - a[1]) * 0.45; // the crop is ~2.2x the face
-  const size = Math.min(1, width / FULL_QUALITY_WIDTH);
-  const s = sharpness(img, crop, cropSize);
-  const sharp = s / (s + SHARPNESS_HALF);
-  return Math.max(0, Math.min(1, size * Math.min(1, Math.max(0, detectorScore)) * sharp));
+export function measureFace(
+  img: DecodedImage,
+  crop: Affine,
+  cropSize: number,
+  face: FaceDetection,
+  landmarks?: Point[],
+): FaceMeasures {
+  const g = greyCrop(img, crop, cropSize);
+  const { brightness, contrast } = exposure(g);
+  const pose = landmarks ? headPose(landmarks) : { yaw: 0, pitch: 0 };
+  return {
+    widthPx: r1(face.box[2] - face.box[0]),
+    detectorScore: Math.round(face.score * 1e3) / 1e3,
+    landmarkError: landmarks ? landmarkError(face.keypoints, landmarks) : 0,
+    sharpness: r1(laplacianVariance(g)),
+    yaw: pose.yaw,
+    pitch: pose.pitch,
+    brightness: r1(brightness),
+    contrast: r1(contrast),
+  };
 }

@@ -19,8 +19,35 @@ export const matchEventSchema = z.object({
   name: z.string(),
   /** Aggregated distance over the track (lower is closer). */
   distance: z.number(),
-  /** Per-frame evidence: frame timestamp (ms since epoch), distance, face box. */
-  scores: z.array(z.object({ ts: z.number(), seq: z.number().int(), distance: z.number(), faceBox: boxSchema })),
+  /** Per-frame evidence: frame timestamp (ms since epoch), distance, face box, and the face's quality. */
+  scores: z.array(
+    z.object({
+      ts: z.number(),
+      seq: z.number().int(),
+      distance: z.number(),
+      faceBox: boxSchema,
+      /** [0, 1]: size x detector score x sharpness x pose of the face (pipeline/face-quality-rule.ts). */
+      quality: z.number().optional(),
+      /** Face width, source pixels. */
+      widthPx: z.number().optional(),
+      /** Gap to the nearest other identity (null: one identity watched on this camera). */
+      margin: z.number().nullable().optional(),
+    }),
+  ),
+  /**
+   * How much the match can be trusted, for the operator at a glance: frames that agreed,
+   * named somebody else, or were too poor to vote, the smallest margin to the next
+   * identity, and a strength (pipeline/track-votes.ts strengthOf).
+   */
+  evidence: z
+    .object({
+      strength: z.enum(['strong', 'moderate', 'weak']),
+      framesAgreed: z.number().int(),
+      framesDisagreed: z.number().int(),
+      framesIgnored: z.number().int(),
+      margin: z.number().nullable(),
+    })
+    .optional(),
   /** Best frame: where its JPEG lives (Redis key with TTL) and what is in it. */
   best: z.object({
     frameKey: z.string(),

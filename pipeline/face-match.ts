@@ -111,6 +111,43 @@ export class Gallery {
     return best < 0 ? null : this.result(best, Math.sqrt(bestSq), opts.threshold);
   }
 
+  /**
+   * The nearest allowed identity at any distance, and the distance of the nearest other
+   * identity (null when only one is allowed): the margin between them is open-set
+   * evidence (a stranger often sits about as near to several enrolled people).
+   */
+  nearestTwo(
+    descriptor: ArrayLike<number>,
+    opts: Pick<MatchOptions, 'allowedIds'> = {},
+  ): { best: GalleryMatch; secondDistance: number | null } | null {
+    if (this.rowIdentity.length === 0) return null;
+    if (descriptor.length !== this.dimensions) {
+      throw new DescriptorMismatchError(
+        `query descriptor is ${descriptor.length}-d; the gallery holds ${this.dimensions}-d ones`,
+      );
+    }
+    const perIdentity: { idx: number; distance: number }[] = [];
+    this.identities.forEach((identity, idx) => {
+      if (opts.allowedIds && !opts.allowedIds.has(identity.id)) return;
+      let bestSq = Number.POSITIVE_INFINITY;
+      for (let r = this.identityStart[idx]!; r < this.identityStart[idx + 1]!; r++) {
+        let sq = 0;
+        const base = r * this.dimensions;
+        for (let k = 0; k < this.dimensions && sq < bestSq; k++) sq += (this.matrix[base + k]! - descriptor[k]!) ** 2;
+        if (sq < bestSq) bestSq = sq;
+      }
+      if (bestSq < Number.POSITIVE_INFINITY) perIdentity.push({ idx, distance: Math.sqrt(bestSq) });
+    });
+    if (perIdentity.length === 0) return null;
+    perIdentity.sort((a, b) => a.distance - b.distance);
+    const top = perIdentity[0]!;
+    const identity = this.identities[top.idx]!;
+    return {
+      best: { id: identity.id, name: identity.name, distance: top.distance },
+      secondDistance: perIdentity[1]?.distance ?? null,
+    };
+  }
+
   /** The match for row `row` at `distance`, or null when that is beyond the threshold. */
   result(row: number, distance: number, threshold = this.threshold): GalleryMatch | null {
     if (threshold !== undefined && distance > threshold) return null;

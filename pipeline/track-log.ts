@@ -37,6 +37,10 @@ export const voteRecordSchema = z.object({
   candidateName: z.string().nullable(),
   distance: z.number().nullable(),
   weight: z.number(),
+  /** Nearest other identity's distance, face width, and why the face could not vote (pipeline/track-votes.ts). */
+  secondDistance: z.number().nullable().optional(),
+  widthPx: z.number().optional(),
+  problems: z.array(z.string()).optional(),
   faceBox: boxSchema,
   replayId: z.string().optional(),
 });

@@ -72,3 +72,78 @@ describe('aggregateVotes', () => {
     expect(d.match && [d.id, d.decidingSeq]).toEqual(['b', 3]);
   });
 });
+
+describe('aggregateVotes with quality and open-set evidence', () => {
+  const q = (seq: number, id: string, distance: number, extra: Partial<FrameVote> = {}): FrameVote => ({
+    ...vote(seq, id, distance),
+    widthPx: 80,
+    secondDistance: distance + 0.1,
+    problems: [],
+    ...extra,
+  });
+  const strict = {
+    k: 2,
+    n: 5,
+    threshold: 0.39,
+    smallFace: { belowPx: 64, threshold: 0.38 },
+    minMargin: 0.02,
+    majority: true,
+  };
+
+  it('ignores frames whose face is too poor to vote', () => {
+    const votes = [
+      q(1, 'a', 0.3, { problems: ['too_small'] }),
+      q(2, 'a', 0.3),
+      q(3, 'a', 0.3, { problems: ['too_blurred'] }),
+    ];
+    expect(aggregateVotes(votes, strict).match).toBe(false);
+    const d = aggregateVotes([...votes, q(4, 'a', 0.32)], strict);
+    expect(d).toMatchObject({ match: true, id: 'a', framesAgreed: 2, framesIgnored: 2 });
+  });
+
+  it('holds small faces to the stricter threshold', () => {
+    const small = [q(1, 'a', 0.385, { widthPx: 40 }), q(2, 'a', 0.385, { widthPx: 40 })];
+    expect(aggregateVotes(small, strict).match).toBe(false);
+    expect(
+      aggregateVotes(
+        small.map((v) => ({ ...v, widthPx: 64 })),
+        strict,
+      ).match,
+    ).toBe(true);
+  });
+
+  it('needs a margin over the next identity', () => {
+    const close = [q(1, 'a', 0.3, { secondDistance: 0.31 }), q(2, 'a', 0.3, { secondDistance: 0.31 })];
+    expect(aggregateVotes(close, strict).match).toBe(false);
+    expect(aggregateVotes(close, { ...strict, minMargin: 0 }).match).toBe(true);
+  });
+
+  it('counts a changing nearest identity against the match (the corridor stranger of issue 19)', () => {
+    // five names at 0.44-0.47, then two frames of one of them under the threshold
+    const names = ['b', 'c', 'd', 'e', 'f'];
+    const votes = [...names.slice(0, 3).map((n, i) => q(i + 1, n, 0.44 + i * 0.01)), q(4, 'a', 0.37), q(5, 'a', 0.37)];
+    expect(aggregateVotes(votes, { ...strict, majority: false }).match).toBe(true);
+    expect(aggregateVotes(votes, strict).match).toBe(false);
+  });
+
+  it('reports evidence and a strength', () => {
+    const d = aggregateVotes([q(1, 'a', 0.3), q(2, 'a', 0.31), q(3, 'a', 0.29)], { ...strict, k: 2 });
+    expect(d).toMatchObject({ match: true, framesAgreed: 2, framesDisagreed: 0, margin: 0.1, strength: 'moderate' });
+    const three = aggregateVotes([q(1, 'a', 0.3), q(2, 'b', 0.5), q(3, 'a', 0.31), q(4, 'a', 0.29)], {
+      ...strict,
+      k: 3,
+    });
+    expect(three).toMatchObject({ match: true, framesAgreed: 3, framesDisagreed: 1, strength: 'weak' });
+  });
+});
+
+describe('strengthOf', () => {
+  it('is strong only with more than k agreeing frames, none against and a clear margin', async () => {
+    const { strengthOf } = await import('./track-votes.js');
+    expect(strengthOf({ framesAgreed: 3, framesDisagreed: 0, framesIgnored: 0, margin: 0.15 }, 2)).toBe('strong');
+    expect(strengthOf({ framesAgreed: 3, framesDisagreed: 0, framesIgnored: 0, margin: 0.07 }, 2)).toBe('moderate');
+    expect(strengthOf({ framesAgreed: 2, framesDisagreed: 1, framesIgnored: 0, margin: 0.2 }, 2)).toBe('weak');
+    expect(strengthOf({ framesAgreed: 4, framesDisagreed: 0, framesIgnored: 0, margin: 0.03 }, 2)).toBe('weak');
+    expect(strengthOf({ framesAgreed: 3, framesDisagreed: 0, framesIgnored: 0, margin: null }, 2)).toBe('strong');
+  });
+});

@@ -1,13 +1,17 @@
 /**
  * One match per appearance: identification results of a track's frames are
- * aggregated before anyone is alerted. A track matches an identity when k of n
- * consecutive identified frames (by frame order) put that identity's distance under
- * the threshold; the reported distance is their mean weighted by face quality.
+ * aggregated before anyone is alerted. A frame votes only when its face passed the
+ * quality rule (pipeline/face-quality-rule.ts). A track matches an identity when, in a
+ * window of n consecutive voting frames (by frame order), k put that identity under the
+ * threshold (a stricter one for small faces) with a margin over the next identity, and
+ * more frames agree than name somebody else: a track whose nearest identity keeps
+ * changing is a stranger who happens to sit near several enrolled faces, not a match.
  *
  * The decision depends only on the set of votes, not on the order they arrived in
  * (identify workers run in parallel): it is the earliest window, by frame number,
- * in which k votes agree.
+ * in which the rule holds.
  */
+import type { QualityProblem } from './face-quality-rule.js';
 import type { Box } from './geometry.js';
 
 /** What identification found in one frame of a track (a face was found and described). */
@@ -18,8 +22,14 @@ export interface FrameVote {
   candidateId: string | null;
   candidateName: string | null;
   distance: number | null;
-  /** Face quality in [0,1] (size, detector score, sharpness): the vote's weight. */
+  /** Distance of the nearest other identity (null: only one identity is watched on this camera). */
+  secondDistance?: number | null;
+  /** Face quality in [0,1] (qualityScore): ranks the evidence and weights the mean distance. */
   weight: number;
+  /** Face width, source pixels. */
+  widthPx?: number;
+  /** Why the face cannot vote (empty or absent: it votes). */
+  problems?: QualityProblem[];
   faceBox: Box;
   personBox: Box;
   frameKey: string;
@@ -30,14 +40,34 @@ export interface FrameVote {
 export interface VoteOptions {
   /** Agreeing frames needed (cfg.identify.votesK). */
   k: number;
-  /** Window of consecutive identified frames (cfg.identify.votesN). */
+  /** Window of consecutive voting frames (cfg.identify.votesN). */
   n: number;
   /** Distance under which a frame votes for its candidate. */
   threshold: number;
+  /** Faces narrower than `belowPx` need a distance under this stricter threshold. */
+  smallFace?: { belowPx: number; threshold: number };
+  /** The nearest other identity must be at least this much farther (0: no margin). */
+  minMargin?: number;
+  /** Agreeing frames must outnumber voting frames that name another identity. */
+  majority?: boolean;
+}
+
+export type Strength = 'strong' | 'moderate' | 'weak';
+
+/** What the operator sees of a match's evidence. */
+export interface MatchEvidence {
+  /** Voting frames in the deciding window that agreed, and that named somebody else. */
+  framesAgreed: number;
+  framesDisagreed: number;
+  /** Frames of the track whose face was too poor to vote. */
+  framesIgnored: number;
+  /** Smallest distance gap between the agreeing frames' identity and the next one (null: one identity watched). */
+  margin: number | null;
+  strength: Strength;
 }
 
 export type VoteDecision =
-  | {
+  | ({
       match: true;
       id: string;
       name: string;
@@ -47,18 +77,29 @@ export type VoteDecision =
       votes: FrameVote[];
       /** The agreeing vote with the best face (evidence). */
       best: FrameVote;
-      /** Frame at which the k-th agreeing vote arrived. */
+      /** Frame at which the deciding vote arrived. */
       decidingSeq: number;
-    }
+    } & MatchEvidence)
   | { match: false; reason: 'no_votes' | 'no_agreement'; votes: number };
 
-const agrees = (v: FrameVote, threshold: number): v is FrameVote & { candidateId: string; distance: number } =>
-  v.candidateId !== null && v.distance !== null && v.distance < threshold;
+const votes = (v: FrameVote) => !v.problems || v.problems.length === 0;
 
-function weightedMean(votes: FrameVote[]): number {
+/** The threshold a vote must be under (stricter for small faces). */
+export function thresholdFor(v: FrameVote, opts: VoteOptions): number {
+  const small = opts.smallFace;
+  return small && v.widthPx !== undefined && v.widthPx < small.belowPx ? small.threshold : opts.threshold;
+}
+
+const agrees = (v: FrameVote, opts: VoteOptions): boolean =>
+  v.candidateId !== null &&
+  v.distance !== null &&
+  v.distance < thresholdFor(v, opts) &&
+  (v.secondDistance ?? Number.POSITIVE_INFINITY) - v.distance >= (opts.minMargin ?? 0);
+
+function weightedMean(vs: FrameVote[]): number {
   let sw = 0;
   let sd = 0;
-  for (const v of votes) {
+  for (const v of vs) {
     const w = Math.max(v.weight, 1e-3);
     sw += w;
     sd += w * v.distance!;
@@ -66,21 +107,41 @@ function weightedMean(votes: FrameVote[]): number {
   return sd / sw;
 }
 
+/**
+ * strong: every voting frame in the window agreed, at least k+1 of them, with a margin
+ * of 0.1 or more (or one identity watched); weak: the rule held only just (k agreeing
+ * frames with some disagreeing, or a margin under 0.05); moderate otherwise.
+ */
+export function strengthOf(e: Omit<MatchEvidence, 'strength'>, k: number): Strength {
+  const margin = e.margin ?? Number.POSITIVE_INFINITY;
+  if (e.framesDisagreed === 0 && e.framesAgreed > k && margin >= 0.1) return 'strong';
+  if ((e.framesAgreed <= k && e.framesDisagreed > 0) || margin < 0.05) return 'weak';
+  return 'moderate';
+}
+
 export function aggregateVotes(all: FrameVote[], opts: VoteOptions): VoteDecision {
   if (!all.length) return { match: false, reason: 'no_votes', votes: 0 };
-  const votes = [...all].sort((a, b) => a.seq - b.seq);
-  for (let end = 0; end < votes.length; end++) {
-    const window = votes.slice(Math.max(0, end - opts.n + 1), end + 1);
+  const sorted = [...all].sort((a, b) => a.seq - b.seq);
+  const voting = sorted.filter(votes);
+  for (let end = 0; end < voting.length; end++) {
+    const window = voting.slice(Math.max(0, end - opts.n + 1), end + 1);
     const byId = new Map<string, FrameVote[]>();
-    for (const v of window)
-      if (agrees(v, opts.threshold)) byId.set(v.candidateId!, [...(byId.get(v.candidateId!) ?? []), v]);
+    for (const v of window) if (agrees(v, opts)) byId.set(v.candidateId!, [...(byId.get(v.candidateId!) ?? []), v]);
     const winners = [...byId.entries()]
-      .filter(([, vs]) => vs.length >= opts.k)
-      .map(([id, vs]) => ({ id, vs, distance: weightedMean(vs) }))
+      .map(([id, vs]) => ({ id, vs, distance: weightedMean(vs), against: window.filter((v) => v.candidateId !== id) }))
+      .filter((w) => w.vs.length >= opts.k && (!opts.majority || w.vs.length > w.against.length))
       .sort((a, b) => b.vs.length - a.vs.length || a.distance - b.distance || (a.id < b.id ? -1 : 1));
     const win = winners[0];
     if (!win) continue;
     const best = win.vs.reduce((a, b) => (b.weight > a.weight ? b : a));
+    const margins = win.vs.flatMap((v) => (v.secondDistance == null ? [] : [v.secondDistance - v.distance!]));
+    const decidingSeq = voting[end]!.seq;
+    const evidence = {
+      framesAgreed: win.vs.length,
+      framesDisagreed: win.against.length,
+      framesIgnored: sorted.filter((v) => !votes(v) && v.seq <= decidingSeq).length,
+      margin: margins.length ? Math.round(Math.min(...margins) * 1e4) / 1e4 : null,
+    };
     return {
       match: true,
       id: win.id,
@@ -88,8 +149,10 @@ export function aggregateVotes(all: FrameVote[], opts: VoteOptions): VoteDecisio
       distance: win.distance,
       votes: win.vs,
       best,
-      decidingSeq: votes[end]!.seq,
+      decidingSeq,
+      ...evidence,
+      strength: strengthOf(evidence, opts.k),
     };
   }
-  return { match: false, reason: 'no_agreement', votes: votes.length };
+  return { match: false, reason: 'no_agreement', votes: sorted.length };
 }

@@ -42,13 +42,33 @@ export const perpetratorDetailSchema = perpetratorSchema
 
 export const perpetratorListQuery = z.object({ q: z.string().max(100).optional().describe('name contains') });
 
+/** Why the enrolment gate refused a photo (models/enrolment-gate.ts); `detail` says it in words. */
+const gateReason = z.enum([
+  'no_face',
+  'several_faces',
+  'no_human_face',
+  'face_too_small',
+  'face_turned',
+  'too_blurred',
+  'badly_exposed',
+]);
+
+export const photoQualitySchema = z
+  .object({
+    score: z.number().describe('[0, 1]: face size x detector score x sharpness x pose'),
+    measures: z.record(z.string(), z.number()).describe('width in px, detector score, sharpness, yaw, pitch, exposure'),
+    advice: z.array(z.string()).describe('what a better photo of this person would add'),
+  })
+  .meta({ id: 'PhotoQuality' });
+
 export const enrolmentRejectedSchema = z
   .object({
     type: z.string(),
     status: z.literal(422),
     title: z.string(),
     detail: z.string(),
-    reason: z.enum(['no_face', 'several_faces', 'face_too_small', 'not_an_image', 'unreadable_image']),
+    reason: z.enum([...gateReason.options, 'not_an_image', 'unreadable_image']),
+    box: boxSchema.optional().describe('the refused face, when there was one'),
   })
   .meta({ id: 'EnrolmentRejected' });
 
@@ -62,8 +82,10 @@ export const faceCheckSchema = z
     enrolment: z
       .object({
         ok: z.boolean(),
-        reason: z.enum(['no_face', 'several_faces', 'face_too_small']).nullable(),
+        reason: gateReason.nullable(),
         message: z.string(),
+        box: boxSchema.optional().describe('the face the verdict is about'),
+        quality: photoQualitySchema.optional().describe('when ok: how good the face is'),
       })
       .describe('what enrolling this photo would answer (a much smaller background face does not count)'),
   })

@@ -1,10 +1,28 @@
 import type { Config } from '../../pipeline/config/index.js';
 import type { Box } from '../../pipeline/geometry.js';
 
+/** Why the enrolment gate refuses a photo (models/enrolment-gate.ts). */
+export type GateRefusal =
+  | 'no_face'
+  | 'several_faces'
+  | 'no_human_face'
+  | 'face_too_small'
+  | 'face_turned'
+  | 'too_blurred'
+  | 'badly_exposed';
+
+/** How good an enrolled face is, and what a better photo would add (shown on the enrolment screen). */
+export interface PhotoQuality {
+  /** [0, 1]: size x detector score x sharpness x pose. */
+  score: number;
+  measures: Record<string, number>;
+  advice: string[];
+}
+
 /** What enrolment needs from the face chain (models/index.ts, the inference engineer's module). */
 export type EnrolmentResult =
-  | { ok: true; box: Box; descriptor: number[]; width: number; height: number }
-  | { ok: false; reason: 'no_face' | 'several_faces' | 'face_too_small' | 'unreadable_image'; message: string };
+  | { ok: true; box: Box; descriptor: number[]; width: number; height: number; quality: PhotoQuality }
+  | { ok: false; reason: GateRefusal | 'unreadable_image'; message: string; box?: Box };
 
 export type EnrolmentRefusal = Extract<EnrolmentResult, { ok: false }>['reason'];
 
@@ -15,7 +33,9 @@ export type FaceCheckResult =
       width: number;
       height: number;
       faces: { box: Box; score: number }[];
-      enrolment: { ok: true } | { ok: false; reason: Exclude<EnrolmentRefusal, 'unreadable_image'>; message: string };
+      enrolment:
+        | { ok: true; quality: PhotoQuality }
+        | { ok: false; reason: Exclude<EnrolmentRefusal, 'unreadable_image'>; message: string; box?: Box };
     }
   | { ok: false; reason: 'unreadable_image'; message: string };
 
@@ -24,6 +44,14 @@ export interface FaceEnroller {
   enrol(image: Buffer): Promise<EnrolmentResult>;
   check(image: Buffer): Promise<FaceCheckResult>;
 }
+
+/** A refusal with the refused face's box when there was one (the dashboard draws the reason on it). */
+const refusal = (r: { reason: GateRefusal; message: string; face?: { box: Box } }) => ({
+  ok: false as const,
+  reason: r.reason,
+  message: r.message,
+  ...(r.face ? { box: r.face.box } : {}),
+});
 
 /** The face models could not be loaded (not prepared, or the module is missing). */
 export class FaceModelsUnavailableError extends Error {
@@ -37,11 +65,16 @@ interface ModelsModule {
   FaceChain: {
     create(cfg: Config): Promise<{
       embedderId: string;
-      enrolmentDescriptor(
-        img: unknown,
-      ): Promise<
-        | { ok: true; face: { box: Box }; descriptor: Float32Array }
-        | { ok: false; reason: 'no_face' | 'several_faces' | 'face_too_small'; message: string }
+      enrolmentDescriptor(img: unknown): Promise<
+        | {
+            ok: true;
+            face: { box: Box };
+            descriptor: Float32Array;
+            quality: number;
+            measures: Record<string, number>;
+            advice: string[];
+          }
+        | { ok: false; reason: GateRefusal; message: string; face?: { box: Box } }
       >;
     }>;
   };
@@ -84,8 +117,15 @@ export async function loadFaceEnroller(cfg: Config): Promise<FaceEnroller> {
       const img = await decode(image);
       if ('ok' in img) return img;
       const r = await chain.enrolmentDescriptor(img);
-      if (!r.ok) return r;
-      return { ok: true, box: r.face.box, descriptor: Array.from(r.descriptor), width: img.width, height: img.height };
+      if (!r.ok) return refusal(r);
+      return {
+        ok: true,
+        box: r.face.box,
+        descriptor: Array.from(r.descriptor),
+        width: img.width,
+        height: img.height,
+        quality: { score: r.quality, measures: r.measures, advice: r.advice },
+      };
     },
     async check(image) {
       const img = await decode(image);
@@ -97,7 +137,9 @@ export async function loadFaceEnroller(cfg: Config): Promise<FaceEnroller> {
         width: img.width,
         height: img.height,
         faces: faces.map((f) => ({ box: f.box, score: f.score })),
-        enrolment: verdict.ok ? { ok: true } : { ok: false, reason: verdict.reason, message: verdict.message },
+        enrolment: verdict.ok
+          ? { ok: true, quality: { score: verdict.quality, measures: verdict.measures, advice: verdict.advice } }
+          : refusal(verdict),
       };
     },
   };

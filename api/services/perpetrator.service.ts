@@ -120,7 +120,10 @@ export class PerpetratorService {
     const r = await enroller.enrol(bytes);
     if (!r.ok) {
       await this.audit.record(ctx, 'perpetrator.photo.rejected', { type: 'perpetrator', id }, { reason: r.reason });
-      throw new HttpProblem(422, 'Unprocessable Content', `photo not enrolled: ${r.message}`, { reason: r.reason });
+      throw new HttpProblem(422, 'Unprocessable Content', `photo not enrolled: ${r.message}`, {
+        reason: r.reason,
+        ...(r.box ? { box: r.box } : {}),
+      });
     }
     const stored = await this.photos.put(id, bytes, type.ext);
     const now = Date.now();
@@ -174,7 +177,9 @@ export class PerpetratorService {
       width: r.width,
       height: r.height,
       faces: r.faces,
-      enrolment: r.enrolment.ok ? { ok: true, reason: null, message: 'one usable face' } : r.enrolment,
+      enrolment: r.enrolment.ok
+        ? { ok: true, reason: null, message: 'one human face, good enough to identify', quality: r.enrolment.quality }
+        : r.enrolment,
     };
   }
 

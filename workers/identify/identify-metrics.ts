@@ -4,7 +4,7 @@ import { registry } from '../../runtime/metrics.js';
 export const identifyMetrics = {
   frames: new Counter({
     name: 'watchpost_identify_frames_total',
-    help: 'Track frames through identification, by outcome (no_watchlist, expired, no_face, under_threshold, over_threshold)',
+    help: 'Track frames through identification, by outcome (no_watchlist, expired, no_face, poor_quality, under_threshold, over_threshold)',
     labelNames: ['outcome'] as const,
     registers: [registry],
   }),

@@ -7,7 +7,8 @@ import type { MatchEvent } from '../../pipeline/events.js';
 import type { Box } from '../../pipeline/geometry.js';
 import { JOB, type IdentifyJob } from '../../pipeline/queues.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
-import { aggregateVotes, type FrameVote } from '../../pipeline/track-votes.js';
+import { qualityProblems } from '../../pipeline/face-quality-rule.js';
+import { aggregateVotes, type FrameVote, type VoteOptions } from '../../pipeline/track-votes.js';
 import { idsForCamera } from '../../pipeline/watchlist.js';
 import type { FrameStore } from '../../runtime/frame-store.js';
 import type { Logger } from '../../runtime/logger.js';
@@ -38,6 +39,19 @@ export type IdentifyOutcome =
   | { outcome: 'no_watchlist' | 'already_matched' | 'expired' | 'no_face' }
   | { outcome: 'voted'; distance: number | null; candidate: string | null }
   | { outcome: 'matched'; eventId: string };
+
+/** The vote rule of identify.* around the embedder's threshold (shared with replays' sweeps). */
+export function identifyVoteOptions(cfg: Config, threshold: number): VoteOptions {
+  const c = cfg.identify;
+  return {
+    k: c.votesK,
+    n: c.votesN,
+    threshold: threshold * c.thresholdScale,
+    smallFace: { belowPx: c.smallFacePx, threshold: threshold * c.smallFaceThresholdScale },
+    minMargin: c.minMargin,
+    majority: c.majority,
+  };
+}
 
 /** Votes and match of a track live this long (a track is minutes at most). */
 const TRACK_TTL_SECONDS = 3600;
@@ -125,9 +139,12 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
     identifyMetrics.frames.inc({ outcome: 'no_face' });
     return { outcome: 'no_face' };
   }
-  // Nearest allowed identity at any distance: analysts' threshold sweeps need the misses too.
-  const nearest = wl.gallery.match(face.descriptor, { allowedIds: allowed, threshold: Number.POSITIVE_INFINITY });
-  const under = nearest !== null && nearest.distance < deps.threshold;
+  // Nearest allowed identity at any distance (analysts' threshold sweeps need the misses too), and the next one's distance.
+  const top = wl.gallery.nearestTwo(face.descriptor, { allowedIds: allowed });
+  const nearest = top?.best ?? null;
+  const problems = qualityProblems(face.measures, deps.cfg.identify.voteQuality);
+  const voteOptions = identifyVoteOptions(deps.cfg, deps.threshold);
+  const under = nearest !== null && problems.length === 0 && nearest.distance < deps.threshold;
   // Face crops are kept only for faces that look like a watched person (privacy of bystanders).
   const faceCropKey = under
     ? await deps.frames.putFaceCrop(cameraId, job.seq, cropIndex(trackId), await deps.cropJpeg(img, face.face.box))
@@ -138,7 +155,10 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
     candidateId: nearest?.id ?? null,
     candidateName: nearest?.name ?? null,
     distance: nearest?.distance ?? null,
+    secondDistance: top?.secondDistance ?? null,
     weight: face.quality,
+    widthPx: face.measures.widthPx,
+    problems,
     faceBox: face.face.box,
     personBox: job.personBox,
     frameKey: job.frameKey,
@@ -169,17 +189,22 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
         candidateName: vote.candidateName,
         distance: vote.distance,
         weight: vote.weight,
+        secondDistance: vote.secondDistance ?? null,
+        widthPx: vote.widthPx,
+        problems,
         faceBox: vote.faceBox,
         ...(job.replayId ? { replayId: job.replayId } : {}),
       },
     ],
     bystanderSeconds(deps.cfg),
   );
-  identifyMetrics.frames.inc({ outcome: under ? 'under_threshold' : 'over_threshold' });
+  identifyMetrics.frames.inc({
+    outcome: problems.length ? 'poor_quality' : under ? 'under_threshold' : 'over_threshold',
+  });
 
   const decision = aggregateVotes(
     all.map((s) => JSON.parse(s) as FrameVote),
-    { k: deps.cfg.identify.votesK, n: deps.cfg.identify.votesN, threshold: deps.threshold },
+    voteOptions,
   );
   if (!decision.match) return { outcome: 'voted', distance: vote.distance, candidate: vote.candidateName };
 
@@ -192,7 +217,22 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
     perpetratorId: decision.id,
     name: decision.name,
     distance: decision.distance,
-    scores: decision.votes.map((v) => ({ ts: v.ts, seq: v.seq, distance: v.distance!, faceBox: v.faceBox })),
+    scores: decision.votes.map((v) => ({
+      ts: v.ts,
+      seq: v.seq,
+      distance: v.distance!,
+      faceBox: v.faceBox,
+      quality: v.weight,
+      ...(v.widthPx === undefined ? {} : { widthPx: v.widthPx }),
+      margin: v.secondDistance == null ? null : Math.round((v.secondDistance - v.distance!) * 1e4) / 1e4,
+    })),
+    evidence: {
+      strength: decision.strength,
+      framesAgreed: decision.framesAgreed,
+      framesDisagreed: decision.framesDisagreed,
+      framesIgnored: decision.framesIgnored,
+      margin: decision.margin,
+    },
     best: {
       frameKey: best.frameKey,
       ts: best.ts,
