@@ -109,7 +109,13 @@ describe('POST /v1/faces/detect (real face models)', () => {
       .toBuffer();
     const r = await post(new Uint8Array(portrait));
     expect(r.status).toBe(200);
-    expect(r.body.enrolment).toEqual({ ok: true, reason: null, message: expect.any(String) });
+    expect(r.body.enrolment).toEqual({
+      ok: true,
+      reason: null,
+      message: expect.any(String),
+      quality: { score: expect.any(Number), measures: expect.any(Object), advice: expect.any(Array) },
+    });
+    expect(r.body.enrolment.quality.measures.widthPx).toBeGreaterThanOrEqual(80);
     expect(r.body.faces.length).toBeGreaterThanOrEqual(1);
   });
 

@@ -3,26 +3,27 @@
  * per chain, faces found, rank-1 (first photo of each person enrolled, the others
  * queried), TAR at zero false accepts, EER, and the genuine / impostor distance
  * distributions. Compares face-api vs faceres and dlib vs similarity alignment, plus
- * YuNet + MobileFaceNet when those files are present.
+ * YuNet + MobileFaceNet when those files are present. Then the photos cut to CCTV
+ * sizes (bench/face/cctv-report.ts: distances and TAR@FAR0 by face width, vote rules on
+ * recall and stranger tracks, the chart with --chart FILE) and the enrolment gate on the
+ * photos and on animal stills (bench/face/enrolment-gate.ts).
  *
- *   npm run bench:face-accuracy [-- --json]
+ *   npm run bench:face-accuracy [-- --json] [--chart docs/face-distance-by-width.png] [--skip-chains]
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { FaceChain, decodeImage, type DecodedImage } from '../models/index.js';
+import { FaceChain, decodeImage } from '../models/index.js';
 import { closeAllSessions } from '../models/session.js';
 import type { ConfigInput } from '../pipeline/config/index.js';
 import { euclidean } from '../pipeline/face-match.js';
 import { loadConfig } from '../runtime/config.js';
+import { cctvReport } from './face/cctv-report.js';
+import { enrolmentGate } from './face/enrolment-gate.js';
+import { printCctv, printGate } from './face/print.js';
+import { FACES_DIR as DATA, loadPhotos, type Photo } from './face/photo-sets.js';
 
-const DATA = process.env.WATCHPOST_FACES_DIR ?? new URL('../../shared/data/faces', import.meta.url).pathname;
 const SHARED_MODELS = join(DATA, '..', 'models');
-
-interface Photo {
-  person: string;
-  path: string;
-  img: DecodedImage;
-}
+const FOOTAGE = join(DATA, '..', 'footage');
 
 export interface Distribution {
   n: number;
@@ -80,20 +81,6 @@ function equalErrorRate(genuine: number[], impostor: number[]): number {
   return r4(best.eer);
 }
 
-function loadPhotos(): Promise<Photo[]> {
-  const people = readdirSync(DATA, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('_'));
-  const jobs = people.flatMap((p) =>
-    readdirSync(join(DATA, p.name))
-      .sort()
-      .map(async (file) => ({
-        person: p.name,
-        path: join(DATA, p.name, file),
-        img: await decodeImage(join(DATA, p.name, file)),
-      })),
-  );
-  return Promise.all(jobs);
-}
-
 export async function evaluateChain(
   name: string,
   cfgInput: ConfigInput,
@@ -105,9 +92,9 @@ export async function evaluateChain(
   const described: { person: string; path: string; d: Float32Array }[] = [];
   for (const p of photos) {
     const r = await chain.enrolmentDescriptor(p.img);
-    // several faces in a portrait: take the largest (the bench measures recognition, not enrolment rules)
+    // refused (several faces, the gate): take the largest face (the bench measures recognition, not enrolment rules)
     if (r.ok) described.push({ person: p.person, path: p.path, d: r.descriptor });
-    else if (r.reason === 'several_faces') {
+    else {
       const faces = await chain.describeAll(p.img);
       const area = (b: number[]) => (b[2]! - b[0]!) * (b[3]! - b[1]!);
       const largest = faces.sort((a, b) => area(b.face.box) - area(a.face.box))[0];
@@ -189,9 +176,7 @@ function flatten(obj: Record<string, unknown>, prefix = ''): Record<string, unkn
   return out;
 }
 
-export async function faceAccuracy(): Promise<ChainAccuracy[] | { skipped: string }> {
-  if (!existsSync(DATA)) return { skipped: `${DATA} is absent` };
-  const photos = await loadPhotos();
+export async function faceAccuracy(photos: Photo[]): Promise<ChainAccuracy[]> {
   const results: ChainAccuracy[] = [];
   const faceapi: ConfigInput = { models: { faceEmbedder: { family: 'faceapi' } } };
   results.push(await evaluateChain('blazeface > faceapi-68 > similarity > faceapi-128', faceapi, 'similarity', photos));
@@ -255,11 +240,27 @@ function printTable(results: ChainAccuracy[]): void {
     for (const g of r.group_photos) console.log(`  ${r.embedder} ${g.path}: ${g.found.join(', ') || 'no face'}`);
 }
 
+const flag = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
 if (process.argv[1]?.endsWith('face-accuracy.ts')) {
   const json = process.argv.includes('--json');
-  const results = await faceAccuracy();
-  await closeAllSessions();
-  if (json) console.log(JSON.stringify({ face_accuracy: results }));
-  else if ('skipped' in results) console.log(`face accuracy: skipped (${results.skipped})`);
-  else printTable(results);
+  if (!existsSync(DATA)) {
+    console.log(json ? JSON.stringify({ skipped: `${DATA} is absent` }) : `face accuracy: skipped (${DATA} is absent)`);
+  } else {
+    const photos = await loadPhotos();
+    const chains = process.argv.includes('--skip-chains') ? [] : await faceAccuracy(photos);
+    const gateChain = await FaceChain.create(loadConfig({ overrides: {} }));
+    const gate = await enrolmentGate(gateChain, photos, FOOTAGE);
+    const cctv = await cctvReport(photos, flag('--chart'));
+    await closeAllSessions();
+    if (json) console.log(JSON.stringify({ face_accuracy: chains, cctv, enrolment_gate: gate }));
+    else {
+      printTable(chains);
+      printCctv(cctv);
+      printGate(gate);
+    }
+  }
 }

@@ -6,6 +6,7 @@
  *
  *   npm run bench:models [-- --json] [-- --skip-accuracy]
  */
+import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { FaceChain, FaceDetector, decodeImage, type DecodedImage } from '../models/index.js';
 import { fitRegion, sampleToTensor, wholeImage, type InputSpec } from '../models/families/input-tensor.js';
@@ -15,6 +16,7 @@ import { closeAllSessions, type ModelSession } from '../models/session.js';
 import { Gallery, l2normalize } from '../pipeline/face-match.js';
 import { loadConfig } from '../runtime/config.js';
 import { faceAccuracy } from './face-accuracy.js';
+import { FACES_DIR, loadPhotos } from './face/photo-sets.js';
 import { TfjsWasmReference, type TfjsModel } from './tfjs-wasm.js';
 
 const json = process.argv.includes('--json');
@@ -215,7 +217,11 @@ await tfjs.close();
 const faceChain = await chainPerFace(photo, models);
 const rss = await rssOver(photo);
 const gallery = await gallerySearch();
-const accuracy = skipAccuracy ? { skipped: '--skip-accuracy' } : await faceAccuracy();
+const accuracy = skipAccuracy
+  ? { skipped: '--skip-accuracy' }
+  : existsSync(FACES_DIR)
+    ? await faceAccuracy(await loadPhotos())
+    : { skipped: `${FACES_DIR} is absent` };
 await closeAllSessions();
 
 if (json) {

@@ -128,7 +128,7 @@ describe('aggregateVotes with quality and open-set evidence', () => {
 
   it('reports evidence and a strength', () => {
     const d = aggregateVotes([q(1, 'a', 0.3), q(2, 'a', 0.31), q(3, 'a', 0.29)], { ...strict, k: 2 });
-    expect(d).toMatchObject({ match: true, framesAgreed: 2, framesDisagreed: 0, margin: 0.1, strength: 'moderate' });
+    expect(d).toMatchObject({ match: true, framesAgreed: 2, framesDisagreed: 0, margin: 0.1, strength: 'strong' });
     const three = aggregateVotes([q(1, 'a', 0.3), q(2, 'b', 0.5), q(3, 'a', 0.31), q(4, 'a', 0.29)], {
       ...strict,
       k: 3,
@@ -138,12 +138,15 @@ describe('aggregateVotes with quality and open-set evidence', () => {
 });
 
 describe('strengthOf', () => {
-  it('is strong only with more than k agreeing frames, none against and a clear margin', async () => {
+  it('is strong only with nobody else named, a clear margin and headroom, on faces of 64 px or more', async () => {
     const { strengthOf } = await import('./track-votes.js');
-    expect(strengthOf({ framesAgreed: 3, framesDisagreed: 0, framesIgnored: 0, margin: 0.15 }, 2)).toBe('strong');
-    expect(strengthOf({ framesAgreed: 3, framesDisagreed: 0, framesIgnored: 0, margin: 0.07 }, 2)).toBe('moderate');
-    expect(strengthOf({ framesAgreed: 2, framesDisagreed: 1, framesIgnored: 0, margin: 0.2 }, 2)).toBe('weak');
-    expect(strengthOf({ framesAgreed: 4, framesDisagreed: 0, framesIgnored: 0, margin: 0.03 }, 2)).toBe('weak');
-    expect(strengthOf({ framesAgreed: 3, framesDisagreed: 0, framesIgnored: 0, margin: null }, 2)).toBe('strong');
+    const clear = { framesDisagreed: 0, margin: 0.12, headroom: 0.08, minWidthPx: 80 };
+    expect(strengthOf(clear)).toBe('strong');
+    expect(strengthOf({ ...clear, margin: null })).toBe('strong');
+    expect(strengthOf({ ...clear, minWidthPx: 48 })).toBe('moderate');
+    expect(strengthOf({ ...clear, margin: 0.06 })).toBe('moderate');
+    expect(strengthOf({ ...clear, framesDisagreed: 1 })).toBe('weak');
+    expect(strengthOf({ ...clear, margin: 0.03 })).toBe('weak');
+    expect(strengthOf({ ...clear, headroom: 0.01 })).toBe('weak');
   });
 });

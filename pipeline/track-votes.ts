@@ -107,15 +107,27 @@ function weightedMean(vs: FrameVote[]): number {
   return sd / sw;
 }
 
+/** What the strength is judged on, all known when the match fires. */
+export interface StrengthInput {
+  framesDisagreed: number;
+  /** Smallest gap to the next identity (null: one identity watched). */
+  margin: number | null;
+  /** Smallest gap between an agreeing frame's distance and its threshold. */
+  headroom: number;
+  /** Narrowest agreeing face, px (undefined: not measured). */
+  minWidthPx?: number;
+}
+
 /**
- * strong: every voting frame in the window agreed, at least k+1 of them, with a margin
- * of 0.1 or more (or one identity watched); weak: the rule held only just (k agreeing
- * frames with some disagreeing, or a margin under 0.05); moderate otherwise.
+ * strong: nobody else named, a clear margin (0.08) over the next identity, distances
+ * well under the threshold (0.05) and faces of 64 px or more; weak: another identity
+ * was named, or the margin (under 0.04) or headroom (under 0.02) is thin; moderate
+ * otherwise. Measured on bench:face-accuracy's probe tracks (README).
  */
-export function strengthOf(e: Omit<MatchEvidence, 'strength'>, k: number): Strength {
+export function strengthOf(e: StrengthInput): Strength {
   const margin = e.margin ?? Number.POSITIVE_INFINITY;
-  if (e.framesDisagreed === 0 && e.framesAgreed > k && margin >= 0.1) return 'strong';
-  if ((e.framesAgreed <= k && e.framesDisagreed > 0) || margin < 0.05) return 'weak';
+  if (e.framesDisagreed > 0 || margin < 0.04 || e.headroom < 0.02) return 'weak';
+  if (margin >= 0.08 && e.headroom >= 0.05 && (e.minWidthPx ?? 0) >= 64) return 'strong';
   return 'moderate';
 }
 
@@ -142,6 +154,12 @@ export function aggregateVotes(all: FrameVote[], opts: VoteOptions): VoteDecisio
       framesIgnored: sorted.filter((v) => !votes(v) && v.seq <= decidingSeq).length,
       margin: margins.length ? Math.round(Math.min(...margins) * 1e4) / 1e4 : null,
     };
+    const widths = win.vs.flatMap((v) => (v.widthPx === undefined ? [] : [v.widthPx]));
+    const strength = strengthOf({
+      ...evidence,
+      headroom: Math.min(...win.vs.map((v) => thresholdFor(v, opts) - v.distance!)),
+      minWidthPx: widths.length ? Math.min(...widths) : undefined,
+    });
     return {
       match: true,
       id: win.id,
@@ -151,7 +169,7 @@ export function aggregateVotes(all: FrameVote[], opts: VoteOptions): VoteDecisio
       best,
       decidingSeq,
       ...evidence,
-      strength: strengthOf(evidence, opts.k),
+      strength,
     };
   }
   return { match: false, reason: 'no_agreement', votes: sorted.length };

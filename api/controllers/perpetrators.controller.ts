@@ -4,6 +4,7 @@ import { idParams } from '../dto/common.dto.js';
 import {
   enrolmentRejectedSchema,
   faceCheckSchema,
+  recheckResultSchema,
   perpetratorCreateSchema,
   perpetratorDetailSchema,
   perpetratorListQuery,
@@ -135,6 +136,20 @@ export function perpetratorRoutes({ services }: Core): RouteDef[] {
         503: { description: 'face models not available', schema: problemSchema },
       },
       handler: ({ body, audit }) => svc.checkFaces(audit, body as Buffer),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/faces/recheck',
+      roles: CAN.writeBiometrics,
+      tag,
+      summary: 'Run the enrolment gate over every enrolled photo (flags those enrolled before it that fail it)',
+      description:
+        'A photo that passes gets its quality; one that fails is flagged (`gateRefusal` on the photo) and stays enrolled.',
+      responses: {
+        200: { description: 'photos checked and flagged', schema: recheckResultSchema },
+        503: { description: 'face models not available', schema: problemSchema },
+      },
+      handler: ({ audit }) => svc.recheckPhotos(audit),
     }),
     defineRoute({
       method: 'get',

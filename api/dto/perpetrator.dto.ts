@@ -12,6 +12,14 @@ export const perpetratorCreateSchema = z
 
 export const perpetratorUpdateSchema = perpetratorCreateSchema.partial().strict().meta({ id: 'PerpetratorUpdate' });
 
+export const photoQualitySchema = z
+  .object({
+    score: z.number().describe('[0, 1]: face size x detector score x sharpness x pose'),
+    measures: z.record(z.string(), z.number()).describe('width in px, detector score, sharpness, yaw, pitch, exposure'),
+    advice: z.array(z.string()).describe('what a better photo of this person would add'),
+  })
+  .meta({ id: 'PhotoQuality' });
+
 export const photoSchema = z
   .object({
     id: z.string(),
@@ -21,6 +29,13 @@ export const photoSchema = z
     height: z.number().int(),
     faceBox: boxSchema,
     createdAt: timestamp,
+    quality: photoQualitySchema
+      .nullable()
+      .describe('the enrolment gate on this photo (null: enrolled before the gate)'),
+    gateRefusal: z
+      .string()
+      .nullable()
+      .describe('set when a photo enrolled before the gate fails it: still enrolled, flagged for replacement'),
   })
   .meta({ id: 'Photo' });
 
@@ -53,14 +68,6 @@ const gateReason = z.enum([
   'badly_exposed',
 ]);
 
-export const photoQualitySchema = z
-  .object({
-    score: z.number().describe('[0, 1]: face size x detector score x sharpness x pose'),
-    measures: z.record(z.string(), z.number()).describe('width in px, detector score, sharpness, yaw, pitch, exposure'),
-    advice: z.array(z.string()).describe('what a better photo of this person would add'),
-  })
-  .meta({ id: 'PhotoQuality' });
-
 export const enrolmentRejectedSchema = z
   .object({
     type: z.string(),
@@ -90,3 +97,7 @@ export const faceCheckSchema = z
       .describe('what enrolling this photo would answer (a much smaller background face does not count)'),
   })
   .meta({ id: 'FaceCheck' });
+
+export const recheckResultSchema = z
+  .object({ checked: z.number().int(), flagged: z.number().int() })
+  .meta({ id: 'PhotoRecheck' });

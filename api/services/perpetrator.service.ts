@@ -9,7 +9,7 @@ import { newId } from '../../storage/repositories/ids.js';
 import type { PerpetratorRepository } from '../../storage/repositories/perpetrator.repository.js';
 import type { CaseRepository } from '../../storage/repositories/case.repository.js';
 import type { AuditService } from '../../audit/audit.service.js';
-import { FaceModelsUnavailableError, type FaceEnroller } from './face-enroller.js';
+import { FaceModelsUnavailableError, type FaceEnroller, type PhotoQuality } from './face-enroller.js';
 import { sniffImage } from './image-sniff.js';
 
 const toDto = (p: PerpetratorTable, photoCount: number) => ({
@@ -30,6 +30,8 @@ export const photoDto = (p: PhotoTable) => ({
   height: p.height,
   faceBox: JSON.parse(p.faceBox) as [number, number, number, number],
   createdAt: p.createdAt,
+  quality: p.quality ? (JSON.parse(p.quality) as PhotoQuality) : null,
+  gateRefusal: p.gateRefusal ?? null,
 });
 
 /** Perpetrator profiles and their enrolment (biometric data: every read and change is audited). */
@@ -137,6 +139,8 @@ export class PerpetratorService {
       faceBox: JSON.stringify(r.box),
       path: stored.path,
       createdAt: now,
+      quality: JSON.stringify(r.quality),
+      gateRefusal: null,
     };
     await this.repo.insertPhotoWithEmbedding(photo, {
       id: newId('emb'),
@@ -190,6 +194,28 @@ export class PerpetratorService {
       if (err instanceof FaceModelsUnavailableError) throw new HttpProblem(503, 'Service Unavailable', err.message);
       throw err;
     }
+  }
+
+  /**
+   * Runs today's enrolment gate over every enrolled photo (those enrolled before the gate,
+   * or before its rule was tightened): a photo that passes gets its quality, one that
+   * fails is flagged with the reason and stays enrolled (an operator decides whether to
+   * replace it).
+   */
+  async recheckPhotos(ctx: AuditContext) {
+    const enroller = await this.faceModels();
+    const pending = await this.repo.allPhotos();
+    let flagged = 0;
+    for (const photo of pending) {
+      const r = await enroller.enrol(await this.photos.read(photo.path));
+      if (r.ok) await this.repo.setPhotoGate(photo.id, JSON.stringify(r.quality), null);
+      else {
+        flagged++;
+        await this.repo.setPhotoGate(photo.id, null, r.message);
+      }
+    }
+    await this.audit.record(ctx, 'faces.recheck', { type: 'photos' }, { checked: pending.length, flagged });
+    return { checked: pending.length, flagged };
   }
 
   async photoBytes(ctx: AuditContext, id: string, photoId: string) {

@@ -124,6 +124,8 @@ export interface RuleResult {
   false_matches: number;
   false_matches_per_1000_stranger_tracks: number;
   strength_of_correct: Record<string, number>;
+  /** Strength of the false and wrong-person matches: they should read weak. */
+  strength_of_false: Record<string, number>;
 }
 
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -137,6 +139,7 @@ export function evaluateRule(probes: ProbeFrame[], rule: RuleCandidate): RuleRes
   }
   const hits = new Map<number, { n: number; ok: number }>();
   const strength: Record<string, number> = { strong: 0, moderate: 0, weak: 0 };
+  const falseStrength: Record<string, number> = { strong: 0, moderate: 0, weak: 0 };
   let wrong = 0;
   let strangerTracks = 0;
   let falseMatches = 0;
@@ -149,11 +152,18 @@ export function evaluateRule(probes: ProbeFrame[], rule: RuleCandidate): RuleRes
       if (d.match && d.id === first.source.person) {
         h.ok++;
         strength[d.strength]!++;
-      } else if (d.match) wrong++;
+      } else if (d.match) {
+        wrong++;
+        falseStrength[d.strength]!++;
+      }
       hits.set(first.width, h);
     }
     strangerTracks++;
-    if (aggregateVotes(trackVotes(frames, 'asStranger', rule), rule.vote).match) falseMatches++;
+    const s = aggregateVotes(trackVotes(frames, 'asStranger', rule), rule.vote);
+    if (s.match) {
+      falseMatches++;
+      falseStrength[s.strength]!++;
+    }
   }
   const big = [...hits]
     .filter(([w]) => w >= 48)
@@ -167,6 +177,7 @@ export function evaluateRule(probes: ProbeFrame[], rule: RuleCandidate): RuleRes
     false_matches: falseMatches,
     false_matches_per_1000_stranger_tracks: r4((falseMatches / strangerTracks) * 1000),
     strength_of_correct: strength,
+    strength_of_false: falseStrength,
   };
 }
 

@@ -45,6 +45,10 @@ export interface PhotoTable {
   faceBox: string;
   path: string;
   createdAt: number;
+  /** JSON PhotoQuality from the enrolment gate; null for photos enrolled before it and not rechecked yet. */
+  quality: string | null;
+  /** Why the enrolment gate refuses this (older) photo: flagged for the operator, still enrolled. */
+  gateRefusal: string | null;
 }
 
 export interface EmbeddingTable {

@@ -206,6 +206,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('apiKeys').addColumn('expiresAt', ts).execute();
       },
     },
+    '0003_photo_quality': {
+      /** Enrolment photos carry the gate's quality; photos enrolled before the gate are flagged when they fail it. */
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('photos').addColumn('quality', 'text').execute();
+        await db.schema.alterTable('photos').addColumn('gateRefusal', 'text').execute();
+      },
+    },
   };
 }
 

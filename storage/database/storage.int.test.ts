@@ -163,6 +163,8 @@ describe.each([
         faceBox: '[0,0,1,1]',
         path: 'p2/x.jpg',
         createdAt: now,
+        quality: null,
+        gateRefusal: null,
       },
       {
         id: 'e1',

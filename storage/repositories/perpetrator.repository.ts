@@ -66,6 +66,15 @@ export class PerpetratorRepository {
       .execute();
   }
 
+  /** Every enrolled photo of every perpetrator. */
+  allPhotos() {
+    return this.db.selectFrom('photos').selectAll().orderBy('createdAt', 'asc').execute();
+  }
+
+  async setPhotoGate(photoId: string, quality: string | null, gateRefusal: string | null): Promise<void> {
+    await this.db.updateTable('photos').set({ quality, gateRefusal }).where('id', '=', photoId).execute();
+  }
+
   photo(perpetratorId: string, photoId: string) {
     return this.db
       .selectFrom('photos')

@@ -10,8 +10,37 @@ interface FaceCheck {
   width: number;
   height: number;
   faces: { box: Box; score?: number }[];
-  /** The server's own enrolment rule applied to this photo. */
-  enrolment: { ok: boolean; reason: 'no_face' | 'several_faces' | 'face_too_small' | null; message: string };
+  /** The server's own enrolment gate applied to this photo. */
+  enrolment: {
+    ok: boolean;
+    reason:
+      | 'no_face'
+      | 'several_faces'
+      | 'no_human_face'
+      | 'face_too_small'
+      | 'face_turned'
+      | 'too_blurred'
+      | 'badly_exposed'
+      | null;
+    message: string;
+    /** The face the verdict is about. */
+    box?: Box;
+    quality?: PhotoQuality;
+  };
+}
+
+/** How good an accepted face is, and what a better photo would add. */
+interface PhotoQuality {
+  score: number;
+  measures: Record<string, number>;
+  advice: string[];
+}
+
+/** One line an operator reads at a glance: e.g. "Quality 87%: face 180 px, turned 12°". */
+export function qualityLine(q: PhotoQuality): string {
+  const m = q.measures;
+  const turned = Math.max(Math.abs(m.yaw ?? 0), Math.abs(m.pitch ?? 0));
+  return `Quality ${Math.round(q.score * 100)}%: face ${Math.round(m.widthPx ?? 0)} px${turned >= 10 ? `, turned ${Math.round(turned)}°` : ''}`;
 }
 
 type Candidate = {
@@ -45,7 +74,8 @@ export function verdictOf(check: FaceCheck): { ok: boolean; reason: string } {
     };
   if (e.reason === 'no_face') return { ok: false, reason: 'No face found: use a clear, front-facing photo' };
   if (e.reason === 'several_faces') return { ok: false, reason: `${n} faces found: use a photo of this person alone` };
-  return { ok: false, reason: `Face too small: ${e.message}` };
+  // The gate's own sentence ("face too small: 38 px, need 80", "no human face: ... dog"), capitalised.
+  return { ok: false, reason: e.message.charAt(0).toUpperCase() + e.message.slice(1) };
 }
 
 /**
@@ -192,13 +222,16 @@ export function EnrolForm(props: {
         (p) => html`<li key=${p.key} class=${`candidate cand-${p.status}`} data-status=${p.status}>
           ${
             p.dataUrl
-              ? html`<${FacePhoto} src=${p.dataUrl} width=${p.check?.width ?? 1} height=${p.check?.height ?? 1} faces=${p.check ? p.check.faces.map((f) => f.box) : []}
-                alt=${p.file.name} tone=${p.status === 'refused' || p.status === 'failed' ? 'bad' : 'ok'} />`
+              ? html`<div class="cand-photo"><${FacePhoto} src=${p.dataUrl} width=${p.check?.width ?? 1} height=${p.check?.height ?? 1} faces=${p.check ? p.check.faces.map((f) => f.box) : []}
+                alt=${p.file.name} tone=${p.status === 'refused' || p.status === 'failed' ? 'bad' : 'ok'} />
+                ${p.status === 'refused' && p.reason && html`<span class="cand-on-photo" aria-hidden="true">${p.reason}</span>`}</div>`
               : html`<div class="img-empty">Not an image</div>`
           }
           <div class="cand-text">
             <span class="cand-name" title=${p.file.name}>${p.file.name}</span>
             <span class="cand-reason" role=${p.status === 'refused' ? 'alert' : undefined}>${p.status === 'checking' ? 'Looking for faces…' : p.reason}</span>
+            ${p.check?.enrolment.quality && html`<span class="cand-quality">${qualityLine(p.check.enrolment.quality)}</span>`}
+            ${(p.check?.enrolment.quality?.advice.length ?? 0) > 0 && html`<span class="cand-advice">A better photo would add: ${p.check!.enrolment.quality!.advice.join('; ')}</span>`}
           </div>
           ${p.status !== 'saved' && html`<button type="button" class="btn btn-quiet" aria-label=${`Remove ${p.file.name}`} onClick=${() => setPhotos((l) => l.filter((c) => c.key !== p.key))}>Remove</button>`}
         </li>`,
