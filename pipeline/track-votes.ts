@@ -11,6 +11,7 @@
  * (identify workers run in parallel): it is the earliest window, by frame number,
  * in which the rule holds.
  */
+import type { Config } from './config/index.js';
 import type { QualityProblem } from './face-quality-rule.js';
 import type { Box } from './geometry.js';
 
@@ -50,6 +51,18 @@ export interface VoteOptions {
   minMargin?: number;
   /** Agreeing frames must outnumber voting frames that name another identity. */
   majority?: boolean;
+}
+
+/** The vote rule of identify.* around the embedder's threshold (identify workers, the bench and replays' sweeps). */
+export function identifyVoteOptions(c: Config['identify'], threshold: number): VoteOptions {
+  return {
+    k: c.votesK,
+    n: c.votesN,
+    threshold: threshold * c.thresholdScale,
+    smallFace: { belowPx: c.smallFacePx, threshold: threshold * c.smallFaceThresholdScale },
+    minMargin: c.minMargin,
+    majority: c.majority,
+  };
 }
 
 export type Strength = 'strong' | 'moderate' | 'weak';

@@ -2,8 +2,8 @@
 import { FaceChain } from '../../models/index.js';
 import type { Config } from '../../pipeline/config/index.js';
 import { qualityProblems } from '../../pipeline/face-quality-rule.js';
+import { identifyVoteOptions } from '../../pipeline/track-votes.js';
 import { loadConfig } from '../../runtime/config.js';
-import { identifyVoteOptions } from '../../workers/identify/process-identify.js';
 import {
   evaluateRule,
   makeProbes,
@@ -31,7 +31,7 @@ export interface CctvReport {
 
 /** The default rule, today's (before quality), and the default without each of its parts. */
 function candidates(cfg: Config, threshold: number): RuleCandidate[] {
-  const vote = identifyVoteOptions(cfg, threshold);
+  const vote = identifyVoteOptions(cfg.identify, threshold);
   const quality = cfg.identify.voteQuality;
   return [
     { name: 'before: 2 of 5 under 0.41, faces >= 24 px', quality: null, vote: { k: 2, n: 5, threshold } },

@@ -1,35 +1,52 @@
 import { z } from 'zod';
 
-/**
- * A face quality rule (pipeline/face-quality-rule.ts); defaults are the vote rule's, chosen
- * with bench:face-accuracy (README "Face quality and open-set scoring").
- */
-const qualityRule = (d: {
-  minWidthPx: number;
-  minDetectorScore: number;
-  minSharpness: number;
-  maxYaw: number;
-  maxPitch: number;
-}) =>
-  z
-    .object({
-      /** Faces narrower than this (detector box, source px) are refused. */
-      minWidthPx: z.number().min(8).default(d.minWidthPx),
-      /** Face detector score needed. */
-      minDetectorScore: z.number().min(0).max(1).default(d.minDetectorScore),
-      /** Largest gap between the detector's eyes/nose/mouth and the landmark model's, in eye distances (animals: 0.5-2.5). */
-      maxLandmarkError: z.number().positive().default(0.35),
-      /** Laplacian variance of the aligned face at 64 px needed (blur). */
-      minSharpness: z.number().min(0).default(d.minSharpness),
-      /** Head turn (degrees from frontal) allowed sideways and up/down. */
-      maxYaw: z.number().min(0).max(90).default(d.maxYaw),
-      maxPitch: z.number().min(0).max(90).default(d.maxPitch),
-      /** Mean luma of the face allowed (0-255), and the luma spread needed. */
-      minBrightness: z.number().min(0).max(255).default(30),
-      maxBrightness: z.number().min(0).max(255).default(230),
-      minContrast: z.number().min(0).default(10),
-    })
-    .strict();
+/** Which frames vote (pipeline/face-quality-rule.ts); chosen with bench:face-accuracy (README). */
+const voteQualitySchema = z
+  .object({
+    /** Faces narrower than this (detector box, source px) are refused. */
+    minWidthPx: z.number().min(8).default(32),
+    /** Face detector score needed. */
+    minDetectorScore: z.number().min(0).max(1).default(0.5),
+    /** Largest gap between the detector's eyes/nose/mouth and the landmark model's, in eye distances (animals: 0.5-2.5). */
+    maxLandmarkError: z.number().positive().default(0.35),
+    /** Laplacian variance of the aligned face at 64 px needed (blur). */
+    minSharpness: z.number().min(0).default(20),
+    /** Head turn allowed sideways, degrees from frontal. */
+    maxYaw: z.number().min(0).max(90).default(40),
+    /** Head turn allowed up or down, degrees from frontal. */
+    maxPitch: z.number().min(0).max(90).default(30),
+    /** Darkest mean luma of the face allowed (0-255). */
+    minBrightness: z.number().min(0).max(255).default(30),
+    /** Brightest mean luma of the face allowed (0-255). */
+    maxBrightness: z.number().min(0).max(255).default(230),
+    /** Luma spread (standard deviation) of the face needed. */
+    minContrast: z.number().min(0).default(10),
+  })
+  .strict();
+
+/** Which photos enrolment accepts: the same measures, stricter. */
+const enrolQualitySchema = z
+  .object({
+    /** Faces narrower than this (detector box, source px) are refused. */
+    minWidthPx: z.number().min(8).default(80),
+    /** Face detector score needed. */
+    minDetectorScore: z.number().min(0).max(1).default(0.6),
+    /** Largest gap between the detector's eyes/nose/mouth and the landmark model's, in eye distances (animals: 0.5-2.5). */
+    maxLandmarkError: z.number().positive().default(0.35),
+    /** Laplacian variance of the aligned face at 64 px needed (blur). */
+    minSharpness: z.number().min(0).default(100),
+    /** Head turn allowed sideways, degrees from frontal. */
+    maxYaw: z.number().min(0).max(90).default(45),
+    /** Head turn allowed up or down, degrees from frontal. */
+    maxPitch: z.number().min(0).max(90).default(30),
+    /** Darkest mean luma of the face allowed (0-255). */
+    minBrightness: z.number().min(0).max(255).default(30),
+    /** Brightest mean luma of the face allowed (0-255). */
+    maxBrightness: z.number().min(0).max(255).default(230),
+    /** Luma spread (standard deviation) of the face needed. */
+    minContrast: z.number().min(0).default(10),
+  })
+  .strict();
 
 export const identifySchema = z
   .object({
@@ -42,30 +59,19 @@ export const identifySchema = z
     /** The n of votesK: how many of a track's latest identified frames are counted. */
     votesN: z.number().int().min(1).default(5),
     /** A frame votes only when its face passes this rule (size, confidence, landmarks, blur, pose, exposure). */
-    voteQuality: qualityRule({
-      minWidthPx: 32,
-      minDetectorScore: 0.5,
-      minSharpness: 20,
-      maxYaw: 40,
-      maxPitch: 30,
-    }).prefault({}),
+    voteQuality: voteQualitySchema.prefault({}),
     /** A frame's distance must be under the embedder's threshold times this (CCTV faces are not photos). */
     thresholdScale: z.number().positive().max(1).default(0.95),
-    /** ...and faces narrower than smallFacePx under the threshold times smallFaceThresholdScale. */
+    /** Faces narrower than this (px) are held to the stricter smallFaceThresholdScale. */
     smallFacePx: z.number().min(0).default(64),
+    /** A small face's distance must be under the embedder's threshold times this. */
     smallFaceThresholdScale: z.number().positive().max(1).default(0.927),
     /** The nearest other identity must be at least this much farther than the voted one. */
     minMargin: z.number().min(0).default(0.02),
     /** Agreeing frames must outnumber voting frames that name somebody else (a changing nearest identity is a stranger). */
     majority: z.boolean().default(true),
     /** An enrolment photo must pass this rule; failures are refused with the reason (422). */
-    enrolQuality: qualityRule({
-      minWidthPx: 80,
-      minDetectorScore: 0.6,
-      minSharpness: 100,
-      maxYaw: 45,
-      maxPitch: 30,
-    }).prefault({}),
+    enrolQuality: enrolQualitySchema.prefault({}),
     /**
      * A match of the same perpetrator on the same camera within this many seconds of the
      * last sighting continues that appearance (no second event) even if tracking split it.

@@ -8,7 +8,7 @@ import type { Box } from '../../pipeline/geometry.js';
 import { JOB, type IdentifyJob } from '../../pipeline/queues.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import { qualityProblems } from '../../pipeline/face-quality-rule.js';
-import { aggregateVotes, type FrameVote, type VoteOptions } from '../../pipeline/track-votes.js';
+import { aggregateVotes, type FrameVote, identifyVoteOptions } from '../../pipeline/track-votes.js';
 import { idsForCamera } from '../../pipeline/watchlist.js';
 import type { FrameStore } from '../../runtime/frame-store.js';
 import type { Logger } from '../../runtime/logger.js';
@@ -39,19 +39,6 @@ export type IdentifyOutcome =
   | { outcome: 'no_watchlist' | 'already_matched' | 'expired' | 'no_face' }
   | { outcome: 'voted'; distance: number | null; candidate: string | null }
   | { outcome: 'matched'; eventId: string };
-
-/** The vote rule of identify.* around the embedder's threshold (shared with replays' sweeps). */
-export function identifyVoteOptions(cfg: Config, threshold: number): VoteOptions {
-  const c = cfg.identify;
-  return {
-    k: c.votesK,
-    n: c.votesN,
-    threshold: threshold * c.thresholdScale,
-    smallFace: { belowPx: c.smallFacePx, threshold: threshold * c.smallFaceThresholdScale },
-    minMargin: c.minMargin,
-    majority: c.majority,
-  };
-}
 
 /** Votes and match of a track live this long (a track is minutes at most). */
 const TRACK_TTL_SECONDS = 3600;
@@ -143,7 +130,7 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
   const top = wl.gallery.nearestTwo(face.descriptor, { allowedIds: allowed });
   const nearest = top?.best ?? null;
   const problems = qualityProblems(face.measures, deps.cfg.identify.voteQuality);
-  const voteOptions = identifyVoteOptions(deps.cfg, deps.threshold);
+  const voteOptions = identifyVoteOptions(deps.cfg.identify, deps.threshold);
   const under = nearest !== null && problems.length === 0 && nearest.distance < deps.threshold;
   // Face crops are kept only for faces that look like a watched person (privacy of bystanders).
   const faceCropKey = under
