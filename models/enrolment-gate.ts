@@ -1,5 +1,6 @@
 import {
   describeProblem,
+  type EnrolmentRefusalReason,
   type FaceMeasures,
   type QualityProblem,
   type QualityRule,
@@ -8,15 +9,7 @@ import {
 import type { Box } from '../pipeline/geometry.js';
 import { ANIMAL_CLASSES, type CocoObject, PERSON_CLASS } from './coco-objects.js';
 
-/** Why an enrolment photo is refused (422 in the API, a line in `watchpost enroll`). */
-export type EnrolmentRefusalReason =
-  | 'no_face'
-  | 'several_faces'
-  | 'no_human_face'
-  | 'face_too_small'
-  | 'face_turned'
-  | 'too_blurred'
-  | 'badly_exposed';
+export type { EnrolmentRefusalReason } from '../pipeline/face-quality-rule.js';
 
 /** The reason a quality problem is reported under (the first problem found names the refusal). */
 const REASON: Record<QualityProblem, EnrolmentRefusalReason> = {

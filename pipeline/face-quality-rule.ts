@@ -38,6 +38,18 @@ export interface QualityRule {
   minContrast: number;
 }
 
+/** Why enrolment refuses a photo (422 in the API, a line in `watchpost enroll`, the reason on the dashboard's photo). */
+export const ENROLMENT_REFUSALS = [
+  'no_face',
+  'several_faces',
+  'no_human_face',
+  'face_too_small',
+  'face_turned',
+  'too_blurred',
+  'badly_exposed',
+] as const;
+export type EnrolmentRefusalReason = (typeof ENROLMENT_REFUSALS)[number];
+
 export type QualityProblem =
   | 'too_small'
   | 'low_confidence'

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENROLMENT_REFUSALS } from '../../pipeline/face-quality-rule.js';
 import { boxSchema, timestamp } from './common.dto.js';
 
 export const perpetratorCreateSchema = z
@@ -58,15 +59,7 @@ export const perpetratorDetailSchema = perpetratorSchema
 export const perpetratorListQuery = z.object({ q: z.string().max(100).optional().describe('name contains') });
 
 /** Why the enrolment gate refused a photo (models/enrolment-gate.ts); `detail` says it in words. */
-const gateReason = z.enum([
-  'no_face',
-  'several_faces',
-  'no_human_face',
-  'face_too_small',
-  'face_turned',
-  'too_blurred',
-  'badly_exposed',
-]);
+const gateReason = z.enum(ENROLMENT_REFUSALS);
 
 export const enrolmentRejectedSchema = z
   .object({

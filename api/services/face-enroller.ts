@@ -1,15 +1,9 @@
 import type { Config } from '../../pipeline/config/index.js';
+import type { EnrolmentRefusalReason } from '../../pipeline/face-quality-rule.js';
 import type { Box } from '../../pipeline/geometry.js';
 
 /** Why the enrolment gate refuses a photo (models/enrolment-gate.ts). */
-export type GateRefusal =
-  | 'no_face'
-  | 'several_faces'
-  | 'no_human_face'
-  | 'face_too_small'
-  | 'face_turned'
-  | 'too_blurred'
-  | 'badly_exposed';
+export type GateRefusal = EnrolmentRefusalReason;
 
 /** How good an enrolled face is, and what a better photo would add (shown on the enrolment screen). */
 export interface PhotoQuality {

@@ -64,9 +64,8 @@ export async function npmStrangers(chain: FaceChain): Promise<SourceFace[]> {
     .sort()) {
     const img = await decodeImage(join(demo, file));
     const faces = (await chain.describeAll(img)).filter((f) => f.face.box[2] - f.face.box[0] >= 60);
-    faces.forEach((full, i) =>
-      out.push({ person: `npm-stranger:${file}#${i}`, key: `${file}#${i}`, img, box: full.face.box, full }),
-    );
+    for (const [i, full] of faces.entries())
+      out.push({ person: `npm-stranger:${file}#${i}`, key: `${file}#${i}`, img, box: full.face.box, full });
   }
   return out;
 }

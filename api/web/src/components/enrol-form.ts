@@ -1,4 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
+import type { EnrolmentRefusalReason } from '../../../../pipeline/face-quality-rule.js';
 import { ApiError } from '../api-client.js';
 import { useApp } from '../app-context.js';
 import { html } from '../html.js';
@@ -13,15 +14,7 @@ interface FaceCheck {
   /** The server's own enrolment gate applied to this photo. */
   enrolment: {
     ok: boolean;
-    reason:
-      | 'no_face'
-      | 'several_faces'
-      | 'no_human_face'
-      | 'face_too_small'
-      | 'face_turned'
-      | 'too_blurred'
-      | 'badly_exposed'
-      | null;
+    reason: EnrolmentRefusalReason | null;
     message: string;
     /** The face the verdict is about. */
     box?: Box;
