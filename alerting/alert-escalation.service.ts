@@ -28,7 +28,7 @@ export class AlertEscalationService {
 
   async escalate(alertId: string, level: number): Promise<{ escalated: boolean; notified: number }> {
     const a = await this.repo.get(alertId);
-    if (!a || a.state !== 'new' || a.escalationLevel >= level) return { escalated: false, notified: 0 };
+    if (a?.state !== 'new' || a.escalationLevel >= level) return { escalated: false, notified: 0 };
     const now = Date.now();
     const caseRow = a.caseId ? await this.cases.get(a.caseId) : undefined;
     const already = await this.repo.notifiedOfficers(alertId);

@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
+import type { Box } from '../pipeline/geometry.js';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import sharp from 'sharp';
@@ -93,8 +94,9 @@ describe('POST /v1/faces/detect (real face models)', () => {
 
   it('answers a photo of one person with its single face, enrolable', async () => {
     const r0 = await post(new Uint8Array(group));
-    const largest = [...r0.body.faces].sort((a: any, b: any) => b.box[2] - b.box[0] - (a.box[2] - a.box[0]))[0]
-      .box as number[];
+    const largest = [...r0.body.faces].sort(
+      (a: { box: Box }, b: { box: Box }) => b.box[2] - b.box[0] - (a.box[2] - a.box[0]),
+    )[0]!.box as Box;
     const [w, h] = [largest[2]! - largest[0]!, largest[3]! - largest[1]!];
     const left = Math.max(0, Math.round(largest[0]! - w * 0.6));
     const top = Math.max(0, Math.round(largest[1]! - h * 0.6));
@@ -258,16 +260,20 @@ describe('a silent ingest worker', () => {
 
     // Cameras of earlier tests fall silent too as the suite runs: only these two are looked at.
     const offlineAlerts = async () =>
-      ((await api.call('GET', `/v1/alerts?limit=50`)).body.items as any[]).filter(
-        (a) => a.kind === 'camera_offline' && ['silent-cam', 'alive-cam'].includes(a.cameraId),
-      );
+      (
+        (await api.call('GET', `/v1/alerts?limit=50`)).body.items as Array<{
+          kind: string;
+          cameraId: string;
+          eventCount: number;
+        }>
+      ).filter((a) => a.kind === 'camera_offline' && ['silent-cam', 'alive-cam'].includes(a.cameraId));
     const deadline = Date.now() + 15_000;
     while ((await offlineAlerts()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     // Several more sweeps see the same silence: still one alert, not updated by repeats.
     await new Promise((r) => setTimeout(r, 1500));
     const alerts = await offlineAlerts();
     expect(alerts.map((a) => a.cameraId)).toEqual(['silent-cam']);
-    expect(alerts[0].eventCount).toBe(1);
+    expect(alerts[0]?.eventCount).toBe(1);
   }, 30_000);
 });
 

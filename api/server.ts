@@ -202,7 +202,11 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       title: 'watchpost alert API',
       version: '1',
       description:
-        'Protection cases, perpetrators, cameras, officers on duty and alerts. Authenticate with `Authorization: Bearer <key>`. Errors are RFC 9457 problem+json. Webhooks: POST with headers X-Watchpost-Event, X-Watchpost-Delivery, X-Watchpost-Timestamp (unix s) and X-Watchpost-Signature: sha256=HMAC-SHA256(secret, `${timestamp}.${body}`).',
+        'Protection cases, perpetrators, cameras, officers on duty and alerts. Authenticate with ' +
+        '`Authorization: Bearer <key>`. Errors are RFC 9457 problem+json. Webhooks: POST with headers ' +
+        'X-Watchpost-Event, X-Watchpost-Delivery, X-Watchpost-Timestamp (unix s) and X-Watchpost-Signature: ' +
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the text shows how a webhook signature is formed
+        'sha256=HMAC-SHA256(secret, `${timestamp}.${body}`).',
     });
   let openapi: ReturnType<typeof openApiDocument> | null = null;
   const allRoutes: RouteDef[] = [

@@ -46,6 +46,7 @@ async function start(redisUrl: string, databaseUrl?: string) {
   });
   const get = async (path: string, key?: string) => {
     const r = await fetch(api.url + path, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+    // biome-ignore lint/suspicious/noExplicitAny: any route's JSON; each test asserts the fields it reads
     return { status: r.status, body: (await r.json()) as any };
   };
   return { api, lines, t0, get };

@@ -235,7 +235,7 @@ function printTable(results: ChainAccuracy[]): void {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-  rows.forEach((r) => console.log(line(r)));
+  for (const r of rows) console.log(line(r));
   for (const r of results)
     for (const g of r.group_photos) console.log(`  ${r.embedder} ${g.path}: ${g.found.join(', ') || 'no face'}`);
 }

@@ -67,7 +67,11 @@ try {
   const src = startFfmpegFrames({ url: clip, fps: FPS, maxWidth: 1280, jpegQuality: 4 });
   let frames = 0;
   let bytes = 0;
-  for await (const ev of src.frames) if (ev.type === 'frame') frames++, (bytes += ev.jpeg.length);
+  for await (const ev of src.frames)
+    if (ev.type === 'frame') {
+      frames++;
+      bytes += ev.jpeg.length;
+    }
   await src.exited;
   const ffmpegCpu = childCpuSec() - cpu0;
   const ffmpegWall = (performance.now() - t0) / 1000;

@@ -89,7 +89,7 @@ describe('FaceChain (BlazeFace -> face-api landmarks -> similarity alignment -> 
       if (enrolled.ok) identities.push({ id: `p${i}`, name: `person ${i}`, descriptors: [enrolled.descriptor] });
     }
     const gallery = new Gallery(identities, { threshold: chain.matchThreshold });
-    faces.forEach((f, i) => expect(gallery.match(f.descriptor)?.id).toBe(`p${i}`));
+    for (const [i, f] of faces.entries()) expect(gallery.match(f.descriptor)?.id).toBe(`p${i}`);
   });
 
   it('looks only inside a region when given one', async () => {

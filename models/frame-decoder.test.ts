@@ -54,7 +54,7 @@ describe('FrameDecoder', () => {
     });
     await expect(decodeFrame(Buffer.alloc(0))).rejects.toMatchObject({ name: 'ImageError', code: 'not_an_image' });
     const scrambled = Buffer.from(jpeg);
-    for (let i = jpeg.length - 400; i < jpeg.length - 200; i++) scrambled[i] ^= 0x5a;
+    for (let i = jpeg.length - 400; i < jpeg.length - 200; i++) scrambled[i]! ^= 0x5a;
     await expect(decodeFrame(scrambled)).rejects.toMatchObject({ name: 'ImageError', code: 'truncated' });
   });
 

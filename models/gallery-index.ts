@@ -1,4 +1,4 @@
-import { Gallery, type GalleryMatch, type MatchOptions } from '../pipeline/face-match.js';
+import type { Gallery, GalleryMatch, MatchOptions } from '../pipeline/face-match.js';
 import { GraphBuilder } from './onnx/graph-builder.js';
 import { ModelSession, type SessionOptions } from './session.js';
 

@@ -62,7 +62,7 @@ export function weightedNms<T extends { keypoints: [number, number][] }>(
     const keypoints = top.keypoints.map(() => [0, 0] as [number, number]);
     for (const c of cluster) {
       const w = c.score / total;
-      for (let i = 0; i < 4; i++) box[i] += c.box[i]! * w;
+      for (let i = 0; i < 4; i++) box[i]! += c.box[i]! * w;
       c.keypoints.forEach((p, i) => {
         keypoints[i]![0] += p[0] * w;
         keypoints[i]![1] += p[1] * w;

@@ -90,7 +90,9 @@ export function clearCameraState(camera: string): void {
 /** Adds queues whose depths are reported at each scrape; returns a function that removes them. */
 export function watchQueueDepths(queues: Queue[]): () => void {
   for (const q of queues) watchedQueues.add(q);
-  return () => queues.forEach((q) => watchedQueues.delete(q));
+  return () => {
+    for (const q of queues) watchedQueues.delete(q);
+  };
 }
 
 /** A tiny HTTP server answering GET /metrics (for worker processes, `--metrics-port`). Port 0 picks a free one. */

@@ -32,6 +32,7 @@ export interface ApiFixture {
     method: string,
     path: string,
     opts?: { key?: string | null; json?: unknown; body?: BodyInit; headers?: Record<string, string> },
+    // biome-ignore lint/suspicious/noExplicitAny: any route's JSON; each test asserts the fields it reads
   ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
@@ -111,6 +112,7 @@ export async function startApiFixture(
       } catch {
         // not JSON
       }
+      // biome-ignore lint/suspicious/noExplicitAny: as in ApiFixture.call
       return { status: res.status, body: parsed as any, headers: res.headers };
     },
     async close() {

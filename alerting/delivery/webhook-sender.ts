@@ -63,7 +63,7 @@ export class WebhookSender {
 
   async deliver(deliveryId: string): Promise<'delivered' | 'skipped' | 'done'> {
     const d = await this.alerts.delivery(deliveryId);
-    if (!d || d.status !== 'pending') return this.settled(deliveryId, 'done');
+    if (d?.status !== 'pending') return this.settled(deliveryId, 'done');
     const officer = await this.officers.get(d.officerId);
     const alert = await this.alerts.get(d.alertId);
     if (!officer?.webhookSecret || !officer.webhookUrl || !alert) {

@@ -30,6 +30,7 @@ export interface ResponseDoc {
  * one place. The express router, the OpenAPI document and the route x role
  * test are all generated from the same list.
  */
+// biome-ignore lint/suspicious/noExplicitAny: lists hold routes of different shapes; each is typed where it is defined
 export interface RouteDef<P = any, Q = any, B = any> {
   method: Method;
   /** Express style: /v1/cases/:id */

@@ -12,7 +12,7 @@ function newestSourceMtime(): number {
   let newest = 0;
   const walk = (path: string): void => {
     const st = statSync(path);
-    if (st.isDirectory()) readdirSync(path).forEach((name) => walk(join(path, name)));
+    if (st.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
     else if (!path.endsWith('.test.ts')) newest = Math.max(newest, st.mtimeMs);
   };
   // The page bundles the API's role policy too (src/permissions.ts).

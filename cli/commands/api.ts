@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { resolveRedis } from '../../runtime/redis.js';
 import { Shutdown } from '../../runtime/shutdown.js';
 import { cliContext } from '../context.js';

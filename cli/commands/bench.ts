@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from '../../runtime/errors.js';
 
 /** Each suite is a script in bench/ (also `npm run bench:<suite>`). */

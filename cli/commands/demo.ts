@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { tuneHeapForFrames } from '../../runtime/frame-heap.js';
 
 export function register(program: Command): void {

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import pino from 'pino';
 import { decodeImage, FaceChain, Gallery, ImageError, PersonDetector, type DecodedImage } from '../../models/index.js';
 import { closeAllSessions } from '../../models/session.js';

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { keyLifetime } from '../../api/dto/admin.dto.js';
 import { ROLES } from '../../audit/audit-context.js';
 import { cliContext } from '../context.js';

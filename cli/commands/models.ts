@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import {
   MODEL_NAMES,
   modelCacheDir,

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { tuneHeapForFrames } from '../../runtime/frame-heap.js';
 import { cliContext } from '../context.js';
 import { UsageError } from '../../runtime/errors.js';
@@ -117,7 +117,7 @@ export function register(program: Command): void {
       const results = [];
       for (const [i, v] of videos.entries()) {
         const progress = replay.progressReporter(basename(v));
-        let result;
+        let result: Awaited<ReturnType<typeof replay.runReplay>>;
         try {
           result = await replay.runReplay({
             cfg,

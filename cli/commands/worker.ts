@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { UsageError } from '../../runtime/errors.js';
 import { WORKER_ROLES, type WorkerRole } from '../../workers/roles.js';
 import { cliContext } from '../context.js';

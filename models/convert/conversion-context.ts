@@ -7,7 +7,7 @@
  * cancels the back-to-back pairs, so the graph keeps TF's semantics without a
  * layout analysis here.
  */
-import { GraphBuilder, type Attrs, type DataType } from '../onnx/graph-builder.js';
+import type { GraphBuilder, Attrs, DataType } from '../onnx/graph-builder.js';
 import { ModelFormatError, UnsupportedOpError } from './errors.js';
 import { parseRef, type TfNode } from './tfjs-graph.js';
 import type { WeightTensor } from './tfjs-weights.js';

@@ -41,7 +41,7 @@ export async function runCrops(
     const chunk = crops.slice(start, start + batch);
     const n = session.fixedBatch ?? chunk.length;
     const data = session.inputArray(n * per);
-    chunk.forEach((m, i) => sampleToTensor(img, m, spec, data, i * per));
+    for (const [i, m] of chunk.entries()) sampleToTensor(img, m, spec, data, i * per);
     data.fill(0, chunk.length * per); // a fixed batch's unused rows
     const out = pickOutput(
       await session.run({ [session.inputs[0]!.name]: { data, dims: [n, ...dims] } }, { transferInputs: true }),

@@ -73,7 +73,10 @@ describe('sampleToTensor', () => {
 
   it('gives the same values on the letterbox (separable) path as on the per-pixel affine path', () => {
     let seed = 7;
-    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const noisy: DecodedImage = {
       width: 37,
       height: 23,

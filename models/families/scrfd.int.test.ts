@@ -22,9 +22,9 @@ function heads(): FixedOutput[] {
   kps[1]!.set([-0.25, 0.25, 0.25, 0.25, 0, 0.5, -0.25, 0.75, 0.25, 0.75], 3 * 10);
   let name = 440;
   const out: FixedOutput[] = [];
-  rows.forEach((n, i) => out.push({ name: String(name++), dims: [n, 1], data: scores[i]! }));
-  rows.forEach((n, i) => out.push({ name: String(name++), dims: [n, 4], data: boxes[i]! }));
-  rows.forEach((n, i) => out.push({ name: String(name++), dims: [n, 10], data: kps[i]! }));
+  for (const [i, n] of rows.entries()) out.push({ name: String(name++), dims: [n, 1], data: scores[i]! });
+  for (const [i, n] of rows.entries()) out.push({ name: String(name++), dims: [n, 4], data: boxes[i]! });
+  for (const [i, n] of rows.entries()) out.push({ name: String(name++), dims: [n, 10], data: kps[i]! });
   return out;
 }
 

@@ -24,7 +24,7 @@ const OUTPUT_COLS = 'tower_0/strided_slice_6';
 
 function constant(weights: Map<string, WeightTensor>, name: string, expected: number[]): WeightTensor {
   const w = weights.get(name);
-  if (!w || w.dtype !== 'int32' || w.data.length !== expected.length || expected.some((v, i) => w.data[i] !== v)) {
+  if (w?.dtype !== 'int32' || w.data.length !== expected.length || expected.some((v, i) => w.data[i] !== v)) {
     throw new ModelFormatError(
       `centernet: constant ${name} is not ${JSON.stringify(expected)} (a different model version?)`,
     );
@@ -42,7 +42,7 @@ export function widenCenternet(
     throw new ModelFormatError(`centernet: input height ${height} is not a positive multiple of 32`);
   const input = model.modelTopology.node.find((n) => n.name === INPUT && n.op === 'Placeholder');
   const dims = input?.attr?.shape?.shape?.dim;
-  if (!dims || dims.map((d) => Number(d.size)).join() !== '1,512,512,3')
+  if (dims?.map((d) => Number(d.size)).join() !== '1,512,512,3')
     throw new ModelFormatError(`centernet: input ${INPUT} is not [1,512,512,3]`);
   // Everything is checked before anything changes.
   constant(weights, OUTPUT_COLS, [128]);

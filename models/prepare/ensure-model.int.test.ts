@@ -53,7 +53,7 @@ describe('ensureModel', () => {
 
   it('rebuilds a file edited in place (same size)', async () => {
     const bytes = await readFile(first.path);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes[bytes.length - 10]! ^= 0xff;
     await writeFile(first.path, bytes);
     const rebuilt = await ensureModel('blazeface', { cacheDir });
     expect(rebuilt.cached).toBe(false);
@@ -63,7 +63,7 @@ describe('ensureModel', () => {
   it('with verify, hashes even when size and time look unchanged', async () => {
     const bytes = await readFile(first.path);
     const { mtime } = await stat(first.path);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes[bytes.length - 10]! ^= 0xff;
     await writeFile(first.path, bytes);
     await utimes(first.path, mtime, mtime); // hide the edit from the quick check
     expect((await ensureModel('blazeface', { cacheDir })).cached).toBe(true);

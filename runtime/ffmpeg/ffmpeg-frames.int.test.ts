@@ -150,7 +150,11 @@ describe('full-range conversion', () => {
       expect(viaSwscale).toHaveLength(5);
       let diff = 0;
       let n = 0;
-      viaZimg.forEach((a, i) => a.forEach((v, j) => ((diff += Math.abs(v - viaSwscale[i]![j]!)), n++)));
+      for (const [i, a] of viaZimg.entries())
+        for (const [j, v] of a.entries()) {
+          diff += Math.abs(v - viaSwscale[i]![j]!);
+          n++;
+        }
       expect(diff / n).toBeLessThan(tolerance);
     }
   });

@@ -64,7 +64,10 @@ describe('JpegFramer', () => {
 
   it('gives the same frames whatever the chunk boundaries, down to single bytes', () => {
     let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 3000;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % 3000;
+    };
     for (const sizes of [() => 1, () => 2, () => 4096, random]) {
       const out = feed(stream, sizes);
       expect(out.every((o) => o.ok)).toBe(true);

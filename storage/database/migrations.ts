@@ -1,5 +1,8 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
+// biome-ignore lint/suspicious/noExplicitAny: a migration runs against the schema of its time, not today's types
+type MigrationDb = Kysely<any>;
+
 export type Dialect = 'sqlite' | 'postgres';
 
 /**
@@ -12,7 +15,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   const real = 'double precision';
   return {
     '0001_init': {
-      async up(db: Kysely<any>) {
+      async up(db: MigrationDb) {
         const s = db.schema;
         await s
           .createTable('apiKeys')
@@ -201,7 +204,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '0002_key_expiry': {
-      async up(db: Kysely<any>) {
+      async up(db: MigrationDb) {
         // Keys may end by themselves (keys create --expires 90d); null: until revoked.
         await db.schema.alterTable('apiKeys').addColumn('expiresAt', ts).execute();
       },

@@ -1,5 +1,10 @@
 import type { FootageTruth, TruthAppearance } from '../../pipeline/evaluation/truth.js';
-import type { ReplayTimeline, TimelineAlert, TimelineScore, TimelineTrack } from '../../pipeline/evaluation/timeline.js';
+import type {
+  ReplayTimeline,
+  TimelineAlert,
+  TimelineScore,
+  TimelineTrack,
+} from '../../pipeline/evaluation/timeline.js';
 
 /** Test data builders for the evaluation (hand-built truth and timelines). */
 

@@ -111,7 +111,7 @@ describe('alerts worker durability', () => {
     const until = Date.now() + 30_000;
     while (Date.now() < until) {
       const counts = await queue.queue.getJobCounts('waiting', 'active', 'delayed');
-      if (counts.waiting + counts.active + counts.delayed === 0) break;
+      if (Object.values(counts).every((n) => n === 0)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     await second.close();

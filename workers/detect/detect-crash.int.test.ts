@@ -131,7 +131,7 @@ describe('detect worker killed mid-job', () => {
       async () => {
         const d = await detectQueue.queue.getJobCounts('waiting', 'active', 'delayed');
         const identify = await identifyQueue.queue.getJobCounts('waiting', 'active', 'delayed');
-        return d.waiting + d.active + d.delayed + identify.waiting + identify.active + identify.delayed === 0;
+        return [...Object.values(d), ...Object.values(identify)].every((n) => n === 0);
       },
       240_000,
     );

@@ -28,7 +28,7 @@ import { metrics } from '../../runtime/metrics.js';
 import type { JobQueue } from '../../runtime/queues.js';
 import type { DecodedImage } from '../../models/index.js';
 import { detectMetrics } from './detect-metrics.js';
-import { DetectStateStore, type DetectState, type SaveEffect } from './detect-state.js';
+import type { DetectStateStore, DetectState, SaveEffect } from './detect-state.js';
 import { lookAtFrame } from './frame-regions.js';
 import { motionThumbnail } from './thumbnail.js';
 import type { TrackSummary } from '../../pipeline/track-log.js';

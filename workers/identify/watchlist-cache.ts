@@ -55,7 +55,7 @@ export class WatchlistCache {
   private async load(): Promise<LoadedWatchlist | null> {
     const json = await this.redis.get(this.keys.watchlistCurrent);
     if (json === null) return null;
-    let parsed;
+    let parsed: ReturnType<typeof watchlistSnapshotSchema.safeParse>;
     try {
       parsed = watchlistSnapshotSchema.safeParse(JSON.parse(json));
     } catch (err) {

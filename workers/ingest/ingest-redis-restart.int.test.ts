@@ -2,7 +2,14 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../runtime/embedded-redis.js';
 import { freePort } from '../../runtime/embedded-redis.js';
-import { detectQueueOf, footageDir, frameJobsOf, makeClip, testConfig, testContext } from '../../test/ingest-test-kit.js';
+import {
+  detectQueueOf,
+  footageDir,
+  frameJobsOf,
+  makeClip,
+  testConfig,
+  testContext,
+} from '../../test/ingest-test-kit.js';
 import { startIngestWorker, type IngestWorker } from './index.js';
 
 describe('ingest across a Redis restart', () => {

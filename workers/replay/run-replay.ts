@@ -17,13 +17,7 @@ import { deleteKeysWithPrefix, workerConnection } from '../../runtime/redis.js';
 import { watchRedis } from '../../runtime/redis-health.js';
 import { Shutdown } from '../../runtime/shutdown.js';
 import { readTrackLog } from '../../runtime/track-log.js';
-import {
-  DetectStateStore,
-  detectWith,
-  finishCamera,
-  startDetectWorker,
-  type DetectCounters,
-} from '../detect/index.js';
+import { DetectStateStore, detectWith, finishCamera, startDetectWorker, type DetectCounters } from '../detect/index.js';
 import { startIdentifyWorker } from '../identify/index.js';
 import { ingestFile } from '../ingest/index.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
@@ -167,7 +161,11 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   };
   const keys = redisKeys(cfg.redisPrefix, cfg.detect.partitions);
   let embedded: EmbeddedRedis | null = null;
-  const redisUrl = opts.redisUrl ?? cfg.redisUrl ?? (embedded = await startEmbeddedRedis()).url;
+  let redisUrl = opts.redisUrl ?? cfg.redisUrl;
+  if (!redisUrl) {
+    embedded = await startEmbeddedRedis();
+    redisUrl = embedded.url;
+  }
   const shutdown = new Shutdown(log);
   const ctx: WorkerContext = { cfg, log, redisUrl, shutdown };
   const redis = watchRedis(workerConnection(redisUrl), log);
@@ -250,7 +248,11 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     };
     if (ingested.stoppedEarly) log.warn(ingested.stoppedEarly, 'the video could not be read to its end');
     const failedJobs = await waitUntilIdle(queues);
-    const counters = await finishCamera({ redis, keys, cfg, states: new DetectStateStore(redis, keys) }, cameraId, replayId);
+    const counters = await finishCamera(
+      { redis, keys, cfg, states: new DetectStateStore(redis, keys) },
+      cameraId,
+      replayId,
+    );
     const records = await readTrackLog(redis, keys, cameraId);
     const timeline = buildTimeline({ records, events: [...events.values()], t0 });
     // Thumbnails while the frames are still in Redis (the run's keys go when it ends).

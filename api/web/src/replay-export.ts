@@ -13,7 +13,7 @@ export function replayTracksCsv(replay: Replay): string {
   for (const t of replay.result?.tracks ?? []) {
     rows.push([replay.id, t.id, t.identity?.name ?? '', String(t.start), String(t.end), (t.end - t.start).toFixed(2)]);
   }
-  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }
 
 /** Offers text as a file download (the browser's save dialog or downloads folder). */

@@ -5,7 +5,7 @@ function parse(chunks: string[], lastEventId?: string) {
   const out: SseMessage[] = [];
   const retries: number[] = [];
   const p = new SseParser((m) => out.push(m), { lastEventId, onRetry: (ms) => retries.push(ms) });
-  chunks.forEach((c) => p.push(c));
+  for (const c of chunks) p.push(c);
   return { out, retries, last: p.currentLastEventId };
 }
 

@@ -14,7 +14,7 @@ export function createStore<T>(initial: T): Store<T> {
     get: () => value,
     set(next) {
       value = next;
-      subs.forEach((fn) => fn(value));
+      for (const fn of subs) fn(value);
     },
     subscribe(fn) {
       subs.add(fn);

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError } from '../api-client.js';
+import type { ApiError } from '../api-client.js';
 import { useApp } from '../app-context.js';
 import { AuthImage } from '../components/auth-image.js';
 import { mediaTime } from '../format.js';
