@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import { configuredRedis, parseRedisTarget } from './redis.js';
 
 const yamlFile = (text: string) => {
   const file = join(mkdtempSync(join(tmpdir(), 'wp-cfg-')), 'watchpost.yaml');
@@ -24,6 +25,33 @@ describe('loadConfig', () => {
     expect(cfg.ingest.fps).toBe(2);
     expect(cfg.identify.votesK).toBe(4);
     expect(cfg.redisUrl).toBe('redis://10.0.0.1:6379');
+  });
+
+  it('connects through Sentinel or a Cluster when their addresses are set, and refuses two Redis at once', () => {
+    const env = { REDIS_SENTINELS: '10.0.0.1:26379, 10.0.0.2:26379', REDIS_SENTINEL_NAME: 'wp' };
+    const sentinel = loadConfig({ env });
+    expect(configuredRedis(sentinel)).toBe('sentinel:wp@10.0.0.1:26379, 10.0.0.2:26379');
+    expect(parseRedisTarget(configuredRedis(sentinel) ?? '')).toEqual({
+      kind: 'sentinel',
+      name: 'wp',
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: '10.0.0.2', port: 26379 },
+      ],
+    });
+    const cluster = loadConfig({ env: { REDIS_CLUSTER_NODES: 'a:7000,b:7001' } });
+    expect(parseRedisTarget(configuredRedis(cluster) ?? '')).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: 'a', port: 7000 },
+        { host: 'b', port: 7001 },
+      ],
+    });
+    expect(() => loadConfig({ env: { REDIS_SENTINELS: '10.0.0.1:26379' } })).toThrowError(/REDIS_SENTINEL_NAME/);
+    expect(() => loadConfig({ env: { REDIS_SENTINELS: '10.0.0.1', REDIS_SENTINEL_NAME: 'wp' } })).toThrowError(
+      /host:port/,
+    );
+    expect(() => loadConfig({ env: { ...env, REDIS_URL: 'redis://x:6379' } })).toThrowError(/set one Redis/);
   });
 
   it('names the key of an invalid value', () => {

@@ -10,6 +10,9 @@ export class ConfigError extends Error {
 /** Environment variables with a fixed meaning, and the config key each sets. */
 const NAMED_ENV: Record<string, string[]> = {
   REDIS_URL: ['redisUrl'],
+  REDIS_SENTINELS: ['redisSentinels'],
+  REDIS_SENTINEL_NAME: ['redisSentinelName'],
+  REDIS_CLUSTER_NODES: ['redisClusterNodes'],
   DATABASE_URL: ['databaseUrl'],
   WATCHPOST_DATA_DIR: ['dataDir'],
   WATCHPOST_REDIS_PREFIX: ['redisPrefix'],

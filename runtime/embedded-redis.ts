@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,11 +33,22 @@ export async function freePort(): Promise<number> {
  * Ctrl-C in the terminal signals our group only, so Redis stays up while we drain
  * and close our connections, and stops last.
  */
-export async function startEmbeddedRedis(opts: { port?: number } = {}): Promise<EmbeddedRedis> {
+export async function startEmbeddedRedis(
+  opts: {
+    port?: number;
+    /** More redis-server arguments (`--replicaof ...`, `--cluster-enabled yes`, `--sentinel`). */
+    args?: string[];
+    /** Lines of a config file written into the server's folder and given first (Sentinel needs one it can rewrite). */
+    configLines?: string[];
+  } = {},
+): Promise<EmbeddedRedis> {
   const bin = requireRedisServer();
   const dir = mkdtempSync(join(tmpdir(), 'watchpost-redis-'));
   const port = opts.port ?? (await freePort());
+  const configFile = join(dir, 'redis.conf');
+  if (opts.configLines) writeFileSync(configFile, `${opts.configLines.join('\n')}\n`);
   const args = [
+    ...(opts.configLines ? [configFile] : []),
     '--bind',
     '127.0.0.1',
     '--port',
@@ -50,6 +61,7 @@ export async function startEmbeddedRedis(opts: { port?: number } = {}): Promise<
     dir,
     '--loglevel',
     'warning',
+    ...(opts.args ?? []),
   ];
   const quoted = [bin, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const guard = `${quoted} & r=$!; trap 'kill $r 2>/dev/null' TERM INT; cat >/dev/null; kill $r 2>/dev/null; wait $r`;

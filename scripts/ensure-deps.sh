@@ -16,6 +16,8 @@ need=()
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ "$mode" = test ]; then
+  # redis-cli makes the Redis Cluster of the cluster test; Sentinel runs as redis-server --sentinel.
+  command -v redis-cli >/dev/null 2>&1 || need+=(redis-tools)
   command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 fi
 if [ ${#need[@]} -gt 0 ]; then

@@ -231,7 +231,12 @@ export class CameraSession {
         if (out.status !== 'queued') this.framesDropped++;
         if (out.job) this.latestFrameKey = out.job.frameKey;
       })
-      .catch((err: unknown) => this.log.warn({ err }, 'could not publish a frame'))
+      .catch((err: unknown) => {
+        // Lost like a frame dropped while Redis is away (a fail-over closed the connection under it): counted so.
+        this.framesDropped++;
+        metrics.framesDropped.inc({ camera: this.camera.id, reason: 'redis_down' });
+        this.log.warn({ err }, 'could not publish a frame');
+      })
       .finally(() => {
         this.publishing = false;
         this.writeStatus(false);

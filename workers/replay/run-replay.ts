@@ -13,7 +13,7 @@ import { startFfmpegFrames, type FfmpegExit } from '../../runtime/ffmpeg/ffmpeg-
 import { FrameStore } from '../../runtime/frame-store.js';
 import type { Logger } from '../../runtime/logger.js';
 import { openDetectQueues, openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
-import { deleteKeysWithPrefix, workerConnection } from '../../runtime/redis.js';
+import { configuredRedis, deleteKeysWithPrefix, workerConnection } from '../../runtime/redis.js';
 import { watchRedis } from '../../runtime/redis-health.js';
 import { Shutdown } from '../../runtime/shutdown.js';
 import { readTrackLog } from '../../runtime/track-log.js';
@@ -161,7 +161,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   };
   const keys = redisKeys(cfg.redisPrefix, cfg.detect.partitions);
   let embedded: EmbeddedRedis | null = null;
-  let redisUrl = opts.redisUrl ?? cfg.redisUrl;
+  let redisUrl = opts.redisUrl ?? configuredRedis(cfg);
   if (!redisUrl) {
     embedded = await startEmbeddedRedis();
     redisUrl = embedded.url;
