@@ -211,7 +211,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     '0003_photo_quality': {
       /** Enrolment photos carry the gate's quality; photos enrolled before the gate are flagged when they fail it. */
-      async up(db: Kysely<any>) {
+      async up(db: MigrationDb) {
         await db.schema.alterTable('photos').addColumn('quality', 'text').execute();
         await db.schema.alterTable('photos').addColumn('gateRefusal', 'text').execute();
       },
