@@ -9,6 +9,12 @@ export const detectMetrics = {
     labelNames: ['camera', 'outcome'] as const,
     registers: [registry],
   }),
+  regions: new Counter({
+    name: 'watchpost_detect_regions_total',
+    help: 'Detector runs: regions examined (detect.regions: the whole frame, tiles or motion crops)',
+    labelNames: ['camera'] as const,
+    registers: [registry],
+  }),
   outOfOrder: new Counter({
     name: 'watchpost_frames_out_of_order_total',
     help: 'Frames older than one already tracked (a retried job overtaken by later frames): not tracked',

@@ -200,6 +200,7 @@ async function detectInFrame(
   }));
   state.counters.detected++;
   state.counters.regions = (state.counters.regions ?? 0) + regions.length;
+  detectMetrics.regions.inc({ camera: cameraId }, regions.length);
   state.reference = Buffer.from(thumb).toString('base64');
   state.lastDetectionTs = job.ts;
 
