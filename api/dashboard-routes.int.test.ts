@@ -193,6 +193,7 @@ describe('GET /v1/cameras/:id/frame?boxes=1 and /detections', () => {
       width: 640,
       height: 360,
       persons: [{ trackId: 'e1-t7', box: [100, 60, 220, 340] }],
+      regions: [[40, 30, 600, 330]],
     };
     await redis.set(keys.cameraDetections('boxes-cam'), JSON.stringify(seen), 'EX', 60);
 
@@ -217,6 +218,20 @@ describe('GET /v1/cameras/:id/frame?boxes=1 and /detections', () => {
     expect(b! - r!).toBeGreaterThan(80);
     expect(b! - g!).toBeGreaterThan(30);
     expect(Math.abs(px(drawn.data, 500, 300)[1]! - px(plain, 500, 300)[1]!)).toBeLessThan(12);
+    // The region the detector examined is drawn (dashed green) only when asked for.
+    expect(Math.abs(px(drawn.data, 42, 30)[1]! - px(plain, 42, 30)[1]!)).toBeLessThan(12);
+    const withRegions = await fetch(`${api.url}/v1/cameras/boxes-cam/frame?boxes=1&regions=1`, {
+      headers: { authorization: `Bearer ${api.keys.analyst}` },
+    });
+    const regionPx = px(
+      await sharp(Buffer.from(await withRegions.arrayBuffer()))
+        .raw()
+        .toBuffer(),
+      42,
+      30,
+    );
+    expect(regionPx[1]! - regionPx[0]!).toBeGreaterThan(60);
+    expect(regionPx[1]! - regionPx[2]!).toBeGreaterThan(30);
 
     // Without boxes: the latest frame as stored; with boxes but the detected frame expired: the latest, undrawn.
     const raw = await fetch(`${api.url}/v1/cameras/boxes-cam/frame`, {

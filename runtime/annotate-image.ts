@@ -11,11 +11,11 @@ export interface RgbImage {
 export interface Annotation {
   box: Box;
   label: string;
-  /** person boxes blue, known faces red, unknown faces yellow */
-  kind: 'person' | 'known' | 'unknown';
+  /** person boxes blue, known faces red, unknown faces yellow, regions the detector examined dashed green */
+  kind: 'person' | 'known' | 'unknown' | 'region';
 }
 
-const COLOURS = { person: '#3b82f6', known: '#ef4444', unknown: '#facc15' } as const;
+const COLOURS = { person: '#3b82f6', known: '#ef4444', unknown: '#facc15', region: '#22c55e' } as const;
 
 const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -46,8 +46,9 @@ function overlay(img: { width: number; height: number }, annotations: Annotation
   const shapes = annotations.map(({ box: [x1, y1, x2, y2], label, kind }) => {
     const colour = COLOURS[kind];
     const ty = y1 - stroke > font ? y1 - stroke * 2 : y2 + font + stroke;
+    const dash = kind === 'region' ? ` stroke-dasharray="${stroke * 4},${stroke * 3}"` : '';
     return (
-      `<rect x="${x1}" y="${y1}" width="${x2 - x1}" height="${y2 - y1}" fill="none" stroke="${colour}" stroke-width="${stroke}"/>` +
+      `<rect x="${x1}" y="${y1}" width="${x2 - x1}" height="${y2 - y1}" fill="none" stroke="${colour}" stroke-width="${stroke}"${dash}/>` +
       `<text x="${x1}" y="${ty}" font-family="sans-serif" font-size="${font}" fill="${colour}" stroke="#000" stroke-width="${stroke / 3}" paint-order="stroke">${escapeXml(label)}</text>`
     );
   });

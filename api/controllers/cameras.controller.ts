@@ -70,9 +70,10 @@ export function cameraRoutes({ cfg, services }: Core): RouteDef[] {
       summary: "The camera's latest frame (JPEG), for the camera wall",
       description:
         'Frames live in Redis for a few seconds; poll for a live view. With `boxes=1`, the last frame the detect worker finished, ' +
-        'with the people it tracks drawn (header `x-watchpost-persons`); `x-watchpost-frame-ts` is the capture time either way.',
+        'with the people it tracks drawn (header `x-watchpost-persons`); `x-watchpost-frame-ts` is the capture time either way. ' +
+        'With `regions=1` as well, the regions the detector examined on that frame are drawn dashed (detect.regions).',
       params: idParams,
-      query: z.object({ boxes: z.enum(['0', '1']).optional() }),
+      query: z.object({ boxes: z.enum(['0', '1']).optional(), regions: z.enum(['0', '1']).optional() }),
       responses: {
         200: { description: 'the frame', contentType: 'image/jpeg' },
         404: {
@@ -83,7 +84,7 @@ export function cameraRoutes({ cfg, services }: Core): RouteDef[] {
         503: { description: 'Redis is unreachable', schema: problemSchema, contentType: 'application/problem+json' },
       },
       handler: async ({ params, query, res }) => {
-        const frame = await svc.latestFrame(params.id, { boxes: query.boxes === '1' });
+        const frame = await svc.latestFrame(params.id, { boxes: query.boxes === '1', regions: query.regions === '1' });
         res.status(200).type('image/jpeg').set('cache-control', 'no-store');
         if (frame.ts !== null) res.set('x-watchpost-frame-ts', String(frame.ts));
         if (frame.persons !== null) res.set('x-watchpost-persons', String(frame.persons));

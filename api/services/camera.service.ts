@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { annotateJpeg } from '../../runtime/annotate-image.js';
+import { type Annotation, annotateJpeg } from '../../runtime/annotate-image.js';
 import { redactUrl } from '../../runtime/logger.js';
 import type { CameraDetections, CameraStatus } from '../../pipeline/events.js';
 import type { cameraCreateSchema, cameraUpdateSchema } from '../dto/camera.dto.js';
@@ -117,17 +117,20 @@ export class CameraService {
    */
   async latestFrame(
     id: string,
-    opts: { boxes?: boolean } = {},
+    opts: { boxes?: boolean; regions?: boolean } = {},
   ): Promise<{ jpeg: Buffer; ts: number | null; persons: number | null }> {
     if (!(await this.repo.get(id))) throw notFound('camera', id);
     const seen = opts.boxes ? await this.redisRead(() => this.pipeline.cameraDetections(id)) : null;
     const detected = seen ? await this.redisRead(() => this.pipeline.bytes(seen.frameKey)) : null;
     if (seen && detected) {
-      const annotations = seen.persons.map((p) => ({
+      const annotations: Annotation[] = seen.persons.map((p) => ({
         box: p.box,
         label: `track ${p.trackId.split('-').pop()}`,
         kind: 'person' as const,
       }));
+      // The regions the detector examined (detect.regions): the whole street, or only its middle?
+      if (opts.regions)
+        annotations.unshift(...seen.regions.map((box) => ({ box, label: '', kind: 'region' as const })));
       return { jpeg: await annotateJpeg(detected, seen, annotations), ts: seen.ts, persons: seen.persons.length };
     }
     const status = await this.redisRead(async () => (await this.pipeline.cameraStatuses([id])).get(id));

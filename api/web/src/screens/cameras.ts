@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
 import { AuthImage } from '../components/auth-image.js';
 import { ago, clockTime } from '../format.js';
@@ -17,6 +18,8 @@ export function CamerasScreen() {
   const stateOf = (c: Camera) => cameraState(c, alerts);
   const cases = useCases();
   const now = useTick(2000);
+  // Draws the regions the detector examined on each frame (detect.regions): the whole street, or only its middle.
+  const [showRegions, setShowRegions] = useState(false);
 
   if (cams === null) return html`<div class="screen"><p class="empty">Loading cameras…</p></div>`;
   if (cams.length === 0)
@@ -30,7 +33,9 @@ export function CamerasScreen() {
   return html`<div class="screen">
     <h2 class="screen-title">Cameras <span class="count">${cams.length}</span>
       ${problems > 0 && html`<span class="sub sub-warn">${problems} need${problems === 1 ? 's' : ''} attention</span>`}
-      <span class="sub">${streaming === cams.length ? 'all streaming' : `${streaming} of ${cams.length} streaming`}</span></h2>
+      <span class="sub">${streaming === cams.length ? 'all streaming' : `${streaming} of ${cams.length} streaming`}</span>
+      <label class="sub regions-toggle"><input type="checkbox" name="show-regions" checked=${showRegions}
+        onChange=${(e: Event) => setShowRegions((e.currentTarget as HTMLInputElement).checked)} /> regions examined</label></h2>
     <ul class="camera-grid">
       ${sorted.map((c) => {
         const st = STATE[stateOf(c)];
@@ -38,7 +43,7 @@ export function CamerasScreen() {
         const last = c.status?.lastFrameAt ?? null;
         return html`<li key=${c.id} class=${`camera-tile tone-${st.tone}`} data-camera-id=${c.id} data-state=${stateOf(c)}>
           <div class="camera-frame">
-            <${AuthImage} class="frame-img" path=${`/v1/cameras/${encodeURIComponent(c.id)}/frame?boxes=1`} refreshKey=${stateOf(c) === 'streaming' ? Math.floor(now / 2000) : last}
+            <${AuthImage} class="frame-img" path=${`/v1/cameras/${encodeURIComponent(c.id)}/frame?boxes=1${showRegions ? '&regions=1' : ''}`} refreshKey=${stateOf(c) === 'streaming' ? Math.floor(now / 2000) : last}
               alt=${`Latest frame from ${c.name}`} empty=${last ? 'No recent frame' : 'No frame yet'} />
             <span class=${`status-badge badge-${st.tone}`}>${st.label}</span>
           </div>
