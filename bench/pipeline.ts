@@ -23,6 +23,7 @@
  *
  *   npm run bench:pipeline [-- --json] [-- --modes whole,motion,tiles] [-- --duration 600] [-- --step 30] [-- --max-cameras 6]
  *                          [-- --appearances 20] [-- --threads N (models.threads)] [-- --detect-workers 1]
+ */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
