@@ -64,7 +64,7 @@ export function cameraIds(n: number, prefix = 'cam-'): string[] {
 export function printTable(r: Record<string, unknown>): void {
   const rows: [string, string][] = [];
   const walk = (prefix: string, v: unknown) => {
-    if (Array.isArray(v)) v.forEach((x, i) => walk(`${prefix}[${i}]`, x));
+    if (Array.isArray(v)) for (const [i, x] of v.entries()) walk(`${prefix}[${i}]`, x);
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
     else rows.push([prefix, String(v)]);
   };

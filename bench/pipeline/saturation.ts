@@ -65,9 +65,8 @@ export async function saturation(ctx: BenchContext, raw: RawCosts, modelsCfg: Re
       const text = await p.metrics();
       for (const outcome of ['detected', 'skipped']) {
         done += counterValue(text, 'watchpost_motion_gate_frames_total', { outcome });
-        satIds.forEach(
-          (camera, i) => (byFeed[i]! += counterValue(text, 'watchpost_motion_gate_frames_total', { outcome, camera })),
-        );
+        for (const [i, camera] of satIds.entries())
+          byFeed[i]! += counterValue(text, 'watchpost_motion_gate_frames_total', { outcome, camera });
       }
     }
     return { done, byFeed };
@@ -89,7 +88,9 @@ export async function saturation(ctx: BenchContext, raw: RawCosts, modelsCfg: Re
   // processes load (about 0.2 s of CPU each, 0.12 s of it linking their 215 libraries)
   // and no stage has anything to do. Reported apart as feedStartSec.
   let satStart = Infinity;
-  const onFrame = () => void (satStart = Math.min(satStart, performance.now()));
+  const onFrame = () => {
+    satStart = Math.min(satStart, performance.now());
+  };
   const fed = await Promise.all(
     satIds.map((id) =>
       ingestFile({ cfg, redisUrl: ctx.redisUrl, path: satVideo, cameraId: id, replayId: `sat-${id}`, onFrame }),
