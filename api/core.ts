@@ -68,6 +68,6 @@ export function createCore(d: CoreDeps) {
     cameras: new CameraService(repos.cameras, repos.cases, repos.pipeline, audit, changed, staleStatusMs(d.cfg)),
     officers: new OfficerService(repos.officers, audit),
   };
-  return { cfg: d.cfg, repos, services, alerting };
+  return { cfg: d.cfg, repos, services, alerting, embedderId };
 }
 export type Core = ReturnType<typeof createCore>;

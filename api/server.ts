@@ -174,7 +174,18 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     return { checks: { database, redis }, reasons };
   };
 
-  const replays = new ReplayService({ cfg, log, redisUrl: opts.redisUrl });
+  const replayQueue = openQueue(QUEUE.replays, { cfg, connection: producer });
+  replayQueue.queue.on('error', () => {});
+  const replays = new ReplayService({
+    cfg,
+    log,
+    redis: producer,
+    queue: replayQueue,
+    repos: core.repos,
+    embedderId: core.embedderId,
+  });
+  const replayEvents = watchRedis(workerConnection(opts.redisUrl), log);
+  replays.recorder.start(replayEvents);
   const routes: RouteDef[] = [
     ...perpetratorRoutes(core),
     ...caseRoutes(core),
@@ -253,7 +264,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
 
   // Queue inspection for admins (bull-board): an admin key in the Authorization header, or
   // the cookie POST /v1/admin/queues/session sets for a browser tab.
-  const boardQueues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify].map(
+  const boardQueues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify, QUEUE.replays].map(
     (k) => openQueue(k, { cfg, connection: producer }).queue,
   );
   for (const q of boardQueues) q.on('error', () => {});
@@ -318,7 +329,9 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
         await handlers.drain(10_000);
         await worker?.close();
         await core.services.watchlist.stop();
-        await replays.close();
+        await replays.recorder.close();
+        await settleWithin(replayQueue.close(), 3000);
+        replayEvents.disconnect();
         unwatch();
         await settleWithin(Promise.all(boardQueues.map((q) => q.close())), 3000);
         await outbox.close();

@@ -19,3 +19,4 @@ export { closeAllSessions, ModelLoadError, ModelRunError } from './session.js';
 export { Gallery, type GalleryIdentity, type GalleryMatch } from '../pipeline/face-match.js';
 export type { Box, Point } from '../pipeline/geometry.js';
 export { GalleryIndex } from './gallery-index.js';
+export { enrolGalleryFolder, GalleryFolderError, type EnrolledGallery, type RejectedPhoto } from './gallery-folder.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { boxSchema } from './geometry.js';
 import { cameraEventSchema, matchEventSchema } from './events.js';
 import { regionSettingSchema } from './regions.js';
+import { replayJobSchema } from './replay.js';
 
 /**
  * Queue topology: every queue, its job names and the shape of their data, in one
@@ -10,6 +11,9 @@ import { regionSettingSchema } from './regions.js';
  *
  *   ingest ──frame──▶ detect-<p> (P partitions by camera hash, concurrency 1 each: frames of a camera in order)
  *          ──identify──▶ identify ──match──▶ alerts ◀──camera.offline / camera.online── ingest
+ *
+ *   API ──replay──▶ replays: a replay worker runs the footage through ingest, detect and identify on keys
+ *   of its own, reports progress on the job, and returns the timeline (the API records it)
  */
 
 /** live: lossy and bounded (newer frames win); lossless: replays, nothing is dropped. */
@@ -55,6 +59,8 @@ export const QUEUE = {
   webhooks: 'webhooks',
   /** Delayed checks that escalate alerts nobody acknowledged. */
   escalations: 'escalations',
+  /** Analysts' replays of footage, queued by the API, one at a time per replay worker. */
+  replays: 'replays',
 } as const;
 
 export const JOB = {
@@ -65,6 +71,7 @@ export const JOB = {
   cameraOnline: 'camera.online',
   webhook: 'webhook',
   escalate: 'escalate',
+  replay: 'replay',
 } as const;
 
 /**
@@ -99,6 +106,8 @@ export const QUEUE_RECOVERY: Record<QueueKind, QueueRecovery> = {
   [QUEUE.alerts]: { lockMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 10 },
   [QUEUE.webhooks]: { lockMs: 3000, stalledIntervalMs: 1000, maxStalledCount: 10 },
   [QUEUE.escalations]: { lockMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 10 },
+  // A replay runs for minutes in a process busy with its own pipeline: a longer lock, and one restart after a crash.
+  [QUEUE.replays]: { lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
 };
 
 /** FNV-1a: a stable, fast hash so a camera always lands on the same detect partition. */
@@ -133,6 +142,7 @@ export const QUEUE_JOBS = {
   },
   [QUEUE.webhooks]: { [JOB.webhook]: webhookJobSchema },
   [QUEUE.escalations]: { [JOB.escalate]: escalateJobSchema },
+  [QUEUE.replays]: { [JOB.replay]: replayJobSchema },
 } as const;
 export type QueueKind = keyof typeof QUEUE_JOBS;
 export type JobName<K extends QueueKind> = keyof (typeof QUEUE_JOBS)[K] & string;

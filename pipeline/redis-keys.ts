@@ -30,6 +30,8 @@ export const globalKeys = (prefix: string) => {
     watchlistChanged: `${g}:watchlist:changed`,
     /** Pub/sub: the alert journal grew (payload: latest sequence number); SSE hubs in every API process listen. */
     alertsChanged: `${g}:alerts:changed`,
+    /** Footage fixtures the replay workers can read (JSON, pipeline/replay.ts), written by each replay worker as it starts. */
+    replayFixtures: `${g}:replay:fixtures`,
     /** BullMQ's key prefix of a queue (its name as runtime/queues.ts names it): the queue's keys share one slot. */
     bull: (queueName: string) => `${prefix}:{${queueName}}:bull`,
   };

@@ -78,6 +78,14 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.volumes)).toEqual(expect.arrayContaining(['postgres-data', 'redis-data', 'evidence']));
   });
 
+  it("gives replay workers the API's uploaded footage at the path it queues them under, on one core each", () => {
+    const footage = (name: string) =>
+      services[name]!.volumes?.find((v) => v.startsWith('replay-footage:'))?.split(':')[1];
+    expect(footage('api')).toBe('/data/replays');
+    expect(footage('replay')).toBe(footage('api'));
+    expect(loadConfig({ env: services.replay!.environment }).models.instances).toBe(1);
+  });
+
   it('uses only commands and options the CLI has', () => {
     for (const [name, svc] of Object.entries(services)) {
       if (!svc.build && svc.image !== 'watchpost:latest') continue;

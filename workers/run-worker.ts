@@ -14,6 +14,7 @@ const STARTERS: Record<WorkerRole, () => Promise<StartWorker>> = {
   detect: async () => (await import('./detect/index.js')).startDetectWorker,
   identify: async () => (await import('./identify/index.js')).startIdentifyWorker,
   alerts: async () => (await import('./alerts/index.js')).startAlertsWorker,
+  replay: async () => (await import('./replay/index.js')).startReplayWorker,
 };
 
 /** Time allowed for a graceful stop (in-flight jobs drain) before the process exits anyway. */
@@ -32,7 +33,7 @@ export interface RunWorkerOptions {
  * and Redis (a private one, if REDIS_URL was not set) close; exit 0 within the deadline.
  */
 export async function runWorker(role: WorkerRole, { cfg, log, metricsPort }: RunWorkerOptions): Promise<void> {
-  if (role === 'ingest') requireFfmpeg();
+  if (role === 'ingest' || role === 'replay') requireFfmpeg();
   if (role !== 'alerts') tuneHeapForFrames();
   const start = await STARTERS[role]();
   const shutdown = new Shutdown(log, SHUTDOWN_DEADLINE_MS);

@@ -8,6 +8,7 @@ import {
   replaySchema,
   replaySummarySchema,
   replayTrackParams,
+  replayUploadQuery,
 } from '../dto/replay.dto.js';
 import { HttpProblem } from '../../runtime/problem.js';
 import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
@@ -47,19 +48,21 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
       path: '/v1/replays',
       roles: CAN.replay,
       tag,
-      summary: 'Replay footage through the pipeline in the background (one at a time, queued)',
+      summary: 'Replay footage through the pipeline on a replay worker (queued)',
       description:
-        'JSON `{"fixture": name}`, or the video itself as the body with a `video/*` Content-Type (optional X-File-Name header). ' +
-        'Alerts of a replay carry its replayId and are never delivered to officers. Poll GET /v1/replays/{id} for progress.',
+        'JSON `{"fixture": name, "case"?: id}`, or the video itself as the body with a `video/*` Content-Type (optional X-File-Name header, ' +
+        '`?case=id`). A fixture is watched with its own gallery, an upload with every enrolled perpetrator, unless a case is named: then with ' +
+        "that case's perpetrators. Alerts of a replay carry its replayId and are never delivered to officers. Poll GET /v1/replays/{id} for progress.",
+      query: replayUploadQuery,
       rawBody: { limitBytes: REPLAY_UPLOAD_LIMIT_BYTES, contentTypes: ['application/json', ...REPLAY_VIDEO_TYPES] },
       status: 202,
       responses: {
         202: { description: 'queued', schema: z.object({ id: z.string() }) },
-        400: { description: 'unknown fixture, or not a video', schema: problemSchema },
+        400: { description: 'unknown fixture or case, or not a video', schema: problemSchema },
         415: { description: 'neither JSON nor video/*', schema: problemSchema },
         503: { description: 'the replay queue is full', schema: problemSchema },
       },
-      handler: ({ req, body, audit }) => {
+      handler: ({ req, body, audit, query }) => {
         const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
         const bytes = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
         if (type === 'application/json') {
@@ -76,9 +79,10 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
               'Bad Request',
               parsed.error.issues.map((i) => `body.${i.path.join('.')}: ${i.message}`).join('; '),
             );
-          return svc.submitFixture(audit, parsed.data.fixture);
+          return svc.submitFixture(audit, parsed.data.fixture, parsed.data.case ?? query.case);
         }
-        if (type.startsWith('video/')) return svc.submitUpload(audit, bytes, uploadName(req.get('x-file-name')));
+        if (type.startsWith('video/'))
+          return svc.submitUpload(audit, bytes, uploadName(req.get('x-file-name')), query.case);
         throw new HttpProblem(
           415,
           'Unsupported Media Type',
@@ -104,8 +108,9 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
       summary: "The best frame of a replay's track (JPEG of the person)",
       params: replayTrackParams,
       responses: { 200: { description: 'JPEG', contentType: 'image/jpeg' }, 404: notFound },
-      handler: ({ params, res }) => {
-        res.type('image/jpeg').set('cache-control', 'private, no-store').send(svc.bestFrame(params.id, params.track));
+      handler: async ({ params, res }) => {
+        const jpeg = await svc.bestFrame(params.id, params.track);
+        res.type('image/jpeg').set('cache-control', 'private, no-store').send(jpeg);
       },
     }),
   ];

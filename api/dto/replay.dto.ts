@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  replayFixtureSchema as fixtureSchema,
+  replayAlertSchema as timelineAlertSchema,
+  replayTrackSchema as timelineTrackSchema,
+} from '../../pipeline/replay.js';
 import { timestamp } from './common.dto.js';
 
 /** Largest video an analyst may upload (the body is buffered, then written to the data folder). */
@@ -12,30 +17,31 @@ export const REPLAY_VIDEO_TYPES = [
   'video/mp2t',
 ];
 
+const caseId = z.string().min(1).max(100);
+
 export const replayCreateSchema = z
-  .object({ fixture: z.string().min(1).max(100).describe('name from GET /v1/replays/fixtures') })
+  .object({
+    fixture: z.string().min(1).max(100).describe('name from GET /v1/replays/fixtures'),
+    case: caseId.optional().describe("watch for this protection case's perpetrators instead of the fixture's gallery"),
+  })
   .strict();
 
-export const replayFixtureSchema = z
-  .object({ name: z.string(), durationSec: z.number() })
-  .meta({ id: 'ReplayFixture' });
+/** An uploaded video is watched against a case's perpetrators, or (no case) every enrolled perpetrator. */
+export const replayUploadQuery = z.object({ case: caseId.optional() }).strict();
+
+export const replayFixtureSchema = fixtureSchema.pick({ name: true, durationSec: true }).meta({ id: 'ReplayFixture' });
 
 export const replayStatusSchema = z.enum(['queued', 'running', 'done', 'failed']);
 export type ReplayStatus = z.infer<typeof replayStatusSchema>;
 
-export const replayTrackSchema = z.object({
+/** A track of the replay's timeline (pipeline/replay.ts) as the dashboard reads it. */
+export const replayTrackSchema = timelineTrackSchema.pick({ identity: true, start: true, end: true }).extend({
   id: z.string(),
-  identity: z.object({ name: z.string(), id: z.string() }).nullable(),
-  start: z.number().describe('seconds from the start of the footage'),
-  end: z.number(),
   bestFrameUrl: z.string().optional().describe('API path of the best frame (a JPEG of the person)'),
 });
 
-export const replayAlertSchema = z.object({
+export const replayAlertSchema = timelineAlertSchema.pick({ identity: true, t: true, distance: true }).extend({
   replayId: z.string().describe('alerts of a replay are never delivered to officers'),
-  identity: z.object({ name: z.string(), id: z.string() }),
-  t: z.number(),
-  distance: z.number(),
   track: z.string().nullable(),
 });
 
@@ -44,6 +50,8 @@ export const replaySchema = z
     id: z.string(),
     status: replayStatusSchema,
     source: z.string().describe('fixture name or uploaded file name'),
+    watchlist: z.string().describe("who was watched for: the fixture's gallery, a case, or every enrolled perpetrator"),
+    caseId: z.string().nullable(),
     createdAt: timestamp,
     createdBy: z.string(),
     finishedAt: timestamp.nullable(),
@@ -70,7 +78,9 @@ export const replaySchema = z
   })
   .meta({ id: 'Replay' });
 export type ReplayDto = z.infer<typeof replaySchema>;
+export type ReplayResultDto = NonNullable<ReplayDto['result']>;
 
 export const replaySummarySchema = replaySchema.omit({ result: true }).meta({ id: 'ReplaySummary' });
+export type ReplaySummaryDto = z.infer<typeof replaySummarySchema>;
 
 export const replayTrackParams = z.object({ id: z.string().min(1).max(100), track: z.string().regex(/^\d{1,6}$/) });

@@ -52,37 +52,23 @@ export class FaceModelsUnavailableError extends Error {
   override name = 'FaceModelsUnavailableError';
 }
 
-interface ModelsModule {
-  decodeImage(buf: Buffer): Promise<{ width: number; height: number }>;
-  ImageError: new (...args: never[]) => Error & { code: string };
-  FaceDetector: { create(cfg: Config): Promise<{ detect(img: unknown): Promise<{ box: Box; score: number }[]> }> };
-  FaceChain: {
-    create(cfg: Config): Promise<{
-      embedderId: string;
-      enrolmentDescriptor(img: unknown): Promise<
-        | {
-            ok: true;
-            face: { box: Box };
-            descriptor: Float32Array;
-            quality: number;
-            measures: Record<string, number>;
-            advice: string[];
-          }
-        | { ok: false; reason: GateRefusal; message: string; face?: { box: Box } }
-      >;
-    }>;
-  };
-}
+/**
+ * The port through which enrolment reaches the face chain: the models layer's own module
+ * type, so the compiler checks every use here against the real one (no copied type).
+ */
+type ModelsModule = typeof import('../../models/index.js');
+
+/** The chain's named face measures, as the open map of numbers the API's schemas carry. */
+const measuresOf = (m: object): Record<string, number> => ({ ...(m as Record<string, number>) });
 
 /**
- * Loads the face chain once. The module path is resolved at run time so the API
- * starts (and serves everything but enrolment) even where models are not prepared.
+ * Loads the face chain once, on the first enrolment (not at start-up), so the API starts
+ * and serves everything else even where models are not prepared.
  */
 export async function loadFaceEnroller(cfg: Config): Promise<FaceEnroller> {
-  const spec = '../../models/index.js';
   let mod: ModelsModule;
   try {
-    mod = (await import(spec)) as ModelsModule;
+    mod = await import('../../models/index.js');
   } catch (err) {
     throw new FaceModelsUnavailableError(`face models module not available: ${(err as Error).message}`);
   }
@@ -118,7 +104,7 @@ export async function loadFaceEnroller(cfg: Config): Promise<FaceEnroller> {
         descriptor: Array.from(r.descriptor),
         width: img.width,
         height: img.height,
-        quality: { score: r.quality, measures: r.measures, advice: r.advice },
+        quality: { score: r.quality, measures: measuresOf(r.measures), advice: r.advice },
       };
     },
     async check(image) {
@@ -132,7 +118,10 @@ export async function loadFaceEnroller(cfg: Config): Promise<FaceEnroller> {
         height: img.height,
         faces: faces.map((f) => ({ box: f.box, score: f.score })),
         enrolment: verdict.ok
-          ? { ok: true, quality: { score: verdict.quality, measures: verdict.measures, advice: verdict.advice } }
+          ? {
+              ok: true,
+              quality: { score: verdict.quality, measures: measuresOf(verdict.measures), advice: verdict.advice },
+            }
           : refusal(verdict),
       };
     },

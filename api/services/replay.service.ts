@@ -1,251 +1,203 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fixtures, type FootageFixture } from '../../fixtures/index.js';
+import type { Redis } from 'ioredis';
 import type { Config } from '../../pipeline/config/index.js';
+import { JOB } from '../../pipeline/queues.js';
+import { globalKeys } from '../../pipeline/redis-keys.js';
+import {
+  replayFixturesSchema,
+  type ReplayFixture,
+  type ReplayJob,
+  type ReplayWatchlist,
+} from '../../pipeline/replay.js';
+import { probeVideo, UnsupportedVideoError } from '../../runtime/ffmpeg/probe-video.js';
 import type { Logger } from '../../runtime/logger.js';
-import type { ReplayModels, ReplayOptions, ReplayResult } from '../../workers/replay/index.js';
-import type { ReplayDto } from '../dto/replay.dto.js';
+import type { JobQueue } from '../../runtime/queues.js';
+import type { ReplayTable } from '../../storage/database/database.types.js';
+import type { ReplayDto, ReplaySummaryDto } from '../dto/replay.dto.js';
 import { HttpProblem } from '../../runtime/problem.js';
 import { actorName, type AuditContext } from '../../audit/audit-context.js';
+import type { CaseRepository } from '../../storage/repositories/case.repository.js';
+import type { PerpetratorRepository } from '../../storage/repositories/perpetrator.repository.js';
+import type { ReplayRepository } from '../../storage/repositories/replay.repository.js';
+import { caseWatchlist, CaseWatchlistError, enrolledWatchlist } from './case-watchlist.js';
+import { ReplayRecorder, replayDir } from './replay-recorder.js';
 
 export interface ReplayServiceDeps {
   cfg: Config;
   log: Logger;
-  redisUrl: string;
-  /** Replays waiting behind the running one before new ones are refused. */
+  /** Fail-fast connection (request paths). */
+  redis: Redis;
+  queue: JobQueue<'replays'>;
+  repos: { replays: ReplayRepository; cases: CaseRepository; perpetrators: PerpetratorRepository };
+  /** The embedder enrolment descriptors are made with (the API never loads the models for a replay). */
+  embedderId: () => Promise<string>;
+  /** Replays waiting for a replay worker before new ones are refused. */
   maxQueued?: number;
 }
 
-interface Job {
-  record: ReplayDto;
-  video: string;
-  /** Uploaded footage is deleted after its run (bystanders are on it). */
-  uploaded: boolean;
-  fixture: FootageFixture | null;
-  started: number;
-}
+/** Replay jobs run long: a crashed worker's replay is tried once more, and finished jobs stay long enough to be recorded. */
+const JOB_OPTIONS = { attempts: 2, removeOnComplete: { age: 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } };
 
-const THUMB = /^data:image\/jpeg;base64,(.+)$/;
+const toDto = (r: Omit<ReplayTable, 'result'> & { result?: string | null }): ReplayDto => ({
+  id: r.id,
+  status: r.status as ReplayDto['status'],
+  source: r.source,
+  watchlist: r.watchlist,
+  caseId: r.caseId,
+  createdAt: r.createdAt,
+  createdBy: r.createdBy,
+  finishedAt: r.finishedAt,
+  error: r.error,
+  progress: JSON.parse(r.progress) as ReplayDto['progress'],
+  ...(r.result ? { result: JSON.parse(r.result) as ReplayDto['result'] } : {}),
+});
 
 /**
- * Analysts' replays inside the API process: one at a time, in order, a bounded
- * queue; each runs through the real pipeline on keys of its own (workers/replay), so
- * its alerts carry its replayId and never reach the alert journal or officers.
- * Records and best-frame JPEGs are kept in `<dataDir>/replays`.
+ * Analysts' replays, as the API sees them: it checks the request, resolves who to
+ * watch for (a fixture's gallery, a case's perpetrators, or every enrolled one) into
+ * the job, queues it for a replay worker (`watchpost worker replay`) and keeps the
+ * record. The pipeline runs in the worker; this process loads no model for it.
  */
 export class ReplayService {
-  private readonly dir: string;
-  private readonly records = new Map<string, ReplayDto>();
-  private readonly queue: Job[] = [];
-  private running: Promise<void> | null = null;
-  private models: Promise<ReplayModels> | null = null;
-  private readonly abort = new AbortController();
+  private readonly root: string;
+  readonly recorder: ReplayRecorder;
 
   constructor(private readonly d: ReplayServiceDeps) {
-    this.dir = join(resolve(d.cfg.dataDir), 'replays');
-    mkdirSync(this.dir, { recursive: true });
-    for (const f of readdirSync(this.dir).filter((n) => n.endsWith('.json'))) {
-      const r = JSON.parse(readFileSync(join(this.dir, f), 'utf8')) as ReplayDto;
-      // A run the process did not finish will not finish now.
-      if (r.status === 'queued' || r.status === 'running')
-        Object.assign(r, {
-          status: 'failed',
-          error: 'interrupted: the API stopped during the replay',
-          finishedAt: r.finishedAt ?? r.createdAt,
-        });
-      this.records.set(r.id, r);
-    }
+    this.root = join(resolve(d.cfg.dataDir), 'replays');
+    this.recorder = new ReplayRecorder({
+      cfg: d.cfg,
+      log: d.log,
+      repo: d.repos.replays,
+      queue: d.queue,
+      root: this.root,
+    });
   }
 
-  fixtures(): Array<{ name: string; durationSec: number }> {
-    return fixtures.map((f) => ({ name: f.name, durationSec: f.truth().durationSec }));
+  /** Fixtures the replay workers advertise (none until one has started). */
+  private async catalogue(): Promise<ReplayFixture[]> {
+    const text = await this.d.redis.get(globalKeys(this.d.cfg.redisPrefix).replayFixtures);
+    const parsed = text ? replayFixturesSchema.safeParse(JSON.parse(text)) : null;
+    return parsed?.success ? parsed.data : [];
   }
 
-  list(): Omit<ReplayDto, 'result'>[] {
-    return [...this.records.values()]
-      .sort((a, b) => b.createdAt - a.createdAt || b.id.localeCompare(a.id))
-      .map(({ result: _r, ...summary }) => summary);
+  async fixtures(): Promise<Array<{ name: string; durationSec: number }>> {
+    return (await this.catalogue()).map((f) => ({ name: f.name, durationSec: f.durationSec }));
   }
 
-  get(id: string): ReplayDto {
-    const r = this.records.get(id);
+  async list(): Promise<ReplaySummaryDto[]> {
+    return (await this.d.repos.replays.list()).map((r) => toDto(r));
+  }
+
+  async get(id: string): Promise<ReplayDto> {
+    // A record still open is brought up to date from its job first (events may lag).
+    await this.recorder.sync(id);
+    const r = await this.d.repos.replays.get(id);
     if (!r) throw new HttpProblem(404, 'Not Found', `no replay ${id}`);
-    return r;
+    return toDto(r);
   }
 
   /** The best frame of a finished replay's track, as JPEG bytes. */
-  bestFrame(id: string, track: string): Buffer {
-    this.get(id);
-    const file = join(this.dir, id, `track-${Number(track)}.jpg`);
+  async bestFrame(id: string, track: string): Promise<Buffer> {
+    if (!(await this.d.repos.replays.get(id))) throw new HttpProblem(404, 'Not Found', `no replay ${id}`);
+    const file = join(replayDir(this.root, id), `track-${Number(track)}.jpg`);
     if (!existsSync(file)) throw new HttpProblem(404, 'Not Found', `replay ${id} has no best frame for track ${track}`);
     return readFileSync(file);
   }
 
-  /** Queues a fixture's footage, replayed with the fixtures' gallery and scored against its truth. */
-  async submitFixture(ctx: AuditContext, name: string): Promise<{ id: string }> {
-    const fixture = fixtures.find((f) => f.name === name);
+  /** Queues a fixture's footage, scored against its truth; watched for with its gallery, or a case's perpetrators. */
+  async submitFixture(ctx: AuditContext, name: string, caseId?: string): Promise<{ id: string }> {
+    const fixture = (await this.catalogue()).find((f) => f.name === name);
     if (!fixture) throw new HttpProblem(400, 'Bad Request', `no fixture ${name}; GET /v1/replays/fixtures lists them`);
-    return this.enqueue(ctx.actor, { source: fixture.name, video: fixture.video, uploaded: false, fixture });
+    const watch = caseId
+      ? await this.caseWatch(caseId)
+      : { watchlist: { kind: 'gallery' as const, dir: fixture.gallery }, label: `gallery of fixture ${name}` };
+    const id = randomBytes(6).toString('hex');
+    const job = { replayId: id, video: fixture.video, watchlist: watch.watchlist, truthFile: fixture.truthFile };
+    return this.enqueue(ctx, job, { source: name, watchlist: watch.label, caseId: caseId ?? null, uploadPath: null });
   }
 
-  /** Queues an uploaded video (watched against the fixtures' gallery); refused at once when it is not footage. */
-  async submitUpload(ctx: AuditContext, bytes: Buffer, fileName: string): Promise<{ id: string }> {
+  /** Queues an uploaded video; refused at once when it is not footage. */
+  async submitUpload(ctx: AuditContext, bytes: Buffer, fileName: string, caseId?: string): Promise<{ id: string }> {
     if (!bytes?.length)
       throw new HttpProblem(400, 'Bad Request', 'send the video as the request body (Content-Type video/*)');
-    const { probeVideo, UnsupportedVideoError } = await import('../../workers/replay/index.js');
+    const watch = caseId ? await this.caseWatch(caseId) : await this.everyoneWatch();
     const id = randomBytes(6).toString('hex');
-    mkdirSync(join(this.dir, id), { recursive: true });
-    const video = join(this.dir, id, 'upload.video');
-    writeFileSync(video, bytes);
+    const dir = replayDir(this.root, id);
+    await mkdir(dir, { recursive: true });
+    const video = join(dir, 'upload.video');
+    await writeFile(video, bytes);
     try {
       await probeVideo(video);
+      return await this.enqueue(
+        ctx,
+        { replayId: id, video, watchlist: watch.watchlist },
+        { source: fileName, watchlist: watch.label, caseId: caseId ?? null, uploadPath: video },
+      );
     } catch (err) {
-      rmSync(join(this.dir, id), { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true });
       if (err instanceof UnsupportedVideoError)
         throw new HttpProblem(400, 'Bad Request', err.message.replaceAll(video, fileName));
       throw err;
     }
-    return this.enqueue(ctx.actor, { source: fileName, video, uploaded: true, fixture: null }, id);
   }
 
-  private enqueue(
-    actor: AuditContext['actor'],
-    job: { source: string; video: string; uploaded: boolean; fixture: FootageFixture | null },
-    id = randomBytes(6).toString('hex'),
-  ): { id: string } {
+  private async caseWatch(caseId: string): Promise<{ watchlist: ReplayWatchlist; label: string }> {
+    const embedder = await this.d.embedderId();
+    try {
+      const identities = await caseWatchlist(this.d.repos, caseId, embedder);
+      const source = `case ${caseId}`;
+      return { watchlist: { kind: 'identities', source, embedder, identities }, label: source };
+    } catch (err) {
+      if (err instanceof CaseWatchlistError) throw new HttpProblem(400, 'Bad Request', err.message);
+      throw err;
+    }
+  }
+
+  private async everyoneWatch(): Promise<{ watchlist: ReplayWatchlist; label: string }> {
+    const embedder = await this.d.embedderId();
+    const identities = await enrolledWatchlist(this.d.repos.perpetrators, embedder);
+    const source = 'every enrolled perpetrator';
+    return { watchlist: { kind: 'identities', source, embedder, identities }, label: source };
+  }
+
+  private async enqueue(
+    ctx: AuditContext,
+    job: ReplayJob,
+    row: Pick<ReplayTable, 'source' | 'watchlist' | 'caseId' | 'uploadPath'>,
+  ): Promise<{ id: string }> {
     const max = this.d.maxQueued ?? 4;
-    if (this.queue.length >= max) {
-      if (job.uploaded) rmSync(join(this.dir, id), { recursive: true, force: true });
+    if ((await this.d.queue.queue.getWaitingCount()) >= max)
       throw new HttpProblem(
         503,
         'Service Unavailable',
         `${max} replays are already waiting; try again when one has finished`,
       );
-    }
-    const record: ReplayDto = {
+    const id = job.replayId;
+    await this.d.repos.replays.insert({
       id,
       status: 'queued',
-      source: job.source,
+      ...row,
       createdAt: Date.now(),
-      createdBy: actorName(actor),
+      createdBy: actorName(ctx.actor),
+      startedAt: null,
       finishedAt: null,
       error: null,
-      progress: { frames: 0, total: 0, fps: 0, etaSec: null },
-    };
-    this.records.set(id, record);
-    this.save(record);
-    this.queue.push({ record, video: job.video, uploaded: job.uploaded, fixture: job.fixture, started: 0 });
-    this.running ??= this.drain();
-    return { id };
-  }
-
-  private async drain(): Promise<void> {
-    try {
-      for (let job = this.queue.shift(); job && !this.abort.signal.aborted; job = this.queue.shift())
-        await this.run(job);
-    } finally {
-      this.running = null;
-    }
-  }
-
-  private async run(job: Job): Promise<void> {
-    const { record } = job;
-    const replay = await import('../../workers/replay/index.js');
-    record.status = 'running';
-    job.started = performance.now();
-    this.save(record);
-    try {
-      this.models ??= replay.loadReplayModels(this.d.cfg, this.d.log);
-      this.models.catch(() => (this.models = null));
-      const models = await this.models;
-      const opts: ReplayOptions = {
-        cfg: this.d.cfg,
-        log: this.d.log,
-        video: job.video,
-        galleryDir: job.fixture?.gallery ?? fixtures[0]!.gallery,
-        redisUrl: this.d.redisUrl,
-        replayId: record.id,
-        cameraId: `replay-${record.id}`,
-        models,
-        signal: this.abort.signal,
-        onProgress: (p) => {
-          const fps = p.frames / Math.max((performance.now() - job.started) / 1000, 1e-3);
-          record.progress = {
-            frames: p.frames,
-            total: p.total,
-            fps: Math.round(fps * 10) / 10,
-            etaSec: fps > 0 ? Math.round((p.total - p.frames) / fps) : null,
-          };
-        },
-      };
-      const result = await replay.runReplay(opts);
-      if (this.abort.signal.aborted) throw new Error('cancelled: the API stopped during the replay');
-      const evaluation = job.fixture
-        ? replay.evaluateReplay(result, {
-            threshold: models.faceChain.matchThreshold,
-            votes: { k: this.d.cfg.identify.votesK, n: this.d.cfg.identify.votesN },
-            truth: job.fixture.truth(),
-          }).evaluation
-        : null;
-      record.result = this.toResult(record.id, result, evaluation);
-      record.progress = { ...record.progress, frames: result.frames, total: result.frames, etaSec: 0 };
-      record.status = 'done';
-    } catch (err) {
-      record.status = 'failed';
-      record.error = (err as Error).message;
-      this.d.log.warn({ replayId: record.id, err: record.error }, 'replay failed');
-    } finally {
-      record.finishedAt = Date.now();
-      this.save(record);
-      if (job.uploaded) rmSync(job.video, { force: true });
-    }
-  }
-
-  /** What the dashboard reads; best frames move out of the record into files served by their own route. */
-  private toResult(id: string, r: ReplayResult, evaluation: unknown): NonNullable<ReplayDto['result']> {
-    mkdirSync(join(this.dir, id), { recursive: true });
-    const tracks = r.tracks.map((t) => {
-      const jpeg = t.best?.thumbnail && THUMB.exec(t.best.thumbnail)?.[1];
-      if (jpeg) writeFileSync(join(this.dir, id, `track-${t.id}.jpg`), Buffer.from(jpeg, 'base64'));
-      return {
-        id: String(t.id),
-        identity: t.identity,
-        start: t.start,
-        end: t.end,
-        ...(jpeg ? { bestFrameUrl: `/v1/replays/${id}/tracks/${t.id}/best-frame` } : {}),
-      };
+      progress: JSON.stringify({ frames: 0, total: 0, fps: 0, etaSec: null }),
+      result: null,
     });
-    return {
-      frames: r.frames,
-      durationSec: r.durationSec,
-      ...(r.stoppedEarly ? { stoppedEarly: r.stoppedEarly } : {}),
-      tracks,
-      alerts: r.alerts.map((a) => ({
-        replayId: id,
-        identity: a.identity,
-        t: a.t,
-        distance: a.distance,
-        track: a.track === null ? null : String(a.track),
-      })),
-      ...(evaluation ? { evaluation } : {}),
-    };
-  }
-
-  /** Written whole then renamed: a crash never leaves half a record. */
-  private save(r: ReplayDto): void {
-    const file = join(this.dir, `${r.id}.json`);
-    writeFileSync(`${file}.tmp`, JSON.stringify(r));
-    renameSync(`${file}.tmp`, file);
-  }
-
-  /** Stops the running replay (it ends as failed: aborted) and drops the waiting ones. */
-  async close(): Promise<void> {
-    this.abort.abort();
-    for (const job of this.queue.splice(0)) {
-      Object.assign(job.record, { status: 'failed', error: 'cancelled: the API stopped', finishedAt: Date.now() });
-      this.save(job.record);
+    try {
+      await this.d.queue.add(JOB.replay, job, { ...JOB_OPTIONS, jobId: id });
+    } catch (err) {
+      await this.d.repos.replays.updateOpen(id, {
+        status: 'failed',
+        error: `could not be queued: ${(err as Error).message}`,
+        finishedAt: Date.now(),
+      });
+      throw err;
     }
-    await this.running;
+    return { id };
   }
 }

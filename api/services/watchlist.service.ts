@@ -1,12 +1,10 @@
-import type { WatchlistSnapshot } from '../../pipeline/watchlist.js';
+import { identitiesFromRows, type WatchlistContent } from '../../pipeline/watchlist.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { CameraRepository } from '../../storage/repositories/camera.repository.js';
 import type { CaseRepository } from '../../storage/repositories/case.repository.js';
 import type { PerpetratorRepository } from '../../storage/repositories/perpetrator.repository.js';
 import type { PipelineStateRepository, RegistryCamera } from '../../storage/repositories/pipeline-state.repository.js';
 import { parseSchedule, scheduleState } from '../../pipeline/protection-window.js';
-
-type SnapshotContent = Omit<WatchlistSnapshot, 'version'>;
 
 /**
  * Publishes what the pipeline works from: the watchlist snapshot (descriptors of
@@ -29,7 +27,7 @@ export class WatchlistService {
     private readonly embedderId: () => Promise<string>,
   ) {}
 
-  async build(now = Date.now()): Promise<{ snapshot: SnapshotContent; registry: RegistryCamera[] }> {
+  async build(now = Date.now()): Promise<{ snapshot: WatchlistContent; registry: RegistryCamera[] }> {
     const [cases, cameras, everywhere, links] = await Promise.all([
       this.cases.all(),
       this.cameras.all(),
@@ -43,15 +41,9 @@ export class WatchlistService {
     const global = everywhere.map((p) => p.id).sort();
     const watched = [...new Set([...Object.values(perCamera).flat(), ...global])].sort();
     const embedder = await this.embedderId();
-    const rows = await this.perpetrators.embeddings(watched, embedder);
-    const identities = new Map<string, { id: string; name: string; descriptors: number[][] }>();
-    for (const r of rows) {
-      const entry = identities.get(r.perpetratorId) ?? { id: r.perpetratorId, name: r.name, descriptors: [] };
-      entry.descriptors.push(JSON.parse(r.descriptor) as number[]);
-      identities.set(r.perpetratorId, entry);
-    }
+    const identities = identitiesFromRows(await this.perpetrators.embeddings(watched, embedder));
     const registry = cameras.map((c) => ({ id: c.id, url: c.url, caseId: c.caseId, ...(c.fps ? { fps: c.fps } : {}) }));
-    return { snapshot: { embedder, identities: [...identities.values()], cameras: perCamera, global }, registry };
+    return { snapshot: { embedder, identities, cameras: perCamera, global }, registry };
   }
 
   /** Publishes both documents if they differ from what Redis holds; coalesces concurrent calls. */
@@ -75,12 +67,13 @@ export class WatchlistService {
 
   private async publishOnce(): Promise<void> {
     const { snapshot, registry } = await this.build();
-    const current = await this.pipeline.currentWatchlist();
+    const loaded = await this.pipeline.watchlist.load();
+    const current = loaded?.ok ? loaded.snapshot : null;
     if (
       !current ||
       JSON.stringify({ ...current, version: undefined }) !== JSON.stringify({ ...snapshot, version: undefined })
     ) {
-      const version = await this.pipeline.publishWatchlist(snapshot);
+      const version = await this.pipeline.watchlist.publish(snapshot);
       this.log.info(
         { version, identities: snapshot.identities.length, cameras: Object.keys(snapshot.cameras).length },
         'watchlist published',

@@ -451,7 +451,7 @@ describe('operator dashboard in Chromium', () => {
     await page.close();
   }, 90_000);
 
-  it('gives analysts replays (or a clear "not available") and no alert actions', async () => {
+  it('gives analysts replays and no alert actions', async () => {
     const page = await newPage(DESKTOP);
     await signIn(page, keys.analyst);
     expect(await page.getByRole('navigation', { name: 'Screens' }).getByRole('link').allTextContents()).toEqual([
@@ -466,11 +466,8 @@ describe('operator dashboard in Chromium', () => {
     await expect(page.getByRole('button', { name: 'Resolve' }).count()).resolves.toBe(0);
     await page.getByRole('link', { name: 'Replays' }).click();
     await page.getByRole('heading', { name: 'Replays' }).waitFor();
-    // Until the replay service is installed the screen says so plainly; once it is, it offers a run.
-    await page
-      .getByText('Replays are not available on this server yet.')
-      .or(page.getByRole('button', { name: 'Run replay' }))
-      .waitFor();
+    await page.getByRole('button', { name: 'Run replay' }).waitFor();
+    await page.getByRole('combobox', { name: 'Watch for' }).waitFor();
     await shot(page, 'replays-1280');
     await page.close();
   });

@@ -1,7 +1,17 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import pino from 'pino';
-import { decodeImage, FaceChain, Gallery, ImageError, PersonDetector, type DecodedImage } from '../../models/index.js';
+import {
+  decodeImage,
+  enrolGalleryFolder,
+  FaceChain,
+  Gallery,
+  GalleryFolderError,
+  ImageError,
+  PersonDetector,
+  type DecodedImage,
+  type RejectedPhoto,
+} from '../../models/index.js';
 import { closeAllSessions } from '../../models/session.js';
 import type { Box, Point } from '../../pipeline/geometry.js';
 import { MOTION_THUMB } from '../../pipeline/motion-gate.js';
@@ -10,7 +20,6 @@ import { loadConfig } from '../../runtime/config.js';
 import { annotatedPath, writeAnnotated, type Annotation } from '../../runtime/annotate-image.js';
 import { UsageError } from '../../runtime/errors.js';
 import { EXIT } from '../errors.js';
-import { enrolGalleryFolder, type RejectedPhoto } from '../gallery-folder.js';
 
 interface Options {
   json?: boolean;
@@ -104,7 +113,9 @@ async function detect(
   let gallery: Gallery | null = null;
   let rejected: RejectedPhoto[] = [];
   if (opts.gallery) {
-    const enrolled = await enrolGalleryFolder(opts.gallery, chain);
+    const enrolled = await enrolGalleryFolder(opts.gallery, chain).catch((err: unknown) => {
+      throw err instanceof GalleryFolderError ? new UsageError(err.message) : err;
+    });
     gallery = new Gallery(enrolled.identities, { threshold: chain.matchThreshold });
     rejected = enrolled.rejected;
     if (!opts.json) {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
+import type { Config } from '../../pipeline/config/index.js';
 import { tuneHeapForFrames } from '../../runtime/frame-heap.js';
 import { cliContext } from '../context.js';
 import { UsageError } from '../../runtime/errors.js';
@@ -31,6 +32,15 @@ function truthFileFor(truth: string, video: string): string | null {
   if (!statSync(truth).isDirectory()) return truth;
   const file = join(truth, `${basename(video, extname(video))}.truth.json`);
   return existsSync(file) ? file : null;
+}
+
+/** A protection case's watchlist, read from the database the configuration names. */
+async function caseWatchlist(cfg: Config, caseId: string, embedder: string) {
+  const { readCaseWatchlist, CaseWatchlistError } = await import('../../api/services/case-watchlist.js');
+  const identities = await readCaseWatchlist(cfg, caseId, embedder).catch((err: unknown) => {
+    throw err instanceof CaseWatchlistError ? new UsageError(err.message) : err;
+  });
+  return { source: `case ${caseId}`, identities };
 }
 
 interface ReplayCliOptions {
@@ -100,16 +110,8 @@ export function register(program: Command): void {
         });
       }
       const models = await replay.loadReplayModels(cfg, log);
-      const watchlist = opts.case
-        ? {
-            source: `case ${opts.case}`,
-            identities: await replay
-              .caseWatchlist(cfg, opts.case, models.faceChain.embedderId)
-              .catch((err: unknown) => {
-                throw err instanceof replay.CaseWatchlistError ? new UsageError(err.message) : err;
-              }),
-          }
-        : undefined;
+      const { GalleryFolderError } = await import('../../models/index.js');
+      const watchlist = opts.case ? await caseWatchlist(cfg, opts.case, models.faceChain.embedderId) : undefined;
       const settings = {
         threshold: models.faceChain.matchThreshold,
         votes: { k: cfg.identify.votesK, n: cfg.identify.votesN },
@@ -130,7 +132,7 @@ export function register(program: Command): void {
             onProgress: (p) => progress.update(p),
           });
         } catch (err) {
-          if (err instanceof replay.GalleryFolderError || err instanceof replay.UnsupportedVideoError)
+          if (err instanceof GalleryFolderError || err instanceof replay.UnsupportedVideoError)
             throw new UsageError(err.message);
           throw err;
         } finally {

@@ -15,6 +15,7 @@ import { requireFfmpeg } from '../../runtime/system-tools.js';
 import { startDetectWorker } from '../../workers/detect/index.js';
 import { startIdentifyWorker } from '../../workers/identify/index.js';
 import { startIngestWorker } from '../../workers/ingest/index.js';
+import { startReplayWorker } from '../../workers/replay/index.js';
 import { cliContext } from '../context.js';
 import { UsageError } from '../../runtime/errors.js';
 import { DemoApiClient } from './demo-api-client.js';
@@ -33,7 +34,7 @@ const CAMERA_ID = 'front-door';
 /**
  * `watchpost demo`: the whole system on one machine. A private Redis (unless
  * REDIS_URL is set), SQLite in the data folder, the API with the dashboard and
- * the alerts worker, ingest/detect/identify workers in this process, a local RTSP
+ * the alerts worker, ingest/detect/identify/replay workers in this process, a local RTSP
  * server streaming a footage fixture in a loop, and a webhook receiver standing in
  * for the officer's phone. Set-up goes through the public API, like an operator's.
  */
@@ -114,6 +115,8 @@ export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
   workers.push({ name: 'ingest', ...(await startIngestWorker(ctx)) });
   workers.push({ name: 'detect', ...(await startDetectWorker(ctx)) });
   workers.push({ name: 'identify', ...(await startIdentifyWorker(ctx)) });
+  // The dashboard's Replays screen queues footage for it.
+  workers.push({ name: 'replay', ...(await startReplayWorker(ctx)) });
   say(`pipeline running: camera ${CAMERA_ID} streams ${footage.name} in a loop. Ctrl-C stops everything.`);
 
   const trackRedis = workerConnection(redis.url);

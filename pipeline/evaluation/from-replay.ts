@@ -1,30 +1,17 @@
-import type { Box } from '../geometry.js';
+import type { ReplayAlert, ReplayResult, ReplayTrack } from '../replay.js';
 import type { ReplayTimeline } from './timeline.js';
 
-/**
- * The parts of the replay runner's result (workers/replay `ReplayResult`) the
- * evaluation reads, declared here structurally so the domain does not import a
- * worker. `best.thumbnail` is not in the runner's result yet: without it the
- * report shows a placeholder.
- */
-export interface ReplayResultLike {
-  video: string;
-  frames: number;
-  durationSec: number;
-  tracks: Array<{
-    id: number | string;
-    identity: { name: string; id?: string } | null;
-    start: number;
-    end: number;
-    best: { t: number; personBox?: Box; thumbnail?: string } | null;
-    votes: Array<{ t: number; name: string | null; distance: number | null }>;
-  }>;
-  alerts: Array<{
-    identity: { name: string; id?: string };
-    t: number;
-    distance: number;
-    track: number | string | null;
-  }>;
+type Best = NonNullable<ReplayTrack['best']>;
+
+/** The parts of a replay's result (pipeline/replay.ts) the evaluation reads. */
+export interface ReplayResultLike extends Pick<ReplayResult, 'video' | 'frames' | 'durationSec'> {
+  tracks: Array<
+    Pick<ReplayTrack, 'id' | 'identity' | 'start' | 'end'> & {
+      best: (Pick<Best, 't'> & Partial<Pick<Best, 'personBox' | 'thumbnail'>>) | null;
+      votes: Array<Pick<ReplayTrack['votes'][number], 't' | 'name' | 'distance'>>;
+    }
+  >;
+  alerts: Array<Pick<ReplayAlert, 'identity' | 't' | 'distance' | 'track'>>;
 }
 
 /** A replay's result as the timeline the evaluation and the HTML report read. */
@@ -42,7 +29,7 @@ export function timelineFromReplay(
       id: String(t.id),
       start: t.start,
       end: t.end,
-      identity: t.identity ? { name: t.identity.name, ...(t.identity.id ? { id: t.identity.id } : {}) } : null,
+      identity: t.identity ? { name: t.identity.name, id: t.identity.id } : null,
       ...(t.best
         ? {
             best: {
@@ -55,7 +42,7 @@ export function timelineFromReplay(
       scores: t.votes.map((v) => ({ t: v.t, name: v.name, distance: v.distance })),
     })),
     alerts: result.alerts.map((a) => ({
-      identity: { name: a.identity.name, ...(a.identity.id ? { id: a.identity.id } : {}) },
+      identity: { name: a.identity.name, id: a.identity.id },
       t: a.t,
       distance: a.distance,
       ...(a.track === null ? {} : { trackId: String(a.track) }),

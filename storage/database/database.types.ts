@@ -196,6 +196,29 @@ export interface AuditTable {
   ip: string | null;
 }
 
+/** Analysts' replays: the API writes them, from what the replay workers report over Redis. */
+export interface ReplayTable {
+  id: string;
+  /** queued, running, done, failed. */
+  status: string;
+  /** Fixture name or uploaded file name. */
+  source: string;
+  /** Who was watched for, for people: a fixture's gallery, "case <id>", "every enrolled perpetrator". */
+  watchlist: string;
+  caseId: string | null;
+  /** The uploaded video on the volume shared with replay workers, deleted once the replay ends; null for fixtures. */
+  uploadPath: string | null;
+  createdAt: number;
+  createdBy: string;
+  startedAt: number | null;
+  finishedAt: number | null;
+  error: string | null;
+  /** JSON {frames, total, fps, etaSec}. */
+  progress: string;
+  /** JSON: the timeline the dashboard reads, once done. */
+  result: string | null;
+}
+
 export interface DB {
   apiKeys: ApiKeyTable;
   settings: SettingTable;
@@ -214,4 +237,5 @@ export interface DB {
   evidence: EvidenceTable;
   webhookDeliveries: WebhookDeliveryTable;
   audit: AuditTable;
+  replays: ReplayTable;
 }

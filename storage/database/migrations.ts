@@ -216,6 +216,27 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('photos').addColumn('gateRefusal', 'text').execute();
       },
     },
+    '0004_replays': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('replays')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('watchlist', 'text', (c) => c.notNull())
+          .addColumn('caseId', 'text')
+          .addColumn('uploadPath', 'text')
+          .addColumn('createdAt', ts, (c) => c.notNull())
+          .addColumn('createdBy', 'text', (c) => c.notNull())
+          .addColumn('startedAt', ts)
+          .addColumn('finishedAt', ts)
+          .addColumn('error', 'text')
+          .addColumn('progress', 'text', (c) => c.notNull())
+          .addColumn('result', 'text')
+          .execute();
+        await db.schema.createIndex('replaysCreated').on('replays').columns(['createdAt', 'id']).execute();
+      },
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import { FileStore } from './file-store.repository.js';
 import { OfficerRepository } from './officer.repository.js';
 import { PerpetratorRepository } from './perpetrator.repository.js';
 import { PipelineStateRepository } from './pipeline-state.repository.js';
+import { ReplayRepository } from './replay.repository.js';
 import { SettingsRepository } from './settings.repository.js';
 
 /** Every repository over one database, one Redis connection and the data folder. */
@@ -29,6 +30,7 @@ export function createRepositories(
     cameras: new CameraRepository(db),
     officers: new OfficerRepository(db),
     alerts: new AlertRepository(db),
+    replays: new ReplayRepository(db),
     pipeline: new PipelineStateRepository(redis, cfg.redisPrefix, cfg.detect.partitions),
     photos: new FileStore(join(dataDir, 'photos')),
     evidence: new FileStore(join(dataDir, 'evidence')),

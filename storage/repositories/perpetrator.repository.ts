@@ -114,6 +114,17 @@ export class PerpetratorRepository {
       .execute();
   }
 
+  /** Every descriptor made by `embedder`, of every perpetrator. */
+  enrolled(embedder: string) {
+    return this.db
+      .selectFrom('embeddings')
+      .innerJoin('perpetrators', 'perpetrators.id', 'embeddings.perpetratorId')
+      .select(['embeddings.perpetratorId', 'perpetrators.name', 'embeddings.descriptor'])
+      .where('embeddings.embedder', '=', embedder)
+      .orderBy('embeddings.createdAt', 'asc')
+      .execute();
+  }
+
   async latestEmbedder(): Promise<string | null> {
     const row = await this.db
       .selectFrom('embeddings')

@@ -6,7 +6,7 @@ import {
   type CameraStatus,
 } from '../../pipeline/events.js';
 import { redisKeys, type RedisKeys } from '../../pipeline/redis-keys.js';
-import { watchlistSnapshotSchema, type WatchlistSnapshot } from '../../pipeline/watchlist.js';
+import { WatchlistChannel } from '../../runtime/watchlist-channel.js';
 
 export interface RegistryCamera {
   id: string;
@@ -22,6 +22,8 @@ export interface RegistryCamera {
  */
 export class PipelineStateRepository {
   readonly keys: RedisKeys;
+  /** The watchlist snapshot the API publishes for identify workers. */
+  readonly watchlist: WatchlistChannel;
 
   constructor(
     private readonly redis: Redis,
@@ -29,6 +31,7 @@ export class PipelineStateRepository {
     partitions: number,
   ) {
     this.keys = redisKeys(prefix, partitions);
+    this.watchlist = new WatchlistChannel(redis, prefix);
   }
 
   get up(): boolean {
@@ -78,24 +81,6 @@ export class PipelineStateRepository {
       .publish(this.keys.cameraRegistryChanged, String(Date.now()))
       .exec();
     return true;
-  }
-
-  async currentWatchlist(): Promise<WatchlistSnapshot | null> {
-    const text = await this.redis.get(this.keys.watchlistCurrent);
-    const parsed = text ? watchlistSnapshotSchema.safeParse(safeJson(text)) : null;
-    return parsed?.success ? parsed.data : null;
-  }
-
-  /** Publishes a new snapshot under the next version number; returns that version. */
-  async publishWatchlist(snapshot: Omit<WatchlistSnapshot, 'version'>): Promise<number> {
-    const version = await this.redis.incr(this.keys.watchlistVersion);
-    const full = watchlistSnapshotSchema.parse({ ...snapshot, version });
-    await this.redis
-      .multi()
-      .set(this.keys.watchlistCurrent, JSON.stringify(full))
-      .publish(this.keys.watchlistChanged, String(version))
-      .exec();
-    return version;
   }
 
   notifyAlerts(seq: number) {

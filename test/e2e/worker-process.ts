@@ -26,7 +26,7 @@ export class WorkerProcess {
   private stderrTail = '';
 
   constructor(
-    readonly role: 'ingest' | 'detect' | 'identify' | 'alerts',
+    readonly role: 'ingest' | 'detect' | 'identify' | 'alerts' | 'replay',
     env: Record<string, string>,
   ) {
     this.child = spawn(process.execPath, [cli, 'worker', role, '--metrics-port', '0'], {

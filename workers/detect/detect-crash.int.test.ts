@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../fixtures/index.js';
-import { decodeImage, FaceChain } from '../../models/index.js';
+import { enrolGalleryFolder, FaceChain } from '../../models/index.js';
 import { configSchema } from '../../pipeline/config/index.js';
 import type { MatchEvent } from '../../pipeline/events.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
@@ -10,11 +10,11 @@ import { redisKeys } from '../../pipeline/redis-keys.js';
 import { createLogger } from '../../runtime/logger.js';
 import { openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { Shutdown } from '../../runtime/shutdown.js';
+import { WatchlistChannel } from '../../runtime/watchlist-channel.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
 import { until } from '../../test/until.js';
 import { startIdentifyWorker } from '../identify/index.js';
 import { ingestFile } from '../ingest/index.js';
-import { enrolGalleryFolder } from '../replay/gallery-folder.js';
 import type { RunningWorker } from '../worker-context.js';
 
 /** A `watchpost worker detect` process of its own, on the test's Redis and key prefix. */
@@ -63,18 +63,13 @@ describe('detect worker killed mid-job', () => {
   it('still raises exactly one match for the enrolled person', async () => {
     const walkIn = fixture('enrolled-walk-in');
     const chain = await FaceChain.create(cfg, log);
-    const { identities } = await enrolGalleryFolder(walkIn.gallery, {
-      decode: decodeImage,
-      enrol: (img) => chain.enrolmentDescriptor(img),
-    });
-    const snapshot = {
-      version: 1,
+    const { identities } = await enrolGalleryFolder(walkIn.gallery, chain);
+    await new WatchlistChannel(redis, prefix).publish({
       embedder: chain.embedderId,
       identities,
       cameras: {},
       global: identities.map((i) => i.id),
-    };
-    await redis.multi().set(keys.watchlistCurrent, JSON.stringify(snapshot)).set(keys.watchlistVersion, '1').exec();
+    });
 
     const events: MatchEvent[] = [];
     const alerts = await startConsumer(

@@ -34,7 +34,7 @@ export async function startIdentifyWorker(
   const connection = watchRedis(workerConnection(ctx.redisUrl), log);
   const keys = redisKeys(cfg.redisPrefix, cfg.detect.partitions);
   const chain = opts.faceChain ?? (await FaceChain.create(cfg, log));
-  const watchlist = new WatchlistCache(connection, keys, chain.embedderId, log);
+  const watchlist = new WatchlistCache(connection, cfg.redisPrefix, chain.embedderId, log);
   await watchlist.start();
   const alertsQueue = openQueue(QUEUE.alerts, { cfg, connection, log });
   const deps: IdentifyDeps = {

@@ -10,10 +10,11 @@ import { headRegion } from '../../pipeline/best-frame.js';
 import type { Box } from '../../pipeline/geometry.js';
 import { QUEUE, type IdentifyJob } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
-import type { WatchlistSnapshot } from '../../pipeline/watchlist.js';
+import type { WatchlistContent } from '../../pipeline/watchlist.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { createLogger } from '../../runtime/logger.js';
 import { openQueue, type JobQueue } from '../../runtime/queues.js';
+import { WatchlistChannel } from '../../runtime/watchlist-channel.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
 import { faceCropJpeg } from './face-crop.js';
 import { processIdentify, type IdentifyDeps } from './process-identify.js';
@@ -42,14 +43,7 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
   const strangers = { jpeg: Buffer.alloc(0), personBox: [0, 0, 1, 1] as Box };
   let seq = 0;
 
-  async function publish(snapshot: WatchlistSnapshot): Promise<void> {
-    await redis
-      .multi()
-      .set(keys.watchlistCurrent, JSON.stringify(snapshot))
-      .set(keys.watchlistVersion, String(snapshot.version))
-      .exec();
-    await redis.publish(keys.watchlistChanged, String(snapshot.version));
-  }
+  const publish = (content: WatchlistContent) => new WatchlistChannel(redis, prefix).publish(content);
 
   beforeAll(async () => {
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
@@ -104,14 +98,13 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
     strangers.personBox = farthest.p.box;
 
     await publish({
-      version: 1,
       embedder: chain.embedderId,
       identities: [{ id: 'p-subject-a', name: 'subject-a', descriptors: [Array.from(enrolled.descriptor)] }],
       cameras: { 'cam-x': ['p-subject-a'] },
       global: [],
     });
     alerts = openQueue(QUEUE.alerts, { cfg, connection: redis });
-    watchlist = new WatchlistCache(redis, keys, chain.embedderId, log);
+    watchlist = new WatchlistCache(redis, prefix, chain.embedderId, log);
     await watchlist.start();
     deps = {
       cfg,
@@ -224,11 +217,11 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
 
   it('applies only the watchlist of the camera, and reloads a new snapshot without a restart', async () => {
     expect((await processIdentify(await job('cam-y', 'e-t3', him), deps)).outcome).toBe('no_watchlist');
-    const current = (await watchlist.current())!.snapshot;
-    await publish({ ...current, version: 2, cameras: { ...current.cameras, 'cam-y': ['p-subject-a'] } });
+    const { version: _v, ...current } = (await watchlist.current())!.snapshot;
+    await publish({ ...current, cameras: { ...current.cameras, 'cam-y': ['p-subject-a'] } });
     expect((await processIdentify(await job('cam-y', 'e-t3', him), deps)).outcome).toBe('voted');
 
-    await publish({ ...current, version: 3, embedder: 'someone-else-512' });
+    await publish({ ...current, embedder: 'someone-else-512' });
     await expect(processIdentify(await job('cam-y', 'e-t3', him), deps)).rejects.toBeInstanceOf(WatchlistError);
   });
 });

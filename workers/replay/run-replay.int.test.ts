@@ -13,7 +13,7 @@ import {
   type ReplayProgress,
   type ReplayResult,
 } from './run-replay.js';
-import { UnsupportedVideoError } from './probe-video.js';
+import { UnsupportedVideoError } from '../../runtime/ffmpeg/probe-video.js';
 
 /**
  * The replay through the real pipeline (ffmpeg ingest, BullMQ on real Redis, the real

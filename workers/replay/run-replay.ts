@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import type { Queue, Worker } from 'bullmq';
-import { decodeImage, FaceChain, PersonDetector } from '../../models/index.js';
+import { enrolGalleryFolder, FaceChain, PersonDetector } from '../../models/index.js';
 import type { Config } from '../../pipeline/config/index.js';
 import type { MatchEvent } from '../../pipeline/events.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
-import type { GalleryIdentity } from '../../pipeline/face-match.js';
-import type { WatchlistSnapshot } from '../../pipeline/watchlist.js';
+import type { ReplayProgress, ReplayResult } from '../../pipeline/replay.js';
+import type { WatchlistIdentity } from '../../pipeline/watchlist.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../runtime/embedded-redis.js';
 import { startFfmpegFrames, type FfmpegExit } from '../../runtime/ffmpeg/ffmpeg-frames.js';
 import { FrameStore } from '../../runtime/frame-store.js';
@@ -17,14 +17,16 @@ import { configuredRedis, deleteKeysWithPrefix, workerConnection } from '../../r
 import { watchRedis } from '../../runtime/redis-health.js';
 import { Shutdown } from '../../runtime/shutdown.js';
 import { readTrackLog } from '../../runtime/track-log.js';
-import { DetectStateStore, detectWith, finishCamera, startDetectWorker, type DetectCounters } from '../detect/index.js';
+import { WatchlistChannel } from '../../runtime/watchlist-channel.js';
+import { DetectStateStore, detectWith, finishCamera, startDetectWorker } from '../detect/index.js';
 import { startIdentifyWorker } from '../identify/index.js';
 import { ingestFile } from '../ingest/index.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
-import { enrolGalleryFolder, type EnrolledPhoto } from './gallery-folder.js';
-import { probeVideo } from './probe-video.js';
+import { probeVideo } from '../../runtime/ffmpeg/probe-video.js';
 import { personThumbnail } from './thumbnail.js';
-import { buildTimeline, type ReplayAlert, type ReplayTrack } from './timeline.js';
+import { buildTimeline } from './timeline.js';
+
+export type { ReplayProgress, ReplayResult } from '../../pipeline/replay.js';
 
 export interface ReplayModels {
   detector: PersonDetector;
@@ -39,7 +41,7 @@ export interface ReplayOptions {
   /** `<name>/<photo>` folders enrolled as a global watchlist for this run. */
   galleryDir?: string;
   /** Identities already enrolled (a protection case's watchlist), used instead of `galleryDir`. */
-  watchlist?: { source: string; identities: GalleryIdentity[] };
+  watchlist?: { source: string; identities: WatchlistIdentity[] };
   /** 'max' (default): as fast as the workers go; 'realtime': the file is read at its native rate, like a live camera. */
   speed?: 'max' | 'realtime';
   /** Stops the replay early: the result covers what was read and says where it stopped. */
@@ -56,35 +58,6 @@ export interface ReplayOptions {
   startTs?: number;
   /** Called as frames are ingested; `total`: frames the file's declared duration holds at the sampling rate. */
   onProgress?: (p: ReplayProgress) => void;
-}
-
-export interface ReplayProgress {
-  frames: number;
-  total: number;
-  mediaSec: number;
-}
-
-/**
- * The timeline of one replay. Everything but `stats` is deterministic: the same
- * footage and settings give the same result (tests compare it).
- */
-export interface ReplayResult {
-  replayId: string;
-  video: string;
-  cameraId: string;
-  /** Frames ingested (sampled at ingest.fps). */
-  frames: number;
-  durationSec: number;
-  /** Set when the video could not be read to its end (the timeline covers what was read). */
-  stoppedEarly?: { atSec: number; reason: string };
-  /** Frames: taken by detection; detected / skipped by motion gating; expired, corrupt (at ingest or detect), out of order. */
-  gating: Omit<DetectCounters, 'identifyJobs'> & { skippedShare: number };
-  tracks: ReplayTrack[];
-  alerts: ReplayAlert[];
-  /** Who was watched for: a gallery folder's photos, or a case's identities (`source` names it). */
-  gallery: { identities: string[]; photos: EnrolledPhoto[]; source?: string } | null;
-  /** Wall-clock figures of this run (vary between runs). */
-  stats: { wallSec: number; framesPerSec: number; identifyJobs: number; failedJobs: number };
 }
 
 /** Queues still holding work: the replay is done when none do. */
@@ -178,25 +151,16 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     const enrolled = opts.watchlist
       ? { identities: opts.watchlist.identities, photos: [] }
       : opts.galleryDir
-        ? await enrolGalleryFolder(opts.galleryDir, {
-            decode: decodeImage,
-            enrol: (img) => models.faceChain.enrolmentDescriptor(img),
-          })
+        ? await enrolGalleryFolder(opts.galleryDir, models.faceChain)
         : null;
     if (enrolled) {
-      const snapshot: WatchlistSnapshot = {
-        version: 1,
+      // Published on the channel the API publishes on, before any worker starts.
+      await new WatchlistChannel(redis, cfg.redisPrefix).publish({
         embedder: models.faceChain.embedderId,
-        identities: enrolled.identities.map((i) => ({ ...i, descriptors: i.descriptors.map((d) => Array.from(d)) })),
+        identities: enrolled.identities,
         cameras: {},
         global: enrolled.identities.map((i) => i.id),
-      };
-      // Published the way the API publishes it, before any worker starts.
-      await redis
-        .multi()
-        .set(keys.watchlistCurrent, JSON.stringify(snapshot))
-        .set(keys.watchlistVersion, String(snapshot.version))
-        .exec();
+      });
       gallery = {
         identities: enrolled.identities.map((i) => i.name),
         photos: enrolled.photos,

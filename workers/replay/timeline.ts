@@ -1,39 +1,6 @@
 import type { MatchEvent } from '../../pipeline/events.js';
-import type { Box } from '../../pipeline/geometry.js';
+import type { ReplayAlert, ReplayTrack } from '../../pipeline/replay.js';
 import type { TrackLogRecord, TrackSummary, VoteRecord } from '../../pipeline/track-log.js';
-
-export interface ReplayTrack {
-  /** 1, 2, ... in order of appearance (stable across runs). */
-  id: number;
-  /** The pipeline's track id (events and Redis keys use it). */
-  trackId: string;
-  identity: { id: string; name: string } | null;
-  /** Seconds from the start of the footage. */
-  start: number;
-  end: number;
-  /** Frames in which the person was detected. */
-  hits: number;
-  /** Frames sent to identification. */
-  identifyFrames: number;
-  /** Best frame for identification seen on the track; `thumbnail`: the person in it, a JPEG data: URL. */
-  best: { t: number; seq: number; quality: number; personBox: Box; thumbnail?: string } | null;
-  /** Every identified frame: nearest watchlist identity and distance (matched or not: threshold sweeps use them). */
-  votes: Array<{ t: number; seq: number; name: string | null; distance: number | null; weight: number }>;
-}
-
-export interface ReplayAlert {
-  identity: { id: string; name: string };
-  /** When the match fired: the frame whose vote completed k of n (seconds from the start). */
-  t: number;
-  /** Quality-weighted mean distance of the agreeing frames. */
-  distance: number;
-  /** ReplayTrack.id of the track, and the pipeline's track id. */
-  track: number | null;
-  trackId: string;
-  eventId: string;
-  firstSeen: number;
-  scores: Array<{ t: number; seq: number; distance: number }>;
-}
 
 /** Seconds from `t0`, to the millisecond. */
 const sec = (ts: number, t0: number) => Math.round(ts - t0) / 1000;

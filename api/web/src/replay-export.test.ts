@@ -17,11 +17,19 @@ describe('replay CSV export', () => {
     const replay: Replay = {
       id: 'r1',
       status: 'done',
+      source: 'porch.mp4',
+      watchlist: 'every enrolled perpetrator',
+      caseId: null,
+      createdAt: 1,
+      createdBy: 'analyst',
+      finishedAt: 2,
+      error: null,
       progress: { frames: 10, total: 10, fps: 5, etaSec: 0 },
       result: {
         frames: 10,
+        durationSec: 2,
         tracks: [
-          { id: 't1', identity: { name: 'Doe, Jane' }, start: 1.5, end: 4 },
+          { id: 't1', identity: { id: 'p1', name: 'Doe, Jane' }, start: 1.5, end: 4 },
           { id: 't2', identity: null, start: 6, end: 6.25 },
         ],
         alerts: [],

@@ -9,6 +9,7 @@ import type { cameraSchema } from '../../dto/camera.dto.js';
 import type { caseCreatedSchema, caseSchema } from '../../dto/case.dto.js';
 import type { officerSchema, officerWithSecretSchema, onDutySchema, shiftSchema } from '../../dto/officer.dto.js';
 import type { perpetratorDetailSchema, perpetratorSchema, photoSchema } from '../../dto/perpetrator.dto.js';
+import type { replayFixtureSchema, replaySchema, replayTrackSchema } from '../../dto/replay.dto.js';
 import type { Role } from './api-client.js';
 
 export type Box = [number, number, number, number];
@@ -35,23 +36,6 @@ export type Perpetrator = z.infer<typeof perpetratorSchema>;
 export type PerpetratorDetail = z.infer<typeof perpetratorDetailSchema>;
 export type Photo = z.infer<typeof photoSchema>;
 
-/** Planned replay API (issue 7); the screen shows "not available" while it answers 404. */
-export interface ReplayFixture {
-  name: string;
-  durationSec: number;
-}
-
-export interface ReplayTrack {
-  id: string;
-  identity: { name: string } | null;
-  start: number;
-  end: number;
-  bestFrameUrl?: string;
-}
-
-export interface Replay {
-  id: string;
-  status: string;
-  progress: { frames: number; total: number; fps: number; etaSec: number | null };
-  result?: { frames: number; tracks: ReplayTrack[]; alerts: unknown[] };
-}
+export type ReplayFixture = z.infer<typeof replayFixtureSchema>;
+export type Replay = z.infer<typeof replaySchema>;
+export type ReplayTrack = z.infer<typeof replayTrackSchema>;

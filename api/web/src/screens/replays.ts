@@ -1,13 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { ApiError } from '../api-client.js';
 import { useApp } from '../app-context.js';
 import { AuthImage } from '../components/auth-image.js';
 import { mediaTime } from '../format.js';
 import { html } from '../html.js';
+import { itemsOf, type Page } from '../api-client.js';
 import { download, replayTracksCsv } from '../replay-export.js';
-import type { Replay, ReplayFixture } from '../types.js';
+import type { Case, Replay, ReplayFixture } from '../types.js';
 
-const DONE = new Set(['done', 'completed', 'failed', 'cancelled']);
+const DONE = new Set<Replay['status']>(['done', 'failed']);
 
 /** Tracks on a time axis: who was seen when, identified tracks highlighted. */
 function Timeline(props: { replay: Replay; durationSec: number }) {
@@ -30,9 +30,12 @@ function Timeline(props: { replay: Replay; durationSec: number }) {
 /** Analysts run footage through the same pipeline and read what it found. */
 export function ReplaysScreen() {
   const { api, notify } = useApp();
-  const [fixtures, setFixtures] = useState<ReplayFixture[] | 'unavailable' | null>(null);
+  const [fixtures, setFixtures] = useState<ReplayFixture[] | null>(null);
+  const [cases, setCases] = useState<Case[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [fixture, setFixture] = useState('');
+  /** '' : the fixture's own gallery, or every enrolled perpetrator for an upload. */
+  const [caseId, setCaseId] = useState('');
   const [replay, setReplay] = useState<Replay | null>(null);
   const [busy, setBusy] = useState(false);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -43,7 +46,11 @@ export function ReplaysScreen() {
         setFixtures(f);
         setFixture(f[0]?.name ?? '');
       },
-      (err: ApiError) => (err.status === 404 ? setFixtures('unavailable') : setError(err.message)),
+      (err: Error) => setError(err.message),
+    );
+    api.get<Page<Case>>('/v1/cases?limit=500').then(
+      (page) => setCases(itemsOf(page)),
+      (err: Error) => setError(err.message),
     );
   }, []);
 
@@ -66,8 +73,8 @@ export function ReplaysScreen() {
     try {
       const { id } =
         body instanceof File
-          ? await api.upload<{ id: string }>('/v1/replays', body)
-          : await api.post<{ id: string }>('/v1/replays', body);
+          ? await api.upload<{ id: string }>(`/v1/replays${caseId ? `?case=${encodeURIComponent(caseId)}` : ''}`, body)
+          : await api.post<{ id: string }>('/v1/replays', caseId ? { ...body, case: caseId } : body);
       setReplay(await api.get<Replay>(`/v1/replays/${encodeURIComponent(id)}`));
     } catch (err) {
       setError((err as Error).message);
@@ -75,11 +82,6 @@ export function ReplaysScreen() {
       setBusy(false);
     }
   };
-
-  if (fixtures === 'unavailable')
-    return html`<div class="screen"><h2 class="screen-title">Replays</h2>
-      <div class="panel unavailable" role="status"><p><strong>Replays are not available on this server yet.</strong></p>
-      <p class="muted">The replay service (POST /v1/replays) is not installed or not running. Live alerts, cameras and cases are unaffected.</p></div></div>`;
 
   if (fixtures === null && !error)
     return html`<div class="screen"><h2 class="screen-title">Replays</h2><p class="empty">Loading…</p></div>`;
@@ -93,6 +95,10 @@ export function ReplaysScreen() {
       <div class="inline-fields">
         <label>Footage<select value=${fixture} onChange=${(e: Event) => setFixture((e.target as HTMLSelectElement).value)} disabled=${!fixtures}>
           ${(fixtures ?? []).map((f) => html`<option value=${f.name}>${f.name} (${mediaTime(f.durationSec)})</option>`)}
+        </select></label>
+        <label>Watch for<select value=${caseId} onChange=${(e: Event) => setCaseId((e.target as HTMLSelectElement).value)}>
+          <option value="">Fixture's gallery; every enrolled perpetrator for an upload</option>
+          ${cases.map((c) => html`<option value=${c.id}>Case ${c.victimRef}</option>`)}
         </select></label>
         <button type="button" class="btn btn-primary" disabled=${busy || !fixture} onClick=${() => start({ fixture })}>Run replay</button>
         <span class="muted">or</span>
@@ -110,6 +116,8 @@ export function ReplaysScreen() {
       p &&
       html`<section class="panel" aria-labelledby="h-run">
       <h3 id="h-run">Run ${replay.id} · ${replay.status}</h3>
+      <p class="muted">${replay.source} · watched for: ${replay.watchlist}</p>
+      ${replay.error && html`<p class="error" role="alert">${replay.error}</p>`}
       <progress max=${p.total || 1} value=${p.frames} aria-label="Frames processed"></progress>
       <p class="muted">${p.frames} / ${p.total || '?'} frames · ${p.fps.toFixed(1)} fps${p.etaSec !== null && !DONE.has(replay.status) ? ` · about ${mediaTime(p.etaSec)} left` : ''}</p>
       ${

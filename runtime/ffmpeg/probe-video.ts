@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { requireFfprobe } from '../../runtime/system-tools.js';
+import { requireFfprobe } from '../system-tools.js';
 
 const run = promisify(execFile);
 
