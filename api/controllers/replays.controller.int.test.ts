@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, galleryDir } from '../../fixtures/index.js';
 import type { ReplayResult } from '../../pipeline/replay.js';
 import { WorkerProcess } from '../../test/e2e/worker-process.js';
+import type { ReplayResultDto } from '../dto/replay.dto.js';
 import { TEST_MODELS_DIR, startApiFixture, type ApiFixture } from '../../test/api-fixture.js';
 import { caseInput } from '../../test/factories/api.factory.js';
 
@@ -72,10 +73,10 @@ const asRecorded = (r: ReplayResult) => ({
     track: a.track === null ? null : String(a.track),
   })),
 });
-const recorded = (replay: { result: Record<string, any> }) => ({
+const recorded = (replay: { result: ReplayResultDto }) => ({
   frames: replay.result.frames,
-  tracks: replay.result.tracks.map(({ bestFrameUrl: _b, ...t }: Record<string, unknown>) => t),
-  alerts: replay.result.alerts.map(({ replayId: _r, ...a }: Record<string, unknown>) => a),
+  tracks: replay.result.tracks.map(({ bestFrameUrl: _b, ...t }) => t),
+  alerts: replay.result.alerts.map(({ replayId: _r, ...a }) => a),
 });
 
 /** Native libraries this process has mapped: the API must never have loaded onnxruntime for a replay. */
@@ -167,8 +168,8 @@ describe('/v1/replays with a replay worker', () => {
     });
     expect(created.status).toBe(202);
     const replay = await finished(created.body.id, 280_000);
+    expect(replay.status, replay.error).toBe('done');
     expect(replay).toMatchObject({
-      status: 'done',
       source: 'porch.mp4',
       watchlist: 'every enrolled perpetrator',
       caseId: null,

@@ -74,9 +74,10 @@ export class ReplayRecorder {
   private async syncOnce(id: string): Promise<void> {
     const row = await this.d.repo.get(id);
     if (!row || (row.status !== 'queued' && row.status !== 'running')) return;
-    const job = await this.d.queue.queue.getJob(id);
+    // The state first: a job read after it says completed has its return value (read before, it may not).
+    const state = await this.d.queue.queue.getJobState(id);
+    const job = state === 'unknown' ? undefined : await this.d.queue.queue.getJob(id);
     if (!job) return this.finish(row, { status: 'failed', error: 'the replay job is gone from the queue' });
-    const state = await job.getState();
     if (state === 'completed') return this.completed(row, job);
     if (state === 'failed') return this.finish(row, { status: 'failed', error: job.failedReason || 'failed' });
     if (state === 'active' || job.processedOn) {

@@ -12,4 +12,4 @@ export { probeVideo, UnsupportedVideoError, type VideoInfo } from '../../runtime
 export { formatReplay } from './format-replay.js';
 export { evaluateReplay, formatEvaluation, replayCsv, replayHtml, type ReplayEvaluation } from './replay-evaluation.js';
 export { progressReporter, type ProgressReporter } from './progress-reporter.js';
-export { fixtureCatalogue, processReplay, startReplayWorker } from './replay-worker.js';
+export { startReplayWorker } from './replay-worker.js';

@@ -23,7 +23,7 @@ import { loadReplayModels, runReplay, type ReplayModels } from './run-replay.js'
 const PROGRESS_EVERY_MS = 1000;
 
 /** The footage fixtures this worker can read, as the API lists them (it copies their paths into its jobs). */
-export function fixtureCatalogue() {
+function fixtureCatalogue() {
   return replayFixturesSchema.parse(
     fixtures.map((f) => ({
       name: f.name,
