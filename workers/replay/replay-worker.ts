@@ -11,6 +11,7 @@ import {
   type ReplayJob,
   type ReplayOutcome,
   type ReplayProgress,
+  type ReplayResult,
 } from '../../pipeline/replay.js';
 import { UnsupportedVideoError } from '../../runtime/ffmpeg/probe-video.js';
 import { registerHandlers, startConsumer } from '../../runtime/queues.js';
@@ -59,7 +60,7 @@ export async function processReplay(
     last = Date.now();
     job.updateProgress(p).catch((err: unknown) => log.warn({ err }, 'could not report replay progress'));
   };
-  let result;
+  let result: ReplayResult;
   try {
     result = await runReplay({
       cfg,
