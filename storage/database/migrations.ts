@@ -217,7 +217,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '0004_replays': {
-      async up(db: Kysely<any>) {
+      async up(db: MigrationDb) {
         await db.schema
           .createTable('replays')
           .addColumn('id', 'text', (c) => c.primaryKey())
