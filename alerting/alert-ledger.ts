@@ -1,6 +1,7 @@
 import type { Config } from '../pipeline/config/index.js';
 import type { Logger } from '../runtime/logger.js';
 import type { AlertTable, WebhookDeliveryTable } from '../storage/database/database.types.js';
+import type { ClipJob } from '../pipeline/queues.js';
 import type { AlertRepository } from '../storage/repositories/alert.repository.js';
 import { alertDto, type AlertKind } from './alert.dto.js';
 
@@ -8,6 +9,8 @@ import { alertDto, type AlertKind } from './alert.dto.js';
 export interface AlertOutbox {
   enqueueDeliveries(ids: string[]): Promise<void>;
   scheduleEscalation(alertId: string, level: number, delayMs: number): Promise<void>;
+  /** The event clip of an alert, cut by the evidence worker. */
+  requestClip(job: ClipJob): Promise<void>;
 }
 
 export type EventOutcome =
@@ -63,6 +66,10 @@ export class AlertLedger {
     } catch (err) {
       this.log.warn({ alertId, err: (err as Error).message }, 'could not enqueue delivery now; the sweep will');
     }
+  }
+
+  requestClip(job: ClipJob): Promise<void> {
+    return this.outbox.requestClip(job);
   }
 
   scheduleEscalation(alertId: string, level: number): Promise<void> {

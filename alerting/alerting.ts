@@ -6,8 +6,10 @@ import type { Repositories } from '../storage/repositories/index.js';
 import { AlertEscalationService } from './alert-escalation.service.js';
 import { AlertIntakeService } from './alert-intake.service.js';
 import { AlertLedger, type AlertOutbox, type EventOutcome } from './alert-ledger.js';
+import { AlertClipsService } from './alert-clips.service.js';
 import { AlertService } from './alert.service.js';
 import { EvidenceService } from './evidence.service.js';
+import { EvidenceExportService } from './evidence-export.service.js';
 
 export interface AlertingDeps {
   cfg: Config;
@@ -23,6 +25,7 @@ export interface AlertingDeps {
 export function createAlerting(d: AlertingDeps) {
   const ledger = new AlertLedger(d.cfg, d.repos.alerts, d.outbox, d.journalGrew, d.log);
   const evidence = new EvidenceService(d.repos.evidence);
+  const alerts = new AlertService(ledger, evidence, d.audit);
   return {
     intake: new AlertIntakeService(
       d.cfg,
@@ -34,7 +37,9 @@ export function createAlerting(d: AlertingDeps) {
       evidence,
       d.audit,
     ),
-    alerts: new AlertService(ledger, evidence, d.audit),
+    alerts,
+    exports: new EvidenceExportService(d.cfg, alerts, d.repos.audit, d.audit),
+    clips: new AlertClipsService(d.cfg, ledger, d.repos.pipeline, evidence),
     escalation: new AlertEscalationService(d.cfg, ledger, d.repos.cases, d.repos.officers),
   };
 }

@@ -36,15 +36,21 @@ export async function annotateSnapshot(
 export class EvidenceService {
   constructor(private readonly store: FileStore) {}
 
-  async keep(alertId: string, kind: EvidenceTable['kind'], data: Buffer): Promise<EvidenceTable> {
-    const f = await this.store.put(alertId, data, 'jpg');
+  async keep(
+    alertId: string,
+    kind: EvidenceTable['kind'],
+    data: Buffer,
+    mime = 'image/jpeg',
+    ext = 'jpg',
+  ): Promise<EvidenceTable> {
+    const f = await this.store.put(alertId, data, ext);
     return {
       id: newId('evd'),
       alertId,
       kind,
       sha256: f.sha256,
       bytes: f.bytes,
-      mime: 'image/jpeg',
+      mime,
       path: f.path,
       createdAt: Date.now(),
     };

@@ -19,6 +19,7 @@ import { producerConnection, workerConnection } from '../runtime/redis.js';
 import { watchRedis } from '../runtime/redis-health.js';
 import { adminRoutes, BOARD_COOKIE, BOARD_PATH } from './controllers/admin.controller.js';
 import { alertRoutes } from './controllers/alerts.controller.js';
+import { evidenceRoutes } from './controllers/evidence.controller.js';
 import { cameraRoutes } from './controllers/cameras.controller.js';
 import { caseRoutes } from './controllers/cases.controller.js';
 import { officerRoutes } from './controllers/officers.controller.js';
@@ -192,6 +193,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     ...cameraRoutes(core),
     ...officerRoutes(core),
     ...alertRoutes(core, hub),
+    ...evidenceRoutes(core),
     ...adminRoutes(core, hub),
     ...replayRoutes(replays),
   ];

@@ -61,6 +61,8 @@ export const QUEUE = {
   escalations: 'escalations',
   /** Analysts' replays of footage, queued by the API, one at a time per replay worker. */
   replays: 'replays',
+  /** Event clips to cut from a camera's video buffer, and redact (workers/evidence). */
+  evidence: 'evidence',
 } as const;
 
 export const JOB = {
@@ -72,6 +74,8 @@ export const JOB = {
   webhook: 'webhook',
   escalate: 'escalate',
   replay: 'replay',
+  clip: 'clip',
+  clipReady: 'evidence.clip',
 } as const;
 
 /**
@@ -108,6 +112,9 @@ export const QUEUE_RECOVERY: Record<QueueKind, QueueRecovery> = {
   [QUEUE.escalations]: { lockMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 10 },
   // A replay runs for minutes in a process busy with its own pipeline: a longer lock, and one restart after a crash.
   [QUEUE.replays]: { lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
+  // Clips take tens of seconds (waiting for the seconds after a sighting, then redaction) and
+  // send nobody anywhere: a crash may cost them 10 s; fewer lock renewals and stall checks.
+  [QUEUE.evidence]: { lockMs: 10_000, stalledIntervalMs: 5000, maxStalledCount: 3 },
 };
 
 /** FNV-1a: a stable, fast hash so a camera always lands on the same detect partition. */
@@ -127,6 +134,40 @@ export const webhookJobSchema = z.object({ deliveryId: z.string().min(1) });
 /** Check, after the acknowledgement deadline, whether an alert must escalate to `level`. */
 export const escalateJobSchema = z.object({ alertId: z.string().min(1), level: z.number().int().min(1) });
 
+/** Cut an alert's clip from the camera's video buffer once it holds `toMs`, and make redacted copies. */
+export const clipJobSchema = z.object({
+  alertId: z.string().min(1),
+  cameraId: z.string().min(1),
+  /** The sighting: when the matched person was seen, and their box then (null: SOS, nobody is kept clear). */
+  sightingTs: z.number(),
+  personBox: boxSchema.nullable(),
+  /** Redis key of the sighting's frame, for a redacted still (null: none). */
+  frameKey: z.string().nullable(),
+  fromMs: z.number(),
+  toMs: z.number(),
+});
+export type ClipJob = z.infer<typeof clipJobSchema>;
+
+/** What a clip job made: files in Redis (TTL) for the alerts side to keep as the alert's evidence. */
+export const clipReadySchema = z.object({
+  alertId: z.string().min(1),
+  cameraId: z.string(),
+  /** Wall-clock span the clip covers (whole buffered segments around the requested span). */
+  startMs: z.number().nullable(),
+  endMs: z.number().nullable(),
+  files: z.array(
+    z.object({
+      kind: z.enum(['clip', 'clip_redacted', 'clip_track', 'snapshot_redacted']),
+      key: z.string(),
+      sha256: z.string(),
+      mime: z.string(),
+    }),
+  ),
+  /** Why something is missing (no video buffered for the camera, redaction failed, ...). */
+  note: z.string().optional(),
+});
+export type ClipReady = z.infer<typeof clipReadySchema>;
+
 /**
  * Which jobs each queue carries and the schema of their data: the one registry that
  * producers and consumers validate against (runtime/queues.ts). `detect` stands for
@@ -139,10 +180,12 @@ export const QUEUE_JOBS = {
     [JOB.match]: matchEventSchema,
     [JOB.cameraOffline]: cameraEventSchema,
     [JOB.cameraOnline]: cameraEventSchema,
+    [JOB.clipReady]: clipReadySchema,
   },
   [QUEUE.webhooks]: { [JOB.webhook]: webhookJobSchema },
   [QUEUE.escalations]: { [JOB.escalate]: escalateJobSchema },
   [QUEUE.replays]: { [JOB.replay]: replayJobSchema },
+  [QUEUE.evidence]: { [JOB.clip]: clipJobSchema },
 } as const;
 export type QueueKind = keyof typeof QUEUE_JOBS;
 export type JobName<K extends QueueKind> = keyof (typeof QUEUE_JOBS)[K] & string;

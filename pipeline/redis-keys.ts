@@ -59,6 +59,12 @@ export const redisKeys = (prefix: string, partitions: number) => {
     trackMatch: (cameraId: string, trackId: string) => `${cam(cameraId)}:track:${cameraId}:${trackId}:match`,
     /** Last sighting of a matched perpetrator on a camera: one match event per appearance. */
     appearance: (cameraId: string, perpetratorId: string) => `${cam(cameraId)}:appearance:${cameraId}:${perpetratorId}`,
+    /** Bytes of one buffered video segment (MPEG-TS, the camera's own encoding), with a TTL (runtime/segment-store.ts). */
+    videoSegment: (cameraId: string, startMs: number) => `${cam(cameraId)}:segment:${cameraId}:${startMs}`,
+    /** A camera's buffered segments: a sorted set, member = "startMs:endMs", score = start (ms, wall clock). */
+    videoSegments: (cameraId: string) => `${cam(cameraId)}:segments:${cameraId}`,
+    /** A file an evidence worker made for an alert (clip, redacted copy), until the alerts side keeps it (TTL). */
+    evidenceFile: (alertId: string, kind: string) => `${prefix}:evidence:${alertId}:${kind}`,
     /** Stream of a camera's finished tracks and identification votes (pipeline/track-log.ts, runtime/track-log.ts), for replays and timelines. */
     trackLog: (cameraId: string) => `${cam(cameraId)}:tracks:${cameraId}`,
   };

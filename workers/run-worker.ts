@@ -15,6 +15,7 @@ const STARTERS: Record<WorkerRole, () => Promise<StartWorker>> = {
   identify: async () => (await import('./identify/index.js')).startIdentifyWorker,
   alerts: async () => (await import('./alerts/index.js')).startAlertsWorker,
   replay: async () => (await import('./replay/index.js')).startReplayWorker,
+  evidence: async () => (await import('./evidence/index.js')).startEvidenceWorker,
 };
 
 /** Time allowed for a graceful stop (in-flight jobs drain) before the process exits anyway. */

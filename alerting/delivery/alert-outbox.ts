@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../../pipeline/config/index.js';
-import { JOB, QUEUE } from '../../pipeline/queues.js';
+import { type ClipJob, JOB, QUEUE } from '../../pipeline/queues.js';
 import { openQueue } from '../../runtime/queues.js';
 import type { AlertOutbox } from '../alert-ledger.js';
 import { settleWithin } from '../../runtime/settle-within.js';
@@ -16,6 +16,7 @@ export const WEBHOOK_ATTEMPTS_UNBOUNDED = 1_000_000;
 export class QueueOutbox implements AlertOutbox {
   readonly webhooks;
   readonly escalations;
+  readonly clips;
 
   constructor(
     private readonly cfg: Pick<Config, 'redisPrefix' | 'alerts'>,
@@ -23,8 +24,9 @@ export class QueueOutbox implements AlertOutbox {
   ) {
     this.webhooks = openQueue(QUEUE.webhooks, { cfg, connection });
     this.escalations = openQueue(QUEUE.escalations, { cfg, connection });
+    this.clips = openQueue(QUEUE.evidence, { cfg, connection });
     // Connection errors surface as failed adds (the rows stay pending for the sweep), not as noise.
-    for (const q of [this.webhooks.queue, this.escalations.queue]) q.on('error', () => {});
+    for (const q of [this.webhooks.queue, this.escalations.queue, this.clips.queue]) q.on('error', () => {});
   }
 
   async enqueueDeliveries(ids: string[]): Promise<void> {
@@ -47,7 +49,11 @@ export class QueueOutbox implements AlertOutbox {
     await this.escalations.add(JOB.escalate, { alertId, level }, { jobId: `${alertId}-L${level}`, delay: delayMs });
   }
 
+  async requestClip(job: ClipJob): Promise<void> {
+    await this.clips.add(JOB.clip, job, { jobId: `clip-${job.alertId}-${job.cameraId}` });
+  }
+
   async close(): Promise<void> {
-    await settleWithin(Promise.all([this.webhooks.close(), this.escalations.close()]), 3000);
+    await settleWithin(Promise.all([this.webhooks.close(), this.escalations.close(), this.clips.close()]), 3000);
   }
 }

@@ -8,6 +8,7 @@ import { idParams } from '../dto/common.dto.js';
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
 import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
 import { CAN } from '../http/roles.js';
+import { sendBytes } from '../http/send-bytes.js';
 
 const tag = 'alerts';
 const notFound = { description: 'unknown alert', schema: problemSchema };
@@ -81,19 +82,22 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       path: '/v1/alerts/:id/evidence/:evidenceId',
       roles: CAN.readEvidence,
       tag,
-      summary: 'Evidence JPEG (snapshot with box and name, or face crop); header X-Content-SHA256',
+      summary:
+        'Evidence file (snapshot, face crop, event clip MP4 and its redacted copy, the track JSON); header X-Content-SHA256; Range requests for seeking',
       params: z.object({ id: z.string(), evidenceId: z.string() }),
       responses: {
-        200: { description: 'the image', contentType: 'image/jpeg' },
+        200: { description: 'the file (image/jpeg, video/mp4 or application/json)', contentType: 'image/jpeg' },
+        206: { description: 'the requested byte range', contentType: 'video/mp4' },
         404: { description: 'unknown evidence', schema: problemSchema },
       },
-      handler: async ({ params, audit, res }) => {
+      handler: async ({ params, audit, req, res }) => {
         const e = await svc.evidenceBytes(audit, params.id, params.evidenceId);
-        res
-          .status(200)
-          .type(e.mime)
-          .set({ 'cache-control': 'private, no-store', etag: `"${e.sha256}"`, 'x-content-sha256': e.sha256 })
-          .send(e.data);
+        sendBytes(req, res, e.data, {
+          'content-type': e.mime,
+          'cache-control': 'private, no-store',
+          etag: `"${e.sha256}"`,
+          'x-content-sha256': e.sha256,
+        });
       },
     }),
   ];

@@ -14,6 +14,8 @@ export const CAN = {
   readAlerts: ['admin', 'operator', 'officer', 'analyst'],
   actOnAlerts: ['admin', 'operator', 'officer'],
   readEvidence: ['admin', 'operator', 'officer', 'analyst'],
+  /** Sealed exports for prosecutors (audited; bystanders redacted unless an admin asks for the original). */
+  exportEvidence: ['admin', 'operator', 'analyst'],
   raiseSos: ['admin', 'operator', 'officer'],
   /** Analysts' replays of footage through the pipeline. */
   replay: ['admin', 'analyst'],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alertsSchema } from './alerts.js';
 import { apiSchema } from './api.js';
 import { detectSchema } from './detect.js';
+import { evidenceSchema } from './evidence.js';
 import { identifySchema } from './identify.js';
 import { cameraSchema, ingestSchema } from './ingest.js';
 import { modelsSchema } from './models.js';
@@ -58,6 +59,7 @@ export const configSchema = z
     identify: identifySchema.prefault({}),
     models: modelsSchema.prefault({}),
     alerts: alertsSchema.prefault({}),
+    evidence: evidenceSchema.prefault({}),
     api: apiSchema.prefault({}),
     retention: retentionSchema.prefault({}),
   })

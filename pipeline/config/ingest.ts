@@ -10,6 +10,8 @@ export const cameraSchema = z
     name: z.string().min(1).optional(),
     /** rtsp://, rtsps://, http(s)://, or a file path when ingest.allowFileSources is set. */
     url: z.string().min(1),
+    /** The stream event clips are recorded from (e.g. the camera's main stream); default: url. */
+    recordUrl: z.string().min(1).optional(),
     /** Protection case this camera belongs to; decides which watchlist applies. */
     caseId: z.string().optional(),
     /** Overrides ingest.fps for this camera. */

@@ -1,3 +1,4 @@
+import type { ClipJob } from '../../pipeline/queues.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { AlertEscalationService } from '../../alerting/alert-escalation.service.js';
 import { AlertIntakeService } from '../../alerting/alert-intake.service.js';
@@ -200,6 +201,10 @@ export class RecordingOutbox implements AlertOutbox {
   }
   async scheduleEscalation(alertId: string, level: number, delayMs: number) {
     this.escalations.push({ alertId, level, delayMs });
+  }
+  clips: ClipJob[] = [];
+  async requestClip(job: ClipJob) {
+    this.clips.push(job);
   }
 }
 

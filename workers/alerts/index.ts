@@ -62,7 +62,7 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
   const producer = watchRedis(producerConnection(ctx.redisUrl), log);
   const consumer = watchRedis(workerConnection(ctx.redisUrl), log);
   const outbox = new QueueOutbox(cfg, producer);
-  const { intake, escalation } = alerting;
+  const { intake, escalation, clips } = alerting;
   const report = (o: EventOutcome) => {
     opts.shared?.onOutcome?.(o);
     opts.onOutcome?.(o);
@@ -88,7 +88,14 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
     await startConsumer(
       QUEUE.alerts,
       registerHandlers(QUEUE.alerts, {
-        [JOB.match]: async (ev) => report(await intake.handleMatch(ev)),
+        [JOB.match]: async (ev) => {
+          const outcome = report(await intake.handleMatch(ev));
+          // A retried job (duplicate) asks again: the clip job's id makes that a no-op.
+          if (outcome.outcome === 'created' || outcome.outcome === 'duplicate')
+            await clips.forMatch(outcome.alertId, ev);
+          return outcome;
+        },
+        [JOB.clipReady]: async (ready) => report(await clips.attach(ready)),
         [JOB.cameraOffline]: async (ev) => report(await intake.handleCamera(ev)),
         [JOB.cameraOnline]: async (ev) => report(await intake.handleCamera(ev)),
       }),

@@ -2,6 +2,7 @@ import type { CameraConfig } from '../../pipeline/config/index.js';
 import { QUEUE } from '../../pipeline/queues.js';
 import type { FfmpegFrameOptions, FfmpegFrameSource } from '../../runtime/ffmpeg/ffmpeg-frames.js';
 import { FrameStore } from '../../runtime/frame-store.js';
+import { SegmentStore } from '../../runtime/segment-store.js';
 import { clearCameraState, metrics, watchQueueDepths } from '../../runtime/metrics.js';
 import { openDetectQueues, openQueue } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
@@ -11,6 +12,7 @@ import type { RunningWorker, WorkerContext } from '../worker-context.js';
 import { CameraLeases } from './camera-leases.js';
 import { watchCameras } from './camera-registry.js';
 import { CameraSession } from './camera-session.js';
+import { ClipRecorder } from './clip-recorder.js';
 import { within } from './within.js';
 
 export { ingestFile, type IngestFileOptions, type IngestFileResult } from './ingest-file.js';
@@ -49,6 +51,9 @@ export async function startIngestWorker(
     ttlSeconds: cfg.ingest.frameTtlSeconds,
   });
   const sessions = new Map<string, CameraSession>();
+  // Event-clip buffers, one per camera this worker reads (evidence.clips).
+  const recorders = new Map<string, ClipRecorder>();
+  const segments = new SegmentStore(redis, { prefix: cfg.redisPrefix, partitions: cfg.detect.partitions });
   const leases = new CameraLeases({
     redis,
     prefix: cfg.redisPrefix,
@@ -69,6 +74,9 @@ export async function startIngestWorker(
       const next = wanted.get(id);
       if (next && JSON.stringify(next) === JSON.stringify(session.camera)) continue;
       sessions.delete(id);
+      const recorder = recorders.get(id);
+      recorders.delete(id);
+      if (recorder) stops.push(recorder.stop());
       log.info(
         { camera: id },
         next
@@ -99,6 +107,11 @@ export async function startIngestWorker(
       sessions.set(cam.id, session);
       log.info({ camera: cam.id, name: cam.name }, 'watching camera');
       session.start();
+      if (cfg.evidence.clips && !opts.openSource) {
+        const recorder = new ClipRecorder(cam, { cfg, log, segments });
+        recorders.set(cam.id, recorder);
+        recorder.start();
+      }
     }
     metrics.ingestCameras.set(sessions.size);
   };
@@ -146,8 +159,9 @@ export async function startIngestWorker(
       stopSummary();
       await watcher.close();
       await rounds;
-      await Promise.all([...sessions.values()].map((s) => s.stop()));
+      await Promise.all([...sessions.values(), ...recorders.values()].map((s) => s.stop()));
       sessions.clear();
+      recorders.clear();
       await within(leases.releaseAll(), 2000);
       unwatch();
       // Bounded: with Redis away, closing queues and quitting would wait for it.

@@ -1,0 +1,111 @@
+import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Backoff } from '../../pipeline/backoff.js';
+import type { CameraConfig, Config } from '../../pipeline/config/index.js';
+import { segmentTtlSeconds } from '../../pipeline/config/evidence.js';
+import { type SegmentRecorderProcess, startSegmentRecorder } from '../../runtime/ffmpeg/ffmpeg-segments.js';
+import type { Logger } from '../../runtime/logger.js';
+import type { SegmentStore } from '../../runtime/segment-store.js';
+
+export interface ClipRecorderDeps {
+  cfg: Config;
+  log: Logger;
+  segments: SegmentStore;
+  /** Files play at their native rate, like a camera (demo and tests). */
+  realtimeFiles?: boolean;
+}
+
+/**
+ * A camera's rolling video buffer: its own ffmpeg copies the stream (no decode) into short segments,
+ * each moved into Redis with a TTL as soon as it is closed (runtime/segment-store.ts), so the buffer
+ * never grows past its seconds and any worker can cut an alert's clip from it. A separate process
+ * from the frame sampler: it fails and restarts on its own, and a camera may give a main stream for
+ * recording (`recordUrl`) and a sub-stream for detection. Sources that are not H.264/H.265 are encoded.
+ */
+export class ClipRecorder {
+  private readonly log: Logger;
+  private readonly backoff: Backoff;
+  private proc: SegmentRecorderProcess | null = null;
+  private dir: string | null = null;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private encode = false;
+  private retry: NodeJS.Timeout | null = null;
+  segmentsStored = 0;
+  segmentsLost = 0;
+
+  constructor(
+    readonly camera: CameraConfig,
+    private readonly deps: ClipRecorderDeps,
+  ) {
+    this.log = deps.log.child({ camera: camera.id, role: 'clip-recorder' });
+    this.backoff = new Backoff({ initialMs: deps.cfg.ingest.backoffInitialMs, maxMs: deps.cfg.ingest.backoffMaxMs });
+  }
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.proc?.stop();
+    await this.loop;
+    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private async run(): Promise<void> {
+    this.dir = await mkdtemp(join(tmpdir(), 'watchpost-segments-'));
+    while (!this.stopping) {
+      const stored = this.segmentsStored;
+      const exit = await this.record(this.dir);
+      if (this.stopping) return;
+      // Copying fails at once on a codec MPEG-TS cannot carry (MJPEG cameras): encode from then on.
+      if (!this.encode && this.segmentsStored === stored && /codec|stream/i.test(exit)) {
+        this.encode = true;
+        this.log.warn({ reason: exit.split('\n').at(-1) }, 'cannot copy this stream into segments: encoding H.264');
+        continue;
+      }
+      if (this.segmentsStored > stored) this.backoff.reset();
+      const delay = this.backoff.next();
+      this.log.warn({ delayMs: delay, reason: exit.split('\n').at(-1) }, 'segment recorder stopped: restarting');
+      await new Promise<void>((resolve) => {
+        this.retry = setTimeout(resolve, delay);
+      });
+    }
+  }
+
+  /** One ffmpeg run; returns its last stderr lines. */
+  private async record(dir: string): Promise<string> {
+    const { cfg } = this.deps;
+    const url = this.camera.recordUrl ?? this.camera.url;
+    const isFile = !/^[a-z][a-z0-9+.-]*:\/\//i.test(url);
+    this.proc = startSegmentRecorder({
+      url,
+      dir,
+      segmentSeconds: cfg.evidence.segmentSeconds,
+      encode: this.encode,
+      rtspTransport: cfg.ingest.rtspTransport === 'udp' ? 'udp' : 'tcp',
+      realtime: isFile && (this.deps.realtimeFiles ?? true),
+      loop: isFile,
+    });
+    const ttl = segmentTtlSeconds(cfg.evidence);
+    for await (const f of this.proc.segments) {
+      const endMs = f.closedAt;
+      const startMs = Math.round(endMs - (f.endSec - f.startSec) * 1000);
+      try {
+        const bytes = await readFile(f.path);
+        await this.deps.segments.put({ cameraId: this.camera.id, startMs, endMs }, bytes, ttl);
+        this.segmentsStored++;
+      } catch (err) {
+        this.segmentsLost++;
+        this.log.warn({ err: (err as Error).message, lost: this.segmentsLost }, 'video segment not buffered');
+      } finally {
+        await unlink(f.path).catch(() => {});
+      }
+    }
+    const exit = await this.proc.exited;
+    return exit.stderr || `exit ${exit.code ?? exit.signal}`;
+  }
+}
