@@ -31,7 +31,8 @@ export class ClipRecorder {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private encode = false;
-  private retry: NodeJS.Timeout | null = null;
+  /** Ends the wait between restarts (stop() must not wait out a backoff). */
+  private wakeUp: (() => void) | null = null;
   segmentsStored = 0;
   segmentsLost = 0;
 
@@ -49,7 +50,7 @@ export class ClipRecorder {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.retry) clearTimeout(this.retry);
+    this.wakeUp?.();
     await this.proc?.stop();
     await this.loop;
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
@@ -71,8 +72,13 @@ export class ClipRecorder {
       const delay = this.backoff.next();
       this.log.warn({ delayMs: delay, reason: exit.split('\n').at(-1) }, 'segment recorder stopped: restarting');
       await new Promise<void>((resolve) => {
-        this.retry = setTimeout(resolve, delay);
+        const timer = setTimeout(resolve, delay);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
+      this.wakeUp = null;
     }
   }
 
