@@ -23,6 +23,17 @@ export const manifestSchema = z.object({
 });
 export type EvidenceManifest = z.infer<typeof manifestSchema>;
 
+/** A check that found nothing valid yet; `problems` says why. */
+export const failedCheck = (...problems: string[]): ArchiveCheck => ({
+  ok: false,
+  signatureValid: false,
+  trustedKey: null,
+  changed: [],
+  missing: [],
+  extra: [],
+  problems,
+});
+
 export interface ArchiveCheck {
   ok: boolean;
   signatureValid: boolean;
@@ -48,15 +59,7 @@ export function checkArchive(
     trustedPublicKey?: string;
   },
 ): ArchiveCheck {
-  const out: ArchiveCheck = {
-    ok: false,
-    signatureValid: false,
-    trustedKey: null,
-    changed: [],
-    missing: [],
-    extra: [],
-    problems: [],
-  };
+  const out = failedCheck();
   const raw = files.get(MANIFEST_FILE);
   const sig = files.get(SIGNATURE_FILE);
   if (!raw) return { ...out, problems: [`no ${MANIFEST_FILE} in the archive`] };

@@ -3,6 +3,7 @@ import { unzipSync, zipSync } from 'fflate';
 import {
   type ArchiveCheck,
   checkArchive,
+  failedCheck,
   EXPORT_FORMAT,
   type EvidenceManifest,
   MANIFEST_FILE,
@@ -56,15 +57,7 @@ export function verifyArchive(zip: Uint8Array, trustedPublicKey?: string): Archi
   try {
     files = readArchive(zip);
   } catch (err) {
-    return {
-      ok: false,
-      signatureValid: false,
-      trustedKey: null,
-      changed: [],
-      missing: [],
-      extra: [],
-      problems: [`not a readable ZIP archive: ${(err as Error).message}`],
-    };
+    return failedCheck(`not a readable ZIP archive: ${(err as Error).message}`);
   }
   return checkArchive(files, { hash: sha256, verifySignature: verifyEd25519, trustedPublicKey });
 }

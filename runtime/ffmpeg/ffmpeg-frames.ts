@@ -42,8 +42,10 @@ export function sourceKind(url: string): SourceKind {
   return 'file';
 }
 
-/** The ffmpeg arguments for one source (exported for tests and for logging with the URL redacted). */
-export function ffmpegArgs(o: FfmpegFrameOptions): string[] {
+/** Input options for a source: RTSP transport and quick probing, network timeouts, real-time and looped files. */
+export function sourceInputArgs(
+  o: Pick<FfmpegFrameOptions, 'url' | 'rtspTransport' | 'ioTimeoutMs' | 'realtime' | 'loop'>,
+): string[] {
   const kind = sourceKind(o.url);
   const timeoutUs = String((o.ioTimeoutMs ?? 10_000) * 1000);
   const input: string[] = [];
@@ -63,6 +65,12 @@ export function ffmpegArgs(o: FfmpegFrameOptions): string[] {
   if (kind === 'http') input.push('-rw_timeout', timeoutUs);
   if (o.realtime) input.push('-re');
   if (o.loop && kind === 'file') input.push('-stream_loop', '-1');
+  return input;
+}
+
+/** The ffmpeg arguments for one source (exported for tests and for logging with the URL redacted). */
+export function ffmpegArgs(o: FfmpegFrameOptions): string[] {
+  const input = sourceInputArgs(o);
   // One thread each by default: a camera's decode at 5 fps samples fits in one core, and
   // with a process per camera ffmpeg's thread pools (a few threads per core, each) only
   // cost synchronisation: one thread used 20% less CPU on a 720p camera, and frame

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { requireFfmpeg } from '../system-tools.js';
-import { type FfmpegExit, sourceKind, StderrRing } from './ffmpeg-frames.js';
+import { type FfmpegExit, StderrRing, sourceInputArgs } from './ffmpeg-frames.js';
 
 export interface SegmentRecorderOptions {
   /** The camera's stream (rtsp, http or, where allowed, a file). May carry credentials: never logged unredacted. */
@@ -30,13 +30,7 @@ export interface SegmentFile {
 }
 
 export function segmentArgs(o: SegmentRecorderOptions): string[] {
-  const kind = sourceKind(o.url);
-  const timeoutUs = String((o.ioTimeoutMs ?? 10_000) * 1000);
-  const input: string[] = [];
-  if (kind === 'rtsp') input.push('-rtsp_transport', o.rtspTransport ?? 'tcp', '-timeout', timeoutUs);
-  if (kind === 'http') input.push('-rw_timeout', timeoutUs);
-  if (o.realtime) input.push('-re');
-  if (o.loop && kind === 'file') input.push('-stream_loop', '-1');
+  const input = sourceInputArgs(o);
   const codec = o.encode
     ? ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-threads', '1']
     : ['-c:v', 'copy'];
