@@ -124,6 +124,7 @@ async function benchMode(mode: RegionMode, memoryRun: boolean) {
         [JOB.match]: async (event) => void ctx.matches.push({ event, receivedAt: Date.now() }),
         [JOB.cameraOffline]: async () => undefined,
         [JOB.cameraOnline]: async () => undefined,
+        [JOB.clipReady]: async () => undefined,
       }),
       { cfg, connection: consumerConnection },
     );

@@ -119,6 +119,7 @@ describe('through Redis Sentinel, across a SIGKILL of the primary', () => {
         [JOB.match]: async (_e, job: Job) => void seen.push(String(job.id)),
         [JOB.cameraOffline]: async (_e, job: Job) => void seen.push(String(job.id)),
         [JOB.cameraOnline]: async (_e, job: Job) => void seen.push(String(job.id)),
+        [JOB.clipReady]: async () => undefined,
       }),
       { cfg, connection: redis },
     );

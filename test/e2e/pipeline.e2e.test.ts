@@ -133,6 +133,7 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
         [JOB.match]: async (e) => void matches.push(e),
         [JOB.cameraOffline]: async (e) => void cameraEvents.push(e),
         [JOB.cameraOnline]: async (e) => void cameraEvents.push(e),
+        [JOB.clipReady]: async () => undefined,
       }),
       { cfg: cfg(), connection: consumerConnection },
     );

@@ -78,6 +78,7 @@ describe('detect worker killed mid-job', () => {
         [JOB.match]: async (e) => void events.push(e),
         [JOB.cameraOffline]: async () => undefined,
         [JOB.cameraOnline]: async () => undefined,
+        [JOB.clipReady]: async () => undefined,
       }),
       { cfg, connection: redis },
     );

@@ -176,7 +176,13 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     const ignore = async () => undefined;
     alertsWorker = await startConsumer(
       QUEUE.alerts,
-      registerHandlers(QUEUE.alerts, { [JOB.match]: collect, [JOB.cameraOffline]: ignore, [JOB.cameraOnline]: ignore }),
+      registerHandlers(QUEUE.alerts, {
+        [JOB.match]: collect,
+        [JOB.cameraOffline]: ignore,
+        [JOB.cameraOnline]: ignore,
+        // Replays raise no alerts, so no clip is ever asked for them.
+        [JOB.clipReady]: ignore,
+      }),
       { cfg, connection: redis },
       { log },
     );
