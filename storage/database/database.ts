@@ -5,7 +5,7 @@ import { CamelCasePlugin, Kysely, Migrator, PostgresDialect, SqliteDialect, sql 
 import pg from 'pg';
 import type { Config } from '../../pipeline/config/index.js';
 import type { DB } from './database.types.js';
-import { migrationProvider, type Dialect } from './migrations.js';
+import { migrationProvider, type Dialect } from './migrations/index.js';
 
 export type Database = Kysely<DB>;
 

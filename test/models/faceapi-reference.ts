@@ -11,13 +11,23 @@ export class FaceApiReference {
   forward(net: FaceApiNetName, data: Float32Array, shape: number[]): Promise<{ data: Float32Array; shape: number[] }> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      const done = () => {
+        this.worker.off('message', onMessage);
+        this.worker.off('error', onError);
+      };
       const onMessage = (msg: { id: number; data?: Float32Array; shape?: number[]; error?: string }) => {
         if (msg.id !== id) return;
-        this.worker.off('message', onMessage);
+        done();
         if (msg.error) reject(new Error(`face-api reference failed: ${msg.error}`));
         else resolve({ data: msg.data!, shape: msg.shape! });
       };
+      // A worker that dies (a missing module, a crash) fails the call instead of leaving it to time out.
+      const onError = (err: Error) => {
+        done();
+        reject(new Error(`face-api reference worker died: ${err.message}`));
+      };
       this.worker.on('message', onMessage);
+      this.worker.on('error', onError);
       this.worker.postMessage({ id, net, data, shape });
     });
   }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parentPort } from 'node:worker_threads';
-import { hookTfjsForFaceApi, packageDir } from './tfjs-module-hook.mjs';
+import { hookTfjsForFaceApi, packageDir } from '../../models/faceapi/tfjs-module-hook.mjs';
 
 hookTfjsForFaceApi({ alsoImport: ['@tensorflow/tfjs-backend-cpu'] });
 
