@@ -7,7 +7,6 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type Express, type Request } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { z } from 'zod';
 import type { Config } from '../pipeline/config/index.js';
@@ -37,7 +36,8 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { HttpProblem } from '../runtime/problem.js';
 import type { Actor } from '../audit/audit-context.js';
 import { mountRoutes, openApiDocument, type Gatekeeper, type RouteDef } from './http/route.js';
-import type { CreatedKey } from './services/auth.service.js';
+import { type CreatedKey, hashSecret } from './services/auth.service.js';
+import { AuthFailureLimiter, type AuthFailureLimits, DEFAULT_AUTH_FAILURE_LIMITS } from './http/auth-limiter.js';
 import type { FaceEnroller } from './services/face-enroller.js';
 import { ReplayService } from './services/replay.service.js';
 
@@ -52,8 +52,8 @@ export interface ApiServerOptions {
    * server's database and alert services, so the process builds them once.
    */
   alertsWorker?: (shared: SharedAlerting) => Promise<{ close(): Promise<void> }>;
-  /** Failed authentications (401) per client IP per window before 429. */
-  authFailures?: { max: number; windowMs: number };
+  /** Failed authentications per address and per presented secret before a short back-off (429). */
+  authFailures?: Partial<AuthFailureLimits>;
   /** Folder of the built dashboard; default api/web/dist when it exists. */
   webDist?: string | null;
   /** Face chain override (default: models/index.ts, loaded on first enrolment). */
@@ -133,6 +133,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       })
     : null;
 
+  const limiter = new AuthFailureLimiter({ ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailures });
   const gate: Gatekeeper = {
     redisUp: () => core.repos.pipeline.up,
     async authenticate(req, def) {
@@ -143,6 +144,18 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       if (secret) actor = await core.services.auth.actorFor(secret, def.sosToken === true);
       else if (ticket) actor = await core.services.auth.actorForTicket(ticket);
       if (!actor) {
+        // Counted only once the secret failed: a valid key is never refused for someone else's failures.
+        const presented = secret ?? ticket;
+        const wait = await limiter.failed(req.ip ?? null, presented ? hashSecret(presented) : null);
+        if (wait) {
+          apiMetrics.authFailures.inc({ status: '429' });
+          req.res?.set('retry-after', String(wait.retryAfterSec));
+          throw new HttpProblem(
+            429,
+            'Too Many Requests',
+            `too many failed authentications from this address or with this key; retry in ${wait.retryAfterSec} s (valid keys are not affected)`,
+          );
+        }
         apiMetrics.authFailures.inc({ status: '401' });
         req.res?.set('www-authenticate', 'Bearer');
         throw new HttpProblem(
@@ -238,28 +251,6 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   app.use((req, res, next) => (req.secure ? overTls : plainHttp)(req, res, next));
   app.use(requestTimer);
 
-  app.use(
-    rateLimit({
-      windowMs: opts.authFailures?.windowMs ?? 15 * 60_000,
-      limit: opts.authFailures?.max ?? 30,
-      skipSuccessfulRequests: true,
-      requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      handler: (_req, res) =>
-        res
-          .status(429)
-          .type('application/problem+json')
-          .send(
-            JSON.stringify({
-              type: 'about:blank',
-              status: 429,
-              title: 'Too Many Requests',
-              detail: 'too many failed authentications from this address; wait and retry',
-            }),
-          ),
-    }),
-  );
   const router = express.Router();
   const handlers = mountRoutes(router, allRoutes, gate, cfg.api.jsonLimit);
   app.use(router);
@@ -327,6 +318,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     close() {
       closed ??= (async () => {
         await hub.close();
+        limiter.close();
         await Promise.all([...servers].map(closeServer));
         await handlers.drain(10_000);
         await worker?.close();

@@ -42,7 +42,7 @@ const server = await createApiServer({
   log: createLogger(cfg, 'bench'),
   redisUrl: redis.url,
   webDist: null,
-  authFailures: { max: 1e9, windowMs: 60_000 },
+  authFailures: { perAddress: 1e9, perKey: 1e9 },
 });
 const { url, close } = await server.listen(0, '127.0.0.1');
 const key = (await server.createKey('operator', 'bench')).key;

@@ -79,7 +79,7 @@ export async function startApiFixture(
     log,
     redisUrl,
     webDist: null,
-    authFailures: { max: 10_000, windowMs: 60_000 },
+    authFailures: { perAddress: 10_000, perKey: 10_000 },
     alertsWorker: opts.alertsWorker ? alertsWorkerFor(cfg, log, redisUrl, opts.alertsWorker) : undefined,
     ...opts.server,
   });
