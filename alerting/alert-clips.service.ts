@@ -40,7 +40,7 @@ export class AlertClipsService {
   async attach(ready: ClipReady): Promise<EventOutcome> {
     const rows: EvidenceTable[] = [];
     for (const f of ready.files) {
-      const bytes = await this.pipeline.bytes(f.key);
+      const bytes = await this.pipeline.frames.get(f.key);
       if (!bytes) continue; // expired before this job ran: the job is retried only within the file TTL
       rows.push(await this.evidence.keep(ready.alertId, f.kind, bytes, f.mime, EXT[f.mime] ?? 'bin'));
     }

@@ -134,8 +134,8 @@ export class AlertIntakeService {
 
   private async matchEvidence(alertId: string, ev: MatchEvent) {
     const [frame, crop] = await Promise.all([
-      this.pipeline.bytes(ev.best.frameKey),
-      ev.best.faceCropKey ? this.pipeline.bytes(ev.best.faceCropKey) : Promise.resolve(null),
+      this.pipeline.frames.get(ev.best.frameKey),
+      ev.best.faceCropKey ? this.pipeline.frames.get(ev.best.faceCropKey) : Promise.resolve(null),
     ]);
     return this.evidence.fromMatch(alertId, frame, crop, {
       personBox: ev.best.personBox,

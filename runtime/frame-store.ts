@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { redisKeys, type RedisKeys } from '../pipeline/redis-keys.js';
 
 /**
@@ -36,6 +36,14 @@ export class FrameStore {
   /** The bytes under `key`, or null when the frame has expired or never existed. */
   async get(key: string): Promise<Buffer | null> {
     return this.redis.getBuffer(key);
+  }
+
+  /**
+   * Adds the read of a frame to a pipeline (its reply: Buffer, or null once expired), for callers
+   * that fetch the frame in the same round trip as other state.
+   */
+  static getIn(batch: ChainableCommander, key: string): ChainableCommander {
+    return batch.getBuffer(key);
   }
 
   /** Extends the life of a frame that became evidence; false when it has already expired. */

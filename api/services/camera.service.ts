@@ -121,7 +121,7 @@ export class CameraService {
   ): Promise<{ jpeg: Buffer; ts: number | null; persons: number | null }> {
     if (!(await this.repo.get(id))) throw notFound('camera', id);
     const seen = opts.boxes ? await this.redisRead(() => this.pipeline.cameraDetections(id)) : null;
-    const detected = seen ? await this.redisRead(() => this.pipeline.bytes(seen.frameKey)) : null;
+    const detected = seen ? await this.redisRead(() => this.pipeline.frames.get(seen.frameKey)) : null;
     if (seen && detected) {
       const annotations: Annotation[] = seen.persons.map((p) => ({
         box: p.box,
@@ -135,7 +135,7 @@ export class CameraService {
     }
     const status = await this.redisRead(async () => (await this.pipeline.cameraStatuses([id])).get(id));
     const frame = status?.latestFrameKey
-      ? await this.redisRead(() => this.pipeline.bytes(status.latestFrameKey!))
+      ? await this.redisRead(() => this.pipeline.frames.get(status.latestFrameKey!))
       : null;
     if (!frame)
       throw new HttpProblem(

@@ -16,7 +16,7 @@ import { SettingsRepository } from './settings.repository.js';
 
 /** Every repository over one database, one Redis connection and the data folder. */
 export function createRepositories(
-  cfg: Pick<Config, 'dataDir' | 'redisPrefix' | 'detect'>,
+  cfg: Pick<Config, 'dataDir' | 'redisPrefix' | 'detect' | 'ingest'>,
   db: Database,
   redis: Redis,
 ) {
@@ -31,7 +31,7 @@ export function createRepositories(
     officers: new OfficerRepository(db),
     alerts: new AlertRepository(db),
     replays: new ReplayRepository(db),
-    pipeline: new PipelineStateRepository(redis, cfg.redisPrefix, cfg.detect.partitions),
+    pipeline: new PipelineStateRepository(redis, cfg.redisPrefix, cfg.detect.partitions, cfg.ingest.frameTtlSeconds),
     photos: new FileStore(join(dataDir, 'photos')),
     evidence: new FileStore(join(dataDir, 'evidence')),
   };

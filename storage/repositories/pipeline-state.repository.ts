@@ -6,6 +6,7 @@ import {
   type CameraStatus,
 } from '../../pipeline/events.js';
 import { redisKeys, type RedisKeys } from '../../pipeline/redis-keys.js';
+import { FrameStore } from '../../runtime/frame-store.js';
 import { WatchlistChannel } from '../../runtime/watchlist-channel.js';
 
 export interface RegistryCamera {
@@ -24,14 +25,18 @@ export class PipelineStateRepository {
   readonly keys: RedisKeys;
   /** The watchlist snapshot the API publishes for identify workers. */
   readonly watchlist: WatchlistChannel;
+  /** Frame JPEGs and evidence files the pipeline stored (null once expired). */
+  readonly frames: FrameStore;
 
   constructor(
     private readonly redis: Redis,
     prefix: string,
     partitions: number,
+    frameTtlSeconds: number,
   ) {
     this.keys = redisKeys(prefix, partitions);
     this.watchlist = new WatchlistChannel(redis, prefix);
+    this.frames = new FrameStore(redis, { prefix, partitions, ttlSeconds: frameTtlSeconds });
   }
 
   get up(): boolean {
@@ -64,11 +69,6 @@ export class PipelineStateRepository {
     const text = await this.redis.get(this.keys.cameraDetections(id));
     const parsed = text ? cameraDetectionsSchema.safeParse(safeJson(text)) : null;
     return parsed?.success ? parsed.data : null;
-  }
-
-  /** JPEG bytes stored by the pipeline under `key` (null when expired). */
-  bytes(key: string): Promise<Buffer | null> {
-    return this.redis.getBuffer(key);
   }
 
   /** Replaces the registry and tells ingest workers, unless it already holds exactly this list. */

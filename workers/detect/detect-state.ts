@@ -4,6 +4,7 @@ import type { IdentifyJob } from '../../pipeline/queues.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import { newTrackerState, type TrackerState } from '../../pipeline/tracker.js';
 import type { TrackSummary } from '../../pipeline/track-log.js';
+import { FrameStore } from '../../runtime/frame-store.js';
 
 /**
  * Everything the detect worker remembers about one camera between frames. It lives
@@ -119,11 +120,8 @@ export class DetectStateStore {
     now: number,
     frameKey: string,
   ): Promise<{ state: DetectState; rev: string; jpeg: Buffer | null }> {
-    const replies = await this.redis
-      .pipeline()
-      .hmget(this.keys.detectState(cameraId), 'rev', 'json')
-      .getBuffer(frameKey)
-      .exec();
+    const batch = this.redis.pipeline().hmget(this.keys.detectState(cameraId), 'rev', 'json');
+    const replies = await FrameStore.getIn(batch, frameKey).exec();
     const failed = replies?.find(([err]) => err);
     if (!replies || failed) throw failed?.[0] ?? new Error('detect state: Redis returned no replies');
     const [rev, json] = replies[0]![1] as (string | null)[];

@@ -96,7 +96,7 @@ describe('processClip (real ffmpeg, Redis and detectors)', () => {
     expect(ready.startMs!).toBeLessThanOrEqual(T0 + 13_000);
     expect(ready.endMs!).toBeGreaterThanOrEqual(T0 + 26_000);
     for (const f of ready.files) {
-      const bytes = (await redis.getBuffer(f.key))!;
+      const bytes = (await frames.get(f.key))!;
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(f.sha256);
       if (f.kind === 'clip' || f.kind === 'clip_redacted') {
         await writeFile(join(dir, `${f.kind}.mp4`), bytes);

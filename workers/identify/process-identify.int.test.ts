@@ -171,7 +171,7 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
     });
     expect(event.distance).toBeLessThan(chain.matchThreshold);
     expect(event.scores.map((s) => s.seq)).toEqual([jobsA[0]!.seq, jobsA[1]!.seq]);
-    const crop = await redis.getBuffer(event.best.faceCropKey!);
+    const crop = await deps.frames.get(event.best.faceCropKey!);
     expect((await sharp(crop!).metadata()).format).toBe('jpeg');
 
     // Only faces under the threshold leave a crop: the stranger's track has none.
