@@ -1,35 +1,19 @@
-import sharp from 'sharp';
 import type { Box } from '../pipeline/geometry.js';
+import { type Annotation, annotateJpeg } from '../runtime/annotate-image.js';
 import type { EvidenceTable } from '../storage/database/database.types.js';
 import type { FileStore } from '../storage/repositories/file-store.repository.js';
 import { newId } from '../storage/repositories/ids.js';
 
-const escapeXml = (s: string) => s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** The frame with the person box, the face box and the name drawn on it. */
-export async function annotateSnapshot(
+/** The frame with the person box, and the face box labelled with the name (the person box when no face). */
+export function annotateSnapshot(
   frame: Buffer,
   boxes: { personBox: Box | null; faceBox: Box | null; label: string },
 ): Promise<Buffer> {
-  const meta = await sharp(frame).metadata();
-  const w = meta.width ?? 0;
-  const h = meta.height ?? 0;
-  const stroke = Math.max(2, Math.round(Math.min(w, h) / 200));
-  const font = Math.max(14, Math.round(h / 28));
-  const rect = (b: Box, colour: string) =>
-    `<rect x="${b[0]}" y="${b[1]}" width="${Math.max(1, b[2] - b[0])}" height="${Math.max(1, b[3] - b[1])}" fill="none" stroke="${colour}" stroke-width="${stroke}"/>`;
-  const anchor = boxes.faceBox ?? boxes.personBox;
-  const textY = anchor ? Math.max(font + 4, anchor[1] - 6) : font + 4;
-  const textX = anchor ? Math.max(2, anchor[0]) : 4;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">
-    ${boxes.personBox ? rect(boxes.personBox, '#ffcc00') : ''}
-    ${boxes.faceBox ? rect(boxes.faceBox, '#ff2a2a') : ''}
-    <text x="${textX}" y="${textY}" font-family="sans-serif" font-size="${font}" font-weight="bold" fill="#ff2a2a" stroke="#000" stroke-width="1">${escapeXml(boxes.label)}</text>
-  </svg>`;
-  return sharp(frame)
-    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
-    .jpeg({ quality: 88 })
-    .toBuffer();
+  const annotations: Annotation[] = [];
+  if (boxes.personBox)
+    annotations.push({ box: boxes.personBox, label: boxes.faceBox ? '' : boxes.label, kind: 'person' });
+  if (boxes.faceBox) annotations.push({ box: boxes.faceBox, label: boxes.label, kind: 'known' });
+  return annotateJpeg(frame, null, annotations);
 }
 
 /** Copies evidence out of Redis (where it expires) into the evidence store, with a sha256 each. */

@@ -27,14 +27,15 @@ export async function writeAnnotated(img: RgbImage, annotations: Annotation[], p
     .toFile(path);
 }
 
-/** A JPEG (camera frame) with labelled boxes drawn on it, as JPEG. */
+/** A JPEG (camera frame) with labelled boxes drawn on it, as JPEG; `size` is read from the JPEG when not given. */
 export async function annotateJpeg(
   jpeg: Buffer,
-  size: { width: number; height: number },
+  size: { width: number; height: number } | null,
   annotations: Annotation[],
 ): Promise<Buffer> {
+  const meta = size ?? (await sharp(jpeg).metadata());
   return sharp(jpeg)
-    .composite([{ input: overlay(size, annotations), top: 0, left: 0 }])
+    .composite([{ input: overlay({ width: meta.width ?? 0, height: meta.height ?? 0 }, annotations), top: 0, left: 0 }])
     .jpeg({ quality: 85 })
     .toBuffer();
 }
@@ -47,9 +48,13 @@ function overlay(img: { width: number; height: number }, annotations: Annotation
     const colour = COLOURS[kind];
     const ty = y1 - stroke > font ? y1 - stroke * 2 : y2 + font + stroke;
     const dash = kind === 'region' ? ` stroke-dasharray="${stroke * 4},${stroke * 3}"` : '';
+    const rect =
+      `<rect x="${x1}" y="${y1}" width="${Math.max(1, x2 - x1)}" height="${Math.max(1, y2 - y1)}" fill="none" ` +
+      `stroke="${colour}" stroke-width="${stroke}"${dash}/>`;
+    if (!label) return rect;
     return (
-      `<rect x="${x1}" y="${y1}" width="${x2 - x1}" height="${y2 - y1}" fill="none" stroke="${colour}" stroke-width="${stroke}"${dash}/>` +
-      `<text x="${x1}" y="${ty}" font-family="sans-serif" font-size="${font}" fill="${colour}" stroke="#000" stroke-width="${stroke / 3}" paint-order="stroke">${escapeXml(label)}</text>`
+      `${rect}<text x="${x1}" y="${ty}" font-family="sans-serif" font-size="${font}" fill="${colour}" stroke="#000" ` +
+      `stroke-width="${stroke / 3}" paint-order="stroke">${escapeXml(label)}</text>`
     );
   });
   return Buffer.from(
