@@ -1,23 +1,6 @@
+import { toCsv } from '../csv.js';
 import type { Evaluation } from './metrics.js';
 import type { SweepRow } from './sweep.js';
-
-type Cell = string | number | boolean | null;
-
-/**
- * One RFC 4180 cell. Text that a spreadsheet would run as a formula (=, +, -, @)
- * gets a leading apostrophe: identity names are typed in by operators, and the
- * analyst opens this file in a spreadsheet. Numbers are written as they are.
- */
-function cell(value: Cell): string {
-  if (value === null) return '';
-  if (typeof value !== 'string') return String(value);
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-export function toCsv(header: string[], rows: Cell[][]): string {
-  return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
-}
 
 /** One row per identity: the figures of the evaluation table. */
 export function evaluationToCsv(evaluation: Evaluation): string {

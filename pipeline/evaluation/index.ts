@@ -32,5 +32,6 @@ export {
   type SweepRow,
   type VoteRule,
 } from './sweep.js';
-export { appearancesToCsv, evaluationToCsv, sweepToCsv, toCsv } from './csv.js';
+export { toCsv } from '../csv.js';
+export { appearancesToCsv, evaluationToCsv, sweepToCsv } from './csv.js';
 export { renderHtmlReport, type HtmlReportInput } from './html-report.js';

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, replayTracksCsv } from './replay-export.js';
+import { replayTracksCsv } from './replay-export.js';
 import type { Replay } from './types.js';
 
 describe('replay CSV export', () => {
-  it('quotes commas, quotes and line breaks, and defuses spreadsheet formulas', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField('Smith, John')).toBe('"Smith, John"');
-    expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
-    expect(csvField('-3.5')).toBe('-3.5');
-    expect(csvField(null)).toBe('');
-  });
-
-  it('writes one row per track with identity and duration', () => {
+  it('writes one row per track with identity and duration, names quoted', () => {
     const replay: Replay = {
       id: 'r1',
       status: 'done',
