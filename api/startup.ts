@@ -4,6 +4,7 @@ import express from 'express';
 import { scrubServerPaths } from './http/error-handler.js';
 import { redactUrl } from '../runtime/logger.js';
 import { producerConnection } from '../runtime/redis.js';
+import { settleWithin } from '../runtime/settle-within.js';
 import { openDatabase, type OpenDatabase } from '../storage/database/database.js';
 import type { ApiServer, ApiServerOptions } from './server.js';
 
@@ -116,7 +117,7 @@ export async function serveApi(
         http.closeIdleConnections();
       });
       // A start-up still waiting for Redis is abandoned; one that finished is shut down in order.
-      await Promise.race([started, new Promise((r) => setTimeout(r, 1000))]);
+      await settleWithin(started, 1000);
       await api?.close();
       await db?.close();
     },

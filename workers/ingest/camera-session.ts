@@ -24,7 +24,7 @@ import { metrics, setCameraState } from '../../runtime/metrics.js';
 import { redisDown } from '../../runtime/redis-health.js';
 import type { DetectQueues, JobQueue } from '../../runtime/queues.js';
 import { FramePublisher } from './frame-publisher.js';
-import { within } from './within.js';
+import { resultWithin, settleWithin } from '../../runtime/settle-within.js';
 
 export interface CameraSessionDeps {
   cfg: Config;
@@ -134,8 +134,7 @@ export class CameraSession {
    */
   private async resumeTransport(): Promise<void> {
     if (this.deps.cfg.ingest.rtspTransport !== 'auto' || sourceKind(this.camera.url) !== 'rtsp') return;
-    const read = this.deps.redis.get(this.statusKey).catch(() => null);
-    const text = await Promise.race([read, new Promise<null>((r) => setTimeout(() => r(null), 500))]);
+    const text = await resultWithin(this.deps.redis.get(this.statusKey), 500, null);
     const parsed = text ? cameraStatusSchema.safeParse(JSON.parse(text)) : null;
     const last = parsed?.success ? parsed.data.transport : undefined;
     if (last) this.transport = last;
@@ -151,7 +150,7 @@ export class CameraSession {
     await this.loop;
     this.apply(this.machine.stop());
     // While Redis is away these writes wait for it; shutdown must not wait forever.
-    const settled = await within(Promise.all([...this.pendingEvents, this.flushStatus()]), STOP_WRITES_MS);
+    const settled = await settleWithin(Promise.all([...this.pendingEvents, this.flushStatus()]), STOP_WRITES_MS);
     if (!settled)
       this.log.error(
         { pendingEvents: this.pendingEvents.size },

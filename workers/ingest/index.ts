@@ -13,7 +13,7 @@ import { CameraLeases } from './camera-leases.js';
 import { watchCameras } from './camera-registry.js';
 import { CameraSession } from './camera-session.js';
 import { ClipRecorder } from './clip-recorder.js';
-import { within } from './within.js';
+import { settleWithin } from '../../runtime/settle-within.js';
 
 export { ingestFile, type IngestFileOptions, type IngestFileResult } from './ingest-file.js';
 
@@ -162,12 +162,12 @@ export async function startIngestWorker(
       await Promise.all([...sessions.values(), ...recorders.values()].map((s) => s.stop()));
       sessions.clear();
       recorders.clear();
-      await within(leases.releaseAll(), 2000);
+      await settleWithin(leases.releaseAll(), 2000);
       unwatch();
       // Bounded: with Redis away, closing queues and quitting would wait for it.
-      if (!(await within(Promise.all([detect.close(), alerts.close()]), 3000)))
+      if (!(await settleWithin(Promise.all([detect.close(), alerts.close()]), 3000)))
         log.warn('queues did not close cleanly (Redis unreachable)');
-      for (const conn of [redis, subscriber]) if (!(await within(conn.quit(), 2000))) conn.disconnect();
+      for (const conn of [redis, subscriber]) if (!(await settleWithin(conn.quit(), 2000))) conn.disconnect();
     },
   };
 }
