@@ -17,7 +17,7 @@ describe('watchpost worker ingest (a real process)', () => {
   beforeAll(() => {
     const clip = makeClip(footage.dir, 'cam.mp4', 3);
     config = join(footage.dir, 'watchpost.yaml');
-    writeFileSync(config, `cameras:\n  - id: porch\n    url: ${clip}\ningest:\n  fps: 5\n`);
+    writeFileSync(config, `cameras:\n  - id: porch\n    url: ${clip}\ningest:\n  fps: 5\n  allowFileSources: true\n`);
   });
   afterAll(async () => {
     await cleanup();
@@ -51,9 +51,13 @@ describe('watchpost worker ingest (a real process)', () => {
         return '';
       }
     };
-    await expect
-      .poll(metrics, { timeout: 30_000, interval: 300 })
-      .toMatch(/watchpost_frames_captured_total\{camera="porch"\} [1-9]/);
+    try {
+      await expect
+        .poll(metrics, { timeout: 30_000, interval: 300 })
+        .toMatch(/watchpost_frames_captured_total\{camera="porch"\} [1-9]/);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nworker output:\n${output}`);
+    }
     const body = await metrics();
     expect(body).toMatch(/watchpost_camera_state\{camera="porch",state="streaming"\} 1/);
     expect(body).toMatch(/watchpost_queue_jobs\{queue="detect-\d+",state="waiting"\}/);

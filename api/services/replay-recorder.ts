@@ -1,3 +1,4 @@
+import { settleWithin } from '../../runtime/settle-within.js';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QueueEvents, type Job } from 'bullmq';
@@ -160,7 +161,8 @@ export class ReplayRecorder {
   }
 
   async close(): Promise<void> {
-    await this.events?.close();
+    // QueueEvents waits on a reconnect while Redis is unreachable; shutdown must still finish.
+    if (this.events) await settleWithin(this.events.close(), 3000);
     await Promise.all(this.syncing.values());
   }
 }

@@ -1,3 +1,4 @@
+import { settleWithin } from '../../runtime/settle-within.js';
 import { identitiesFromRows, type WatchlistContent } from '../../pipeline/watchlist.js';
 import type { Logger } from '../../runtime/logger.js';
 import type { CameraRepository } from '../../storage/repositories/camera.repository.js';
@@ -99,6 +100,7 @@ export class WatchlistService {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => {});
+    // A publish in flight while Redis is unreachable can wait on a reconnect; shutdown must not.
+    if (this.running) await settleWithin(this.running, 3000);
   }
 }
