@@ -78,6 +78,15 @@ module.exports = {
       to: { path: '^models/(convert|faceapi|onnx|prepare)/' },
     },
     {
+      name: 'browser-code-no-node',
+      severity: 'error',
+      comment:
+        'The dashboard bundle (api/web/src) and the event-stream reader it shares with the CLI run in a browser: ' +
+        'no Node built-ins.',
+      from: { path: '^(api/web/src/|runtime/event-stream\\.ts$)', pathNot: TEST },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
       name: 'production-not-test-helpers',
       severity: 'error',
       comment: 'Test helpers and factories live under test/ and are used only by tests and benchmarks.',

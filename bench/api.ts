@@ -15,7 +15,7 @@ import { newId } from '../storage/repositories/ids.js';
 import { loadConfig } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { startEmbeddedRedis } from '../runtime/embedded-redis.js';
-import { SseParser } from '../api/web/src/sse-parser.js';
+import { readEventStream } from '../runtime/event-stream.js';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -98,11 +98,10 @@ const ctrl = new AbortController();
 const streams = await Promise.all(
   Array.from({ length: connections }, async () => {
     const res = await fetch(`${url}/v1/alerts/stream`, { headers: auth, signal: ctrl.signal });
-    const parser = new SseParser((m) => {
+    readEventStream(res.body!, (m) => {
       received++;
       latencies.push(Date.now() - (JSON.parse(m.data) as { alert: { updatedAt: number } }).alert.updatedAt);
-    });
-    parser.consume(res.body!).catch(() => {
+    }).catch(() => {
       // aborted at the end
     });
     return res;

@@ -1,4 +1,4 @@
-import { SseParser } from '../api/web/src/sse-parser.js';
+import { readEventStream } from '../runtime/event-stream.js';
 
 export interface SseEvent {
   id: string | null;
@@ -13,10 +13,11 @@ export function openSse(url: string, headers: Record<string, string>) {
   const opened = (async () => {
     const res = await fetch(url, { headers, signal: ctrl.signal });
     if (res.status !== 200) throw new Error(`stream answered ${res.status}`);
-    const parser = new SseParser((m) => events.push({ id: m.lastEventId || null, event: m.event, data: m.data }));
-    parser.consume(res.body!).catch(() => {
-      // aborted
-    });
+    readEventStream(res.body!, (m) => events.push({ id: m.lastEventId || null, event: m.event, data: m.data })).catch(
+      () => {
+        // aborted
+      },
+    );
   })();
   return {
     events,

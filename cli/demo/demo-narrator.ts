@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { SseParser } from '../../api/web/src/sse-parser.js';
+import { followEventStream } from '../../runtime/event-stream.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import type { DemoApiClient } from './demo-api-client.js';
 
@@ -113,25 +113,19 @@ export function watchAlerts(api: DemoApiClient, key: string, evidenceDir: string
     say(`ALERT match: ${alert.perpetratorName} at camera ${alert.cameraId}, distance ${alert.distance?.toFixed(3)}`);
     for (const f of files) say(`  evidence: ${f}`);
   };
-  const run = async () => {
-    while (!signal.aborted) {
-      try {
-        const res = await fetch(`${api.baseUrl}/v1/alerts/stream`, {
-          headers: { authorization: `Bearer ${key}` },
-          signal,
-        });
-        // Events are handled one after another, in stream order.
-        let chain = Promise.resolve();
-        const parser = new SseParser(({ event, data }) => {
-          chain = chain.then(() =>
-            handle(event, data).catch((err: Error) => say(`(could not read alert: ${err.message})`)),
-          );
-        });
-        await parser.consume(res.body!);
-      } catch {
-        if (!signal.aborted) await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-  };
-  void run();
+  // Events are handled one after another, in stream order; a dropped stream resumes after the last one.
+  let chain = Promise.resolve();
+  void followEventStream({
+    connect: (lastEventId, signal) =>
+      fetch(`${api.baseUrl}/v1/alerts/stream`, {
+        headers: { authorization: `Bearer ${key}`, ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
+        signal,
+      }),
+    onMessage: ({ event, data }) => {
+      chain = chain.then(() =>
+        handle(event, data).catch((err: Error) => say(`(could not read alert: ${err.message})`)),
+      );
+    },
+    signal,
+  });
 }

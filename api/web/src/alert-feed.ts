@@ -1,7 +1,7 @@
 import { type ApiClient, itemsOf, type Page } from './api-client.js';
 import { openAlertStream, type StreamState } from './alert-stream.js';
 import type { AlertSound } from './alert-sound.js';
-import type { SseMessage } from './sse-parser.js';
+import type { SseMessage } from '../../../runtime/event-stream.js';
 import { createStore, type Store } from './store.js';
 import type { Alert } from './types.js';
 
