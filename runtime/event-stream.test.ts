@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { followEventStream, readEventStream, type SseMessage, type StreamState } from './event-stream.js';
 
 const bodyOf = (chunks: string[]) =>
-  new ReadableStream<Uint8Array>({
+  new ReadableStream<BufferSource>({
     start(c) {
       for (const chunk of chunks) c.enqueue(new TextEncoder().encode(chunk));
       c.close();

@@ -15,8 +15,9 @@ function newestSourceMtime(): number {
     if (st.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
     else if (!path.endsWith('.test.ts')) newest = Math.max(newest, st.mtimeMs);
   };
-  // The page bundles the API's role policy too (src/permissions.ts).
-  for (const entry of ['index.html', 'vite.config.ts', 'src', '../http/roles.ts']) walk(join(webRoot, entry));
+  // The page bundles the API's role policy (src/permissions.ts), the event-stream reader and the CSV rule too.
+  const shared = ['../http/roles.ts', '../../runtime/event-stream.ts', '../../pipeline/csv.ts'];
+  for (const entry of ['index.html', 'vite.config.ts', 'src', ...shared]) walk(join(webRoot, entry));
   return newest;
 }
 
