@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLIP_FILE_KINDS } from '../pipeline/queues.js';
 import type { AlertTable, EvidenceTable, WebhookDeliveryTable } from '../storage/database/database.types.js';
 
 /** The alert's public shape: API responses, SSE `data.alert` and webhook bodies are all inferred from here. */
@@ -7,7 +8,7 @@ const timestamp = z.number().int().describe('ms since epoch');
 export const evidenceSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['snapshot', 'face_crop', 'frame']),
+    kind: z.enum(['snapshot', 'face_crop', 'frame', ...CLIP_FILE_KINDS]),
     sha256: z.string(),
     bytes: z.number().int(),
     mime: z.string(),

@@ -54,6 +54,9 @@ export class AlertService {
   async evidenceBytes(ctx: AuditContext, alertId: string, evidenceId: string) {
     const e = await this.repo.evidenceItem(alertId, evidenceId);
     if (!e) throw notFound('evidence', evidenceId);
+    // The recorded clip shows bystanders: admins only, as for exports; the others get its redacted copy.
+    if (e.kind === 'clip' && ctx.actor.kind === 'key' && ctx.actor.role !== 'admin')
+      throw new HttpProblem(403, 'Forbidden', 'only admins may see unredacted video (bystanders are in it)');
     await this.audit.record(ctx, 'alert.evidence.read', { type: 'alert', id: alertId }, { evidenceId, kind: e.kind });
     return { mime: e.mime, sha256: e.sha256, data: await this.evidence.read(e.path) };
   }

@@ -39,7 +39,7 @@ export function createAlerting(d: AlertingDeps) {
     ),
     alerts,
     exports: new EvidenceExportService(d.cfg, alerts, d.repos.audit, d.audit),
-    clips: new AlertClipsService(d.cfg, ledger, d.repos.pipeline, evidence),
+    clips: new AlertClipsService(d.cfg, ledger, d.repos.pipeline, evidence, d.repos.cameras, d.log),
     escalation: new AlertEscalationService(d.cfg, ledger, d.repos.cases, d.repos.officers),
   };
 }

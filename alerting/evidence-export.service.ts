@@ -7,6 +7,7 @@ import { type ArchiveFile, sealArchive } from '../runtime/evidence-archive.js';
 import { HttpProblem } from '../runtime/problem.js';
 import { loadSigningKey, type SigningKey } from '../runtime/signing-key.js';
 import type { AuditRepository } from '../storage/repositories/audit.repository.js';
+import type { AlertClip } from './alert-clips.service.js';
 import type { AlertService } from './alert.service.js';
 
 /**
@@ -58,13 +59,18 @@ export class EvidenceExportService {
     const detail = await this.alerts.get(ctx, alertId);
     const files: ArchiveFile[] = [];
     const left: string[] = [];
+    // An SOS has a clip per camera of the case: each in a folder of its camera.
+    const clips = Object.entries((detail.details as { clips?: Record<string, AlertClip> }).clips ?? {});
+    const cameraOf = new Map(clips.flatMap(([cam, c]) => c.evidenceIds.map((id) => [id, cam] as const)));
     for (const e of detail.evidence) {
-      const name = FILES[variant][e.kind];
-      if (!name) continue;
+      const named = FILES[variant][e.kind];
+      if (!named) continue;
+      const cam = clips.length > 1 ? cameraOf.get(e.id) : undefined;
+      const name = cam ? named.replace(/^clip\//, `clip/${cam.replace(/[^\w.-]/g, '_')}/`) : named;
       const { data } = await this.alerts.evidenceBytes(ctx, alertId, e.id);
       files.push({ path: name, bytes: data });
     }
-    if (variant === 'redacted' && !files.some((f) => f.path.startsWith('clip/clip')))
+    if (variant === 'redacted' && !files.some((f) => f.path.endsWith('.mp4')))
       left.push('no redacted clip: none was recorded for this alert, or it is still being cut');
     const timeline = [
       { at: detail.firstSeen, event: 'sighting.first' },

@@ -148,6 +148,9 @@ export const clipJobSchema = z.object({
 });
 export type ClipJob = z.infer<typeof clipJobSchema>;
 
+/** The files of an event clip: the recording, its redacted copy, the matched person's boxes, a redacted still. */
+export const CLIP_FILE_KINDS = ['clip', 'clip_redacted', 'clip_track', 'snapshot_redacted'] as const;
+
 /** What a clip job made: files in Redis (TTL) for the alerts side to keep as the alert's evidence. */
 export const clipReadySchema = z.object({
   alertId: z.string().min(1),
@@ -157,7 +160,7 @@ export const clipReadySchema = z.object({
   endMs: z.number().nullable(),
   files: z.array(
     z.object({
-      kind: z.enum(['clip', 'clip_redacted', 'clip_track', 'snapshot_redacted']),
+      kind: z.enum(CLIP_FILE_KINDS),
       key: z.string(),
       sha256: z.string(),
       mime: z.string(),

@@ -132,7 +132,7 @@ describe('event clips and sealed exports', () => {
   it('serves the clip with byte ranges, so a player can seek', async () => {
     const detail = (await api.call('GET', `/v1/alerts/${alertId}`, { key: api.keys.officer })).body;
     const clip = detail.evidence.find((e: { kind: string }) => e.kind === 'clip_redacted');
-    expect(detail.details.clip.startMs).toBeLessThanOrEqual(detail.firstSeen - 3000);
+    expect(detail.details.clips[cameraId].startMs).toBeLessThanOrEqual(detail.firstSeen - 3000);
     const whole = await fetch(`${api.url}/v1/alerts/${alertId}/evidence/${clip.id}`, {
       headers: { authorization: `Bearer ${api.keys.officer}` },
     });

@@ -155,7 +155,13 @@ export function caseRoutes({ services, alerting }: Core): RouteDef[] {
         201: { description: 'alert raised or updated', schema: z.object({ outcome: z.string(), alert: alertSchema }) },
         404: notFound,
       },
-      handler: ({ params, body, audit }) => alerting.intake.sos(audit, params.id, body),
+      handler: async ({ params, body, audit }) => {
+        const raised = await alerting.intake.sos(audit, params.id, body);
+        // The case's cameras' clips around the press; never holds up (or fails) the SOS itself.
+        if (raised.outcome === 'created')
+          void alerting.clips.forSos(raised.alert.id, params.id, raised.alert.firstSeen);
+        return raised;
+      },
     }),
   ];
 }

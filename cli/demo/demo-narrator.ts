@@ -27,7 +27,7 @@ interface AlertDto {
 }
 
 interface AlertDetailDto extends AlertDto {
-  evidence: { id: string; kind: string; url: string; sha256: string }[];
+  evidence: { id: string; kind: string; url: string; sha256: string; mime: string }[];
 }
 
 /** Camera state changes, polled through the API as the dashboard sees them. */
@@ -90,28 +90,41 @@ export function watchTracks(redis: Redis, keys: RedisKeys, cameraId: string, sig
   void poll();
 }
 
-/** Alerts from the API's SSE stream; a match's snapshot is downloaded to `evidenceDir`. */
+const EXT: Record<string, string> = { 'video/mp4': 'mp4', 'application/json': 'json' };
+
+/**
+ * Alerts from the API's SSE stream; a match's evidence is downloaded to `evidenceDir`: the stills
+ * when it is raised, its event clip when the evidence worker attaches it (an `alert.updated`).
+ */
 export function watchAlerts(api: DemoApiClient, key: string, evidenceDir: string, signal: AbortSignal): void {
+  const saved = new Set<string>();
+  const download = async (alertId: string) => {
+    const detail = await api.request<AlertDetailDto>('GET', `/v1/alerts/${alertId}`);
+    await mkdir(evidenceDir, { recursive: true });
+    const files: { kind: string; file: string }[] = [];
+    for (const e of detail.evidence) {
+      if (saved.has(e.id)) continue;
+      saved.add(e.id);
+      const file = join(evidenceDir, `${alertId}-${e.kind}.${EXT[e.mime] ?? 'jpg'}`);
+      await writeFile(file, await api.download(e.url));
+      files.push({ kind: e.kind, file });
+    }
+    return files;
+  };
   const handle = async (type: string, data: string) => {
     const { alert } = JSON.parse(data) as { alert: AlertDto };
     if (type !== 'alert.created') {
       say(`alert ${alert.id} ${alert.state} (${alert.eventCount} events)`);
+      for (const f of await download(alert.id)) say(`  ${f.kind.startsWith('clip') ? 'clip' : 'evidence'}: ${f.file}`);
       return;
     }
     if (alert.kind !== 'match') {
       say(`ALERT ${alert.kind} on camera ${alert.cameraId ?? '-'}`);
       return;
     }
-    const detail = await api.request<AlertDetailDto>('GET', `/v1/alerts/${alert.id}`);
-    await mkdir(evidenceDir, { recursive: true });
-    const files: string[] = [];
-    for (const e of detail.evidence) {
-      const file = join(evidenceDir, `${alert.id}-${e.kind}.jpg`);
-      await writeFile(file, await api.download(e.url));
-      files.push(file);
-    }
+    const files = await download(alert.id);
     say(`ALERT match: ${alert.perpetratorName} at camera ${alert.cameraId}, distance ${alert.distance?.toFixed(3)}`);
-    for (const f of files) say(`  evidence: ${f}`);
+    for (const f of files) say(`  evidence: ${f.file}`);
   };
   // Events are handled one after another, in stream order; a dropped stream resumes after the last one.
   let chain = Promise.resolve();

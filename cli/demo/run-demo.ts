@@ -13,6 +13,7 @@ import { startRtspPublisher, startRtspServer } from '../../runtime/rtsp-server.j
 import { Shutdown } from '../../runtime/shutdown.js';
 import { requireFfmpeg } from '../../runtime/system-tools.js';
 import { startDetectWorker } from '../../workers/detect/index.js';
+import { startEvidenceWorker } from '../../workers/evidence/index.js';
 import { startIdentifyWorker } from '../../workers/identify/index.js';
 import { startIngestWorker } from '../../workers/ingest/index.js';
 import { startReplayWorker } from '../../workers/replay/index.js';
@@ -34,7 +35,7 @@ const CAMERA_ID = 'front-door';
 /**
  * `watchpost demo`: the whole system on one machine. A private Redis (unless
  * REDIS_URL is set), SQLite in the data folder, the API with the dashboard and
- * the alerts worker, ingest/detect/identify/replay workers in this process, a local RTSP
+ * the alerts worker, ingest/detect/identify/evidence/replay workers in this process, a local RTSP
  * server streaming a footage fixture in a loop, and a webhook receiver standing in
  * for the officer's phone. Set-up goes through the public API, like an operator's.
  */
@@ -115,6 +116,8 @@ export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
   workers.push({ name: 'ingest', ...(await startIngestWorker(ctx)) });
   workers.push({ name: 'detect', ...(await startDetectWorker(ctx)) });
   workers.push({ name: 'identify', ...(await startIdentifyWorker(ctx)) });
+  // Cuts each alert's event clip from the camera's video buffer (and its redacted copy).
+  workers.push({ name: 'evidence', ...(await startEvidenceWorker(ctx)) });
   // The dashboard's Replays screen queues footage for it.
   workers.push({ name: 'replay', ...(await startReplayWorker(ctx)) });
   say(`pipeline running: camera ${CAMERA_ID} streams ${footage.name} in a loop. Ctrl-C stops everything.`);

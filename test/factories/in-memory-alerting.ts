@@ -3,7 +3,9 @@ import { AuditService } from '../../audit/audit.service.js';
 import { AlertEscalationService } from '../../alerting/alert-escalation.service.js';
 import { AlertIntakeService } from '../../alerting/alert-intake.service.js';
 import { AlertLedger, type AlertOutbox } from '../../alerting/alert-ledger.js';
+import { AlertClipsService } from '../../alerting/alert-clips.service.js';
 import { AlertService } from '../../alerting/alert.service.js';
+import { evidenceSchema } from '../../pipeline/config/evidence.js';
 import { EvidenceService } from '../../alerting/evidence.service.js';
 import type { Config } from '../../pipeline/config/index.js';
 import type { MatchEvent } from '../../pipeline/events.js';
@@ -130,7 +132,11 @@ export class InMemoryPeople {
   shifts: ShiftTable[] = [];
 
   readonly caseRepo = { get: async (id: string) => this.cases.get(id) } as unknown as CaseRepository;
-  readonly cameraRepo = { get: async (id: string) => this.cameras.get(id) } as unknown as CameraRepository;
+  readonly cameraRepo = {
+    get: async (id: string) => this.cameras.get(id),
+    list: async (f: { limit: number; caseId?: string }) =>
+      [...this.cameras.values()].filter((c) => !f.caseId || c.caseId === f.caseId).slice(0, f.limit),
+  } as unknown as CameraRepository;
   readonly officerRepo = {
     get: async (id: string) => this.officers.get(id),
     onDuty: async (district: string, at: number) =>
@@ -226,7 +232,7 @@ export function inMemoryAlerting(alertsCfg: Partial<Config['alerts']> = {}) {
   const journalled: number[] = [];
   const ledger = new AlertLedger(cfg, alerts as unknown as AlertRepository, outbox, (seq) => journalled.push(seq), log);
   // Frames are gone from Redis in these tests, so the evidence store is never written.
-  const pipeline = { bytes: async () => null } as unknown as PipelineStateRepository;
+  const pipeline = { frames: { get: async () => null, delete: async () => {} } } as unknown as PipelineStateRepository;
   const evidence = new EvidenceService({} as FileStore);
   return {
     cfg,
@@ -246,6 +252,14 @@ export function inMemoryAlerting(alertsCfg: Partial<Config['alerts']> = {}) {
       auditService,
     ),
     service: new AlertService(ledger, evidence, auditService),
+    clips: new AlertClipsService(
+      { evidence: evidenceSchema.parse({ preSeconds: 10, postSeconds: 20 }) },
+      ledger,
+      pipeline,
+      evidence,
+      people.cameraRepo,
+      log,
+    ),
     escalation: new AlertEscalationService(cfg, ledger, people.caseRepo, people.officerRepo),
   };
 }

@@ -3,6 +3,7 @@ import { createAlerting, type SharedAlerting } from '../../alerting/alerting.js'
 import { QueueOutbox } from '../../alerting/delivery/alert-outbox.js';
 import { WebhookSender } from '../../alerting/delivery/webhook-sender.js';
 import { AuditService } from '../../audit/audit.service.js';
+import type { CameraEvent } from '../../pipeline/events.js';
 import { staleStatusMs } from '../../pipeline/ingest-silence.js';
 import { backoffDelay } from '../../pipeline/backoff.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
@@ -84,6 +85,13 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
     },
   });
   const deps = { cfg, connection: consumer, log };
+  // A tampering alert gets the camera's last buffered seconds; a retried event asks again (a no-op).
+  const cameraOffline = async (ev: CameraEvent) => {
+    const outcome = report(await intake.handleCamera(ev));
+    if (outcome.outcome === 'created' || outcome.outcome === 'duplicate')
+      await clips.forCameraOffline(outcome.alertId, ev);
+    return outcome;
+  };
   const workers = [
     await startConsumer(
       QUEUE.alerts,
@@ -96,7 +104,7 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
           return outcome;
         },
         [JOB.clipReady]: async (ready) => report(await clips.attach(ready)),
-        [JOB.cameraOffline]: async (ev) => report(await intake.handleCamera(ev)),
+        [JOB.cameraOffline]: async (ev) => cameraOffline(ev),
         [JOB.cameraOnline]: async (ev) => report(await intake.handleCamera(ev)),
       }),
       deps,
@@ -144,7 +152,7 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
   const watchdog = new CameraWatchdog({
     cameras: repos.cameras,
     pipeline: repos.pipeline,
-    raise: async (ev) => report(await intake.handleCamera(ev)),
+    raise: async (ev) => (ev.type === 'camera.offline' ? cameraOffline(ev) : report(await intake.handleCamera(ev))),
     offlineMs: cfg.ingest.offlineSeconds * 1000,
     staleStatusMs: staleStatusMs(cfg),
     log,

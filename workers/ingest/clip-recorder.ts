@@ -6,7 +6,7 @@ import type { CameraConfig, Config } from '../../pipeline/config/index.js';
 import { segmentTtlSeconds } from '../../pipeline/config/evidence.js';
 import { type SegmentRecorderProcess, startSegmentRecorder } from '../../runtime/ffmpeg/ffmpeg-segments.js';
 import type { Logger } from '../../runtime/logger.js';
-import type { SegmentStore } from '../../runtime/segment-store.js';
+import type { SegmentStore, VideoSegment } from '../../runtime/segment-store.js';
 
 export interface ClipRecorderDeps {
   cfg: Config;
@@ -35,6 +35,8 @@ export class ClipRecorder {
   private wakeUp: (() => void) | null = null;
   segmentsStored = 0;
   segmentsLost = 0;
+  /** The segments of the last `preSeconds`, to keep when the camera goes dark. */
+  private recent: VideoSegment[] = [];
 
   constructor(
     readonly camera: CameraConfig,
@@ -82,6 +84,17 @@ export class ClipRecorder {
     }
   }
 
+  /**
+   * The stream ended (camera gone dark, or tampered with): its last `preSeconds` stay until the
+   * tampering alert, raised `ingest.offlineSeconds` later, can cut them. Bounded like the buffer.
+   */
+  private async keepLastSeconds(): Promise<void> {
+    const { cfg } = this.deps;
+    const seconds = cfg.ingest.offlineSeconds + cfg.evidence.alertLatencySeconds + 2 * cfg.evidence.segmentSeconds;
+    await this.deps.segments.pin(this.recent, Math.ceil(seconds)).catch(() => {});
+    this.recent = [];
+  }
+
   /** One ffmpeg run; returns its last stderr lines. */
   private async record(dir: string): Promise<string> {
     const { cfg } = this.deps;
@@ -102,8 +115,10 @@ export class ClipRecorder {
       const startMs = Math.round(endMs - (f.endSec - f.startSec) * 1000);
       try {
         const bytes = await readFile(f.path);
-        await this.deps.segments.put({ cameraId: this.camera.id, startMs, endMs }, bytes, ttl);
+        const seg = { cameraId: this.camera.id, startMs, endMs };
+        await this.deps.segments.put(seg, bytes, ttl);
         this.segmentsStored++;
+        this.recent = [...this.recent.filter((r) => r.endMs > endMs - cfg.evidence.preSeconds * 1000), seg];
       } catch (err) {
         this.segmentsLost++;
         this.log.warn({ err: (err as Error).message, lost: this.segmentsLost }, 'video segment not buffered');
@@ -112,6 +127,7 @@ export class ClipRecorder {
       }
     }
     const exit = await this.proc.exited;
+    if (!this.stopping) await this.keepLastSeconds();
     return exit.stderr || `exit ${exit.code ?? exit.signal}`;
   }
 }
