@@ -1,6 +1,7 @@
 import type { AuditContext } from '../audit/audit-context.js';
 import { actorName } from '../audit/audit-context.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { type ClipTrack, clipTrackSchema } from '../pipeline/clip-track.js';
 import { HttpProblem, notFound } from '../runtime/problem.js';
 import type { AlertRepository } from '../storage/repositories/alert.repository.js';
 import { type AlertState, alertDto, deliveryDto, evidenceDto } from './alert.dto.js';
@@ -59,6 +60,14 @@ export class AlertService {
       throw new HttpProblem(403, 'Forbidden', 'only admins may see unredacted video (bystanders are in it)');
     await this.audit.record(ctx, 'alert.evidence.read', { type: 'alert', id: alertId }, { evidenceId, kind: e.kind });
     return { mime: e.mime, sha256: e.sha256, data: await this.evidence.read(e.path) };
+  }
+
+  /** The matched person's boxes through the alert's clip (the track the evidence worker found); audited as a read. */
+  async clipTrack(ctx: AuditContext, alertId: string): Promise<ClipTrack> {
+    const e = (await this.repo.evidence(alertId)).find((x) => x.kind === 'clip_track');
+    if (!e) throw notFound('clip track of alert', alertId);
+    const { data } = await this.evidenceBytes(ctx, alertId, e.id);
+    return clipTrackSchema.parse(JSON.parse(data.toString()));
   }
 
   /** new → acknowledged → resolved | false_positive; who did it and when is kept. */

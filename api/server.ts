@@ -139,10 +139,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     async authenticate(req, def) {
       if (def.roles === 'public') return null;
       let actor: Actor | null = null;
-      const ticket = def.path === '/v1/alerts/stream' && typeof req.query.ticket === 'string' ? req.query.ticket : null;
+      const ticket = def.ticket && typeof req.query.ticket === 'string' ? req.query.ticket : null;
       const secret = bearer(req);
       if (secret) actor = await core.services.auth.actorFor(secret, def.sosToken === true);
-      else if (ticket) actor = await core.services.auth.actorForTicket(ticket);
+      else if (ticket) actor = await core.services.auth.actorForTicket(ticket, def.ticket);
       if (!actor) {
         // Counted only once the secret failed: a valid key is never refused for someone else's failures.
         const presented = secret ?? ticket;

@@ -47,6 +47,7 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       method: 'get',
       path: '/v1/alerts/stream',
       roles: CAN.readAlerts,
+      ticket: 'stream',
       tag,
       summary: 'Server-Sent Events: every alert change, resumable with Last-Event-ID',
       description:
@@ -81,10 +82,12 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       method: 'get',
       path: '/v1/alerts/:id/evidence/:evidenceId',
       roles: CAN.readEvidence,
+      ticket: 'media',
       tag,
       summary:
         'Evidence file (snapshot, face crop, event clip MP4 and its redacted copy, the track JSON); header X-Content-SHA256; Range requests for seeking',
       params: z.object({ id: z.string(), evidenceId: z.string() }),
+      query: z.object({ ticket: z.string().optional().describe('from POST /v1/evidence/media-ticket, for a player') }),
       responses: {
         200: { description: 'the file (image/jpeg, video/mp4 or application/json)', contentType: 'image/jpeg' },
         206: { description: 'the requested byte range', contentType: 'video/mp4' },

@@ -1,13 +1,51 @@
 import { z } from 'zod';
+import { clipTrackSchema, clipTrackToWebVtt } from '../../pipeline/clip-track.js';
 import type { Core } from '../core.js';
+import { streamTicketSchema } from '../dto/alert.dto.js';
 import { idParams } from '../dto/common.dto.js';
 import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
 import { CAN } from '../http/roles.js';
 
 const tag = 'evidence';
 
-export function evidenceRoutes({ alerting }: Core): RouteDef[] {
+export function evidenceRoutes({ alerting, services }: Core): RouteDef[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/alerts/:id/clip/track',
+      roles: CAN.readEvidence,
+      ticket: 'media',
+      tag,
+      summary: "The matched person's box through the alert's clip, for a player to draw over the video (not burnt in)",
+      description:
+        '`format=vtt` (default): a WebVTT metadata track, one cue per frame, each a JSON `{box: [x1,y1,x2,y2], width, height}` in video pixels, for `<track kind="metadata">`; `format=json`: the track as the evidence worker found it.',
+      params: idParams,
+      query: z.object({
+        format: z.enum(['vtt', 'json']).default('vtt'),
+        ticket: z.string().optional().describe('from POST /v1/evidence/media-ticket, for a <track> element'),
+      }),
+      responses: {
+        200: { description: 'the track', contentType: 'text/vtt', schema: clipTrackSchema },
+        404: { description: 'unknown alert, or no track (no clip yet, or redaction off)', schema: problemSchema },
+      },
+      handler: async ({ params, query, audit, res }) => {
+        const track = await alerting.alerts.clipTrack(audit, params.id);
+        if (query.format === 'json') return track;
+        res.status(200).set({ 'content-type': 'text/vtt; charset=utf-8', 'cache-control': 'private, no-store' });
+        res.send(clipTrackToWebVtt(track));
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/evidence/media-ticket',
+      roles: CAN.readEvidence,
+      tag,
+      summary: 'A 15-minute ticket for a video player: `?ticket=` on evidence files and clip tracks',
+      description:
+        "Browsers' `<video>` and `<track>` elements cannot send an Authorization header; each request made with the ticket is still checked against the key (revoked: refused) and audited.",
+      responses: { 200: { description: 'the ticket', schema: streamTicketSchema } },
+      handler: ({ actor }) => services.auth.mediaTicket(actor),
+    }),
     defineRoute({
       method: 'get',
       path: '/v1/alerts/:id/export',

@@ -39,6 +39,11 @@ export interface RouteDef<P = any, Q = any, B = any> {
   roles: readonly Role[] | 'public';
   /** Also accept a case's SOS token (for the victim's panic button). */
   sosToken?: boolean;
+  /**
+   * Also accept `?ticket=` of this purpose, for browser elements that cannot send the
+   * Authorization header (EventSource: 'stream'; `<video>`, `<track>`: 'media').
+   */
+  ticket?: 'stream' | 'media';
   tag: string;
   summary: string;
   description?: string;

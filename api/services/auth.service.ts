@@ -26,8 +26,11 @@ const TICKET_TTL_MS = 60_000;
 /** The queue board's cookie: an admin session of half an hour, ended early by revoking the key. */
 export const BOARD_SESSION_TTL_MS = 30 * 60_000;
 
-/** What a signed ticket stands in for: the SSE stream (60 s), or the queue board's cookie. */
-type TicketPurpose = 'stream' | 'board';
+/** A player's ticket outlives a clip's length and a pause: the video element asks for ranges as it plays. */
+const MEDIA_TICKET_TTL_MS = 15 * 60_000;
+
+/** What a signed ticket stands in for: the SSE stream (60 s), evidence for a player, or the queue board's cookie. */
+export type TicketPurpose = 'stream' | 'media' | 'board';
 
 export class AuthService {
   private ticketSecret: Buffer | null = null;
@@ -88,6 +91,14 @@ export class AuthService {
    */
   streamTicket(actor: Actor): Promise<{ ticket: string; expiresAt: number }> {
     return this.ticket(actor, 'stream', TICKET_TTL_MS);
+  }
+
+  /**
+   * A ticket for the dashboard's video player: `<video>` and `<track>` fetch their sources (and
+   * every byte range while seeking) without an Authorization header. Read-only evidence routes only.
+   */
+  mediaTicket(actor: Actor): Promise<{ ticket: string; expiresAt: number }> {
+    return this.ticket(actor, 'media', MEDIA_TICKET_TTL_MS);
   }
 
   /**

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DecodedImage, FaceDetector, PersonDetector } from '../../models/index.js';
+import type { ClipTrack } from '../../pipeline/clip-track.js';
 import type { Box } from '../../pipeline/geometry.js';
 import { matchedTrackId, pixelate, redactionRegions } from '../../pipeline/redaction.js';
 import { newTrackerState, type TrackerState, updateTracker } from '../../pipeline/tracker.js';
@@ -25,14 +26,6 @@ export interface RedactionReport {
   regions: number;
   /** The matched person's track in the clip (null: not found, so nobody was left clear). */
   matchedTrack: string | null;
-}
-
-/** The matched person's box through a clip: `t` in seconds from the clip's start, boxes in video pixels. */
-export interface ClipTrack {
-  width: number;
-  height: number;
-  fps: number;
-  boxes: { t: number; box: Box }[];
 }
 
 interface FrameFindings {

@@ -5,6 +5,7 @@ import { html } from '../html.js';
 import { useAlertDetail, usePerpetrator } from '../lookups.js';
 import type { Alert, AlertDetail, Camera, Case } from '../types.js';
 import { AuthImage } from './auth-image.js';
+import { ClipPlayer } from './clip-player.js';
 import { ConfirmButton } from './confirm-button.js';
 
 const KIND_LABEL: Record<string, string> = {
@@ -106,7 +107,13 @@ export function AlertCard(props: {
         </figure>
         <${EnrolledPhoto} perpetratorId=${a.perpetratorId} name=${title} />
       </div>
+      ${detail && html`<${ClipPlayer} alertId=${a.id} evidence=${detail.evidence} title=${title} />`}
     </div>`
+    }
+    ${
+      a.kind !== 'match' &&
+      detail?.evidence.some((e) => e.kind.startsWith('clip')) &&
+      html`<div class="evidence"><${ClipPlayer} alertId=${a.id} evidence=${detail.evidence} title=${title} /></div>`
     }
     <dl class="facts">
       ${
