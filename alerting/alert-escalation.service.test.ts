@@ -44,7 +44,7 @@ describe('alert escalation', () => {
   it('leaves an acknowledged alert alone', async () => {
     const { a, alertId } = await alertWith([{ id: 'sup-s1', district: 'south', supervisor: true }]);
     const ctx = {
-      actor: { kind: 'key' as const, keyId: 'k', name: 'Officer', role: 'officer' as const },
+      actor: { kind: 'key' as const, keyId: 'k', name: 'Control room', role: 'operator' as const },
       address: null,
     };
     await a.service.transition(ctx, alertId, 'acknowledge', undefined);

@@ -64,14 +64,14 @@ export class AlertIntakeService {
     return deliveryRows(alertId, before, 'alert.updated', at);
   }
 
-  /** Deliveries of a new alert: the officers on duty in the case's district. */
+  /** Deliveries of a new alert: the case's guards on duty at the residence first, and the district's officers on duty. */
   private async firstRecipients(
     alertId: string,
     caseRow: CaseTable | null,
     at: number,
   ): Promise<WebhookDeliveryTable[]> {
     if (!caseRow) return [];
-    return deliveryRows(alertId, await this.officers.onDuty(caseRow.district, at), 'alert.created', at);
+    return deliveryRows(alertId, await this.officers.onDuty(caseRow.district, at, caseRow.id), 'alert.created', at);
   }
 
   async handleMatch(ev: MatchEvent): Promise<EventOutcome> {

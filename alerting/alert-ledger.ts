@@ -161,6 +161,7 @@ export function newAlertRow(
     details: '{}',
     createdAt: now,
     updatedAt: now,
+    outcome: null,
     ...fields,
   };
 }

@@ -3,7 +3,8 @@ import { actorName } from '../audit/audit-context.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { type ClipTrack, clipTrackSchema } from '../pipeline/clip-track.js';
 import { HttpProblem, notFound } from '../runtime/problem.js';
-import type { AlertRepository } from '../storage/repositories/alert.repository.js';
+import type { AlertFilter, AlertRepository } from '../storage/repositories/alert.repository.js';
+import { canSee, scopeOf } from './alert-access.js';
 import { type AlertState, alertDto, deliveryDto, evidenceDto } from './alert.dto.js';
 import type { AlertLedger } from './alert-ledger.js';
 import type { EvidenceService } from './evidence.service.js';
@@ -30,9 +31,23 @@ export class AlertService {
     return this.ledger.repo;
   }
 
-  async get(ctx: AuditContext, id: string) {
+  /**
+   * The alert, if this caller may see it: one outside an officer's view answers 404 like an
+   * unknown one (its existence is not theirs to learn either).
+   */
+  private async visible(ctx: AuditContext, id: string) {
     const a = await this.repo.get(id);
     if (!a) throw notFound('alert', id);
+    const scope = scopeOf(ctx.actor);
+    if (!scope.all && !canSee(scope, (await this.repo.audience([id])).get(id)!)) {
+      await this.audit.record(ctx, 'alert.denied', { type: 'alert', id });
+      throw notFound('alert', id);
+    }
+    return a;
+  }
+
+  async get(ctx: AuditContext, id: string) {
+    const a = await this.visible(ctx, id);
     const [actions, evidence, deliveries] = await Promise.all([
       this.repo.actions(id),
       this.repo.evidence(id),
@@ -47,12 +62,15 @@ export class AlertService {
     };
   }
 
-  list(f: Parameters<AlertRepository['list']>[0]) {
-    return this.repo.list(f);
+  /** Alerts the caller may see (an officer: their district's and those sent to them). */
+  list(ctx: AuditContext, f: Omit<AlertFilter, 'audience'>) {
+    const scope = scopeOf(ctx.actor);
+    return this.repo.list(scope.all ? f : { ...f, audience: scope });
   }
 
   /** Evidence bytes, to authorised roles only; every read is audited. */
   async evidenceBytes(ctx: AuditContext, alertId: string, evidenceId: string) {
+    await this.visible(ctx, alertId);
     const e = await this.repo.evidenceItem(alertId, evidenceId);
     if (!e) throw notFound('evidence', evidenceId);
     // The recorded clip shows bystanders: admins only, as for exports; the others get its redacted copy.
@@ -72,8 +90,7 @@ export class AlertService {
 
   /** new → acknowledged → resolved | false_positive; who did it and when is kept. */
   async transition(ctx: AuditContext, id: string, action: AlertAction, note: string | undefined) {
-    const a = await this.repo.get(id);
-    if (!a) throw notFound('alert', id);
+    const a = await this.visible(ctx, id);
     const t = TRANSITIONS[action];
     const now = Date.now();
     const { actor } = ctx;

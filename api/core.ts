@@ -62,11 +62,11 @@ export function createCore(d: CoreDeps) {
   const services = {
     audit,
     watchlist,
-    auth: new AuthService(repos.keys, repos.cases, repos.settings),
+    auth: new AuthService(repos.keys, repos.cases, repos.settings, repos.officers),
     perpetrators: new PerpetratorService(repos.perpetrators, repos.cases, repos.photos, audit, getEnroller, changed),
     cases: new CaseService(repos.cases, repos.officers, audit, changed),
     cameras: new CameraService(repos.cameras, repos.cases, repos.pipeline, audit, changed, staleStatusMs(d.cfg)),
-    officers: new OfficerService(repos.officers, audit),
+    officers: new OfficerService(repos.officers, repos.cases, audit),
   };
   return { cfg: d.cfg, repos, services, alerting, embedderId };
 }

@@ -4,6 +4,7 @@ import { openDatabase } from '../storage/database/database.js';
 import { ApiKeyRepository } from '../storage/repositories/api-key.repository.js';
 import { AuditRepository } from '../storage/repositories/audit.repository.js';
 import { CaseRepository } from '../storage/repositories/case.repository.js';
+import { OfficerRepository } from '../storage/repositories/officer.repository.js';
 import { SettingsRepository } from '../storage/repositories/settings.repository.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthService, type CreatedKey } from './services/auth.service.js';
@@ -25,7 +26,12 @@ const cliActor = () => {
 async function withAuth<T>(cfg: DbConfig, fn: (auth: AuthService, audit: AuditService) => Promise<T>): Promise<T> {
   const { db, close } = await openDatabase(cfg);
   try {
-    const auth = new AuthService(new ApiKeyRepository(db), new CaseRepository(db), new SettingsRepository(db));
+    const auth = new AuthService(
+      new ApiKeyRepository(db),
+      new CaseRepository(db),
+      new SettingsRepository(db),
+      new OfficerRepository(db),
+    );
     return await fn(auth, new AuditService(new AuditRepository(db)));
   } finally {
     await close();
@@ -35,11 +41,12 @@ async function withAuth<T>(cfg: DbConfig, fn: (auth: AuthService, audit: AuditSe
 export const createApiKey = (
   cfg: DbConfig,
   role: string,
-  name: string,
+  name: string | null,
   expiresAt: number | null = null,
+  officerId: string | null = null,
 ): Promise<CreatedKey> =>
   withAuth(cfg, async (auth, audit) => {
-    const k = await auth.createKey(role, name, expiresAt);
+    const k = await auth.createKey(role, name, expiresAt, officerId);
     await audit.record(
       'system',
       'key.create',
@@ -48,6 +55,7 @@ export const createApiKey = (
         role: k.role,
         name: k.name,
         expiresAt: k.expiresAt,
+        officerId: k.officerId,
         ...cliActor(),
       },
     );

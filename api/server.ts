@@ -70,7 +70,7 @@ export interface ApiServer {
   hub: AlertStreamHub;
   listen(port: number, host?: string): Promise<{ url: string; port: number; close(): Promise<void> }>;
   /** Creates an API key programmatically (tests, demo); the key is in the result, shown once. */
-  createKey(role: string, name: string): Promise<CreatedKey>;
+  createKey(role: string, name: string, officerId?: string): Promise<CreatedKey>;
   /** Stops the alerts worker, SSE, timers, Redis connections and (if owned) the database. */
   close(): Promise<void>;
 }
@@ -299,7 +299,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     core,
     routes: [...allRoutes, boardRoute],
     hub,
-    createKey: (role, name) => core.services.auth.createKey(role, name),
+    createKey: (role, name, officerId) => core.services.auth.createKey(role, name, null, officerId ?? null),
     async listen(port, host = cfg.api.host) {
       const server = await new Promise<Server>((resolve, reject) => {
         const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));

@@ -10,6 +10,7 @@ import { testPrefix, testRedisUrl } from './redis.js';
 import type { Role } from '../audit/audit-context.js';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../api/server.js';
 import { createTestPostgres, type TestPostgres } from './postgres.js';
+import { responderRow } from './factories/api.factory.js';
 
 /** An alerts worker for a test's API server to host. */
 export const alertsWorkerFor = (cfg: Config, log: Logger, redisUrl: string, opts: AlertsWorkerOptions = {}) =>
@@ -27,6 +28,8 @@ export interface ApiFixture {
   redisUrl: string;
   prefix: string;
   keys: Record<Role, string>;
+  /** The officer (district 'north') that `keys.officer` acts as. */
+  officerId: string;
   /** fetch against the server with an optional key; JSON bodies are encoded. */
   call(
     method: string,
@@ -84,9 +87,12 @@ export async function startApiFixture(
     ...opts.server,
   });
   const listening = await server.listen(0, '127.0.0.1');
+  // The officer key belongs to an officer of the factories' default district ('north').
+  const officer = responderRow({ name: 'PC Test', district: 'north' });
+  await server.core.repos.officers.insert(officer);
   const keys = {} as Record<Role, string>;
   for (const role of ['admin', 'operator', 'officer', 'analyst'] as const)
-    keys[role] = (await server.createKey(role, `test ${role}`)).key;
+    keys[role] = (await server.createKey(role, `test ${role}`, role === 'officer' ? officer.id : undefined)).key;
   const url = listening.url;
   return {
     server,
@@ -95,6 +101,7 @@ export async function startApiFixture(
     redisUrl,
     prefix,
     keys,
+    officerId: officer.id,
     async call(method, path, o = {}) {
       const headers: Record<string, string> = { ...(o.headers ?? {}) };
       const key = o.key === undefined ? keys.admin : o.key;

@@ -39,8 +39,14 @@ describe('event clips and sealed exports', () => {
     });
     redis = new Redis(api.redisUrl);
     const p = await api.call('POST', '/v1/perpetrators', { json: { name: 'Eve Example' }, key: api.keys.operator });
-    const c = await api.call('POST', '/v1/cases', { json: caseInput({ perpetratorIds: [p.body.id] }) });
-    await api.call('POST', '/v1/cameras', { json: { id: cameraId, url: 'rtsp://10.0.0.9/s', caseId: c.body.id } });
+    // Protecting since an hour ago: the sighting below is from half a minute back.
+    const c = await api.call('POST', '/v1/cases', {
+      json: caseInput({ perpetratorIds: [p.body.id], windowStart: Date.now() - 3600_000 }),
+    });
+    const cam = await api.call('POST', '/v1/cameras', {
+      json: { id: cameraId, name: 'Doorstep', url: 'rtsp://10.0.0.9/s', caseId: c.body.id },
+    });
+    expect(cam.status).toBe(201);
 
     // The camera's buffer: 30 s of the doorstep fixture as the recorder leaves it, ending 5 s ago.
     execFileSync(

@@ -117,7 +117,7 @@ describe('keys that expire', () => {
   });
 
   it('stop working at their expiry, streams and tickets included', async () => {
-    const k = await newKey('officer', { expiresAt: Date.now() + 2500 });
+    const k = await newKey('officer', { expiresAt: Date.now() + 2500, officerId: api.officerId });
     expect((await api.call('GET', '/v1/me', { key: k.key })).status).toBe(200);
     const ticket = (await api.call('POST', '/v1/alerts/stream-ticket', { key: k.key })).body.ticket;
     const s = await stream({ key: k.key });

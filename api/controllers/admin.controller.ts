@@ -55,12 +55,12 @@ export function adminRoutes({ services }: Core, hub: { endStreamsOf(keyId: strin
       responses: { 201: { description: 'created', schema: keyCreatedSchema } },
       handler: async ({ body, audit }) => {
         const expiresAt = body.expiresAt ?? (body.expiresIn ? Date.now() + body.expiresIn : null);
-        const k = await services.auth.createKey(body.role, body.name, expiresAt);
+        const k = await services.auth.createKey(body.role, body.name ?? null, expiresAt, body.officerId ?? null);
         await services.audit.record(
           audit,
           'key.create',
           { type: 'key', id: k.id },
-          { role: k.role, name: k.name, expiresAt: k.expiresAt },
+          { role: k.role, name: k.name, expiresAt: k.expiresAt, officerId: k.officerId },
         );
         return k;
       },

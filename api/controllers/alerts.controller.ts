@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AlertAction } from '../../alerting/alert.service.js';
+import { scopeOf } from '../../alerting/alert-access.js';
 import type { Core } from '../core.js';
 import type { AlertStreamHub } from '../http/alert-stream.js';
 import { alertDetailSchema, alertDto, alertSchema } from '../../alerting/alert.dto.js';
@@ -34,12 +35,12 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       path: '/v1/alerts',
       roles: CAN.readAlerts,
       tag,
-      summary: 'List alerts (newest first) with filters',
+      summary: "List alerts (newest first) with filters; an officer sees their district's and those sent to them",
       query: pageQuery.extend(alertListQuery.shape),
       responses: { 200: { description: 'a page', schema: page(alertSchema, 'AlertPage') } },
-      handler: async ({ query }) => {
+      handler: async ({ query, audit }) => {
         const { limit, cursor, ...f } = query;
-        const rows = await svc.list({ ...f, limit, after: decodeCursor(cursor) });
+        const rows = await svc.list(audit, { ...f, limit, after: decodeCursor(cursor) });
         return pageOf(rows, limit, alertDto);
       },
     }),
@@ -49,12 +50,12 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       roles: CAN.readAlerts,
       ticket: 'stream',
       tag,
-      summary: 'Server-Sent Events: every alert change, resumable with Last-Event-ID',
+      summary: 'Server-Sent Events: every alert change the caller may see, resumable with Last-Event-ID',
       description:
         'Events `alert.created`, `alert.updated`, `alert.acknowledged`, `alert.resolved`, `alert.false_positive`, `alert.escalated`; `data` is `{type, alert}`; `id` is the journal sequence number. Reconnect with the `Last-Event-ID` header (or `?lastEventId=`) to receive what was missed. Browsers, whose EventSource cannot send headers, pass `?ticket=` from POST /v1/alerts/stream-ticket.',
       query: z.object({ ticket: z.string().optional(), lastEventId: z.string().optional() }),
       responses: { 200: { description: 'an event stream', contentType: 'text/event-stream', schema: z.string() } },
-      handler: ({ req, res, actor }) => hub.attach(req, res, actor.kind === 'key' ? actor.keyId : null),
+      handler: ({ req, res, actor }) => hub.attach(req, res, actor.kind === 'key' ? actor.keyId : null, scopeOf(actor)),
     }),
     defineRoute({
       method: 'post',

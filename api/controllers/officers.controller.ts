@@ -30,7 +30,7 @@ export function officerRoutes({ cfg, services }: Core): RouteDef[] {
       path: '/v1/officers',
       roles: CAN.readOfficers,
       tag,
-      summary: 'List officers',
+      summary: 'List responders: officers, and guards (?kind=guard&caseId=)',
       query: pageQuery.extend(officerListQuery.shape),
       responses: { 200: { description: 'a page', schema: page(officerSchema, 'OfficerPage') } },
       handler: async ({ query }) => {
@@ -38,6 +38,8 @@ export function officerRoutes({ cfg, services }: Core): RouteDef[] {
           limit: query.limit,
           after: decodeCursor(query.cursor),
           district: query.district,
+          kind: query.kind,
+          caseId: query.caseId,
         });
         return pageOf(
           rows.map((r) => r.dto),
@@ -51,7 +53,7 @@ export function officerRoutes({ cfg, services }: Core): RouteDef[] {
       path: '/v1/officers',
       roles: CAN.writeOfficers,
       tag,
-      summary: 'Register an officer (with a webhook URL: the signing secret is returned once)',
+      summary: 'Register an officer, or a guard of a case (with a webhook URL: the signing secret is returned once)',
       body: officerCreateSchema,
       status: 201,
       responses: {

@@ -12,18 +12,28 @@ export const keyLifetime = z
 export const keyCreateSchema = z
   .object({
     role: z.enum(ROLES),
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(200).optional().describe("default: the officer's name"),
+    officerId: z
+      .string()
+      .optional()
+      .describe('an officer key: the officer (or guard) it belongs to and acts as (required)'),
     expiresIn: keyLifetime.optional().describe('lifetime from now: 12h, 90d, 2w'),
     expiresAt: timeInput.optional().describe('or the moment it ends (ms or ISO 8601)'),
   })
   .strict()
   .refine((b) => !(b.expiresIn && b.expiresAt), 'give expiresIn or expiresAt, not both')
+  .refine((b) => (b.role === 'officer') === Boolean(b.officerId), {
+    message: 'an officer key needs officerId, and only officer keys have one',
+    path: ['officerId'],
+  })
+  .refine((b) => b.officerId || b.name, { message: 'name is required', path: ['name'] })
   .meta({ id: 'KeyCreate' });
 export const keySchema = z
   .object({
     id: z.string(),
     name: z.string(),
     role: z.enum(ROLES),
+    officerId: z.string().nullable().describe('the officer an officer key acts as'),
     keyPrefix: z.string(),
     createdAt: timestamp,
     lastUsedAt: timestamp.nullable().describe('last request with the key (to the minute)'),
@@ -36,6 +46,7 @@ export const keyCreatedSchema = z
     id: z.string(),
     name: z.string(),
     role: z.enum(ROLES),
+    officerId: z.string().nullable(),
     expiresAt: timestamp.nullable(),
     key: z.string().describe('shown once'),
   })

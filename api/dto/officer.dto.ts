@@ -3,15 +3,26 @@ import { timeInput, timestamp } from './common.dto.js';
 
 const webhookUrl = z.url({ protocol: /^https?$/ }).max(2000);
 
+export const RESPONDER_KINDS = ['officer', 'guard'] as const;
+
 export const officerCreateSchema = z
   .object({
+    kind: z
+      .enum(RESPONDER_KINDS)
+      .default('officer')
+      .describe("officer: police, of a district; guard: a contracted guard at one case's residence"),
     name: z.string().trim().min(1).max(200),
-    badge: z.string().trim().min(1).max(50),
-    district: z.string().trim().min(1).max(100),
+    badge: z.string().trim().min(1).max(50).describe("badge number (a guard's licence number)"),
+    district: z.string().trim().min(1).max(100).optional().describe("an officer's district; a guard's is the case's"),
+    caseId: z.string().optional().describe("a guard's case: its alerts reach the guard on duty first"),
     supervisor: z.boolean().default(false).describe('receives escalations of unacknowledged alerts'),
     webhookUrl: webhookUrl.nullable().default(null),
   })
   .strict()
+  .refine((o) => o.kind === 'guard' || o.district, { message: 'an officer needs a district', path: ['district'] })
+  .refine((o) => o.kind === 'officer' || o.caseId, { message: 'a guard needs a caseId', path: ['caseId'] })
+  .refine((o) => o.kind === 'guard' || !o.caseId, { message: 'only guards belong to a case', path: ['caseId'] })
+  .refine((o) => o.kind === 'officer' || !o.supervisor, { message: 'guards are not supervisors', path: ['supervisor'] })
   .meta({ id: 'OfficerCreate' });
 
 export const officerUpdateSchema = z
@@ -28,9 +39,11 @@ export const officerUpdateSchema = z
 export const officerSchema = z
   .object({
     id: z.string(),
+    kind: z.enum(RESPONDER_KINDS),
     name: z.string(),
     badge: z.string(),
     district: z.string(),
+    caseId: z.string().nullable().describe("a guard's case"),
     supervisor: z.boolean(),
     webhookUrl: z.string().nullable(),
     createdAt: timestamp,
@@ -88,4 +101,8 @@ export const onDutySchema = z
   })
   .meta({ id: 'OnDuty' });
 
-export const officerListQuery = z.object({ district: z.string().optional() });
+export const officerListQuery = z.object({
+  district: z.string().optional(),
+  kind: z.enum(RESPONDER_KINDS).optional(),
+  caseId: z.string().optional().describe("a case's guards"),
+});

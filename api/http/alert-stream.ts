@@ -2,7 +2,8 @@ import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../runtime/logger.js';
 import { apiMetrics } from './api-metrics.js';
-import type { AlertRepository } from '../../storage/repositories/alert.repository.js';
+import type { AlertAudience, AlertRepository } from '../../storage/repositories/alert.repository.js';
+import { type AlertScope, canSee } from '../../alerting/alert-access.js';
 
 interface Client {
   res: Response;
@@ -12,7 +13,11 @@ interface Client {
   seq: number;
   /** Still replaying from the database after Last-Event-ID: live fan-out skips it. */
   catchingUp: boolean;
+  /** Which alerts the stream carries: an officer's only those they may see. */
+  scope: AlertScope;
 }
+
+type JournalRow = { seq: number; alertId: string; type: string; payload: string };
 
 const PAGE = 500;
 
@@ -21,7 +26,8 @@ const PAGE = 500;
  * sequence number, so a client reconnecting with Last-Event-ID gets exactly what
  * it missed, from the database. New entries are noticed through Redis pub/sub
  * (whichever process committed them) and, as a fallback while Redis is down, by
- * polling; each entry is serialised once and written to every client.
+ * polling; each entry is serialised once and written to every client that may see
+ * its alert (an officer's stream carries their district's alerts and those sent to them).
  */
 export class AlertStreamHub {
   private readonly clients = new Set<Client>();
@@ -127,11 +133,13 @@ export class AlertStreamHub {
   private async pump(): Promise<void> {
     for (;;) {
       const rows = await this.repo.eventsAfter(this.lastSeq, PAGE);
+      const scoped = [...this.clients].some((c) => !c.scope.all);
+      const audience = scoped ? await this.audienceOf(rows) : null;
       for (const row of rows) {
         const frame = format(row);
         for (const c of this.clients) {
           if (c.catchingUp || c.seq >= row.seq) continue;
-          c.res.write(frame);
+          if (mayReceive(c.scope, audience, row)) c.res.write(frame);
           c.seq = row.seq;
         }
         this.lastSeq = row.seq;
@@ -140,8 +148,17 @@ export class AlertStreamHub {
     }
   }
 
+  private audienceOf(rows: JournalRow[]) {
+    return this.repo.audience([...new Set(rows.map((r) => r.alertId))]);
+  }
+
   /** Serves one SSE client; resumes after `Last-Event-ID` (header, or `lastEventId` query for first connects). */
-  async attach(req: Request, res: Response, keyId: string | null = null): Promise<void> {
+  async attach(
+    req: Request,
+    res: Response,
+    keyId: string | null = null,
+    scope: AlertScope = { all: true },
+  ): Promise<void> {
     const raw =
       req.get('last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined);
     const resumeFrom = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : null;
@@ -153,7 +170,7 @@ export class AlertStreamHub {
     });
     res.flushHeaders();
     res.write(`retry: 3000\n: connected, journal at ${this.lastSeq}\n\n`);
-    const client: Client = { res, keyId, seq: resumeFrom ?? this.lastSeq, catchingUp: resumeFrom !== null };
+    const client: Client = { res, keyId, seq: resumeFrom ?? this.lastSeq, catchingUp: resumeFrom !== null, scope };
     this.clients.add(client);
     apiMetrics.sseClients.inc();
     req.on('close', () => {
@@ -165,8 +182,9 @@ export class AlertStreamHub {
       // switch to live fan-out happen with no await in between, so no entry falls in the gap.
       for (;;) {
         const rows = await this.repo.eventsAfter(client.seq, PAGE);
+        const audience = scope.all ? null : await this.audienceOf(rows);
         for (const row of rows) {
-          res.write(format(row));
+          if (mayReceive(scope, audience, row)) res.write(format(row));
           client.seq = row.seq;
         }
         if (client.seq >= this.lastSeq || !rows.length) break;
@@ -183,6 +201,13 @@ export class AlertStreamHub {
     this.clients.clear();
     await this.pumping;
   }
+}
+
+/** An entry of an alert outside an officer's view is skipped (their position still moves past it). */
+function mayReceive(scope: AlertScope, audience: Map<string, AlertAudience> | null, row: JournalRow): boolean {
+  if (scope.all) return true;
+  const a = audience?.get(row.alertId);
+  return a !== undefined && canSee(scope, a);
 }
 
 function format(row: { seq: number; type: string; payload: string }): string {

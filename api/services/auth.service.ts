@@ -1,6 +1,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { HttpProblem } from '../../runtime/problem.js';
-import { ROLES, type Actor, type Role } from '../../audit/audit-context.js';
+import { ROLES, type Actor, type Responder, type Role } from '../../audit/audit-context.js';
+import type { OfficerTable } from '../../storage/database/database.types.js';
+import type { OfficerRepository } from '../../storage/repositories/officer.repository.js';
 import type { ApiKeyRepository } from '../../storage/repositories/api-key.repository.js';
 import type { CaseRepository } from '../../storage/repositories/case.repository.js';
 import { newId } from '../../storage/repositories/ids.js';
@@ -17,6 +19,8 @@ export interface CreatedKey {
   name: string;
   role: Role;
   expiresAt: number | null;
+  /** The officer (or guard) an officer key acts as. */
+  officerId: string | null;
   /** Shown once; only its hash is stored. */
   key: string;
 }
@@ -32,6 +36,16 @@ const MEDIA_TICKET_TTL_MS = 15 * 60_000;
 /** What a signed ticket stands in for: the SSE stream (60 s), evidence for a player, or the queue board's cookie. */
 export type TicketPurpose = 'stream' | 'media' | 'board';
 
+export const responderOf = (o: OfficerTable): Responder => ({
+  id: o.id,
+  kind: o.kind === 'guard' ? 'guard' : 'officer',
+  name: o.name,
+  badge: o.badge,
+  district: o.district,
+  caseId: o.caseId,
+  supervisor: o.supervisor === 1,
+});
+
 export class AuthService {
   private ticketSecret: Buffer | null = null;
 
@@ -39,26 +53,48 @@ export class AuthService {
     private readonly keys: ApiKeyRepository,
     private readonly cases: CaseRepository,
     private readonly settings: SettingsRepository,
+    private readonly officers: OfficerRepository,
   ) {}
 
-  async createKey(role: string, name: string, expiresAt: number | null = null): Promise<CreatedKey> {
+  /**
+   * An officer key belongs to an officer (or guard) record: it sees what that person may see and
+   * acts as them; its name defaults to theirs. Other roles name no officer.
+   */
+  async createKey(
+    role: string,
+    name: string | null,
+    expiresAt: number | null = null,
+    officerId: string | null = null,
+  ): Promise<CreatedKey> {
     if (!(ROLES as readonly string[]).includes(role))
       throw new HttpProblem(400, 'Bad Request', `role must be one of ${ROLES.join(', ')}`);
-    if (!name.trim()) throw new HttpProblem(400, 'Bad Request', 'name must not be empty');
+    if (role === 'officer' && !officerId)
+      throw new HttpProblem(
+        400,
+        'Bad Request',
+        'an officer key needs the officer it belongs to (officerId, --officer)',
+      );
+    if (role !== 'officer' && officerId)
+      throw new HttpProblem(400, 'Bad Request', `only officer keys belong to an officer, not ${role} keys`);
+    const officer = officerId ? await this.officers.get(officerId) : null;
+    if (officerId && !officer) throw new HttpProblem(400, 'Bad Request', `unknown officer id: ${officerId}`);
+    const label = (name ?? '').trim() || officer?.name || '';
+    if (!label) throw new HttpProblem(400, 'Bad Request', 'name must not be empty');
     if (expiresAt !== null && expiresAt <= Date.now())
       throw new HttpProblem(400, 'Bad Request', 'expiresAt must be in the future');
     const key = `wp_${randomBytes(32).toString('base64url')}`;
     const id = newId('key');
     await this.keys.insert({
       id,
-      name: name.trim(),
+      name: label,
       role,
       keyHash: hashSecret(key),
       keyPrefix: key.slice(0, 9),
       createdAt: Date.now(),
       expiresAt,
+      officerId,
     });
-    return { id, name: name.trim(), role: role as Role, expiresAt, key };
+    return { id, name: label, role: role as Role, expiresAt, officerId, key };
   }
 
   listKeys() {
@@ -76,7 +112,7 @@ export class AuthService {
     if (key) {
       const now = Date.now();
       if (!key.lastUsedAt || now - key.lastUsedAt > TOUCH_EVERY_MS) await this.keys.touch(key.id, now);
-      return { kind: 'key', keyId: key.id, name: key.name, role: key.role as Role };
+      return this.keyActor(key.id, key.name, key.role as Role, key.officerId);
     }
     if (allowSos && secret.startsWith('sos_')) {
       const c = await this.cases.findBySosTokenHash(hash);
@@ -123,10 +159,18 @@ export class AuthService {
       r: Role;
       e: number;
       p?: TicketPurpose;
+      o?: string | null;
     };
     if (t.e < Date.now() || (t.p ?? 'stream') !== purpose) return null;
     if (!(await this.keys.isActive(t.k))) return null;
-    return { kind: 'key', keyId: t.k, name: t.n, role: t.r };
+    return this.keyActor(t.k, t.n, t.r, t.o ?? null);
+  }
+
+  /** A key's actor; an officer key's responder is read now, so a change of district applies at once. */
+  private async keyActor(keyId: string, name: string, role: Role, officerId: string | null): Promise<Actor> {
+    if (role !== 'officer') return { kind: 'key', keyId, name, role };
+    const o = officerId ? await this.officers.get(officerId) : undefined;
+    return { kind: 'key', keyId, name, role, responder: o ? responderOf(o) : null };
   }
 
   private async ticket(
@@ -137,7 +181,14 @@ export class AuthService {
     if (actor.kind !== 'key') throw new HttpProblem(403, 'Forbidden', `only API keys get ${purpose} tickets`);
     const expiresAt = Date.now() + ttlMs;
     const body = Buffer.from(
-      JSON.stringify({ k: actor.keyId, n: actor.name, r: actor.role, e: expiresAt, p: purpose }),
+      JSON.stringify({
+        k: actor.keyId,
+        n: actor.name,
+        r: actor.role,
+        e: expiresAt,
+        p: purpose,
+        o: actor.responder?.id,
+      }),
     ).toString('base64url');
     return { ticket: `${body}.${await this.sign(body)}`, expiresAt };
   }

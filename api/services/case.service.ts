@@ -141,11 +141,11 @@ export class CaseService {
     await this.watchlistChanged();
   }
 
-  /** Officers whose shift in the case's district covers `at`. */
+  /** Responders on duty for the case at `at`: its guards at the residence, and the district's officers. */
   async onDuty(id: string, at = Date.now()) {
     const c = await this.repo.get(id);
     if (!c) throw notFound('case', id);
-    const rows = await this.officers.onDuty(c.district, at);
+    const rows = await this.officers.onDuty(c.district, at, c.id);
     return { caseId: id, district: c.district, at, officers: rows };
   }
 }

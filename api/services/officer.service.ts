@@ -5,14 +5,17 @@ import type { OfficerTable, ShiftTable } from '../../storage/database/database.t
 import { badRequest, conflict, notFound } from '../../runtime/problem.js';
 import type { AuditContext } from '../../audit/audit-context.js';
 import { newId } from '../../storage/repositories/ids.js';
+import type { CaseRepository } from '../../storage/repositories/case.repository.js';
 import type { OfficerRepository } from '../../storage/repositories/officer.repository.js';
 import type { AuditService } from '../../audit/audit.service.js';
 
 export const officerDto = (o: OfficerTable) => ({
   id: o.id,
+  kind: o.kind as 'officer' | 'guard',
   name: o.name,
   badge: o.badge,
   district: o.district,
+  caseId: o.caseId,
   supervisor: o.supervisor === 1,
   webhookUrl: o.webhookUrl,
   createdAt: o.createdAt,
@@ -29,19 +32,30 @@ export const shiftDto = (s: ShiftTable) => ({
 
 const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
-/** Officers and the duty roster (shifts per district). */
+/** Responders (police officers of a district, guards of a case's residence) and the duty roster. */
 export class OfficerService {
   constructor(
     private readonly repo: OfficerRepository,
+    private readonly cases: CaseRepository,
     private readonly audit: AuditService,
   ) {}
 
+  /** A guard works where the case is: its district follows the case's. */
+  private async districtOf(input: { kind: string; district?: string; caseId?: string }): Promise<string> {
+    if (input.kind !== 'guard') return input.district!;
+    const c = await this.cases.get(input.caseId!);
+    if (!c) throw badRequest(`unknown case id: ${input.caseId}`);
+    return c.district;
+  }
+
   async create(ctx: AuditContext, input: z.output<typeof officerCreateSchema>) {
     const row: OfficerTable = {
-      id: newId('off'),
+      id: newId(input.kind === 'guard' ? 'grd' : 'off'),
+      kind: input.kind,
       name: input.name,
       badge: input.badge,
-      district: input.district,
+      district: await this.districtOf(input),
+      caseId: input.kind === 'guard' ? input.caseId! : null,
       supervisor: input.supervisor ? 1 : 0,
       webhookUrl: input.webhookUrl,
       webhookSecret: input.webhookUrl ? newWebhookSecret() : null,
@@ -49,7 +63,12 @@ export class OfficerService {
     };
     if (await this.repo.byBadge(input.badge)) throw conflict(`badge '${input.badge}' is already registered`);
     await this.repo.insert(row);
-    await this.audit.record(ctx, 'officer.create', { type: 'officer', id: row.id });
+    await this.audit.record(
+      ctx,
+      'officer.create',
+      { type: 'officer', id: row.id },
+      { kind: row.kind, caseId: row.caseId },
+    );
     return { ...officerDto(row), webhookSecret: row.webhookSecret };
   }
 
@@ -68,6 +87,8 @@ export class OfficerService {
     if (!o) throw notFound('officer', id);
     const set: Partial<OfficerTable> = {};
     if (patch.name !== undefined) set.name = patch.name;
+    if (o.kind === 'guard' && (patch.district !== undefined || patch.supervisor))
+      throw badRequest("a guard's district is its case's, and guards are not supervisors");
     if (patch.district !== undefined) set.district = patch.district;
     if (patch.supervisor !== undefined) set.supervisor = patch.supervisor ? 1 : 0;
     let secret: string | null = null;

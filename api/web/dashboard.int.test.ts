@@ -1,3 +1,4 @@
+import { responderRow } from '../../test/factories/api.factory.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -70,6 +71,12 @@ async function apiGet<T>(path: string, key = keys.operator): Promise<T> {
   return (await res.json()) as T;
 }
 
+async function responder(name: string, district: string): Promise<string> {
+  const row = responderRow({ name, district });
+  await server.core.repos.officers.insert(row);
+  return row.id;
+}
+
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'watchpost-web-'));
@@ -90,7 +97,8 @@ beforeAll(async () => {
   keys = {
     admin: (await server.createKey('admin', 'Duty sergeant')).key,
     operator: (await server.createKey('operator', 'Control room operator 1')).key,
-    officer: (await server.createKey('officer', 'PC Jane Smith')).key,
+    // The officer signing in on a phone: an officer of the case's district ('North').
+    officer: (await server.createKey('officer', 'PC Sam Patel phone', await responder('PC Sam Patel', 'North'))).key,
     analyst: (await server.createKey('analyst', 'Analyst')).key,
   };
   // Real photos: one face cropped from a group photo, the group photo itself, and a photo of nothing.

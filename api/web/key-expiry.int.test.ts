@@ -1,3 +1,4 @@
+import { responderRow } from '../../test/factories/api.factory.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,8 +60,10 @@ it('warns an admin of a key that expires within two weeks, and no one else', asy
   expect(await chipFor(admin)).toBeNull();
 
   const auth = server.core.services.auth;
-  await auth.createKey('officer', 'PC far future', Date.now() + 90 * 86_400_000);
-  await auth.createKey('officer', 'PC Jones tablet', Date.now() + 3 * 86_400_000 - 60_000);
+  const jones = responderRow({ name: 'PC Jones', district: 'north' });
+  await server.core.repos.officers.insert(jones);
+  await auth.createKey('officer', 'PC far future', Date.now() + 90 * 86_400_000, jones.id);
+  await auth.createKey('officer', 'PC Jones tablet', Date.now() + 3 * 86_400_000 - 60_000, jones.id);
   const chip = await chipFor(admin);
   expect(chip).toBe('1 API key expiring: PC Jones tablet in 3 days');
   expect(await chipFor(operator)).toBeNull();

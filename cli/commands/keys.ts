@@ -13,21 +13,33 @@ export function register(program: Command): void {
     .command('create')
     .description('create an API key; prints the key on the last line (it cannot be shown again)')
     .requiredOption('--role <role>', ROLES.join(' | '))
-    .requiredOption('--name <label>', 'who or what the key is for')
+    .option('--name <label>', "who or what the key is for (an officer key: default the officer's name)")
+    .option('--officer <officerId>', 'an officer key: the officer (or guard) it belongs to and acts as (required)')
     .option('--expires <lifetime>', 'the key ends by itself after this long: 12h, 90d, 2w (default: until revoked)')
-    .action(async (opts: { role: string; name: string; expires?: string }, cmd: Command) => {
+    .action(async (opts: { role: string; name?: string; officer?: string; expires?: string }, cmd: Command) => {
       if (!(ROLES as readonly string[]).includes(opts.role))
         throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-      if (!opts.name.trim()) throw new UsageError('--name must not be empty');
+      if (opts.role === 'officer' && !opts.officer)
+        throw new UsageError('--officer <officerId> is required for an officer key (GET /v1/officers lists them)');
+      if (opts.role !== 'officer' && opts.officer) throw new UsageError('--officer is only for officer keys');
+      if (!opts.officer && !opts.name?.trim()) throw new UsageError('--name must not be empty');
       const lifetime = opts.expires === undefined ? null : keyLifetime.safeParse(opts.expires);
       if (lifetime && !lifetime.success)
         throw new UsageError(`--expires: ${lifetime.error.issues[0]?.message}, got '${opts.expires}'`);
       const { cfg } = cliContext(cmd, 'keys');
       const { createApiKey } = await import('../../api/key-store.js');
-      const k = await createApiKey(cfg, opts.role, opts.name, lifetime ? Date.now() + lifetime.data : null);
+      const k = await createApiKey(
+        cfg,
+        opts.role,
+        opts.name ?? null,
+        lifetime ? Date.now() + lifetime.data : null,
+        opts.officer ?? null,
+      ).catch((err: Error & { status?: number }) => {
+        throw err.status === 400 ? new UsageError(err.message) : err;
+      });
       const until = k.expiresAt ? `, valid until ${fmt(k.expiresAt)}` : '';
       process.stdout.write(
-        `created ${k.role} key '${k.name}' (id ${k.id}${until}); it is stored hashed and cannot be shown again:\n${k.key}\n`,
+        `created ${k.role} key '${k.name}' (id ${k.id}${k.officerId ? `, acting as officer ${k.officerId}` : ''}${until}); it is stored hashed and cannot be shown again:\n${k.key}\n`,
       );
     });
   keys

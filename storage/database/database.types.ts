@@ -17,6 +17,8 @@ export interface ApiKeyTable {
   revokedAt: number | null;
   /** After this the key is refused as if revoked; null: no expiry. */
   expiresAt: number | null;
+  /** An officer key's officer (or guard): whose alerts it sees, and whom its actions are recorded as. */
+  officerId: string | null;
 }
 
 export interface SettingTable {
@@ -102,6 +104,10 @@ export interface OfficerTable {
   webhookUrl: string | null;
   webhookSecret: string | null;
   createdAt: number;
+  /** officer (police, a district) or guard (a contracted guard at one case's residence). */
+  kind: string;
+  /** A guard's case; null for officers. */
+  caseId: string | null;
 }
 
 export interface ShiftTable {
@@ -131,6 +137,8 @@ export interface AlertTable {
   details: string;
   createdAt: number;
   updatedAt: number;
+  /** What resolving it found (intercepted, arrested, no_contact, false_alarm); null until resolved. */
+  outcome: string | null;
 }
 
 export interface AlertSourceTable {

@@ -34,6 +34,7 @@ const alertRow = (id: string, over: Record<string, unknown> = {}) => ({
   details: '{}',
   createdAt: now,
   updatedAt: now,
+  outcome: null,
   ...over,
 });
 
@@ -214,6 +215,8 @@ describe.each([
         webhookUrl: null,
         webhookSecret: null,
         createdAt: now,
+        kind: 'officer',
+        caseId: null,
       });
     await officers.insertShift({
       id: 's1',

@@ -1,6 +1,13 @@
 import type { Database } from '../database/database.js';
 import type { AlertTable, EvidenceTable, WebhookDeliveryTable } from '../database/database.types.js';
 
+/** Who may see an alert: its case's district, and the officers it was sent to. */
+export interface AlertAudience {
+  caseId: string | null;
+  district: string | null;
+  recipients: ReadonlySet<string>;
+}
+
 export const OPEN_STATES = ['new', 'acknowledged'] as const;
 
 export interface AlertFilter {
@@ -16,6 +23,8 @@ export interface AlertFilter {
   /** exclude (default): live alerts only; only: replay alerts only; include: both. */
   replay: 'exclude' | 'only' | 'include';
   replayId?: string;
+  /** Only alerts of these districts or cases, or sent to this officer (an officer key's view). */
+  audience?: { officerId: string | null; districts: string[]; caseIds: string[] };
 }
 
 export class AlertRepository {
@@ -106,7 +115,52 @@ export class AlertRepository {
     if (f.replayId) q = q.where('replayId', '=', f.replayId);
     else if (f.replay === 'exclude') q = q.where('replayId', 'is', null);
     else if (f.replay === 'only') q = q.where('replayId', 'is not', null);
+    const a = f.audience;
+    if (a)
+      q = q.where((eb) =>
+        eb.or([
+          eb(
+            'caseId',
+            'in',
+            eb
+              .selectFrom('cases')
+              .select('id')
+              .where('district', 'in', ['', ...a.districts]),
+          ),
+          eb('caseId', 'in', ['', ...a.caseIds]),
+          eb(
+            'id',
+            'in',
+            eb
+              .selectFrom('webhookDeliveries')
+              .select('alertId')
+              .where('officerId', '=', a.officerId ?? ''),
+          ),
+        ]),
+      );
     return q.execute();
+  }
+
+  /** Who may see each alert: its case's district and the officers it was sent to. */
+  async audience(alertIds: string[]): Promise<Map<string, AlertAudience>> {
+    const out = new Map<string, AlertAudience>();
+    if (!alertIds.length) return out;
+    const [rows, sent] = await Promise.all([
+      this.db
+        .selectFrom('alerts')
+        .leftJoin('cases', 'cases.id', 'alerts.caseId')
+        .select(['alerts.id', 'alerts.caseId', 'cases.district'])
+        .where('alerts.id', 'in', alertIds)
+        .execute(),
+      this.db
+        .selectFrom('webhookDeliveries')
+        .select(['alertId', 'officerId'])
+        .where('alertId', 'in', alertIds)
+        .execute(),
+    ]);
+    for (const r of rows) out.set(r.id, { caseId: r.caseId, district: r.district ?? null, recipients: new Set() });
+    for (const d of sent) (out.get(d.alertId)?.recipients as Set<string> | undefined)?.add(d.officerId);
+    return out;
   }
 
   insertAction(a: {

@@ -19,6 +19,7 @@ export class ApiKeyRepository {
     keyPrefix: string;
     createdAt: number;
     expiresAt: number | null;
+    officerId: string | null;
   }) {
     return this.db
       .insertInto('apiKeys')
@@ -49,7 +50,7 @@ export class ApiKeyRepository {
   list() {
     return this.db
       .selectFrom('apiKeys')
-      .select(['id', 'name', 'role', 'keyPrefix', 'createdAt', 'lastUsedAt', 'revokedAt', 'expiresAt'])
+      .select(['id', 'name', 'role', 'officerId', 'keyPrefix', 'createdAt', 'lastUsedAt', 'revokedAt', 'expiresAt'])
       .orderBy('createdAt', 'asc')
       .execute();
   }

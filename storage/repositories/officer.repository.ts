@@ -21,7 +21,13 @@ export class OfficerRepository {
     return this.db.selectFrom('officers').selectAll().where('id', 'in', ids).execute();
   }
 
-  list(f: { limit: number; after?: { createdAt: number; id: string }; district?: string }) {
+  list(f: {
+    limit: number;
+    after?: { createdAt: number; id: string };
+    district?: string;
+    kind?: string;
+    caseId?: string;
+  }) {
     let q = this.db
       .selectFrom('officers')
       .selectAll()
@@ -35,6 +41,8 @@ export class OfficerRepository {
       );
     }
     if (f.district) q = q.where('district', '=', f.district);
+    if (f.kind) q = q.where('kind', '=', f.kind);
+    if (f.caseId) q = q.where('caseId', '=', f.caseId);
     return q.execute();
   }
 
@@ -73,8 +81,12 @@ export class OfficerRepository {
     return q.execute();
   }
 
-  /** Officers with a shift in `district` covering `at`, earliest shift start first. */
-  onDuty(district: string, at: number) {
+  /**
+   * Responders with a shift in `district` covering `at`: the district's officers and, given a
+   * case, that case's guards (first: they are at the residence), earliest shift start first.
+   * Guards of other cases in the district are not theirs to send.
+   */
+  onDuty(district: string, at: number, caseId: string | null = null) {
     return this.db
       .selectFrom('shifts')
       .innerJoin('officers', 'officers.id', 'shifts.officerId')
@@ -83,6 +95,12 @@ export class OfficerRepository {
       .where('shifts.district', '=', district)
       .where('shifts.startsAt', '<=', at)
       .where('shifts.endsAt', '>', at)
+      .where((eb) =>
+        caseId === null
+          ? eb('officers.kind', '=', 'officer')
+          : eb.or([eb('officers.kind', '=', 'officer'), eb('officers.caseId', '=', caseId)]),
+      )
+      .orderBy((eb) => eb.case().when('officers.kind', '=', 'guard').then(0).else(1).end(), 'asc')
       .orderBy('shifts.startsAt', 'asc')
       .orderBy('officers.id', 'asc')
       .execute();

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import type { MatchEvent } from '../../pipeline/events.js';
+import type { OfficerTable } from '../../storage/database/database.types.js';
 
 const HOUR = 3600_000;
 
@@ -58,3 +59,16 @@ export function matchEvent(over: Partial<MatchEvent> & Pick<MatchEvent, 'cameraI
     ...rest,
   };
 }
+
+/** An officer (or guard) row, for keys bound to an officer without going through the API. */
+export const responderRow = (over: Partial<OfficerTable> & Pick<OfficerTable, 'name' | 'district'>): OfficerTable => ({
+  id: `off_${randomBytes(6).toString('hex')}`,
+  kind: 'officer',
+  badge: `B-${randomBytes(3).toString('hex')}`,
+  caseId: null,
+  supervisor: 0,
+  webhookUrl: null,
+  webhookSecret: null,
+  createdAt: Date.now(),
+  ...over,
+});

@@ -185,6 +185,8 @@ export class InMemoryPeople {
       webhookUrl: o.webhook === false ? null : `http://127.0.0.1:9/${id}`,
       webhookSecret: 'whsec_test',
       createdAt: 0,
+      kind: 'officer',
+      caseId: null,
     });
     const now = Date.now();
     this.shifts.push({

@@ -1,0 +1,31 @@
+import type { Actor } from '../audit/audit-context.js';
+import type { AlertAudience } from '../storage/repositories/alert.repository.js';
+
+/**
+ * Which alerts a caller may see and act on. Control-room roles see all of them; an
+ * officer key sees what its officer is responsible for: the alerts of their district
+ * (supervisors included), a guard those of their case, and anyone the alerts that
+ * were sent to them (an escalation from another district). An officer key without an
+ * officer, and an SOS token, see none.
+ */
+export type AlertScope =
+  | { all: true }
+  | { all: false; officerId: string | null; districts: string[]; caseIds: string[] };
+
+const NOBODY: AlertScope = { all: false, officerId: null, districts: [], caseIds: [] };
+
+export function scopeOf(actor: Actor): AlertScope {
+  if (actor.kind === 'sos') return NOBODY;
+  if (actor.role !== 'officer') return { all: true };
+  const r = actor.responder;
+  if (!r) return NOBODY;
+  if (r.kind === 'guard') return { all: false, officerId: r.id, districts: [], caseIds: r.caseId ? [r.caseId] : [] };
+  return { all: false, officerId: r.id, districts: [r.district], caseIds: [] };
+}
+
+export function canSee(scope: AlertScope, a: AlertAudience): boolean {
+  if (scope.all) return true;
+  if (scope.officerId && a.recipients.has(scope.officerId)) return true;
+  if (a.caseId && scope.caseIds.includes(a.caseId)) return true;
+  return a.district !== null && scope.districts.includes(a.district);
+}
