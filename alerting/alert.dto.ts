@@ -51,8 +51,10 @@ export const alertActionSchema = z
 
 export const deliverySchema = z
   .object({
-    id: z.string(),
+    id: z.string().describe('the same on every retry: receivers deduplicate on it'),
     officerId: z.string(),
+    officerName: z.string().nullable().describe('the recipient (null: the officer was deleted)'),
+    officerBadge: z.string().nullable(),
     event: z.string(),
     status: z.enum(['pending', 'delivered', 'failed', 'skipped']),
     attempts: z.number().int(),
@@ -60,6 +62,7 @@ export const deliverySchema = z
     lastError: z.string().nullable(),
     createdAt: timestamp,
     deliveredAt: timestamp.nullable(),
+    alarmedAt: timestamp.nullable().describe('when the delivery alarm was raised (alerts.deliveryAlarmSeconds)'),
   })
   .meta({ id: 'WebhookDelivery' });
 
@@ -100,9 +103,13 @@ export const evidenceDto = (e: EvidenceTable): EvidenceDto => ({
   createdAt: e.createdAt,
 });
 
-export const deliveryDto = (d: WebhookDeliveryTable): z.infer<typeof deliverySchema> => ({
+export const deliveryDto = (
+  d: WebhookDeliveryTable & { officerName?: string | null; officerBadge?: string | null },
+): z.infer<typeof deliverySchema> => ({
   id: d.id,
   officerId: d.officerId,
+  officerName: d.officerName ?? null,
+  officerBadge: d.officerBadge ?? null,
   event: d.event,
   status: d.status as z.infer<typeof deliverySchema>['status'],
   attempts: d.attempts,
@@ -110,4 +117,5 @@ export const deliveryDto = (d: WebhookDeliveryTable): z.infer<typeof deliverySch
   lastError: d.lastError,
   createdAt: d.createdAt,
   deliveredAt: d.deliveredAt,
+  alarmedAt: d.alarmedAt,
 });

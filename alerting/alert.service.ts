@@ -51,7 +51,7 @@ export class AlertService {
     const [actions, evidence, deliveries] = await Promise.all([
       this.repo.actions(id),
       this.repo.evidence(id),
-      this.repo.deliveries(id),
+      this.repo.deliveriesWithRecipient(id),
     ]);
     await this.audit.record(ctx, 'alert.read', { type: 'alert', id });
     return {

@@ -28,6 +28,7 @@ export function deliveryRows(
       lastError: null,
       createdAt: at,
       deliveredAt: null,
+      alarmedAt: null,
     });
   }
   return rows;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../runtime/embedded-redis.js';
-import { startApiFixture, type ApiFixture } from '../test/api-fixture.js';
+import { startApiFixture, startSpareAlertsWorker, type ApiFixture } from '../test/api-fixture.js';
 import { caseInput, shiftNow } from '../test/factories/api.factory.js';
 import { startWebhookReceiver } from '../test/webhook-receiver.js';
 import { signWebhook, verifyWebhook } from '../alerting/delivery/webhook-signature.js';
@@ -62,10 +62,12 @@ describe('webhook delivery receipts', () => {
     await flaky.waitFor(() => true, 15_000);
     type Delivery = {
       id: string;
+      officerName: string | null;
       status: string;
       attempts: number;
       lastStatus: number | null;
       lastError: string | null;
+      alarmedAt: number | null;
     };
     const deliveries = async (): Promise<Delivery[]> =>
       (await api.call('GET', `/v1/alerts/${alertId}`)).body.deliveries;
@@ -74,8 +76,8 @@ describe('webhook delivery receipts', () => {
     const deadline = Date.now() + 20_000;
     while (((await dead())?.attempts ?? 0) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     const delivered = (await deliveries()).find((d) => d.status === 'delivered');
-    expect(delivered).toMatchObject({ attempts: 2, lastStatus: 204 });
-    expect(await dead()).toMatchObject({ status: 'pending', lastStatus: null });
+    expect(delivered).toMatchObject({ attempts: 2, lastStatus: 204, officerName: 'w1', alarmedAt: null });
+    expect(await dead()).toMatchObject({ status: 'pending', lastStatus: null, officerName: 'w2' });
     expect((await dead())!.attempts).toBeGreaterThanOrEqual(4);
     const hook = flaky.received[0]!;
     expect(hook.headers['x-watchpost-event']).toBe('alert.created');
@@ -89,8 +91,25 @@ describe('webhook delivery receipts', () => {
       ),
     ).toBe(false);
     // Past deliveryAlarmSeconds: the alarm is in the audit and the metrics.
-    const audit = await api.call('GET', `/v1/audit?action=webhook.alarm&targetId=${alertId}`);
-    expect(audit.body.items.map((r: { action: string }) => r.action)).toEqual(['webhook.alarm']);
+    const alarms = async () =>
+      (await api.call('GET', `/v1/audit?action=webhook.alarm&targetId=${alertId}`)).body.items.length;
+    expect(await alarms()).toBe(1);
+    const alarmedAt = (await dead())!.alarmedAt;
+    expect(alarmedAt).toBeGreaterThan(0);
+    // A second alerts worker on the same database (a restart, or a spare) retries it too, and
+    // raises no second alarm: the mark is in the database, not in a process's memory.
+    const spare = await startSpareAlertsWorker(api);
+    try {
+      const before = (await dead())!.attempts;
+      const until = Date.now() + 15_000;
+      while (((await dead())?.attempts ?? 0) < before + 4 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 200));
+      expect((await dead())!.attempts).toBeGreaterThanOrEqual(before + 4);
+    } finally {
+      await spare.close();
+    }
+    expect(await alarms()).toBe(1);
+    expect((await dead())!.alarmedAt).toBe(alarmedAt);
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
     expect(Number(/^watchpost_webhook_failures_total (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(4);
     expect(Number(/^watchpost_webhook_oldest_undelivered_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(2);

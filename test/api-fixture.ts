@@ -5,7 +5,7 @@ import type { Config } from '../pipeline/config/index.js';
 import { loadConfig } from '../runtime/config.js';
 import { createLogger, type Logger } from '../runtime/logger.js';
 import { Shutdown } from '../runtime/shutdown.js';
-import { hostedAlertsWorker, type AlertsWorkerOptions } from '../workers/alerts/index.js';
+import { hostedAlertsWorker, startAlertsWorker, type AlertsWorkerOptions } from '../workers/alerts/index.js';
 import { testPrefix, testRedisUrl } from './redis.js';
 import type { Role } from '../audit/audit-context.js';
 import { createApiServer, type ApiServer, type ApiServerOptions } from '../api/server.js';
@@ -15,6 +15,12 @@ import { responderRow } from './factories/api.factory.js';
 /** An alerts worker for a test's API server to host. */
 export const alertsWorkerFor = (cfg: Config, log: Logger, redisUrl: string, opts: AlertsWorkerOptions = {}) =>
   hostedAlertsWorker({ cfg, log, redisUrl, shutdown: new Shutdown(log) }, opts);
+
+/** A second alerts worker on a fixture's database and Redis, with its own services (as its own process would be). */
+export const startSpareAlertsWorker = (api: Pick<ApiFixture, 'cfg' | 'redisUrl'>) => {
+  const log = createLogger({ log: { level: 'silent', format: 'json' } });
+  return startAlertsWorker({ cfg: api.cfg, log, redisUrl: api.redisUrl, shutdown: new Shutdown(log) });
+};
 
 export type Engine = 'sqlite' | 'postgres';
 

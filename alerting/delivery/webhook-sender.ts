@@ -23,14 +23,16 @@ const webhookAlarms = new Counter({
   help: 'Deliveries that kept failing past alerts.deliveryAlarmSeconds (alarm raised: audit, escalation)',
   registers: [registry],
 });
-/** Creation time of each delivery this process saw fail and not yet get through. */
-const failing = new Map<string, number>();
+/** Where the gauge reads the oldest failing delivery: the database, so every alerts process agrees, across restarts. */
+const oldestSources = new Set<() => Promise<number | null>>();
 new Gauge({
   name: 'watchpost_webhook_oldest_undelivered_seconds',
   help: 'Age of the oldest delivery still failing (0 when none): an officer who has not got an alert',
   registers: [registry],
-  collect() {
-    this.set(failing.size ? (Date.now() - Math.min(...failing.values())) / 1000 : 0);
+  async collect() {
+    const answers = await Promise.all([...oldestSources].map((read) => read().catch(() => null)));
+    const oldest = answers.filter((x): x is number => x !== null);
+    this.set(oldest.length ? (Date.now() - Math.min(...oldest)) / 1000 : 0);
   },
 });
 
@@ -51,19 +53,26 @@ export interface WebhookSenderOptions {
  * resolved; past `alarmMs` it raises the alarm.
  */
 export class WebhookSender {
-  private readonly alarmed = new Set<string>();
-
   constructor(
     private readonly alerts: AlertRepository,
     private readonly officers: OfficerRepository,
     private readonly cases: CaseRepository,
     private readonly log: Logger,
     private readonly opts: WebhookSenderOptions,
-  ) {}
+  ) {
+    oldestSources.add(this.oldestUndelivered);
+  }
+
+  private readonly oldestUndelivered = () => this.alerts.oldestUndelivered();
+
+  /** Its database is closing: the gauge stops asking it. */
+  close(): void {
+    oldestSources.delete(this.oldestUndelivered);
+  }
 
   async deliver(deliveryId: string): Promise<'delivered' | 'skipped' | 'done'> {
     const d = await this.alerts.delivery(deliveryId);
-    if (d?.status !== 'pending') return this.settled(deliveryId, 'done');
+    if (d?.status !== 'pending') return 'done';
     const officer = await this.officers.get(d.officerId);
     const alert = await this.alerts.get(d.alertId);
     if (!officer?.webhookSecret || !officer.webhookUrl || !alert) {
@@ -71,12 +80,12 @@ export class WebhookSender {
         status: 'skipped',
         lastError: 'officer, webhook or alert no longer exists',
       });
-      return this.settled(d.id, 'skipped');
+      return 'skipped';
     }
     // Someone has dealt with it: retries end (they would otherwise run until the receiver answers).
     if (alert.state === 'resolved' || alert.state === 'false_positive') {
       await this.alerts.updateDelivery(d.id, { status: 'skipped', lastError: `alert ${alert.state} before delivery` });
-      return this.settled(d.id, 'skipped');
+      return 'skipped';
     }
     const caseRow = alert.caseId ? await this.cases.get(alert.caseId) : undefined;
     const evidence = await this.alerts.evidence(alert.id);
@@ -118,12 +127,12 @@ export class WebhookSender {
           lastError: null,
           deliveredAt: Date.now(),
         });
-        if (failing.has(d.id))
+        if (d.attempts > 0)
           this.log.warn(
             { deliveryId: d.id, officerId: d.officerId, afterMs: Date.now() - d.createdAt },
             'webhook delivered after failures',
           );
-        return this.settled(d.id, 'delivered');
+        return 'delivered';
       }
       error = `receiver answered ${status}`;
     } catch (err) {
@@ -136,10 +145,13 @@ export class WebhookSender {
       lastError: error,
     });
     webhookFailures.inc();
-    failing.set(d.id, d.createdAt);
     const failingForMs = Date.now() - d.createdAt;
-    if (failingForMs >= this.opts.alarmMs && !this.alarmed.has(d.id)) {
-      this.alarmed.add(d.id);
+    // Once per delivery: the mark is in the database, so a restarted or second alerts worker does not repeat it.
+    if (
+      failingForMs >= this.opts.alarmMs &&
+      d.alarmedAt === null &&
+      (await this.alerts.markAlarmed(d.id, Date.now()))
+    ) {
       webhookAlarms.inc();
       this.log.error(
         { deliveryId: d.id, alertId: d.alertId, officerId: d.officerId, failingForMs, attempts: d.attempts + 1, error },
@@ -153,11 +165,5 @@ export class WebhookSender {
     } else
       this.log.warn({ deliveryId: d.id, officerId: d.officerId, status, error }, 'webhook delivery failed: retrying');
     throw new WebhookDeliveryError(`delivery ${d.id}: ${error}`);
-  }
-
-  private settled<T>(deliveryId: string, outcome: T): T {
-    failing.delete(deliveryId);
-    this.alarmed.delete(deliveryId);
-    return outcome;
   }
 }

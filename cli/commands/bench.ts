@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../runtime/errors.js';
 
 /** Each suite is a script in bench/ (also `npm run bench:<suite>`). */
-const SUITES = ['models', 'face-accuracy', 'ingest', 'pipeline', 'replay', 'api'] as const;
+const SUITES = ['models', 'face-accuracy', 'ingest', 'pipeline', 'replay', 'api', 'faults'] as const;
 const SCRIPT: Record<(typeof SUITES)[number], string> = {
   models: 'models.ts',
   'face-accuracy': 'face-accuracy.ts',
@@ -12,6 +12,7 @@ const SCRIPT: Record<(typeof SUITES)[number], string> = {
   pipeline: 'pipeline.ts',
   replay: 'replay-fixtures.ts',
   api: 'api.ts',
+  faults: 'faults.ts',
 };
 
 export function register(program: Command): void {

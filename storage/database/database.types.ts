@@ -189,6 +189,8 @@ export interface WebhookDeliveryTable {
   lastError: string | null;
   createdAt: number;
   deliveredAt: number | null;
+  /** When the delivery alarm was raised (once per delivery); null: not raised. */
+  alarmedAt: number | null;
 }
 
 export interface AuditTable {

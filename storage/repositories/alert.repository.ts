@@ -241,6 +241,41 @@ export class AlertRepository {
       .execute();
   }
 
+  /** An alert's deliveries with each recipient's name (null: the officer was deleted). */
+  deliveriesWithRecipient(alertId: string) {
+    return this.db
+      .selectFrom('webhookDeliveries')
+      .leftJoin('officers', 'officers.id', 'webhookDeliveries.officerId')
+      .selectAll('webhookDeliveries')
+      .select(['officers.name as officerName', 'officers.badge as officerBadge'])
+      .where('webhookDeliveries.alertId', '=', alertId)
+      .orderBy('webhookDeliveries.createdAt', 'asc')
+      .orderBy('webhookDeliveries.id')
+      .execute();
+  }
+
+  /** Marks a delivery's alarm raised; false when it already was (by this or another process, before a restart). */
+  async markAlarmed(id: string, at: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('webhookDeliveries')
+      .set({ alarmedAt: at })
+      .where('id', '=', id)
+      .where('alarmedAt', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Creation time of the oldest delivery that has failed and is still pending (null: none). */
+  async oldestUndelivered(): Promise<number | null> {
+    const r = await this.db
+      .selectFrom('webhookDeliveries')
+      .select((eb) => eb.fn.min('createdAt').as('oldest'))
+      .where('status', '=', 'pending')
+      .where('attempts', '>', 0)
+      .executeTakeFirst();
+    return r?.oldest == null ? null : Number(r.oldest);
+  }
+
   delivery(id: string) {
     return this.db.selectFrom('webhookDeliveries').selectAll().where('id', '=', id).executeTakeFirst();
   }

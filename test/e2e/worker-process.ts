@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(projectDir, 'bin', 'watchpost.js');
 
+const API_READY = 'watchpost API listening on';
+
 /** One pino JSON log line of a worker process. */
 export interface LogLine {
   msg?: string;
@@ -26,10 +28,13 @@ export class WorkerProcess {
   private stderrTail = '';
 
   constructor(
-    readonly role: 'ingest' | 'detect' | 'identify' | 'alerts' | 'replay',
+    readonly role: 'ingest' | 'detect' | 'identify' | 'alerts' | 'replay' | 'api',
     env: Record<string, string>,
+    /** For role 'api': the port it listens on (its metrics are served there too). */
+    apiPort = 0,
   ) {
-    this.child = spawn(process.execPath, [cli, 'worker', role, '--metrics-port', '0'], {
+    const args = role === 'api' ? ['api', '--port', String(apiPort)] : ['worker', role, '--metrics-port', '0'];
+    this.child = spawn(process.execPath, [cli, ...args], {
       cwd: projectDir,
       env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,6 +49,8 @@ export class WorkerProcess {
           const entry = JSON.parse(line) as LogLine;
           this.logs.push(entry);
           if (entry.msg === 'metrics at /metrics' && typeof entry.port === 'number') this.metricsPort = entry.port;
+          if (typeof entry.msg === 'string' && entry.msg.startsWith(API_READY) && typeof entry.listen === 'string')
+            this.metricsPort = Number(new URL(entry.listen).port);
         } catch {
           this.keepNotJson(line); // a library printing on its own
         }
@@ -71,9 +78,9 @@ export class WorkerProcess {
   /** Resolves once the worker logged that it runs and where its metrics are; rejects if it exits first. */
   async ready(timeoutMs = 90_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (
-      !(this.metricsPort !== null && this.logs.some((l) => l.msg === 'worker running (SIGTERM or Ctrl-C stops it)'))
-    ) {
+    const running = (l: LogLine) =>
+      l.msg === 'worker running (SIGTERM or Ctrl-C stops it)' || (this.role === 'api' && l.msg?.startsWith(API_READY));
+    while (!(this.metricsPort !== null && this.logs.some(running))) {
       if (!this.alive)
         throw new Error(`worker ${this.role} exited before it was ready: ${this.stderrTail}${this.errors()}`);
       if (Date.now() > deadline)

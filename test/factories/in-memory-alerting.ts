@@ -119,6 +119,15 @@ export class InMemoryAlerts {
   async deliveries(alertId: string) {
     return this.deliveryRows.filter((d) => d.alertId === alertId);
   }
+  async deliveriesWithRecipient(alertId: string) {
+    return this.deliveries(alertId);
+  }
+  async markAlarmed(id: string, at: number) {
+    const d = this.deliveryRows.find((r) => r.id === id);
+    if (!d || d.alarmedAt !== null) return false;
+    d.alarmedAt = at;
+    return true;
+  }
   async notifiedOfficers(alertId: string) {
     return new Set(this.deliveryRows.filter((d) => d.alertId === alertId).map((d) => d.officerId));
   }

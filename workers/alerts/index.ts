@@ -165,6 +165,7 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
     close() {
       closing ??= (async () => {
         clearInterval(timer);
+        sender.close();
         await watchdog.stop();
         // Lets the jobs in hand finish; while Redis is down, gives up after a while (their locks expire and they return).
         await settleWithin(Promise.all(workers.map((w) => w.close())), 10_000);

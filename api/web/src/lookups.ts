@@ -4,7 +4,7 @@ import { useApp } from './app-context.js';
 import type { Alert, AlertDetail, Case, PerpetratorDetail } from './types.js';
 
 const perpetratorCache = new Map<string, Promise<PerpetratorDetail | null>>();
-const alertDetailCache = new Map<string, { updatedAt: number; value: Promise<AlertDetail | null> }>();
+const alertDetailCache = new Map<string, { updatedAt: number; round: number; value: Promise<AlertDetail | null> }>();
 let casesCache: { at: number; value: Promise<Case[]> } | null = null;
 
 /** Names of cases and perpetrators change rarely: cached for the page's life, refreshed on edits. */
@@ -58,24 +58,39 @@ export function useCases(): Case[] | null {
   return value;
 }
 
-/** An alert's evidence and history (the list carries neither); refetched when the alert changes. */
+/** How often an alert with a webhook still undelivered is read again (its delivery state changes, the alert does not). */
+const PENDING_DELIVERY_REFRESH_MS = 5000;
+
+/**
+ * An alert's evidence, history and deliveries (the list carries none of them);
+ * refetched when the alert changes, and every few seconds while a delivery is pending.
+ */
 export function useAlertDetail(alert: Alert): AlertDetail | null {
   const { api } = useApp();
   const [value, setValue] = useState<AlertDetail | null>(null);
+  const [round, setRound] = useState(0);
   useEffect(() => {
     let entry = alertDetailCache.get(alert.id);
-    if (!entry || entry.updatedAt !== alert.updatedAt) {
+    if (!entry || entry.updatedAt !== alert.updatedAt || entry.round !== round) {
       entry = {
         updatedAt: alert.updatedAt,
+        round,
         value: api.get<AlertDetail>(`/v1/alerts/${encodeURIComponent(alert.id)}`).catch(() => null),
       };
       alertDetailCache.set(alert.id, entry);
     }
     let live = true;
-    void entry.value.then((d) => live && d && setValue(d));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    void entry.value.then((d) => {
+      if (!live || !d) return;
+      setValue(d);
+      if (d.deliveries.some((x) => x.status === 'pending'))
+        timer = setTimeout(() => live && setRound((r) => r + 1), PENDING_DELIVERY_REFRESH_MS);
+    });
     return () => {
       live = false;
+      clearTimeout(timer);
     };
-  }, [alert.id, alert.updatedAt]);
+  }, [alert.id, alert.updatedAt, round]);
   return value;
 }

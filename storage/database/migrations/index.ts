@@ -4,6 +4,7 @@ import { m0002KeyExpiry } from './0002_key_expiry.js';
 import { m0003PhotoQuality } from './0003_photo_quality.js';
 import { m0004Replays } from './0004_replays.js';
 import { m0006Responders } from './0006_responders.js';
+import { m0007DeliveryAlarm } from './0007_delivery_alarm.js';
 import type { Dialect, MigrationContext, StepMigration } from './migration.js';
 
 export type { Dialect } from './migration.js';
@@ -15,6 +16,7 @@ const STEPS: Record<string, StepMigration> = {
   '0003_photo_quality': m0003PhotoQuality,
   '0004_replays': m0004Replays,
   '0006_responders': m0006Responders,
+  '0007_delivery_alarm': m0007DeliveryAlarm,
 };
 
 export const migrationProvider = (dialect: Dialect): MigrationProvider => ({

@@ -52,6 +52,33 @@ function EnrolledPhoto(props: { perpetratorId: string | null; name: string }) {
   </figure>`;
 }
 
+type Delivery = AlertDetail['deliveries'][number];
+
+/** What a recipient's webhook did: delivered when, or still being retried (and since when the alarm is up). */
+function deliveryState(d: Delivery, now: number): string {
+  if (d.status === 'delivered') return `delivered ${d.deliveredAt ? clockTime(d.deliveredAt, now) : ''}`;
+  if (d.status === 'skipped') return `not sent: ${d.lastError ?? 'skipped'}`;
+  if (d.status === 'failed') return `failed: ${d.lastError ?? 'gave up'}`;
+  if (d.attempts === 0) return 'sending…';
+  const why = d.lastError ?? (d.lastStatus ? `receiver answered ${d.lastStatus}` : 'no answer');
+  return `not delivered after ${d.attempts} attempts (${why}), retrying${d.alarmedAt ? ` · ALARM since ${clockTime(d.alarmedAt, now)}` : ''}`;
+}
+
+/** Each recipient's delivery of the alert's first push (escalations add recipients). */
+function Deliveries(props: { deliveries: Delivery[]; now: number }) {
+  if (!props.deliveries.length) return null;
+  return html`<div><dt>Delivery</dt><dd><ul class="deliveries">
+    ${props.deliveries.map(
+      (
+        d,
+      ) => html`<li key=${d.id} class=${`delivery delivery-${d.status} ${d.alarmedAt && d.status === 'pending' ? 'delivery-alarm' : ''}`}
+        data-delivery-status=${d.status} title=${`delivery ${d.id} · ${d.event}`}>
+        <span class="recipient">${d.officerName ?? d.officerId}${d.officerBadge ? ` (${d.officerBadge})` : ''}</span>: ${deliveryState(d, props.now)}
+      </li>`,
+    )}
+  </ul></dd></div>`;
+}
+
 /** One alert with its evidence and the actions the role may take. */
 export function AlertCard(props: {
   alert: Alert;
@@ -126,6 +153,7 @@ export function AlertCard(props: {
       ${a.kind === 'match' && html`<div><dt>Seen</dt><dd>${clockTime(a.firstSeen, props.now)}${a.lastSeen !== a.firstSeen ? `–${clockTime(a.lastSeen, props.now)}` : ''}${a.eventCount > 1 ? ` · ${a.eventCount} sightings` : ''}</dd></div>`}
       ${a.kind === 'camera_offline' && html`<div><dt>Last frame</dt><dd>${details.lastFrameAt ? `${clockTime(details.lastFrameAt, props.now)} (${ago(details.lastFrameAt, props.now)})` : 'never'}</dd></div>`}
       ${details.reason && html`<div><dt>Reason</dt><dd>${details.reason}</dd></div>`}
+      ${detail && html`<${Deliveries} deliveries=${detail.deliveries} now=${props.now} />`}
       ${lastAction && html`<div><dt>${ACTION_LABEL[lastAction.action] ?? lastAction.action}</dt><dd>${lastAction.actorName} at ${clockTime(lastAction.at, props.now)}</dd></div>`}
     </dl>
     ${
