@@ -9,6 +9,7 @@ import { globalKeys } from '../../pipeline/redis-keys.js';
 import { replayOutcomeSchema, replayProgressSchema, type ReplayResult } from '../../pipeline/replay.js';
 import type { Logger } from '../../runtime/logger.js';
 import { queueName, type JobQueue } from '../../runtime/queues.js';
+import { queueErrorListener } from '../../runtime/redis-health.js';
 import type { ReplayTable } from '../../storage/database/database.types.js';
 import type { ReplayDto, ReplayResultDto } from '../dto/replay.dto.js';
 import type { ReplayRepository } from '../../storage/repositories/replay.repository.js';
@@ -51,7 +52,8 @@ export class ReplayRecorder {
       connection,
       prefix: globalKeys(this.d.cfg.redisPrefix).bull(queueName(QUEUE.replays)),
     });
-    this.events.on('error', (err) => this.d.log.warn({ err }, 'replay events'));
+    // One line per state change of the connection (lost, restored), not a stack per retry.
+    this.events.on('error', queueErrorListener(connection, this.d.log, queueName(QUEUE.replays)));
     for (const e of ['active', 'progress', 'completed', 'failed'] as const)
       this.events.on(e, ({ jobId }: { jobId: string }) => void this.sync(jobId));
     void (async () => {

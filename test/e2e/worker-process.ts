@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(projectDir, 'bin', 'watchpost.js');
 
 const API_READY = 'watchpost API listening on';

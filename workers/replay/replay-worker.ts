@@ -16,6 +16,7 @@ import {
 import { UnsupportedVideoError } from '../../runtime/ffmpeg/probe-video.js';
 import { registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { workerConnection } from '../../runtime/redis.js';
+import { watchRedis } from '../../runtime/redis-health.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
 import { evaluateReplay } from './replay-evaluation.js';
 import { loadReplayModels, runReplay, type ReplayModels } from './run-replay.js';
@@ -100,8 +101,14 @@ export async function processReplay(
 export async function startReplayWorker(ctx: WorkerContext): Promise<RunningWorker> {
   const { cfg, log } = ctx;
   const models = await loadReplayModels(cfg, log);
-  const connection = workerConnection(ctx.redisUrl);
-  await connection.set(globalKeys(cfg.redisPrefix).replayFixtures, JSON.stringify(fixtureCatalogue()));
+  const connection = watchRedis(workerConnection(ctx.redisUrl), log);
+  // The dashboard lists the fixtures from here: written whenever Redis (re)connects, which may be after start-up.
+  const catalogue = JSON.stringify(fixtureCatalogue());
+  const publishFixtures = () =>
+    void connection.set(globalKeys(cfg.redisPrefix).replayFixtures, catalogue).catch((err: unknown) => {
+      log.debug({ err: (err as Error).message }, 'replay fixtures not published yet');
+    });
+  connection.on('ready', publishFixtures);
   const stop = new AbortController();
   const processor = registerHandlers(QUEUE.replays, {
     [JOB.replay]: (data, job) => processReplay(data, job, { ...ctx, models, signal: stop.signal }),
