@@ -46,8 +46,13 @@ try {
   }
   for (const r of result.reports)
     for (const d of r.details)
-      if ((d.expected && (!d.alerts.length || !d.deliveries)) || d.alerts.length > 1 || d.deliveries > d.alerts.length)
-        progress(`${r.fault}: ${JSON.stringify(d)}`);
+      if (
+        (d.expected && (!d.alerts.length || !d.deliveries)) ||
+        d.alerts.length > 1 ||
+        d.deliveries > d.alerts.length ||
+        (r.targetMs !== null && (d.delayMs ?? 0) - result.baselineMs > r.targetMs)
+      )
+        progress(`${r.fault} (struck at face ${r.faultAt ? r.faultAt - d.faceFrom : '-'} ms): ${JSON.stringify(d)}`);
   if (result.notJson.length) progress(`lines that are not JSON: ${result.notJson.slice(0, 5).join(' | ')}`);
 } finally {
   await stack.stop();

@@ -112,7 +112,10 @@ async function runFault(stack: FaultStack, fault: FaultName, alertEvents: QueueE
   const start = Date.now();
   const phase: Phase = { name: fault, start, end: 0, blind: {}, targetMs: KILL_TARGET_MS, expectOffline: [] };
   const { cameraId, face } = nextFace(stack, 3000);
-  const kill = async (role: Role, index = 0) => stack.kill(role, index);
+  const kill = async (role: Role, index = 0) => {
+    phase.faultAt = Date.now();
+    await stack.kill(role, index);
+  };
   switch (fault) {
     case 'api':
     case 'alerts':
@@ -137,10 +140,12 @@ async function runFault(stack: FaultStack, fault: FaultName, alertEvents: QueueE
       phase.targetMs = null;
       phase.expectOffline = [...stack.cameraIds];
       await sleep(face.from - 5000 - Date.now());
+      phase.faultAt = Date.now();
       await stack.redisOutage(REDIS_DOWN_MS);
       break;
     case 'receiver':
       phase.targetMs = null;
+      phase.faultAt = Date.now();
       await stack.receiver.down();
       await sleep(RECEIVER_DOWN_MS);
       await stack.receiver.back();

@@ -20,6 +20,8 @@ export interface Phase {
   targetMs: number | null;
   /** Cameras that must have raised camera.offline during the phase. */
   expectOffline: string[];
+  /** When the fault struck (the kill, Redis or the receiver gone); null: the baseline. */
+  faultAt?: number | null;
 }
 
 export interface AppearanceWindow {
@@ -56,6 +58,8 @@ export interface Appearance {
   alerts: string[];
   /** Each alert's first sighting, ms after the face became visible (explains a duplicate). */
   sightingsMs: number[];
+  /** When each alert was created, ms after the face became visible (pipeline vs delivery delay). */
+  createdMs: number[];
   /** Distinct deliveries of alert.created for its alerts (a redelivery under one id counts once). */
   deliveries: number;
   deliveredAt: number | null;
@@ -65,6 +69,7 @@ export interface Appearance {
 
 export interface PhaseReport {
   fault: string;
+  faultAt: number | null;
   appearances: number;
   expected: number;
   alerts: number;
@@ -150,6 +155,7 @@ export function scorePhases(input: ScoreInput): PhaseReport[] {
           expected: visibleMs(face, phase.blind[cameraId] ?? []) >= minVisible,
           alerts: mine.map((a) => a.id),
           sightingsMs: mine.map((a) => a.firstSeen - face.from),
+          createdMs: mine.map((a) => a.createdAt - face.from),
           deliveries: new Set(hooks.map((w) => w.deliveryId)).size,
           deliveredAt,
           delayMs: deliveredAt === null ? null : deliveredAt - face.from,
@@ -165,6 +171,7 @@ export function scorePhases(input: ScoreInput): PhaseReport[] {
     const offlineRaised = [...new Set(offline.map((a) => a.cameraId!))].sort();
     return {
       fault: phase.name,
+      faultAt: phase.faultAt ?? null,
       appearances: details.length,
       expected: expected.length,
       alerts: details.reduce((n, d) => n + d.alerts.length, 0),
