@@ -1,5 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -82,4 +85,94 @@ describe('clip recorder (real ffmpeg and Redis)', () => {
     expect(await redis.pttl(redisKeys(prefix, 4).videoSegment('cam-pin', seg.startMs))).toBeGreaterThan(50_000);
     expect(await segments.overlapping('cam-pin', seg.startMs - 10, seg.endMs)).toEqual([seg]);
   });
+
+  it('holds no more than its seconds however long the camera runs, and empties when it stops', async () => {
+    // TTL = preSeconds + 2 segments + alert latency = 2 + 2 + 1 = 5 s of 1 s segments.
+    const cfg = configSchema.parse({
+      redisPrefix: prefix,
+      evidence: { preSeconds: 2, segmentSeconds: 1, alertLatencySeconds: 1 },
+      detect: { partitions: 4 },
+    });
+    const keys = redisKeys(prefix, 4);
+    const segments = new SegmentStore(redis, { prefix, partitions: 4 });
+    // A camera with a keyframe every second (the fixtures have longer GOPs, and segments are cut at keyframes).
+    const source = join(dir, 'gop1s.mp4');
+    execFileSync(
+      'ffmpeg',
+      ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-t', '8'].concat([
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-g',
+        '25',
+        '-pix_fmt',
+        'yuv420p',
+        '-y',
+        source,
+      ]),
+    );
+    const cam = { id: 'cam-bound', url: source };
+    const rec = new ClipRecorder(cam, {
+      cfg,
+      log: createLogger({ log: { level: 'silent', format: 'json' } }),
+      segments,
+    });
+    const held = async () => {
+      const live = await segments.overlapping(cam.id, 0, Date.now() + 60_000);
+      return { count: live.length, oldestAgeMs: live.length ? Date.now() - live[0]!.endMs : 0 };
+    };
+    rec.start();
+    const samples: { count: number; oldestAgeMs: number }[] = [];
+    // Three TTLs of recording: a buffer that kept everything would hold ~15 segments by the end.
+    for (const until = Date.now() + 15_000; Date.now() < until; ) {
+      samples.push(await held());
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await rec.stop();
+    expect(rec.segmentsStored).toBeGreaterThanOrEqual(10);
+    const late = samples.slice(samples.length / 2);
+    // 5 s of 1 s segments (cut at the fixture's keyframes), plus the one being read as it expires.
+    expect(Math.max(...late.map((s) => s.count))).toBeLessThanOrEqual(7);
+    expect(Math.max(...late.map((s) => s.oldestAgeMs))).toBeLessThanOrEqual(5_000 + 1_000);
+    await until('the buffer to empty once the camera stops', async () => (await held()).count === 0, 10_000);
+    expect(await redis.keys(`${keys.videoSegment(cam.id, 0).replace(/0$/, '')}*`)).toEqual([]);
+  }, 60_000);
+
+  it("keeps a camera's last seconds past the buffer TTL when its stream ends, for the tampering alert", async () => {
+    const cfg = configSchema.parse({
+      redisPrefix: prefix,
+      evidence: { preSeconds: 2, segmentSeconds: 1, alertLatencySeconds: 1 },
+      ingest: { offlineSeconds: 15 },
+      detect: { partitions: 4 },
+    });
+    // A camera that streams once and then is gone (an HTTP source that answers 404 after the first request).
+    let served = 0;
+    const server = createServer((_req, res) => {
+      if (served++) return res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'video/mp4' });
+      res.end(readFileSync(fixture('enrolled-walk-in').video));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const segments = new SegmentStore(redis, { prefix, partitions: 4 });
+    const cam = { id: 'cam-dark', url: `http://127.0.0.1:${port}/cam.mp4` };
+    const rec = new ClipRecorder(cam, {
+      cfg,
+      log: createLogger({ log: { level: 'silent', format: 'json' } }),
+      segments,
+    });
+    rec.start();
+    try {
+      await until('the stream to end', () => served >= 2, 30_000);
+      const last = (await segments.overlapping(cam.id, 0, Date.now() + 60_000)).at(-1)!;
+      // Pinned for offlineSeconds + alert latency + 2 segments (18 s), well past the 5 s buffer TTL.
+      const ttl = await redis.pttl(redisKeys(prefix, 4).videoSegment(cam.id, last.startMs));
+      expect(ttl).toBeGreaterThan(10_000);
+      expect(ttl).toBeLessThanOrEqual(18_000);
+    } finally {
+      await rec.stop();
+      server.close();
+    }
+  }, 60_000);
 });
