@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../runtime/errors.js';
 
 /** Each suite is a script in bench/ (also `npm run bench:<suite>`). */
-const SUITES = ['models', 'face-accuracy', 'ingest', 'pipeline', 'replay', 'api', 'faults'] as const;
+const SUITES = ['models', 'face-accuracy', 'ingest', 'pipeline', 'replay', 'api', 'faults', 'evidence'] as const;
 const SCRIPT: Record<(typeof SUITES)[number], string> = {
   models: 'models.ts',
   'face-accuracy': 'face-accuracy.ts',
@@ -13,6 +13,7 @@ const SCRIPT: Record<(typeof SUITES)[number], string> = {
   replay: 'replay-fixtures.ts',
   api: 'api.ts',
   faults: 'faults.ts',
+  evidence: 'evidence.ts',
 };
 
 export function register(program: Command): void {

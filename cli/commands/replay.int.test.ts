@@ -1,7 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, galleryDir } from '../../fixtures/index.js';
 
@@ -10,12 +10,12 @@ const bin = new URL('../../bin/watchpost.js', import.meta.url).pathname;
 const { REDIS_URL: _shared, ...inherited } = process.env;
 const env = { ...inherited, WATCHPOST__INGEST__FPS: '2.5', LOG_LEVEL: 'warn' };
 /** Runs the CLI without blocking the test worker (a blocked worker misses vitest's heartbeats). */
-const replay = (args: string[]) =>
+const replay = (args: string[], extraEnv: Record<string, string> = {}) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
       [bin, 'replay', ...args],
-      { env, timeout: 300_000, maxBuffer: 16 << 20 },
+      { env: { ...env, ...extraEnv }, timeout: 300_000, maxBuffer: 16 << 20 },
       (err, stdout, stderr) =>
         resolve({ status: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
     );
@@ -47,23 +47,35 @@ describe('watchpost replay', () => {
     expect(r.stderr).toContain('format');
   });
 
-  it('scores a fixture against its truth and writes JSON, CSV and a self-contained HTML report', async () => {
+  it("scores a fixture against its truth and writes JSON, CSV, a self-contained HTML report and the alerts' clips", async () => {
     const f = fixture('enrolled-walk-in');
-    const out = { json: join(dir, 'r.json'), csv: join(dir, 'r.csv'), html: join(dir, 'r.html') };
-    const r = await replay([
-      f.video,
-      '--gallery',
-      f.gallery,
-      '--truth',
-      f.truthFile,
-      '--sweep',
-      '--json',
-      out.json,
-      '--csv',
-      out.csv,
-      '--html',
-      out.html,
-    ]);
+    const out = {
+      json: join(dir, 'r.json'),
+      csv: join(dir, 'r.csv'),
+      html: join(dir, 'r.html'),
+      clips: join(dir, 'clips'),
+    };
+    // Short pre/post seconds, so the clip is a part of the 20 s fixture rather than all of it.
+    const clipEnv = { WATCHPOST__EVIDENCE__PRE_SECONDS: '2', WATCHPOST__EVIDENCE__POST_SECONDS: '1' };
+    const r = await replay(
+      [
+        f.video,
+        '--gallery',
+        f.gallery,
+        '--truth',
+        f.truthFile,
+        '--sweep',
+        '--json',
+        out.json,
+        '--csv',
+        out.csv,
+        '--html',
+        out.html,
+        '--clips',
+        out.clips,
+      ],
+      clipEnv,
+    );
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/subject-a: recall 100% \(1\/1 appearances\), precision 100% \(1 alerts, 0 false/);
@@ -80,5 +92,26 @@ describe('watchpost replay', () => {
     expect(html).toContain("default-src 'none'");
     expect(html).toMatch(/data:image\/jpeg;base64,/);
     expect(html).not.toMatch(/(src|href)="https?:/);
+
+    // The alert's clip: 2 s before the track began to 1 s after it ended, copied (H.264) from the footage.
+    const track = json.tracks.find((t: { id: number }) => t.id === json.alerts[0].track);
+    const from = Math.max(0, track.start - 2);
+    const to = Math.min(json.durationSec, track.end + 1);
+    const line = /clip of subject-a \(([\d.]+)-([\d.]+) s\) written to (\S+\.mp4)/.exec(r.stdout);
+    expect(line, r.stdout).not.toBeNull();
+    expect(Number(line![1])).toBeCloseTo(from, 1);
+    expect(Number(line![2])).toBeCloseTo(to, 1);
+    expect(readdirSync(out.clips)).toEqual([basename(line![3]!)]);
+    const probe = JSON.parse(
+      execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-show_format', '-of', 'json', line![3]!], {
+        encoding: 'utf8',
+      }),
+    );
+    expect(probe.streams[0].codec_name).toBe('h264');
+    // Copied from the keyframe at or before `from`: at least the span asked for, at most a GOP (5 s) more.
+    const seconds = Number(probe.format.duration);
+    expect(seconds).toBeGreaterThanOrEqual(to - from - 0.2);
+    expect(seconds).toBeLessThanOrEqual(to - from + 5.2);
+    expect(to - from).toBeLessThan(json.durationSec - 2); // a part of the footage, not all of it
   }, 300_000);
 });

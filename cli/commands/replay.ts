@@ -50,6 +50,7 @@ interface ReplayCliOptions {
   json?: string;
   html?: string;
   csv?: string;
+  clips?: string;
   sweep?: boolean;
   speed: 'max' | 'realtime';
 }
@@ -70,6 +71,7 @@ export function register(program: Command): void {
     .option('--json <out.json>', 'write the timeline as JSON (an array when <video> is a folder)')
     .option('--html <report.html>', 'write a self-contained HTML report (opens from disk)')
     .option('--csv <out.csv>', 'write the evaluation per identity (with --truth) or the tracks as CSV')
+    .option('--clips <dir>', 'write the clip of each alert that would have fired (evidence.preSeconds/postSeconds)')
     .option('--sweep', 'with --truth: print the threshold trade-off table')
     .addOption(
       new Option('--speed <speed>', 'max: as fast as the machine goes; realtime: at the footage rate')
@@ -104,10 +106,12 @@ export function register(program: Command): void {
       });
       const replay = await import('../../workers/replay/index.js');
       // Refuse unsupported files before loading models.
+      const infos = new Map<string, Awaited<ReturnType<typeof replay.probeVideo>>>();
       for (const v of videos) {
-        await replay.probeVideo(v).catch((err: unknown) => {
+        const info = await replay.probeVideo(v).catch((err: unknown) => {
           throw err instanceof replay.UnsupportedVideoError ? new UsageError(err.message) : err;
         });
+        infos.set(v, info);
       }
       const models = await replay.loadReplayModels(cfg, log);
       const { GalleryFolderError } = await import('../../models/index.js');
@@ -149,6 +153,18 @@ export function register(program: Command): void {
           const file = outputFor(opts.html, v, several);
           writeFileSync(file, replay.replayHtml(scored, truth, new Date().toISOString()));
           process.stdout.write(`report written to ${file}\n`);
+        }
+        if (opts.clips) {
+          const clips = await replay.writeReplayClips(
+            result,
+            { path: v, info: infos.get(v)! },
+            cfg.evidence,
+            opts.clips,
+          );
+          for (const c of clips)
+            process.stdout.write(
+              `clip of ${c.identity} (${c.fromSec.toFixed(1)}-${c.toSec.toFixed(1)} s) written to ${c.file}\n`,
+            );
         }
         if (opts.csv) {
           const file = outputFor(opts.csv, v, several);

@@ -42,3 +42,22 @@ export async function segmentsToMp4(segments: Buffer[]): Promise<Buffer> {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Cuts `[fromSec, toSec]` of a video file into an MP4 at `out`. H.264/H.265 are copied, not
+ * re-encoded, so the clip starts at the keyframe at or before `fromSec` (it holds at least the
+ * seconds asked for); other codecs (MJPEG, GIF) are encoded as H.264.
+ */
+export async function cutClip(input: string, o: { fromSec: number; toSec: number; copy: boolean; out: string }) {
+  const codec = o.copy
+    ? ['-c', 'copy', '-avoid_negative_ts', 'make_zero']
+    : ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p'];
+  const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-ss', o.fromSec.toFixed(3), '-i', input]
+    .concat(['-t', (o.toSec - o.fromSec).toFixed(3), '-map', '0:v:0', ...codec])
+    .concat(['-movflags', '+faststart', '-f', 'mp4', '-y', o.out]);
+  const child = spawn(requireFfmpeg(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const stderr = new StderrRing();
+  child.stderr.on('data', (c: Buffer) => stderr.push(c));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`ffmpeg could not cut ${input} (exit ${code}): ${stderr.text()}`);
+}

@@ -62,6 +62,8 @@ export function segmentArgs(o: SegmentRecorderOptions): string[] {
 }
 
 export interface SegmentRecorderProcess {
+  /** ffmpeg's process id (metrics and benchmarks read its memory). */
+  pid: number | undefined;
   /** Finished segments as ffmpeg closes them; ends when ffmpeg exits. */
   segments: AsyncIterable<SegmentFile>;
   exited: Promise<FfmpegExit>;
@@ -86,6 +88,7 @@ export function startSegmentRecorder(o: SegmentRecorderOptions): SegmentRecorder
     }
   }
   return {
+    pid: child.pid,
     segments: segments(),
     exited,
     async stop() {

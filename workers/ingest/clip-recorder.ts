@@ -46,6 +46,11 @@ export class ClipRecorder {
     this.backoff = new Backoff({ initialMs: deps.cfg.ingest.backoffInitialMs, maxMs: deps.cfg.ingest.backoffMaxMs });
   }
 
+  /** The folder ffmpeg writes the open segment to (the buffer's only disk use), and its pid; null when not running. */
+  get running(): { dir: string; pid: number | undefined } | null {
+    return this.dir && this.proc ? { dir: this.dir, pid: this.proc.pid } : null;
+  }
+
   start(): void {
     this.loop = this.run();
   }

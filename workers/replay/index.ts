@@ -8,6 +8,7 @@ export {
   type ReplayResult,
 } from './run-replay.js';
 export { buildTimeline } from './timeline.js';
+export { type ReplayClip, writeReplayClips } from './replay-clips.js';
 export { probeVideo, UnsupportedVideoError, type VideoInfo } from '../../runtime/ffmpeg/probe-video.js';
 export { formatReplay } from './format-replay.js';
 export { evaluateReplay, formatEvaluation, replayCsv, replayHtml, type ReplayEvaluation } from './replay-evaluation.js';
