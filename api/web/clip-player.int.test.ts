@@ -166,15 +166,15 @@ describe('dashboard clip player', () => {
   it('serves the recorded clip to admins only, and the track as WebVTT and JSON', async () => {
     const detail = (await api.call('GET', `/v1/alerts/${alertId}`)).body;
     const original = detail.evidence.find((e: { kind: string }) => e.kind === 'clip').url;
-    expect((await api.call('GET', original, { key: api.keys.officer })).status).toBe(403);
+    expect((await api.call('GET', original, { key: api.keys.analyst })).status).toBe(403);
     expect((await api.call('GET', original, { key: api.keys.operator })).status).toBe(403);
     expect((await api.call('GET', original, { key: api.keys.admin })).status).toBe(200);
-    const vtt = await api.call('GET', `/v1/alerts/${alertId}/clip/track`, { key: api.keys.officer });
+    const vtt = await api.call('GET', `/v1/alerts/${alertId}/clip/track`, { key: api.keys.analyst });
     expect(vtt.headers.get('content-type')).toMatch(/^text\/vtt/);
-    const json = await api.call('GET', `/v1/alerts/${alertId}/clip/track?format=json`, { key: api.keys.officer });
+    const json = await api.call('GET', `/v1/alerts/${alertId}/clip/track?format=json`, { key: api.keys.analyst });
     expect(json.body.boxes.length).toBe(track.boxes.length);
     // A ticket opens only the player's routes, and a forged one nothing.
-    const { ticket } = (await api.call('POST', '/v1/evidence/media-ticket', { key: api.keys.officer })).body;
+    const { ticket } = (await api.call('POST', '/v1/evidence/media-ticket', { key: api.keys.analyst })).body;
     const withTicket = (path: string, t: string) => fetch(`${api.url}${path}?ticket=${encodeURIComponent(t)}`);
     expect((await withTicket(`/v1/alerts/${alertId}/clip/track`, ticket)).status).toBe(200);
     expect((await withTicket(`/v1/alerts/${alertId}`, ticket)).status).toBe(401);
