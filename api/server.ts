@@ -257,7 +257,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
 
   // Queue inspection for admins (bull-board): an admin key in the Authorization header, or
   // the cookie POST /v1/admin/queues/session sets for a browser tab.
-  const boardQueues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify].map(
+  const boardQueues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify, QUEUE.replays].map(
     (k) => openQueue(k, { cfg, connection: producer }).queue,
   );
   for (const q of boardQueues) q.on('error', () => {});
