@@ -41,7 +41,7 @@ describe('webhook delivery receipts', () => {
     await api?.close();
   });
 
-  it('retries with a capped backoff until delivered, under one delivery id; an undeliverable one raises the alarm and ends when the alert is resolved', async () => {
+  it('retries with a capped backoff until delivered, under one delivery id; an undeliverable one alarms, then ends on resolve', async () => {
     const deadPort = await freePort();
     const c = await api.call('POST', '/v1/cases', { json: caseInput({ district: 'east' }) });
     for (const [badge, url] of [

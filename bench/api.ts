@@ -165,7 +165,8 @@ else {
     `alert API benchmark (${result.database}, ${connections} concurrent clients, ${duration}s each)\n` +
       `  GET /v1/alerts?limit=50      ${l.requestsPerSec.toFixed(0)} req/s  p50 ${l.p50Ms} ms  p99 ${l.p99Ms} ms  non-2xx ${l.non2xx}\n` +
       `  POST SOS with ${f.streams} SSE clients  ${f.sosPostsPerSec.toFixed(0)} req/s  p99 ${f.sosP99Ms} ms  non-2xx ${f.sosNon2xx}\n` +
-      `  SSE fan-out: ${f.eventsDelivered}/${f.eventsExpected} events delivered (${f.deliveredPerSec}/s), commit->client p50 ${f.commitToClientP50Ms} ms, p99 ${f.commitToClientP99Ms} ms\n`,
+      `  SSE fan-out: ${f.eventsDelivered}/${f.eventsExpected} events delivered (${f.deliveredPerSec}/s), ` +
+      `commit->client p50 ${f.commitToClientP50Ms} ms, p99 ${f.commitToClientP99Ms} ms\n`,
   );
 }
 await close();

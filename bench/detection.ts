@@ -126,7 +126,8 @@ function printTable(results: Record<string, Record<string, ModeResult>>): void {
         return `${String(b.truth).padEnd(7)} ${pct(b.recall)} ${pct(b.precision)} ${pct(b.ap50)}`;
       });
       lines.push(
-        `${d.padEnd(10)} ${m.padEnd(7)} ${cells.join(' | ')} | ${r.runsPerFrame.toFixed(2).padStart(10)} ${r.msPerFrame.toFixed(1).padStart(8)} ${pct(r.idSwitchesPer100TrackSeconds)}`,
+        `${d.padEnd(10)} ${m.padEnd(7)} ${cells.join(' | ')} | ${r.runsPerFrame.toFixed(2).padStart(10)} ` +
+          `${r.msPerFrame.toFixed(1).padStart(8)} ${pct(r.idSwitchesPer100TrackSeconds)}`,
       );
     }
   }

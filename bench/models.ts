@@ -246,7 +246,8 @@ if (json) {
     ),
   );
   console.log(
-    `\nface chain per face (landmarks + descriptor): onnx ${faceChain.onnx_ms_median} ms, face-api on tfjs-wasm ${faceChain.tfjs_wasm_ms_median} ms: ${faceChain.speedup}x`,
+    `\nface chain per face (landmarks + descriptor): onnx ${faceChain.onnx_ms_median} ms, ` +
+      `face-api on tfjs-wasm ${faceChain.tfjs_wasm_ms_median} ms: ${faceChain.speedup}x`,
   );
   console.log(
     `RSS over ${rss.inferences} inferences: ${rss.rss_before_mb} MB -> ${rss.rss_after_mb} MB (${rss.growth_pct}%), ${rss.ms_per_image} ms per image`,

@@ -170,7 +170,10 @@ export class ModelSession {
     return thread.run(this.nextId++, feeds, transfer, opts.outputs);
   }
 
-  /** An input array of `length` floats, new or reused (then holding an earlier run's values: write every element). Passed with `transferInputs`, it comes back here. */
+  /**
+   * An input array of `length` floats, new or reused (then holding an earlier run's values: write every
+   * element). Passed with `transferInputs`, it comes back here.
+   */
   inputArray(length: number): Float32Array<ArrayBuffer> {
     const buffer = this.spare.get(length * 4)?.pop();
     return buffer ? new Float32Array(buffer) : new Float32Array(length);

@@ -101,7 +101,10 @@ export function describeProblem(p: QualityProblem, m: FaceMeasures, rule: Qualit
     case 'too_blurred':
       return `too blurred: sharpness ${Math.round(m.sharpness)}, need ${rule.minSharpness}`;
     case 'turned':
-      return `face turned too far: ${Math.round(Math.abs(m.yaw))}° sideways, ${Math.round(Math.abs(m.pitch))}° up or down (at most ${rule.maxYaw}° and ${rule.maxPitch}°)`;
+      return (
+        `face turned too far: ${Math.round(Math.abs(m.yaw))}° sideways, ${Math.round(Math.abs(m.pitch))}° up or down ` +
+        `(at most ${rule.maxYaw}° and ${rule.maxPitch}°)`
+      );
     case 'badly_exposed':
       return `too dark or too bright: brightness ${Math.round(m.brightness)}, contrast ${Math.round(m.contrast)}`;
   }

@@ -43,7 +43,9 @@ export const metrics = {
   }),
   framesDropped: new Counter({
     name: 'watchpost_frames_dropped_total',
-    help: 'Live frames dropped (superseded: an older waiting frame removed as detection fell behind; skipped: the new frame not queued; backlog: the previous frame still being stored; redis_down: Redis unreachable)',
+    help:
+      'Live frames dropped (superseded: an older waiting frame removed as detection fell behind; skipped: the new ' +
+      'frame not queued; backlog: the previous frame still being stored; redis_down: Redis unreachable)',
     labelNames: ['camera', 'reason'] as const,
     registers: [registry],
   }),

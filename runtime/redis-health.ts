@@ -13,8 +13,13 @@ import { registry } from './metrics.js';
  */
 
 /** Errors that mean "the server is unreachable", as opposed to a command that failed. */
-const UNREACHABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|Connection is closed|Stream isn't writeable|MaxRetriesPerRequest|Reached the max retries/i;
+const UNREACHABLE = new RegExp(
+  [
+    'ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE',
+    "Connection is closed|Stream isn't writeable|MaxRetriesPerRequest|Reached the max retries",
+  ].join('|'),
+  'i',
+);
 
 export function isUnreachable(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;

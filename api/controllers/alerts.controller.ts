@@ -52,7 +52,10 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       tag,
       summary: 'Server-Sent Events: every alert change the caller may see, resumable with Last-Event-ID',
       description:
-        'Events `alert.created`, `alert.updated`, `alert.acknowledged`, `alert.resolved`, `alert.false_positive`, `alert.escalated`; `data` is `{type, alert}`; `id` is the journal sequence number. Reconnect with the `Last-Event-ID` header (or `?lastEventId=`) to receive what was missed. Browsers, whose EventSource cannot send headers, pass `?ticket=` from POST /v1/alerts/stream-ticket.',
+        'Events `alert.created`, `alert.updated`, `alert.acknowledged`, `alert.resolved`, `alert.false_positive`, ' +
+        '`alert.escalated`; `data` is `{type, alert}`; `id` is the journal sequence number. Reconnect with the ' +
+        '`Last-Event-ID` header (or `?lastEventId=`) to receive what was missed. Browsers, whose EventSource cannot ' +
+        'send headers, pass `?ticket=` from POST /v1/alerts/stream-ticket.',
       query: z.object({ ticket: z.string().optional(), lastEventId: z.string().optional() }),
       responses: { 200: { description: 'an event stream', contentType: 'text/event-stream', schema: z.string() } },
       handler: ({ req, res, actor }) => hub.attach(req, res, actor.kind === 'key' ? actor.keyId : null, scopeOf(actor)),

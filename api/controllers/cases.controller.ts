@@ -147,7 +147,9 @@ export function caseRoutes({ services, alerting }: Core): RouteDef[] {
       tag,
       summary: "Victim's panic button: raise an SOS alert now",
       description:
-        "Accepts the case's SOS token (from case creation) or an API key. Always alerts the officers on duty, inside or outside the protection window. Works while Redis is down (delivery follows when it is back). Repeats within the cooldown update the open SOS alert; the same eventId never raises two.",
+        "Accepts the case's SOS token (from case creation) or an API key. Always alerts the officers on duty, inside " +
+        'or outside the protection window. Works while Redis is down (delivery follows when it is back). Repeats ' +
+        'within the cooldown update the open SOS alert; the same eventId never raises two.',
       params: idParams,
       body: sosSchema,
       status: 201,

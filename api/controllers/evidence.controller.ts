@@ -18,7 +18,9 @@ export function evidenceRoutes({ alerting, services }: Core): RouteDef[] {
       tag,
       summary: "The matched person's box through the alert's clip, for a player to draw over the video (not burnt in)",
       description:
-        '`format=vtt` (default): a WebVTT metadata track, one cue per frame, each a JSON `{box: [x1,y1,x2,y2], width, height}` in video pixels, for `<track kind="metadata">`; `format=json`: the track as the evidence worker found it.',
+        '`format=vtt` (default): a WebVTT metadata track, one cue per frame, each a JSON ' +
+        '`{box: [x1,y1,x2,y2], width, height}` in video pixels, for `<track kind="metadata">`; `format=json`: the ' +
+        'track as the evidence worker found it.',
       params: idParams,
       query: z.object({
         format: z.enum(['vtt', 'json']).default('vtt'),
@@ -42,7 +44,8 @@ export function evidenceRoutes({ alerting, services }: Core): RouteDef[] {
       tag,
       summary: 'A 15-minute ticket for a video player: `?ticket=` on evidence files and clip tracks',
       description:
-        "Browsers' `<video>` and `<track>` elements cannot send an Authorization header; each request made with the ticket is still checked against the key (revoked: refused) and audited.",
+        "Browsers' `<video>` and `<track>` elements cannot send an Authorization header; each request made with " +
+        'the ticket is still checked against the key (revoked: refused) and audited.',
       responses: { 200: { description: 'the ticket', schema: streamTicketSchema } },
       handler: ({ actor }) => services.auth.mediaTicket(actor),
     }),
@@ -53,7 +56,8 @@ export function evidenceRoutes({ alerting, services }: Core): RouteDef[] {
       tag,
       summary: 'A sealed evidence archive (ZIP) of one alert: clip, stills, timeline, models, audit, signed manifest',
       description:
-        'Bystanders are pixelated in the default `redacted` variant; `original` (admins only) holds the footage as recorded. Check an archive with `watchpost evidence verify <file> --public-key <key.pem>`.',
+        'Bystanders are pixelated in the default `redacted` variant; `original` (admins only) holds the footage as ' +
+        'recorded. Check an archive with `watchpost evidence verify <file> --public-key <key.pem>`.',
       params: idParams,
       query: z.object({ variant: z.enum(['redacted', 'original']).default('redacted') }),
       responses: {

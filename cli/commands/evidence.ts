@@ -27,7 +27,11 @@ export function register(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
       else if (r.ok)
         process.stdout.write(
-          `OK: the signature verifies and every file matches its manifest hash${trusted ? ', signed with the trusted key' : ' (signing key taken from the archive: pass --public-key to pin it)'}\n`,
+          `OK: the signature verifies and every file matches its manifest hash${
+            trusted
+              ? ', signed with the trusted key'
+              : ' (signing key taken from the archive: pass --public-key to pin it)'
+          }\n`,
         );
       else process.stdout.write(`TAMPERED or incomplete:\n${r.problems.map((p) => `  - ${p}`).join('\n')}\n`);
       if (!r.ok) process.exitCode = 1;

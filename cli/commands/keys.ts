@@ -39,7 +39,8 @@ export function register(program: Command): void {
       });
       const until = k.expiresAt ? `, valid until ${fmt(k.expiresAt)}` : '';
       process.stdout.write(
-        `created ${k.role} key '${k.name}' (id ${k.id}${k.officerId ? `, acting as officer ${k.officerId}` : ''}${until}); it is stored hashed and cannot be shown again:\n${k.key}\n`,
+        `created ${k.role} key '${k.name}' (id ${k.id}${k.officerId ? `, acting as officer ${k.officerId}` : ''}${until}); ` +
+          `it is stored hashed and cannot be shown again:\n${k.key}\n`,
       );
     });
   keys
@@ -53,7 +54,8 @@ export function register(program: Command): void {
       if (opts.json) return void process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       for (const k of rows)
         process.stdout.write(
-          `${k.id}  ${k.role.padEnd(8)}  ${k.keyPrefix}…  ${k.name}  created ${fmt(k.createdAt)}  used ${fmt(k.lastUsedAt)}${expiry(k.expiresAt)}${k.revokedAt ? `  REVOKED ${fmt(k.revokedAt)}` : ''}\n`,
+          `${k.id}  ${k.role.padEnd(8)}  ${k.keyPrefix}…  ${k.name}  created ${fmt(k.createdAt)}  ` +
+            `used ${fmt(k.lastUsedAt)}${expiry(k.expiresAt)}${k.revokedAt ? `  REVOKED ${fmt(k.revokedAt)}` : ''}\n`,
         );
       if (!rows.length) process.stdout.write('no keys yet: watchpost keys create --role admin --name <label>\n');
     });

@@ -19,7 +19,17 @@ export function register(program: Command): void {
     .option('--metrics-port <port>', 'serve Prometheus metrics at http://0.0.0.0:<port>/metrics (0: a free port)')
     .addHelpText(
       'after',
-      "\nRoles:\n  ingest    decode camera streams with ffmpeg, store frames, enqueue detection\n  detect    person detection, tracking and motion gating\n  identify  face detection, alignment, embedding and watchlist matching\n  alerts    turn match and camera events into alerts (needs the database)\n  replay    analysts' replays queued by the API, through the same ingest, detect and identify code\n\nEnvironment: REDIS_URL (required for separate processes), DATABASE_URL, WATCHPOST_CONFIG.",
+      [
+        '',
+        'Roles:',
+        '  ingest    decode camera streams with ffmpeg, store frames, enqueue detection',
+        '  detect    person detection, tracking and motion gating',
+        '  identify  face detection, alignment, embedding and watchlist matching',
+        '  alerts    turn match and camera events into alerts (needs the database)',
+        "  replay    analysts' replays queued by the API, through the same ingest, detect and identify code",
+        '',
+        'Environment: REDIS_URL (required for separate processes), DATABASE_URL, WATCHPOST_CONFIG.',
+      ].join('\n'),
     )
     .action(async (role: string, _opts, cmd: Command) => {
       if (!(WORKER_ROLES as readonly string[]).includes(role)) {

@@ -87,7 +87,8 @@ export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
   const receiver = await startWebhookReceiver(({ verified, body }) => {
     const alert = (body.alert ?? {}) as { kind?: string; perpetratorName?: string };
     say(
-      `officer's phone: webhook ${String(body.type ?? body.event ?? '')} ${alert.kind ?? ''} ${alert.perpetratorName ?? ''} (signature ${verified ? 'valid' : 'INVALID'})`,
+      `officer's phone: webhook ${String(body.type ?? body.event ?? '')} ${alert.kind ?? ''} ` +
+        `${alert.perpetratorName ?? ''} (signature ${verified ? 'valid' : 'INVALID'})`,
     );
   });
 

@@ -108,7 +108,8 @@ describe('pipeline end to end (RTSP -> ingest -> 2x detect -> identify -> alerts
         .slice(-5)
         .map((l) => `  ${w.role}: ${l.msg} ${JSON.stringify(l.err ?? l.reason ?? '')}`),
     );
-    return `status ${status}\ndetect counters ${JSON.stringify(state.state.counters)}\ntracks:\n${await trackSummary(camera)}\nworker warnings:\n${warnings.join('\n')}`;
+    const counters = JSON.stringify(state.state.counters);
+    return `status ${status}\ndetect counters ${counters}\ntracks:\n${await trackSummary(camera)}\nworker warnings:\n${warnings.join('\n')}`;
   };
   const matchesOf = (camera: string) =>
     matches.filter((m) => m.cameraId === camera).sort((a, b) => a.firstSeen - b.firstSeen);

@@ -58,7 +58,8 @@ export class WatchlistCache {
     const { snapshot } = found;
     if (snapshot.embedder !== this.embedderId) {
       throw new WatchlistError(
-        `watchlist snapshot v${snapshot.version} was made with embedder '${snapshot.embedder}', this worker runs '${this.embedderId}': re-enrol or change models.faceEmbedder`,
+        `watchlist snapshot v${snapshot.version} was made with embedder '${snapshot.embedder}', ` +
+          `this worker runs '${this.embedderId}': re-enrol or change models.faceEmbedder`,
       );
     }
     this.loaded = { snapshot, gallery: new Gallery(snapshot.identities) };

@@ -15,7 +15,8 @@ export function formatReplay(r: ReplayResult): string {
     lines.push(`warning: the video could not be read past ${s(r.stoppedEarly.atSec)}: ${r.stoppedEarly.reason}`);
   if (r.gallery)
     lines.push(
-      `gallery: ${r.gallery.identities.join(', ') || '(nobody enrolled)'} (${r.gallery.photos.filter((p) => p.ok).length}/${r.gallery.photos.length} photos usable)`,
+      `gallery: ${r.gallery.identities.join(', ') || '(nobody enrolled)'} ` +
+        `(${r.gallery.photos.filter((p) => p.ok).length}/${r.gallery.photos.length} photos usable)`,
     );
   lines.push(`tracks: ${r.tracks.length}`);
   for (const t of r.tracks) {
