@@ -23,6 +23,7 @@ const H = 520;
 const M = { left: 60, right: 20, top: 40, bottom: 50 };
 const Y_MIN = 0.1;
 const Y_MAX = 0.8;
+const TITLE = 'face-api distance of CCTV-sized faces cut from real photos (frames that pass the vote quality rule)';
 
 export function distanceChartSvg(probes: ProbeFrame[], rule: ChartRule): string {
   const slot = (W - M.left - M.right) / PROBE_WIDTHS.length;
@@ -48,14 +49,15 @@ export function distanceChartSvg(probes: ProbeFrame[], rule: ChartRule): string 
   const xs = (i: number) => M.left + i * slot;
   const grid = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7].map(
     (d) =>
-      `<line x1="${M.left}" x2="${W - M.right}" y1="${y(d)}" y2="${y(d)}" stroke="#ddd"/><text x="${M.left - 8}" y="${y(d) + 4}" text-anchor="end">${d.toFixed(1)}</text>`,
+      `<line x1="${M.left}" x2="${W - M.right}" y1="${y(d)}" y2="${y(d)}" stroke="#ddd"/>` +
+      `<text x="${M.left - 8}" y="${y(d) + 4}" text-anchor="end">${d.toFixed(1)}</text>`,
   );
   const labels = PROBE_WIDTHS.map(
     (w, i) => `<text x="${xs(i) + slot / 2}" y="${H - M.bottom + 18}" text-anchor="middle">${w}</text>`,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="${M.left}" y="22" font-size="15" font-weight="bold">face-api distance of CCTV-sized faces cut from real photos (frames that pass the vote quality rule)</text>
+<text x="${M.left}" y="22" font-size="15" font-weight="bold">${TITLE}</text>
 ${grid.join('\n')}
 ${labels.join('\n')}
 <text x="${(W + M.left) / 2}" y="${H - 10}" text-anchor="middle">face width, px (each: clean, blur, motion blur, JPEG 25, blur + JPEG 35)</text>
@@ -63,9 +65,11 @@ ${labels.join('\n')}
 ${dots.join('\n')}
 <rect x="${M.left}" y="${M.top}" width="${xs(minIdx) - M.left}" height="${H - M.top - M.bottom}" fill="#888" fill-opacity="0.12"/>
 <text x="${M.left + 4}" y="${M.top + 14}">no vote under ${rule.minWidthPx} px</text>
-<line x1="${xs(minIdx)}" x2="${xs(smallIdx)}" y1="${y(rule.smallFaceThreshold)}" y2="${y(rule.smallFaceThreshold)}" stroke="#000" stroke-width="2" stroke-dasharray="6 3"/>
+<line x1="${xs(minIdx)}" x2="${xs(smallIdx)}" y1="${y(rule.smallFaceThreshold)}" y2="${y(rule.smallFaceThreshold)}"
+ stroke="#000" stroke-width="2" stroke-dasharray="6 3"/>
 <line x1="${xs(smallIdx)}" x2="${W - M.right}" y1="${y(rule.threshold)}" y2="${y(rule.threshold)}" stroke="#000" stroke-width="2"/>
-<text x="${W - M.right - 4}" y="${y(rule.threshold) - 6}" text-anchor="end">vote threshold ${rule.threshold.toFixed(3)} (${rule.smallFaceThreshold.toFixed(3)} under ${rule.smallFacePx} px)</text>
+<text x="${W - M.right - 4}" y="${y(rule.threshold) - 6}" text-anchor="end">vote threshold ${rule.threshold.toFixed(3)}
+ (${rule.smallFaceThreshold.toFixed(3)} under ${rule.smallFacePx} px)</text>
 <circle cx="${W - 230}" cy="${H - M.bottom - 40}" r="4" fill="#1e8449"/><text x="${W - 222}" y="${H - M.bottom - 36}">genuine: own other photos</text>
 <circle cx="${W - 230}" cy="${H - M.bottom - 22}" r="4" fill="#c0392b"/><text x="${W - 222}" y="${H - M.bottom - 18}">nearest other identity</text>
 </svg>`;

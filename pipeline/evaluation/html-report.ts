@@ -49,9 +49,11 @@ function identityCards(input: HtmlReportInput, colour: (n: string | null) => str
       const tracks = timeline.tracks.filter((t) => t.identity?.name === name);
       const best = [...tracks].sort((a, b) => minDistance(a) - minDistance(b))[0];
       const seen = tracks.map((t) => `${clock(t.start)}–${clock(t.end)}`).join(', ') || 'no track';
+      const first = alerts[0];
+      const firstAlert = first ? `, first at <b>${clock(first.t)}</b> (distance ${first.distance.toFixed(3)})` : '';
       return (
         `<div class="card" style="border-color:${colour(name)}">${thumb(best, 96)}<div><h3 style="color:${colour(name)}">${escapeHtml(name)}</h3>` +
-        `<p><b>${alerts.length}</b> alert${alerts.length === 1 ? '' : 's'}${alerts.length ? `, first at <b>${clock(alerts[0]!.t)}</b> (distance ${alerts[0]!.distance.toFixed(3)})` : ''}</p>` +
+        `<p><b>${alerts.length}</b> alert${alerts.length === 1 ? '' : 's'}${firstAlert}</p>` +
         `<p>seen on ${tracks.length} track${tracks.length === 1 ? '' : 's'}: ${seen}</p></div></div>`
       );
     })
@@ -79,11 +81,17 @@ function timelineSection(input: HtmlReportInput, colour: (n: string | null) => s
   }
   for (const track of [...timeline.tracks].sort((a, b) => a.start - b.start || a.id.localeCompare(b.id))) {
     const name = track.identity?.name ?? null;
-    const label = `<b style="color:${colour(name)}">${escapeHtml(name ?? 'unknown')}</b><br><small>track ${escapeHtml(track.id)}<br>${clock(track.start)}–${clock(track.end)}</small>`;
+    const label =
+      `<b style="color:${colour(name)}">${escapeHtml(name ?? 'unknown')}</b>` +
+      `<br><small>track ${escapeHtml(track.id)}<br>${clock(track.start)}–${clock(track.end)}</small>`;
     const alerts = timeline.alerts.filter((a) => a.trackId === track.id);
     rows.push(row(label, trackStrip(duration, track, alerts, timeline.threshold, colour(name)), thumb(track, 48)));
   }
-  return `<section><h2>Timeline</h2><p class="hint">Dots: distance of each identified frame to the nearest enrolled face (higher is closer; green below the dashed threshold ${timeline.threshold}). Red triangles: alerts. Hover for details.</p><div class="timeline">${rows.join('')}</div></section>`;
+  return (
+    `<section><h2>Timeline</h2><p class="hint">Dots: distance of each identified frame to the nearest enrolled face ` +
+    `(higher is closer; green below the dashed threshold ${timeline.threshold}). Red triangles: alerts. ` +
+    `Hover for details.</p><div class="timeline">${rows.join('')}</div></section>`
+  );
 }
 
 function evaluationSection(evaluation: Evaluation): string {
@@ -128,7 +136,9 @@ function evaluationSection(evaluation: Evaluation): string {
   );
   return (
     `<section><h2>Evaluation against ground truth</h2>` +
-    `<p>${evaluation.totals.alerts} alerts, <b>${evaluation.totals.falseAlerts} false</b> (${evaluation.totals.falseAlertsPerHour.toFixed(1)} per hour of footage). TTFA: time from the face being fully in view to the first alert.</p>` +
+    `<p>${evaluation.totals.alerts} alerts, <b>${evaluation.totals.falseAlerts} false</b> ` +
+    `(${evaluation.totals.falseAlertsPerHour.toFixed(1)} per hour of footage). ` +
+    `TTFA: time from the face being fully in view to the first alert.</p>` +
     table(head, rows) +
     (apps.length
       ? `<h3>Appearances</h3>${table(['identity', 'appearance', 'face in view', 'first alert', 'TTFA'], apps)}`
@@ -138,17 +148,21 @@ function evaluationSection(evaluation: Evaluation): string {
 }
 
 function table(head: string[], rows: Array<Array<string | number>>): string {
-  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('');
+  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>`;
 }
 
-const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;background:#fafafa}h1{margin:0 0 4px}h2{margin:28px 0 8px;border-bottom:1px solid #ddd}
-.meta{color:#555}.cards{display:flex;flex-wrap:wrap;gap:12px}.card{display:flex;gap:12px;border:2px solid;border-radius:8px;padding:10px;background:#fff;min-width:320px}
-.card h3{margin:0}.card p{margin:2px 0}.calm{color:#1e8449;font-weight:600}.thumb{object-fit:cover;object-position:50% 0;border-radius:4px;background:#ddd;flex:none}
+const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#222;background:#fafafa}h1{margin:0 0 4px}
+h2{margin:28px 0 8px;border-bottom:1px solid #ddd}.meta{color:#555}.cards{display:flex;flex-wrap:wrap;gap:12px}
+.card{display:flex;gap:12px;border:2px solid;border-radius:8px;padding:10px;background:#fff;min-width:320px}
+.card h3{margin:0}.card p{margin:2px 0}.calm{color:#1e8449;font-weight:600}
+.thumb{object-fit:cover;object-position:50% 0;border-radius:4px;background:#ddd;flex:none}
 .thumb.empty{display:flex;align-items:center;justify-content:center;font-size:10px;color:#777}.timeline{overflow-x:auto}
 .row{display:flex;align-items:center;gap:8px;border-bottom:1px solid #eee}.label{display:flex;gap:6px;align-items:center;width:210px;flex:none}
 .strip{flex:none;width:${STRIP_WIDTH}px}.strip text{font-size:11px;fill:#444}.axis{stroke:#888}.lane{fill:#fff}.threshold{stroke:#27ae60;stroke-dasharray:4 3}
 .hit{fill:#27ae60}.miss{fill:#95a5a6}.noface{fill:#ccc}.alert{fill:#e74c3c}.alert-label{font-weight:600}.hint{color:#666;font-size:12px}
-table{border-collapse:collapse;background:#fff;margin:6px 0}th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}
+table{border-collapse:collapse;background:#fff;margin:6px 0}th,td{border:1px solid #ddd;padding:4px 8px;text-align:right}
+th:first-child,td:first-child{text-align:left}
 .missed{color:#c0392b}pre{background:#fff;border:1px solid #ddd;padding:8px;overflow-x:auto}`;
 
 /**

@@ -27,7 +27,8 @@ const y = (d: number) =>
   (((Math.min(Math.max(d, D_TOP), D_BOTTOM) - D_TOP) / (D_BOTTOM - D_TOP)) * (STRIP_HEIGHT - 6) + 3).toFixed(1);
 
 function svg(height: number, body: string, label: string): string {
-  return `<svg class="strip" width="${STRIP_WIDTH}" height="${height}" viewBox="0 0 ${STRIP_WIDTH} ${height}" role="img" aria-label="${escapeHtml(label)}">${body}</svg>`;
+  const box = `width="${STRIP_WIDTH}" height="${height}" viewBox="0 0 ${STRIP_WIDTH} ${height}"`;
+  return `<svg class="strip" ${box} role="img" aria-label="${escapeHtml(label)}">${body}</svg>`;
 }
 
 /** Tick spacing that gives 5-12 labels whatever the footage length. */
@@ -55,7 +56,8 @@ export function bandStrip(
   const body = bands
     .map((b) => {
       const w = Math.max(2, Number(x(b.end, duration)) - Number(x(b.start, duration)));
-      return `<rect x="${x(b.start, duration)}" y="6" width="${w.toFixed(1)}" height="${STRIP_HEIGHT - 12}" rx="3" fill="${b.colour}"><title>${escapeHtml(b.title)}</title></rect>`;
+      const rect = `x="${x(b.start, duration)}" y="6" width="${w.toFixed(1)}" height="${STRIP_HEIGHT - 12}" rx="3"`;
+      return `<rect ${rect} fill="${b.colour}"><title>${escapeHtml(b.title)}</title></rect>`;
     })
     .join('');
   return svg(
@@ -78,7 +80,10 @@ export function trackStrip(
 ): string {
   const span = Math.max(2, Number(x(track.end, duration)) - Number(x(track.start, duration)));
   let body = `<rect x="0" y="0" width="${STRIP_WIDTH}" height="${STRIP_HEIGHT}" class="lane"/>`;
-  body += `<rect x="${x(track.start, duration)}" y="2" width="${span.toFixed(1)}" height="${STRIP_HEIGHT - 4}" rx="3" fill="${colour}" fill-opacity="0.22" stroke="${colour}"><title>${escapeHtml(`track ${track.id}: ${clock(track.start)} to ${clock(track.end)}`)}</title></rect>`;
+  const title = escapeHtml(`track ${track.id}: ${clock(track.start)} to ${clock(track.end)}`);
+  body +=
+    `<rect x="${x(track.start, duration)}" y="2" width="${span.toFixed(1)}" height="${STRIP_HEIGHT - 4}" rx="3" ` +
+    `fill="${colour}" fill-opacity="0.22" stroke="${colour}"><title>${title}</title></rect>`;
   body += `<line x1="0" x2="${STRIP_WIDTH}" y1="${y(threshold)}" y2="${y(threshold)}" class="threshold"/>`;
   for (const s of track.scores) {
     if (s.distance === null) {
@@ -86,11 +91,13 @@ export function trackStrip(
       continue;
     }
     const match = s.distance <= threshold;
-    body += `<circle cx="${x(s.t, duration)}" cy="${y(s.distance)}" r="2.6" class="${match ? 'hit' : 'miss'}"><title>${escapeHtml(`${clock(s.t)} ${s.name ?? '?'} ${s.distance.toFixed(3)}`)}</title></circle>`;
+    const title = escapeHtml(`${clock(s.t)} ${s.name ?? '?'} ${s.distance.toFixed(3)}`);
+    body += `<circle cx="${x(s.t, duration)}" cy="${y(s.distance)}" r="2.6" class="${match ? 'hit' : 'miss'}"><title>${title}</title></circle>`;
   }
   for (const a of alerts) {
     const px = Number(x(a.t, duration));
-    body += `<path d="M${px - 5} 0 L${px + 5} 0 L${px} 9 Z" class="alert"><title>${escapeHtml(`alert ${a.identity.name} at ${clock(a.t)} (${a.distance.toFixed(3)})`)}</title></path>`;
+    const title = escapeHtml(`alert ${a.identity.name} at ${clock(a.t)} (${a.distance.toFixed(3)})`);
+    body += `<path d="M${px - 5} 0 L${px + 5} 0 L${px} 9 Z" class="alert"><title>${title}</title></path>`;
   }
   return svg(STRIP_HEIGHT, body, `track ${track.id}`);
 }
