@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inMemoryAlerting, matchAt } from '../test/factories/in-memory-alerting.js';
 
 async function alertWith(officers: { id: string; district: string; supervisor?: boolean }[]) {
-  const a = inMemoryAlerting({ escalateAfterSeconds: 5 });
+  const a = inMemoryAlerting({ escalateAfterSeconds: 5, review: 'off' });
   a.people.addCase('case-1', 'north');
   a.people.addCamera('cam-1', 'case-1');
   for (const o of officers) a.people.addOfficer(o.id, o.district, o);

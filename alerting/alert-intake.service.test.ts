@@ -9,8 +9,11 @@ const operator: AuditContext = {
 };
 
 /** A case in district north with one camera; officers as given. */
-function setup(officers: { id: string; district: string; supervisor?: boolean; webhook?: boolean }[] = []) {
-  const a = inMemoryAlerting({ cooldownSeconds: 60 });
+function setup(
+  officers: { id: string; district: string; supervisor?: boolean; webhook?: boolean }[] = [],
+  alerts: Parameters<typeof inMemoryAlerting>[0] = { review: 'off' },
+) {
+  const a = inMemoryAlerting({ cooldownSeconds: 60, ...alerts });
   a.people.addCase('case-1', 'north');
   a.people.addCamera('cam-1', 'case-1');
   for (const o of officers) a.people.addOfficer(o.id, o.district, o);
@@ -35,21 +38,44 @@ describe('alert intake: face matches', () => {
     expect(a.journalled).toEqual([1]);
   });
 
-  it('merges a second sighting within the cooldown into the open alert without a second delivery', async () => {
+  it('merges a second sighting within the cooldown as a new entry, and pushes alert.updated to who had it', async () => {
     const a = setup([{ id: 'off-n1', district: 'north' }]);
     const now = Date.now();
-    const first = await a.intake.handleMatch(matchAt('cam-1', 'prp-1', now - 10 * S, now - 8 * S));
-    const second = await a.intake.handleMatch(matchAt('cam-1', 'prp-1', now - 3 * S, now, { distance: 0.3 }));
+    const ev1 = matchAt('cam-1', 'prp-1', now - 10 * S, now - 8 * S);
+    const first = await a.intake.handleMatch(ev1);
+    const ev2 = matchAt('cam-1', 'prp-1', now - 3 * S, now, { distance: 0.3 });
+    const second = await a.intake.handleMatch(ev2);
     expect(second).toEqual({ outcome: 'updated', alertId: (first as { alertId: string }).alertId });
     const alert = [...a.alerts.alerts.values()][0]!;
     expect(alert.eventCount).toBe(2);
     expect(alert.distance).toBe(0.3);
     expect(alert.lastSeen).toBe(now);
-    expect(a.alerts.deliveryRows).toHaveLength(1);
+    expect(JSON.parse(alert.details).sightings.map((x: { eventId: string }) => x.eventId)).toEqual([
+      ev1.eventId,
+      ev2.eventId,
+    ]);
+    expect(a.alerts.deliveryRows.map((d) => [d.officerId, d.event])).toEqual([
+      ['off-n1', 'alert.created'],
+      ['off-n1', 'alert.updated'],
+    ]);
+  });
+
+  it('drops and counts a match for a perpetrator who is on no case linked to the camera', async () => {
+    const a = setup([{ id: 'off-n1', district: 'north' }]);
+    a.people.addCamera('cam-loose', null);
+    const now = Date.now();
+    const stranger = await a.intake.handleMatch(matchAt('cam-1', 'prp-other', now - 2 * S, now));
+    const noCase = await a.intake.handleMatch(matchAt('cam-loose', 'prp-1', now - 2 * S, now));
+    expect([stranger.outcome, noCase.outcome]).toEqual(['dropped', 'dropped']);
+    expect(a.alerts.alerts.size).toBe(0);
+    expect(a.alerts.deliveryRows).toEqual([]);
+    // Watched on every camera: the watchlist sends them everywhere, so the match stands.
+    a.people.everywhere.add('prp-other');
+    expect((await a.intake.handleMatch(matchAt('cam-1', 'prp-other', now - 2 * S, now))).outcome).toBe('created');
   });
 
   it('answers a redelivered event as a duplicate and changes nothing', async () => {
-    const a = setup([{ id: 'off-n1', district: 'north' }]);
+    const a = setup([{ id: 'off-n1', district: 'north' }], { review: 'required' });
     const now = Date.now();
     const ev = matchAt('cam-1', 'prp-1', now - 2 * S, now);
     const first = await a.intake.handleMatch(ev);
@@ -57,7 +83,7 @@ describe('alert intake: face matches', () => {
     expect(again).toEqual({ outcome: 'duplicate', alertId: (first as { alertId: string }).alertId });
     expect(a.alerts.alerts.size).toBe(1);
     expect(a.alerts.alerts.get((first as { alertId: string }).alertId)!.eventCount).toBe(1);
-    expect(a.alerts.deliveryRows).toHaveLength(1);
+    expect(a.alerts.deliveryRows).toHaveLength(0);
   });
 
   it('raises nothing for a case outside its protection window, but a replay still records its alert', async () => {
@@ -129,7 +155,7 @@ describe('alert intake: cameras and SOS', () => {
 
 describe('alert intake: appearances never merge', () => {
   it('gives a late event from an earlier appearance its own alert and push, and never moves first-seen back', async () => {
-    const a = inMemoryAlerting({ cooldownSeconds: 5 });
+    const a = inMemoryAlerting({ cooldownSeconds: 5, review: 'off' });
     a.people.addCase('case-1', 'north');
     a.people.addCamera('cam-1', 'case-1');
     a.people.addOfficer('off-n1', 'north');

@@ -1,4 +1,6 @@
+import { Counter } from 'prom-client';
 import { actorName, type AuditContext } from '../audit/audit-context.js';
+import { registry } from '../runtime/metrics.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../pipeline/config/index.js';
 import type { CameraEvent, MatchEvent } from '../pipeline/events.js';
@@ -9,11 +11,19 @@ import type { CameraRepository } from '../storage/repositories/camera.repository
 import type { CaseRepository } from '../storage/repositories/case.repository.js';
 import { newId } from '../storage/repositories/ids.js';
 import type { OfficerRepository } from '../storage/repositories/officer.repository.js';
+import type { PerpetratorRepository } from '../storage/repositories/perpetrator.repository.js';
 import type { PipelineStateRepository } from '../storage/repositories/pipeline-state.repository.js';
-import { alertDto } from './alert.dto.js';
 import { type AlertLedger, type EventOutcome, newAlertRow, PIPELINE } from './alert-ledger.js';
 import type { EvidenceService } from './evidence.service.js';
-import { deliveryRows } from './recipients.js';
+import { alertDto, withFlags } from './alert.dto.js';
+import type { AlertDispatch } from './alert-dispatch.js';
+import { controlRoom, deliveryRows, priorRecipients } from './recipients.js';
+
+const droppedMatches = new Counter({
+  name: 'watchpost_match_events_dropped_total',
+  help: 'Match events dropped by the alerts consumer: the perpetrator is on no case linked to the camera',
+  registers: [registry],
+});
 
 export interface SosInput {
   eventId?: string;
@@ -38,6 +48,8 @@ export class AlertIntakeService {
     private readonly pipeline: PipelineStateRepository,
     private readonly evidence: EvidenceService,
     private readonly audit: AuditService,
+    private readonly dispatch: AlertDispatch,
+    private readonly perpetrators: Pick<PerpetratorRepository, 'get'>,
   ) {}
 
   private get repo() {
@@ -60,18 +72,17 @@ export class AlertIntakeService {
 
   /** An update goes to everyone who received the alert before, each once. */
   private async updateRecipients(alertId: string, at: number): Promise<WebhookDeliveryTable[]> {
-    const before = (await this.repo.deliveries(alertId)).map((d) => ({ id: d.officerId, webhookUrl: d.url }));
-    return deliveryRows(alertId, before, 'alert.updated', at);
+    return deliveryRows(alertId, priorRecipients(await this.repo.deliveries(alertId)), 'alert.updated', at);
   }
 
-  /** Deliveries of a new alert: the case's guards on duty at the residence first, and the district's officers on duty. */
-  private async firstRecipients(
-    alertId: string,
-    caseRow: CaseTable | null,
-    at: number,
-  ): Promise<WebhookDeliveryTable[]> {
-    if (!caseRow) return [];
-    return deliveryRows(alertId, await this.officers.onDuty(caseRow.district, at, caseRow.id), 'alert.created', at);
+  /**
+   * Defence in depth: a live match counts only for a perpetrator on the case of the camera that
+   * saw them, or one watched on every camera (what the published watchlist should already ensure).
+   */
+  private async watchedHere(ev: MatchEvent, caseRow: CaseTable | null): Promise<boolean> {
+    if (caseRow && ((await this.cases.links([caseRow.id])).get(caseRow.id) ?? []).includes(ev.perpetratorId))
+      return true;
+    return (await this.perpetrators.get(ev.perpetratorId))?.watchEverywhere === 1;
   }
 
   async handleMatch(ev: MatchEvent): Promise<EventOutcome> {
@@ -79,6 +90,13 @@ export class AlertIntakeService {
     if (known) return this.ledger.duplicate(known);
     const live = !ev.replayId;
     const { caseRow, inactive } = await this.caseOfCamera(ev.cameraId, ev.lastSeen);
+    if (live && !(await this.watchedHere(ev, caseRow))) {
+      droppedMatches.inc();
+      return {
+        outcome: 'dropped',
+        reason: `perpetrator ${ev.perpetratorId} is on no case linked to camera ${ev.cameraId}, nor watched everywhere`,
+      };
+    }
     if (live && inactive) return { outcome: 'suppressed', reason: `case ${caseRow!.id} is not active (${inactive})` };
     // One appearance, one alert: the event joins an open alert only when its own window overlaps the
     // alert's sighting within the cooldown. A late event (a crash held it back) is its own appearance.
@@ -94,29 +112,53 @@ export class AlertIntakeService {
     const alertId = open?.id ?? newId('alr');
     // Evidence is read from Redis before its TTL runs out, and written before the commit.
     const evidence = improves ? await this.matchEvidence(alertId, ev) : [];
-    const deliveries = !open && live ? await this.firstRecipients(alertId, caseRow, Date.now()) : [];
-    const details = JSON.stringify({
+    const at = Date.now();
+    // Review first (the control room's receivers), or straight to the responders when review is off.
+    const review = live && this.cfg.alerts.review === 'required';
+    const responders = !open && live && !review ? await this.dispatch.responders(caseRow, at) : null;
+    const deliveries = !live
+      ? []
+      : open
+        ? await this.updateRecipients(open.id, at)
+        : deliveryRows(alertId, responders?.recipients ?? controlRoom(this.cfg), 'alert.created', at);
+    const sighting = {
+      eventId: ev.eventId,
+      trackId: ev.trackId,
+      firstSeen: ev.firstSeen,
+      lastSeen: ev.lastSeen,
+      distance: ev.distance,
+    };
+    const best = {
       trackId: ev.trackId,
       galleryVersion: ev.galleryVersion,
       best: ev.best,
       scores: ev.scores.slice(-50),
       evidenceMissing: improves && !evidence.length,
-    });
-    return this.ledger.commit(ev.eventId, async (trx, now) => {
+    };
+    const outcome = await this.ledger.commit(ev.eventId, async (trx, now) => {
       if (open) {
         const fresh = (await trx.get(open.id))!;
+        // A new sighting adds an entry; the best frame's fields follow the closest one.
+        const kept = JSON.parse(fresh.details) as { sightings?: unknown[] };
+        const sightings = [...(kept.sightings ?? []), sighting];
         await trx.update(open.id, {
           eventCount: fresh.eventCount + 1,
           // First-seen is when the alert's sighting began: a joining event never moves it.
           lastSeen: Math.max(fresh.lastSeen, ev.lastSeen),
-          ...(improves ? { distance: ev.distance, details } : {}),
+          details: JSON.stringify({ ...kept, ...(improves ? best : {}), sightings }),
+          ...(improves ? { distance: ev.distance } : {}),
           updatedAt: now,
         });
         await trx.insertSource(ev.eventId, open.id, now);
         await trx.insertEvidence(evidence);
-        return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
+        await trx.insertDeliveries(deliveries);
+        return { alertId: open.id, type: 'alert.updated', deliveries: deliveries.map((d) => d.id), escalate: false };
       }
       const row = newAlertRow(alertId, 'match', ev.firstSeen, now, {
+        state: review ? 'pending_review' : 'new',
+        reviewDueAt: review ? now + this.cfg.alerts.reviewSeconds * 1000 : null,
+        dispatchedAt: responders ? now : null,
+        flags: withFlags('[]', responders?.flags ?? []),
         caseId: caseRow?.id ?? null,
         cameraId: ev.cameraId,
         perpetratorId: ev.perpetratorId,
@@ -124,12 +166,22 @@ export class AlertIntakeService {
         distance: ev.distance,
         lastSeen: ev.lastSeen,
         replayId: ev.replayId ?? null,
-        details,
+        details: JSON.stringify({ ...best, sightings: [sighting] }),
       });
-      const created = await this.ledger.insertNew(trx, row, ev.eventId, deliveries, PIPELINE, live);
+      const created = await this.ledger.insertNew(
+        trx,
+        row,
+        ev.eventId,
+        deliveries,
+        PIPELINE,
+        live && !review,
+        responders?.note,
+      );
       await trx.insertEvidence(evidence);
       return created;
     });
+    if (responders && outcome.outcome === 'created') await this.dispatch.recordFallback(outcome.alertId, responders);
+    return outcome;
   }
 
   private async matchEvidence(alertId: string, ev: MatchEvent) {
@@ -151,6 +203,7 @@ export class AlertIntakeService {
     const open = await this.repo.findOpen({ kind: 'camera_offline', cameraId: ev.cameraId, since: 0 });
     if (ev.type === 'camera.online') {
       if (!open) return { outcome: 'ignored', reason: 'no open offline alert for this camera' };
+      const deliveries = await this.updateRecipients(open.id, Date.now());
       return this.ledger.commit(ev.eventId, async (trx, now) => {
         await trx.update(open.id, {
           details: JSON.stringify({ ...JSON.parse(open.details), onlineAt: ev.ts }),
@@ -165,27 +218,38 @@ export class AlertIntakeService {
           note: null,
           at: now,
         });
-        return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
+        await trx.insertDeliveries(deliveries);
+        return { alertId: open.id, type: 'alert.updated', deliveries: deliveries.map((d) => d.id), escalate: false };
       });
     }
     const { caseRow, inactive } = await this.caseOfCamera(ev.cameraId, ev.ts);
     if (inactive) return { outcome: 'suppressed', reason: `case ${caseRow!.id} is not active (${inactive})` };
     const details = JSON.stringify({ lastFrameAt: ev.lastFrameAt, reason: ev.reason ?? null, onlineAt: null });
     const alertId = newId('alr');
-    const deliveries = open ? [] : await this.firstRecipients(alertId, caseRow, Date.now());
-    return this.ledger.commit(ev.eventId, async (trx, now) => {
+    const at = Date.now();
+    // Camera tampering skips review: it goes to the responders at once.
+    const responders = open ? null : await this.dispatch.responders(caseRow, at);
+    const deliveries = open
+      ? await this.updateRecipients(open.id, at)
+      : deliveryRows(alertId, responders!.recipients, 'alert.created', at);
+    const outcome = await this.ledger.commit(ev.eventId, async (trx, now) => {
       if (open) {
         await trx.update(open.id, { eventCount: open.eventCount + 1, lastSeen: ev.ts, details, updatedAt: now });
         await trx.insertSource(ev.eventId, open.id, now);
-        return { alertId: open.id, type: 'alert.updated', deliveries: [], escalate: false };
+        await trx.insertDeliveries(deliveries);
+        return { alertId: open.id, type: 'alert.updated', deliveries: deliveries.map((d) => d.id), escalate: false };
       }
       const row = newAlertRow(alertId, 'camera_offline', ev.ts, now, {
         caseId: caseRow?.id ?? null,
         cameraId: ev.cameraId,
         details,
+        dispatchedAt: now,
+        flags: withFlags('[]', responders!.flags),
       });
-      return this.ledger.insertNew(trx, row, ev.eventId, deliveries, PIPELINE, true);
+      return this.ledger.insertNew(trx, row, ev.eventId, deliveries, PIPELINE, true, responders!.note);
     });
+    if (responders && outcome.outcome === 'created') await this.dispatch.recordFallback(outcome.alertId, responders);
+    return outcome;
   }
 
   /**
@@ -213,10 +277,12 @@ export class AlertIntakeService {
     const details = { location: body.location ?? null, message: body.message ?? null, device: body.device ?? null };
     const open = await this.repo.findOpen({ kind: 'sos', caseId: caseRow.id, since: at - this.cooldownMs });
     const alertId = newId('alr');
+    // SOS skips review: it goes to the responders at once.
+    const responders = open ? null : await this.dispatch.responders(caseRow, at);
     const deliveries = open
       ? await this.updateRecipients(open.id, at)
-      : await this.firstRecipients(alertId, caseRow, at);
-    return this.ledger.commit(eventId, async (trx, now) => {
+      : deliveryRows(alertId, responders!.recipients, 'alert.created', at);
+    const outcome = await this.ledger.commit(eventId, async (trx, now) => {
       if (open) {
         // A repeat ("he has a knife") adds an entry; the first press's details are never overwritten.
         const fresh = (await trx.get(open.id)) ?? open;
@@ -240,8 +306,15 @@ export class AlertIntakeService {
         await trx.insertDeliveries(deliveries);
         return { alertId: open.id, type: 'alert.updated', deliveries: deliveries.map((d) => d.id), escalate: false };
       }
-      const row = newAlertRow(alertId, 'sos', at, now, { caseId: caseRow.id, details: JSON.stringify(details) });
-      return this.ledger.insertNew(trx, row, eventId, deliveries, by, true);
+      const row = newAlertRow(alertId, 'sos', at, now, {
+        caseId: caseRow.id,
+        details: JSON.stringify(details),
+        dispatchedAt: now,
+        flags: withFlags('[]', responders!.flags),
+      });
+      return this.ledger.insertNew(trx, row, eventId, deliveries, by, true, responders!.note);
     });
+    if (responders && outcome.outcome === 'created') await this.dispatch.recordFallback(outcome.alertId, responders);
+    return outcome;
   }
 }

@@ -9,6 +9,8 @@ import { alertDto, type AlertKind } from './alert.dto.js';
 export interface AlertOutbox {
   enqueueDeliveries(ids: string[]): Promise<void>;
   scheduleEscalation(alertId: string, level: number, delayMs: number): Promise<void>;
+  /** The review deadline of a match awaiting an operator. */
+  scheduleReview(alertId: string, delayMs: number): Promise<void>;
   /** The event clip of an alert, cut by the evidence worker. */
   requestClip(job: ClipJob): Promise<void>;
 }
@@ -16,7 +18,9 @@ export interface AlertOutbox {
 export type EventOutcome =
   | { outcome: 'created' | 'updated' | 'duplicate'; alertId: string }
   | { outcome: 'suppressed'; reason: string }
-  | { outcome: 'ignored'; reason: string };
+  | { outcome: 'ignored'; reason: string }
+  /** Refused by the consumer's own checks (a perpetrator not on the camera's case). */
+  | { outcome: 'dropped'; reason: string };
 
 /** What one event changed, inside its transaction. */
 export interface EventChange {
@@ -24,6 +28,8 @@ export interface EventChange {
   type: 'alert.created' | 'alert.updated';
   deliveries: string[];
   escalate: boolean;
+  /** A match awaiting review: when it goes out unconfirmed. */
+  reviewDueAt?: number | null;
 }
 
 /** Who an alert action is recorded as. */
@@ -58,11 +64,18 @@ export class AlertLedger {
     return trx.appendEvent({ alertId, type, payload: JSON.stringify({ type, alert: alertDto(row) }), at });
   }
 
-  async afterCommit(seq: number, alertId: string, deliveries: string[], escalateLevel: number | null): Promise<void> {
+  async afterCommit(
+    seq: number,
+    alertId: string,
+    deliveries: string[],
+    escalateLevel: number | null,
+    reviewDueAt: number | null = null,
+  ): Promise<void> {
     if (seq > 0) this.journalGrew(seq);
     try {
       await this.outbox.enqueueDeliveries(deliveries);
       if (escalateLevel !== null) await this.outbox.scheduleEscalation(alertId, escalateLevel, this.escalateMs);
+      if (reviewDueAt !== null) await this.outbox.scheduleReview(alertId, Math.max(0, reviewDueAt - Date.now()));
     } catch (err) {
       this.log.warn({ alertId, err: (err as Error).message }, 'could not enqueue delivery now; the sweep will');
     }
@@ -70,6 +83,10 @@ export class AlertLedger {
 
   requestClip(job: ClipJob): Promise<void> {
     return this.outbox.requestClip(job);
+  }
+
+  scheduleReview(alertId: string, dueAt: number): Promise<void> {
+    return this.outbox.scheduleReview(alertId, Math.max(0, dueAt - Date.now()));
   }
 
   scheduleEscalation(alertId: string, level: number): Promise<void> {
@@ -104,7 +121,7 @@ export class AlertLedger {
       if (winner) return this.duplicate(winner);
       throw err;
     }
-    await this.afterCommit(done.seq, done.alertId, done.deliveries, done.escalate ? 1 : null);
+    await this.afterCommit(done.seq, done.alertId, done.deliveries, done.escalate ? 1 : null, done.reviewDueAt ?? null);
     return { outcome: done.type === 'alert.created' ? 'created' : 'updated', alertId: done.alertId };
   }
 
@@ -120,6 +137,8 @@ export class AlertLedger {
     deliveries: WebhookDeliveryTable[],
     by: ActionBy,
     escalate: boolean,
+    /** Who it went to and why (the dispatch's note). */
+    sentTo?: string,
   ): Promise<EventChange> {
     await trx.insert(row);
     await trx.insertSource(eventId, row.id, row.createdAt);
@@ -128,11 +147,17 @@ export class AlertLedger {
       action: 'created',
       actorKeyId: by.keyId,
       actorName: by.name,
-      note: `${row.kind} event ${eventId}`,
+      note: `${row.kind} event ${eventId}${sentTo ? `; ${sentTo}` : ''}`,
       at: row.createdAt,
     });
     await trx.insertDeliveries(deliveries);
-    return { alertId: row.id, type: 'alert.created', deliveries: deliveries.map((d) => d.id), escalate };
+    return {
+      alertId: row.id,
+      type: 'alert.created',
+      deliveries: deliveries.map((d) => d.id),
+      escalate,
+      reviewDueAt: row.state === 'pending_review' ? row.reviewDueAt : null,
+    };
   }
 }
 
@@ -162,6 +187,14 @@ export function newAlertRow(
     createdAt: now,
     updatedAt: now,
     outcome: null,
+    reviewDueAt: null,
+    confirmedAt: null,
+    reviewMissedAt: null,
+    dispatchedAt: null,
+    acknowledgedAt: null,
+    resolvedAt: null,
+    rejectedAt: null,
+    flags: '[]',
     ...fields,
   };
 }

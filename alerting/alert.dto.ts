@@ -19,7 +19,14 @@ export const evidenceSchema = z
 export type EvidenceDto = z.infer<typeof evidenceSchema>;
 
 export const ALERT_KINDS = ['match', 'camera_offline', 'sos'] as const;
-export const ALERT_STATES = ['new', 'acknowledged', 'resolved', 'false_positive'] as const;
+/** pending_review: a face match the control room has not confirmed yet; new: sent to responders. */
+export const ALERT_STATES = ['pending_review', 'new', 'acknowledged', 'resolved', 'false_positive'] as const;
+/**
+ * unconfirmed: nobody reviewed the match in time, responders got it anyway; no_officer_on_duty: nobody
+ * on duty in the case's district, so it went to the fallback; nobody_reached: the fallback had nobody either.
+ */
+export const ALERT_FLAGS = ['unconfirmed', 'no_officer_on_duty', 'nobody_reached'] as const;
+export type AlertFlag = (typeof ALERT_FLAGS)[number];
 
 export const alertSchema = z
   .object({
@@ -36,9 +43,19 @@ export const alertSchema = z
     lastSeen: timestamp,
     replayId: z.string().nullable(),
     escalationLevel: z.number().int(),
+    flags: z.array(z.enum(ALERT_FLAGS)),
     details: z.record(z.string(), z.unknown()),
     createdAt: timestamp,
     updatedAt: timestamp,
+    // Each step of the alert's life, so sighting -> confirmation -> acknowledgement -> resolution can be measured.
+    seenAt: timestamp.describe('when the face was first seen (the SOS press, the camera going dark)'),
+    reviewDueAt: timestamp.nullable().describe('pending_review: when it goes to officers unconfirmed'),
+    confirmedAt: timestamp.nullable(),
+    reviewMissedAt: timestamp.nullable().describe('nobody reviewed it in time; sent unconfirmed'),
+    dispatchedAt: timestamp.nullable().describe('first sent to responders'),
+    acknowledgedAt: timestamp.nullable(),
+    resolvedAt: timestamp.nullable(),
+    rejectedAt: timestamp.nullable().describe('rejected in review, or marked a false positive'),
   })
   .meta({ id: 'Alert' });
 export type AlertDto = z.infer<typeof alertSchema>;
@@ -88,10 +105,24 @@ export const alertDto = (a: AlertTable): AlertDto => ({
   lastSeen: a.lastSeen,
   replayId: a.replayId,
   escalationLevel: a.escalationLevel,
+  flags: parseFlags(a.flags),
   details: JSON.parse(a.details) as Record<string, unknown>,
   createdAt: a.createdAt,
   updatedAt: a.updatedAt,
+  seenAt: a.firstSeen,
+  reviewDueAt: a.reviewDueAt,
+  confirmedAt: a.confirmedAt,
+  reviewMissedAt: a.reviewMissedAt,
+  dispatchedAt: a.dispatchedAt,
+  acknowledgedAt: a.acknowledgedAt,
+  resolvedAt: a.resolvedAt,
+  rejectedAt: a.rejectedAt,
 });
+
+export const parseFlags = (json: string): AlertFlag[] => JSON.parse(json) as AlertFlag[];
+/** The stored flags with `more` added, each once, in a stable order. */
+export const withFlags = (json: string, more: readonly AlertFlag[]): string =>
+  JSON.stringify(ALERT_FLAGS.filter((f) => parseFlags(json).includes(f) || more.includes(f)));
 
 export const evidenceDto = (e: EvidenceTable): EvidenceDto => ({
   id: e.id,

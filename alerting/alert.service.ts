@@ -8,14 +8,15 @@ import { canSee, scopeOf } from './alert-access.js';
 import { type AlertState, alertDto, deliveryDto, evidenceDto } from './alert.dto.js';
 import type { AlertLedger } from './alert-ledger.js';
 import type { EvidenceService } from './evidence.service.js';
+import { deliveryRows, priorRecipients } from './recipients.js';
 
 const TRANSITIONS: Record<
   'acknowledge' | 'resolve' | 'false_positive',
-  { from: readonly AlertState[]; to: AlertState }
+  { from: readonly AlertState[]; to: AlertState; at: 'acknowledgedAt' | 'resolvedAt' | 'rejectedAt' }
 > = {
-  acknowledge: { from: ['new'], to: 'acknowledged' },
-  resolve: { from: ['new', 'acknowledged'], to: 'resolved' },
-  false_positive: { from: ['new', 'acknowledged'], to: 'false_positive' },
+  acknowledge: { from: ['new'], to: 'acknowledged', at: 'acknowledgedAt' },
+  resolve: { from: ['new', 'acknowledged'], to: 'resolved', at: 'resolvedAt' },
+  false_positive: { from: ['new', 'acknowledged'], to: 'false_positive', at: 'rejectedAt' },
 };
 export type AlertAction = keyof typeof TRANSITIONS;
 
@@ -88,14 +89,20 @@ export class AlertService {
     return clipTrackSchema.parse(JSON.parse(data.toString()));
   }
 
-  /** new → acknowledged → resolved | false_positive; who did it and when is kept. */
+  /**
+   * new → acknowledged → resolved | false_positive; who did it and when is kept, and
+   * everyone who received the alert is told (signed webhook; SSE from the journal).
+   */
   async transition(ctx: AuditContext, id: string, action: AlertAction, note: string | undefined) {
     const a = await this.visible(ctx, id);
     const t = TRANSITIONS[action];
     const now = Date.now();
     const { actor } = ctx;
+    const event = `alert.${t.to}`;
+    const deliveries = deliveryRows(id, priorRecipients(await this.repo.deliveries(id)), event, now);
     const seq = await this.repo.transaction(async (trx) => {
-      if (!(await trx.transition(id, t.from, { state: t.to, updatedAt: now }))) return null;
+      if (!(await trx.transition(id, t.from, { state: t.to, [t.at]: now, updatedAt: now }))) return null;
+      await trx.insertDeliveries(deliveries);
       await trx.insertAction({
         alertId: id,
         action,
@@ -104,7 +111,7 @@ export class AlertService {
         note: note ?? null,
         at: now,
       });
-      return this.ledger.journal(trx, id, `alert.${t.to}`, now);
+      return this.ledger.journal(trx, id, event, now);
     });
     if (seq === null)
       throw new HttpProblem(
@@ -113,7 +120,12 @@ export class AlertService {
         `alert ${id} is ${a.state}; '${action}' needs state ${t.from.join(' or ')}`,
         { state: a.state },
       );
-    await this.ledger.afterCommit(seq, id, [], null);
+    await this.ledger.afterCommit(
+      seq,
+      id,
+      deliveries.map((d) => d.id),
+      null,
+    );
     await this.audit.record(ctx, `alert.${action}`, { type: 'alert', id }, note ? { note } : undefined);
     return alertDto((await this.repo.get(id))!);
   }

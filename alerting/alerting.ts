@@ -5,6 +5,8 @@ import type { OpenDatabase } from '../storage/database/database.js';
 import type { Repositories } from '../storage/repositories/index.js';
 import { AlertEscalationService } from './alert-escalation.service.js';
 import { AlertIntakeService } from './alert-intake.service.js';
+import { AlertDispatch } from './alert-dispatch.js';
+import { AlertReviewService } from './alert-review.service.js';
 import { AlertLedger, type AlertOutbox, type EventOutcome } from './alert-ledger.js';
 import { AlertClipsService } from './alert-clips.service.js';
 import { AlertService } from './alert.service.js';
@@ -26,6 +28,7 @@ export function createAlerting(d: AlertingDeps) {
   const ledger = new AlertLedger(d.cfg, d.repos.alerts, d.outbox, d.journalGrew, d.log);
   const evidence = new EvidenceService(d.repos.evidence);
   const alerts = new AlertService(ledger, evidence, d.audit);
+  const dispatch = new AlertDispatch(d.cfg, d.repos.officers, d.audit);
   return {
     intake: new AlertIntakeService(
       d.cfg,
@@ -36,8 +39,11 @@ export function createAlerting(d: AlertingDeps) {
       d.repos.pipeline,
       evidence,
       d.audit,
+      dispatch,
+      d.repos.perpetrators,
     ),
     alerts,
+    review: new AlertReviewService(d.cfg, ledger, dispatch, d.repos.cases, d.repos.officers, d.audit),
     exports: new EvidenceExportService(d.cfg, alerts, d.repos.audit, d.audit),
     clips: new AlertClipsService(d.cfg, ledger, d.repos.pipeline, evidence, d.repos.cameras, d.log),
     escalation: new AlertEscalationService(d.cfg, ledger, d.repos.cases, d.repos.officers),

@@ -28,6 +28,7 @@ describe.each([
   let queueEvents: QueueEvents;
   let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
   let officerSecret: string;
+  const deskSecret = 'whsec_control_room_desk_1';
   let supervisorSecret: string;
   let perpetratorId: string;
   let caseId: string;
@@ -44,6 +45,7 @@ describe.each([
 
   beforeAll(async () => {
     if (skipReason) return;
+    receiver = await startWebhookReceiver();
     api = await startApiFixture(`flow-${engine}`, {
       engine,
       overrides: {
@@ -51,6 +53,7 @@ describe.each([
         'alerts.cooldownSeconds': 300,
         // The test's receiver listens on plain http://127.0.0.1.
         'alerts.allowInsecureWebhooks': true,
+        'alerts.controlRoom': [{ id: 'desk', name: 'Control room', url: `${receiver.url}/desk`, secret: deskSecret }],
       },
       alertsWorker: { sweepMs: 500 },
     });
@@ -61,7 +64,6 @@ describe.each([
       prefix: globalKeys(api.prefix).bull(QUEUE.alerts),
     });
     await queueEvents.waitUntilReady();
-    receiver = await startWebhookReceiver();
     frame = await frameJpeg();
     const p = await api.call('POST', '/v1/perpetrators', { json: { name: 'Eve Example' }, key: api.keys.operator });
     perpetratorId = p.body.id;
@@ -130,8 +132,15 @@ describe.each([
     expect(JSON.stringify(await api.call('GET', '/v1/cameras'))).not.toContain('s3cret');
   });
 
+  const signed = (secret: string, hook: { headers: Record<string, string>; body: string }) =>
+    verifyWebhook(
+      secret,
+      { timestamp: hook.headers[WEBHOOK_HEADERS.timestamp]!, signature: hook.headers[WEBHOOK_HEADERS.signature]! },
+      hook.body,
+    );
+
   it.skipIf(skipReason)(
-    'turns a match event into one alert with evidence, a signed webhook and an SSE event',
+    'turns a match event into one pending_review alert for the control room: signed webhook and SSE, no officer yet',
     async () => {
       const crop = await sharp(frame).extract({ left: 280, top: 70, width: 60, height: 70 }).jpeg().toBuffer();
       await redis.set(frameKey(), frame, 'EX', 120);
@@ -146,21 +155,9 @@ describe.each([
       expect(outcome.outcome).toBe('created');
       alertId = outcome.alertId;
 
-      const hook = await receiver.waitFor((w) => w.path === '/officer');
-      expect(
-        verifyWebhook(
-          officerSecret,
-          { timestamp: hook.headers[WEBHOOK_HEADERS.timestamp]!, signature: hook.headers[WEBHOOK_HEADERS.signature]! },
-          hook.body,
-        ),
-      ).toBe(true);
-      expect(
-        verifyWebhook(
-          'wrong-secret',
-          { timestamp: hook.headers[WEBHOOK_HEADERS.timestamp]!, signature: hook.headers[WEBHOOK_HEADERS.signature]! },
-          hook.body,
-        ),
-      ).toBe(false);
+      const hook = await receiver.waitFor((w) => w.path === '/desk');
+      expect(signed(deskSecret, hook)).toBe(true);
+      expect(signed('wrong-secret', hook)).toBe(false);
       const payload = JSON.parse(hook.body);
       expect(payload.event).toBe('alert.created');
       expect(payload.alert).toMatchObject({
@@ -169,17 +166,20 @@ describe.each([
         perpetratorId,
         cameraId,
         caseId,
-        state: 'new',
+        state: 'pending_review',
+        dispatchedAt: null,
       });
+      expect(payload.alert.reviewDueAt - payload.alert.createdAt).toBe(60_000);
       expect(payload.evidence.map((e: { kind: string }) => e.kind).sort()).toEqual(['face_crop', 'snapshot']);
 
       createdEvent = await sse.waitFor((e) => e.event === 'alert.created');
-      expect(JSON.parse(createdEvent.data).alert.id).toBe(alertId);
+      expect(JSON.parse(createdEvent.data).alert).toMatchObject({ id: alertId, state: 'pending_review' });
 
       const detail = await api.call('GET', `/v1/alerts/${alertId}`, { key: api.keys.officer });
       expect(detail.body.deliveries).toEqual([
-        expect.objectContaining({ status: 'delivered', attempts: 1, lastStatus: 204 }),
+        expect.objectContaining({ officerId: 'control:desk', status: 'delivered', attempts: 1, lastStatus: 204 }),
       ]);
+      expect(receiver.received.filter((w) => w.path === '/officer')).toEqual([]);
       const snapshot = detail.body.evidence.find((e: { kind: string }) => e.kind === 'snapshot');
       const img = await fetch(api.url + snapshot.url, { headers: { authorization: `Bearer ${api.keys.officer}` } });
       const bytes = Buffer.from(await img.arrayBuffer());
@@ -201,7 +201,66 @@ describe.each([
     const list = await api.call('GET', `/v1/alerts?cameraId=${cameraId}&kind=match`, { key: api.keys.analyst });
     expect(list.body.items).toHaveLength(1);
     expect(list.body.items[0]).toMatchObject({ id: alertId, eventCount: 2, distance: 0.35 });
-    expect(receiver.received.filter((w) => w.path === '/officer')).toHaveLength(1);
+    expect(list.body.items[0].details.sightings).toHaveLength(2);
+    const update = await receiver.waitFor((w) => w.path === '/desk' && JSON.parse(w.body).event === 'alert.updated');
+    expect(JSON.parse(update.body).alert.eventCount).toBe(2);
+    expect(receiver.received.filter((w) => w.path === '/officer')).toHaveLength(0);
+  });
+
+  it.skipIf(skipReason)('dispatches the officer on duty, with the evidence, once an operator confirms', async () => {
+    const byOfficer = await api.call('POST', `/v1/alerts/${alertId}/confirm`, { json: {}, key: api.keys.officer });
+    expect(byOfficer.status).toBe(403);
+    const ok = await api.call('POST', `/v1/alerts/${alertId}/confirm`, {
+      json: { note: 'it is him' },
+      key: api.keys.operator,
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ state: 'new', flags: [] });
+    expect(ok.body.confirmedAt).toBe(ok.body.dispatchedAt);
+    const hook = await receiver.waitFor((w) => w.path === '/officer');
+    expect(signed(officerSecret, hook)).toBe(true);
+    const payload = JSON.parse(hook.body);
+    expect(payload).toMatchObject({ event: 'alert.confirmed', alert: { id: alertId, state: 'new' } });
+    expect(payload.evidence.map((e: { kind: string }) => e.kind).sort()).toEqual(['face_crop', 'snapshot']);
+    await receiver.waitFor((w) => w.path === '/desk' && JSON.parse(w.body).event === 'alert.confirmed');
+    await sse.waitFor((e) => e.event === 'alert.confirmed');
+    expect((await api.call('POST', `/v1/alerts/${alertId}/reject`, { json: {}, key: api.keys.operator })).status).toBe(
+      409,
+    );
+  });
+
+  it.skipIf(skipReason)('rejects a match as a false positive: the control room hears, no officer does', async () => {
+    const other = await api.call('POST', '/v1/perpetrators', { json: { name: 'Fay Other' }, key: api.keys.operator });
+    await api.call('PATCH', `/v1/cases/${caseId}`, {
+      json: { perpetratorIds: [perpetratorId, other.body.id] },
+      key: api.keys.operator,
+    });
+    const r = (await push(matchEvent({ cameraId, perpetratorId: other.body.id }))) as { alertId: string };
+    const rejected = await api.call('POST', `/v1/alerts/${r.alertId}/reject`, {
+      json: { note: 'his brother' },
+      key: api.keys.operator,
+    });
+    expect(rejected.body).toMatchObject({ state: 'false_positive', dispatchedAt: null });
+    await receiver.waitFor(
+      (w) => w.path === '/desk' && JSON.parse(w.body).event === 'alert.false_positive' && w.body.includes(r.alertId),
+    );
+    const detail = await api.call('GET', `/v1/alerts/${r.alertId}`);
+    expect(detail.body.deliveries.map((d: { officerId: string }) => d.officerId)).toEqual([
+      'control:desk',
+      'control:desk',
+    ]);
+    expect(receiver.received.filter((w) => w.path === '/officer' && w.body.includes(r.alertId))).toEqual([]);
+  });
+
+  it.skipIf(skipReason)("drops a match for a perpetrator who is not on the camera's case", async () => {
+    const stranger = await api.call('POST', '/v1/perpetrators', {
+      json: { name: 'Gil Nobody' },
+      key: api.keys.operator,
+    });
+    expect(await push(matchEvent({ cameraId, perpetratorId: stranger.body.id }))).toMatchObject({ outcome: 'dropped' });
+    expect((await api.call('GET', `/v1/alerts?perpetratorId=${stranger.body.id}`)).body.items).toEqual([]);
+    const metrics = await fetch(`${api.url}/metrics`).then((x) => x.text());
+    expect(metrics).toMatch(/watchpost_match_events_dropped_total [1-9]/);
   });
 
   it.skipIf(skipReason)('raises no alert for a case outside its daily hours', async () => {
@@ -254,12 +313,18 @@ describe.each([
     const detail = await api.call('GET', `/v1/alerts/${alertId}`);
     expect(detail.body.actions.map((a: { action: string }) => a.action)).toEqual([
       'created',
+      'confirm',
       'escalated',
       'acknowledge',
       'resolve',
     ]);
     // Recorded as the officer the key belongs to, by name and badge.
-    expect(detail.body.actions[2].actorName).toMatch(/^PC Test \(officer B-\w+\)$/);
+    expect(detail.body.actions[3].actorName).toMatch(/^PC Test \(officer B-\w+\)$/);
+    const { seenAt, confirmedAt, acknowledgedAt, resolvedAt } = detail.body;
+    expect(seenAt <= confirmedAt && confirmedAt <= acknowledgedAt && acknowledgedAt <= resolvedAt).toBe(true);
+    // Everyone who had it hears it was dealt with.
+    for (const path of ['/officer', '/supervisor', '/desk'])
+      await receiver.waitFor((w) => w.path === path && JSON.parse(w.body).event === 'alert.resolved');
     await sse.waitFor((e) => e.event === 'alert.resolved');
   });
 
@@ -272,8 +337,10 @@ describe.each([
     await resumed.waitFor((e) => e.event === 'alert.resolved');
     const live = sse.events.filter((e) => Number(e.id) > Number(createdEvent.id));
     expect(resumed.events.map((e) => e.id)).toEqual(live.map((e) => e.id));
-    expect(resumed.events.map((e) => e.event)).toEqual([
+    const ofAlert = resumed.events.filter((e) => JSON.parse(e.data).alert.id === alertId);
+    expect(ofAlert.map((e) => e.event)).toEqual([
       'alert.updated',
+      'alert.confirmed',
       'alert.escalated',
       'alert.acknowledged',
       'alert.resolved',
@@ -315,6 +382,8 @@ describe.each([
       'case.create',
       'alert.read',
       'alert.evidence.read',
+      'alert.confirm',
+      'alert.reject',
       'alert.acknowledge',
       'alert.resolve',
       'alert.sos',

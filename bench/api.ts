@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createApiServer } from '../api/server.js';
 import { newId } from '../storage/repositories/ids.js';
+import { newAlertRow } from '../alerting/alert-ledger.js';
 import { loadConfig } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { startEmbeddedRedis } from '../runtime/embedded-redis.js';
@@ -50,24 +51,16 @@ const auth = { authorization: `Bearer ${key}` };
 
 // Seed: 2,000 alerts over 20 cameras.
 const now = Date.now();
-const rows = Array.from({ length: 2000 }, (_, i) => ({
-  id: newId('alr'),
-  kind: 'match',
-  state: i % 7 === 0 ? 'resolved' : 'new',
-  caseId: null,
-  cameraId: `cam-${i % 20}`,
-  perpetratorId: `prp-${i % 50}`,
-  perpetratorName: `Person ${i % 50}`,
-  distance: 0.4,
-  eventCount: 1,
-  firstSeen: now - i * 1000,
-  lastSeen: now - i * 1000,
-  replayId: null,
-  escalationLevel: 0,
-  details: JSON.stringify({ trackId: `t${i}`, scores: [] }),
-  createdAt: now - i * 1000,
-  updatedAt: now - i * 1000,
-}));
+const rows = Array.from({ length: 2000 }, (_, i) =>
+  newAlertRow(newId('alr'), 'match', now - i * 1000, now - i * 1000, {
+    state: i % 7 === 0 ? 'resolved' : 'new',
+    cameraId: `cam-${i % 20}`,
+    perpetratorId: `prp-${i % 50}`,
+    perpetratorName: `Person ${i % 50}`,
+    distance: 0.4,
+    details: JSON.stringify({ trackId: `t${i}`, scores: [] }),
+  }),
+);
 for (let i = 0; i < rows.length; i += 200)
   await server.db.db
     .insertInto('alerts')

@@ -57,7 +57,7 @@ export const QUEUE = {
   alerts: 'alerts',
   /** Signed webhook deliveries of alerts to officers (consumed next to the alerts worker). */
   webhooks: 'webhooks',
-  /** Delayed checks that escalate alerts nobody acknowledged. */
+  /** Delayed checks: alerts nobody acknowledged escalate, matches nobody reviewed go out unconfirmed. */
   escalations: 'escalations',
   /** Analysts' replays of footage, queued by the API, one at a time per replay worker. */
   replays: 'replays',
@@ -73,6 +73,7 @@ export const JOB = {
   cameraOnline: 'camera.online',
   webhook: 'webhook',
   escalate: 'escalate',
+  reviewDue: 'review.due',
   replay: 'replay',
   clip: 'clip',
   clipReady: 'evidence.clip',
@@ -133,6 +134,8 @@ export const detectQueueName = (partition: number) => `${QUEUE.detect}-${partiti
 export const webhookJobSchema = z.object({ deliveryId: z.string().min(1) });
 /** Check, after the acknowledgement deadline, whether an alert must escalate to `level`. */
 export const escalateJobSchema = z.object({ alertId: z.string().min(1), level: z.number().int().min(1) });
+/** At a match's review deadline: if nobody confirmed or rejected it, officers get it unconfirmed. */
+export const reviewDueJobSchema = z.object({ alertId: z.string().min(1) });
 
 /** Cut an alert's clip from the camera's video buffer once it holds `toMs`, and make redacted copies. */
 export const clipJobSchema = z.object({
@@ -186,7 +189,7 @@ export const QUEUE_JOBS = {
     [JOB.clipReady]: clipReadySchema,
   },
   [QUEUE.webhooks]: { [JOB.webhook]: webhookJobSchema },
-  [QUEUE.escalations]: { [JOB.escalate]: escalateJobSchema },
+  [QUEUE.escalations]: { [JOB.escalate]: escalateJobSchema, [JOB.reviewDue]: reviewDueJobSchema },
   [QUEUE.replays]: { [JOB.replay]: replayJobSchema },
   [QUEUE.evidence]: { [JOB.clip]: clipJobSchema },
 } as const;

@@ -49,6 +49,10 @@ export class QueueOutbox implements AlertOutbox {
     await this.escalations.add(JOB.escalate, { alertId, level }, { jobId: `${alertId}-L${level}`, delay: delayMs });
   }
 
+  async scheduleReview(alertId: string, delayMs: number): Promise<void> {
+    await this.escalations.add(JOB.reviewDue, { alertId }, { jobId: `${alertId}-review`, delay: delayMs });
+  }
+
   async requestClip(job: ClipJob): Promise<void> {
     await this.clips.add(JOB.clip, job, { jobId: `clip-${job.alertId}-${job.cameraId}` });
   }

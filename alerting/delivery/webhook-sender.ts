@@ -1,4 +1,5 @@
 import { Counter, Gauge } from 'prom-client';
+import type { Config } from '../../pipeline/config/index.js';
 import type { Logger } from '../../runtime/logger.js';
 import { registry } from '../../runtime/metrics.js';
 import type { WebhookDeliveryTable } from '../../storage/database/database.types.js';
@@ -6,7 +7,10 @@ import type { AlertRepository } from '../../storage/repositories/alert.repositor
 import type { CaseRepository } from '../../storage/repositories/case.repository.js';
 import type { OfficerRepository } from '../../storage/repositories/officer.repository.js';
 import { alertDto, evidenceDto } from '../alert.dto.js';
+import { webhookOf } from '../recipients.js';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature.js';
+
+const CLOSED = new Set(['resolved', 'false_positive']);
 
 /** A delivery attempt that failed; thrown so the queue retries it with backoff. */
 export class WebhookDeliveryError extends Error {
@@ -54,6 +58,7 @@ export interface WebhookSenderOptions {
  */
 export class WebhookSender {
   constructor(
+    private readonly cfg: Pick<Config, 'alerts'>,
     private readonly alerts: AlertRepository,
     private readonly officers: OfficerRepository,
     private readonly cases: CaseRepository,
@@ -73,17 +78,18 @@ export class WebhookSender {
   async deliver(deliveryId: string): Promise<'delivered' | 'skipped' | 'done'> {
     const d = await this.alerts.delivery(deliveryId);
     if (d?.status !== 'pending') return 'done';
-    const officer = await this.officers.get(d.officerId);
+    const hook = await webhookOf(this.cfg, this.officers, d.officerId);
     const alert = await this.alerts.get(d.alertId);
-    if (!officer?.webhookSecret || !officer.webhookUrl || !alert) {
+    if (!hook || !alert) {
       await this.alerts.updateDelivery(d.id, {
         status: 'skipped',
-        lastError: 'officer, webhook or alert no longer exists',
+        lastError: 'recipient, webhook or alert no longer exists',
       });
       return 'skipped';
     }
-    // Someone has dealt with it: retries end (they would otherwise run until the receiver answers).
-    if (alert.state === 'resolved' || alert.state === 'false_positive') {
+    // Someone has dealt with it: retries end (they would otherwise run until the receiver answers),
+    // but the news that it was dealt with still goes out.
+    if (CLOSED.has(alert.state) && !CLOSED.has(d.event.replace(/^alert\./, ''))) {
       await this.alerts.updateDelivery(d.id, { status: 'skipped', lastError: `alert ${alert.state} before delivery` });
       return 'skipped';
     }
@@ -103,7 +109,7 @@ export class WebhookSender {
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const res = await fetch(officer.webhookUrl, {
+      const res = await fetch(hook.url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -111,7 +117,7 @@ export class WebhookSender {
           [WEBHOOK_HEADERS.event]: d.event,
           [WEBHOOK_HEADERS.delivery]: d.id,
           [WEBHOOK_HEADERS.timestamp]: String(timestamp),
-          [WEBHOOK_HEADERS.signature]: signWebhook(officer.webhookSecret, timestamp, body),
+          [WEBHOOK_HEADERS.signature]: signWebhook(hook.secret, timestamp, body),
         },
         body,
         redirect: 'manual',
@@ -146,6 +152,14 @@ export class WebhookSender {
     });
     webhookFailures.inc();
     const failingForMs = Date.now() - d.createdAt;
+    // The news that a closed alert was dealt with is worth trying for a while, not for ever.
+    if (CLOSED.has(alert.state) && failingForMs >= this.opts.alarmMs) {
+      await this.alerts.updateDelivery(d.id, {
+        status: 'failed',
+        lastError: `${error}; gave up: alert ${alert.state}`,
+      });
+      return 'done';
+    }
     // Once per delivery: the mark is in the database, so a restarted or second alerts worker does not repeat it.
     if (
       failingForMs >= this.opts.alarmMs &&

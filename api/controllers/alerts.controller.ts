@@ -52,7 +52,7 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       tag,
       summary: 'Server-Sent Events: every alert change the caller may see, resumable with Last-Event-ID',
       description:
-        'Events `alert.created`, `alert.updated`, `alert.acknowledged`, `alert.resolved`, `alert.false_positive`, ' +
+        'Events `alert.created`, `alert.confirmed`, `alert.review_missed`, `alert.updated`, `alert.acknowledged`, `alert.resolved`, `alert.false_positive`, ' +
         '`alert.escalated`; `data` is `{type, alert}`; `id` is the journal sequence number. Reconnect with the ' +
         '`Last-Event-ID` header (or `?lastEventId=`) to receive what was missed. Browsers, whose EventSource cannot ' +
         'send headers, pass `?ticket=` from POST /v1/alerts/stream-ticket.',
@@ -78,6 +78,30 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       params: idParams,
       responses: { 200: { description: 'the alert', schema: alertDetailSchema }, 404: notFound },
       handler: ({ params, audit }) => svc.get(audit, params.id),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/alerts/:id/confirm',
+      roles: CAN.reviewAlerts,
+      tag,
+      summary: 'Confirm a face match (pending_review → new): the officers on duty for the case are dispatched',
+      description:
+        'Webhook `alert.confirmed` to the officers on duty (with the evidence) and to everyone who had the alert; when nobody is on duty in the district, to the fallback (flag `no_officer_on_duty`).',
+      params: idParams,
+      body: alertTransitionSchema,
+      responses: { 200: { description: 'the alert', schema: alertSchema }, 404: notFound, 409: conflict },
+      handler: ({ params, body, audit }) => alerting.review.confirm(audit, params.id, body.note),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/alerts/:id/reject',
+      roles: CAN.reviewAlerts,
+      tag,
+      summary: 'Reject a face match (pending_review → false_positive): no officer is disturbed',
+      params: idParams,
+      body: alertTransitionSchema,
+      responses: { 200: { description: 'the alert', schema: alertSchema }, 404: notFound, 409: conflict },
+      handler: ({ params, body, audit }) => alerting.review.reject(audit, params.id, body.note),
     }),
     transition('acknowledge', 'acknowledge', 'Acknowledge (new → acknowledged)'),
     transition('resolve', 'resolve', 'Resolve (→ resolved)'),

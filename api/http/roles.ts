@@ -13,6 +13,8 @@ export const CAN = {
   writeOfficers: ['admin'],
   readAlerts: ['admin', 'operator', 'officer', 'analyst'],
   actOnAlerts: ['admin', 'operator', 'officer'],
+  /** Confirm or reject a face match before anyone is dispatched (the control room). */
+  reviewAlerts: ['admin', 'operator'],
   readEvidence: ['admin', 'operator', 'officer', 'analyst'],
   /** Sealed exports for prosecutors (audited; bystanders redacted unless an admin asks for the original). */
   exportEvidence: ['admin', 'operator', 'analyst'],

@@ -90,6 +90,22 @@ export function watchTracks(redis: Redis, keys: RedisKeys, cameraId: string, sig
   void poll();
 }
 
+/** How long the demo's operator looks at the evidence before confirming. */
+const REVIEW_MS = 3000;
+
+/** The control room's part: a match waits for a person; the demo's operator confirms it after a look. */
+async function operatorReview(api: DemoApiClient, alert: AlertDto): Promise<void> {
+  say(`  awaiting review: the control room must confirm before any officer is sent`);
+  await new Promise((r) => setTimeout(r, REVIEW_MS));
+  // Said first: the officer's webhook may arrive before the confirmation's answer does.
+  say(`operator: confirmed the match after ${REVIEW_MS / 1000} s; dispatching the officer on duty`);
+  try {
+    await api.request('POST', `/v1/alerts/${alert.id}/confirm`, { note: 'demo operator: it is him' });
+  } catch (err) {
+    say(`operator: could not confirm (${(err as Error).message})`);
+  }
+}
+
 const EXT: Record<string, string> = { 'video/mp4': 'mp4', 'application/json': 'json' };
 
 /**
@@ -125,6 +141,7 @@ export function watchAlerts(api: DemoApiClient, key: string, evidenceDir: string
     const files = await download(alert.id);
     say(`ALERT match: ${alert.perpetratorName} at camera ${alert.cameraId}, distance ${alert.distance?.toFixed(3)}`);
     for (const f of files) say(`  evidence: ${f.file}`);
+    if (alert.state === 'pending_review') void operatorReview(api, alert);
   };
   // Events are handled one after another, in stream order; a dropped stream resumes after the last one.
   let chain = Promise.resolve();

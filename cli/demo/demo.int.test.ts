@@ -71,6 +71,10 @@ describe('watchpost demo', () => {
 
     expect(out).toMatch(/camera Front door: streaming/);
     expect(out).toMatch(/ALERT match: subject-a at camera front-door, distance 0\.\d+/);
+    // Review before dispatch: the officer's webhook comes after the operator's confirmation.
+    expect(out).toMatch(
+      /operator: confirmed the match after 3 s[^\n]*\n(.*\n)*.*officer's phone: webhook alert\.confirmed match subject-a/,
+    );
     expect(out).toMatch(/officer's phone: webhook .*match subject-a \(signature valid\)/);
     const evidence = [...out.matchAll(/evidence: (\S+\.jpg)/g)].map((m) => m[1]!);
     expect(evidence.length).toBeGreaterThanOrEqual(2);

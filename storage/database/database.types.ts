@@ -139,6 +139,18 @@ export interface AlertTable {
   updatedAt: number;
   /** What resolving it found (intercepted, arrested, no_contact, false_alarm); null until resolved. */
   outcome: string | null;
+  /** When an unreviewed match goes to the officers anyway (pending_review only). */
+  reviewDueAt: number | null;
+  confirmedAt: number | null;
+  reviewMissedAt: number | null;
+  /** When responders were first sent it. */
+  dispatchedAt: number | null;
+  acknowledgedAt: number | null;
+  resolvedAt: number | null;
+  /** Rejected in review or marked a false positive later. */
+  rejectedAt: number | null;
+  /** JSON array of AlertFlag. */
+  flags: string;
 }
 
 export interface AlertSourceTable {

@@ -35,6 +35,14 @@ const alertRow = (id: string, over: Record<string, unknown> = {}) => ({
   createdAt: now,
   updatedAt: now,
   outcome: null,
+  reviewDueAt: null,
+  confirmedAt: null,
+  reviewMissedAt: null,
+  dispatchedAt: now,
+  acknowledgedAt: null,
+  resolvedAt: null,
+  rejectedAt: null,
+  flags: '[]',
   ...over,
 });
 

@@ -8,7 +8,7 @@ export interface AlertAudience {
   recipients: ReadonlySet<string>;
 }
 
-export const OPEN_STATES = ['new', 'acknowledged'] as const;
+export const OPEN_STATES = ['pending_review', 'new', 'acknowledged'] as const;
 
 export interface AlertFilter {
   limit: number;

@@ -2,6 +2,8 @@ import type { ClipJob } from '../../pipeline/queues.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { AlertEscalationService } from '../../alerting/alert-escalation.service.js';
 import { AlertIntakeService } from '../../alerting/alert-intake.service.js';
+import { AlertDispatch } from '../../alerting/alert-dispatch.js';
+import { AlertReviewService } from '../../alerting/alert-review.service.js';
 import { AlertLedger, type AlertOutbox } from '../../alerting/alert-ledger.js';
 import { AlertClipsService } from '../../alerting/alert-clips.service.js';
 import { AlertService } from '../../alerting/alert.service.js';
@@ -27,9 +29,10 @@ import type { CameraRepository } from '../../storage/repositories/camera.reposit
 import type { CaseRepository } from '../../storage/repositories/case.repository.js';
 import type { FileStore } from '../../storage/repositories/file-store.repository.js';
 import type { OfficerRepository } from '../../storage/repositories/officer.repository.js';
+import type { PerpetratorRepository } from '../../storage/repositories/perpetrator.repository.js';
 import type { PipelineStateRepository } from '../../storage/repositories/pipeline-state.repository.js';
 
-const OPEN = new Set(['new', 'acknowledged']);
+const OPEN = new Set(['pending_review', 'new', 'acknowledged']);
 
 /** The alert tables in memory, with the AlertRepository methods the alert services use. */
 export class InMemoryAlerts {
@@ -140,7 +143,17 @@ export class InMemoryPeople {
   officers = new Map<string, OfficerTable>();
   shifts: ShiftTable[] = [];
 
-  readonly caseRepo = { get: async (id: string) => this.cases.get(id) } as unknown as CaseRepository;
+  /** Perpetrators watched on every camera. */
+  everywhere = new Set<string>();
+  readonly perpetratorRepo = {
+    get: async (id: string) => ({ id, watchEverywhere: this.everywhere.has(id) ? 1 : 0 }),
+  } as unknown as PerpetratorRepository;
+  /** caseId -> perpetrator ids on the case. */
+  links = new Map<string, string[]>();
+  readonly caseRepo = {
+    get: async (id: string) => this.cases.get(id),
+    links: async (ids: string[]) => new Map(ids.map((id) => [id, this.links.get(id) ?? []])),
+  } as unknown as CaseRepository;
   readonly cameraRepo = {
     get: async (id: string) => this.cameras.get(id),
     list: async (f: { limit: number; caseId?: string }) =>
@@ -161,8 +174,9 @@ export class InMemoryPeople {
         .sort((a, b) => a.id.localeCompare(b.id)),
   } as unknown as OfficerRepository;
 
-  addCase(id: string, district: string, over: Partial<CaseTable> = {}) {
+  addCase(id: string, district: string, over: Partial<CaseTable> = {}, perpetratorIds = ['prp-1']) {
     const now = Date.now();
+    this.links.set(id, perpetratorIds);
     this.cases.set(id, {
       id,
       victimRef: `V-${id}`,
@@ -219,6 +233,10 @@ export class RecordingOutbox implements AlertOutbox {
   async scheduleEscalation(alertId: string, level: number, delayMs: number) {
     this.escalations.push({ alertId, level, delayMs });
   }
+  reviews: { alertId: string; delayMs: number }[] = [];
+  async scheduleReview(alertId: string, delayMs: number) {
+    this.reviews.push({ alertId, delayMs });
+  }
   clips: ClipJob[] = [];
   async requestClip(job: ClipJob) {
     this.clips.push(job);
@@ -226,7 +244,13 @@ export class RecordingOutbox implements AlertOutbox {
 }
 
 const ALERT_CFG: Pick<Config, 'alerts'> = {
-  alerts: { cooldownSeconds: 60, escalateAfterSeconds: 120 } as Config['alerts'],
+  alerts: {
+    cooldownSeconds: 60,
+    escalateAfterSeconds: 120,
+    review: 'required',
+    reviewSeconds: 60,
+    controlRoom: [],
+  } as unknown as Config['alerts'],
 };
 
 /** The alert services over in-memory repositories: no database, Redis or files. */
@@ -245,6 +269,7 @@ export function inMemoryAlerting(alertsCfg: Partial<Config['alerts']> = {}) {
   // Frames are gone from Redis in these tests, so the evidence store is never written.
   const pipeline = { frames: { get: async () => null, delete: async () => {} } } as unknown as PipelineStateRepository;
   const evidence = new EvidenceService({} as FileStore);
+  const dispatch = new AlertDispatch(cfg, people.officerRepo, auditService);
   return {
     cfg,
     alerts,
@@ -261,6 +286,8 @@ export function inMemoryAlerting(alertsCfg: Partial<Config['alerts']> = {}) {
       pipeline,
       evidence,
       auditService,
+      dispatch,
+      people.perpetratorRepo,
     ),
     service: new AlertService(ledger, evidence, auditService),
     clips: new AlertClipsService(
@@ -271,6 +298,7 @@ export function inMemoryAlerting(alertsCfg: Partial<Config['alerts']> = {}) {
       people.cameraRepo,
       log,
     ),
+    review: new AlertReviewService(cfg, ledger, dispatch, people.caseRepo, people.officerRepo, auditService),
     escalation: new AlertEscalationService(cfg, ledger, people.caseRepo, people.officerRepo),
   };
 }

@@ -21,7 +21,7 @@ let dir: string;
 let cleanup: () => Promise<void>;
 let redis: Redis;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'wp-durable-'));
   const p = testPrefix('durable');
   cleanup = p.cleanup;
@@ -30,7 +30,19 @@ beforeAll(() => {
     overrides: { dataDir: dir, redisPrefix: p.prefix, 'log.level': 'silent', 'log.format': 'json' },
   });
   redis = new Redis(testRedisUrl());
+  await watchedEverywhere(['p-commit', ...Array.from({ length: 30 }, (_, i) => `p-${i}`)]);
 });
+
+/** The events' perpetrators, watched on every camera: the consumer's membership check lets their matches through. */
+async function watchedEverywhere(ids: string[]): Promise<void> {
+  const { db, close } = await openDatabase(cfg);
+  const now = Date.now();
+  await db
+    .insertInto('perpetrators')
+    .values(ids.map((id) => ({ id, name: id, notes: null, watchEverywhere: 1, createdAt: now, updatedAt: now })))
+    .execute();
+  await close();
+}
 afterAll(async () => {
   redis.disconnect();
   await cleanup();

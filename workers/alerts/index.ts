@@ -63,7 +63,7 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
   const producer = watchRedis(producerConnection(ctx.redisUrl), log);
   const consumer = watchRedis(workerConnection(ctx.redisUrl), log);
   const outbox = new QueueOutbox(cfg, producer);
-  const { intake, escalation, clips } = alerting;
+  const { intake, escalation, clips, review } = alerting;
   const report = (o: EventOutcome) => {
     opts.shared?.onOutcome?.(o);
     opts.onOutcome?.(o);
@@ -71,7 +71,7 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
     return o;
   };
   const audit = new AuditService(repos.audit);
-  const sender = new WebhookSender(repos.alerts, repos.officers, repos.cases, log, {
+  const sender = new WebhookSender(cfg, repos.alerts, repos.officers, repos.cases, log, {
     alarmMs: cfg.alerts.deliveryAlarmSeconds * 1000,
     // Nobody has the alert: the supervisor gets it now, and the audit says why.
     onAlarm: async (d, failingForMs) => {
@@ -128,6 +128,7 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
       QUEUE.escalations,
       registerHandlers(QUEUE.escalations, {
         [JOB.escalate]: (data) => escalation.escalate(data.alertId, data.level),
+        [JOB.reviewDue]: (data) => review.reviewDue(data.alertId),
       }),
       deps,
       { concurrency: 2, log },
@@ -142,6 +143,7 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
       for (const a of await escalation.openUnescalated()) {
         if (a.escalationLevel === 0) await outbox.scheduleEscalation(a.id, 1, 0);
       }
+      for (const a of await review.overdue()) await outbox.scheduleReview(a.id, 0);
     } catch (err) {
       log.debug({ err: (err as Error).message }, 'outbox sweep skipped');
     }

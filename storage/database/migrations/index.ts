@@ -3,6 +3,7 @@ import { m0001Init } from './0001_init.js';
 import { m0002KeyExpiry } from './0002_key_expiry.js';
 import { m0003PhotoQuality } from './0003_photo_quality.js';
 import { m0004Replays } from './0004_replays.js';
+import { m0005Review } from './0005_review.js';
 import { m0006Responders } from './0006_responders.js';
 import { m0007DeliveryAlarm } from './0007_delivery_alarm.js';
 import type { Dialect, MigrationContext, StepMigration } from './migration.js';
@@ -15,6 +16,7 @@ const STEPS: Record<string, StepMigration> = {
   '0002_key_expiry': m0002KeyExpiry,
   '0003_photo_quality': m0003PhotoQuality,
   '0004_replays': m0004Replays,
+  '0005_review': m0005Review,
   '0006_responders': m0006Responders,
   '0007_delivery_alarm': m0007DeliveryAlarm,
 };
