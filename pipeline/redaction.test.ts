@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Box } from './geometry.js';
-import { headRegion, matchedTrackId, pixelate, redactionRegions } from './redaction.js';
+import { bystanderHeadRegion, headRegion, matchedTrackId, pixelate, redactionRegions } from './redaction.js';
 
 describe('redactionRegions', () => {
   const matched: Box = [100, 100, 200, 400];
@@ -23,7 +23,20 @@ describe('redactionRegions', () => {
     // bystander head + bystander face + a face with no person box; nothing over the matched person's face
     expect(regions).toHaveLength(3);
     for (const r of regions) expect(r[0] >= 200 || r[2] <= 100).toBe(true);
-    expect(regions[0]).toEqual(headRegion(bystander).map((v, i) => (i < 2 ? Math.floor(v) : Math.ceil(v))));
+    expect(regions[0]).toEqual(bystanderHeadRegion(bystander).map((v, i) => (i < 2 ? Math.floor(v) : Math.ceil(v))));
+  });
+
+  it('covers the face of a person cut off by the frame, and never the matched person’s head beside a wide box', () => {
+    // A child at the bottom edge: the box is all head and shoulders, wider than tall.
+    const cutOff: Box = [500, 600, 580, 720];
+    expect(bystanderHeadRegion(cutOff)[3]).toBe(600 + 64);
+    expect(headRegion(cutOff)[3]).toBe(600 + 42);
+    // Someone with raised arms beside the matched person: their head band would reach over the matched face.
+    const keep: Box = [400, 150, 600, 720];
+    const armsUp: Box = [0, 50, 520, 720];
+    const [r] = redactionRegions({ persons: [keep, armsUp], faces: [], keep }, 1280, 720);
+    expect(r![2]).toBeLessThanOrEqual(headRegion(keep)[0]);
+    expect(r![3]).toBeGreaterThan(headRegion(armsUp)[3]);
   });
 
   it('blurs everyone when there is no matched person in the frame, and clips to the frame', () => {

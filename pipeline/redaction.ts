@@ -26,6 +26,25 @@ export function headRegion(p: Box): Box {
   return [p[0] - 0.1 * w, p[1] - 0.05 * h, p[2] + 0.1 * w, p[1] + 0.35 * h];
 }
 
+/**
+ * Where a bystander's face may be: the head region, taken deeper for boxes that are wide for
+ * their height (a person cut off by the frame's edge, or with raised arms), whose face sits
+ * lower than a third of the way down. Errs towards covering more: this is a guess, not a face.
+ */
+export function bystanderHeadRegion(p: Box): Box {
+  const w = p[2] - p[0];
+  const h = p[3] - p[1];
+  const r = headRegion(p);
+  return [r[0], r[1], r[2], p[1] + Math.min(h, Math.max(0.35 * h, 0.8 * w))];
+}
+
+/** A guessed head region never covers the matched person's head: it is cut back to its own side of it. */
+function besideKept(r: Box, person: Box, kept: Box | null): Box {
+  if (!kept || r[2] <= kept[0] || r[0] >= kept[2] || r[3] <= kept[1] || r[1] >= kept[3]) return r;
+  const left = (person[0] + person[2]) / 2 < (kept[0] + kept[2]) / 2;
+  return left ? [r[0], r[1], Math.min(r[2], kept[0]), r[3]] : [Math.max(r[0], kept[2]), r[1], r[2], r[3]];
+}
+
 const grow = (b: Box, by: number): Box => {
   const dx = ((b[2] - b[0]) * by) / 2;
   const dy = ((b[3] - b[1]) * by) / 2;
@@ -38,7 +57,8 @@ const inside = (x: number, y: number, b: Box) => x >= b[0] && x <= b[2] && y >= 
  * Where to blur a frame so that only the matched person stays recognisable: every detected face
  * and the head of every other person. Both sources, because a face detector misses small and
  * turned faces that the person detector still boxes, and a person box can be missed where a face
- * is found. A face inside the matched person's head region is theirs and stays clear.
+ * is found. A face inside the matched person's head region is theirs and stays clear, and a
+ * guessed head region of someone beside them is cut back so as not to cover their face.
  */
 export function redactionRegions(input: RedactionInput, width: number, height: number): Box[] {
   const { keep } = input;
@@ -46,7 +66,7 @@ export function redactionRegions(input: RedactionInput, width: number, height: n
   const out: Box[] = [];
   for (const p of input.persons) {
     if (keep && iou(p, keep) >= SAME_PERSON_IOU) continue;
-    out.push(clip(headRegion(p), width, height));
+    out.push(clip(besideKept(bystanderHeadRegion(p), p, keptHead), width, height));
   }
   for (const f of input.faces) {
     const cx = (f[0] + f[2]) / 2;

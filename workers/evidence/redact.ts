@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { DecodedImage, FaceDetector, PersonDetector } from '../../models/index.js';
 import type { ClipTrack } from '../../pipeline/clip-track.js';
 import type { Box } from '../../pipeline/geometry.js';
-import { matchedTrackId, pixelate, redactionRegions } from '../../pipeline/redaction.js';
+import { bystanderHeadRegion, matchedTrackId, pixelate, redactionRegions } from '../../pipeline/redaction.js';
 import { newTrackerState, type TrackerState, updateTracker } from '../../pipeline/tracker.js';
 import { decodeRawFrames, probeRawVideo, RawVideoEncoder } from '../../runtime/ffmpeg/ffmpeg-raw.js';
 
@@ -38,6 +38,14 @@ async function find(img: DecodedImage, models: RedactionModels): Promise<{ perso
   // Low thresholds: a missed bystander face is a privacy failure, an extra blurred patch is not.
   const persons = (await models.persons.detect(img, { minScore: 0.2 })).map((p) => p.box);
   const faces = (await models.faces.detect(img, { minScore: 0.5 })).map((f) => f.box);
+  // Over a whole frame a small face is a few pixels at the detector's input: look again in each
+  // person's head region, at the detector's full resolution.
+  for (const p of persons) {
+    const [x1, y1, x2, y2] = bystanderHeadRegion(p);
+    const region: Box = [Math.max(0, x1), Math.max(0, y1), Math.min(img.width, x2), Math.min(img.height, y2)];
+    if (region[2] - region[0] < 8 || region[3] - region[1] < 8) continue;
+    for (const f of await models.faces.detect(img, { region, minScore: 0.5 })) faces.push(f.box);
+  }
   return { persons, faces };
 }
 
