@@ -139,12 +139,14 @@ function SignedIn(props: { session: Session; onSignOut: (why?: string | null) =>
       <nav class="tabs" aria-label="Screens">
         ${screens.map(
           (s) =>
-            html`<a href=${`#/${s.id}`} class=${`tab ${s.id === active?.id ? 'tab-active' : ''}`} aria-current=${s.id === active?.id ? 'page' : undefined}>${s.label}</a>`,
+            html`<a href=${`#/${s.id}`} class=${`tab ${s.id === active?.id ? 'tab-active' : ''}`}
+              aria-current=${s.id === active?.id ? 'page' : undefined}>${s.label}</a>`,
         )}
       </nav>
       <${FeedBanner} />
     </header>
     <main id="main" tabIndex=${-1}>${View ? html`<${View} />` : html`<p class="empty">This key's role has no screens.</p>`}</main>
-    <div class=${`toast ${note ? `toast-${note.tone}` : 'toast-hidden'}`} role=${note?.tone === 'error' ? 'alert' : 'status'} aria-live="polite">${note?.text ?? ''}</div>
+    <div class=${`toast ${note ? `toast-${note.tone}` : 'toast-hidden'}`} role=${note?.tone === 'error' ? 'alert' : 'status'}
+      aria-live="polite">${note?.text ?? ''}</div>
   <//>`;
 }

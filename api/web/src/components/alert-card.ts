@@ -111,7 +111,8 @@ export function AlertCard(props: {
   // The pipeline's own 'created' entry says nothing a person needs; show the last human (or camera) action.
   const lastAction = detail?.actions.filter((x) => x.action !== 'created').at(-1);
   const open = a.state === 'new' || a.state === 'acknowledged';
-  return html`<article class=${`alert-card kind-${a.kind} state-${a.state} ${props.fresh && a.state === 'new' ? 'fresh' : ''}`} aria-labelledby=${`alert-${a.id}-title`} data-alert-id=${a.id} data-state=${a.state}>
+  return html`<article class=${`alert-card kind-${a.kind} state-${a.state} ${props.fresh && a.state === 'new' ? 'fresh' : ''}`}
+    aria-labelledby=${`alert-${a.id}-title`} data-alert-id=${a.id} data-state=${a.state}>
     <header class="alert-head">
       <span class=${`state-pill pill-${a.state}`}>${STATE_LABEL[a.state] ?? a.state}</span>
       <span class="kind">${KIND_LABEL[a.kind] ?? a.kind}</span>
@@ -125,7 +126,8 @@ export function AlertCard(props: {
       a.kind === 'match' &&
       html`<div class="evidence">
       <figure class="evidence-snapshot">
-        <${AuthImage} class="snapshot-img" path=${evidencePath(detail, 'snapshot')} alt=${`Camera snapshot: ${title}`} empty=${detail ? 'No snapshot' : 'Loading…'} />
+        <${AuthImage} class="snapshot-img" path=${evidencePath(detail, 'snapshot')} alt=${`Camera snapshot: ${title}`}
+          empty=${detail ? 'No snapshot' : 'Loading…'} />
       </figure>
       <div class="evidence-faces">
         <figure class="evidence-face">
@@ -146,15 +148,42 @@ export function AlertCard(props: {
       ${
         a.kind === 'match' &&
         a.distance !== null &&
-        html`<div><dt>Score</dt><dd><span class=${`score score-${matchStrength(a.distance)}`}>${matchStrength(a.distance)}</span> distance ${a.distance.toFixed(3)}</dd></div>`
+        html`<div><dt>Score</dt><dd><span
+          class=${`score score-${matchStrength(a.distance)}`}>${matchStrength(a.distance)}</span> distance ${a.distance.toFixed(3)}</dd></div>`
       }
-      ${a.kind !== 'camera_offline' && html`<div><dt>Camera</dt><dd title=${cameraName(a.cameraId, props.cameras)}>${cameraName(a.cameraId, props.cameras)}</dd></div>`}
-      ${a.caseId && html`<div><dt>Case</dt><dd title=${kase ? `${kase.victimRef} · ${kase.residence}` : a.caseId}>${kase ? `${kase.victimRef} · ${kase.residence}` : a.caseId}</dd></div>`}
-      ${a.kind === 'match' && html`<div><dt>Seen</dt><dd>${clockTime(a.firstSeen, props.now)}${a.lastSeen !== a.firstSeen ? `–${clockTime(a.lastSeen, props.now)}` : ''}${a.eventCount > 1 ? ` · ${a.eventCount} sightings` : ''}</dd></div>`}
-      ${a.kind === 'camera_offline' && html`<div><dt>Last frame</dt><dd>${details.lastFrameAt ? `${clockTime(details.lastFrameAt, props.now)} (${ago(details.lastFrameAt, props.now)})` : 'never'}</dd></div>`}
+      ${
+        a.kind !== 'camera_offline' &&
+        html`<div><dt>Camera</dt><dd
+        title=${cameraName(a.cameraId, props.cameras)}>${cameraName(a.cameraId, props.cameras)}</dd></div>`
+      }
+      ${
+        a.caseId &&
+        html`<div><dt>Case</dt><dd
+        title=${kase ? `${kase.victimRef} · ${kase.residence}` : a.caseId}>${kase ? `${kase.victimRef} · ${kase.residence}` : a.caseId}</dd></div>`
+      }
+      ${
+        a.kind === 'match' &&
+        html`<div><dt>Seen</dt><dd>${clockTime(a.firstSeen, props.now)}${
+          a.lastSeen !== a.firstSeen ? `–${clockTime(a.lastSeen, props.now)}` : ''
+        }${a.eventCount > 1 ? ` · ${a.eventCount} sightings` : ''}</dd></div>`
+      }
+      ${
+        a.kind === 'camera_offline' &&
+        html`<div><dt>Last frame</dt><dd>${
+          details.lastFrameAt
+            ? `${clockTime(details.lastFrameAt, props.now)} (${ago(details.lastFrameAt, props.now)})`
+            : 'never'
+        }</dd></div>`
+      }
       ${details.reason && html`<div><dt>Reason</dt><dd>${details.reason}</dd></div>`}
       ${detail && html`<${Deliveries} deliveries=${detail.deliveries} now=${props.now} />`}
-      ${lastAction && html`<div><dt>${ACTION_LABEL[lastAction.action] ?? lastAction.action}</dt><dd>${lastAction.actorName} at ${clockTime(lastAction.at, props.now)}</dd></div>`}
+      ${
+        lastAction &&
+        html`<div><dt>${ACTION_LABEL[lastAction.action] ?? lastAction.action}</dt><dd>${lastAction.actorName} at ${clockTime(
+          lastAction.at,
+          props.now,
+        )}</dd></div>`
+      }
     </dl>
     ${
       open &&
@@ -162,10 +191,12 @@ export function AlertCard(props: {
       html`<div class="actions">
       ${
         a.state === 'new' &&
-        html`<button type="button" class="btn btn-primary" disabled=${!!busy} onClick=${() => act('acknowledge', 'Acknowledged')}>${busy === 'acknowledge' ? 'Acknowledging…' : 'Acknowledge'}</button>`
+        html`<button type="button" class="btn btn-primary" disabled=${!!busy}
+          onClick=${() => act('acknowledge', 'Acknowledged')}>${busy === 'acknowledge' ? 'Acknowledging…' : 'Acknowledge'}</button>`
       }
       <button type="button" class="btn" disabled=${!!busy} onClick=${() => act('resolve', 'Resolved')}>Resolve</button>
-      <${ConfirmButton} label="False positive" confirm=${a.kind === 'match' ? 'Not this person?' : 'A false alarm?'} disabled=${!!busy} onConfirm=${() => act('false-positive', 'Marked false positive')} />
+      <${ConfirmButton} label="False positive" confirm=${a.kind === 'match' ? 'Not this person?' : 'A false alarm?'} disabled=${!!busy}
+        onConfirm=${() => act('false-positive', 'Marked false positive')} />
     </div>`
     }
   </article>`;

@@ -38,7 +38,8 @@ export function CameraForm(props: {
     <h3 id="camera-form-title">Add camera</h3>
     <div class="form-grid">
       <label>Name<input required maxLength=${200} value=${name} onInput=${field(setName)} placeholder="Front door" /></label>
-      <label>Stream URL<input required maxLength=${2000} value=${url} onInput=${field(setUrl)} placeholder="rtsp://user:password@host/stream" autocomplete="off" spellcheck=${false} /></label>
+      <label>Stream URL<input required maxLength=${2000} value=${url} onInput=${field(setUrl)} placeholder="rtsp://user:password@host/stream"
+        autocomplete="off" spellcheck=${false} /></label>
       <label>Case<select value=${caseId} onChange=${field(setCaseId)}>
         <option value="">No case</option>
         ${props.cases.map((c) => html`<option value=${c.id}>${c.victimRef} · ${c.residence}</option>`)}

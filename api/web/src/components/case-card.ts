@@ -32,7 +32,10 @@ function OnDutyNow(props: { caseId: string }) {
   if (duty === null) return html`<dd>Loading…</dd>`;
   if (duty === 'error') return html`<dd class="muted">Unavailable</dd>`;
   if (!duty.officers.length) return html`<dd class="warn-text">Nobody on duty in ${duty.district}</dd>`;
-  return html`<dd>${duty.officers.map((o, i) => html`${i ? ', ' : ''}<span title=${`${o.badge} · until ${clockTime(o.shiftEndsAt, Date.now(), false)}`}>${o.name}${o.supervisor ? ' (supervisor)' : ''}</span>`)}</dd>`;
+  return html`<dd>${duty.officers.map(
+    (o, i) => html`${i ? ', ' : ''}<span
+    title=${`${o.badge} · until ${clockTime(o.shiftEndsAt, Date.now(), false)}`}>${o.name}${o.supervisor ? ' (supervisor)' : ''}</span>`,
+  )}</dd>`;
 }
 
 /** One protection case: state of protection first, then links, duty and the changes an operator makes. */
@@ -91,10 +94,28 @@ export function CaseCard(props: {
     <dl class="facts">
       <div><dt>Residence</dt><dd title=${c.residence}>${c.residence}</dd></div>
       <div><dt>District</dt><dd>${c.district}</dd></div>
-      <div><dt>Window</dt><dd class=${endsSoon && c.status === 'open' ? 'warn-text' : ''}>${clockTime(c.windowStart, Date.now(), false)} – ${clockTime(c.windowEnd, Date.now(), false)} (ends ${ago(c.windowEnd)})</dd></div>
+      <div><dt>Window</dt><dd
+        class=${endsSoon && c.status === 'open' ? 'warn-text' : ''}>${clockTime(c.windowStart, Date.now(), false)} – ${clockTime(
+          c.windowEnd,
+          Date.now(),
+          false,
+        )} (ends ${ago(c.windowEnd)})</dd></div>
       <div><dt>Hours</dt><dd>${c.activeHours ? `${c.activeHours.from}–${c.activeHours.to} (${c.timezone})` : 'All day'}</dd></div>
-      <div><dt>Watching for</dt><dd title=${linked.join(', ')}>${linked.length ? linked.join(', ') : html`<span class="warn-text">nobody linked</span>`}</dd></div>
-      <div><dt>Cameras</dt><dd>${cams.length ? cams.map((k, i) => html`${i ? ', ' : ''}<span class=${`cam-${cameraState(k, alerts)}`}>${k.name} (${CAMERA_STATE[cameraState(k, alerts)].label.toLowerCase()})</span>`) : html`<span class="warn-text">none</span>`}</dd></div>
+      <div><dt>Watching for</dt><dd title=${linked.join(', ')}>${
+        linked.length
+          ? linked.join(', ')
+          : html`<span
+        class="warn-text">nobody linked</span>`
+      }</dd></div>
+      <div><dt>Cameras</dt><dd>${
+        cams.length
+          ? cams.map(
+              (k, i) => html`${i ? ', ' : ''}<span
+        class=${`cam-${cameraState(k, alerts)}`}>${k.name} (${CAMERA_STATE[cameraState(k, alerts)].label.toLowerCase()})</span>`,
+            )
+          : html`<span
+        class="warn-text">none</span>`
+      }</dd></div>
       <div><dt>On duty now</dt><${OnDutyNow} caseId=${c.id} /></div>
     </dl>
     ${
@@ -102,9 +123,11 @@ export function CaseCard(props: {
       html`<fieldset class="panel-inner"><legend>Perpetrators linked to this case</legend>
       <div class="check-list">${props.perpetrators.map(
         (p) => html`<label class="check" key=${p.id}><input type="checkbox" checked=${ids.includes(p.id)}
-          onChange=${(e: Event) => setIds((l) => ((e.target as HTMLInputElement).checked ? [...l, p.id] : l.filter((x) => x !== p.id)))} /> <span class="ellipsis">${p.name}</span></label>`,
+          onChange=${(e: Event) => setIds((l) => ((e.target as HTMLInputElement).checked ? [...l, p.id] : l.filter((x) => x !== p.id)))} /> <span
+            class="ellipsis">${p.name}</span></label>`,
       )}</div>
-      <div class="actions"><button type="button" class="btn btn-primary" onClick=${() => patch({ perpetratorIds: ids }, `Links of ${c.victimRef} saved`)}>Save links</button>
+      <div class="actions"><button type="button" class="btn btn-primary"
+        onClick=${() => patch({ perpetratorIds: ids }, `Links of ${c.victimRef} saved`)}>Save links</button>
       <button type="button" class="btn" onClick=${() => setEditing(false)}>Cancel</button></div>
     </fieldset>`
     }
@@ -115,7 +138,8 @@ export function CaseCard(props: {
       html`<div class="actions">
       ${can('readBiometrics') && html`<button type="button" class="btn" onClick=${() => setEditing(true)}>Link perpetrators</button>`}
       ${can('writeCameras') && html`<button type="button" class="btn" onClick=${() => props.onAddCamera(c.id)}>Add camera</button>`}
-      <span class="renew"><label>Renew until <input type="datetime-local" value=${renewTo} onInput=${(e: Event) => setRenewTo((e.target as HTMLInputElement).value)} /></label>
+      <span class="renew"><label>Renew until <input type="datetime-local" value=${renewTo}
+        onInput=${(e: Event) => setRenewTo((e.target as HTMLInputElement).value)} /></label>
         <button type="button" class="btn" onClick=${renew}>Renew</button></span>
       <${ConfirmButton} label="Close case" confirm="Stop protection alerts?" onConfirm=${() => patch({ status: 'closed' }, `Case ${c.victimRef} closed`)} />
     </div>`

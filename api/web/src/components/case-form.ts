@@ -76,7 +76,8 @@ export function CaseForm(props: {
       <label>Patrol district<input required maxLength=${100} value=${district} onInput=${field(setDistrict)} /></label>
       <label>Risk level<select value=${risk} onChange=${field(setRisk)}>${RISK.map(([v, l]) => html`<option value=${v}>${l}</option>`)}</select></label>
       <label>Protection from<input type="datetime-local" required value=${start} onInput=${field(setStart)} /></label>
-      <label><span>Until <span class="muted">(at most ${MAX_DAYS} days)</span></span><input type="datetime-local" required value=${end} onInput=${field(setEnd)} /></label>
+      <label><span>Until <span class="muted">(at most ${MAX_DAYS} days)</span></span><input type="datetime-local" required value=${end}
+        onInput=${field(setEnd)} /></label>
     </div>
     <fieldset class="inline-fields">
       <legend>Daily hours</legend>
@@ -95,7 +96,8 @@ export function CaseForm(props: {
           (
             p,
           ) => html`<label class="check" key=${p.id} title=${p.name}><input type="checkbox" checked=${ids.includes(p.id)}
-            onChange=${(e: Event) => setIds((l) => ((e.target as HTMLInputElement).checked ? [...l, p.id] : l.filter((x) => x !== p.id)))} /> <span class="ellipsis">${p.name}</span></label>`,
+            onChange=${(e: Event) => setIds((l) => ((e.target as HTMLInputElement).checked ? [...l, p.id] : l.filter((x) => x !== p.id)))} /> <span
+              class="ellipsis">${p.name}</span></label>`,
         )}
       </div>
     </fieldset>

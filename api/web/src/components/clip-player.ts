@@ -91,11 +91,17 @@ export function ClipPlayer(props: { alertId: string; evidence: Evidence[]; title
         q &&
         html`<video ref=${video} class="clip-video" src=${clip.url + q} controls muted playsinline preload="metadata"
           aria-label=${`Event clip: ${props.title}`} onError=${() => setFailed('The clip could not be played.')}>
-          ${hasTrack && html`<track ref=${trackEl} kind="metadata" default src=${`/v1/alerts/${encodeURIComponent(props.alertId)}/clip/track${q}&format=vtt`} />`}
+          ${
+            hasTrack &&
+            html`<track ref=${trackEl} kind="metadata" default
+            src=${`/v1/alerts/${encodeURIComponent(props.alertId)}/clip/track${q}&format=vtt`} />`
+          }
         </video>
         <canvas ref=${overlay} class="clip-overlay" aria-hidden="true"></canvas>`
       }
     </div>
-    <figcaption>${failed ?? (clip.kind === 'clip_redacted' ? 'Event clip · bystanders pixelated' : 'Event clip · as recorded')}${hasTrack ? ' · box: matched person' : ''}</figcaption>
+    <figcaption>${
+      failed ?? (clip.kind === 'clip_redacted' ? 'Event clip · bystanders pixelated' : 'Event clip · as recorded')
+    }${hasTrack ? ' · box: matched person' : ''}</figcaption>
   </figure>`;
 }

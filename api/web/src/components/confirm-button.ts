@@ -22,7 +22,8 @@ export function ConfirmButton(props: {
     return () => clearTimeout(t);
   }, [asking]);
   if (!asking) {
-    return html`<button type="button" class=${props.class ?? 'btn'} disabled=${props.disabled || busy} onClick=${() => setAsking(true)}>${props.label}</button>`;
+    return html`<button type="button" class=${props.class ?? 'btn'} disabled=${props.disabled || busy}
+      onClick=${() => setAsking(true)}>${props.label}</button>`;
   }
   const yes = async () => {
     setBusy(true);

@@ -112,10 +112,13 @@ export function DutyRoster() {
         <label>Name<input required value=${name} onInput=${field(setName)} /></label>
         <label>Badge<input required value=${badge} onInput=${field(setBadge)} /></label>
         <label>District<input required value=${district} onInput=${field(setDistrict)} /></label>
-        <label><span>Webhook URL <span class="muted">(optional)</span></span><input type="url" value=${webhook} onInput=${field(setWebhook)} placeholder="https://…" /></label>
-        <label class="check"><input type="checkbox" checked=${supervisor} onChange=${(e: Event) => setSupervisor((e.target as HTMLInputElement).checked)} /> Supervisor (receives escalations)</label>
+        <label><span>Webhook URL <span class="muted">(optional)</span></span><input type="url" value=${webhook} onInput=${field(setWebhook)}
+          placeholder="https://…" /></label>
+        <label class="check"><input type="checkbox" checked=${supervisor}
+          onChange=${(e: Event) => setSupervisor((e.target as HTMLInputElement).checked)} /> Supervisor (receives escalations)</label>
       </div>
-      <div class="actions"><button class="btn btn-primary" type="submit">Add officer</button><button type="button" class="btn" onClick=${() => setAdding(null)}>Cancel</button></div>
+      <div class="actions"><button class="btn btn-primary" type="submit">Add officer</button><button type="button" class="btn"
+        onClick=${() => setAdding(null)}>Cancel</button></div>
     </form>`
     }
     ${
@@ -127,9 +130,11 @@ export function DutyRoster() {
           ${(officers ?? []).map((o) => html`<option value=${o.id}>${o.name} · ${o.badge} · ${o.district}</option>`)}
         </select></label>
         <label>From<input type="datetime-local" required value=${shiftStart} onInput=${field(setShiftStart)} /></label>
-        <label><span>Until <span class="muted">(at most 24 h)</span></span><input type="datetime-local" required value=${shiftEnd} onInput=${field(setShiftEnd)} /></label>
+        <label><span>Until <span class="muted">(at most 24 h)</span></span><input type="datetime-local" required value=${shiftEnd}
+          onInput=${field(setShiftEnd)} /></label>
       </div>
-      <div class="actions"><button class="btn btn-primary" type="submit">Add shift</button><button type="button" class="btn" onClick=${() => setAdding(null)}>Cancel</button></div>
+      <div class="actions"><button class="btn btn-primary" type="submit">Add shift</button><button type="button" class="btn"
+        onClick=${() => setAdding(null)}>Cancel</button></div>
     </form>`
     }
     ${error && html`<p class="error" role="alert">${error}</p>`}
@@ -143,7 +148,11 @@ export function DutyRoster() {
           <span class=${`duty-dot ${onDuty.has(o.id) ? 'dot-on' : ''}`} aria-hidden="true"></span>
           <span class="roster-name ellipsis" title=${o.name}>${o.name}${o.supervisor ? html` <span class="muted">(supervisor)</span>` : ''}</span>
           <span class="muted">${o.badge} · ${o.district}</span>
-          <span class="roster-shift">${onDuty.has(o.id) ? 'On duty' : 'Off duty'}${mine.length ? ` · ${mine.map((s) => `${clockTime(s.startsAt, now, false)}–${clockTime(s.endsAt, now, false)}`).join(', ')}` : ''}</span>
+          <span class="roster-shift">${onDuty.has(o.id) ? 'On duty' : 'Off duty'}${
+            mine.length
+              ? ` · ${mine.map((s) => `${clockTime(s.startsAt, now, false)}–${clockTime(s.endsAt, now, false)}`).join(', ')}`
+              : ''
+          }</span>
         </li>`;
       })}
     </ul>

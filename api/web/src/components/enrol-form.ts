@@ -169,7 +169,8 @@ export function EnrolForm(props: {
       } else {
         setError(
           full.photos.length
-            ? `${full.name} is saved with ${full.photos.length} photo${full.photos.length === 1 ? '' : 's'}; ${failed} refused (reasons above). Add other photos, or close.`
+            ? `${full.name} is saved with ${full.photos.length} photo${full.photos.length === 1 ? '' : 's'}; ` +
+                `${failed} refused (reasons above). Add other photos, or close.`
             : `${full.name} is saved but has no usable photo yet, so cannot be recognised: add a photo with one clear face.`,
         );
       }
@@ -183,9 +184,12 @@ export function EnrolForm(props: {
   return html`<form class="panel enrol" onSubmit=${save} aria-labelledby="enrol-title">
     <h3 id="enrol-title">${props.existing ? `Add photos of ${props.existing.name}` : 'Enrol a perpetrator'}</h3>
     <div class="form-grid">
-      <label>Name<input required maxLength=${200} disabled=${!!savedId} value=${name} onInput=${(e: Event) => setName((e.target as HTMLInputElement).value)} /></label>
-      <label><span>Notes <span class="muted">(optional)</span></span><input maxLength=${1000} disabled=${!!savedId} value=${notes} onInput=${(e: Event) => setNotes((e.target as HTMLInputElement).value)} /></label>
-      <label class="check"><input type="checkbox" disabled=${!!savedId} checked=${everywhere} onChange=${(e: Event) => setEverywhere((e.target as HTMLInputElement).checked)} /> Watch on every camera, not only those of linked cases</label>
+      <label>Name<input required maxLength=${200} disabled=${!!savedId} value=${name}
+        onInput=${(e: Event) => setName((e.target as HTMLInputElement).value)} /></label>
+      <label><span>Notes <span class="muted">(optional)</span></span><input maxLength=${1000} disabled=${!!savedId} value=${notes}
+        onInput=${(e: Event) => setNotes((e.target as HTMLInputElement).value)} /></label>
+      <label class="check"><input type="checkbox" disabled=${!!savedId} checked=${everywhere}
+        onChange=${(e: Event) => setEverywhere((e.target as HTMLInputElement).checked)} /> Watch on every camera, not only those of linked cases</label>
     </div>
     <div class=${`dropzone ${dragging ? 'dropzone-over' : ''}`}
       onDragOver=${(e: DragEvent) => {
@@ -215,7 +219,8 @@ export function EnrolForm(props: {
         (p) => html`<li key=${p.key} class=${`candidate cand-${p.status}`} data-status=${p.status}>
           ${
             p.dataUrl
-              ? html`<div class="cand-photo"><${FacePhoto} src=${p.dataUrl} width=${p.check?.width ?? 1} height=${p.check?.height ?? 1} faces=${p.check ? p.check.faces.map((f) => f.box) : []}
+              ? html`<div class="cand-photo"><${FacePhoto} src=${p.dataUrl} width=${p.check?.width ?? 1} height=${p.check?.height ?? 1}
+                faces=${p.check ? p.check.faces.map((f) => f.box) : []}
                 alt=${p.file.name} tone=${p.status === 'refused' || p.status === 'failed' ? 'bad' : 'ok'} />
                 ${p.status === 'refused' && p.reason && html`<span class="cand-on-photo" aria-hidden="true">${p.reason}</span>`}</div>`
               : html`<div class="img-empty">Not an image</div>`
@@ -224,9 +229,17 @@ export function EnrolForm(props: {
             <span class="cand-name" title=${p.file.name}>${p.file.name}</span>
             <span class="cand-reason" role=${p.status === 'refused' ? 'alert' : undefined}>${p.status === 'checking' ? 'Looking for faces…' : p.reason}</span>
             ${p.check?.enrolment.quality && html`<span class="cand-quality">${qualityLine(p.check.enrolment.quality)}</span>`}
-            ${(p.check?.enrolment.quality?.advice.length ?? 0) > 0 && html`<span class="cand-advice">A better photo would add: ${p.check!.enrolment.quality!.advice.join('; ')}</span>`}
+            ${
+              (p.check?.enrolment.quality?.advice.length ?? 0) > 0 &&
+              html`<span
+              class="cand-advice">A better photo would add: ${p.check!.enrolment.quality!.advice.join('; ')}</span>`
+            }
           </div>
-          ${p.status !== 'saved' && html`<button type="button" class="btn btn-quiet" aria-label=${`Remove ${p.file.name}`} onClick=${() => setPhotos((l) => l.filter((c) => c.key !== p.key))}>Remove</button>`}
+          ${
+            p.status !== 'saved' &&
+            html`<button type="button" class="btn btn-quiet" aria-label=${`Remove ${p.file.name}`}
+            onClick=${() => setPhotos((l) => l.filter((c) => c.key !== p.key))}>Remove</button>`
+          }
         </li>`,
       )}
     </ul>`

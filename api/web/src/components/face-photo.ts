@@ -17,7 +17,12 @@ export function FacePhoto(props: {
     <img src=${props.src} alt=${props.alt} />
     ${props.faces.map(
       ([x1, y1, x2, y2], i) => html`<span key=${i} class=${`face-box face-box-${props.tone}`} aria-hidden="true"
-        style=${{ left: `${(100 * x1) / props.width}%`, top: `${(100 * y1) / props.height}%`, width: `${(100 * (x2 - x1)) / props.width}%`, height: `${(100 * (y2 - y1)) / props.height}%` }}></span>`,
+        style=${{
+          left: `${(100 * x1) / props.width}%`,
+          top: `${(100 * y1) / props.height}%`,
+          width: `${(100 * (x2 - x1)) / props.width}%`,
+          height: `${(100 * (y2 - y1)) / props.height}%`,
+        }}></span>`,
     )}
   </div>`;
 }

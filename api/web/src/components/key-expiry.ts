@@ -44,6 +44,8 @@ export function KeyExpiry() {
   if (!soon.length) return null;
   const names = soon.map((k) => `${k.name} (${k.role}): ${inDays(k.expiresAt! - now)}`).join('\n');
   return html`<span class="chip chip-warn key-expiry" title=${names} data-testid="key-expiry">
-    <strong>${soon.length}</strong> API key${soon.length === 1 ? '' : 's'} ${soon.some((k) => k.expiresAt! <= now) ? 'expired or ' : ''}expiring: ${soon[0]!.name} ${inDays(soon[0]!.expiresAt! - now)}
+    <strong>${soon.length}</strong> API key${soon.length === 1 ? '' : 's'} ${
+      soon.some((k) => k.expiresAt! <= now) ? 'expired or ' : ''
+    }expiring: ${soon[0]!.name} ${inDays(soon[0]!.expiresAt! - now)}
   </span>`;
 }

@@ -43,16 +43,25 @@ export function CamerasScreen() {
         const last = c.status?.lastFrameAt ?? null;
         return html`<li key=${c.id} class=${`camera-tile tone-${st.tone}`} data-camera-id=${c.id} data-state=${stateOf(c)}>
           <div class="camera-frame">
-            <${AuthImage} class="frame-img" path=${`/v1/cameras/${encodeURIComponent(c.id)}/frame?boxes=1${showRegions ? '&regions=1' : ''}`} refreshKey=${stateOf(c) === 'streaming' ? Math.floor(now / 2000) : last}
+            <${AuthImage} class="frame-img" path=${`/v1/cameras/${encodeURIComponent(c.id)}/frame?boxes=1${showRegions ? '&regions=1' : ''}`}
+              refreshKey=${stateOf(c) === 'streaming' ? Math.floor(now / 2000) : last}
               alt=${`Latest frame from ${c.name}`} empty=${last ? 'No recent frame' : 'No frame yet'} />
             <span class=${`status-badge badge-${st.tone}`}>${st.label}</span>
           </div>
           <div class="camera-meta">
             <h3 class="camera-name" title=${c.name}>${c.name}</h3>
-            <p class="camera-case" title=${kase ? `${kase.victimRef} · ${kase.residence}` : ''}>${kase ? `${kase.victimRef} · ${kase.residence}` : c.caseId ? c.caseId : 'No case linked'}</p>
+            <p class="camera-case"
+              title=${kase ? `${kase.victimRef} · ${kase.residence}` : ''}>${
+                kase ? `${kase.victimRef} · ${kase.residence}` : c.caseId ? c.caseId : 'No case linked'
+              }</p>
             ${c.status.reason && html`<p class="camera-reason">${c.status.reason}</p>`}
             <p class="camera-stats">
-              <span>Last frame ${last ? html`<time datetime=${new Date(last).toISOString()}>${clockTime(last, now)}</time> (${ago(last, now)})` : 'never'}</span>
+              <span>Last frame ${
+                last
+                  ? html`<time
+                datetime=${new Date(last).toISOString()}>${clockTime(last, now)}</time> (${ago(last, now)})`
+                  : 'never'
+              }</span>
               <span title=${c.status.ingestWorker ? `read by ingest worker ${c.status.ingestWorker}` : ''}>${(c.status?.fps ?? 0).toFixed(1)} fps</span>
             </p>
           </div>

@@ -84,8 +84,15 @@ export function CasesScreen() {
       </div>
       ${
         closed.length > 0 &&
-        html`<button type="button" class="btn btn-quiet" aria-expanded=${showClosed} onClick=${() => setShowClosed(!showClosed)}>${showClosed ? 'Hide' : 'Show'} ${closed.length} closed case${closed.length === 1 ? '' : 's'}</button>
-        ${showClosed && html`<div class="case-list">${closed.map((c) => html`<${CaseCard} key=${c.id} kase=${c} perpetrators=${perps} cameras=${cams} onChanged=${changed} onAddCamera=${() => undefined} />`)}</div>`}`
+        html`<button type="button" class="btn btn-quiet" aria-expanded=${showClosed}
+          onClick=${() => setShowClosed(!showClosed)}>${showClosed ? 'Hide' : 'Show'} ${closed.length} closed case${closed.length === 1 ? '' : 's'}</button>
+        ${
+          showClosed &&
+          html`<div class="case-list">${closed.map(
+            (c) => html`<${CaseCard} key=${c.id} kase=${c} perpetrators=${perps} cameras=${cams}
+          onChanged=${changed} onAddCamera=${() => undefined} />`,
+          )}</div>`
+        }`
       }
     </section>
     <${DutyRoster} />

@@ -59,9 +59,18 @@ export function PerpetratorsScreen() {
       <h2 class="screen-title">Perpetrators <span class="count">${list?.length ?? ''}</span></h2>
       <input class="search" type="search" placeholder="Filter by name" aria-label="Filter perpetrators by name" value=${filter}
         onInput=${(e: Event) => setFilter((e.target as HTMLInputElement).value)} />
-      ${can('writeBiometrics') && !enrolling && html`<button type="button" class="btn btn-primary" onClick=${() => setEnrolling('new')}>Enrol perpetrator</button>`}
+      ${
+        can('writeBiometrics') &&
+        !enrolling &&
+        html`<button type="button" class="btn btn-primary"
+        onClick=${() => setEnrolling('new')}>Enrol perpetrator</button>`
+      }
     </div>
-    ${enrolling && html`<${EnrolForm} key=${enrolling === 'new' ? 'new' : enrolling.id} existing=${enrolling === 'new' ? null : enrolling} onCancel=${closeForm} onSaved=${closeForm} />`}
+    ${
+      enrolling &&
+      html`<${EnrolForm} key=${enrolling === 'new' ? 'new' : enrolling.id} existing=${enrolling === 'new' ? null : enrolling}
+      onCancel=${closeForm} onSaved=${closeForm} />`
+    }
     ${error && html`<p class="error" role="alert">${error}</p>`}
     ${list === null && !error && html`<p class="empty">Loading…</p>`}
     ${list?.length === 0 && html`<p class="empty">Nobody is enrolled yet.</p>`}
@@ -72,7 +81,9 @@ export function PerpetratorsScreen() {
           <div class="person-text">
             <h3 class="person-name" title=${p.name}>${p.name}</h3>
             ${p.photoCount === 0 && html`<p class="warn-text">No photo: cannot be recognised until one is enrolled</p>`}
-            <p class="muted">${p.photoCount} photo${p.photoCount === 1 ? '' : 's'} · ${p.watchEverywhere ? 'watched on every camera' : 'watched on linked cases'} · enrolled ${clockTime(p.createdAt)}</p>
+            <p class="muted">${p.photoCount} photo${p.photoCount === 1 ? '' : 's'} · ${
+              p.watchEverywhere ? 'watched on every camera' : 'watched on linked cases'
+            } · enrolled ${clockTime(p.createdAt)}</p>
             ${p.notes && html`<p class="person-notes" title=${p.notes}>${p.notes}</p>`}
           </div>
           ${

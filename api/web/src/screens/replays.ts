@@ -17,7 +17,12 @@ function Timeline(props: { replay: Replay; durationSec: number }) {
   return html`<ol class="timeline" aria-label="Tracks over time">
     ${tracks.map(
       (t) => html`<li key=${t.id} class=${`tl-row ${t.identity ? 'tl-match' : ''}`}>
-        ${t.bestFrameUrl ? html`<${AuthImage} class="tl-thumb" path=${t.bestFrameUrl} alt=${`Best frame of track ${t.id}`} />` : html`<span class="tl-thumb img-empty">—</span>`}
+        ${
+          t.bestFrameUrl
+            ? html`<${AuthImage} class="tl-thumb" path=${t.bestFrameUrl} alt=${`Best frame of track ${t.id}`} />`
+            : html`<span
+          class="tl-thumb img-empty">—</span>`
+        }
         <span class="tl-label ellipsis" title=${t.identity?.name ?? 'Unidentified person'}>${t.identity?.name ?? 'Unidentified'}</span>
         <span class="tl-track"><span class="tl-bar" style=${{ left: pct(t.start), width: `max(4px, ${pct(t.end - t.start)})` }}
           title=${`${mediaTime(t.start)}–${mediaTime(t.end)}`}></span></span>
@@ -119,10 +124,14 @@ export function ReplaysScreen() {
       <p class="muted">${replay.source} · watched for: ${replay.watchlist}</p>
       ${replay.error && html`<p class="error" role="alert">${replay.error}</p>`}
       <progress max=${p.total || 1} value=${p.frames} aria-label="Frames processed"></progress>
-      <p class="muted">${p.frames} / ${p.total || '?'} frames · ${p.fps.toFixed(1)} fps${p.etaSec !== null && !DONE.has(replay.status) ? ` · about ${mediaTime(p.etaSec)} left` : ''}</p>
+      <p class="muted">${p.frames} / ${p.total || '?'} frames · ${p.fps.toFixed(1)} fps${
+        p.etaSec !== null && !DONE.has(replay.status) ? ` · about ${mediaTime(p.etaSec)} left` : ''
+      }</p>
       ${
         replay.result &&
-        html`<p>${replay.result.tracks.length} tracks, ${replay.result.tracks.filter((t) => t.identity).length} identified, ${replay.result.alerts.length} alerts.</p>
+        html`<p>${replay.result.tracks.length} tracks, ${
+          replay.result.tracks.filter((t) => t.identity).length
+        } identified, ${replay.result.alerts.length} alerts.</p>
         <div class="actions">
           <button type="button" class="btn" onClick=${() => {
             download(`${exportName}.json`, JSON.stringify(replay, null, 2), 'application/json');
