@@ -10,6 +10,7 @@ import { createRepositories } from '../storage/repositories/index.js';
 import { AuthService } from './services/auth.service.js';
 import { CameraService } from './services/camera.service.js';
 import { CaseService } from './services/case.service.js';
+import { CoverageService } from './services/coverage.service.js';
 import { loadFaceEnroller, type FaceEnroller } from './services/face-enroller.js';
 import { OfficerService } from './services/officer.service.js';
 import { PerpetratorService } from './services/perpetrator.service.js';
@@ -65,6 +66,7 @@ export function createCore(d: CoreDeps) {
     auth: new AuthService(repos.keys, repos.cases, repos.settings, repos.officers),
     perpetrators: new PerpetratorService(repos.perpetrators, repos.cases, repos.photos, audit, getEnroller, changed),
     cases: new CaseService(repos.cases, repos.officers, audit, changed),
+    coverage: new CoverageService(repos.cases, repos.officers),
     cameras: new CameraService(repos.cameras, repos.cases, repos.pipeline, audit, changed, staleStatusMs(d.cfg)),
     officers: new OfficerService(repos.officers, repos.cases, audit),
   };

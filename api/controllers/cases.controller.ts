@@ -6,6 +6,7 @@ import {
   caseRenewSchema,
   caseSchema,
   caseUpdateSchema,
+  coverageSchema,
   sosSchema,
 } from '../dto/case.dto.js';
 import { alertSchema } from '../../alerting/alert.dto.js';
@@ -23,6 +24,15 @@ const notFound = { description: 'unknown case', schema: problemSchema };
 export function caseRoutes({ services, alerting }: Core): RouteDef[] {
   const svc = services.cases;
   return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/coverage',
+      roles: CAN.readCases,
+      tag,
+      summary: 'Coverage gaps: protection hours of active cases in the next 24 h that no shift covers',
+      responses: { 200: { description: 'the gaps, earliest first', schema: coverageSchema } },
+      handler: () => services.coverage.gaps(),
+    }),
     defineRoute({
       method: 'get',
       path: '/v1/cases',

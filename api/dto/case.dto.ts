@@ -94,3 +94,18 @@ export const sosSchema = z
   })
   .strict()
   .meta({ id: 'SosRequest' });
+
+export const coverageSchema = z
+  .object({
+    from: timestamp,
+    to: timestamp.describe('the next 24 h are checked'),
+    gaps: z.array(
+      z.object({
+        caseId: z.string(),
+        district: z.string(),
+        from: timestamp.describe('protected but nobody on a shift in the district from here'),
+        to: timestamp,
+      }),
+    ),
+  })
+  .meta({ id: 'Coverage' });
