@@ -48,29 +48,31 @@ const GALLERY = 'gallery';
 /** Where npmStrangers' photos are (their keys are `<file>#<face>`). */
 const NPM_DEMO = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
 
-/** Head and shoulders around the face, clipped to the photo; the face box relative to that crop. */
+/** Space below the face a photo must have (face heights) so the walker shows a body the person detector sees. */
+const BODY_BELOW = 1.5;
+
+/** The face and as much of the person below it as the photo holds (shoulders, chest), clipped to the photo. */
 function actorFor(face: SourceFace, name: string, identity: string | null, faceWidth: number): Actor {
   const [x1, y1, x2, y2] = face.box;
   const fw = x2 - x1;
   const fh = y2 - y1;
-  const left = Math.max(0, Math.floor(x1 - 0.55 * fw));
+  const left = Math.max(0, Math.floor(x1 - 1.3 * fw));
   const top = Math.max(0, Math.floor(y1 - 0.45 * fh));
-  const right = Math.min(face.img.width, Math.ceil(x2 + 0.55 * fw));
-  const bottom = Math.min(face.img.height, Math.ceil(y2 + 0.7 * fh));
+  const right = Math.min(face.img.width, Math.ceil(x2 + 1.3 * fw));
+  const bottom = Math.min(face.img.height, Math.ceil(y2 + 3 * fh));
   const crop: CropRect = [left, top, right - left, bottom - top];
-  const scale = faceWidth / fw;
   return {
     name,
     identity,
     file: identity === null ? join(NPM_DEMO, face.key.split('#')[0]!) : face.key,
     crop,
     face: [x1 - left, y1 - top, fw, fh],
-    scale,
-    // Head and shoulders over an upper body, legs out of view: the proportions of the door-camera fixtures,
-    // which the person detector sees as a person (a taller block reads as a box, not a body).
-    torso: { rgb: [52, 50, 58], heightPx: Math.round(fh * scale * 3.3) },
+    scale: faceWidth / fw,
   };
 }
+
+/** Tight face crops (the TV stills) have no body under the face: a walker made of one would be a floating head. */
+const hasBody = (f: SourceFace) => f.img.height - f.box[3] >= BODY_BELOW * (f.box[3] - f.box[1]);
 
 function walksFor(actors: Actor[]): Walk[] {
   return actors.map((actor, i) => {
@@ -103,10 +105,11 @@ const enrolledFaces = await sourceFaces(chain, photos);
 const strangers = await npmStrangers(chain);
 await closeAllSessions();
 
-// The last photo of each person with two or more walks; every other photo is enrolled.
+// The last photo of each person with two or more walks; every other photo is enrolled
 const byPerson = new Map<string, SourceFace[]>();
 for (const f of enrolledFaces) byPerson.set(f.person, [...(byPerson.get(f.person) ?? []), f]);
-const walkers = [...byPerson.values()].filter((fs) => fs.length >= 2).map((fs) => fs.at(-1)!);
+// (only photos with a body under the face can walk: see hasBody).
+const walkers = [...byPerson.values()].filter((fs) => fs.length >= 2 && hasBody(fs.at(-1)!)).map((fs) => fs.at(-1)!);
 const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'wp-walk-pasts-'));
 mkdirSync(join(dir, GALLERY), { recursive: true });
 for (const f of enrolledFaces) {
@@ -119,7 +122,7 @@ const enrolled = [...byPerson.keys()].sort();
 for (const width of widths) {
   const groups: Array<[string, Actor[]]> = [
     ['enrolled', walkers.map((f) => actorFor(f, f.person, f.person, width))],
-    ['strangers', strangers.map((f, i) => actorFor(f, `stranger-${i + 1}`, null, width))],
+    ['strangers', strangers.filter(hasBody).map((f, i) => actorFor(f, `stranger-${i + 1}`, null, width))],
   ];
   for (const [group, actors] of groups) {
     const spec: FixtureSpec = {
