@@ -83,8 +83,9 @@ export const JOB = {
  * How each queue recovers a job whose worker died (SIGKILL, OOM, a lost host). A job's
  * lock lives `lockMs` and its worker renews it every lockMs/2; every worker of the queue
  * runs the queue's stall check (at most once per `stalledIntervalMs` across them), which
- * puts an active job whose lock lapsed back to waiting. So a crash costs at most about
- * lockMs + stalledIntervalMs before another worker has the job. What each setting trades:
+ * puts an active job whose lock lapsed back to waiting. The check is two-phase (one round
+ * marks the active jobs, the next moves those whose lock is gone), so a crash costs at most
+ * about lockMs + stalledIntervalMs before another worker has the job. What each setting trades:
  * - lockMs: shorter is a faster take-over, but a worker whose event loop stalls longer than
  *   lockMs/2 loses its lock and the job runs twice (every handler is idempotent, so twice
  *   costs work, not a second alert). Jobs here take milliseconds (models run on their own
@@ -97,7 +98,8 @@ export const JOB = {
  *   than a live frame, which is stale seconds later anyway.
  * Detect partitions matter most: a partition waits (frames of a camera stay in order)
  * until its stalled frame is taken over; `detect.lockSeconds` overrides their lock.
- * 3 s in all keeps a crash within the 5 s an alert may be late for it.
+ * 2.5 s in all keeps a crash within the 5 s an alert may be late for it, even when one dead
+ * process held two steps of the same alert (its match event, then its webhook).
  */
 export interface QueueRecovery {
   lockMs: number;
@@ -106,11 +108,11 @@ export interface QueueRecovery {
 }
 
 export const QUEUE_RECOVERY: Record<QueueKind, QueueRecovery> = {
-  [QUEUE.detect]: { lockMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 2 },
-  [QUEUE.identify]: { lockMs: 3000, stalledIntervalMs: 1000, maxStalledCount: 2 },
-  [QUEUE.alerts]: { lockMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 10 },
-  [QUEUE.webhooks]: { lockMs: 3000, stalledIntervalMs: 1000, maxStalledCount: 10 },
-  [QUEUE.escalations]: { lockMs: 2000, stalledIntervalMs: 1000, maxStalledCount: 10 },
+  [QUEUE.detect]: { lockMs: 2000, stalledIntervalMs: 500, maxStalledCount: 2 },
+  [QUEUE.identify]: { lockMs: 2000, stalledIntervalMs: 500, maxStalledCount: 2 },
+  [QUEUE.alerts]: { lockMs: 2000, stalledIntervalMs: 500, maxStalledCount: 10 },
+  [QUEUE.webhooks]: { lockMs: 2000, stalledIntervalMs: 500, maxStalledCount: 10 },
+  [QUEUE.escalations]: { lockMs: 2000, stalledIntervalMs: 500, maxStalledCount: 10 },
   // A replay runs for minutes in a process busy with its own pipeline: a longer lock, and one restart after a crash.
   [QUEUE.replays]: { lockMs: 30_000, stalledIntervalMs: 15_000, maxStalledCount: 1 },
   // Clips take tens of seconds (waiting for the seconds after a sighting, then redaction) and

@@ -7,7 +7,7 @@ export const detectSchema = z
     partitions: z.number().int().min(1).max(64).default(4),
     /**
      * Job lock of a detect partition. A crashed detect worker's frame is taken over after
-     * about this long plus 2 s of stall checks; until then its partition waits (frames are
+     * about this long plus half a second of stall checks; until then its partition waits (frames are
      * tracked in order). Shorter than twice the longest event-loop stall: frames run twice.
      */
     lockSeconds: z.number().min(1).max(300).default(2),

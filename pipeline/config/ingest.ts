@@ -44,9 +44,10 @@ export const ingestSchema = z
     frameTtlSeconds: z.number().int().min(5).default(30),
     /**
      * Several ingest workers share the cameras: each reads those it holds a lease on.
-     * A worker that dies loses its cameras to the others after this long (renewed 4x as often).
+     * A worker that dies loses its cameras to the others after this long (renewed 4x as often):
+     * the cameras are blind meanwhile. Shorter than an event-loop or Redis stall: cameras change hands needlessly.
      */
-    leaseSeconds: z.number().min(0.5).max(300).default(10),
+    leaseSeconds: z.number().min(0.5).max(300).default(3),
     /**
      * This ingest process's name in the camera leases; unique per process, stable across its
      * restarts (e.g. the container's name), so a restarted worker takes its cameras straight

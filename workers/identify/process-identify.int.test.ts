@@ -14,6 +14,7 @@ import type { WatchlistContent } from '../../pipeline/watchlist.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { createLogger } from '../../runtime/logger.js';
 import { openQueue, type JobQueue } from '../../runtime/queues.js';
+import { appendTrackLog } from '../../runtime/track-log.js';
 import { WatchlistChannel } from '../../runtime/watchlist-channel.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
 import { faceCropJpeg } from './face-crop.js';
@@ -188,6 +189,29 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
     expect(await alerts.queue.getJobs(['waiting'])).toHaveLength(1);
   });
 
+  /** As the detect worker logs a track that ended (the tracker lost it). */
+  const ended = (trackId: string, firstTs: number, lastTs: number) =>
+    appendTrackLog(
+      redis,
+      keys,
+      'cam-x',
+      [
+        {
+          type: 'track',
+          cameraId: 'cam-x',
+          trackId,
+          firstTs,
+          lastTs,
+          firstSeq: 1,
+          lastSeq: 2,
+          hits: 2,
+          identifyFrames: 2,
+          best: null,
+        },
+      ],
+      3600,
+    );
+
   it('keeps one event per appearance when tracking splits it, and raises a new one after the gap', async () => {
     const at = async (trackId: string, ts: number): Promise<IdentifyJob> => ({
       ...(await job('cam-x', trackId, him)),
@@ -203,6 +227,8 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
     expect(await run('split-1', t0)).toEqual(['voted', 'matched', 'already_matched']);
     // The same walk, re-acquired as a new track 1.5 s after its last sighting: no second event.
     expect(await run('split-2', t0 + 1_900)).toEqual(['voted', 'already_matched', 'already_matched']);
+    await ended('split-1', t0, t0 + 1_500);
+    await ended('split-2', t0 + 1_900, t0 + 2_300);
     // Back after longer than identify.appearanceGapSeconds: a new appearance, a new event.
     expect(await run('split-3', t0 + 2_300 + cfg.identify.appearanceGapSeconds * 1000 + 1_000)).toEqual([
       'voted',
@@ -213,6 +239,19 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
       .map((j) => matchEventSchema.parse(j.data))
       .filter((e) => e.trackId.startsWith('split-'));
     expect(events.map((e) => e.trackId).sort()).toEqual(['split-1', 'split-3']);
+
+    // split-3's person stood still (identification had its frames long ago) and walked off,
+    // re-acquired as a new track: split-3 has not ended, so this is still its appearance.
+    const t1 = t0 + 2_300 + cfg.identify.appearanceGapSeconds * 1000 + 1_000;
+    expect(await run('split-4', t1 + 9_000)).toEqual(['voted', 'already_matched', 'already_matched']);
+    // Once the log says split-3 ended long before, a later track is a new appearance.
+    await ended('split-3', t1, t1 + 2_000);
+    await ended('split-4', t1 + 9_000, t1 + 10_000);
+    expect(await run('split-5', t1 + 10_000 + cfg.identify.appearanceGapSeconds * 1000 + 1_000)).toEqual([
+      'voted',
+      'matched',
+      'already_matched',
+    ]);
   });
 
   it('applies only the watchlist of the camera, and reloads a new snapshot without a restart', async () => {

@@ -15,6 +15,7 @@ import type { Logger } from '../../runtime/logger.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { JobQueue } from '../../runtime/queues.js';
 import { appendTrackLog } from '../../runtime/track-log.js';
+import { type Appearance, continuesAppearance } from './appearance.js';
 import { identifyMetrics } from './identify-metrics.js';
 import type { LoadedWatchlist } from './watchlist-cache.js';
 
@@ -54,12 +55,6 @@ interface StoredMatch {
   creatorSeq: number;
   /** Set when this track continued an appearance that already raised its event (no event of its own). */
   mergedInto?: string;
-}
-
-/** What the appearance key of (camera, perpetrator) holds: the appearance's event and when it was last seen. */
-interface Appearance {
-  eventId: string;
-  lastTs: number;
 }
 
 /** Extends the appearance of a matched perpetrator on a camera to `ts` (frame time, so replays stay deterministic). */
@@ -234,22 +229,25 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
     ...(job.replayId ? { replayId: job.replayId } : {}),
   };
   // One event per appearance, even when the tracker split it into two tracks (a missed
-  // detection, a starved worker): a match that starts within appearanceGapSeconds of the
-  // last sighting of the same perpetrator on this camera continues that appearance.
+  // detection, a starved worker, a person who stood still and walks off): a match that starts
+  // within appearanceGapSeconds of the last sighting of the same perpetrator on this camera,
+  // or while that sighting's track is still followed, continues that appearance.
   const appearanceKey = deps.keys.appearance(cameraId, event.perpetratorId);
   const prevRaw = await deps.redis.get(appearanceKey);
   const prev = prevRaw ? (JSON.parse(prevRaw) as Appearance) : null;
-  if (prev && event.firstSeen - prev.lastTs <= deps.cfg.identify.appearanceGapSeconds * 1000) {
+  if (prev && (await continuesAppearance(deps, prev, event, deps.cfg.identify.appearanceGapSeconds * 1000))) {
     const merged: StoredMatch = { event, creatorSeq: job.seq, mergedInto: prev.eventId };
     await deps.redis.set(matchKey, JSON.stringify(merged), 'EX', TRACK_TTL_SECONDS, 'NX');
-    await touchAppearance(deps, cameraId, event.perpetratorId, event.lastSeen);
+    // The appearance now follows this track (the one the tracker still has).
+    const next: Appearance = { ...prev, trackId, lastTs: Math.max(prev.lastTs, event.lastSeen) };
+    await deps.redis.set(appearanceKey, JSON.stringify(next), 'EX', TRACK_TTL_SECONDS);
     deps.log.info({ cameraId, trackId, name: event.name, continues: prev.eventId }, 'match continues an appearance');
     return { outcome: 'already_matched' };
   }
   const stored: StoredMatch = { event, creatorSeq: job.seq };
   const created = await deps.redis.set(matchKey, JSON.stringify(stored), 'EX', TRACK_TTL_SECONDS, 'NX');
   if (created !== 'OK') return { outcome: 'already_matched' };
-  const appearance: Appearance = { eventId: event.eventId, lastTs: event.lastSeen };
+  const appearance: Appearance = { eventId: event.eventId, trackId, lastTs: event.lastSeen };
   await deps.redis.set(appearanceKey, JSON.stringify(appearance), 'EX', TRACK_TTL_SECONDS);
   await Promise.all([
     deps.frames.keep(best.frameKey, EVIDENCE_TTL_SECONDS),
