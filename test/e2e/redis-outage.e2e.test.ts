@@ -31,6 +31,7 @@ describe('a Redis outage, as each process logs it', () => {
       stringify({
         cameras: [{ id: 'porch', url: fixture('enrolled-walk-in').video, fps: 5 }],
         detect: { partitions: 1 },
+        ingest: { allowFileSources: true },
       }),
     );
     const env = { REDIS_URL: redis.url, WATCHPOST_CONFIG: configFile, WATCHPOST_DATA_DIR: dir };
