@@ -1,11 +1,13 @@
 /**
  * Walk-pasts: real faces at CCTV sizes, replayed through the pipeline and scored against exact truth.
  *
- * Every face of ../shared/data/faces (people on the watchlist) and every stranger face in npm-packaged group photos is
- * cut out and walked across a street scene at face widths of 32, 48 and 64 px (no face under 32 px votes) (fixtures/generator, so the truth
- * is exact), then blurred along the motion (3 px) and JPEG-compressed (MJPEG, q 8). Each enrolled walker
- * uses a photo that is not in the gallery. `watchpost replay --truth` scores the videos; this prints, per face width,
- * the recall of enrolled walkers and the false matches per 1000 stranger walk-pasts.
+ * People from real photos walk past a door camera (fixtures/generator, so the truth is exact): the stranger faces of
+ * npm-packaged group photos, and the people of ../shared/data/faces, each walking on a photo that is not in the gallery
+ * (the rest of ../shared/data/faces is enrolled). A walker is the photo's face with the shoulders and chest under it;
+ * photos with no body under the face (the tight TV stills) cannot walk. Face widths 32, 48 and 64 px (no face under
+ * 32 px votes), blurred along the motion (3 px) and JPEG-compressed (MJPEG, q 8). `watchpost replay --truth` scores
+ * the videos; this prints, per face width, the recall of enrolled walkers and the false matches per 1000 stranger
+ * walk-pasts.
  *
  *   npm run bench:walk-pasts [-- --json] [--keep DIR] [--widths 32,48,64]
  */
