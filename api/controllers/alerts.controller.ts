@@ -86,7 +86,8 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       tag,
       summary: 'Confirm a face match (pending_review → new): the officers on duty for the case are dispatched',
       description:
-        'Webhook `alert.confirmed` to the officers on duty (with the evidence) and to everyone who had the alert; when nobody is on duty in the district, to the fallback (flag `no_officer_on_duty`).',
+        'Webhook `alert.confirmed` to the officers on duty (with the evidence) and to everyone who had the alert; ' +
+        'when nobody is on duty in the district, to the fallback (flag `no_officer_on_duty`).',
       params: idParams,
       body: alertTransitionSchema,
       responses: { 200: { description: 'the alert', schema: alertSchema }, 404: notFound, 409: conflict },
