@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALERT_OUTCOMES, type AlertOutcome } from '../pipeline/programme-report.js';
 import { CLIP_FILE_KINDS } from '../pipeline/queues.js';
 import type { AlertTable, EvidenceTable, WebhookDeliveryTable } from '../storage/database/database.types.js';
 
@@ -44,6 +45,7 @@ export const alertSchema = z
     replayId: z.string().nullable(),
     escalationLevel: z.number().int(),
     flags: z.array(z.enum(ALERT_FLAGS)),
+    outcome: z.enum(ALERT_OUTCOMES).nullable().describe('what resolving it found; null until resolved'),
     details: z.record(z.string(), z.unknown()),
     createdAt: timestamp,
     updatedAt: timestamp,
@@ -106,6 +108,7 @@ export const alertDto = (a: AlertTable): AlertDto => ({
   replayId: a.replayId,
   escalationLevel: a.escalationLevel,
   flags: parseFlags(a.flags),
+  outcome: (a.outcome as AlertOutcome | null) ?? null,
   details: JSON.parse(a.details) as Record<string, unknown>,
   createdAt: a.createdAt,
   updatedAt: a.updatedAt,

@@ -5,6 +5,7 @@ import { type ClipTrack, clipTrackSchema } from '../pipeline/clip-track.js';
 import { HttpProblem, notFound } from '../runtime/problem.js';
 import type { AlertFilter, AlertRepository } from '../storage/repositories/alert.repository.js';
 import { canSee, scopeOf } from './alert-access.js';
+import type { AlertOutcome } from '../pipeline/programme-report.js';
 import { type AlertState, alertDto, deliveryDto, evidenceDto } from './alert.dto.js';
 import type { AlertLedger } from './alert-ledger.js';
 import type { EvidenceService } from './evidence.service.js';
@@ -93,7 +94,13 @@ export class AlertService {
    * new → acknowledged → resolved | false_positive; who did it and when is kept, and
    * everyone who received the alert is told (signed webhook; SSE from the journal).
    */
-  async transition(ctx: AuditContext, id: string, action: AlertAction, note: string | undefined) {
+  async transition(
+    ctx: AuditContext,
+    id: string,
+    action: AlertAction,
+    note: string | undefined,
+    outcome?: AlertOutcome,
+  ) {
     const a = await this.visible(ctx, id);
     const t = TRANSITIONS[action];
     const now = Date.now();
@@ -101,7 +108,8 @@ export class AlertService {
     const event = `alert.${t.to}`;
     const deliveries = deliveryRows(id, priorRecipients(await this.repo.deliveries(id)), event, now);
     const seq = await this.repo.transaction(async (trx) => {
-      if (!(await trx.transition(id, t.from, { state: t.to, [t.at]: now, updatedAt: now }))) return null;
+      const patch = { state: t.to, [t.at]: now, updatedAt: now, ...(outcome ? { outcome } : {}) };
+      if (!(await trx.transition(id, t.from, patch))) return null;
       await trx.insertDeliveries(deliveries);
       await trx.insertAction({
         alertId: id,
@@ -126,7 +134,13 @@ export class AlertService {
       deliveries.map((d) => d.id),
       null,
     );
-    await this.audit.record(ctx, `alert.${action}`, { type: 'alert', id }, note ? { note } : undefined);
+    const detail = { ...(note ? { note } : {}), ...(outcome ? { outcome } : {}) };
+    await this.audit.record(
+      ctx,
+      `alert.${action}`,
+      { type: 'alert', id },
+      Object.keys(detail).length ? detail : undefined,
+    );
     return alertDto((await this.repo.get(id))!);
   }
 }

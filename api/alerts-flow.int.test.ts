@@ -307,8 +307,12 @@ describe.each([
       (await api.call('POST', `/v1/alerts/${alertId}/acknowledge`, { json: {}, key: api.keys.officer })).status,
     ).toBe(409);
     expect(
-      (await api.call('POST', `/v1/alerts/${alertId}/resolve`, { json: { note: 'arrested' }, key: api.keys.operator }))
-        .body.state,
+      (
+        await api.call('POST', `/v1/alerts/${alertId}/resolve`, {
+          json: { outcome: 'arrested', note: 'at the door' },
+          key: api.keys.operator,
+        })
+      ).body.state,
     ).toBe('resolved');
     const detail = await api.call('GET', `/v1/alerts/${alertId}`);
     expect(detail.body.actions.map((a: { action: string }) => a.action)).toEqual([

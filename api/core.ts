@@ -14,6 +14,7 @@ import { CoverageService } from './services/coverage.service.js';
 import { loadFaceEnroller, type FaceEnroller } from './services/face-enroller.js';
 import { OfficerService } from './services/officer.service.js';
 import { PerpetratorService } from './services/perpetrator.service.js';
+import { ReportService } from './services/report.service.js';
 import { WatchlistService } from './services/watchlist.service.js';
 
 export interface CoreDeps {
@@ -69,6 +70,7 @@ export function createCore(d: CoreDeps) {
     coverage: new CoverageService(repos.cases, repos.officers),
     cameras: new CameraService(repos.cameras, repos.cases, repos.pipeline, audit, changed, staleStatusMs(d.cfg)),
     officers: new OfficerService(repos.officers, repos.cases, audit),
+    reports: new ReportService(repos.reports, audit),
   };
   return { cfg: d.cfg, repos, services, alerting, embedderId };
 }

@@ -24,6 +24,7 @@ import { caseRoutes } from './controllers/cases.controller.js';
 import { officerRoutes } from './controllers/officers.controller.js';
 import { perpetratorRoutes } from './controllers/perpetrators.controller.js';
 import { replayRoutes } from './controllers/replays.controller.js';
+import { reportRoutes } from './controllers/reports.controller.js';
 import { systemRoutes } from './controllers/system.controller.js';
 import type { SharedAlerting } from '../alerting/alerting.js';
 import { createCore, type Core } from './core.js';
@@ -209,6 +210,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     ...evidenceRoutes(core),
     ...adminRoutes(core, hub),
     ...replayRoutes(replays),
+    ...reportRoutes(core),
   ];
   // bull-board is mounted on its own (below); listed here so the document and the route x role test cover it.
   const boardRoute: RouteDef = {

@@ -114,7 +114,9 @@ describe('webhook delivery receipts', () => {
     expect(Number(/^watchpost_webhook_failures_total (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(4);
     expect(Number(/^watchpost_webhook_oldest_undelivered_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThan(2);
     // Resolved: someone has dealt with it, so the retries end.
-    expect((await api.call('POST', `/v1/alerts/${alertId}/resolve`, { json: {} })).status).toBe(200);
+    expect((await api.call('POST', `/v1/alerts/${alertId}/resolve`, { json: { outcome: 'no_contact' } })).status).toBe(
+      200,
+    );
     const end = Date.now() + 10_000;
     while ((await dead())?.status === 'pending' && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
     expect(await dead()).toMatchObject({ status: 'skipped', lastError: 'alert resolved before delivery' });

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { AlertAction } from '../../alerting/alert.service.js';
 import { scopeOf } from '../../alerting/alert-access.js';
+import type { AlertOutcome } from '../../pipeline/programme-report.js';
 import type { Core } from '../core.js';
 import type { AlertStreamHub } from '../http/alert-stream.js';
 import { alertDetailSchema, alertDto, alertSchema } from '../../alerting/alert.dto.js';
-import { alertListQuery, alertTransitionSchema, streamTicketSchema } from '../dto/alert.dto.js';
+import { alertListQuery, alertResolveSchema, alertTransitionSchema, streamTicketSchema } from '../dto/alert.dto.js';
 import { idParams } from '../dto/common.dto.js';
 import { decodeCursor, page, pageOf, pageQuery } from '../http/pagination.js';
 import { defineRoute, problemSchema, type RouteDef } from '../http/route.js';
@@ -25,9 +26,10 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       tag,
       summary,
       params: idParams,
-      body: alertTransitionSchema,
+      body: action === 'resolve' ? alertResolveSchema : alertTransitionSchema,
       responses: { 200: { description: 'the alert', schema: alertSchema }, 404: notFound, 409: conflict },
-      handler: ({ params, body, audit }) => svc.transition(audit, params.id, action, body.note),
+      handler: ({ params, body, audit }) =>
+        svc.transition(audit, params.id, action, body.note, (body as { outcome?: AlertOutcome }).outcome),
     });
   return [
     defineRoute({
@@ -105,7 +107,7 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       handler: ({ params, body, audit }) => alerting.review.reject(audit, params.id, body.note),
     }),
     transition('acknowledge', 'acknowledge', 'Acknowledge (new → acknowledged)'),
-    transition('resolve', 'resolve', 'Resolve (→ resolved)'),
+    transition('resolve', 'resolve', 'Resolve (→ resolved), recording what happened'),
     transition('false_positive', 'false-positive', 'Mark as a false positive (→ false_positive)'),
     defineRoute({
       method: 'get',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALERT_KINDS, ALERT_STATES } from '../../alerting/alert.dto.js';
 import { timestamp } from './common.dto.js';
+import { ALERT_OUTCOMES } from '../../pipeline/programme-report.js';
 
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -24,5 +25,13 @@ export const alertTransitionSchema = z
   .object({ note: z.string().max(2000).optional() })
   .strict()
   .meta({ id: 'AlertTransition' });
+
+export const alertResolveSchema = z
+  .object({
+    outcome: z.enum(ALERT_OUTCOMES).describe('what happened: intercepted, arrested, no_contact, false_alarm'),
+    note: z.string().max(2000).optional(),
+  })
+  .strict()
+  .meta({ id: 'AlertResolve' });
 
 export const streamTicketSchema = z.object({ ticket: z.string(), expiresAt: timestamp }).meta({ id: 'StreamTicket' });

@@ -21,5 +21,7 @@ export const CAN = {
   raiseSos: ['admin', 'operator', 'officer'],
   /** Analysts' replays of footage through the pipeline. */
   replay: ['admin', 'analyst'],
+  /** The programme report (outcomes and response times over a period). */
+  readReports: ['admin', 'analyst'],
   admin: ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -238,11 +238,16 @@ describe('operator dashboard in Chromium', () => {
     await shot(operator, 'alert-acknowledged-1280');
     await shot(officer, 'alert-acknowledged-390');
 
-    // The officer on the phone resolves it; it leaves the open lists on both screens.
+    // The officer on the phone resolves it, saying what happened; it leaves the open lists on both screens.
     await handled(officer).getByRole('button', { name: 'Resolve' }).click();
+    await shot(officer, 'alert-resolve-outcome-390');
+    await handled(officer)
+      .getByRole('group', { name: 'What happened?' })
+      .getByRole('button', { name: 'Arrested' })
+      .click();
     const closed = (page: Page) => page.locator('.closed-list li[data-state="resolved"]', { hasText: PERPETRATOR });
-    await closed(officer).waitFor();
-    await closed(operator).waitFor({ timeout: 10_000 });
+    await closed(officer).getByText('Resolved: Arrested').waitFor();
+    await closed(operator).getByText('Resolved: Arrested').waitFor({ timeout: 10_000 });
     await expect(handled(operator).count()).resolves.toBe(0);
     await alerts.close();
     redis.disconnect();

@@ -7,14 +7,7 @@ export const PARTITIONS = 4;
 export const TICK_HZ = 100; // Linux clock ticks per second (/proc)
 export const progress = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-export const median = (xs: number[]) => quantile(xs, 0.5);
-export function quantile(xs: number[], q: number): number {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
-}
+export { median, quantile } from '../../pipeline/quantile.js';
 export const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 /**
  * CPU ticks of a process and all its descendants (ffmpeg children of the ingest worker),

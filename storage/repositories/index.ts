@@ -12,6 +12,7 @@ import { OfficerRepository } from './officer.repository.js';
 import { PerpetratorRepository } from './perpetrator.repository.js';
 import { PipelineStateRepository } from './pipeline-state.repository.js';
 import { ReplayRepository } from './replay.repository.js';
+import { ReportRepository } from './report.repository.js';
 import { SettingsRepository } from './settings.repository.js';
 
 /** Every repository over one database, one Redis connection and the data folder. */
@@ -31,6 +32,7 @@ export function createRepositories(
     officers: new OfficerRepository(db),
     alerts: new AlertRepository(db),
     replays: new ReplayRepository(db),
+    reports: new ReportRepository(db),
     pipeline: new PipelineStateRepository(redis, cfg.redisPrefix, cfg.detect.partitions, cfg.ingest.frameTtlSeconds),
     photos: new FileStore(join(dataDir, 'photos')),
     evidence: new FileStore(join(dataDir, 'evidence')),

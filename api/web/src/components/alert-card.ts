@@ -19,6 +19,15 @@ const ACTION_LABEL: Record<string, string> = {
   false_positive: 'Marked false positive by',
   'camera.online': 'Camera back online',
 };
+/** Resolving records what happened: the programme report counts these. */
+const OUTCOMES = [
+  ['intercepted', 'Intercepted'],
+  ['arrested', 'Arrested'],
+  ['no_contact', 'No contact'],
+  ['false_alarm', 'False alarm'],
+] as const;
+export const OUTCOME_LABEL: Record<string, string> = Object.fromEntries(OUTCOMES);
+
 const STATE_LABEL: Record<string, string> = {
   new: 'New',
   acknowledged: 'Acknowledged',
@@ -95,10 +104,11 @@ export function AlertCard(props: {
   const title = alertTitle(a, props.cameras);
   const details = a.details as { reason?: string; lastFrameAt?: number | null; location?: string };
 
-  const act = async (action: 'acknowledge' | 'resolve' | 'false-positive', label: string) => {
+  const [resolving, setResolving] = useState(false);
+  const act = async (action: 'acknowledge' | 'resolve' | 'false-positive', label: string, body: object = {}) => {
     setBusy(action);
     try {
-      const updated = await api.post<Alert>(`/v1/alerts/${encodeURIComponent(a.id)}/${action}`, {});
+      const updated = await api.post<Alert>(`/v1/alerts/${encodeURIComponent(a.id)}/${action}`, body);
       if (updated?.id) feed.upsert(updated);
       notify(`${label}: ${title}`);
     } catch (err) {
@@ -177,6 +187,7 @@ export function AlertCard(props: {
       }
       ${details.reason && html`<div><dt>Reason</dt><dd>${details.reason}</dd></div>`}
       ${detail && html`<${Deliveries} deliveries=${detail.deliveries} now=${props.now} />`}
+      ${a.outcome && html`<div><dt>Outcome</dt><dd>${OUTCOME_LABEL[a.outcome] ?? a.outcome}</dd></div>`}
       ${
         lastAction &&
         html`<div><dt>${ACTION_LABEL[lastAction.action] ?? lastAction.action}</dt><dd>${lastAction.actorName} at ${clockTime(
@@ -194,7 +205,18 @@ export function AlertCard(props: {
         html`<button type="button" class="btn btn-primary" disabled=${!!busy}
           onClick=${() => act('acknowledge', 'Acknowledged')}>${busy === 'acknowledge' ? 'Acknowledging…' : 'Acknowledge'}</button>`
       }
-      <button type="button" class="btn" disabled=${!!busy} onClick=${() => act('resolve', 'Resolved')}>Resolve</button>
+      ${
+        resolving
+          ? html`<fieldset class="outcomes"><legend>What happened?</legend>
+          ${OUTCOMES.map(
+            ([outcome, label]) =>
+              html`<button type="button" class="btn" disabled=${!!busy}
+                onClick=${() => act('resolve', `Resolved (${label.toLowerCase()})`, { outcome })}>${label}</button>`,
+          )}
+          <button type="button" class="btn btn-quiet" onClick=${() => setResolving(false)}>Cancel</button>
+        </fieldset>`
+          : html`<button type="button" class="btn" disabled=${!!busy} onClick=${() => setResolving(true)}>Resolve</button>`
+      }
       <${ConfirmButton} label="False positive" confirm=${a.kind === 'match' ? 'Not this person?' : 'A false alarm?'} disabled=${!!busy}
         onConfirm=${() => act('false-positive', 'Marked false positive')} />
     </div>`

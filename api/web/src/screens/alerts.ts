@@ -1,5 +1,5 @@
 import { useApp } from '../app-context.js';
-import { AlertCard, alertTitle } from '../components/alert-card.js';
+import { AlertCard, alertTitle, OUTCOME_LABEL } from '../components/alert-card.js';
 import { clockTime } from '../format.js';
 import { html } from '../html.js';
 import { useCases } from '../lookups.js';
@@ -56,7 +56,7 @@ export function AlertsScreen() {
           ? html`<ul class="closed-list">
             ${closed.map(
               (a) => html`<li key=${a.id} data-alert-id=${a.id} data-state=${a.state}>
-                <span class=${`state-pill pill-${a.state}`}>${a.state === 'false_positive' ? 'False positive' : 'Resolved'}</span>
+                <span class=${`state-pill pill-${a.state}`}>${a.state === 'false_positive' ? 'False positive' : a.outcome ? `Resolved: ${OUTCOME_LABEL[a.outcome]}` : 'Resolved'}</span>
                 <span class="closed-title" title=${alertTitle(a, cams)}>${alertTitle(a, cams)}</span>
                 <time>${clockTime(a.updatedAt, now)}</time>
               </li>`,
