@@ -83,7 +83,12 @@ describe('officer keys', () => {
     expect((await api.call('GET', `/v1/alerts/${northAlert}`, { key: keys.south })).status).toBe(404);
     for (const action of ['acknowledge', 'resolve', 'false-positive'])
       expect(
-        (await api.call('POST', `/v1/alerts/${northAlert}/${action}`, { key: keys.south, json: {} })).status,
+        (
+          await api.call('POST', `/v1/alerts/${northAlert}/${action}`, {
+            key: keys.south,
+            json: action === 'resolve' ? { outcome: 'false_alarm' } : {},
+          })
+        ).status,
         action,
       ).toBe(404);
     expect((await api.call('GET', `/v1/alerts/${northAlert}/evidence/anything`, { key: keys.south })).status).toBe(404);
