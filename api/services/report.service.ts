@@ -20,9 +20,9 @@ export class ReportService {
       alerts.map((a) => ({
         kind: a.kind,
         seenAt: a.firstSeen,
-        confirmedAt: a.steps.confirm ?? null,
-        acknowledgedAt: a.steps.acknowledge ?? null,
-        resolvedAt: a.steps.resolve ?? null,
+        confirmedAt: a.confirmedAt,
+        acknowledgedAt: a.acknowledgedAt,
+        resolvedAt: a.resolvedAt,
         outcome: a.outcome,
         falsePositive: a.state === 'false_positive',
       })),
