@@ -14,7 +14,8 @@ export function reportRoutes({ services }: Core): RouteDef[] {
       tag: 'reports',
       summary: 'The programme in a period: cases and sessions, alerts, confirmed sightings, outcomes, step times',
       description:
-        "Median and p90 times run from the sighting to the operator's confirmation, the first acknowledgement and the resolution. `?format=csv` answers the same as `section,metric,value` rows.",
+        "Median and p90 times run from the sighting to the operator's confirmation, the first acknowledgement " +
+        'and the resolution. `?format=csv` answers the same as `section,metric,value` rows.',
       query: programmeReportQuery,
       responses: {
         200: { description: 'the report (or CSV with ?format=csv)', schema: programmeReportSchema },

@@ -12,6 +12,10 @@ const CLOSED_SHOWN = 30;
  * The live feed, ordered by what needs a person now: new alerts first (largest,
  * with evidence), then those someone is handling, then a compact closed list.
  */
+/** A closed alert's pill: false positive, or resolved with what happened. */
+const closedLabel = (a: Alert) =>
+  a.state === 'false_positive' ? 'False positive' : a.outcome ? `Resolved: ${OUTCOME_LABEL[a.outcome]}` : 'Resolved';
+
 export function AlertsScreen() {
   const { feed, cameras } = useApp();
   const alerts = useStore(feed.alerts);
@@ -56,7 +60,7 @@ export function AlertsScreen() {
           ? html`<ul class="closed-list">
             ${closed.map(
               (a) => html`<li key=${a.id} data-alert-id=${a.id} data-state=${a.state}>
-                <span class=${`state-pill pill-${a.state}`}>${a.state === 'false_positive' ? 'False positive' : a.outcome ? `Resolved: ${OUTCOME_LABEL[a.outcome]}` : 'Resolved'}</span>
+                <span class=${`state-pill pill-${a.state}`}>${closedLabel(a)}</span>
                 <span class="closed-title" title=${alertTitle(a, cams)}>${alertTitle(a, cams)}</span>
                 <time>${clockTime(a.updatedAt, now)}</time>
               </li>`,
