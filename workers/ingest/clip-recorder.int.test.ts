@@ -12,6 +12,7 @@ import { configSchema } from '../../pipeline/config/index.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
 import { segmentsToMp4 } from '../../runtime/ffmpeg/ffmpeg-clip.js';
 import { createLogger } from '../../runtime/logger.js';
+import { startRtspPublisher, startRtspServer } from '../../runtime/rtsp-server.js';
 import { SegmentStore } from '../../runtime/segment-store.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
 import { until } from '../../test/until.js';
@@ -173,6 +174,29 @@ describe('clip recorder (real ffmpeg and Redis)', () => {
     } finally {
       await rec.stop();
       server.close();
+    }
+  }, 60_000);
+
+  it('records an RTSP camera that refuses TCP, finding UDP by itself (ingest.rtspTransport auto)', async () => {
+    const server = await startRtspServer();
+    const publisher = startRtspPublisher({
+      file: fixture('enrolled-walk-in').video,
+      url: server.publishUrl('cam'),
+      loop: true,
+    });
+    const cfg = configSchema.parse({ redisPrefix: prefix, evidence: { segmentSeconds: 1 }, detect: { partitions: 4 } });
+    const segments = new SegmentStore(redis, { prefix, partitions: 4 });
+    const rec = new ClipRecorder(
+      { id: 'cam-rtsp', url: server.url('cam') },
+      { cfg, log: createLogger({ log: { level: 'silent', format: 'json' } }), segments },
+    );
+    rec.start();
+    try {
+      await until('two segments from the RTSP camera', () => rec.segmentsStored >= 2, 45_000);
+    } finally {
+      await rec.stop();
+      await publisher.stop();
+      await server.stop();
     }
   }, 60_000);
 });

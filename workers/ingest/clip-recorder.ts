@@ -35,6 +35,9 @@ export class ClipRecorder {
   private wakeUp: (() => void) | null = null;
   segmentsStored = 0;
   segmentsLost = 0;
+  /** RTSP transport of the next run; `auto` alternates until one delivers, like the frame reader. */
+  private transport: 'tcp' | 'udp';
+  private transportProven = false;
   /** The segments of the last `preSeconds`, to keep when the camera goes dark. */
   private recent: VideoSegment[] = [];
 
@@ -44,6 +47,7 @@ export class ClipRecorder {
   ) {
     this.log = deps.log.child({ camera: camera.id, role: 'clip-recorder' });
     this.backoff = new Backoff({ initialMs: deps.cfg.ingest.backoffInitialMs, maxMs: deps.cfg.ingest.backoffMaxMs });
+    this.transport = deps.cfg.ingest.rtspTransport === 'udp' ? 'udp' : 'tcp';
   }
 
   /** The folder ffmpeg writes the open segment to (the buffer's only disk use), and its pid; null when not running. */
@@ -75,7 +79,13 @@ export class ClipRecorder {
         this.log.warn({ reason: exit.split('\n').at(-1) }, 'cannot copy this stream into segments: encoding H.264');
         continue;
       }
-      if (this.segmentsStored > stored) this.backoff.reset();
+      if (this.segmentsStored > stored) {
+        this.backoff.reset();
+        this.transportProven = true;
+      } else if (this.deps.cfg.ingest.rtspTransport === 'auto' && !this.transportProven) {
+        // A camera (or RTSP server) that refuses TCP interleaving answers "Protocol not supported".
+        this.transport = this.transport === 'tcp' ? 'udp' : 'tcp';
+      }
       const delay = this.backoff.next();
       this.log.warn({ delayMs: delay, reason: exit.split('\n').at(-1) }, 'segment recorder stopped: restarting');
       await new Promise<void>((resolve) => {
@@ -110,7 +120,7 @@ export class ClipRecorder {
       dir,
       segmentSeconds: cfg.evidence.segmentSeconds,
       encode: this.encode,
-      rtspTransport: cfg.ingest.rtspTransport === 'udp' ? 'udp' : 'tcp',
+      rtspTransport: this.transport,
       realtime: isFile && (this.deps.realtimeFiles ?? true),
       loop: isFile,
     });
