@@ -345,6 +345,7 @@ describe('operator dashboard in Chromium', () => {
       'Perpetrators',
       'Cases & duty',
       'Replays',
+      'Programme',
     ]);
     await page.locator('.alert-card').first().waitFor();
     await expect(page.getByRole('button', { name: 'Acknowledge' }).count()).resolves.toBe(0);
@@ -354,6 +355,17 @@ describe('operator dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Run replay' }).waitFor();
     await page.getByRole('combobox', { name: 'Watch for' }).waitFor();
     await shot(page, 'replays-1280');
+    // The programme report counts the arrest the officer recorded above, and exports as CSV.
+    await page.getByRole('link', { name: 'Programme' }).click();
+    await page.getByRole('heading', { name: 'Programme report' }).waitFor();
+    await expect(page.locator('[data-figure="Arrests"] dd').textContent()).resolves.toBe('1');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(readFileSync(await csv.path(), 'utf8')).toContain('outcomes,arrested,1');
+    await page.setViewportSize(PHONE);
+    await shot(page, 'programme-390');
     await page.close();
   });
 

@@ -12,6 +12,7 @@ import { CamerasScreen } from './screens/cameras.js';
 import { CasesScreen } from './screens/cases.js';
 import { Login } from './screens/login.js';
 import { PerpetratorsScreen } from './screens/perpetrators.js';
+import { ProgrammeScreen } from './screens/programme.js';
 import { ReplaysScreen } from './screens/replays.js';
 import { clearSession, loadSession, saveSession, type Session } from './session.js';
 import { createStore } from './store.js';
@@ -23,6 +24,7 @@ const SCREEN_VIEWS: Record<ScreenId, () => unknown> = {
   perpetrators: PerpetratorsScreen,
   cases: CasesScreen,
   replays: ReplaysScreen,
+  programme: ProgrammeScreen,
 };
 
 const sound = new AlertSound();

@@ -6,7 +6,7 @@ export type Permission = keyof typeof CAN;
 
 export const can = (role: Role, perm: Permission): boolean => (CAN[perm] as readonly string[]).includes(role);
 
-export type ScreenId = 'alerts' | 'cameras' | 'perpetrators' | 'cases' | 'replays';
+export type ScreenId = 'alerts' | 'cameras' | 'perpetrators' | 'cases' | 'replays' | 'programme';
 
 export interface ScreenDef {
   id: ScreenId;
@@ -22,4 +22,5 @@ export const SCREENS: ScreenDef[] = [
   { id: 'cases', label: 'Cases & duty', visible: (r) => can(r, 'readCases') },
   // Replays are the analysts' tool; admins see everything.
   { id: 'replays', label: 'Replays', visible: (r) => r === 'analyst' || r === 'admin' },
+  { id: 'programme', label: 'Programme', visible: (r) => can(r, 'readReports') },
 ];

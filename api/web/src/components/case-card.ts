@@ -20,7 +20,11 @@ const INACTIVE_REASON: Record<string, string> = {
   outside_active_hours: 'outside daily hours',
 };
 
-/** Who is on duty for the case right now (the officers its alerts go to). */
+/** Guards are at the residence; supervisors receive escalations. */
+const roleNote = (o: { kind: string; supervisor: boolean }) =>
+  o.kind === 'guard' ? ' (guard on site)' : o.supervisor ? ' (supervisor)' : '';
+
+/** Who is on duty for the case right now (its guards on site and the district's officers: its alerts go to them). */
 function OnDutyNow(props: { caseId: string }) {
   const { api, can } = useApp();
   const [duty, setDuty] = useState<OnDuty | null | 'error'>(null);
@@ -34,7 +38,7 @@ function OnDutyNow(props: { caseId: string }) {
   if (!duty.officers.length) return html`<dd class="warn-text">Nobody on duty in ${duty.district}</dd>`;
   return html`<dd>${duty.officers.map(
     (o, i) => html`${i ? ', ' : ''}<span
-    title=${`${o.badge} · until ${clockTime(o.shiftEndsAt, Date.now(), false)}`}>${o.name}${o.supervisor ? ' (supervisor)' : ''}</span>`,
+    title=${`${o.badge} · until ${clockTime(o.shiftEndsAt, Date.now(), false)}`}>${o.name}${roleNote(o)}</span>`,
   )}</dd>`;
 }
 

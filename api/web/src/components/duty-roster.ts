@@ -7,7 +7,7 @@ import type { Officer, OfficerWithSecret, Shift } from '../types.js';
 
 const field = (set: (v: string) => void) => (e: Event) => set((e.target as HTMLInputElement).value);
 
-/** Officers and the shifts of the next 24 hours; who is on duty now is marked. */
+/** Officers, guards (of a case) and the shifts of the next 24 hours; who is on duty now is marked. */
 export function DutyRoster() {
   const { api, can, notify } = useApp();
   const [officers, setOfficers] = useState<Officer[] | null>(null);
@@ -146,8 +146,14 @@ export function DutyRoster() {
           .sort((a, b) => a.startsAt - b.startsAt);
         return html`<li key=${o.id} class=${onDuty.has(o.id) ? 'on-duty' : ''}>
           <span class=${`duty-dot ${onDuty.has(o.id) ? 'dot-on' : ''}`} aria-hidden="true"></span>
-          <span class="roster-name ellipsis" title=${o.name}>${o.name}${o.supervisor ? html` <span class="muted">(supervisor)</span>` : ''}</span>
-          <span class="muted">${o.badge} · ${o.district}</span>
+          <span class="roster-name ellipsis" title=${o.name}>${o.name}${
+            o.kind === 'guard'
+              ? html` <span class="muted">(guard)</span>`
+              : o.supervisor
+                ? html` <span class="muted">(supervisor)</span>`
+                : ''
+          }</span>
+          <span class="muted">${o.badge} · ${o.kind === 'guard' ? `case ${o.caseId}` : o.district}</span>
           <span class="roster-shift">${onDuty.has(o.id) ? 'On duty' : 'Off duty'}${
             mine.length
               ? ` · ${mine.map((s) => `${clockTime(s.startsAt, now, false)}–${clockTime(s.endsAt, now, false)}`).join(', ')}`
