@@ -1,18 +1,47 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOB, QUEUE } from '../pipeline/queues.js';
+import { openQueue } from '../runtime/queues.js';
 import { startApiFixture, type ApiFixture } from '../test/api-fixture.js';
-import { caseInput } from '../test/factories/api.factory.js';
+import { caseInput, matchEvent } from '../test/factories/api.factory.js';
+import { until } from '../test/until.js';
 
 /** Outcomes recorded on resolve, and the programme report that reads them, over HTTP. */
 let api: ApiFixture;
 let from: number;
 
 beforeAll(async () => {
-  api = await startApiFixture('programme');
+  api = await startApiFixture('programme', { alertsWorker: {} });
   from = Date.now() - 1000;
 });
 afterAll(() => api?.close());
 
 /** An SOS on a case of its own (the officer key's district), so each press is a new alert. */
+/** A face match on a case's camera, as the identify worker raises it, confirmed by an operator in review. */
+async function confirmedMatch(): Promise<string> {
+  const p = await api.call('POST', '/v1/perpetrators', { json: { name: 'Eve Example' } });
+  const c = await api.call('POST', '/v1/cases', {
+    json: caseInput({ perpetratorIds: [p.body.id], windowStart: Date.now() - 3600_000 }),
+  });
+  const cam = await api.call('POST', '/v1/cameras', {
+    json: { id: 'programme-door', name: 'Door', url: 'rtsp://10.0.0.9/s', caseId: c.body.id },
+  });
+  expect(cam.status).toBe(201);
+  const redis = new Redis(api.redisUrl);
+  const queue = openQueue(QUEUE.alerts, { cfg: api.cfg, connection: redis });
+  await queue.add(JOB.match, matchEvent({ cameraId: 'programme-door', perpetratorId: p.body.id }));
+  await queue.close();
+  redis.disconnect();
+  const alertId = await until('the match alert in review', async () => {
+    const r = await api.call('GET', '/v1/alerts?kind=match&state=pending_review');
+    return r.body.items?.[0]?.id as string | undefined;
+  });
+  expect((await api.call('POST', `/v1/alerts/${alertId}/confirm`, { key: api.keys.operator, json: {} })).status).toBe(
+    200,
+  );
+  return alertId;
+}
+
 async function sosAlert(): Promise<string> {
   const c = await api.call('POST', '/v1/cases', { json: caseInput({ windowStart: Date.now() - 3600_000 }) });
   const r = await api.call('POST', `/v1/cases/${c.body.id}/sos`, { key: c.body.sosToken, json: { message: 'help' } });
@@ -44,6 +73,8 @@ describe('programme report', () => {
     const falseAlarm = await sosAlert();
     expect((await act(falseAlarm, 'false-positive')).status).toBe(200);
     await sosAlert(); // still open
+    const match = await confirmedMatch();
+    expect((await act(match, 'acknowledge')).status).toBe(200);
     const to = Date.now() + 1000;
 
     const r = await api.call('GET', `/v1/reports/programme?from=${from}&to=${to}`, { key: api.keys.analyst });
@@ -51,19 +82,21 @@ describe('programme report', () => {
     expect(r.body).toMatchObject({
       from,
       to,
-      cases: { protected: 4, opened: 4 },
-      alerts: { total: 4, byKind: { sos: 4, match: 0, camera_offline: 0 } },
-      confirmedSightings: 0,
+      cases: { protected: 5, opened: 5 },
+      alerts: { total: 5, byKind: { sos: 4, match: 1, camera_offline: 0 } },
+      confirmedSightings: 1,
       falsePositives: 1,
       interceptions: 1,
       arrests: 1,
       outcomes: { intercepted: 1, arrested: 1, no_contact: 0, false_alarm: 0, unrecorded: 0 },
     });
-    expect(r.body.sessions.count).toBe(4);
-    expect(r.body.times.toAcknowledgement.count).toBe(1);
+    expect(r.body.sessions.count).toBe(5);
+    expect(r.body.times.toAcknowledgement.count).toBe(2);
     expect(r.body.times.toResolution.count).toBe(2);
     expect(r.body.times.toResolution.p90Sec).toBeGreaterThanOrEqual(r.body.times.toResolution.medianSec);
-    expect(r.body.times.toConfirmation).toEqual({ count: 0, medianSec: null, p90Sec: null });
+    // The match was seen a second before its event (the factory's firstSeen), then confirmed.
+    expect(r.body.times.toConfirmation.count).toBe(1);
+    expect(r.body.times.toConfirmation.medianSec).toBeGreaterThanOrEqual(1);
 
     const csv = await fetch(`${api.url}/v1/reports/programme?from=${from}&to=${to}&format=csv`, {
       headers: { authorization: `Bearer ${api.keys.admin}` },
