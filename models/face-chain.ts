@@ -140,13 +140,10 @@ export class FaceChain {
     }));
     const descriptors = await this.embedder.embed(pixels, geometry);
     return faces.map((face, i) => {
-      const measures = measureFace(
-        img,
-        this.embedder.cropFor(geometry[i]!),
-        this.embedder.cropSize,
-        face,
-        landmarks?.[i],
-      );
+      const measures = {
+        ...measureFace(img, this.embedder.cropFor(geometry[i]!), this.embedder.cropSize, face, landmarks?.[i]),
+        ...(dark.includes(face.box) ? { lowLight: true } : {}),
+      };
       return {
         face,
         descriptor: descriptors[i]!,

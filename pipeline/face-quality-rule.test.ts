@@ -48,6 +48,17 @@ function face68(noseDx = 0, noseDy = 0): Point[] {
 }
 
 describe('face quality rule', () => {
+  it('holds a low-light face to its own contrast floor, and a day face to the usual one', () => {
+    const flat = { ...good, contrast: 7 };
+    expect(qualityProblems(flat, { ...rule, lowLightMinContrast: 5 })).toEqual(['badly_exposed']);
+    expect(qualityProblems({ ...flat, lowLight: true }, { ...rule, lowLightMinContrast: 5 })).toEqual([]);
+    expect(qualityProblems({ ...flat, contrast: 4, lowLight: true }, { ...rule, lowLightMinContrast: 5 })).toEqual([
+      'badly_exposed',
+    ]);
+    // Enrolment has no low-light floor: a flat photo is refused whatever the light.
+    expect(qualityProblems({ ...flat, lowLight: true }, rule)).toEqual(['badly_exposed']);
+  });
+
   it('passes a good face and names every rule a poor one breaks', () => {
     expect(qualityProblems(good, rule)).toEqual([]);
     const poor = { ...good, widthPx: 38, sharpness: 20, yaw: 60, brightness: 10 };

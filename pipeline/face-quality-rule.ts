@@ -24,6 +24,8 @@ export interface FaceMeasures {
   /** Mean and spread of the face crop's luma (0-255). */
   brightness: number;
   contrast: number;
+  /** A face in a dark picture (models/low-light.ts), smoothed before it was described. */
+  lowLight?: boolean;
 }
 
 export interface QualityRule {
@@ -36,6 +38,8 @@ export interface QualityRule {
   minBrightness: number;
   maxBrightness: number;
   minContrast: number;
+  /** Luma spread a low-light face needs instead of minContrast (night faces are flat; bench:face-night). */
+  lowLightMinContrast?: number;
 }
 
 /** Why enrolment refuses a photo (422 in the API, a line in `watchpost enroll`, the reason on the dashboard's photo). */
@@ -71,7 +75,9 @@ export function qualityProblems(m: FaceMeasures, rule: QualityRule): QualityProb
   if (m.landmarkError > rule.maxLandmarkError) out.push('landmarks_disagree');
   if (m.sharpness < rule.minSharpness) out.push('too_blurred');
   if (Math.abs(m.yaw) > rule.maxYaw || Math.abs(m.pitch) > rule.maxPitch) out.push('turned');
-  if (m.brightness < rule.minBrightness || m.brightness > rule.maxBrightness || m.contrast < rule.minContrast)
+  const minContrast =
+    m.lowLight && rule.lowLightMinContrast !== undefined ? rule.lowLightMinContrast : rule.minContrast;
+  if (m.brightness < rule.minBrightness || m.brightness > rule.maxBrightness || m.contrast < minContrast)
     out.push('badly_exposed');
   return out;
 }

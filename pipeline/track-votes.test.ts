@@ -101,6 +101,18 @@ describe('aggregateVotes with quality and open-set evidence', () => {
     expect(d).toMatchObject({ match: true, id: 'a', framesAgreed: 2, framesIgnored: 2 });
   });
 
+  it('holds low-light faces to the threshold times lowLightScale, small or not', () => {
+    const night = { ...strict, lowLightScale: 0.9 };
+    const dark = [q(1, 'a', 0.36, { lowLight: true }), q(2, 'a', 0.36, { lowLight: true })];
+    expect(aggregateVotes(dark, night).match).toBe(false);
+    expect(aggregateVotes(dark, strict).match).toBe(true);
+    // 0.345: under 0.39 x 0.9, over the small-face 0.38 x 0.9.
+    const closer = dark.map((v) => ({ ...v, distance: 0.345 }));
+    expect(aggregateVotes(closer, night).match).toBe(true);
+    const smallDark = closer.map((v) => ({ ...v, widthPx: 40 }));
+    expect(aggregateVotes(smallDark, night).match).toBe(false);
+  });
+
   it('holds small faces to the stricter threshold', () => {
     const small = [q(1, 'a', 0.385, { widthPx: 40 }), q(2, 'a', 0.385, { widthPx: 40 })];
     expect(aggregateVotes(small, strict).match).toBe(false);

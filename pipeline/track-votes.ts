@@ -29,6 +29,8 @@ export interface FrameVote {
   weight: number;
   /** Face width, source pixels. */
   widthPx?: number;
+  /** A face in a dark picture: held to the stricter lowLightScale. */
+  lowLight?: boolean;
   /** Why the face cannot vote (empty or absent: it votes). */
   problems?: QualityProblem[];
   faceBox: Box;
@@ -47,6 +49,8 @@ export interface VoteOptions {
   threshold: number;
   /** Faces narrower than `belowPx` need a distance under this stricter threshold. */
   smallFace?: { belowPx: number; threshold: number };
+  /** A low-light face's threshold is multiplied by this (night faces sit closer to strangers; bench:face-night). */
+  lowLightScale?: number;
   /** The nearest other identity must be at least this much farther (0: no margin). */
   minMargin?: number;
   /** Agreeing frames must outnumber voting frames that name another identity. */
@@ -60,6 +64,7 @@ export function identifyVoteOptions(c: Config['identify'], threshold: number): V
     n: c.votesN,
     threshold: threshold * c.thresholdScale,
     smallFace: { belowPx: c.smallFacePx, threshold: threshold * c.smallFaceThresholdScale },
+    lowLightScale: c.lowLightThresholdScale,
     minMargin: c.minMargin,
     majority: c.majority,
   };
@@ -100,7 +105,8 @@ const votes = (v: FrameVote) => !v.problems || v.problems.length === 0;
 /** The threshold a vote must be under (stricter for small faces). */
 export function thresholdFor(v: FrameVote, opts: VoteOptions): number {
   const small = opts.smallFace;
-  return small && v.widthPx !== undefined && v.widthPx < small.belowPx ? small.threshold : opts.threshold;
+  const t = small && v.widthPx !== undefined && v.widthPx < small.belowPx ? small.threshold : opts.threshold;
+  return v.lowLight && opts.lowLightScale !== undefined ? t * opts.lowLightScale : t;
 }
 
 const agrees = (v: FrameVote, opts: VoteOptions): boolean =>

@@ -9,7 +9,7 @@ import type { DescribedFace, FaceChain } from '../../models/index.js';
 import { type FaceMeasures, type QualityRule, qualityProblems } from '../../pipeline/face-quality-rule.js';
 import { Gallery } from '../../pipeline/face-match.js';
 import { aggregateVotes, type FrameVote, type VoteOptions } from '../../pipeline/track-votes.js';
-import { cctvFrame, describeLargest, PROBE_WIDTHS, VARIANTS } from './cctv-probes.js';
+import { cctvFrame, describeLargest, PROBE_WIDTHS, VARIANTS, type Variant } from './cctv-probes.js';
 import type { SourceFace } from './photo-sets.js';
 
 export interface ProbeFrame {
@@ -30,6 +30,7 @@ export async function makeProbes(
   chain: FaceChain,
   enrolled: SourceFace[],
   strangers: SourceFace[],
+  opts: { widths?: readonly number[]; variants?: readonly Variant[] } = {},
 ): Promise<ProbeFrame[]> {
   const gallery = (keep: (s: SourceFace) => boolean) => {
     const byPerson = new Map<string, Float32Array[]>();
@@ -50,8 +51,8 @@ export async function makeProbes(
       );
     const strangerGallery = stranger ? full : withoutPerson.get(source.person)!;
     const hasOthers = enrolled.some((s) => s.person === source.person && s.key !== source.key);
-    for (const width of PROBE_WIDTHS) {
-      for (const v of VARIANTS) {
+    for (const width of opts.widths ?? PROBE_WIDTHS) {
+      for (const v of opts.variants ?? VARIANTS) {
         const face = await describeLargest(chain, await cctvFrame(source.img, source.box, width, v));
         const top2 = (g: Gallery | null) => {
           const r = face && g ? g.nearestTwo(face.descriptor) : null;
@@ -103,6 +104,7 @@ function trackVotes(frames: ProbeFrame[], ctx: 'recall' | 'asStranger', rule: Ru
         secondDistance: hit.second,
         weight: f.face.quality,
         widthPx: m.widthPx,
+        ...(m.lowLight ? { lowLight: true } : {}),
         problems: rule.quality ? qualityProblems(m, rule.quality) : [...todaysProblems(m)],
         faceBox: f.face.face.box,
         personBox: f.face.face.box,

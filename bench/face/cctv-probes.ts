@@ -1,6 +1,6 @@
 /**
  * Real photos made to look like CCTV: the face scaled to a target width (20-96 px),
- * then one of five camera degradations (blur, motion blur, JPEG compression), and
+ * then one of five camera degradations (blur, motion blur, JPEG compression) or night, and
  * described by the face chain the way the identify worker does (faces found in the
  * region around the head, at whatever size they come).
  */
@@ -19,7 +19,46 @@ export const VARIANTS = [
   { id: 'jpeg', blur: 0, motion: 0, jpeg: 25 },
   { id: 'blur+jpeg', blur: 1.2, motion: 0, jpeg: 35 },
 ] as const;
-export type Variant = (typeof VARIANTS)[number];
+/**
+ * A camera at night, as the night fixture renders it (fixtures/generator/specs.ts): 30% gain, contrast 0.6 around
+ * mid-grey, sensor noise of sigma 6 (a different draw per frame), then JPEG. A night track is five such frames.
+ */
+export const NIGHT_VARIANTS = [1, 2, 3, 4, 5].map((seed) => ({
+  id: `night-${seed}`,
+  blur: 0,
+  motion: 0,
+  jpeg: 60,
+  night: { gain: 0.3, contrast: 0.6, noiseSigma: 6, seed },
+}));
+
+export type Variant = (typeof VARIANTS)[number] | (typeof NIGHT_VARIANTS)[number];
+
+/** Seeded normal samples (Box-Muller over mulberry32): the same noise on every run. */
+function normals(seed: number): () => number {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+/** Dim, flatten and add sensor noise to raw RGB (one noise sample per pixel, as a sensor's luma noise). */
+function nightLight(rgb: Buffer, n: { gain: number; contrast: number; noiseSigma: number; seed: number }): Buffer {
+  const noise = normals(n.seed);
+  const out = Buffer.alloc(rgb.length);
+  for (let i = 0; i < rgb.length; i += 3) {
+    const add = noise() * n.noiseSigma;
+    for (let c = 0; c < 3; c++) {
+      const v = ((rgb[i + c]! - 128) * n.contrast + 128) * n.gain + add;
+      out[i + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+    }
+  }
+  return out;
+}
 
 /** The region around a face that a head region at CCTV scale would hold (1.5 face widths each side). */
 function context(img: DecodedImage, face: Box): { left: number; top: number; width: number; height: number } {
@@ -49,6 +88,10 @@ export async function cctvFrame(img: DecodedImage, face: Box, width: number, v: 
   if (v.motion > 0) {
     const kernel = Array.from({ length: v.motion * 3 }, (_, i) => (Math.floor(i / v.motion) === 1 ? 1 : 0));
     pipe = sharp(await pipe.png().toBuffer()).convolve({ width: v.motion, height: 3, kernel, scale: v.motion });
+  }
+  if ('night' in v) {
+    const { data, info } = await pipe.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    pipe = sharp(nightLight(data, v.night), { raw: { width: info.width, height: info.height, channels: 3 } });
   }
   const jpeg = await pipe.jpeg({ quality: v.jpeg }).toBuffer();
   const { data, info } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });

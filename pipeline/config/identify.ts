@@ -21,6 +21,8 @@ const voteQualitySchema = z
     maxBrightness: z.number().min(0).max(255).default(230),
     /** Luma spread (standard deviation) of the face needed. */
     minContrast: z.number().min(0).default(10),
+    /** Luma spread needed of a low-light face (a dark picture, smoothed at night): night faces are flat. */
+    lowLightMinContrast: z.number().min(0).default(5),
   })
   .strict();
 
@@ -66,6 +68,8 @@ export const identifySchema = z
     smallFacePx: z.number().min(0).default(64),
     /** A small face's distance must be under the embedder's threshold times this. */
     smallFaceThresholdScale: z.number().positive().max(1).default(0.927),
+    /** A low-light face's threshold (after the two above) is multiplied by this: night faces sit closer to strangers. */
+    lowLightThresholdScale: z.number().positive().max(1).default(0.9),
     /** The nearest other identity must be at least this much farther than the voted one. */
     minMargin: z.number().min(0).default(0.02),
     /** Agreeing frames must outnumber voting frames that name somebody else (a changing nearest identity is a stranger). */

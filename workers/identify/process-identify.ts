@@ -140,6 +140,7 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
     secondDistance: top?.secondDistance ?? null,
     weight: face.quality,
     widthPx: face.measures.widthPx,
+    ...(face.measures.lowLight ? { lowLight: true } : {}),
     problems,
     faceBox: face.face.box,
     personBox: job.personBox,

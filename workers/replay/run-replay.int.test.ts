@@ -91,9 +91,9 @@ describe('runReplay on the footage fixtures', () => {
     SLOW,
   );
 
-  // Since the face-quality vote rule (issue 19), the night fixture's dark, smoothed faces no longer
-  // carry two votes under the stricter threshold (nearest subject-a at 0.38-0.49): the track stays
-  // unknown. A recall loss at night, kept visible here until the rule is measured on night footage.
+  // Night faces are held to the low-light rule (contrast from 5, threshold x 0.9), measured by bench:face-night on
+  // real photos lit like this fixture: the day rule gave a false match there. This fixture's subject-a (0.38-0.49)
+  // stays unidentified under it: a missed face at night, never a wrong name.
   it('night: no wrong identity in the dark, noisy picture; the nearest identity is the enrolled person', async () => {
     const timeline = await run('night', 'night');
     const appearance = fixture('night').truth().appearances[0]!;
