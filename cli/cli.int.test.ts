@@ -3,6 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../storage/database/database.js';
+import { OfficerRepository } from '../storage/repositories/officer.repository.js';
+import { responderRow } from '../test/factories/api.factory.js';
 
 const bin = new URL('../bin/watchpost.js', import.meta.url).pathname;
 const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
@@ -64,5 +67,24 @@ describe('watchpost CLI', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/redis-server is not installed/);
     expect(r.stderr).toMatch(/apt-get install -y redis-server/);
+  });
+
+  it('creates an officer key only for an officer record, and says whom it acts as', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'wp-cli-keys-'));
+    const env = { WATCHPOST_DATA_DIR: dataDir, DATABASE_URL: '' };
+    const loose = run(['keys', 'create', '--role', 'officer', '--name', 'PC Loose'], env);
+    expect(loose.status).toBe(2);
+    expect(loose.stderr).toMatch(/--officer <officerId> is required/);
+    const unknown = run(['keys', 'create', '--role', 'officer', '--officer', 'off_nobody'], env);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown officer id: off_nobody/);
+    const { db, close } = await openDatabase({ dataDir, databaseUrl: undefined });
+    const officer = responderRow({ name: 'PC Jones', district: 'north' });
+    await new OfficerRepository(db).insert(officer);
+    await close();
+    const made = run(['keys', 'create', '--role', 'officer', '--officer', officer.id], env);
+    expect(made.status, made.stderr).toBe(0);
+    expect(made.stdout).toContain(`created officer key 'PC Jones'`);
+    expect(made.stdout).toContain(`acting as officer ${officer.id}`);
   });
 });
