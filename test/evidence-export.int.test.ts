@@ -138,7 +138,12 @@ describe('event clips and sealed exports', () => {
   it('serves the clip with byte ranges, so a player can seek', async () => {
     const detail = (await api.call('GET', `/v1/alerts/${alertId}`, { key: api.keys.officer })).body;
     const clip = detail.evidence.find((e: { kind: string }) => e.kind === 'clip_redacted');
+    // preSeconds (3) before the track began to postSeconds (3) after it was last seen, in whole segments.
     expect(detail.details.clips[cameraId].startMs).toBeLessThanOrEqual(detail.firstSeen - 3000);
+    expect(detail.details.clips[cameraId].endMs).toBeGreaterThanOrEqual(detail.lastSeen + 3000);
+    expect(detail.details.clips[cameraId].endMs - detail.details.clips[cameraId].startMs).toBeLessThan(
+      detail.lastSeen - detail.firstSeen + 6000 + 2 * 5000,
+    );
     const whole = await fetch(`${api.url}/v1/alerts/${alertId}/evidence/${clip.id}`, {
       headers: { authorization: `Bearer ${api.keys.officer}` },
     });

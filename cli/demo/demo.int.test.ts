@@ -34,7 +34,7 @@ async function uploadReplay(out: string) {
 describe('watchpost demo', () => {
   it('raises a match alert with evidence, replays an uploaded video, and stops cleanly on Ctrl-C', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wp-demo-'));
-    const child = spawn(process.execPath, [bin, 'demo', '--port', '0', '--duration', '440'], {
+    const child = spawn(process.execPath, [bin, 'demo', '--port', '0', '--duration', '680'], {
       env: {
         ...process.env,
         REDIS_URL: testRedisUrl(),
@@ -62,6 +62,11 @@ describe('watchpost demo', () => {
       await new Promise((r) => setTimeout(r, 500));
     }
     const replay = await uploadReplay(out);
+    // The event clip follows: postSeconds of video after the sighting, then its redacted copy.
+    for (const until = Date.now() + 240_000; !/clip: \S+clip_redacted\.mp4/.test(out); ) {
+      if (Date.now() > until || child.exitCode !== null) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
     child.kill('SIGINT');
     const code = await exited;
     // The dashboard's upload, run by the demo's replay worker: the enrolled person is found in the footage.
@@ -79,8 +84,15 @@ describe('watchpost demo', () => {
     const evidence = [...out.matchAll(/evidence: (\S+\.jpg)/g)].map((m) => m[1]!);
     expect(evidence.length).toBeGreaterThanOrEqual(2);
     for (const file of evidence) expect(existsSync(file), file).toBe(true);
+    // The match's clip, cut from the camera's buffer by the demo's evidence worker, is on disk too.
+    const clips = [...out.matchAll(/clip: (\S+\.mp4)/g)].map((m) => m[1]!);
+    expect(
+      clips.some((f) => f.endsWith('clip_redacted.mp4')),
+      out,
+    ).toBe(true);
+    for (const file of clips) expect(existsSync(file), file).toBe(true);
     expect(code).toBe(0);
-  }, 480_000);
+  }, 720_000);
 
   it('runs again on the same data folder, and a terminal Ctrl-C (SIGINT to the whole process group) stops it and its private Redis', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wp-demo-again-'));
