@@ -148,6 +148,44 @@ const summary = (t: TrackState): EndedTrack => ({
   hits: t.hits,
 });
 
+/** A track that saw `d` in this frame. */
+function hitTrack(t: TrackState, d: Detection, frame: { ts: number; seq: number }, minHits: number): TrackState {
+  // Tentative tracks die when missed, so their hits are always consecutive.
+  const hits = t.hits + 1;
+  const status = t.status === 'tentative' && hits < minHits ? 'tentative' : 'confirmed';
+  const appearance = blendAppearance(t.appearance, d.appearance);
+  return {
+    ...t,
+    kf: kalmanUpdate(t.kf, d.box),
+    status,
+    hits,
+    lastTs: frame.ts,
+    lastSeq: frame.seq,
+    box: d.box,
+    score: d.score,
+    ...(appearance ? { appearance } : {}),
+  };
+}
+
+/** A track born from an unmatched detection. */
+function newTrack(id: string, d: Detection, frame: { ts: number; seq: number }, minHits: number): TrackState {
+  const { ts, seq } = frame;
+  return {
+    id,
+    status: minHits <= 1 ? 'confirmed' : 'tentative',
+    kf: kalmanInit(d.box),
+    kfTs: ts,
+    hits: 1,
+    firstTs: ts,
+    firstSeq: seq,
+    lastTs: ts,
+    lastSeq: seq,
+    box: d.box,
+    score: d.score,
+    ...(d.appearance ? { appearance: d.appearance } : {}),
+  };
+}
+
 /** One frame of tracking. `frame.ts` must not go backwards (frames of a camera arrive in order). */
 export function updateTracker(
   state: TrackerState,
@@ -155,7 +193,7 @@ export function updateTracker(
   frame: { ts: number; seq: number },
   opts: TrackerOptions = TRACKER_DEFAULTS,
 ): TrackerStep {
-  const { ts, seq } = frame;
+  const { ts } = frame;
   let nextId = state.nextId;
   const predicted = state.tracks.map((t) => ({
     ...t,
@@ -165,23 +203,7 @@ export function updateTracker(
   const high = detections.filter((d) => d.score >= opts.highScore);
   const low = detections.filter((d) => d.score >= opts.lowScore && d.score < opts.highScore);
 
-  const hit = (t: TrackState, d: Detection): TrackState => {
-    // Tentative tracks die when missed, so their hits are always consecutive.
-    const hits = t.hits + 1;
-    const status = t.status === 'tentative' && hits < opts.minHits ? 'tentative' : 'confirmed';
-    const appearance = blendAppearance(t.appearance, d.appearance);
-    return {
-      ...t,
-      kf: kalmanUpdate(t.kf, d.box),
-      status,
-      hits,
-      lastTs: ts,
-      lastSeq: seq,
-      box: d.box,
-      score: d.score,
-      ...(appearance ? { appearance } : {}),
-    };
-  };
+  const hit = (t: TrackState, d: Detection) => hitTrack(t, d, frame, opts.minHits);
   const looksAlike = (t: TrackState, d: Detection) =>
     t.status !== 'lost' ||
     !t.appearance ||
@@ -217,20 +239,7 @@ export function updateTracker(
   }
   // Unmatched tentative tracks vanish without a trace (ByteTrack: noise, not a person).
   for (const d of tentative.dets) {
-    const t: TrackState = {
-      id: `t${nextId++}`,
-      status: opts.minHits <= 1 ? 'confirmed' : 'tentative',
-      kf: kalmanInit(d.box),
-      kfTs: ts,
-      hits: 1,
-      firstTs: ts,
-      firstSeq: seq,
-      lastTs: ts,
-      lastSeq: seq,
-      box: d.box,
-      score: d.score,
-      ...(d.appearance ? { appearance: d.appearance } : {}),
-    };
+    const t = newTrack(`t${nextId++}`, d, frame, opts.minHits);
     kept.push(t);
     if (t.status === 'confirmed') matched.push({ before: { ...t, status: 'tentative' }, after: t });
   }

@@ -45,7 +45,6 @@ const PENDING_SPLIT: string[] = [
   'bench/walk-pasts.ts:lines',
   'cli/commands/replay.ts:(anonymous)',
   'cli/commands/replay.ts:register',
-  'pipeline/tracker.ts:updateTracker',
   'workers/alerts/index.ts:startAlertsWorker',
   'workers/detect/process-frame.ts:detectInFrame',
   'workers/identify/process-identify.ts:processIdentify',
