@@ -46,7 +46,6 @@ const PENDING_SPLIT: string[] = [
   'cli/commands/replay.ts:(anonymous)',
   'cli/commands/replay.ts:register',
   'workers/alerts/index.ts:startAlertsWorker',
-  'workers/detect/process-frame.ts:detectInFrame',
   'workers/identify/process-identify.ts:processIdentify',
   'workers/ingest/index.ts:startIngestWorker',
   'workers/replay/run-replay.ts:runReplay',

@@ -19,6 +19,7 @@ import { frameJobId, JOB, type FrameJob, type IdentifyJob } from '../../pipeline
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import {
   finishTracker,
+  type ActiveTrack,
   TRACKER_DEFAULTS,
   updateTracker,
   type EndedTrack,
@@ -212,9 +213,34 @@ async function detectInFrame(
   const step = updateTracker(state.tracker, persons, { ts: job.ts, seq: job.seq }, trackerOpts);
   state.tracker = step.state;
 
-  const identify: IdentifyJob[] = [];
+  const identify = await chooseForIdentify(job, deps, state, step.active, img);
+
+  const ended = step.ended.map((t) => summarise(state, t, cameraId, job.replayId));
+  for (const t of step.ended) delete state.selection[t.id];
+  state.counters.identifyJobs += identify.length;
+  state.lastOutput = { identify, ended };
+  await save(job.mode === 'live' ? [detectionsEffect(job, deps, state, step.active, regions)] : []);
+  await emit(deps, cameraId, state.lastOutput);
+  return {
+    outcome: 'detected',
+    persons: persons.length,
+    tracks: step.active.length,
+    identify: identify.length,
+    ended: ended.length,
+  };
+}
+
+/** Tracks whose frame is worth identifying now (best-frame selection), minus those already matched. */
+async function chooseForIdentify(
+  job: FrameJob,
+  deps: DetectDeps,
+  state: DetectState,
+  active: ActiveTrack[],
+  img: DecodedImage,
+): Promise<IdentifyJob[]> {
+  const { cameraId } = job;
   const selectionOpts = deps.bestFrame ?? BEST_FRAME_DEFAULTS;
-  const candidates = step.active.map((t) => {
+  const candidates = active.map((t) => {
     const head = headRegion(t.box, img);
     const prior = state.selection[t.id] ?? newSelectionState();
     // The track's look follows its person over a few frames: one restart per change.
@@ -241,49 +267,34 @@ async function detectInFrame(
         .pipeline(wanted.map((c) => ['exists', deps.keys.trackMatch(cameraId, globalTrackId(state, c.t.id))]))
         .exec()
     : [];
+  const identify: IdentifyJob[] = [];
   wanted.forEach((c, i) => {
     if (matched?.[i]?.[1] === 1) return;
     identify.push({ ...job, trackId: globalTrackId(state, c.t.id), personBox: c.t.box, trackStartTs: c.t.firstTs });
   });
+  return identify;
+}
 
-  const ended = step.ended.map((t) => summarise(state, t, cameraId, job.replayId));
-  for (const t of step.ended) delete state.selection[t.id];
-  state.counters.identifyJobs += identify.length;
-  state.lastOutput = { identify, ended };
-  // Live: the camera wall draws these on the frame they belong to (GET /v1/cameras/:id/frame?boxes=1).
-  const seen: CameraDetections | null =
-    job.mode === 'live'
-      ? {
-          cameraId,
-          seq: job.seq,
-          ts: job.ts,
-          frameKey: job.frameKey,
-          width: job.width,
-          height: job.height,
-          persons: step.active.map((t) => ({ trackId: globalTrackId(state, t.id), box: t.box })),
-          regions,
-        }
-      : null;
-  await save(
-    seen
-      ? [
-          {
-            op: 'set',
-            key: deps.keys.cameraDetections(cameraId),
-            value: JSON.stringify(seen),
-            ttlSeconds: cfg.ingest.frameTtlSeconds,
-          },
-        ]
-      : [],
-  );
-  await emit(deps, cameraId, state.lastOutput);
-  return {
-    outcome: 'detected',
-    persons: persons.length,
-    tracks: step.active.length,
-    identify: identify.length,
-    ended: ended.length,
+/** Live: the camera wall draws these on the frame they belong to (GET /v1/cameras/:id/frame?boxes=1). */
+function detectionsEffect(
+  job: FrameJob,
+  deps: DetectDeps,
+  state: DetectState,
+  active: ActiveTrack[],
+  regions: CameraDetections['regions'],
+): SaveEffect {
+  const seen: CameraDetections = {
+    cameraId: job.cameraId,
+    seq: job.seq,
+    ts: job.ts,
+    frameKey: job.frameKey,
+    width: job.width,
+    height: job.height,
+    persons: active.map((t) => ({ trackId: globalTrackId(state, t.id), box: t.box })),
+    regions,
   };
+  const ttlSeconds = deps.cfg.ingest.frameTtlSeconds;
+  return { op: 'set', key: deps.keys.cameraDetections(job.cameraId), value: JSON.stringify(seen), ttlSeconds };
 }
 
 /**
