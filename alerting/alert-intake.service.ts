@@ -133,6 +133,7 @@ export class AlertIntakeService {
       galleryVersion: ev.galleryVersion,
       best: ev.best,
       scores: ev.scores.slice(-50),
+      ...(ev.evidence ? { evidence: ev.evidence } : {}),
       evidenceMissing: improves && !evidence.length,
     };
     const outcome = await this.ledger.commit(ev.eventId, async (trx, now) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type MatchEvidenceSummary, matchEvidenceSchema } from '../pipeline/events.js';
 import { ALERT_OUTCOMES, type AlertOutcome } from '../pipeline/programme-report.js';
 import { CLIP_FILE_KINDS } from '../pipeline/queues.js';
 import type { AlertTable, EvidenceTable, WebhookDeliveryTable } from '../storage/database/database.types.js';
@@ -39,6 +40,9 @@ export const alertSchema = z
     perpetratorId: z.string().nullable(),
     perpetratorName: z.string().nullable(),
     distance: z.number().nullable().describe('best aggregated face distance (lower is closer)'),
+    evidence: matchEvidenceSchema
+      .nullable()
+      .describe("a match's evidence: its strength (strong / moderate / weak) and the frames behind it; null otherwise"),
     eventCount: z.number().int().describe('events merged into this alert (dedup within the cooldown)'),
     firstSeen: timestamp,
     lastSeen: timestamp,
@@ -102,6 +106,7 @@ export const alertDto = (a: AlertTable): AlertDto => ({
   perpetratorId: a.perpetratorId,
   perpetratorName: a.perpetratorName,
   distance: a.distance,
+  evidence: matchEvidenceOf(a.details),
   eventCount: a.eventCount,
   firstSeen: a.firstSeen,
   lastSeen: a.lastSeen,
@@ -121,6 +126,12 @@ export const alertDto = (a: AlertTable): AlertDto => ({
   resolvedAt: a.resolvedAt,
   rejectedAt: a.rejectedAt,
 });
+
+/** The best sighting's evidence, kept in the alert's details (alerts raised before it was kept have none). */
+function matchEvidenceOf(details: string): MatchEvidenceSummary | null {
+  const parsed = matchEvidenceSchema.safeParse((JSON.parse(details) as { evidence?: unknown }).evidence);
+  return parsed.success ? parsed.data : null;
+}
 
 export const parseFlags = (json: string): AlertFlag[] => JSON.parse(json) as AlertFlag[];
 /** The stored flags with `more` added, each once, in a stable order. */

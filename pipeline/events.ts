@@ -8,6 +8,19 @@ import { boxSchema } from './geometry.js';
  */
 
 /** A registered perpetrator identified on a track (one event per appearance, not per frame). */
+/**
+ * How much a match can be trusted, for the operator at a glance: frames that agreed, named somebody else, or were too
+ * poor to vote, the smallest margin to the next identity, and a strength (pipeline/track-votes.ts strengthOf).
+ */
+export const matchEvidenceSchema = z.object({
+  strength: z.enum(['strong', 'moderate', 'weak']),
+  framesAgreed: z.number().int(),
+  framesDisagreed: z.number().int(),
+  framesIgnored: z.number().int(),
+  margin: z.number().nullable(),
+});
+export type MatchEvidenceSummary = z.infer<typeof matchEvidenceSchema>;
+
 export const matchEventSchema = z.object({
   type: z.literal('match'),
   /** Stable id of this appearance's match: a replayed or retried event carries the same id. */
@@ -34,20 +47,7 @@ export const matchEventSchema = z.object({
       margin: z.number().nullable().optional(),
     }),
   ),
-  /**
-   * How much the match can be trusted, for the operator at a glance: frames that agreed,
-   * named somebody else, or were too poor to vote, the smallest margin to the next
-   * identity, and a strength (pipeline/track-votes.ts strengthOf).
-   */
-  evidence: z
-    .object({
-      strength: z.enum(['strong', 'moderate', 'weak']),
-      framesAgreed: z.number().int(),
-      framesDisagreed: z.number().int(),
-      framesIgnored: z.number().int(),
-      margin: z.number().nullable(),
-    })
-    .optional(),
+  evidence: matchEvidenceSchema.optional(),
   /** Best frame: where its JPEG lives (Redis key with TTL) and what is in it. */
   best: z.object({
     frameKey: z.string(),

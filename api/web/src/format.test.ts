@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ago, clockTime, fromLocalInput, matchStrength, mediaTime, toLocalInput } from './format.js';
+import { ago, clockTime, fromLocalInput, evidenceText, mediaTime, toLocalInput } from './format.js';
 
 describe('display formats', () => {
   const now = new Date(2026, 10, 28, 14, 3, 27).getTime();
@@ -26,7 +26,11 @@ describe('display formats', () => {
     expect(fromLocalInput('not a date')).toBeNull();
   });
 
-  it('names match strength by distance', () => {
-    expect([0.3, 0.45, 0.56].map(matchStrength)).toEqual(['strong', 'good', 'weak']);
+  it("says what a match's evidence is made of", () => {
+    const e = { framesAgreed: 3, framesDisagreed: 1, framesIgnored: 2, margin: 0.061 };
+    expect(evidenceText(e)).toBe('3 frames agreed, 1 named someone else, 2 too poor to vote, margin 0.06');
+    expect(evidenceText({ ...e, framesAgreed: 1, framesDisagreed: 0, framesIgnored: 0, margin: null })).toBe(
+      '1 frame agreed',
+    );
   });
 });

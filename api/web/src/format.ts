@@ -48,10 +48,16 @@ export function fromLocalInput(value: string): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
-/**
- * How sure a match is, for people: the API scores by euclidean distance (lower is
- * closer; the match threshold is near 0.55). Shown as the distance itself plus a word.
- */
-export function matchStrength(distance: number): 'strong' | 'good' | 'weak' {
-  return distance < 0.4 ? 'strong' : distance < 0.5 ? 'good' : 'weak';
+/** The frames behind a match, in words: "3 frames agreed, 1 named someone else, 2 too poor, margin 0.06". */
+export function evidenceText(e: {
+  framesAgreed: number;
+  framesDisagreed: number;
+  framesIgnored: number;
+  margin: number | null;
+}): string {
+  const parts = [`${e.framesAgreed} frame${e.framesAgreed === 1 ? '' : 's'} agreed`];
+  if (e.framesDisagreed) parts.push(`${e.framesDisagreed} named someone else`);
+  if (e.framesIgnored) parts.push(`${e.framesIgnored} too poor to vote`);
+  if (e.margin !== null) parts.push(`margin ${e.margin.toFixed(2)}`);
+  return parts.join(', ');
 }

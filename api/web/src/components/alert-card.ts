@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
-import { ago, clockTime, matchStrength } from '../format.js';
+import { ago, clockTime, evidenceText } from '../format.js';
 import { html } from '../html.js';
 import { useAlertDetail, usePerpetrator } from '../lookups.js';
 import type { Alert, AlertDetail, Camera, Case } from '../types.js';
@@ -158,8 +158,9 @@ export function AlertCard(props: {
       ${
         a.kind === 'match' &&
         a.distance !== null &&
-        html`<div><dt>Score</dt><dd><span
-          class=${`score score-${matchStrength(a.distance)}`}>${matchStrength(a.distance)}</span> distance ${a.distance.toFixed(3)}</dd></div>`
+        html`<div><dt>Match</dt><dd>${
+          a.evidence && html`<span class=${`score score-${a.evidence.strength}`}>${a.evidence.strength}</span> `
+        }distance ${a.distance.toFixed(3)}${a.evidence && `, ${evidenceText(a.evidence)}`}</dd></div>`
       }
       ${
         a.kind !== 'camera_offline' &&
