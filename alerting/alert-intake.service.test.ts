@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditContext } from '../audit/audit-context.js';
+import { alertDto } from './alert.dto.js';
 import { inMemoryAlerting, matchAt } from '../test/factories/in-memory-alerting.js';
 
 const S = 1000;
@@ -36,6 +37,14 @@ describe('alert intake: face matches', () => {
     expect(a.outbox.escalations).toEqual([{ alertId, level: 1, delayMs: 120 * S }]);
     expect(a.alerts.journal.map((j) => j.type)).toEqual(['alert.created']);
     expect(a.journalled).toEqual([1]);
+  });
+
+  it("keeps the match's evidence on the alert: its strength and the frames behind it, for the card and webhooks", async () => {
+    const a = setup();
+    const now = Date.now();
+    const evidence = { strength: 'weak' as const, framesAgreed: 2, framesDisagreed: 1, framesIgnored: 3, margin: 0.03 };
+    const r = await a.intake.handleMatch({ ...matchAt('cam-1', 'prp-1', now - 2 * S, now), evidence });
+    expect(alertDto(a.alerts.alerts.get((r as { alertId: string }).alertId)!).evidence).toEqual(evidence);
   });
 
   it('merges a second sighting within the cooldown as a new entry, and pushes alert.updated to who had it', async () => {
