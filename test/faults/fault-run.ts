@@ -1,7 +1,8 @@
 import { QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { globalKeys } from '../../pipeline/redis-keys.js';
-import { type FaultStack, LOOP_MS, walkIn, type Role } from './fault-stack.js';
+import { type FaultStack, LOOP_MS, PREFIX, walkIn, type Role } from './fault-stack.js';
 import {
   appearancesBetween,
   baselineDelay,
@@ -34,15 +35,21 @@ export const WINDOW: AppearanceWindow = {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
- * Records, for every camera, the gaps between frames the pipeline stored (from
- * the camera status the API shows): where the cameras were blind.
+ * Records, for every camera, the gaps between frames the pipeline stored (the camera
+ * status the ingest worker writes to Redis, read directly: the API may be what was
+ * killed): where the cameras were blind. While Redis is down no frame is stored, so
+ * the outage shows up as a gap once it is back.
  */
 class BlindMonitor {
   readonly blind: Record<string, Interval[]> = {};
   private readonly last = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
+  private readonly redis: Redis;
 
-  constructor(private readonly stack: FaultStack) {}
+  constructor(private readonly stack: FaultStack) {
+    this.redis = new Redis(stack.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    this.redis.on('error', () => {});
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.sample(), 250);
@@ -50,29 +57,28 @@ class BlindMonitor {
 
   private async sample(): Promise<void> {
     try {
-      const page = await this.stack.api<{ items: { id: string; status?: { lastFrameAt: number | null } }[] }>(
-        'GET',
-        '/v1/cameras',
-      );
-      for (const c of page.items) {
-        const at = c.status?.lastFrameAt;
+      const keys = this.stack.cameraIds.map((id) => globalKeys(PREFIX).cameraStatus(id));
+      const values = await this.redis.mget(...keys);
+      for (const [i, id] of this.stack.cameraIds.entries()) {
+        const at = values[i] ? (JSON.parse(values[i]!) as { lastFrameAt: number | null }).lastFrameAt : null;
         if (!at) continue;
-        const prev = this.last.get(c.id);
+        const prev = this.last.get(id);
         // Status is written about once a second: a gap over 2.5 s is frames missing.
         if (prev !== undefined && at - prev > 2500) {
-          const gaps = this.blind[c.id] ?? [];
+          const gaps = this.blind[id] ?? [];
           gaps.push({ from: prev, to: at });
-          this.blind[c.id] = gaps;
+          this.blind[id] = gaps;
         }
-        if (prev === undefined || at > prev) this.last.set(c.id, at);
+        if (prev === undefined || at > prev) this.last.set(id, at);
       }
     } catch {
-      // The API (or Redis) is what the fault took away: the gap shows up when it is back.
+      // Redis is what the fault took away: the gap shows up when it is back.
     }
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.redis.disconnect();
   }
 }
 
@@ -173,7 +179,7 @@ export async function runFaultSuite(
   monitor.start();
   const alertEvents = new QueueEvents(QUEUE.alerts, {
     connection: { url: stack.redisUrl },
-    prefix: globalKeys('wpf').bull(QUEUE.alerts),
+    prefix: globalKeys(PREFIX).bull(QUEUE.alerts),
   });
   // Lost while Redis is down; the queue events are only a trigger.
   alertEvents.on('error', () => {});

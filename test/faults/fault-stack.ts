@@ -15,6 +15,9 @@ const projectDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const walkIn = fixture('enrolled-walk-in');
 export const LOOP_MS = walkIn.truth().durationSec * 1000;
 
+/** The stack's Redis key prefix. */
+export const PREFIX = 'wpf';
+
 export type Role = 'api' | 'alerts' | 'ingest' | 'detect' | 'identify';
 
 /** How many processes of each role run: one spare where a role can have one (the deployment this tests). */
@@ -91,7 +94,7 @@ export class FaultStack {
       REDIS_URL: this.redisUrl,
       WATCHPOST_CONFIG: configFile,
       WATCHPOST_DATA_DIR: join(this.dir, 'data'),
-      WATCHPOST_REDIS_PREFIX: 'wpf',
+      WATCHPOST_REDIS_PREFIX: PREFIX,
     };
     this.adminKey = this.createAdminKey();
     this.apiPort = await freePort();
