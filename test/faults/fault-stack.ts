@@ -86,7 +86,8 @@ export class FaultStack {
         log: { format: 'json' },
         models: { instances: 1, cacheDir: join(projectDir, 'data', 'models') },
         // 5 s as in the run: an appearance every loop (20 s) is an alert of its own.
-        alerts: { cooldownSeconds: 5, allowInsecureWebhooks: true },
+        // No operator review before dispatch: the suite measures the machinery, not a person.
+        alerts: { cooldownSeconds: 5, allowInsecureWebhooks: true, review: 'off' },
         ...this.opts.config,
       }),
     );
