@@ -3,7 +3,9 @@
  *  1. GET /v1/alerts?limit=50 over a database of 2,000 alerts, 100 concurrent clients;
  *  2. SSE fan-out: 100 open /v1/alerts/stream clients while 100 concurrent clients POST
  *     victim SOS presses (each commits a journal entry that goes to every stream):
- *     request rate and p99 of the POSTs, and commit-to-client latency of the fan-out.
+ *     request rate and p99 of the POSTs, and commit-to-client latency of the fan-out;
+ *  3. review before dispatch: match event -> confirmed dispatch webhook with an operator client that
+ *     confirms at once (bench/api-review.ts; --review-events N, default 30).
  * SQLite by default; BENCH_DATABASE_URL=postgres://... for PostgreSQL.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +19,7 @@ import { loadConfig } from '../runtime/config.js';
 import { createLogger } from '../runtime/logger.js';
 import { startEmbeddedRedis } from '../runtime/embedded-redis.js';
 import { readEventStream } from '../runtime/event-stream.js';
+import { benchReviewDispatch } from './api-review.js';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -126,6 +129,7 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
 };
+const reviewDispatch = await benchReviewDispatch(redis.url, arg('review-events', 30));
 const result = {
   database: server.db.dialect,
   connections,
@@ -149,6 +153,8 @@ const result = {
     commitToClientP50Ms: pct(latencies, 50),
     commitToClientP99Ms: pct(latencies, 99),
   },
+  /** Match event -> control room -> operator confirms at once -> officer's alert.confirmed webhook. */
+  reviewDispatch,
 };
 if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
 else {
@@ -159,7 +165,9 @@ else {
       `  GET /v1/alerts?limit=50      ${l.requestsPerSec.toFixed(0)} req/s  p50 ${l.p50Ms} ms  p99 ${l.p99Ms} ms  non-2xx ${l.non2xx}\n` +
       `  POST SOS with ${f.streams} SSE clients  ${f.sosPostsPerSec.toFixed(0)} req/s  p99 ${f.sosP99Ms} ms  non-2xx ${f.sosNon2xx}\n` +
       `  SSE fan-out: ${f.eventsDelivered}/${f.eventsExpected} events delivered (${f.deliveredPerSec}/s), ` +
-      `commit->client p50 ${f.commitToClientP50Ms} ms, p99 ${f.commitToClientP99Ms} ms\n`,
+      `commit->client p50 ${f.commitToClientP50Ms} ms, p99 ${f.commitToClientP99Ms} ms\n` +
+      `  match -> confirmed dispatch webhook (operator confirms at once): ${reviewDispatch.confirmedDispatches}/` +
+      `${reviewDispatch.events}, p50 ${reviewDispatch.p50Ms} ms, p95 ${reviewDispatch.p95Ms} ms (goal < 1000)\n`,
   );
 }
 await close();

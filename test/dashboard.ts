@@ -43,7 +43,6 @@ export const webCfg = () =>
       dataDir: web.dataDir,
       redisPrefix: web.prefix.prefix,
       'log.level': 'warn',
-      'alerts.review': 'off',
       // Converted face models are shared between runs (gitignored), so only the first run converts.
       'models.cacheDir': join(repo, '.cache', 'models'),
     },

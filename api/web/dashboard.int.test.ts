@@ -212,20 +212,41 @@ describe('operator dashboard in Chromium', () => {
     const alerts = openQueue(QUEUE.alerts, { cfg: webCfg(), connection: redis });
     const pushedAt = Date.now();
     await alerts.add(JOB.match, event, { jobId: event.eventId });
-    const card = operator.locator('.alert-card[data-state="new"]', { hasText: PERPETRATOR });
-    await card.waitFor({ timeout: 15_000 });
+    // Review first: the match reaches the control room as pending_review, and no officer yet.
+    const pending = operator.locator('.alert-card[data-state="pending_review"]', { hasText: PERPETRATOR });
+    await pending.waitFor({ timeout: 15_000 });
     // A figure for the report, not an assertion: speed is measured, never asserted, in tests.
     console.log(`dashboard: match on the queue -> card on screen in ${Date.now() - pushedAt} ms`);
+    await expect(operator.locator('.chip-alarm').textContent()).resolves.toMatch(/1\s*new alert.*1 to review/);
+    await expect.poll(() => pending.locator('img.snapshot-img').count()).toBe(1);
+    await expect.poll(() => pending.locator('img.face-img').count()).toBe(2); // seen on camera beside enrolled
+    await expect(pending.textContent()).resolves.toMatch(/Front door/);
+    await expect(pending.textContent()).resolves.toMatch(/VR-2026-00412/);
+    await expect(pending.textContent()).resolves.toMatch(/0\.380/);
+    await expect(pending.textContent()).resolves.toMatch(/unconfirmed in \d+ s/);
+    await expect(officer.locator('.alert-card', { hasText: PERPETRATOR }).count()).resolves.toBe(0);
+    await operator.waitForTimeout(300);
+    await shot(operator, 'alert-review-1280');
+
+    // An operator on a phone confirms it: the officer's card appears, both pages show it dispatched.
+    const reviewer = await newPage(PHONE);
+    await signIn(reviewer, web.keys.operator);
+    const onPhone = reviewer.locator('.alert-card[data-state="pending_review"]', { hasText: PERPETRATOR });
+    await onPhone.getByRole('button', { name: 'Confirm match' }).waitFor({ timeout: 15_000 });
+    await shot(reviewer, 'alert-review-390');
+    await onPhone.getByRole('button', { name: 'Confirm match' }).click();
+    const card = operator.locator('.alert-card[data-state="new"]', { hasText: PERPETRATOR });
+    await card.waitFor({ timeout: 10_000 });
+    await reviewer
+      .locator('.alert-card[data-state="new"]', { hasText: PERPETRATOR })
+      .getByText(/Confirmed by/)
+      .waitFor();
     await officer.locator('.alert-card[data-state="new"]', { hasText: PERPETRATOR }).waitFor({ timeout: 15_000 });
     await expect(operator.locator('.chip-alarm').textContent()).resolves.toMatch(/1\s*new alert/);
-    await expect.poll(() => card.locator('img.snapshot-img').count()).toBe(1);
-    await expect.poll(() => card.locator('img.face-img').count()).toBe(2); // seen on camera beside enrolled
-    await expect(card.textContent()).resolves.toMatch(/Front door/);
-    await expect(card.textContent()).resolves.toMatch(/VR-2026-00412/);
-    await expect(card.textContent()).resolves.toMatch(/0\.380/);
-    await operator.waitForTimeout(300);
+    await shot(reviewer, 'alert-confirmed-390');
     await shot(operator, 'alert-new-1280');
     await shot(officer, 'alert-new-390');
+    await reviewer.close();
 
     await card.getByRole('button', { name: 'Acknowledge' }).click();
     const handled = (page: Page) => page.locator('.alert-card[data-state="acknowledged"]', { hasText: PERPETRATOR });

@@ -37,7 +37,13 @@ export function alertOfMessage(msg: SseMessage): Alert | null {
  * The session's alert list: loaded once, then kept current by the SSE stream
  * (create and update events alike upsert by id). A new alert rings and flashes.
  */
-export function createAlertFeed(api: ApiClient, sound: AlertSound, onNew: (a: Alert) => void): AlertFeed {
+export function createAlertFeed(
+  api: ApiClient,
+  sound: AlertSound,
+  onNew: (a: Alert) => void,
+  /** The control room reviews matches: they ring for it; anyone else hears of a match once it is dispatched. */
+  reviews = false,
+): AlertFeed {
   const alerts = createStore<Alert[]>([]);
   const fresh = createStore(new Map<string, number>());
   const state = createStore<{ state: StreamState; detail?: string }>({ state: 'connecting' });
@@ -53,7 +59,7 @@ export function createAlertFeed(api: ApiClient, sound: AlertSound, onNew: (a: Al
   const reload = async () => {
     // Every open alert however old (nothing that needs attention may fall off a page), plus recent history.
     const [open, recent] = await Promise.all([
-      api.get<Page<Alert>>('/v1/alerts?state=new,acknowledged&limit=500'),
+      api.get<Page<Alert>>('/v1/alerts?state=pending_review,new,acknowledged&limit=500'),
       api.get<Page<Alert>>('/v1/alerts?limit=100'),
     ]);
     const fetched = new Map([...itemsOf(recent), ...itemsOf(open)].map((a) => [a.id, a]));
@@ -73,8 +79,11 @@ export function createAlertFeed(api: ApiClient, sound: AlertSound, onNew: (a: Al
     const known = alerts.get().find((a) => a.id === alert.id);
     const isNew = upsert(alert);
     // A repeated sighting re-opens attention too (the API updates the open alert within its cooldown).
-    const reSighted = known && alert.state === 'new' && alert.eventCount > known.eventCount;
-    if ((isNew && alert.state === 'new') || reSighted) {
+    const reSighted = known && alert.state === known.state && alert.eventCount > known.eventCount;
+    const rings = alert.state === 'new' || (reviews && alert.state === 'pending_review');
+    // Confirmed (or sent unconfirmed) after review: news to an officer, though the page already held it.
+    const dispatched = known?.state === 'pending_review' && alert.state === 'new' && !reviews;
+    if (rings && (isNew || reSighted || dispatched)) {
       fresh.set(new Map(fresh.get()).set(alert.id, Date.now()));
       sound.play();
       onNew(alert);

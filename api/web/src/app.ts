@@ -78,7 +78,7 @@ function SignedIn(props: { session: Session; onSignOut: (why?: string | null) =>
     const api = new ApiClient(props.session.key);
     api.onUnauthorized = () => props.onSignOut('The server no longer accepts this key. Sign in again.');
     // Phones (officers) also vibrate; the header and title carry the visual cue.
-    const feed = createAlertFeed(api, sound, () => navigator.vibrate?.([200, 100, 200]));
+    const feed = createAlertFeed(api, sound, () => navigator.vibrate?.([200, 100, 200]), can(me.role, 'reviewAlerts'));
     return {
       api,
       me,

@@ -22,3 +22,10 @@ export function cameraState(c: Camera, alerts: Alert[] = []): CameraState {
   );
   return offline ? 'offline' : reported;
 }
+
+/**
+ * Alerts that need a person now: dispatched and unacknowledged, and (for the control room, who
+ * decide them) matches awaiting review. The header's count and the alerts page use this one rule.
+ */
+export const needsAttention = (alerts: Alert[], reviews: boolean) =>
+  alerts.filter((a) => a.state === 'new' || (reviews && a.state === 'pending_review'));

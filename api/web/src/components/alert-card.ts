@@ -14,6 +14,9 @@ const KIND_LABEL: Record<string, string> = {
   sos: 'Victim SOS',
 };
 const ACTION_LABEL: Record<string, string> = {
+  confirm: 'Confirmed by',
+  reject: 'Rejected by',
+  review_missed: 'Not reviewed in time:',
   acknowledge: 'Acknowledged by',
   resolve: 'Resolved by',
   false_positive: 'Marked false positive by',
@@ -29,6 +32,7 @@ const OUTCOMES = [
 export const OUTCOME_LABEL: Record<string, string> = Object.fromEntries(OUTCOMES);
 
 const STATE_LABEL: Record<string, string> = {
+  pending_review: 'Needs review',
   new: 'New',
   acknowledged: 'Acknowledged',
   resolved: 'Resolved',
@@ -59,6 +63,39 @@ function EnrolledPhoto(props: { perpetratorId: string | null; name: string }) {
       alt=${`Enrolled photo of ${props.name}`} empty=${p ? 'No enrolled photo' : 'Loading…'} />
     <figcaption>Enrolled</figcaption>
   </figure>`;
+}
+
+const FLAG_LABEL: Record<string, string> = {
+  unconfirmed: 'Unconfirmed: nobody reviewed it in time',
+  no_officer_on_duty: 'No officer on duty: sent to the fallback',
+  nobody_reached: 'Nobody could be sent it',
+};
+
+/** The control room's decision on a match: confirm (officers are sent) or reject (nobody is disturbed). */
+function ReviewActions(props: { alert: Alert; title: string; now: number }) {
+  const { api, feed, notify } = useApp();
+  const [busy, setBusy] = useState<string | null>(null);
+  const a = props.alert;
+  const decide = async (action: 'confirm' | 'reject', label: string) => {
+    setBusy(action);
+    try {
+      const updated = await api.post<Alert>(`/v1/alerts/${encodeURIComponent(a.id)}/${action}`, {});
+      if (updated?.id) feed.upsert(updated);
+      notify(`${label}: ${props.title}`);
+    } catch (err) {
+      notify(`Could not ${action}: ${(err as Error).message}`, 'error');
+    } finally {
+      setBusy(null);
+    }
+  };
+  const left = a.reviewDueAt ? Math.max(0, Math.round((a.reviewDueAt - props.now) / 1000)) : null;
+  return html`<div class="actions review-actions">
+    <p class="review-due">${left === null ? '' : left > 0 ? `Goes to the officers unconfirmed in ${left} s` : 'Going to the officers unconfirmed now'}</p>
+    <button type="button" class="btn btn-primary" disabled=${!!busy}
+      onClick=${() => decide('confirm', 'Confirmed; officers dispatched')}>${busy === 'confirm' ? 'Confirming…' : 'Confirm match'}</button>
+    <${ConfirmButton} label="Reject" confirm="Not this person?" disabled=${!!busy}
+      onConfirm=${() => decide('reject', 'Rejected as a false positive')} />
+  </div>`;
 }
 
 type Delivery = AlertDetail['deliveries'][number];
@@ -121,7 +158,8 @@ export function AlertCard(props: {
   // The pipeline's own 'created' entry says nothing a person needs; show the last human (or camera) action.
   const lastAction = detail?.actions.filter((x) => x.action !== 'created').at(-1);
   const open = a.state === 'new' || a.state === 'acknowledged';
-  return html`<article class=${`alert-card kind-${a.kind} state-${a.state} ${props.fresh && a.state === 'new' ? 'fresh' : ''}`}
+  const ringing = a.state === 'new' || a.state === 'pending_review';
+  return html`<article class=${`alert-card kind-${a.kind} state-${a.state} ${props.fresh && ringing ? 'fresh' : ''}`}
     aria-labelledby=${`alert-${a.id}-title`} data-alert-id=${a.id} data-state=${a.state}>
     <header class="alert-head">
       <span class=${`state-pill pill-${a.state}`}>${STATE_LABEL[a.state] ?? a.state}</span>
@@ -132,6 +170,10 @@ export function AlertCard(props: {
       </time>
     </header>
     <h3 id=${`alert-${a.id}-title`} class="alert-title" title=${title}>${title}</h3>
+    ${
+      a.flags.length > 0 &&
+      html`<ul class="flags">${a.flags.map((f) => html`<li key=${f} class=${`flag flag-${f}`} data-flag=${f}>${FLAG_LABEL[f] ?? f}</li>`)}</ul>`
+    }
     ${
       a.kind === 'match' &&
       html`<div class="evidence">
@@ -197,6 +239,7 @@ export function AlertCard(props: {
         )}</dd></div>`
       }
     </dl>
+    ${a.state === 'pending_review' && can('reviewAlerts') && html`<${ReviewActions} alert=${a} title=${title} now=${props.now} />`}
     ${
       open &&
       can('actOnAlerts') &&

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
-import { cameraState } from '../camera-state.js';
+import { cameraState, needsAttention } from '../camera-state.js';
 import { html } from '../html.js';
 import { KeyExpiry } from './key-expiry.js';
 import { useStore } from '../store.js';
@@ -24,12 +24,11 @@ export function AttentionBar() {
   const cams = useStore(cameras);
   const [soundOn, setSoundOn] = useState(sound.enabled && sound.ready);
 
-  const open = alerts.filter((a) => a.state === 'new');
+  const open = needsAttention(alerts, can('reviewAlerts'));
   const matches = open.filter((a) => a.kind !== 'camera_offline').length;
-  const offlineIds = new Set([
-    ...open.filter((a) => a.kind === 'camera_offline' && a.cameraId).map((a) => a.cameraId!),
-    ...(cams ?? []).filter((c) => cameraState(c) === 'offline').map((c) => c.id),
-  ]);
+  const toReview = open.filter((a) => a.state === 'pending_review').length;
+  // The camera page's own rule: a camera streaming again is not offline, whatever alert is still open.
+  const offline = (cams ?? []).filter((c) => cameraState(c, alerts) === 'offline').length;
 
   // Right after sign-in the click has unlocked audio; after a reload it needs one more click.
   useEffect(() => {
@@ -51,12 +50,12 @@ export function AttentionBar() {
 
   return html`<div class="attention" role="status" aria-live="polite" aria-label="Needs attention">
     <a href="#/alerts" class=${`chip ${matches ? 'chip-alarm' : 'chip-calm'}`}>
-      <strong>${matches}</strong> new alert${matches === 1 ? '' : 's'}
+      <strong>${matches}</strong> new alert${matches === 1 ? '' : 's'}${toReview ? html`<span class="long"> (${toReview} to review)</span>` : ''}
     </a>
     ${
       can('readCameras') &&
-      html`<a href="#/cameras" class=${`chip ${offlineIds.size ? 'chip-warn' : 'chip-calm'}`}>
-      <strong>${offlineIds.size}</strong><span class="long"> camera${offlineIds.size === 1 ? '' : 's'}</span> offline
+      html`<a href="#/cameras" class=${`chip ${offline ? 'chip-warn' : 'chip-calm'}`}>
+      <strong>${offline}</strong><span class="long"> camera${offline === 1 ? '' : 's'}</span> offline
     </a>`
     }
     <${KeyExpiry} />

@@ -1,4 +1,5 @@
 import { useApp } from '../app-context.js';
+import { needsAttention } from '../camera-state.js';
 import { AlertCard, alertTitle, OUTCOME_LABEL } from '../components/alert-card.js';
 import { clockTime } from '../format.js';
 import { html } from '../html.js';
@@ -17,7 +18,7 @@ const closedLabel = (a: Alert) =>
   a.state === 'false_positive' ? 'False positive' : a.outcome ? `Resolved: ${OUTCOME_LABEL[a.outcome]}` : 'Resolved';
 
 export function AlertsScreen() {
-  const { feed, cameras } = useApp();
+  const { feed, cameras, can } = useApp();
   const alerts = useStore(feed.alerts);
   const fresh = useStore(feed.fresh);
   const stream = useStore(feed.state);
@@ -27,10 +28,11 @@ export function AlertsScreen() {
 
   const arrivedFirst = (a: Alert, b: Alert) => (fresh.get(b.id) ?? 0) - (fresh.get(a.id) ?? 0);
   // Person-at-the-door and SOS before camera outages; within a group newest first.
-  const urgency = (a: Alert) => (a.kind === 'camera_offline' ? 1 : 0);
-  const attention = alerts
-    .filter((a) => a.state === 'new')
-    .sort((a, b) => urgency(a) - urgency(b) || arrivedFirst(a, b) || b.lastSeen - a.lastSeen);
+  // Matches awaiting the control room's decision lead: nobody is sent until they are decided.
+  const urgency = (a: Alert) => (a.state === 'pending_review' ? -1 : a.kind === 'camera_offline' ? 1 : 0);
+  const attention = needsAttention(alerts, can('reviewAlerts')).sort(
+    (a, b) => urgency(a) - urgency(b) || arrivedFirst(a, b) || b.lastSeen - a.lastSeen,
+  );
   const handling = alerts.filter((a) => a.state === 'acknowledged');
   const closed = alerts.filter((a) => a.state === 'resolved' || a.state === 'false_positive').slice(0, CLOSED_SHOWN);
   const card = (a: Alert) =>

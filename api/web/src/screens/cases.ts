@@ -3,6 +3,7 @@ import { useApp } from '../app-context.js';
 import { CameraForm } from '../components/camera-form.js';
 import { CaseCard } from '../components/case-card.js';
 import { CaseForm } from '../components/case-form.js';
+import { CoverageGaps } from '../components/coverage-gaps.js';
 import { DutyRoster } from '../components/duty-roster.js';
 import { html } from '../html.js';
 import { itemsOf, type Page } from '../api-client.js';
@@ -95,6 +96,7 @@ export function CasesScreen() {
         }`
       }
     </section>
+    <${CoverageGaps} cases=${cases} changed=${cases?.length ?? 0} />
     <${DutyRoster} />
   </div>`;
 }
