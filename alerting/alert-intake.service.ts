@@ -10,7 +10,6 @@ import type { CaseTable, WebhookDeliveryTable } from '../storage/database/databa
 import type { CameraRepository } from '../storage/repositories/camera.repository.js';
 import type { CaseRepository } from '../storage/repositories/case.repository.js';
 import { newId } from '../storage/repositories/ids.js';
-import type { OfficerRepository } from '../storage/repositories/officer.repository.js';
 import type { PerpetratorRepository } from '../storage/repositories/perpetrator.repository.js';
 import type { PipelineStateRepository } from '../storage/repositories/pipeline-state.repository.js';
 import { type AlertLedger, type EventOutcome, newAlertRow, PIPELINE } from './alert-ledger.js';
@@ -44,7 +43,6 @@ export class AlertIntakeService {
     private readonly ledger: AlertLedger,
     private readonly cases: CaseRepository,
     private readonly cameras: CameraRepository,
-    private readonly officers: OfficerRepository,
     private readonly pipeline: PipelineStateRepository,
     private readonly evidence: EvidenceService,
     private readonly audit: AuditService,

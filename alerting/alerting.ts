@@ -35,7 +35,6 @@ export function createAlerting(d: AlertingDeps) {
       ledger,
       d.repos.cases,
       d.repos.cameras,
-      d.repos.officers,
       d.repos.pipeline,
       evidence,
       d.audit,

@@ -36,6 +36,35 @@ const pct = (xs: number[], p: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : Number.NaN;
 };
 
+/** A case with one perpetrator per event (each event its own appearance), its camera, and an officer on duty. */
+async function seed(base: string, admin: string, officerUrl: string, events: number): Promise<string[]> {
+  const call = async (path: string, body: unknown) => {
+    const res = await fetch(base + path, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return (await res.json()) as { id: string };
+  };
+  // One perpetrator per event: each event is its own appearance, so its own alert.
+  const perps: string[] = [];
+  for (let i = 0; i < events; i++) perps.push((await call('/v1/perpetrators', { name: `Bench ${i}` })).id);
+  const kase = await call('/v1/cases', {
+    victimRef: 'B-review',
+    residence: 'bench',
+    district: 'bench',
+    riskLevel: 'very_high',
+    perpetratorIds: perps,
+    windowStart: Date.now() - 3600_000,
+    windowEnd: Date.now() + 86_400_000,
+  });
+  await call('/v1/cameras', { id: 'bench-door', name: 'Bench door', url: 'rtsp://127.0.0.1/bench', caseId: kase.id });
+  const pc = await call('/v1/officers', { name: 'PC Bench', badge: 'B-1', district: 'bench', webhookUrl: officerUrl });
+  await call('/v1/shifts', { officerId: pc.id, startsAt: Date.now() - 60_000, endsAt: Date.now() + 3600_000 });
+
+  return perps;
+}
+
 export async function benchReviewDispatch(redisUrl: string, events: number) {
   const dir = mkdtempSync(join(tmpdir(), 'wp-bench-review-'));
   const sentAt = new Map<string, number>();
@@ -78,30 +107,7 @@ export async function benchReviewDispatch(redisUrl: string, events: number) {
   base = http.url;
   operatorKey = (await server.createKey('operator', 'bench operator')).key;
   const admin = (await server.createKey('admin', 'bench admin')).key;
-  const call = async (path: string, body: unknown) => {
-    const res = await fetch(base + path, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    return (await res.json()) as { id: string };
-  };
-  // One perpetrator per event: each event is its own appearance, so its own alert.
-  const perps = [];
-  for (let i = 0; i < events; i++) perps.push((await call('/v1/perpetrators', { name: `Bench ${i}` })).id);
-  const kase = await call('/v1/cases', {
-    victimRef: 'B-review',
-    residence: 'bench',
-    district: 'bench',
-    riskLevel: 'very_high',
-    perpetratorIds: perps,
-    windowStart: Date.now() - 3600_000,
-    windowEnd: Date.now() + 86_400_000,
-  });
-  await call('/v1/cameras', { id: 'bench-door', name: 'Bench door', url: 'rtsp://127.0.0.1/bench', caseId: kase.id });
-  const pc = await call('/v1/officers', { name: 'PC Bench', badge: 'B-1', district: 'bench', webhookUrl: officer.url });
-  await call('/v1/shifts', { officerId: pc.id, startsAt: Date.now() - 60_000, endsAt: Date.now() + 3600_000 });
-
+  const perps = await seed(base, admin, officer.url, events);
   const redis = new Redis(redisUrl);
   const queue = openQueue(QUEUE.alerts, { cfg, connection: redis });
   for (let i = 0; i < events; i++) {

@@ -1,15 +1,20 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Redis } from 'ioredis';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { expect } from 'vitest';
 import { createApiServer, type ApiServer } from '../api/server.js';
 import { ensureWebBuilt } from '../api/web/build.js';
+import type { Box } from '../pipeline/geometry.js';
+import { JOB, QUEUE } from '../pipeline/queues.js';
 import { loadConfig } from '../runtime/config.js';
+import { FrameStore } from '../runtime/frame-store.js';
+import { openQueue } from '../runtime/queues.js';
 import { createLogger } from '../runtime/logger.js';
 import { alertsWorkerFor } from './api-fixture.js';
-import { responderRow } from './factories/api.factory.js';
+import { matchEvent, responderRow } from './factories/api.factory.js';
 import { testPrefix, testRedisUrl } from './redis.js';
 
 /**
@@ -131,4 +136,43 @@ export async function stopDashboard(): Promise<void> {
   await web.server?.close();
   await web.prefix.cleanup();
   if (web.dataDir) rmSync(web.dataDir, { recursive: true, force: true });
+}
+
+/**
+ * As the identify worker does: frame and face crop JPEGs in Redis with a TTL, a match event on the
+ * alerts queue. Returns when it was pushed.
+ */
+export async function pushMatch(cameraId: string, perp: { id: string; name: string }): Promise<number> {
+  const redis = new Redis(testRedisUrl());
+  const frames = new FrameStore(redis, {
+    prefix: web.prefix.prefix,
+    partitions: webCfg().detect.partitions,
+    ttlSeconds: 600,
+  });
+  const now = Date.now();
+  const frameKey = await frames.putFrame(cameraId, 41, await sharp(SAMPLE).resize(960).jpeg().toBuffer());
+  const crop = await sharp(web.photos.single)
+    .extract({ left: 90, top: 110, width: 260, height: 260 })
+    .jpeg()
+    .toBuffer();
+  const faceCropKey = await frames.putFaceCrop(cameraId, 41, 0, crop);
+  const faceBox: Box = [715, 75, 845, 205];
+  const event = matchEvent({
+    eventId: `web-test-${now}`,
+    cameraId,
+    trackId: 't-7',
+    perpetratorId: perp.id,
+    name: perp.name,
+    distance: 0.38,
+    scores: [{ ts: now - 800, seq: 41, distance: 0.38, faceBox }],
+    best: { frameKey, ts: now - 800, seq: 41, personBox: [670, 20, 960, 540], faceBox, faceCropKey },
+    firstSeen: now - 2000,
+    lastSeen: now - 800,
+  });
+  const alerts = openQueue(QUEUE.alerts, { cfg: webCfg(), connection: redis });
+  const pushedAt = Date.now();
+  await alerts.add(JOB.match, event, { jobId: event.eventId });
+  await alerts.close();
+  redis.disconnect();
+  return pushedAt;
 }

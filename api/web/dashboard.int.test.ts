@@ -5,12 +5,11 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CameraEvent, CameraStatus } from '../../pipeline/events.js';
-import type { Box } from '../../pipeline/geometry.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
-import { FrameStore } from '../../runtime/frame-store.js';
 import { openQueue } from '../../runtime/queues.js';
 import {
+  pushMatch,
   apiGet,
   artifacts,
   DESKTOP,
@@ -24,7 +23,6 @@ import {
   web,
   webCfg,
 } from '../../test/dashboard.js';
-import { matchEvent } from '../../test/factories/api.factory.js';
 import { testRedisUrl } from '../../test/redis.js';
 
 /** The dashboard in real Chromium against the real API (test/dashboard.ts starts both). */
@@ -182,36 +180,7 @@ describe('operator dashboard in Chromium', () => {
     await operator.locator('.feed-live').waitFor();
     await officer.locator('.feed-live').waitFor();
 
-    // As the identify worker does: frame and face crop JPEGs in Redis with a TTL, the event on the alerts queue.
-    const redis = new Redis(testRedisUrl());
-    const frames = new FrameStore(redis, {
-      prefix: web.prefix.prefix,
-      partitions: webCfg().detect.partitions,
-      ttlSeconds: 600,
-    });
-    const now = Date.now();
-    const frameKey = await frames.putFrame(camera.id, 41, await sharp(SAMPLE).resize(960).jpeg().toBuffer());
-    const crop = await sharp(web.photos.single)
-      .extract({ left: 90, top: 110, width: 260, height: 260 })
-      .jpeg()
-      .toBuffer();
-    const faceCropKey = await frames.putFaceCrop(camera.id, 41, 0, crop);
-    const faceBox: Box = [715, 75, 845, 205];
-    const event = matchEvent({
-      eventId: `web-test-${now}`,
-      cameraId: camera.id,
-      trackId: 't-7',
-      perpetratorId: perp.id,
-      name: perp.name,
-      distance: 0.38,
-      scores: [{ ts: now - 800, seq: 41, distance: 0.38, faceBox }],
-      best: { frameKey, ts: now - 800, seq: 41, personBox: [670, 20, 960, 540], faceBox, faceCropKey },
-      firstSeen: now - 2000,
-      lastSeen: now - 800,
-    });
-    const alerts = openQueue(QUEUE.alerts, { cfg: webCfg(), connection: redis });
-    const pushedAt = Date.now();
-    await alerts.add(JOB.match, event, { jobId: event.eventId });
+    const pushedAt = await pushMatch(camera.id, perp);
     // Review first: the match reaches the control room as pending_review, and no officer yet.
     const pending = operator.locator('.alert-card[data-state="pending_review"]', { hasText: PERPETRATOR });
     await pending.waitFor({ timeout: 15_000 });
@@ -270,8 +239,6 @@ describe('operator dashboard in Chromium', () => {
     await closed(officer).getByText('Resolved: Arrested').waitFor();
     await closed(operator).getByText('Resolved: Arrested').waitFor({ timeout: 10_000 });
     await expect(handled(operator).count()).resolves.toBe(0);
-    await alerts.close();
-    redis.disconnect();
     await operator.close();
     await officer.close();
   }, 120_000);

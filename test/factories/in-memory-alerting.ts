@@ -282,7 +282,6 @@ export function inMemoryAlerting(alertsCfg: Partial<Config['alerts']> = {}) {
       ledger,
       people.caseRepo,
       people.cameraRepo,
-      people.officerRepo,
       pipeline,
       evidence,
       auditService,
