@@ -47,7 +47,6 @@ const PENDING_SPLIT: string[] = [
   'cli/commands/replay.ts:register',
   'workers/alerts/index.ts:startAlertsWorker',
   'workers/identify/process-identify.ts:processIdentify',
-  'workers/ingest/index.ts:startIngestWorker',
   'workers/replay/run-replay.ts:runReplay',
 ];
 const pendingSeen = new Set<string>();

@@ -26,6 +26,56 @@ export interface IngestWorker extends RunningWorker {
   readonly workerId: string;
 }
 
+/** Stops the sessions (and clip buffers) of cameras this worker no longer reads, or whose settings changed. */
+async function stopUnwanted(s: {
+  sessions: Map<string, CameraSession>;
+  recorders: Map<string, ClipRecorder>;
+  wanted: Map<string, CameraConfig>;
+  registered: CameraConfig[];
+  log: WorkerContext['log'];
+}): Promise<void> {
+  const stops: Promise<void>[] = [];
+  for (const [id, session] of s.sessions) {
+    const next = s.wanted.get(id);
+    if (next && JSON.stringify(next) === JSON.stringify(session.camera)) continue;
+    s.sessions.delete(id);
+    const recorder = s.recorders.get(id);
+    s.recorders.delete(id);
+    if (recorder) stops.push(recorder.stop());
+    s.log.info(
+      { camera: id },
+      next
+        ? 'camera changed: restarting it'
+        : s.registered.some((c) => c.id === id)
+          ? 'camera handed to another ingest worker'
+          : 'camera removed',
+    );
+    stops.push(
+      session.stop().then(() => {
+        if (!next) clearCameraState(id);
+      }),
+    );
+  }
+  await Promise.all(stops);
+}
+
+/** One line per Redis outage: how many live frames each camera could not queue while it was away. */
+function logDroppedWhileDown(
+  sessions: Map<string, CameraSession>,
+  log: WorkerContext['log'],
+  address: string,
+  downMs: number,
+): void {
+  const dropped = Object.fromEntries(
+    [...sessions].map(([id, s]) => [id, s.takeDroppedWhileRedisDown()] as const).filter(([, n]) => n > 0),
+  );
+  const total = Object.values(dropped).reduce((a, n) => a + n, 0);
+  log.warn(
+    { redis: address, downMs, framesDropped: total, byCamera: dropped },
+    'frames dropped while Redis was unreachable',
+  );
+}
+
 /**
  * `watchpost worker ingest`: one ffmpeg per camera, for the configured cameras and
  * those registered through the API (added and removed without a restart). Live mode:
@@ -69,48 +119,17 @@ export async function startIngestWorker(
     const held = await leases.balance(all.map((c) => c.id));
     const cameras = all.filter((c) => held.has(c.id));
     const wanted = new Map(cameras.map((c) => [c.id, c]));
-    const stops: Promise<void>[] = [];
-    for (const [id, session] of sessions) {
-      const next = wanted.get(id);
-      if (next && JSON.stringify(next) === JSON.stringify(session.camera)) continue;
-      sessions.delete(id);
-      const recorder = recorders.get(id);
-      recorders.delete(id);
-      if (recorder) stops.push(recorder.stop());
-      log.info(
-        { camera: id },
-        next
-          ? 'camera changed: restarting it'
-          : registered.some((c) => c.id === id)
-            ? 'camera handed to another ingest worker'
-            : 'camera removed',
-      );
-      stops.push(
-        session.stop().then(() => {
-          if (!next) clearCameraState(id);
-        }),
-      );
-    }
-    await Promise.all(stops);
+    await stopUnwanted({ sessions, recorders, wanted, registered, log });
     for (const cam of cameras) {
       if (sessions.has(cam.id) || closing) continue;
-      const session = new CameraSession(cam, {
-        cfg,
-        log,
-        store,
-        detect,
-        alerts,
-        redis,
-        workerId: leases.workerId,
-        openSource: opts.openSource,
-      });
+      const sessionDeps = { cfg, log, store, detect, alerts, redis, workerId: leases.workerId };
+      const session = new CameraSession(cam, { ...sessionDeps, openSource: opts.openSource });
       sessions.set(cam.id, session);
       log.info({ camera: cam.id, name: cam.name }, 'watching camera');
       session.start();
       if (cfg.evidence.clips && !opts.openSource) {
-        const recorder = new ClipRecorder(cam, { cfg, log, segments });
-        recorders.set(cam.id, recorder);
-        recorder.start();
+        recorders.set(cam.id, new ClipRecorder(cam, { cfg, log, segments }));
+        recorders.get(cam.id)!.start();
       }
     }
     metrics.ingestCameras.set(sessions.size);
@@ -136,16 +155,7 @@ export async function startIngestWorker(
     },
   });
   const leaseTimer = setInterval(resync, (cfg.ingest.leaseSeconds * 1000) / 4);
-  const stopSummary = whenRedisRestored((address, downMs) => {
-    const dropped = Object.fromEntries(
-      [...sessions].map(([id, s]) => [id, s.takeDroppedWhileRedisDown()] as const).filter(([, n]) => n > 0),
-    );
-    const total = Object.values(dropped).reduce((a, n) => a + n, 0);
-    log.warn(
-      { redis: address, downMs, framesDropped: total, byCamera: dropped },
-      'frames dropped while Redis was unreachable',
-    );
-  });
+  const stopSummary = whenRedisRestored((address, downMs) => logDroppedWhileDown(sessions, log, address, downMs));
 
   return {
     sessions,
