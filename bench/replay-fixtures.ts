@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { benchmarkFixture, fixtures } from '../fixtures/index.js';
 import { closeAllSessions } from '../models/session.js';
 import { loadConfig } from '../runtime/config.js';
+import { identifyVoteRule } from '../pipeline/track-votes.js';
 import { requireFfmpeg } from '../runtime/system-tools.js';
 import { createLogger } from '../runtime/logger.js';
 import { evaluateReplay, loadReplayModels, runReplay } from '../workers/replay/index.js';
@@ -48,7 +49,7 @@ for (const f of fixtures) {
   });
   const ev = evaluateReplay(r, {
     threshold: models.faceChain.matchThreshold,
-    votes: { k: cfg.identify.votesK, n: cfg.identify.votesN },
+    votes: identifyVoteRule(cfg.identify),
     truth,
   }).evaluation!;
   const enrolledIds = ev.identities.filter((i) => i.enrolled && i.appearances > 0);

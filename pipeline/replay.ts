@@ -40,6 +40,11 @@ export const replayTrackSchema = z.object({
       name: z.string().nullable(),
       distance: z.number().nullable(),
       weight: z.number(),
+      /** What the vote rule reads besides the distance (the sweep replays the whole rule). */
+      secondDistance: z.number().nullable().optional(),
+      widthPx: z.number().optional(),
+      problems: z.array(z.string()).optional(),
+      lowLight: z.boolean().optional(),
     }),
   ),
 });

@@ -41,6 +41,8 @@ export const voteRecordSchema = z.object({
   secondDistance: z.number().nullable().optional(),
   widthPx: z.number().optional(),
   problems: z.array(z.string()).optional(),
+  /** A face in a dark picture, held to the low-light threshold. */
+  lowLight: z.boolean().optional(),
   faceBox: boxSchema,
   replayId: z.string().optional(),
 });

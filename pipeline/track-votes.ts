@@ -11,6 +11,7 @@
  * (identify workers run in parallel): it is the earliest window, by frame number,
  * in which the rule holds.
  */
+import { z } from 'zod';
 import type { Config } from './config/index.js';
 import type { QualityProblem } from './face-quality-rule.js';
 import type { Box } from './geometry.js';
@@ -57,17 +58,51 @@ export interface VoteOptions {
   majority?: boolean;
 }
 
-/** The vote rule of identify.* around the embedder's threshold (identify workers, the bench and replays' sweeps). */
-export function identifyVoteOptions(c: Config['identify'], threshold: number): VoteOptions {
+/**
+ * The vote rule relative to the embedder's threshold, as identify.* sets it: a replay's sweep moves the base threshold
+ * and every part of the rule scales with it. Timelines written before the quality rule hold only k and n.
+ */
+export const voteRuleSchema = z.object({
+  k: z.number().int().positive(),
+  n: z.number().int().positive(),
+  thresholdScale: z.number().positive().optional(),
+  smallFace: z.object({ belowPx: z.number(), scale: z.number().positive() }).optional(),
+  lowLightScale: z.number().positive().optional(),
+  minMargin: z.number().min(0).optional(),
+  majority: z.boolean().optional(),
+});
+export type VoteRule = z.infer<typeof voteRuleSchema>;
+
+export function identifyVoteRule(c: Config['identify']): VoteRule {
   return {
     k: c.votesK,
     n: c.votesN,
-    threshold: threshold * c.thresholdScale,
-    smallFace: { belowPx: c.smallFacePx, threshold: threshold * c.smallFaceThresholdScale },
+    thresholdScale: c.thresholdScale,
+    smallFace: { belowPx: c.smallFacePx, scale: c.smallFaceThresholdScale },
     lowLightScale: c.lowLightThresholdScale,
     minMargin: c.minMargin,
     majority: c.majority,
   };
+}
+
+/** The rule's options at a base threshold (the embedder's, or one a sweep tries). */
+export function voteOptionsAt(rule: VoteRule, threshold: number): VoteOptions {
+  return {
+    k: rule.k,
+    n: rule.n,
+    threshold: threshold * (rule.thresholdScale ?? 1),
+    ...(rule.smallFace
+      ? { smallFace: { belowPx: rule.smallFace.belowPx, threshold: threshold * rule.smallFace.scale } }
+      : {}),
+    ...(rule.lowLightScale === undefined ? {} : { lowLightScale: rule.lowLightScale }),
+    ...(rule.minMargin === undefined ? {} : { minMargin: rule.minMargin }),
+    ...(rule.majority === undefined ? {} : { majority: rule.majority }),
+  };
+}
+
+/** The vote rule of identify.* around the embedder's threshold (identify workers, the bench and replays' sweeps). */
+export function identifyVoteOptions(c: Config['identify'], threshold: number): VoteOptions {
+  return voteOptionsAt(identifyVoteRule(c), threshold);
 }
 
 export type Strength = 'strong' | 'moderate' | 'weak';

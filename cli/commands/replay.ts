@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { basename, extname, join } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Config } from '../../pipeline/config/index.js';
+import { identifyVoteRule } from '../../pipeline/track-votes.js';
 import { tuneHeapForFrames } from '../../runtime/frame-heap.js';
 import { cliContext } from '../context.js';
 import { UsageError } from '../../runtime/errors.js';
@@ -118,7 +119,7 @@ export function register(program: Command): void {
       const watchlist = opts.case ? await caseWatchlist(cfg, opts.case, models.faceChain.embedderId) : undefined;
       const settings = {
         threshold: models.faceChain.matchThreshold,
-        votes: { k: cfg.identify.votesK, n: cfg.identify.votesN },
+        votes: identifyVoteRule(cfg.identify),
       };
       const results = [];
       for (const [i, v] of videos.entries()) {

@@ -1,5 +1,5 @@
 import type { ReplayAlert, ReplayResult, ReplayTrack } from '../replay.js';
-import type { ReplayTimeline } from './timeline.js';
+import type { ReplayTimeline, VoteRule } from './timeline.js';
 
 type Best = NonNullable<ReplayTrack['best']>;
 
@@ -8,7 +8,10 @@ export interface ReplayResultLike extends Pick<ReplayResult, 'video' | 'frames' 
   tracks: Array<
     Pick<ReplayTrack, 'id' | 'identity' | 'start' | 'end'> & {
       best: (Pick<Best, 't'> & Partial<Pick<Best, 'personBox' | 'thumbnail'>>) | null;
-      votes: Array<Pick<ReplayTrack['votes'][number], 't' | 'name' | 'distance'>>;
+      votes: Array<
+        Pick<ReplayTrack['votes'][number], 't' | 'name' | 'distance'> &
+          Partial<Pick<ReplayTrack['votes'][number], 'secondDistance' | 'widthPx' | 'problems' | 'lowLight'>>
+      >;
     }
   >;
   alerts: Array<Pick<ReplayAlert, 'identity' | 't' | 'distance' | 'track'>>;
@@ -17,7 +20,7 @@ export interface ReplayResultLike extends Pick<ReplayResult, 'video' | 'frames' 
 /** A replay's result as the timeline the evaluation and the HTML report read. */
 export function timelineFromReplay(
   result: ReplayResultLike,
-  settings: { threshold: number; votes: { k: number; n: number } },
+  settings: { threshold: number; votes: VoteRule },
 ): ReplayTimeline {
   return {
     video: result.video,
@@ -39,7 +42,15 @@ export function timelineFromReplay(
             },
           }
         : {}),
-      scores: t.votes.map((v) => ({ t: v.t, name: v.name, distance: v.distance })),
+      scores: t.votes.map((v) => ({
+        t: v.t,
+        name: v.name,
+        distance: v.distance,
+        ...(v.secondDistance === undefined ? {} : { secondDistance: v.secondDistance }),
+        ...(v.widthPx === undefined ? {} : { widthPx: v.widthPx }),
+        ...(v.problems === undefined ? {} : { problems: v.problems }),
+        ...(v.lowLight ? { lowLight: true } : {}),
+      })),
     })),
     alerts: result.alerts.map((a) => ({
       identity: { name: a.identity.name, id: a.identity.id },

@@ -30,8 +30,8 @@ export {
   formatSweepTable,
   sweepThresholds,
   type SweepRow,
-  type VoteRule,
 } from './sweep.js';
+export type { VoteRule } from '../track-votes.js';
 export { toCsv } from '../csv.js';
 export { appearancesToCsv, evaluationToCsv, sweepToCsv } from './csv.js';
 export { renderHtmlReport, type HtmlReportInput } from './html-report.js';

@@ -27,7 +27,9 @@ const k2of3 = { k: 2, n: 3 };
 describe('alertsAtThreshold', () => {
   it('fires once per track when k of the last n identified frames agree', () => {
     expect(alertsAtThreshold(timeline, 0.5, k2of3)).toEqual([]);
-    expect(alertsAtThreshold(timeline, 0.52, k2of3)).toEqual([
+    // A frame votes when its distance is under the threshold, as in the identify worker (0.52 is not under 0.52).
+    expect(alertsAtThreshold(timeline, 0.52, k2of3)).toEqual([]);
+    expect(alertsAtThreshold(timeline, 0.53, k2of3)).toEqual([
       { identity: { name: 'subject-a' }, t: 3.8, distance: 0.51, trackId: 'a' },
     ]);
     // 0.55 (3.2 s) and 0.50 (3.6 s) are in one window of 3 identified frames; the frame without a face does not count.
@@ -35,7 +37,7 @@ describe('alertsAtThreshold', () => {
       { identity: { name: 'subject-a' }, t: 3.6, distance: 0.525, trackId: 'a' },
     ]);
     expect(alertsAtThreshold(timeline, 0.6, k2of3).map((a) => [a.trackId, a.t])).toEqual([['a', 3.4]]);
-    expect(alertsAtThreshold(timeline, 0.62, k2of3).map((a) => [a.trackId, a.t])).toEqual([
+    expect(alertsAtThreshold(timeline, 0.63, k2of3).map((a) => [a.trackId, a.t])).toEqual([
       ['a', 3.2],
       ['b', 11.4],
     ]);
@@ -49,17 +51,49 @@ describe('alertsAtThreshold', () => {
   });
 });
 
+describe('alertsAtThreshold applies the whole vote rule', () => {
+  const t = (scores: ReturnType<typeof makeTrack>['scores']) => makeTimeline([{ ...enrolledTrack, scores }], []);
+  const good = (at: number, distance: number, extra = {}) => ({
+    t: at,
+    name: 'subject-a',
+    distance,
+    widthPx: 80,
+    ...extra,
+  });
+
+  it('ignores faces too poor to vote, and holds low-light faces to the scaled threshold', () => {
+    // 0.42: under 0.45, over 0.45 x 0.9.
+    const rule = { k: 2, n: 5, lowLightScale: 0.9 };
+    expect(alertsAtThreshold(t([good(3, 0.42), good(3.2, 0.42)]), 0.45, rule)).toHaveLength(1);
+    expect(alertsAtThreshold(t([good(3, 0.42, { problems: ['too_blurred'] }), good(3.2, 0.42)]), 0.45, rule)).toEqual(
+      [],
+    );
+    expect(
+      alertsAtThreshold(t([good(3, 0.42, { lowLight: true }), good(3.2, 0.42, { lowLight: true })]), 0.45, rule),
+    ).toEqual([]);
+  });
+
+  it('needs the margin over the next identity, and more frames for than against', () => {
+    const rule = { k: 2, n: 5, minMargin: 0.02, majority: true };
+    const close = [good(3, 0.4, { secondDistance: 0.41 }), good(3.2, 0.4, { secondDistance: 0.41 })];
+    expect(alertsAtThreshold(t(close), 0.45, rule)).toEqual([]);
+    const outvoted = [good(3, 0.4), { t: 3.1, name: 'other', distance: 0.3, widthPx: 80 }, good(3.2, 0.4)];
+    outvoted.splice(1, 0, { t: 3.05, name: 'other', distance: 0.3, widthPx: 80 });
+    expect(alertsAtThreshold(t(outvoted), 0.45, rule).map((a) => a.identity.name)).toEqual(['other']);
+  });
+});
+
 describe('sweepThresholds', () => {
-  const rows = sweepThresholds(truth, timeline, [0.5, 0.52, 0.6, 0.62], k2of3);
+  const rows = sweepThresholds(truth, timeline, [0.5, 0.53, 0.6, 0.63], k2of3);
 
   it('trades recall against false alerts', () => {
     expect(
       rows.map((r) => [r.threshold, r.alerts, r.correctAlerts, r.falseAlerts, r.appearanceRecall, r.precision]),
     ).toEqual([
       [0.5, 0, 0, 0, 0, null],
-      [0.52, 1, 1, 0, 1, 1],
+      [0.53, 1, 1, 0, 1, 1],
       [0.6, 1, 1, 0, 1, 1],
-      [0.62, 2, 1, 1, 1, 0.5],
+      [0.63, 2, 1, 1, 1, 0.5],
     ]);
     expect(rows[3]!.falseAlertsPerHour).toBe(180);
     // First frame of subject-a at 2 s (face in view the whole time): alerts at 3.8 s and 3.4 s.
@@ -72,7 +106,7 @@ describe('sweepThresholds', () => {
     expect(lines).toHaveLength(2 + rows.length);
     expect(lines[0]).toMatch(/^threshold\s+alerts\s+correct\s+false\s+false\/h\s+recall\s+precision\s+mean TTFA$/);
     expect(lines[4]).toMatch(/^0\.60 \*\s+1\s+1\s+0\s+0\.0\s+100%\s+100%\s+1\.40 s$/);
-    expect(lines[5]).toMatch(/^0\.62\s+2\s+1\s+1\s+180\.0\s+100%\s+50%\s+1\.20 s$/);
+    expect(lines[5]).toMatch(/^0\.63\s+2\s+1\s+1\s+180\.0\s+100%\s+50%\s+1\.20 s$/);
   });
 });
 

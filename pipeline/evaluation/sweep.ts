@@ -1,43 +1,49 @@
 import { evaluate, type EvaluationOptions } from './metrics.js';
 import type { FootageTruth } from './truth.js';
+import type { QualityProblem } from '../face-quality-rule.js';
+import { aggregateVotes, type FrameVote, type VoteRule, voteOptionsAt } from '../track-votes.js';
 import type { ReplayTimeline, TimelineAlert } from './timeline.js';
 
-export interface VoteRule {
-  k: number;
-  n: number;
-}
-
 /**
- * The alerts a timeline would have raised at `threshold`: per track, a match fires at
- * the first identified frame where k of the last n identified frames name the same
- * identity within the threshold (the identify worker's vote), once per track and
- * identity. The alert's distance is the mean of the agreeing frames' distances.
+ * The alerts a timeline would have raised at base threshold `threshold`: each track's identified frames decided by
+ * the identify worker's vote rule (pipeline/track-votes.ts aggregateVotes: quality, small-face and low-light
+ * thresholds, margin, majority) with every threshold of the rule scaled to the one tried, once per track. The alert
+ * is at the deciding frame; its distance is the quality-weighted mean of the agreeing frames.
  */
 export function alertsAtThreshold(timeline: ReplayTimeline, threshold: number, rule: VoteRule): TimelineAlert[] {
+  const options = voteOptionsAt(rule, threshold);
   const alerts: TimelineAlert[] = [];
   for (const track of timeline.tracks) {
-    const identified = track.scores
-      .filter((s): s is typeof s & { name: string; distance: number } => s.name !== null && s.distance !== null)
-      .sort((a, b) => a.t - b.t);
-    const fired = new Set<string>();
-    for (let i = 0; i < identified.length; i++) {
-      const current = identified[i]!;
-      if (fired.has(current.name) || current.distance > threshold) continue;
-      const agreeing = identified
-        .slice(Math.max(0, i - rule.n + 1), i + 1)
-        .filter((s) => s.name === current.name && s.distance <= threshold);
-      if (agreeing.length < rule.k) continue;
-      fired.add(current.name);
-      const distance = agreeing.reduce((sum, s) => sum + s.distance, 0) / agreeing.length;
-      alerts.push({
-        identity: { name: current.name },
-        t: current.t,
-        distance: Math.round(distance * 1e4) / 1e4,
-        trackId: track.id,
-      });
-    }
+    // Frames without a face comparison (an empty watchlist) are not votes.
+    const compared = track.scores.filter((s) => s.name !== null && s.distance !== null);
+    const votes = compared.map(
+      (s, i): FrameVote => ({
+        seq: i + 1,
+        ts: s.t,
+        candidateId: s.name,
+        candidateName: s.name,
+        distance: s.distance,
+        ...(s.secondDistance === undefined ? {} : { secondDistance: s.secondDistance }),
+        weight: 1,
+        ...(s.widthPx === undefined ? {} : { widthPx: s.widthPx }),
+        ...(s.lowLight ? { lowLight: true } : {}),
+        ...(s.problems ? { problems: s.problems as QualityProblem[] } : {}),
+        faceBox: [0, 0, 0, 0],
+        personBox: [0, 0, 0, 0],
+        frameKey: '',
+        faceCropKey: null,
+      }),
+    );
+    const d = aggregateVotes(votes, options);
+    if (!d.match) continue;
+    alerts.push({
+      identity: { name: d.name },
+      t: compared[d.decidingSeq - 1]!.t,
+      distance: Math.round(d.distance * 1e4) / 1e4,
+      trackId: track.id,
+    });
   }
-  return alerts.sort((a, b) => a.t - b.t);
+  return alerts.sort((x, y) => x.t - y.t);
 }
 
 export interface SweepRow {

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { voteRuleSchema } from '../track-votes.js';
+
+export type { VoteRule } from '../track-votes.js';
 
 /**
  * What a replay produced, in the shape the evaluation and the HTML report read.
@@ -20,6 +23,11 @@ export const timelineScoreSchema = z.object({
   name: z.string().nullable(),
   distance: z.number().nullable(),
   faceBox: box.optional(),
+  /** The rest of what the vote rule reads (absent in timelines written before it): the sweep applies the rule. */
+  secondDistance: z.number().nullable().optional(),
+  widthPx: z.number().optional(),
+  problems: z.array(z.string()).optional(),
+  lowLight: z.boolean().optional(),
 });
 export type TimelineScore = z.infer<typeof timelineScoreSchema>;
 
@@ -61,7 +69,7 @@ export const replayTimelineSchema = z.object({
   /** Match threshold the alerts were raised with (euclidean distance). */
   threshold: z.number().positive(),
   /** k-of-n vote that turns identified frames into a match. */
-  votes: z.object({ k: z.number().int().positive(), n: z.number().int().positive() }),
+  votes: voteRuleSchema,
   tracks: z.array(timelineTrackSchema),
   alerts: z.array(timelineAlertSchema),
 });

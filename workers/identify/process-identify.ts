@@ -174,6 +174,7 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
         weight: vote.weight,
         secondDistance: vote.secondDistance ?? null,
         widthPx: vote.widthPx,
+        ...(vote.lowLight ? { lowLight: true } : {}),
         problems,
         faceBox: vote.faceBox,
         ...(job.replayId ? { replayId: job.replayId } : {}),

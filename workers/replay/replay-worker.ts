@@ -5,6 +5,7 @@ import { GalleryFolderError } from '../../models/index.js';
 import { parseTruth } from '../../pipeline/evaluation/index.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { globalKeys } from '../../pipeline/redis-keys.js';
+import { identifyVoteRule } from '../../pipeline/track-votes.js';
 import {
   replayFixturesSchema,
   replayOutcomeSchema,
@@ -87,7 +88,7 @@ export async function processReplay(
     : undefined;
   const { evaluation } = evaluateReplay(result, {
     threshold: models.faceChain.matchThreshold,
-    votes: { k: cfg.identify.votesK, n: cfg.identify.votesN },
+    votes: identifyVoteRule(cfg.identify),
     truth,
   });
   return replayOutcomeSchema.parse({ result, ...(evaluation ? { evaluation } : {}) });

@@ -34,7 +34,17 @@ export function buildTimeline(input: { records: TrackLogRecord[]; events: MatchE
         : null,
       votes: (votes.get(s.trackId) ?? [])
         .sort((a, b) => a.seq - b.seq)
-        .map((v) => ({ t: sec(v.ts, t0), seq: v.seq, name: v.candidateName, distance: v.distance, weight: v.weight })),
+        .map((v) => ({
+          t: sec(v.ts, t0),
+          seq: v.seq,
+          name: v.candidateName,
+          distance: v.distance,
+          weight: v.weight,
+          ...(v.secondDistance === undefined ? {} : { secondDistance: v.secondDistance }),
+          ...(v.widthPx === undefined ? {} : { widthPx: v.widthPx }),
+          ...(v.problems === undefined ? {} : { problems: v.problems }),
+          ...(v.lowLight ? { lowLight: true } : {}),
+        })),
     };
   });
   const alerts = [...input.events]
