@@ -46,7 +46,6 @@ const PENDING_SPLIT: string[] = [
   'cli/commands/replay.ts:(anonymous)',
   'cli/commands/replay.ts:register',
   'workers/alerts/index.ts:startAlertsWorker',
-  'workers/identify/process-identify.ts:processIdentify',
   'workers/replay/run-replay.ts:runReplay',
 ];
 const pendingSeen = new Set<string>();

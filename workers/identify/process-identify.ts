@@ -8,7 +8,7 @@ import type { Box } from '../../pipeline/geometry.js';
 import { JOB, type IdentifyJob } from '../../pipeline/queues.js';
 import type { RedisKeys } from '../../pipeline/redis-keys.js';
 import { qualityProblems } from '../../pipeline/face-quality-rule.js';
-import { aggregateVotes, type FrameVote, identifyVoteOptions } from '../../pipeline/track-votes.js';
+import { aggregateVotes, type FrameVote, identifyVoteOptions, type VoteDecision } from '../../pipeline/track-votes.js';
 import { idsForCamera } from '../../pipeline/watchlist.js';
 import type { FrameStore } from '../../runtime/frame-store.js';
 import type { Logger } from '../../runtime/logger.js';
@@ -147,6 +147,25 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
     frameKey: job.frameKey,
     faceCropKey,
   };
+  const all = await storeVote(job, deps, vote);
+  identifyMetrics.frames.inc({
+    outcome: problems.length ? 'poor_quality' : under ? 'under_threshold' : 'over_threshold',
+  });
+
+  const decision = aggregateVotes(
+    all.map((s) => JSON.parse(s) as FrameVote),
+    voteOptions,
+  );
+  if (!decision.match) return { outcome: 'voted', distance: vote.distance, candidate: vote.candidateName };
+
+  const event = matchEventOf(job, decision, wl.snapshot.version);
+  return raiseMatch(job, deps, event, matchKey);
+}
+
+/** Stores the frame's vote with the track's others (and in the track log); returns every vote of the track. */
+async function storeVote(job: IdentifyJob, deps: IdentifyDeps, vote: FrameVote): Promise<string[]> {
+  const { cameraId, trackId } = job;
+  const problems = vote.problems;
   const votesKey = deps.keys.trackVotes(cameraId, trackId);
   const [, , all] = (await deps.redis
     .multi()
@@ -182,18 +201,18 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
     ],
     bystanderSeconds(deps.cfg),
   );
-  identifyMetrics.frames.inc({
-    outcome: problems.length ? 'poor_quality' : under ? 'under_threshold' : 'over_threshold',
-  });
+  return all;
+}
 
-  const decision = aggregateVotes(
-    all.map((s) => JSON.parse(s) as FrameVote),
-    voteOptions,
-  );
-  if (!decision.match) return { outcome: 'voted', distance: vote.distance, candidate: vote.candidateName };
-
+/** The match event of a track whose votes agree. */
+function matchEventOf(
+  job: IdentifyJob,
+  decision: Extract<VoteDecision, { match: true }>,
+  galleryVersion: number,
+): MatchEvent {
+  const { cameraId, trackId } = job;
   const best = decision.best;
-  const event: MatchEvent = {
+  return {
     type: 'match',
     eventId: matchEventId(cameraId, trackId),
     cameraId,
@@ -227,9 +246,20 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
     },
     firstSeen: Math.min(job.trackStartTs ?? Number.POSITIVE_INFINITY, ...decision.votes.map((v) => v.ts)),
     lastSeen: Math.max(...decision.votes.map((v) => v.ts)),
-    galleryVersion: wl.snapshot.version,
+    galleryVersion,
     ...(job.replayId ? { replayId: job.replayId } : {}),
   };
+}
+
+/** Records the match once per appearance, keeps its evidence and queues the event for the alerts worker. */
+async function raiseMatch(
+  job: IdentifyJob,
+  deps: IdentifyDeps,
+  event: MatchEvent,
+  matchKey: string,
+): Promise<IdentifyOutcome> {
+  const { cameraId, trackId } = job;
+  const best = event.best;
   // One event per appearance, even when the tracker split it into two tracks (a missed
   // detection, a starved worker, a person who stood still and walks off): a match that starts
   // within appearanceGapSeconds of the last sighting of the same perpetrator on this camera,
