@@ -5,8 +5,8 @@ import type { AlertAudience } from '../storage/repositories/alert.repository.js'
  * Which alerts a caller may see and act on. Control-room roles see all of them; an
  * officer key sees what its officer is responsible for: the alerts of their district
  * (supervisors included), a guard those of their case, and anyone the alerts that
- * were sent to them (an escalation from another district). An officer key without an
- * officer, and an SOS token, see none.
+ * were sent to them (an escalation from another district), once out of review. An
+ * officer key without an officer, and an SOS token, see none.
  */
 export type AlertScope =
   | { all: true }
@@ -25,6 +25,8 @@ export function scopeOf(actor: Actor): AlertScope {
 
 export function canSee(scope: AlertScope, a: AlertAudience): boolean {
   if (scope.all) return true;
+  // A match waiting for review is the control room's: no officer sees it before it is confirmed or sent unconfirmed.
+  if (a.state === 'pending_review') return false;
   if (scope.officerId && a.recipients.has(scope.officerId)) return true;
   if (a.caseId && scope.caseIds.includes(a.caseId)) return true;
   return a.district !== null && scope.districts.includes(a.district);

@@ -102,7 +102,8 @@ describe.each([
       (await api.call('POST', '/v1/shifts', { json: shiftNow(supervisor.body.id, { startsAt: Date.now() + 4000 }) }))
         .status,
     ).toBe(201);
-    sse = openSse(`${api.url}/v1/alerts/stream`, { authorization: `Bearer ${api.keys.officer}` });
+    // The control room's stream: a match in review is theirs before any officer's (api/officer-scope tests the officer's).
+    sse = openSse(`${api.url}/v1/alerts/stream`, { authorization: `Bearer ${api.keys.operator}` });
     await sse.opened;
   });
 
@@ -175,13 +176,15 @@ describe.each([
       createdEvent = await sse.waitFor((e) => e.event === 'alert.created');
       expect(JSON.parse(createdEvent.data).alert).toMatchObject({ id: alertId, state: 'pending_review' });
 
-      const detail = await api.call('GET', `/v1/alerts/${alertId}`, { key: api.keys.officer });
+      // In review the alert is the control room's: an officer of the district cannot read it yet.
+      expect((await api.call('GET', `/v1/alerts/${alertId}`, { key: api.keys.officer })).status).toBe(404);
+      const detail = await api.call('GET', `/v1/alerts/${alertId}`, { key: api.keys.operator });
       expect(detail.body.deliveries).toEqual([
         expect.objectContaining({ officerId: 'control:desk', status: 'delivered', attempts: 1, lastStatus: 204 }),
       ]);
       expect(receiver.received.filter((w) => w.path === '/officer')).toEqual([]);
       const snapshot = detail.body.evidence.find((e: { kind: string }) => e.kind === 'snapshot');
-      const img = await fetch(api.url + snapshot.url, { headers: { authorization: `Bearer ${api.keys.officer}` } });
+      const img = await fetch(api.url + snapshot.url, { headers: { authorization: `Bearer ${api.keys.operator}` } });
       const bytes = Buffer.from(await img.arrayBuffer());
       expect(img.headers.get('content-type')).toBe('image/jpeg');
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(snapshot.sha256);
@@ -393,8 +396,9 @@ describe.each([
       'alert.sos',
     ])
       expect(actions, a).toContain(a);
+    // The operator read the snapshot while the match was in review.
     const evidenceRead = audit.body.items.find((e: { action: string }) => e.action === 'alert.evidence.read');
-    expect(evidenceRead).toMatchObject({ role: 'officer', targetId: alertId });
+    expect(evidenceRead).toMatchObject({ role: 'operator', targetId: alertId });
     expect((await api.call('GET', '/v1/audit', { key: api.keys.operator })).status).toBe(403);
   });
 

@@ -1,7 +1,11 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOB, QUEUE } from '../pipeline/queues.js';
+import { openQueue } from '../runtime/queues.js';
 import { startApiFixture, type ApiFixture } from '../test/api-fixture.js';
-import { caseInput, shiftNow } from '../test/factories/api.factory.js';
+import { caseInput, matchEvent, shiftNow } from '../test/factories/api.factory.js';
 import { openSse } from '../test/sse-client.js';
+import { until } from '../test/until.js';
 import { startWebhookReceiver } from '../test/webhook-receiver.js';
 
 /**
@@ -98,6 +102,36 @@ describe('officer keys', () => {
     const denied = await api.call('GET', `/v1/audit?action=alert.denied&targetId=${northAlert}`);
     expect(denied.body.items.length).toBeGreaterThanOrEqual(5);
     expect(denied.body.items[0].actorName).toBe('PC South (officer S-1)');
+  });
+
+  it("keeps a match in review from the district's officers until an operator confirms it", async () => {
+    const p = await api.call('POST', '/v1/perpetrators', { json: { name: 'Eve Example' } });
+    const c = await api.call('POST', '/v1/cases', {
+      json: caseInput({ district: 'riverside', perpetratorIds: [p.body.id], windowStart: Date.now() - 3600_000 }),
+    });
+    const cam = { id: 'scope-door', name: 'Door', url: 'rtsp://10.0.0.9/s', caseId: c.body.id };
+    expect((await api.call('POST', '/v1/cameras', { json: cam })).status).toBe(201);
+    const redis = new Redis(api.redisUrl);
+    const queue = openQueue(QUEUE.alerts, { cfg: api.cfg, connection: redis });
+    await queue.add(JOB.match, matchEvent({ cameraId: cam.id, perpetratorId: p.body.id }));
+    await queue.close();
+    redis.disconnect();
+    const alertId = await until('the match in review', async () => {
+      const r = await api.call('GET', `/v1/alerts?kind=match&state=pending_review&caseId=${c.body.id}`);
+      return r.body.items?.[0]?.id as string | undefined;
+    });
+    const listed = async () =>
+      (await api.call('GET', '/v1/alerts?kind=match', { key: keys.north })).body.items.map((a: { id: string }) => a.id);
+    expect(await listed()).not.toContain(alertId);
+    expect((await api.call('GET', `/v1/alerts/${alertId}`, { key: keys.north })).status).toBe(404);
+    expect((await api.call('POST', `/v1/alerts/${alertId}/acknowledge`, { key: keys.north, json: {} })).status).toBe(
+      404,
+    );
+    expect((await api.call('POST', `/v1/alerts/${alertId}/confirm`, { key: api.keys.operator, json: {} })).status).toBe(
+      200,
+    );
+    expect(await listed()).toContain(alertId);
+    expect((await api.call('GET', `/v1/alerts/${alertId}`, { key: keys.north })).status).toBe(200);
   });
 
   it('records an action as the officer who took it, in the alert and the audit', async () => {

@@ -3,6 +3,7 @@ import type { AlertTable, EvidenceTable, WebhookDeliveryTable } from '../databas
 
 /** Who may see an alert: its case's district, and the officers it was sent to. */
 export interface AlertAudience {
+  state: string;
   caseId: string | null;
   district: string | null;
   recipients: ReadonlySet<string>;
@@ -116,6 +117,8 @@ export class AlertRepository {
     else if (f.replay === 'exclude') q = q.where('replayId', 'is', null);
     else if (f.replay === 'only') q = q.where('replayId', 'is not', null);
     const a = f.audience;
+    // A match waiting for review is the control room's until it is confirmed or sent unconfirmed.
+    if (a) q = q.where('state', '!=', 'pending_review');
     if (a)
       q = q.where((eb) =>
         eb.or([
@@ -149,7 +152,7 @@ export class AlertRepository {
       this.db
         .selectFrom('alerts')
         .leftJoin('cases', 'cases.id', 'alerts.caseId')
-        .select(['alerts.id', 'alerts.caseId', 'cases.district'])
+        .select(['alerts.id', 'alerts.state', 'alerts.caseId', 'cases.district'])
         .where('alerts.id', 'in', alertIds)
         .execute(),
       this.db
@@ -158,7 +161,8 @@ export class AlertRepository {
         .where('alertId', 'in', alertIds)
         .execute(),
     ]);
-    for (const r of rows) out.set(r.id, { caseId: r.caseId, district: r.district ?? null, recipients: new Set() });
+    for (const r of rows)
+      out.set(r.id, { state: r.state, caseId: r.caseId, district: r.district ?? null, recipients: new Set() });
     for (const d of sent) (out.get(d.alertId)?.recipients as Set<string> | undefined)?.add(d.officerId);
     return out;
   }
