@@ -50,6 +50,18 @@ export const replayTrackSchema = z.object({
 });
 export type ReplayTrack = z.infer<typeof replayTrackSchema>;
 
+type VoteRuleInputs = Pick<ReplayTrack['votes'][number], 'secondDistance' | 'widthPx' | 'problems' | 'lowLight'>;
+
+/** What the vote rule reads of a frame besides its distance, copied along only where it was recorded. */
+export function voteRuleInputs(v: VoteRuleInputs): VoteRuleInputs {
+  return {
+    ...(v.secondDistance === undefined ? {} : { secondDistance: v.secondDistance }),
+    ...(v.widthPx === undefined ? {} : { widthPx: v.widthPx }),
+    ...(v.problems === undefined ? {} : { problems: v.problems }),
+    ...(v.lowLight ? { lowLight: true } : {}),
+  };
+}
+
 export const replayAlertSchema = z.object({
   identity,
   /** When the match fired: the frame whose vote completed k of n (seconds from the start). */

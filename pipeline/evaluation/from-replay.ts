@@ -1,4 +1,4 @@
-import type { ReplayAlert, ReplayResult, ReplayTrack } from '../replay.js';
+import { type ReplayAlert, type ReplayResult, type ReplayTrack, voteRuleInputs } from '../replay.js';
 import type { ReplayTimeline, VoteRule } from './timeline.js';
 
 type Best = NonNullable<ReplayTrack['best']>;
@@ -46,10 +46,7 @@ export function timelineFromReplay(
         t: v.t,
         name: v.name,
         distance: v.distance,
-        ...(v.secondDistance === undefined ? {} : { secondDistance: v.secondDistance }),
-        ...(v.widthPx === undefined ? {} : { widthPx: v.widthPx }),
-        ...(v.problems === undefined ? {} : { problems: v.problems }),
-        ...(v.lowLight ? { lowLight: true } : {}),
+        ...voteRuleInputs(v),
       })),
     })),
     alerts: result.alerts.map((a) => ({

@@ -1,5 +1,5 @@
 import type { MatchEvent } from '../../pipeline/events.js';
-import type { ReplayAlert, ReplayTrack } from '../../pipeline/replay.js';
+import { type ReplayAlert, type ReplayTrack, voteRuleInputs } from '../../pipeline/replay.js';
 import type { TrackLogRecord, TrackSummary, VoteRecord } from '../../pipeline/track-log.js';
 
 /** Seconds from `t0`, to the millisecond. */
@@ -40,10 +40,7 @@ export function buildTimeline(input: { records: TrackLogRecord[]; events: MatchE
           name: v.candidateName,
           distance: v.distance,
           weight: v.weight,
-          ...(v.secondDistance === undefined ? {} : { secondDistance: v.secondDistance }),
-          ...(v.widthPx === undefined ? {} : { widthPx: v.widthPx }),
-          ...(v.problems === undefined ? {} : { problems: v.problems }),
-          ...(v.lowLight ? { lowLight: true } : {}),
+          ...voteRuleInputs(v),
         })),
     };
   });
