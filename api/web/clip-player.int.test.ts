@@ -51,8 +51,12 @@ describe('dashboard clip player', () => {
     api = await startApiFixture('web-clip', { server: { webDist }, alertsWorker: { sweepMs: 500 } });
     redis = new Redis(api.redisUrl);
     const p = await api.call('POST', '/v1/perpetrators', { json: { name: 'Eve Example' } });
-    const c = await api.call('POST', '/v1/cases', { json: caseInput({ perpetratorIds: [p.body.id] }) });
-    await api.call('POST', '/v1/cameras', { json: { id: 'door', url: 'rtsp://10.0.0.9/s', caseId: c.body.id } });
+    // Protected since an hour ago, so the sighting is inside the protection window whatever the time of day.
+    const c = await api.call('POST', '/v1/cases', {
+      json: caseInput({ perpetratorIds: [p.body.id], windowStart: Date.now() - 3600_000 }),
+    });
+    const camera = { id: 'door', name: 'Door', url: 'rtsp://10.0.0.9/s', caseId: c.body.id };
+    expect((await api.call('POST', '/v1/cameras', { json: camera })).status).toBe(201);
     const alerts = openQueue(QUEUE.alerts, { cfg: api.cfg, connection: redis });
     await alerts.add(JOB.match, matchEvent({ cameraId: 'door', perpetratorId: p.body.id }));
     alertId = await until('the alert', async () => (await api.call('GET', '/v1/alerts')).body.items?.[0]?.id, 30_000);
