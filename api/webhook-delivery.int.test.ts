@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../runtime/embedded-redis.js';
 import { startApiFixture, startSpareAlertsWorker, type ApiFixture } from '../test/api-fixture.js';
 import { caseInput, shiftNow } from '../test/factories/api.factory.js';
+import { until } from '../test/until.js';
 import { startWebhookReceiver } from '../test/webhook-receiver.js';
 import { signWebhook, verifyWebhook } from '../alerting/delivery/webhook-signature.js';
 
@@ -93,6 +94,8 @@ describe('webhook delivery receipts', () => {
     // Past deliveryAlarmSeconds: the alarm is in the audit and the metrics.
     const alarms = async () =>
       (await api.call('GET', `/v1/audit?action=webhook.alarm&targetId=${alertId}`)).body.items.length;
+    // The alarm is written right after the attempt that crossed the limit: wait for it rather than race it.
+    await until('the delivery alarm in the audit', async () => (await alarms()) > 0);
     expect(await alarms()).toBe(1);
     const alarmedAt = (await dead())!.alarmedAt;
     expect(alarmedAt).toBeGreaterThan(0);
@@ -101,9 +104,11 @@ describe('webhook delivery receipts', () => {
     const spare = await startSpareAlertsWorker(api);
     try {
       const before = (await dead())!.attempts;
-      const until = Date.now() + 15_000;
-      while (((await dead())?.attempts ?? 0) < before + 4 && Date.now() < until)
-        await new Promise((r) => setTimeout(r, 200));
+      await until(
+        'four more attempts by both workers',
+        async () => ((await dead())?.attempts ?? 0) >= before + 4,
+        15_000,
+      );
       expect((await dead())!.attempts).toBeGreaterThanOrEqual(before + 4);
     } finally {
       await spare.close();

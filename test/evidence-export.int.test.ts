@@ -136,7 +136,8 @@ describe('event clips and sealed exports', () => {
   });
 
   it('serves the clip with byte ranges, so a player can seek', async () => {
-    const detail = (await api.call('GET', `/v1/alerts/${alertId}`, { key: api.keys.officer })).body;
+    // The match is still in review: the control room's (officers cannot read it until it is confirmed).
+    const detail = (await api.call('GET', `/v1/alerts/${alertId}`, { key: api.keys.operator })).body;
     const clip = detail.evidence.find((e: { kind: string }) => e.kind === 'clip_redacted');
     // preSeconds (3) before the track began to postSeconds (3) after it was last seen, in whole segments.
     expect(detail.details.clips[cameraId].startMs).toBeLessThanOrEqual(detail.firstSeen - 3000);
@@ -145,13 +146,13 @@ describe('event clips and sealed exports', () => {
       detail.lastSeen - detail.firstSeen + 6000 + 2 * 5000,
     );
     const whole = await fetch(`${api.url}/v1/alerts/${alertId}/evidence/${clip.id}`, {
-      headers: { authorization: `Bearer ${api.keys.officer}` },
+      headers: { authorization: `Bearer ${api.keys.operator}` },
     });
     expect(whole.status).toBe(200);
     expect(whole.headers.get('content-type')).toBe('video/mp4');
     const bytes = Buffer.from(await whole.arrayBuffer());
     const part = await fetch(`${api.url}/v1/alerts/${alertId}/evidence/${clip.id}`, {
-      headers: { authorization: `Bearer ${api.keys.officer}`, range: 'bytes=100-199' },
+      headers: { authorization: `Bearer ${api.keys.operator}`, range: 'bytes=100-199' },
     });
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 100-199/${bytes.length}`);
