@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { voteRecordSchema } from './track-log.js';
 import { watchlistIdentitySchema } from './watchlist.js';
 
 /**
@@ -40,11 +41,8 @@ export const replayTrackSchema = z.object({
       name: z.string().nullable(),
       distance: z.number().nullable(),
       weight: z.number(),
-      /** What the vote rule reads besides the distance (the sweep replays the whole rule). */
-      secondDistance: z.number().nullable().optional(),
-      widthPx: z.number().optional(),
-      problems: z.array(z.string()).optional(),
-      lowLight: z.boolean().optional(),
+      /** What the vote rule reads besides the distance (the sweep replays the whole rule), as the track log has it. */
+      ...voteRecordSchema.pick({ secondDistance: true, widthPx: true, problems: true, lowLight: true }).shape,
     }),
   ),
 });
