@@ -212,7 +212,8 @@ else {
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows)
     console.log(
-      `| ${r.face_width_px} px | ${r.enrolled_tracked}/${r.enrolled_walks} | ${r.enrolled_found}/${r.enrolled_walks} | ${r.recall} | ${r.wrong_name_alerts_on_enrolled} | ` +
+      `| ${r.face_width_px} px | ${r.enrolled_tracked}/${r.enrolled_walks} | ${r.enrolled_found}/${r.enrolled_walks} | ` +
+        `${r.recall} | ${r.wrong_name_alerts_on_enrolled} | ` +
         `${r.stranger_walks} | ${r.false_matches} | ${r.false_matches_per_1000_stranger_tracks} |`,
     );
 }

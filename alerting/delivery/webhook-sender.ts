@@ -2,7 +2,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { Config } from '../../pipeline/config/index.js';
 import type { Logger } from '../../runtime/logger.js';
 import { registry } from '../../runtime/metrics.js';
-import type { WebhookDeliveryTable } from '../../storage/database/database.types.js';
+import type { AlertTable, WebhookDeliveryTable } from '../../storage/database/database.types.js';
 import type { AlertRepository } from '../../storage/repositories/alert.repository.js';
 import type { CaseRepository } from '../../storage/repositories/case.repository.js';
 import type { OfficerRepository } from '../../storage/repositories/officer.repository.js';
@@ -93,9 +93,30 @@ export class WebhookSender {
       await this.alerts.updateDelivery(d.id, { status: 'skipped', lastError: `alert ${alert.state} before delivery` });
       return 'skipped';
     }
+    const { status, error } = await this.post(hook, d, await this.body(d, alert));
+    if (error === null) {
+      await this.alerts.updateDelivery(d.id, {
+        status: 'delivered',
+        attempts: d.attempts + 1,
+        lastStatus: status,
+        lastError: null,
+        deliveredAt: Date.now(),
+      });
+      if (d.attempts > 0)
+        this.log.warn(
+          { deliveryId: d.id, officerId: d.officerId, afterMs: Date.now() - d.createdAt },
+          'webhook delivered after failures',
+        );
+      return 'delivered';
+    }
+    return this.failed(d, alert, status, error);
+  }
+
+  /** The alert's current state, its case and evidence: built at send time, so a retry is never stale. */
+  private async body(d: WebhookDeliveryTable, alert: AlertTable): Promise<string> {
     const caseRow = alert.caseId ? await this.cases.get(alert.caseId) : undefined;
     const evidence = await this.alerts.evidence(alert.id);
-    const body = JSON.stringify({
+    return JSON.stringify({
       event: d.event,
       deliveryId: d.id,
       sentAt: Date.now(),
@@ -105,9 +126,16 @@ export class WebhookSender {
         : null,
       evidence: evidence.map(evidenceDto),
     });
+  }
+
+  /** One signed POST: the receiver's status, and an error unless it answered 2xx. */
+  private async post(
+    hook: { url: string; secret: string },
+    d: WebhookDeliveryTable,
+    body: string,
+  ): Promise<{ status: number | null; error: string | null }> {
     const timestamp = Math.floor(Date.now() / 1000);
     let status: number | null = null;
-    let error: string | null = null;
     try {
       const res = await fetch(hook.url, {
         method: 'POST',
@@ -125,25 +153,19 @@ export class WebhookSender {
       });
       status = res.status;
       await res.body?.cancel();
-      if (res.ok) {
-        await this.alerts.updateDelivery(d.id, {
-          status: 'delivered',
-          attempts: d.attempts + 1,
-          lastStatus: status,
-          lastError: null,
-          deliveredAt: Date.now(),
-        });
-        if (d.attempts > 0)
-          this.log.warn(
-            { deliveryId: d.id, officerId: d.officerId, afterMs: Date.now() - d.createdAt },
-            'webhook delivered after failures',
-          );
-        return 'delivered';
-      }
-      error = `receiver answered ${status}`;
+      return { status, error: res.ok ? null : `receiver answered ${status}` };
     } catch (err) {
-      error = (err as Error).message;
+      return { status, error: (err as Error).message };
     }
+  }
+
+  /** Records a failed attempt, gives up or raises the alarm when it has failed too long, and throws to be retried. */
+  private async failed(
+    d: WebhookDeliveryTable,
+    alert: AlertTable,
+    status: number | null,
+    error: string,
+  ): Promise<'done'> {
     await this.alerts.updateDelivery(d.id, {
       status: 'pending',
       attempts: d.attempts + 1,
