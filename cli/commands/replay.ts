@@ -56,6 +56,9 @@ interface ReplayCliOptions {
   speed: 'max' | 'realtime';
 }
 
+type Replay = typeof import('../../workers/replay/index.js');
+type ReplayResult = Awaited<ReturnType<Replay['runReplay']>>;
+
 export function register(program: Command): void {
   program
     .command('replay')
@@ -79,110 +82,137 @@ export function register(program: Command): void {
         .choices(['max', 'realtime'])
         .default('max'),
     )
-    .action(async (video: string, opts: ReplayCliOptions, cmd: Command) => {
-      const videos = videosOf(video);
-      const several = statSync(video).isDirectory();
-      if (opts.case && opts.gallery) throw new UsageError('--case and --gallery are alternatives: give one');
-      if (opts.gallery && !(existsSync(opts.gallery) && statSync(opts.gallery).isDirectory())) {
-        throw new UsageError(`--gallery ${opts.gallery}: not a folder of <name>/<photo> images`);
-      }
-      if (opts.truth && !existsSync(opts.truth)) throw new UsageError(`--truth ${opts.truth}: no such file or folder`);
-      if (opts.sweep && !opts.truth)
-        throw new UsageError('--sweep needs --truth: the trade-off is measured against ground truth');
-      const { cfg, log } = cliContext(cmd, 'replay');
-      tuneHeapForFrames();
-      const { parseTruth, InvalidTruthError } = await import('../../pipeline/evaluation/index.js');
-      const readTruth = (file: string) => {
-        try {
-          return parseTruth(JSON.parse(readFileSync(file, 'utf8')), file);
-        } catch (err) {
-          if (err instanceof InvalidTruthError || err instanceof SyntaxError)
-            throw new UsageError(`--truth ${file}: ${err.message}`);
-          throw err;
-        }
-      };
-      const truths = videos.map((v) => {
-        const file = opts.truth ? truthFileFor(opts.truth, v) : null;
-        return file ? readTruth(file) : undefined;
-      });
-      const replay = await import('../../workers/replay/index.js');
-      // Refuse unsupported files before loading models.
-      const infos = new Map<string, Awaited<ReturnType<typeof replay.probeVideo>>>();
-      for (const v of videos) {
-        const info = await replay.probeVideo(v).catch((err: unknown) => {
-          throw err instanceof replay.UnsupportedVideoError ? new UsageError(err.message) : err;
-        });
-        infos.set(v, info);
-      }
-      const models = await replay.loadReplayModels(cfg, log);
-      const { GalleryFolderError } = await import('../../models/index.js');
-      const watchlist = opts.case ? await caseWatchlist(cfg, opts.case, models.faceChain.embedderId) : undefined;
-      const settings = {
-        threshold: models.faceChain.matchThreshold,
-        votes: identifyVoteRule(cfg.identify),
-      };
-      const results = [];
-      for (const [i, v] of videos.entries()) {
-        const progress = replay.progressReporter(basename(v));
-        let result: Awaited<ReturnType<typeof replay.runReplay>>;
-        try {
-          result = await replay.runReplay({
-            cfg,
-            log,
-            video: v,
-            galleryDir: opts.gallery,
-            watchlist,
-            models,
-            speed: opts.speed,
-            onProgress: (p) => progress.update(p),
-          });
-        } catch (err) {
-          if (err instanceof GalleryFolderError || err instanceof replay.UnsupportedVideoError)
-            throw new UsageError(err.message);
-          throw err;
-        } finally {
-          progress.stop();
-        }
-        if (result.frames === 0)
-          throw new UsageError(`${v}: no frame could be read (${result.stoppedEarly?.reason ?? 'empty video'})`);
-        const truth = truths[i];
-        const scored = replay.evaluateReplay(result, { ...settings, truth, sweep: opts.sweep });
-        process.stdout.write(`${replay.formatReplay(result)}\n`);
-        if (truth) process.stdout.write(`${replay.formatEvaluation(scored)}\n`);
-        else if (opts.truth) process.stdout.write(`no truth for ${basename(v)} in ${opts.truth}\n`);
-        if (opts.html) {
-          const file = outputFor(opts.html, v, several);
-          writeFileSync(file, replay.replayHtml(scored, truth, new Date().toISOString()));
-          process.stdout.write(`report written to ${file}\n`);
-        }
-        if (opts.clips) {
-          const clips = await replay.writeReplayClips(
-            result,
-            { path: v, info: infos.get(v)! },
-            cfg.evidence,
-            opts.clips,
-          );
-          for (const c of clips)
-            process.stdout.write(
-              `clip of ${c.identity} (${c.fromSec.toFixed(1)}-${c.toSec.toFixed(1)} s) written to ${c.file}\n`,
-            );
-        }
-        if (opts.csv) {
-          const file = outputFor(opts.csv, v, several);
-          writeFileSync(file, replay.replayCsv(scored));
-          process.stdout.write(`CSV written to ${file}\n`);
-        }
-        results.push({
-          ...result,
-          ...(scored.evaluation ? { evaluation: scored.evaluation } : {}),
-          ...(scored.sweep ? { sweep: scored.sweep } : {}),
-        });
-      }
-      if (opts.json) {
-        writeFileSync(opts.json, `${JSON.stringify(several ? results : results[0], null, 2)}\n`);
-        process.stdout.write(`timeline written to ${opts.json}\n`);
-      }
-      // The model sessions' worker threads would otherwise keep the process alive.
-      await (await import('../../models/session.js')).closeAllSessions();
+    .action(replayCommand);
+}
+
+/** Options that contradict each other or name missing files: refused before anything loads. */
+function checkOptions(opts: ReplayCliOptions): void {
+  if (opts.case && opts.gallery) throw new UsageError('--case and --gallery are alternatives: give one');
+  if (opts.gallery && !(existsSync(opts.gallery) && statSync(opts.gallery).isDirectory())) {
+    throw new UsageError(`--gallery ${opts.gallery}: not a folder of <name>/<photo> images`);
+  }
+  if (opts.truth && !existsSync(opts.truth)) throw new UsageError(`--truth ${opts.truth}: no such file or folder`);
+  if (opts.sweep && !opts.truth)
+    throw new UsageError('--sweep needs --truth: the trade-off is measured against ground truth');
+}
+
+/** Each video's ground truth (undefined where `--truth` has none for it); a bad truth file is a usage error. */
+async function readTruths(videos: string[], truth: string | undefined) {
+  const { parseTruth, InvalidTruthError } = await import('../../pipeline/evaluation/index.js');
+  const readTruth = (file: string) => {
+    try {
+      return parseTruth(JSON.parse(readFileSync(file, 'utf8')), file);
+    } catch (err) {
+      if (err instanceof InvalidTruthError || err instanceof SyntaxError)
+        throw new UsageError(`--truth ${file}: ${err.message}`);
+      throw err;
+    }
+  };
+  return videos.map((v) => {
+    const file = truth ? truthFileFor(truth, v) : null;
+    return file ? readTruth(file) : undefined;
+  });
+}
+
+/** Every video's stream info, so an unsupported file is refused before the models load. */
+async function probeAll(replay: Replay, videos: string[]) {
+  const infos = new Map<string, Awaited<ReturnType<Replay['probeVideo']>>>();
+  for (const v of videos) {
+    const info = await replay.probeVideo(v).catch((err: unknown) => {
+      throw err instanceof replay.UnsupportedVideoError ? new UsageError(err.message) : err;
     });
+    infos.set(v, info);
+  }
+  return infos;
+}
+
+async function replayCommand(video: string, opts: ReplayCliOptions, cmd: Command): Promise<void> {
+  const videos = videosOf(video);
+  const several = statSync(video).isDirectory();
+  checkOptions(opts);
+  const { cfg, log } = cliContext(cmd, 'replay');
+  tuneHeapForFrames();
+  const truths = await readTruths(videos, opts.truth);
+  const replay = await import('../../workers/replay/index.js');
+  const infos = await probeAll(replay, videos);
+  const models = await replay.loadReplayModels(cfg, log);
+  const { GalleryFolderError } = await import('../../models/index.js');
+  const watchlist = opts.case ? await caseWatchlist(cfg, opts.case, models.faceChain.embedderId) : undefined;
+  const settings = {
+    threshold: models.faceChain.matchThreshold,
+    votes: identifyVoteRule(cfg.identify),
+  };
+  const results = [];
+  for (const [i, v] of videos.entries()) {
+    const progress = replay.progressReporter(basename(v));
+    let result: ReplayResult;
+    try {
+      result = await replay.runReplay({
+        cfg,
+        log,
+        video: v,
+        galleryDir: opts.gallery,
+        watchlist,
+        models,
+        speed: opts.speed,
+        onProgress: (p) => progress.update(p),
+      });
+    } catch (err) {
+      if (err instanceof GalleryFolderError || err instanceof replay.UnsupportedVideoError)
+        throw new UsageError(err.message);
+      throw err;
+    } finally {
+      progress.stop();
+    }
+    if (result.frames === 0)
+      throw new UsageError(`${v}: no frame could be read (${result.stoppedEarly?.reason ?? 'empty video'})`);
+    const truth = truths[i];
+    const scored = replay.evaluateReplay(result, { ...settings, truth, sweep: opts.sweep });
+    await report(replay, { video: v, info: infos.get(v)!, several, result, scored, truth }, opts, cfg);
+    results.push({
+      ...result,
+      ...(scored.evaluation ? { evaluation: scored.evaluation } : {}),
+      ...(scored.sweep ? { sweep: scored.sweep } : {}),
+    });
+  }
+  if (opts.json) {
+    writeFileSync(opts.json, `${JSON.stringify(several ? results : results[0], null, 2)}\n`);
+    process.stdout.write(`timeline written to ${opts.json}\n`);
+  }
+  // The model sessions' worker threads would otherwise keep the process alive.
+  await (await import('../../models/session.js')).closeAllSessions();
+}
+
+interface VideoReport {
+  video: string;
+  info: Awaited<ReturnType<Replay['probeVideo']>>;
+  /** A folder was replayed: each output file is named after its video. */
+  several: boolean;
+  result: ReplayResult;
+  scored: ReturnType<Replay['evaluateReplay']>;
+  truth: Awaited<ReturnType<typeof readTruths>>[number];
+}
+
+/** One video's summary (and evaluation) on stdout, and the HTML, clips and CSV the options ask for. */
+async function report(replay: Replay, r: VideoReport, opts: ReplayCliOptions, cfg: Config): Promise<void> {
+  process.stdout.write(`${replay.formatReplay(r.result)}\n`);
+  if (r.truth) process.stdout.write(`${replay.formatEvaluation(r.scored)}\n`);
+  else if (opts.truth) process.stdout.write(`no truth for ${basename(r.video)} in ${opts.truth}\n`);
+  if (opts.html) {
+    const file = outputFor(opts.html, r.video, r.several);
+    writeFileSync(file, replay.replayHtml(r.scored, r.truth, new Date().toISOString()));
+    process.stdout.write(`report written to ${file}\n`);
+  }
+  if (opts.clips) {
+    const clips = await replay.writeReplayClips(r.result, { path: r.video, info: r.info }, cfg.evidence, opts.clips);
+    for (const c of clips)
+      process.stdout.write(
+        `clip of ${c.identity} (${c.fromSec.toFixed(1)}-${c.toSec.toFixed(1)} s) written to ${c.file}\n`,
+      );
+  }
+  if (opts.csv) {
+    const file = outputFor(opts.csv, r.video, r.several);
+    writeFileSync(file, replay.replayCsv(r.scored));
+    process.stdout.write(`CSV written to ${file}\n`);
+  }
 }
