@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import type { Queue, Worker } from 'bullmq';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { enrolGalleryFolder, FaceChain, PersonDetector } from '../../models/index.js';
 import type { Config } from '../../pipeline/config/index.js';
 import type { MatchEvent } from '../../pipeline/events.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
 import { redisKeys } from '../../pipeline/redis-keys.js';
 import type { ReplayProgress, ReplayResult } from '../../pipeline/replay.js';
+import type { TrackLogRecord } from '../../pipeline/track-log.js';
 import type { WatchlistIdentity } from '../../pipeline/watchlist.js';
 import { startEmbeddedRedis, type EmbeddedRedis } from '../../runtime/embedded-redis.js';
 import { startFfmpegFrames, type FfmpegExit } from '../../runtime/ffmpeg/ffmpeg-frames.js';
@@ -21,7 +23,7 @@ import { WatchlistChannel } from '../../runtime/watchlist-channel.js';
 import { DetectStateStore, detectWith, finishCamera, startDetectWorker } from '../detect/index.js';
 import { startIdentifyWorker } from '../identify/index.js';
 import { ingestFile } from '../ingest/index.js';
-import type { RunningWorker, WorkerContext } from '../worker-context.js';
+import type { WorkerContext } from '../worker-context.js';
 import { probeVideo } from '../../runtime/ffmpeg/probe-video.js';
 import { personThumbnail } from './thumbnail.js';
 import { buildTimeline } from './timeline.js';
@@ -112,6 +114,140 @@ export async function loadReplayModels(cfg: Config, log?: Logger): Promise<Repla
   return { detector, faceChain };
 }
 
+/** The run's own config: keys of its own, and frames that live as long as a slow replay may need them (lossless). */
+function replayConfig(base: Config, replayId: string): Config {
+  return {
+    ...base,
+    redisPrefix: `${base.redisPrefix}:replay:${replayId}`,
+    ingest: { ...base.ingest, frameTtlSeconds: Math.max(base.ingest.frameTtlSeconds, 3600) },
+  };
+}
+
+/** Enrols the gallery (or takes the case's identities) and publishes it on the watchlist channel, before any worker starts. */
+async function publishGallery(
+  opts: ReplayOptions,
+  models: ReplayModels,
+  redis: Redis,
+  cfg: Config,
+  log: Logger,
+): Promise<ReplayResult['gallery']> {
+  const enrolled = opts.watchlist
+    ? { identities: opts.watchlist.identities, photos: [] }
+    : opts.galleryDir
+      ? await enrolGalleryFolder(opts.galleryDir, models.faceChain)
+      : null;
+  if (!enrolled) return null;
+  // Published on the channel the API publishes on.
+  await new WatchlistChannel(redis, cfg.redisPrefix).publish({
+    embedder: models.faceChain.embedderId,
+    identities: enrolled.identities,
+    cameras: {},
+    global: enrolled.identities.map((i) => i.id),
+  });
+  const gallery = {
+    identities: enrolled.identities.map((i) => i.name),
+    photos: enrolled.photos,
+    ...(opts.watchlist ? { source: opts.watchlist.source } : {}),
+  };
+  log.info({ identities: gallery.identities, photos: enrolled.photos.length }, 'replay gallery enrolled');
+  return gallery;
+}
+
+/**
+ * Starts the detect and identify workers and an alerts consumer that only collects match events.
+ * Each started piece is pushed onto `closers` at once, in start order, so a failure half-way still stops them.
+ */
+async function startReplayWorkers(
+  ctx: WorkerContext,
+  redis: Redis,
+  models: ReplayModels,
+  closers: (() => Promise<void>)[],
+): Promise<{ events: Map<string, MatchEvent>; queues: Queue[] }> {
+  const { cfg, log } = ctx;
+  const events = new Map<string, MatchEvent>();
+  const collect = async (data: MatchEvent) => {
+    events.set(data.eventId, data);
+  };
+  const ignore = async () => undefined;
+  const alertsWorker = await startConsumer(
+    QUEUE.alerts,
+    registerHandlers(QUEUE.alerts, {
+      [JOB.match]: collect,
+      [JOB.cameraOffline]: ignore,
+      [JOB.cameraOnline]: ignore,
+      // Replays raise no alerts, so no clip is ever asked for them.
+      [JOB.clipReady]: ignore,
+    }),
+    { cfg, connection: redis },
+    { log },
+  );
+  closers.push(() => alertsWorker.close());
+  const detect = await startDetectWorker(ctx, detectWith(models.detector, cfg));
+  closers.push(() => detect.close());
+  const identify = await startIdentifyWorker(ctx, { faceChain: models.faceChain, concurrency: 1 });
+  closers.push(() => identify.close());
+  const detectQueues = openDetectQueues({ cfg, connection: redis });
+  const identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
+  const alertsQueue = openQueue(QUEUE.alerts, { cfg, connection: redis });
+  const queues = [...detectQueues.partitions.map((p) => p.queue), identifyQueue.queue, alertsQueue.queue];
+  for (const q of queues) closers.push(() => q.close());
+  return { events, queues };
+}
+
+/** Reads the file into the pipeline, losslessly; a file ffmpeg could not read to its end says where it stopped. */
+async function ingestVideo(
+  opts: ReplayOptions,
+  run: { cfg: Config; redisUrl: string; cameraId: string; replayId: string; t0: number; declaredSec: number },
+  log: Logger,
+) {
+  const { cfg, t0 } = run;
+  const total = Math.ceil(run.declaredSec * cfg.ingest.fps);
+  let exited: Promise<FfmpegExit> | null = null;
+  const read = await ingestFile({
+    cfg,
+    redisUrl: run.redisUrl,
+    path: opts.video,
+    cameraId: run.cameraId,
+    replayId: run.replayId,
+    startTs: t0,
+    signal: opts.signal,
+    openSource: (o) => {
+      const source = startFfmpegFrames({ ...o, realtime: opts.speed === 'realtime' });
+      exited = source.exited;
+      return source;
+    },
+    onFrame: (job) =>
+      opts.onProgress?.({ frames: job.seq + 1, total: Math.max(total, job.seq + 1), mediaSec: (job.ts - t0) / 1000 }),
+  });
+  const ingested = {
+    ...read,
+    stoppedEarly: read.stoppedEarly ?? damaged(await exited, read.durationSec, run.declaredSec, cfg.ingest.fps),
+  };
+  if (ingested.stoppedEarly) log.warn(ingested.stoppedEarly, 'the video could not be read to its end');
+  return ingested;
+}
+
+/** Each identified track's best person crop, taken while the frames are still in Redis (the run's keys go when it ends). */
+async function addThumbnails(
+  redis: Redis,
+  cfg: Config,
+  records: TrackLogRecord[],
+  tracks: ReplayResult['tracks'],
+): Promise<void> {
+  const frameStore = new FrameStore(redis, {
+    prefix: cfg.redisPrefix,
+    partitions: cfg.detect.partitions,
+    ttlSeconds: cfg.ingest.frameTtlSeconds,
+  });
+  for (const r of records) {
+    const track = r.type === 'track' && r.best ? tracks.find((t) => t.trackId === r.trackId) : undefined;
+    if (!track?.best || r.type !== 'track' || !r.best) continue;
+    const jpeg = await frameStore.get(r.best.frameKey);
+    const thumbnail = jpeg && (await personThumbnail(jpeg, r.best.personBox));
+    if (thumbnail) track.best.thumbnail = thumbnail;
+  }
+}
+
 /**
  * Runs a video file through the real pipeline (ingest in lossless mode -> detect
  * partitions -> identify -> alerts queue), in this process, on keys of its own, and
@@ -126,12 +262,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
   const replayId = opts.replayId ?? randomBytes(6).toString('hex');
   const cameraId = opts.cameraId ?? 'replay';
   const log = opts.log.child({ replayId });
-  // Own keys, and frames that live as long as a slow replay may need them (lossless: nothing may expire).
-  const cfg: Config = {
-    ...opts.cfg,
-    redisPrefix: `${opts.cfg.redisPrefix}:replay:${replayId}`,
-    ingest: { ...opts.cfg.ingest, frameTtlSeconds: Math.max(opts.cfg.ingest.frameTtlSeconds, 3600) },
-  };
+  const cfg = replayConfig(opts.cfg, replayId);
   const keys = redisKeys(cfg.redisPrefix, cfg.detect.partitions);
   let embedded: EmbeddedRedis | null = null;
   let redisUrl = opts.redisUrl ?? configuredRedis(cfg);
@@ -140,83 +271,15 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     redisUrl = embedded.url;
   }
   const shutdown = new Shutdown(log);
-  const ctx: WorkerContext = { cfg, log, redisUrl, shutdown };
   const redis = watchRedis(workerConnection(redisUrl), log);
-  const running: RunningWorker[] = [];
-  let alertsWorker: Worker | null = null;
-  const queues: Queue[] = [];
+  const closers: (() => Promise<void>)[] = [];
   try {
     const models = opts.models ?? (await loadReplayModels(cfg, log));
-    let gallery: ReplayResult['gallery'] = null;
-    const enrolled = opts.watchlist
-      ? { identities: opts.watchlist.identities, photos: [] }
-      : opts.galleryDir
-        ? await enrolGalleryFolder(opts.galleryDir, models.faceChain)
-        : null;
-    if (enrolled) {
-      // Published on the channel the API publishes on, before any worker starts.
-      await new WatchlistChannel(redis, cfg.redisPrefix).publish({
-        embedder: models.faceChain.embedderId,
-        identities: enrolled.identities,
-        cameras: {},
-        global: enrolled.identities.map((i) => i.id),
-      });
-      gallery = {
-        identities: enrolled.identities.map((i) => i.name),
-        photos: enrolled.photos,
-        ...(opts.watchlist ? { source: opts.watchlist.source } : {}),
-      };
-      log.info({ identities: gallery.identities, photos: enrolled.photos.length }, 'replay gallery enrolled');
-    }
-
-    const events = new Map<string, MatchEvent>();
-    const collect = async (data: MatchEvent) => {
-      events.set(data.eventId, data);
-    };
-    const ignore = async () => undefined;
-    alertsWorker = await startConsumer(
-      QUEUE.alerts,
-      registerHandlers(QUEUE.alerts, {
-        [JOB.match]: collect,
-        [JOB.cameraOffline]: ignore,
-        [JOB.cameraOnline]: ignore,
-        // Replays raise no alerts, so no clip is ever asked for them.
-        [JOB.clipReady]: ignore,
-      }),
-      { cfg, connection: redis },
-      { log },
-    );
-    running.push(await startDetectWorker(ctx, detectWith(models.detector, cfg)));
-    running.push(await startIdentifyWorker(ctx, { faceChain: models.faceChain, concurrency: 1 }));
-    const detectQueues = openDetectQueues({ cfg, connection: redis });
-    const identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
-    const alertsQueue = openQueue(QUEUE.alerts, { cfg, connection: redis });
-    queues.push(...detectQueues.partitions.map((p) => p.queue), identifyQueue.queue, alertsQueue.queue);
-
+    const gallery = await publishGallery(opts, models, redis, cfg, log);
+    const { events, queues } = await startReplayWorkers({ cfg, log, redisUrl, shutdown }, redis, models, closers);
     const t0 = opts.startTs ?? Date.now();
-    const total = Math.ceil(probe.durationSec * cfg.ingest.fps);
-    let exited: Promise<FfmpegExit> | null = null;
-    const read = await ingestFile({
-      cfg,
-      redisUrl,
-      path: opts.video,
-      cameraId,
-      replayId,
-      startTs: t0,
-      signal: opts.signal,
-      openSource: (o) => {
-        const source = startFfmpegFrames({ ...o, realtime: opts.speed === 'realtime' });
-        exited = source.exited;
-        return source;
-      },
-      onFrame: (job) =>
-        opts.onProgress?.({ frames: job.seq + 1, total: Math.max(total, job.seq + 1), mediaSec: (job.ts - t0) / 1000 }),
-    });
-    const ingested = {
-      ...read,
-      stoppedEarly: read.stoppedEarly ?? damaged(await exited, read.durationSec, probe.durationSec, cfg.ingest.fps),
-    };
-    if (ingested.stoppedEarly) log.warn(ingested.stoppedEarly, 'the video could not be read to its end');
+    const run = { cfg, redisUrl, cameraId, replayId, t0, declaredSec: probe.durationSec };
+    const ingested = await ingestVideo(opts, run, log);
     const failedJobs = await waitUntilIdle(queues);
     const counters = await finishCamera(
       { redis, keys, cfg, states: new DetectStateStore(redis, keys) },
@@ -225,19 +288,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
     );
     const records = await readTrackLog(redis, keys, cameraId);
     const timeline = buildTimeline({ records, events: [...events.values()], t0 });
-    // Thumbnails while the frames are still in Redis (the run's keys go when it ends).
-    const frameStore = new FrameStore(redis, {
-      prefix: cfg.redisPrefix,
-      partitions: cfg.detect.partitions,
-      ttlSeconds: cfg.ingest.frameTtlSeconds,
-    });
-    for (const r of records) {
-      const track = r.type === 'track' && r.best ? timeline.tracks.find((t) => t.trackId === r.trackId) : undefined;
-      if (!track?.best || r.type !== 'track' || !r.best) continue;
-      const jpeg = await frameStore.get(r.best.frameKey);
-      const thumbnail = jpeg && (await personThumbnail(jpeg, r.best.personBox));
-      if (thumbnail) track.best.thumbnail = thumbnail;
-    }
+    await addThumbnails(redis, cfg, records, timeline.tracks);
     const wallSec = (performance.now() - started) / 1000;
     const { identifyJobs, ...gating } = counters;
     return {
@@ -258,9 +309,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayResult> {
       stats: { wallSec, framesPerSec: ingested.frames / wallSec, identifyJobs, failedJobs },
     };
   } finally {
-    await alertsWorker?.close();
-    for (const w of running) await w.close();
-    for (const q of queues) await q.close();
+    for (const close of closers) await close();
     await shutdown.close();
     // A shared Redis keeps nothing of the run (a private one goes away whole).
     if (!embedded) await deleteKeysWithPrefix(redis, cfg.redisPrefix);
