@@ -17,6 +17,15 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
+const sqliteFiles = new WeakMap<Database, SQLite.Database>();
+
+/**
+ * The SQLite connection under `db` (undefined on PostgreSQL), for a write that must not span
+ * event-loop turns: while an async transaction waits between statements, a second connection in the
+ * same process (a test's spare worker) would block the whole thread in its busy wait.
+ */
+export const sqliteFileOf = (db: Database) => sqliteFiles.get(db);
+
 /** PostgreSQL returns int8 as strings by default; our bigints are ms timestamps and fit a double. */
 const pgTypes = {
   getTypeParser: (oid: number, format?: 'text' | 'binary') =>
@@ -50,6 +59,7 @@ export async function openDatabase(cfg: Pick<Config, 'databaseUrl' | 'dataDir'>)
     file.pragma('foreign_keys = ON');
     file.pragma('busy_timeout = 5000');
     db = new Kysely<DB>({ dialect: new SqliteDialect({ database: file }), plugins: [new CamelCasePlugin()] });
+    sqliteFiles.set(db, file);
   }
   const migrator = new Migrator({ db, provider: migrationProvider(dialect) });
   const { error, results } = await migrator.migrateToLatest();

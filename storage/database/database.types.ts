@@ -216,6 +216,18 @@ export interface AuditTable {
   targetId: string | null;
   detail: string | null;
   ip: string | null;
+  /** The previous entry's hash and this one's (pipeline/audit-chain.ts); null only until the write completes. */
+  prevHash: string | null;
+  hash: string | null;
+}
+
+/** The audit chain's ends, one row (id 1): its newest entry, and the anchor a retention purge leaves. */
+export interface AuditChainTable {
+  id: number;
+  headId: number | null;
+  headHash: string;
+  anchorId: number | null;
+  anchorHash: string | null;
 }
 
 /** Analysts' replays: the API writes them, from what the replay workers report over Redis. */
@@ -259,5 +271,6 @@ export interface DB {
   evidence: EvidenceTable;
   webhookDeliveries: WebhookDeliveryTable;
   audit: AuditTable;
+  auditChain: AuditChainTable;
   replays: ReplayTable;
 }

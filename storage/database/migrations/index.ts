@@ -6,6 +6,7 @@ import { m0004Replays } from './0004_replays.js';
 import { m0005Review } from './0005_review.js';
 import { m0006Responders } from './0006_responders.js';
 import { m0007DeliveryAlarm } from './0007_delivery_alarm.js';
+import { m0008AuditChain } from './0008_audit_chain.js';
 import type { Dialect, MigrationContext, StepMigration } from './migration.js';
 
 export type { Dialect } from './migration.js';
@@ -19,6 +20,7 @@ const STEPS: Record<string, StepMigration> = {
   '0005_review': m0005Review,
   '0006_responders': m0006Responders,
   '0007_delivery_alarm': m0007DeliveryAlarm,
+  '0008_audit_chain': m0008AuditChain,
 };
 
 export const migrationProvider = (dialect: Dialect): MigrationProvider => ({
