@@ -65,7 +65,10 @@ export const auditEntrySchema = z
     detail: z.record(z.string(), z.unknown()).nullable(),
     ip: z.string().nullable(),
     prevHash: z.string().nullable().describe("the previous entry's hash (the chain's link)"),
-    hash: z.string().nullable().describe('sha256 over this entry and prevHash; `watchpost audit verify` checks the chain'),
+    hash: z
+      .string()
+      .nullable()
+      .describe('sha256 over this entry and prevHash; `watchpost audit verify` checks the chain'),
   })
   .meta({ id: 'AuditEntry' });
 
