@@ -9,6 +9,7 @@ import type { OfficerRepository } from '../../storage/repositories/officer.repos
 import { alertDto, evidenceDto } from '../alert.dto.js';
 import { webhookOf } from '../recipients.js';
 import { signWebhook, WEBHOOK_HEADERS } from './webhook-signature.js';
+import { postWebhook, transportErrorText } from './webhook-transport.js';
 
 const CLOSED = new Set(['resolved', 'false_positive']);
 
@@ -137,8 +138,7 @@ export class WebhookSender {
     const timestamp = Math.floor(Date.now() / 1000);
     let status: number | null = null;
     try {
-      const res = await fetch(hook.url, {
-        method: 'POST',
+      const res = await postWebhook(hook.url, {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'watchpost-webhooks/0.1',
@@ -155,7 +155,7 @@ export class WebhookSender {
       await res.body?.cancel();
       return { status, error: res.ok ? null : `receiver answered ${status}` };
     } catch (err) {
-      return { status, error: (err as Error).message };
+      return { status, error: transportErrorText(err) };
     }
   }
 
