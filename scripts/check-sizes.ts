@@ -41,7 +41,6 @@ const PENDING_SPLIT: string[] = [
   'api/web/src/screens/replays.ts:ReplaysScreen',
   'bench/pipeline.ts:benchMode',
   'bench/pipeline/saturation.ts:saturation',
-  'workers/alerts/index.ts:startAlertsWorker',
 ];
 const pendingSeen = new Set<string>();
 /** Whether `key` is a pending entry (and notes that it still excuses something). */

@@ -1,18 +1,21 @@
 import type { EventOutcome } from '../../alerting/alert-ledger.js';
-import { createAlerting, type SharedAlerting } from '../../alerting/alerting.js';
+import { type Alerting, createAlerting, type SharedAlerting } from '../../alerting/alerting.js';
 import { QueueOutbox } from '../../alerting/delivery/alert-outbox.js';
 import { WebhookSender } from '../../alerting/delivery/webhook-sender.js';
+import type { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { AuditService } from '../../audit/audit.service.js';
-import type { CameraEvent } from '../../pipeline/events.js';
+import type { CameraEvent, MatchEvent } from '../../pipeline/events.js';
 import { staleStatusMs } from '../../pipeline/ingest-silence.js';
 import { backoffDelay } from '../../pipeline/backoff.js';
-import { JOB, QUEUE } from '../../pipeline/queues.js';
+import { type ClipReady, JOB, QUEUE } from '../../pipeline/queues.js';
+import type { Logger } from '../../runtime/logger.js';
 import { registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { producerConnection, workerConnection } from '../../runtime/redis.js';
 import { watchRedis } from '../../runtime/redis-health.js';
 import { settleWithin } from '../../runtime/settle-within.js';
 import { openDatabase } from '../../storage/database/database.js';
-import { createRepositories } from '../../storage/repositories/index.js';
+import { createRepositories, type Repositories } from '../../storage/repositories/index.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
 import { CameraWatchdog } from './camera-watchdog.js';
 
@@ -50,28 +53,11 @@ async function ownAlerting(ctx: WorkerContext): Promise<SharedAlerting & { close
   };
 }
 
-/**
- * Consumes the `alerts` queue (match and camera events -> alerts in the database),
- * sends webhooks and runs escalations. Each event commits before its job
- * completes; handlers are idempotent on the event id, so a retry or a restart with
- * jobs waiting neither loses nor duplicates an alert.
- */
-export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOptions = {}): Promise<RunningWorker> {
+/** A webhook sender whose alarm (a delivery failing too long) is audited and escalates the alert at once. */
+function alarmingSender(ctx: WorkerContext, repos: Repositories, alerting: Alerting): WebhookSender {
   const { cfg, log } = ctx;
-  const own = opts.shared ? null : await ownAlerting(ctx);
-  const { database, repos, alerting } = (opts.shared ?? own)!;
-  const producer = watchRedis(producerConnection(ctx.redisUrl), log);
-  const consumer = watchRedis(workerConnection(ctx.redisUrl), log);
-  const outbox = new QueueOutbox(cfg, producer);
-  const { intake, escalation, clips, review } = alerting;
-  const report = (o: EventOutcome) => {
-    opts.shared?.onOutcome?.(o);
-    opts.onOutcome?.(o);
-    log.info(o, `alert event ${o.outcome}`);
-    return o;
-  };
   const audit = new AuditService(repos.audit);
-  const sender = new WebhookSender(cfg, repos.alerts, repos.officers, repos.cases, log, {
+  return new WebhookSender(cfg, repos.alerts, repos.officers, repos.cases, log, {
     alarmMs: cfg.alerts.deliveryAlarmSeconds * 1000,
     // Nobody has the alert: the supervisor gets it now, and the audit says why.
     onAlarm: async (d, failingForMs) => {
@@ -81,31 +67,50 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
         { type: 'alert', id: d.alertId },
         { deliveryId: d.id, officerId: d.officerId, failingForMs, lastError: d.lastError },
       );
-      await escalation.escalate(d.alertId, 1);
+      await alerting.escalation.escalate(d.alertId, 1);
     },
   });
-  const deps = { cfg, connection: consumer, log };
-  // A tampering alert gets the camera's last buffered seconds; a retried event asks again (a no-op).
-  const cameraOffline = async (ev: CameraEvent) => {
-    const outcome = report(await intake.handleCamera(ev));
-    if (outcome.outcome === 'created' || outcome.outcome === 'duplicate')
-      await clips.forCameraOffline(outcome.alertId, ev);
-    return outcome;
+}
+
+/** The alert events' handlers, each outcome reported; a match or a tampering alert also asks for its clip. */
+function eventHandlers({ intake, clips }: Alerting, report: (o: EventOutcome) => EventOutcome) {
+  return {
+    // A retried job (duplicate) asks again: the clip job's id makes that a no-op.
+    match: async (ev: MatchEvent) => {
+      const outcome = report(await intake.handleMatch(ev));
+      if (outcome.outcome === 'created' || outcome.outcome === 'duplicate') await clips.forMatch(outcome.alertId, ev);
+      return outcome;
+    },
+    // A tampering alert gets the camera's last buffered seconds; a retried event asks again (a no-op).
+    cameraOffline: async (ev: CameraEvent) => {
+      const outcome = report(await intake.handleCamera(ev));
+      if (outcome.outcome === 'created' || outcome.outcome === 'duplicate')
+        await clips.forCameraOffline(outcome.alertId, ev);
+      return outcome;
+    },
+    cameraOnline: async (ev: CameraEvent) => report(await intake.handleCamera(ev)),
+    clipReady: async (ready: ClipReady) => report(await clips.attach(ready)),
   };
-  const workers = [
+}
+
+/** The three consumers: alert events one at a time, webhooks with a capped backoff, escalations and review deadlines. */
+async function startConsumers(
+  { cfg, log }: WorkerContext,
+  connection: Redis,
+  handlers: ReturnType<typeof eventHandlers>,
+  sender: WebhookSender,
+  { escalation, review }: Alerting,
+  webhookConcurrency: number,
+): Promise<Worker[]> {
+  const deps = { cfg, connection, log };
+  return [
     await startConsumer(
       QUEUE.alerts,
       registerHandlers(QUEUE.alerts, {
-        [JOB.match]: async (ev) => {
-          const outcome = report(await intake.handleMatch(ev));
-          // A retried job (duplicate) asks again: the clip job's id makes that a no-op.
-          if (outcome.outcome === 'created' || outcome.outcome === 'duplicate')
-            await clips.forMatch(outcome.alertId, ev);
-          return outcome;
-        },
-        [JOB.clipReady]: async (ready) => report(await clips.attach(ready)),
-        [JOB.cameraOffline]: async (ev) => cameraOffline(ev),
-        [JOB.cameraOnline]: async (ev) => report(await intake.handleCamera(ev)),
+        [JOB.match]: handlers.match,
+        [JOB.clipReady]: handlers.clipReady,
+        [JOB.cameraOffline]: handlers.cameraOffline,
+        [JOB.cameraOnline]: handlers.cameraOnline,
       }),
       deps,
       // One at a time: dedup decides between "update the open alert" and "open a new one".
@@ -118,7 +123,7 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
       }),
       deps,
       {
-        concurrency: opts.webhookConcurrency ?? 8,
+        concurrency: webhookConcurrency,
         log,
         backoffMs: (attempts) =>
           backoffDelay(attempts - 1, { initialMs: 500, maxMs: cfg.alerts.webhookMaxBackoffSeconds * 1000 }),
@@ -134,9 +139,11 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
       { concurrency: 2, log },
     ),
   ];
+}
 
-  // The outbox sweep: rows committed while Redis was unreachable get their jobs now.
-  const sweep = async () => {
+/** The outbox sweep: rows committed while Redis was unreachable get their jobs now. */
+function outboxSweep(repos: Repositories, outbox: QueueOutbox, { escalation, review }: Alerting, log: Logger) {
+  return async () => {
     try {
       const pending = await repos.alerts.pendingDeliveries(500);
       if (pending.length) await outbox.enqueueDeliveries(pending.map((d) => d.id));
@@ -148,13 +155,37 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
       log.debug({ err: (err as Error).message }, 'outbox sweep skipped');
     }
   };
-  const timer = setInterval(() => void sweep(), opts.sweepMs ?? 15_000);
+}
+
+/**
+ * Consumes the `alerts` queue (match and camera events -> alerts in the database),
+ * sends webhooks and runs escalations. Each event commits before its job
+ * completes; handlers are idempotent on the event id, so a retry or a restart with
+ * jobs waiting neither loses nor duplicates an alert.
+ */
+export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOptions = {}): Promise<RunningWorker> {
+  const { cfg, log } = ctx;
+  const own = opts.shared ? null : await ownAlerting(ctx);
+  const { database, repos, alerting } = (opts.shared ?? own)!;
+  const producer = watchRedis(producerConnection(ctx.redisUrl), log);
+  const consumer = watchRedis(workerConnection(ctx.redisUrl), log);
+  const outbox = new QueueOutbox(cfg, producer);
+  const report = (o: EventOutcome) => {
+    opts.shared?.onOutcome?.(o);
+    opts.onOutcome?.(o);
+    log.info(o, `alert event ${o.outcome}`);
+    return o;
+  };
+  const sender = alarmingSender(ctx, repos, alerting);
+  const handlers = eventHandlers(alerting, report);
+  const workers = await startConsumers(ctx, consumer, handlers, sender, alerting, opts.webhookConcurrency ?? 8);
+  const timer = setInterval(outboxSweep(repos, outbox, alerting, log), opts.sweepMs ?? 15_000);
   timer.unref();
   // Blind cameras are judged here, outside ingest, and handled in-process: the queue may be what failed.
   const watchdog = new CameraWatchdog({
     cameras: repos.cameras,
     pipeline: repos.pipeline,
-    raise: async (ev) => (ev.type === 'camera.offline' ? cameraOffline(ev) : report(await intake.handleCamera(ev))),
+    raise: (ev) => (ev.type === 'camera.offline' ? handlers.cameraOffline(ev) : handlers.cameraOnline(ev)),
     offlineMs: cfg.ingest.offlineSeconds * 1000,
     staleStatusMs: staleStatusMs(cfg),
     log,
