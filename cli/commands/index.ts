@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { register as api } from './api.js';
+import { register as audit } from './audit.js';
 import { register as bench } from './bench.js';
 import { register as demo } from './demo.js';
 import { register as detect } from './detect.js';
@@ -12,5 +13,6 @@ import { register as worker } from './worker.js';
 
 /** Every subcommand, in the order `watchpost --help` lists them. */
 export function registerCommands(program: Command): void {
-  for (const register of [demo, api, worker, models, detect, enroll, replay, bench, keys, evidence]) register(program);
+  for (const register of [demo, api, worker, models, detect, enroll, replay, bench, keys, audit, evidence])
+    register(program);
 }
