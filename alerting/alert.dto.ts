@@ -25,9 +25,10 @@ export const ALERT_KINDS = ['match', 'camera_offline', 'sos'] as const;
 export const ALERT_STATES = ['pending_review', 'new', 'acknowledged', 'resolved', 'false_positive'] as const;
 /**
  * unconfirmed: nobody reviewed the match in time, responders got it anyway; no_officer_on_duty: nobody
- * on duty in the case's district, so it went to the fallback; nobody_reached: the fallback had nobody either.
+ * on duty in the case's district, so it went to the fallback; nobody_reached: the fallback had nobody either;
+ * evidence_tampered: a stored evidence file no longer matched its SHA-256 when read, so it was refused.
  */
-export const ALERT_FLAGS = ['unconfirmed', 'no_officer_on_duty', 'nobody_reached'] as const;
+export const ALERT_FLAGS = ['unconfirmed', 'no_officer_on_duty', 'nobody_reached', 'evidence_tampered'] as const;
 export type AlertFlag = (typeof ALERT_FLAGS)[number];
 
 export const alertSchema = z

@@ -9,6 +9,8 @@ import type { AlertOutcome } from '../pipeline/programme-report.js';
 import { type AlertState, alertDto, deliveryDto, evidenceDto } from './alert.dto.js';
 import type { AlertLedger } from './alert-ledger.js';
 import type { EvidenceService } from './evidence.service.js';
+import type { EvidenceTamperAlarm } from './evidence-integrity.js';
+import { TamperedFileError } from '../storage/repositories/file-store.repository.js';
 import { deliveryRows, priorRecipients } from './recipients.js';
 
 const TRANSITIONS: Record<
@@ -27,6 +29,7 @@ export class AlertService {
     private readonly ledger: AlertLedger,
     private readonly evidence: EvidenceService,
     private readonly audit: AuditService,
+    private readonly tampered: EvidenceTamperAlarm,
   ) {}
 
   private get repo(): AlertRepository {
@@ -70,7 +73,10 @@ export class AlertService {
     return this.repo.list(scope.all ? f : { ...f, audience: scope });
   }
 
-  /** Evidence bytes, to authorised roles only; every read is audited. */
+  /**
+   * Evidence bytes, to authorised roles only, checked against the SHA-256 kept with the alert (a file
+   * changed on disk is refused and raises the alarm); every read is audited.
+   */
   async evidenceBytes(ctx: AuditContext, alertId: string, evidenceId: string) {
     await this.visible(ctx, alertId);
     const e = await this.repo.evidenceItem(alertId, evidenceId);
@@ -78,8 +84,15 @@ export class AlertService {
     // The recorded clip shows bystanders: admins only, as for exports; the others get its redacted copy.
     if (e.kind === 'clip' && ctx.actor.kind === 'key' && ctx.actor.role !== 'admin')
       throw new HttpProblem(403, 'Forbidden', 'only admins may see unredacted video (bystanders are in it)');
+    let data: Buffer;
+    try {
+      data = await this.evidence.read(e.path, e.sha256);
+    } catch (err) {
+      if (err instanceof TamperedFileError) throw await this.tampered.raise(ctx, e);
+      throw err;
+    }
     await this.audit.record(ctx, 'alert.evidence.read', { type: 'alert', id: alertId }, { evidenceId, kind: e.kind });
-    return { mime: e.mime, sha256: e.sha256, data: await this.evidence.read(e.path) };
+    return { mime: e.mime, sha256: e.sha256, data };
   }
 
   /** The matched person's boxes through the alert's clip (the track the evidence worker found); audited as a read. */

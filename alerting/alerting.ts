@@ -12,6 +12,7 @@ import { AlertClipsService } from './alert-clips.service.js';
 import { AlertService } from './alert.service.js';
 import { EvidenceService } from './evidence.service.js';
 import { EvidenceExportService } from './evidence-export.service.js';
+import { EvidenceTamperAlarm } from './evidence-integrity.js';
 
 export interface AlertingDeps {
   cfg: Config;
@@ -27,7 +28,7 @@ export interface AlertingDeps {
 export function createAlerting(d: AlertingDeps) {
   const ledger = new AlertLedger(d.cfg, d.repos.alerts, d.outbox, d.journalGrew, d.log);
   const evidence = new EvidenceService(d.repos.evidence);
-  const alerts = new AlertService(ledger, evidence, d.audit);
+  const alerts = new AlertService(ledger, evidence, d.audit, new EvidenceTamperAlarm(ledger, d.audit, d.log));
   const dispatch = new AlertDispatch(d.cfg, d.repos.officers, d.audit);
   return {
     intake: new AlertIntakeService(

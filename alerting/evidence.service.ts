@@ -63,7 +63,8 @@ export class EvidenceService {
     return out;
   }
 
-  read(path: string): Promise<Buffer> {
-    return this.store.read(path);
+  /** The stored bytes, refused (TamperedFileError) unless they hash to `sha256`. */
+  read(path: string, sha256: string): Promise<Buffer> {
+    return this.store.read(path, sha256);
   }
 }

@@ -67,6 +67,14 @@ export const metrics = {
     labelNames: ['camera'] as const,
     registers: [registry],
   }),
+  evidenceTampered: new Counter({
+    name: 'watchpost_evidence_tampered_total',
+    help:
+      'Stored evidence or enrolment photos refused because their bytes no longer match their SHA-256 or do not ' +
+      'decrypt (an alarm: logged, audited, flagged on the alert), per kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  }),
   ingestCameras: new Gauge({
     name: 'watchpost_ingest_cameras',
     help: 'Cameras this ingest worker reads (holds the lease of)',

@@ -4,6 +4,9 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from '../../runtime/logger.js';
 import { HttpProblem } from '../../runtime/problem.js';
+import { metrics } from '../../runtime/metrics.js';
+import { tamperedProblem } from '../../alerting/evidence-integrity.js';
+import { TamperedFileError } from '../../storage/repositories/file-store.repository.js';
 
 /**
  * Absolute paths of this machine (anything under a top-level folder of `/`, such as /tmp or /home)
@@ -63,16 +66,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return send(res, 415, { title: 'Unsupported Media Type', detail: String((err as Error).message) });
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500)
       return send(res, e.status, { title: 'Bad Request', detail: String((err as Error).message) });
-    if ((err as Error).name === 'TamperedFileError') {
-      // An alarm: evidence or a photo was changed on disk. The bytes are never served.
-      log.error(
-        { alarm: 'file_tampered', err: (err as Error).message, path: req.path },
-        'stored file failed its hash check',
-      );
-      return send(res, 500, {
-        title: 'Integrity Check Failed',
-        detail: 'the stored file does not match its recorded hash, so it is not served; the alarm is logged',
-      });
+    if (err instanceof TamperedFileError) {
+      // A stored file changed on disk that no service caught (those audit it too): never served, still an alarm.
+      metrics.evidenceTampered.inc({ kind: 'file' });
+      log.error({ alarm: 'evidence_tampered', err: err.message, path: req.path }, 'stored file failed its hash check');
+      const p = tamperedProblem('a stored file this request needs');
+      return send(res, p.status, { title: p.title, detail: p.detail, ...p.extra });
     }
     log.error({ err, method: req.method, path: req.path }, 'request failed');
     return send(res, 500, { title: 'Internal Server Error', detail: 'an internal error occurred; it has been logged' });

@@ -4,7 +4,9 @@ import type { perpetratorCreateSchema, perpetratorUpdateSchema } from '../dto/pe
 import type { PerpetratorTable, PhotoTable } from '../../storage/database/database.types.js';
 import { conflict, HttpProblem, notFound } from '../../runtime/problem.js';
 import type { AuditContext } from '../../audit/audit-context.js';
-import type { FileStore } from '../../storage/repositories/file-store.repository.js';
+import { type FileStore, TamperedFileError } from '../../storage/repositories/file-store.repository.js';
+import { refuseTampered } from '../../alerting/evidence-integrity.js';
+import type { Logger } from '../../runtime/logger.js';
 import { newId } from '../../storage/repositories/ids.js';
 import type { PerpetratorRepository } from '../../storage/repositories/perpetrator.repository.js';
 import type { CaseRepository } from '../../storage/repositories/case.repository.js';
@@ -43,6 +45,7 @@ export class PerpetratorService {
     private readonly audit: AuditService,
     private readonly enroller: () => Promise<FaceEnroller>,
     private readonly watchlistChanged: () => Promise<void>,
+    private readonly log: Logger,
   ) {}
 
   async create(ctx: AuditContext, input: z.output<typeof perpetratorCreateSchema>) {
@@ -221,8 +224,20 @@ export class PerpetratorService {
   async photoBytes(ctx: AuditContext, id: string, photoId: string) {
     const photo = await this.repo.photo(id, photoId);
     if (!photo) throw notFound('photo', photoId);
+    let data: Buffer;
+    try {
+      data = await this.photos.read(photo.path, photo.sha256);
+    } catch (err) {
+      if (!(err instanceof TamperedFileError)) throw err;
+      throw await refuseTampered(this.log, this.audit, ctx, {
+        kind: 'photo',
+        what: `photo ${photoId} of perpetrator ${id}`,
+        target: { type: 'perpetrator', id },
+        detail: { photoId, sha256: photo.sha256 },
+      });
+    }
     await this.audit.record(ctx, 'perpetrator.photo.read', { type: 'perpetrator', id }, { photoId });
-    return { mime: photo.mime, sha256: photo.sha256, data: await this.photos.read(photo.path) };
+    return { mime: photo.mime, sha256: photo.sha256, data };
   }
 
   async deletePhoto(ctx: AuditContext, id: string, photoId: string): Promise<void> {

@@ -5,6 +5,9 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 /** A stored file whose bytes no longer hash to its name: changed on disk, never served. */
 export class TamperedFileError extends Error {
   override name = 'TamperedFileError';
+  constructor(readonly path: string) {
+    super(`stored file ${path} does not match its SHA-256: changed on disk, refused`);
+  }
 }
 
 export interface StoredFile {
@@ -40,12 +43,15 @@ export class FileStore {
     return { path, sha256, bytes: data.length };
   }
 
-  /** The file's bytes, refused (TamperedFileError) when they do not hash to the name they were stored under. */
-  async read(path: string): Promise<Buffer> {
+  /**
+   * The file's bytes, refused (TamperedFileError) when they do not hash to the name they were stored
+   * under, or to `sha256` (the hash its record keeps) when given.
+   */
+  async read(path: string, sha256?: string): Promise<Buffer> {
     const data = await readFile(this.full(path));
+    const actual = createHash('sha256').update(data).digest('hex');
     const named = /^([0-9a-f]{64})\./.exec(basename(path))?.[1];
-    if (named && createHash('sha256').update(data).digest('hex') !== named)
-      throw new TamperedFileError(`stored file ${path} does not match its SHA-256: changed on disk, refused`);
+    if ((named && actual !== named) || (sha256 !== undefined && actual !== sha256)) throw new TamperedFileError(path);
     return data;
   }
 

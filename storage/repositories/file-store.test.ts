@@ -29,3 +29,10 @@ it('refuses a file changed on disk by one byte', async () => {
   writeFileSync(join(s.root, f.path), 'original evidencf');
   await expect(s.read(f.path)).rejects.toBeInstanceOf(TamperedFileError);
 });
+
+it('refuses a file whose bytes differ from the hash its record keeps', async () => {
+  const s = store();
+  const f = await s.put('alert-3', Buffer.from('evidence'), 'jpg');
+  expect((await s.read(f.path, f.sha256)).toString()).toBe('evidence');
+  await expect(s.read(f.path, 'f'.repeat(64))).rejects.toBeInstanceOf(TamperedFileError);
+});

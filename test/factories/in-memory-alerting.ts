@@ -27,6 +27,7 @@ import type { AlertFilter, AlertRepository } from '../../storage/repositories/al
 import type { AuditRepository } from '../../storage/repositories/audit.repository.js';
 import type { CameraRepository } from '../../storage/repositories/camera.repository.js';
 import type { CaseRepository } from '../../storage/repositories/case.repository.js';
+import { EvidenceTamperAlarm } from '../../alerting/evidence-integrity.js';
 import type { FileStore } from '../../storage/repositories/file-store.repository.js';
 import type { OfficerRepository } from '../../storage/repositories/officer.repository.js';
 import type { PerpetratorRepository } from '../../storage/repositories/perpetrator.repository.js';
@@ -288,7 +289,7 @@ export function inMemoryAlerting(alertsCfg: Partial<Config['alerts']> = {}) {
       dispatch,
       people.perpetratorRepo,
     ),
-    service: new AlertService(ledger, evidence, auditService),
+    service: new AlertService(ledger, evidence, auditService, new EvidenceTamperAlarm(ledger, auditService, log)),
     clips: new AlertClipsService(
       { evidence: evidenceSchema.parse({ preSeconds: 10, postSeconds: 20 }) },
       ledger,

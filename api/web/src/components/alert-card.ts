@@ -69,6 +69,7 @@ const FLAG_LABEL: Record<string, string> = {
   unconfirmed: 'Unconfirmed: nobody reviewed it in time',
   no_officer_on_duty: 'No officer on duty: sent to the fallback',
   nobody_reached: 'Nobody could be sent it',
+  evidence_tampered: 'Evidence changed on disk: refused (see the audit)',
 };
 
 /** The control room's decision on a match: confirm (officers are sent) or reject (nobody is disturbed). */
