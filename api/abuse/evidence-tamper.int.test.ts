@@ -68,7 +68,10 @@ beforeAll(async () => {
       'json',
     ],
   ];
-  for (const [kind, data, mime, ext] of files) rows[kind] = await keep.keep(alertId, kind, data, mime, ext);
+  // In this order, a millisecond apart: an export reads them so and stops at its first changed file.
+  const at = Date.now();
+  for (const [i, [kind, data, mime, ext]] of files.entries())
+    rows[kind] = { ...(await keep.keep(alertId, kind, data, mime, ext)), createdAt: at + i };
   await api.server.core.repos.alerts.insertEvidence(Object.values(rows));
 }, 60_000);
 afterAll(() => api?.close());
@@ -95,6 +98,7 @@ describe('evidence changed on disk', () => {
 
     await expectRefused(await get(`/v1/alerts/${alertId}/evidence/${rows.snapshot!.id}`));
     await expectRefused(await get(`/v1/alerts/${alertId}/evidence/${rows.face_crop!.id}`));
+    await expectRefused(await get(`/v1/alerts/${alertId}/evidence/${rows.snapshot_redacted!.id}`));
     // A player seeking the clip gets no slice of it: the whole file is checked before any range is cut.
     await expectRefused(await get(`/v1/alerts/${alertId}/evidence/${rows.clip!.id}`, { range: 'bytes=0-99' }));
     await expectRefused(await get(`/v1/alerts/${alertId}/evidence/${rows.clip!.id}`));
