@@ -1,22 +1,18 @@
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
-import express, { type Express, type Request } from 'express';
+import express, { type Express } from 'express';
+import type { Redis } from 'ioredis';
 import helmet from 'helmet';
-import { z } from 'zod';
 import type { Config } from '../pipeline/config/index.js';
 import { QUEUE } from '../pipeline/queues.js';
 import { redactUrl, type Logger } from '../runtime/logger.js';
-import { registry, watchQueueDepths } from '../runtime/metrics.js';
+import { registry } from '../runtime/metrics.js';
 import { openQueue } from '../runtime/queues.js';
 import { producerConnection, workerConnection } from '../runtime/redis.js';
 import { watchRedis } from '../runtime/redis-health.js';
-import { adminRoutes, BOARD_COOKIE, BOARD_PATH } from './controllers/admin.controller.js';
+import { adminRoutes } from './controllers/admin.controller.js';
 import { alertRoutes } from './controllers/alerts.controller.js';
 import { evidenceRoutes } from './controllers/evidence.controller.js';
 import { cameraRoutes } from './controllers/cameras.controller.js';
@@ -34,10 +30,11 @@ import { AlertStreamHub } from './http/alert-stream.js';
 import { settleWithin } from '../runtime/settle-within.js';
 import { apiMetrics, requestTimer } from './http/api-metrics.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
-import { HttpProblem } from '../runtime/problem.js';
-import type { Actor } from '../audit/audit-context.js';
-import { mountRoutes, openApiDocument, type Gatekeeper, type RouteDef } from './http/route.js';
-import { type CreatedKey, hashSecret } from './services/auth.service.js';
+import { mountRoutes, openApiDocument, type RouteDef } from './http/route.js';
+import { createGatekeeper } from './http/gatekeeper.js';
+import { boardRoute, mountQueueBoard } from './http/queue-board.js';
+import { serveWebPage } from './http/web-page.js';
+import type { CreatedKey } from './services/auth.service.js';
 import { AuthFailureLimiter, type AuthFailureLimits, DEFAULT_AUTH_FAILURE_LIMITS } from './http/auth-limiter.js';
 import type { FaceEnroller } from './services/face-enroller.js';
 import { ReplayService } from './services/replay.service.js';
@@ -78,20 +75,59 @@ export interface ApiServer {
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** One cookie of the request (no cookie-parser: this is the only cookie the API reads). */
-const cookieValue = (req: Request, name: string) => {
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return null;
-};
+/** The OpenAPI document of every route, built on first request. */
+function apiDocument(routes: RouteDef[]): ReturnType<typeof openApiDocument> {
+  return openApiDocument(routes, {
+    title: 'watchpost alert API',
+    version: '1',
+    description:
+      'Protection cases, perpetrators, cameras, officers on duty and alerts. Authenticate with ' +
+      '`Authorization: Bearer <key>`. Errors are RFC 9457 problem+json. Webhooks: POST with headers ' +
+      'X-Watchpost-Event, X-Watchpost-Delivery, X-Watchpost-Timestamp (unix s) and X-Watchpost-Signature: ' +
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the text shows how a webhook signature is formed
+      'sha256=HMAC-SHA256(secret, `${timestamp}.${body}`).',
+  });
+}
 
-const bearer = (req: Request) => {
-  const h = req.get('authorization');
-  const m = h ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-  return m?.[1] ?? null;
-};
+/** Express with the security headers and request timing every response gets. */
+function baseApp(): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+  // upgrade-insecure-requests would send an officer's phone on http://10.x:8080 to https that does not exist:
+  // only requests that arrived over TLS (directly or through a trusted proxy) get it.
+  const overTls = helmet();
+  const plainHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  app.use((req, res, next) => (req.secure ? overTls : plainHttp)(req, res, next));
+  app.use(requestTimer);
+  return app;
+}
+
+/** The replay service on the replays queue, recording the workers' progress events as they come. */
+function startReplays(opts: ApiServerOptions, core: Core, producer: Redis) {
+  const { cfg, log } = opts;
+  const queue = openQueue(QUEUE.replays, { cfg, connection: producer });
+  queue.queue.on('error', () => {});
+  const replays = new ReplayService({
+    cfg,
+    log,
+    redis: producer,
+    queue,
+    repos: core.repos,
+    embedderId: core.embedderId,
+  });
+  const events = watchRedis(workerConnection(opts.redisUrl), log);
+  replays.recorder.start(events);
+  return {
+    replays,
+    async close() {
+      await replays.recorder.close();
+      await settleWithin(queue.close(), 3000);
+      events.disconnect();
+    },
+  };
+}
 
 /**
  * The alert API: express app with every route from the controllers, auth by
@@ -135,51 +171,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     : null;
 
   const limiter = new AuthFailureLimiter({ ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailures });
-  const gate: Gatekeeper = {
-    redisUp: () => core.repos.pipeline.up,
-    async authenticate(req, def) {
-      if (def.roles === 'public') return null;
-      let actor: Actor | null = null;
-      const ticket = def.ticket && typeof req.query.ticket === 'string' ? req.query.ticket : null;
-      const secret = bearer(req);
-      if (secret) actor = await core.services.auth.actorFor(secret, def.sosToken === true);
-      else if (ticket) actor = await core.services.auth.actorForTicket(ticket, def.ticket);
-      if (!actor) {
-        // Counted only once the secret failed: a valid key is never refused for someone else's failures.
-        const presented = secret ?? ticket;
-        const wait = await limiter.failed(req.ip ?? null, presented ? hashSecret(presented) : null);
-        if (wait) {
-          apiMetrics.authFailures.inc({ status: '429' });
-          req.res?.set('retry-after', String(wait.retryAfterSec));
-          throw new HttpProblem(
-            429,
-            'Too Many Requests',
-            `too many failed authentications from this address or with this key; retry in ${wait.retryAfterSec} s (valid keys are not affected)`,
-          );
-        }
-        apiMetrics.authFailures.inc({ status: '401' });
-        req.res?.set('www-authenticate', 'Bearer');
-        throw new HttpProblem(
-          401,
-          'Unauthorized',
-          secret || ticket
-            ? 'the API key is not valid (revoked or mistyped)'
-            : 'send an API key: Authorization: Bearer <key>',
-        );
-      }
-      const allowed = actor.kind === 'sos' ? def.sosToken === true : def.roles.includes(actor.role);
-      if (!allowed) {
-        apiMetrics.authFailures.inc({ status: '403' });
-        const who = actor.kind === 'sos' ? 'an SOS token' : `role '${actor.role}'`;
-        throw new HttpProblem(
-          403,
-          'Forbidden',
-          `${who} may not ${def.method.toUpperCase()} ${def.path}; allowed roles: ${def.roles.join(', ')}`,
-        );
-      }
-      return actor;
-    },
-  };
+  const gate = createGatekeeper(core.services.auth, limiter, () => core.repos.pipeline.up);
 
   const ready = async () => {
     const [database, redis] = await Promise.all([databaseReachable(db.db), core.repos.pipeline.ping()]);
@@ -189,19 +181,9 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     return { checks: { database, redis }, reasons };
   };
 
-  const replayQueue = openQueue(QUEUE.replays, { cfg, connection: producer });
-  replayQueue.queue.on('error', () => {});
-  const replays = new ReplayService({
-    cfg,
-    log,
-    redis: producer,
-    queue: replayQueue,
-    repos: core.repos,
-    embedderId: core.embedderId,
-  });
-  const replayEvents = watchRedis(workerConnection(opts.redisUrl), log);
-  replays.recorder.start(replayEvents);
-  const routes: RouteDef[] = [
+  const replays = startReplays(opts, core, producer);
+  let openapi: ReturnType<typeof openApiDocument> | null = null;
+  const allRoutes: RouteDef[] = [
     ...perpetratorRoutes(core),
     ...caseRoutes(core),
     ...cameraRoutes(core),
@@ -209,87 +191,17 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     ...alertRoutes(core, hub),
     ...evidenceRoutes(core),
     ...adminRoutes(core, hub),
-    ...replayRoutes(replays),
+    ...replayRoutes(replays.replays),
     ...reportRoutes(core),
-  ];
-  // bull-board is mounted on its own (below); listed here so the document and the route x role test cover it.
-  const boardRoute: RouteDef = {
-    method: 'get',
-    path: BOARD_PATH,
-    roles: ['admin'],
-    tag: 'admin',
-    summary: 'The queue board (bull-board): an HTML page, and its JSON API under /admin/queues/api',
-    description:
-      'Admins only: an admin key in the Authorization header, or the cookie POST /v1/admin/queues/session sets. ' +
-      'Writes through the board (retry, clean, pause) are audited.',
-    responses: { 200: { description: 'the board page', contentType: 'text/html', schema: z.string() } },
-    handler: () => undefined,
-  };
-  const document = (): ReturnType<typeof openApiDocument> =>
-    openApiDocument([...allRoutes, boardRoute], {
-      title: 'watchpost alert API',
-      version: '1',
-      description:
-        'Protection cases, perpetrators, cameras, officers on duty and alerts. Authenticate with ' +
-        '`Authorization: Bearer <key>`. Errors are RFC 9457 problem+json. Webhooks: POST with headers ' +
-        'X-Watchpost-Event, X-Watchpost-Delivery, X-Watchpost-Timestamp (unix s) and X-Watchpost-Signature: ' +
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the text shows how a webhook signature is formed
-        'sha256=HMAC-SHA256(secret, `${timestamp}.${body}`).',
-    });
-  let openapi: ReturnType<typeof openApiDocument> | null = null;
-  const allRoutes: RouteDef[] = [
-    ...routes,
-    ...systemRoutes({ ready, openapi: () => (openapi ??= document()), metrics: registry }),
+    ...systemRoutes({ ready, openapi: () => (openapi ??= apiDocument([...allRoutes, boardRoute])), metrics: registry }),
   ];
 
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  app.set('query parser', 'simple');
-  // upgrade-insecure-requests would send an officer's phone on http://10.x:8080 to https that does not exist:
-  // only requests that arrived over TLS (directly or through a trusted proxy) get it.
-  const overTls = helmet();
-  const plainHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
-  app.use((req, res, next) => (req.secure ? overTls : plainHttp)(req, res, next));
-  app.use(requestTimer);
-
+  const app = baseApp();
   const router = express.Router();
   const handlers = mountRoutes(router, allRoutes, gate, cfg.api.jsonLimit);
   app.use(router);
-
-  // Queue inspection for admins (bull-board): an admin key in the Authorization header, or
-  // the cookie POST /v1/admin/queues/session sets for a browser tab.
-  const boardQueues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify, QUEUE.replays].map(
-    (k) => openQueue(k, { cfg, connection: producer }).queue,
-  );
-  for (const q of boardQueues) q.on('error', () => {});
-  const unwatch = watchQueueDepths(boardQueues);
-  const board = new ExpressAdapter();
-  board.setBasePath(BOARD_PATH);
-  createBullBoard({ queues: boardQueues.map((q) => new BullMQAdapter(q)), serverAdapter: board });
-  const boardActor = async (req: Request) => {
-    const session = bearer(req) ? null : cookieValue(req, BOARD_COOKIE);
-    const actor = session ? await core.services.auth.actorForTicket(session, 'board') : null;
-    return actor?.kind === 'key' && actor.role === 'admin' ? actor : gate.authenticate(req, boardRoute);
-  };
-  app.use(
-    BOARD_PATH,
-    (req, _res, next) => void boardActor(req).then(() => next(), next),
-    board.getRouter() as express.Router,
-  );
-
-  const webDist = opts.webDist === undefined ? join(here, 'web', 'dist') : opts.webDist;
-  if (webDist && existsSync(join(webDist, 'index.html'))) {
-    app.use(
-      express.static(webDist, {
-        index: 'index.html',
-        setHeaders: (res, path) => res.setHeader('cache-control', webCacheControl(path)),
-      }),
-    );
-    app.get(/^\/(?!v1\/|admin\/|healthz|readyz|metrics).*/, (_req, res) =>
-      res.sendFile(join(webDist, 'index.html'), { headers: { 'cache-control': webCacheControl('index.html') } }),
-    );
-  }
+  const board = mountQueueBoard(app, { cfg, connection: producer, auth: core.services.auth, gate });
+  serveWebPage(app, opts.webDist === undefined ? join(here, 'web', 'dist') : opts.webDist);
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
@@ -302,21 +214,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     routes: [...allRoutes, boardRoute],
     hub,
     createKey: (role, name, officerId) => core.services.auth.createKey(role, name, null, officerId ?? null),
-    async listen(port, host = cfg.api.host) {
-      const server = await new Promise<Server>((resolve, reject) => {
-        const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
-      });
-      // SSE connections stay open: no request timeout, and keep-alive sockets close on shutdown.
-      server.requestTimeout = 0;
-      servers.add(server);
-      const actual = (server.address() as { port: number }).port;
-      const shown = host.includes(':') ? `[${host}]` : host;
-      return {
-        url: `http://${shown === '0.0.0.0' ? '127.0.0.1' : shown}:${actual}`,
-        port: actual,
-        close: () => closeServer(server).then(() => void servers.delete(server)),
-      };
-    },
+    listen: (port, host = cfg.api.host) => listen(app, servers, port, host),
     close() {
       closed ??= (async () => {
         await hub.close();
@@ -325,11 +223,8 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
         await handlers.drain(10_000);
         await worker?.close();
         await core.services.watchlist.stop();
-        await replays.recorder.close();
-        await settleWithin(replayQueue.close(), 3000);
-        replayEvents.disconnect();
-        unwatch();
-        await settleWithin(Promise.all(boardQueues.map((q) => q.close())), 3000);
+        await replays.close();
+        await board.close();
         await outbox.close();
         subscriber.disconnect();
         producer.disconnect();
@@ -340,14 +235,21 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   };
 }
 
-/**
- * The page must be revalidated on every load (after a rebuild it names new bundles, and an
- * old copy would point at deleted ones); vite's content-hashed assets never change.
- */
-export function webCacheControl(path: string): string {
-  if (path.endsWith('.html')) return 'no-cache';
-  if (/[\\/]assets[\\/]/.test(path)) return 'public, max-age=31536000, immutable';
-  return 'public, max-age=3600';
+/** Listens on `port` (0: any free one) and says where; its close waits for requests in flight. */
+async function listen(app: Express, servers: Set<Server>, port: number, host: string) {
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  // SSE connections stay open: no request timeout, and keep-alive sockets close on shutdown.
+  server.requestTimeout = 0;
+  servers.add(server);
+  const actual = (server.address() as { port: number }).port;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shown === '0.0.0.0' ? '127.0.0.1' : shown}:${actual}`,
+    port: actual,
+    close: () => closeServer(server).then(() => void servers.delete(server)),
+  };
 }
 
 /** Stops accepting, lets requests in flight finish (their handlers still need the database), then cuts what is left. */

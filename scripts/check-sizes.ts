@@ -33,7 +33,6 @@ const FUNCTION_ALLOW: { path: RegExp; fn: RegExp; reason: string }[] = [
  */
 const PENDING_SPLIT: string[] = [
   'api/alerts-flow.int.test.ts',
-  'api/server.ts:createApiServer',
   'api/web/src/components/alert-card.ts:AlertCard',
   'api/web/src/components/case-card.ts:CaseCard',
   'api/web/src/components/duty-roster.ts:DutyRoster',
