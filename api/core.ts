@@ -76,7 +76,10 @@ export function createCore(d: CoreDeps) {
     ),
     cases: new CaseService(repos.cases, repos.officers, audit, changed),
     coverage: new CoverageService(repos.cases, repos.officers),
-    cameras: new CameraService(repos.cameras, repos.cases, repos.pipeline, audit, changed, staleStatusMs(d.cfg)),
+    cameras: new CameraService(repos.cameras, repos.cases, repos.pipeline, audit, changed, staleStatusMs(d.cfg), {
+      hintBelowPx: d.cfg.identify.faceSizeHintPx,
+      minSamples: d.cfg.identify.faceSizeHintSamples,
+    }),
     officers: new OfficerService(repos.officers, repos.cases, audit),
     reports: new ReportService(repos.reports, audit),
   };

@@ -39,7 +39,7 @@ describe('redis keys on a Redis Cluster', () => {
     expect(partitionSlots.size).toBe(P);
     const g = globalKeys('wp');
     const together = [
-      ...cameras.flatMap((id) => [g.cameraStatus(id), g.cameraLease(id)]),
+      ...cameras.flatMap((id) => [g.cameraStatus(id), g.cameraLease(id), g.cameraFaceSizes(id)]),
       g.ingestWorkers,
       g.ingestWants,
       g.cameraRegistry,

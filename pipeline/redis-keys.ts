@@ -16,6 +16,8 @@ export const globalKeys = (prefix: string) => {
   const g = `${prefix}:{g}`;
   return {
     cameraStatus: (cameraId: string) => `${g}:camera:${cameraId}:status`,
+    /** Widths (px) of the last faces a live camera saw, newest first: a list of numbers (runtime/face-sizes.ts). */
+    cameraFaceSizes: (cameraId: string) => `${g}:camera:${cameraId}:faces`,
     /** Id of the ingest worker that reads the camera, with an expiry it renews (workers/ingest/camera-leases.ts). */
     cameraLease: (cameraId: string) => `${g}:camera:${cameraId}:lease`,
     /** Live ingest workers: a sorted set, member = worker id, score = last heartbeat (ms, Redis clock). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faceSizeSchema } from '../../pipeline/face-size-hint.js';
 import { timestamp } from './common.dto.js';
 
 /** Its scheme is checked against the configuration (ingest.allowFileSources) by the route. */
@@ -59,6 +60,9 @@ export const cameraSchema = z
         updatedAt: timestamp.nullable(),
       })
       .describe('from the pipeline; state unknown while Redis is unreachable or no worker reported yet'),
+    faceSize: faceSizeSchema
+      .nullable()
+      .describe('widths of the last faces the camera saw, with a hint when they are too small to identify; null: none seen'),
     createdAt: timestamp,
     updatedAt: timestamp,
   })

@@ -12,9 +12,20 @@ import { newId } from '../../storage/repositories/ids.js';
 import type { PipelineStateRepository } from '../../storage/repositories/pipeline-state.repository.js';
 import { WORKER_SILENT_REASON, workerSilent } from '../../pipeline/ingest-silence.js';
 import type { AuditService } from '../../audit/audit.service.js';
+import { type FaceSize, faceSizeOf } from '../../pipeline/face-size-hint.js';
+
+interface PipelineView {
+  statuses: Map<string, CameraStatus | null>;
+  faceSizes: Map<string, number[]>;
+}
 
 /** user:password never leaves the database: the API answers with the URL redacted. */
-export function cameraDto(c: CameraTable, status: CameraStatus | null | undefined, silent = false) {
+export function cameraDto(
+  c: CameraTable,
+  status: CameraStatus | null | undefined,
+  silent = false,
+  faceSize: FaceSize | null = null,
+) {
   return {
     id: c.id,
     name: c.name,
@@ -45,6 +56,7 @@ export function cameraDto(c: CameraTable, status: CameraStatus | null | undefine
           ingestWorker: null,
           updatedAt: null,
         },
+    faceSize,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
@@ -59,18 +71,26 @@ export class CameraService {
     private readonly camerasChanged: () => Promise<void>,
     /** Status older than this while live: the ingest worker is gone (about 3x ingest.offlineSeconds). */
     private readonly staleStatusMs: number,
+    /** When a camera's faces are too small to identify (identify.faceSizeHintPx, faceSizeHintSamples). */
+    private readonly faceSizeRule: Parameters<typeof faceSizeOf>[1],
   ) {}
 
-  private dto(c: CameraTable, status: CameraStatus | null | undefined) {
-    return cameraDto(c, status, workerSilent(status, Date.now(), this.staleStatusMs));
+  private dto(c: CameraTable, seen: PipelineView) {
+    const status = seen.statuses.get(c.id);
+    const widths = seen.faceSizes.get(c.id) ?? [];
+    return cameraDto(c, status, workerSilent(status, Date.now(), this.staleStatusMs), faceSizeOf(widths, this.faceSizeRule));
   }
 
-  /** Pipeline status of each camera; unknown (not an error) while Redis is down. */
-  private async statuses(ids: string[]) {
+  /** What the pipeline says of each camera; unknown (not an error) while Redis is down. */
+  private async seen(ids: string[]): Promise<PipelineView> {
     try {
-      return await this.pipeline.cameraStatuses(ids);
+      const [statuses, faceSizes] = await Promise.all([
+        this.pipeline.cameraStatuses(ids),
+        this.pipeline.cameraFaceSizes(ids),
+      ]);
+      return { statuses, faceSizes };
     } catch {
-      return new Map<string, CameraStatus | null>();
+      return { statuses: new Map(), faceSizes: new Map() };
     }
   }
 
@@ -101,13 +121,13 @@ export class CameraService {
   async get(id: string) {
     const c = await this.repo.get(id);
     if (!c) throw notFound('camera', id);
-    return this.dto(c, (await this.statuses([id])).get(id));
+    return this.dto(c, await this.seen([id]));
   }
 
   async list(f: Parameters<CameraRepository['list']>[0]) {
     const rows = await this.repo.list(f);
-    const statuses = await this.statuses(rows.map((r) => r.id));
-    return rows.map((r) => ({ row: r, dto: this.dto(r, statuses.get(r.id)) }));
+    const seen = await this.seen(rows.map((r) => r.id));
+    return rows.map((r) => ({ row: r, dto: this.dto(r, seen) }));
   }
 
   /**

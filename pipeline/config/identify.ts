@@ -56,6 +56,13 @@ export const identifySchema = z
     faceScore: z.number().min(0).max(1).default(0.5),
     /** Faces narrower than this (source pixels) are not even described. */
     minFacePx: z.number().int().min(8).default(24),
+    /**
+     * A camera whose median face (of its last 50) is narrower than this gets a dashboard hint to move or zoom it:
+     * identification finds enrolled people reliably from about 48 px (README, bench:face-accuracy and bench:walk-pasts).
+     */
+    faceSizeHintPx: z.number().min(0).default(48),
+    /** Faces a camera must have seen before it is judged too small. */
+    faceSizeHintSamples: z.number().int().min(1).default(20),
     /** A track raises a match when k of its last n voting frames agree. */
     votesK: z.number().int().min(1).default(2),
     /** The n of votesK: how many of a track's latest identified frames are counted. */

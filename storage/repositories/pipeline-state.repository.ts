@@ -6,6 +6,7 @@ import {
   type CameraStatus,
 } from '../../pipeline/events.js';
 import { redisKeys, type RedisKeys } from '../../pipeline/redis-keys.js';
+import { readFaceSizes } from '../../runtime/face-sizes.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { WatchlistChannel } from '../../runtime/watchlist-channel.js';
 
@@ -62,6 +63,11 @@ export class PipelineStateRepository {
       out.set(id, parsed?.success ? parsed.data : null);
     });
     return out;
+  }
+
+  /** Widths of the last faces each camera saw (empty when none). */
+  cameraFaceSizes(ids: string[]): Promise<Map<string, number[]>> {
+    return readFaceSizes(this.redis, this.keys, ids);
   }
 
   /** The people on the camera's last detected live frame; null when none are recorded (or expired). */

@@ -14,6 +14,7 @@ import type { WatchlistContent } from '../../pipeline/watchlist.js';
 import { FrameStore } from '../../runtime/frame-store.js';
 import { createLogger } from '../../runtime/logger.js';
 import { openQueue, type JobQueue } from '../../runtime/queues.js';
+import { readFaceSizes } from '../../runtime/face-sizes.js';
 import { appendTrackLog } from '../../runtime/track-log.js';
 import { WatchlistChannel } from '../../runtime/watchlist-channel.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
@@ -183,6 +184,11 @@ describe('processIdentify (real models, Redis, BullMQ)', () => {
         .map((j) => keys.faceCrop('cam-x', j.seq, 1))
         .sort(),
     );
+
+    // Every live face described counts towards the camera's face-size hint: widths only, newest first.
+    const widths = (await readFaceSizes(redis, keys, ['cam-x'])).get('cam-x')!;
+    expect(widths).toHaveLength(5);
+    for (const w of widths) expect(w).toBeGreaterThanOrEqual(deps.cfg.identify.minFacePx);
 
     // The matching job retried (its worker died after storing the match): same event id, still one job.
     expect((await processIdentify(jobsA[1]!, deps)).outcome).toBe('matched');

@@ -14,6 +14,7 @@ import type { FrameStore } from '../../runtime/frame-store.js';
 import type { Logger } from '../../runtime/logger.js';
 import { metrics } from '../../runtime/metrics.js';
 import type { JobQueue } from '../../runtime/queues.js';
+import { recordFaceSize } from '../../runtime/face-sizes.js';
 import { appendTrackLog } from '../../runtime/track-log.js';
 import { type Appearance, continuesAppearance } from './appearance.js';
 import { identifyMetrics } from './identify-metrics.js';
@@ -113,10 +114,13 @@ export async function processIdentify(job: IdentifyJob, deps: IdentifyDeps): Pro
   // People standing close share head regions: the person's own face is the one above the box's centre line.
   const centre = (job.personBox[0] + job.personBox[2]) / 2;
   const offCentre = (b: Box) => Math.abs((b[0] + b[2]) / 2 - centre);
-  const faces = (await deps.describe(img, headRegion(job.personBox, img)))
-    .filter((f) => f.face.score >= faceScore && f.face.box[2] - f.face.box[0] >= minFacePx)
+  const width = (f: DescribedFace) => f.face.box[2] - f.face.box[0];
+  const seen = (await deps.describe(img, headRegion(job.personBox, img)))
+    .filter((f) => f.face.score >= faceScore)
     .sort((a, b) => offCentre(a.face.box) - offCentre(b.face.box) || area(b.face.box) - area(a.face.box));
-  const face = faces[0];
+  // Every live face's width counts towards the camera's face-size hint, those too small to describe most of all.
+  if (seen[0] && !job.replayId) await recordFaceSize(deps.redis, deps.keys, cameraId, width(seen[0]));
+  const face = seen.filter((f) => width(f) >= minFacePx)[0];
   if (!face) {
     identifyMetrics.frames.inc({ outcome: 'no_face' });
     return { outcome: 'no_face' };

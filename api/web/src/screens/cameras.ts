@@ -55,6 +55,7 @@ export function CamerasScreen() {
                 kase ? `${kase.victimRef} · ${kase.residence}` : c.caseId ? c.caseId : 'No case linked'
               }</p>
             ${c.status.reason && html`<p class="camera-reason">${c.status.reason}</p>`}
+            ${c.faceSize?.hint && html`<p class="camera-hint" title=${`median of the last ${c.faceSize.samples} faces`}>${c.faceSize.hint}</p>`}
             <p class="camera-stats">
               <span>Last frame ${
                 last
