@@ -24,9 +24,10 @@ export async function readFaceSizes(
 ): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>();
   if (!ids.length) return out;
-  const replies = (await ids
-    .reduce((p, id) => p.lrange(keys.cameraFaceSizes(id), 0, -1), redis.pipeline())
-    .exec()) as [Error | null, string[]][];
+  const replies = (await ids.reduce((p, id) => p.lrange(keys.cameraFaceSizes(id), 0, -1), redis.pipeline()).exec()) as [
+    Error | null,
+    string[],
+  ][];
   ids.forEach((id, i) => {
     const [err, widths] = replies[i] ?? [null, []];
     if (err) throw err;

@@ -62,7 +62,9 @@ export const cameraSchema = z
       .describe('from the pipeline; state unknown while Redis is unreachable or no worker reported yet'),
     faceSize: faceSizeSchema
       .nullable()
-      .describe('widths of the last faces the camera saw, with a hint when they are too small to identify; null: none seen'),
+      .describe(
+        'widths of the last faces the camera saw, with a hint when they are too small to identify; null: none seen',
+      ),
     createdAt: timestamp,
     updatedAt: timestamp,
   })

@@ -78,7 +78,12 @@ export class CameraService {
   private dto(c: CameraTable, seen: PipelineView) {
     const status = seen.statuses.get(c.id);
     const widths = seen.faceSizes.get(c.id) ?? [];
-    return cameraDto(c, status, workerSilent(status, Date.now(), this.staleStatusMs), faceSizeOf(widths, this.faceSizeRule));
+    return cameraDto(
+      c,
+      status,
+      workerSilent(status, Date.now(), this.staleStatusMs),
+      faceSizeOf(widths, this.faceSizeRule),
+    );
   }
 
   /** What the pipeline says of each camera; unknown (not an error) while Redis is down. */

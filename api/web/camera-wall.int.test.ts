@@ -59,7 +59,14 @@ async function streamingCamera(name: string, widths: number[]): Promise<string> 
   const { id } = (await res.json()) as { id: string };
   const keys = redisKeys(prefix.prefix, cfg().detect.partitions);
   const frame = keys.frame(id, 1);
-  await redis.set(frame, await sharp({ create: { width: 640, height: 360, channels: 3, background: '#456' } }).jpeg().toBuffer(), 'EX', 600);
+  await redis.set(
+    frame,
+    await sharp({ create: { width: 640, height: 360, channels: 3, background: '#456' } })
+      .jpeg()
+      .toBuffer(),
+    'EX',
+    600,
+  );
   const status: CameraStatus = {
     cameraId: id,
     state: 'streaming',
@@ -86,8 +93,14 @@ async function cameraWall(): Promise<Page> {
 }
 
 it('tells the operator which camera sees faces too small to identify, and leaves the others alone', async () => {
-  const far = await streamingCamera('Car park mast', Array.from({ length: 30 }, (_, i) => 18 + (i % 5)));
-  await streamingCamera('Front door', Array.from({ length: 30 }, (_, i) => 70 + i));
+  const far = await streamingCamera(
+    'Car park mast',
+    Array.from({ length: 30 }, (_, i) => 18 + (i % 5)),
+  );
+  await streamingCamera(
+    'Front door',
+    Array.from({ length: 30 }, (_, i) => 70 + i),
+  );
   const body = (await (
     await fetch(`${baseUrl}/v1/cameras/${far}`, { headers: { authorization: `Bearer ${operator}` } })
   ).json()) as { faceSize: { medianPx: number; samples: number; hint: string | null } };
@@ -101,7 +114,9 @@ it('tells the operator which camera sees faces too small to identify, and leaves
   const farTile = page.locator('.camera-tile', { hasText: 'Car park mast' });
   await farTile.getByText('faces here are 20 px').waitFor({ timeout: 10_000 });
   await page.locator('.camera-tile', { hasText: 'Front door' }).locator('.camera-name').waitFor();
-  await expect(page.locator('.camera-tile', { hasText: 'Front door' }).locator('.camera-hint').count()).resolves.toBe(0);
+  await expect(page.locator('.camera-tile', { hasText: 'Front door' }).locator('.camera-hint').count()).resolves.toBe(
+    0,
+  );
   await page.close();
 });
 
