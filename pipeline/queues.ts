@@ -63,6 +63,8 @@ export const QUEUE = {
   replays: 'replays',
   /** Event clips to cut from a camera's video buffer, and redact (workers/evidence). */
   evidence: 'evidence',
+  /** The retention purge, a repeatable job (workers/retention): what has outlived retention.* is deleted. */
+  retention: 'retention',
 } as const;
 
 export const JOB = {
@@ -77,6 +79,7 @@ export const JOB = {
   replay: 'replay',
   clip: 'clip',
   clipReady: 'evidence.clip',
+  purge: 'retention.purge',
 } as const;
 
 /**
@@ -118,6 +121,8 @@ export const QUEUE_RECOVERY: Record<QueueKind, QueueRecovery> = {
   // Clips take tens of seconds (waiting for the seconds after a sighting, then redaction) and
   // send nobody anywhere: a crash may cost them 10 s; fewer lock renewals and stall checks.
   [QUEUE.evidence]: { lockMs: 10_000, stalledIntervalMs: 5000, maxStalledCount: 3 },
+  // A purge takes seconds to minutes, in batches that are each safe to repeat: no hurry to take one over.
+  [QUEUE.retention]: { lockMs: 60_000, stalledIntervalMs: 30_000, maxStalledCount: 2 },
 };
 
 /** FNV-1a: a stable, fast hash so a camera always lands on the same detect partition. */
@@ -138,6 +143,9 @@ export const webhookJobSchema = z.object({ deliveryId: z.string().min(1) });
 export const escalateJobSchema = z.object({ alertId: z.string().min(1), level: z.number().int().min(1) });
 /** At a match's review deadline: if nobody confirmed or rejected it, officers get it unconfirmed. */
 export const reviewDueJobSchema = z.object({ alertId: z.string().min(1) });
+
+/** Delete what has outlived the retention policy (`schedule`: the repeatable job; `manual`: asked for by an admin). */
+export const purgeJobSchema = z.object({ reason: z.enum(['schedule', 'manual']) });
 
 /** Cut an alert's clip from the camera's video buffer once it holds `toMs`, and make redacted copies. */
 export const clipJobSchema = z.object({
@@ -194,6 +202,7 @@ export const QUEUE_JOBS = {
   [QUEUE.escalations]: { [JOB.escalate]: escalateJobSchema, [JOB.reviewDue]: reviewDueJobSchema },
   [QUEUE.replays]: { [JOB.replay]: replayJobSchema },
   [QUEUE.evidence]: { [JOB.clip]: clipJobSchema },
+  [QUEUE.retention]: { [JOB.purge]: purgeJobSchema },
 } as const;
 export type QueueKind = keyof typeof QUEUE_JOBS;
 export type JobName<K extends QueueKind> = keyof (typeof QUEUE_JOBS)[K] & string;

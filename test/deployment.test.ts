@@ -86,6 +86,13 @@ describe('docker-compose.yml', () => {
     expect(loadConfig({ env: services.replay!.environment }).models.instances).toBe(1);
   });
 
+  it('gives the retention worker the evidence and replay volumes as the API mounts them (it deletes their files)', () => {
+    for (const vol of ['evidence:', 'replay-footage:'])
+      expect(services.retention!.volumes?.find((v) => v.startsWith(vol))).toBe(
+        services.api!.volumes?.find((v) => v.startsWith(vol)),
+      );
+  });
+
   it('uses only commands and options the CLI has', () => {
     for (const [name, svc] of Object.entries(services)) {
       if (!svc.build && svc.image !== 'watchpost:latest') continue;

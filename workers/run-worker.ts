@@ -16,6 +16,7 @@ const STARTERS: Record<WorkerRole, () => Promise<StartWorker>> = {
   alerts: async () => (await import('./alerts/index.js')).startAlertsWorker,
   replay: async () => (await import('./replay/index.js')).startReplayWorker,
   evidence: async () => (await import('./evidence/index.js')).startEvidenceWorker,
+  retention: async () => (await import('./retention/index.js')).startRetentionWorker,
 };
 
 /** Time allowed for a graceful stop (in-flight jobs drain) before the process exits anyway. */
@@ -35,7 +36,7 @@ export interface RunWorkerOptions {
  */
 export async function runWorker(role: WorkerRole, { cfg, log, metricsPort }: RunWorkerOptions): Promise<void> {
   if (role === 'ingest' || role === 'replay') requireFfmpeg();
-  if (role !== 'alerts') tuneHeapForFrames();
+  if (role !== 'alerts' && role !== 'retention') tuneHeapForFrames();
   const start = await STARTERS[role]();
   const shutdown = new Shutdown(log, SHUTDOWN_DEADLINE_MS);
   const redis = await resolveRedis(cfg, log);

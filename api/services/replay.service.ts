@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../pipeline/config/index.js';
 import { JOB } from '../../pipeline/queues.js';
@@ -21,7 +21,7 @@ import { HttpProblem } from '../../runtime/problem.js';
 import { actorName, type AuditContext } from '../../audit/audit-context.js';
 import type { CaseRepository } from '../../storage/repositories/case.repository.js';
 import type { PerpetratorRepository } from '../../storage/repositories/perpetrator.repository.js';
-import type { ReplayRepository } from '../../storage/repositories/replay.repository.js';
+import { type ReplayRepository, replaysRoot } from '../../storage/repositories/replay.repository.js';
 import { caseWatchlist, CaseWatchlistError, enrolledWatchlist } from './case-watchlist.js';
 import { ReplayRecorder, replayDir } from './replay-recorder.js';
 
@@ -66,7 +66,7 @@ export class ReplayService {
   readonly recorder: ReplayRecorder;
 
   constructor(private readonly d: ReplayServiceDeps) {
-    this.root = join(resolve(d.cfg.dataDir), 'replays');
+    this.root = replaysRoot(d.cfg.dataDir);
     this.recorder = new ReplayRecorder({
       cfg: d.cfg,
       log: d.log,

@@ -27,6 +27,8 @@ export function register(program: Command): void {
         '  identify  face detection, alignment, embedding and watchlist matching',
         '  alerts    turn match and camera events into alerts (needs the database)',
         "  replay    analysts' replays queued by the API, through the same ingest, detect and identify code",
+        "  evidence  cut event clips from the cameras' video buffers, pixelate bystanders",
+        '  retention delete what has outlived retention.* (alerts, evidence, replays, track logs, audit), hourly',
         '',
         'Environment: REDIS_URL (required for separate processes), DATABASE_URL, WATCHPOST_CONFIG.',
       ].join('\n'),

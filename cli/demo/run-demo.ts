@@ -17,6 +17,7 @@ import { startEvidenceWorker } from '../../workers/evidence/index.js';
 import { startIdentifyWorker } from '../../workers/identify/index.js';
 import { startIngestWorker } from '../../workers/ingest/index.js';
 import { startReplayWorker } from '../../workers/replay/index.js';
+import { startRetentionWorker } from '../../workers/retention/index.js';
 import { cliContext } from '../context.js';
 import { UsageError } from '../../runtime/errors.js';
 import { DemoApiClient } from './demo-api-client.js';
@@ -121,6 +122,8 @@ export async function runDemo(cmd: Command, opts: DemoOptions): Promise<void> {
   workers.push({ name: 'evidence', ...(await startEvidenceWorker(ctx)) });
   // The dashboard's Replays screen queues footage for it.
   workers.push({ name: 'replay', ...(await startReplayWorker(ctx)) });
+  // Deletes what has outlived the retention policy (GET /v1/retention shows its last run).
+  workers.push({ name: 'retention', ...(await startRetentionWorker(ctx)) });
   say(`pipeline running: camera ${CAMERA_ID} streams ${footage.name} in a loop. Ctrl-C stops everything.`);
 
   const trackRedis = workerConnection(redis.url);

@@ -8,6 +8,7 @@ import { CaseRepository } from '../repositories/case.repository.js';
 import { OfficerRepository } from '../repositories/officer.repository.js';
 import { PerpetratorRepository } from '../repositories/perpetrator.repository.js';
 import { SettingsRepository } from '../repositories/settings.repository.js';
+import { alertRow as makeAlertRow } from '../../test/factories/alert-row.factory.js';
 import { createTestPostgres, type TestPostgres } from '../../test/postgres.js';
 import { openDatabase, type OpenDatabase } from './database.js';
 
@@ -17,34 +18,7 @@ if (pgMissing) console.warn(pgMissing);
 else await (pgProbe as TestPostgres).drop();
 
 const now = 1_800_000_000_000;
-const alertRow = (id: string, over: Record<string, unknown> = {}) => ({
-  id,
-  kind: 'match',
-  state: 'new',
-  caseId: null,
-  cameraId: 'cam1',
-  perpetratorId: 'p1',
-  perpetratorName: 'P One',
-  distance: 0.4,
-  eventCount: 1,
-  firstSeen: now,
-  lastSeen: now,
-  replayId: null,
-  escalationLevel: 0,
-  details: '{}',
-  createdAt: now,
-  updatedAt: now,
-  outcome: null,
-  reviewDueAt: null,
-  confirmedAt: null,
-  reviewMissedAt: null,
-  dispatchedAt: now,
-  acknowledgedAt: null,
-  resolvedAt: null,
-  rejectedAt: null,
-  flags: '[]',
-  ...over,
-});
+const alertRow = (id: string, over: Record<string, unknown> = {}) => makeAlertRow(id, over, now);
 
 describe.each([
   ['sqlite', null],

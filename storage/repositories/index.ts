@@ -13,6 +13,7 @@ import { PerpetratorRepository } from './perpetrator.repository.js';
 import { PipelineStateRepository } from './pipeline-state.repository.js';
 import { ReplayRepository } from './replay.repository.js';
 import { ReportRepository } from './report.repository.js';
+import { RetentionRepository } from './retention.repository.js';
 import { SettingsRepository } from './settings.repository.js';
 
 /** Every repository over one database, one Redis connection and the data folder. */
@@ -33,6 +34,7 @@ export function createRepositories(
     alerts: new AlertRepository(db),
     replays: new ReplayRepository(db),
     reports: new ReportRepository(db),
+    retention: new RetentionRepository(db),
     pipeline: new PipelineStateRepository(redis, cfg.redisPrefix, cfg.detect.partitions, cfg.ingest.frameTtlSeconds),
     photos: new FileStore(join(dataDir, 'photos')),
     evidence: new FileStore(join(dataDir, 'evidence')),

@@ -8,6 +8,7 @@ import {
 import { redisKeys, type RedisKeys } from '../../pipeline/redis-keys.js';
 import { readFaceSizes } from '../../runtime/face-sizes.js';
 import { FrameStore } from '../../runtime/frame-store.js';
+import { trimTrackLog } from '../../runtime/track-log.js';
 import { WatchlistChannel } from '../../runtime/watchlist-channel.js';
 
 export interface RegistryCamera {
@@ -87,6 +88,13 @@ export class PipelineStateRepository {
       .publish(this.keys.cameraRegistryChanged, String(Date.now()))
       .exec();
     return true;
+  }
+
+  /** Drops the live track-log entries older than `retainSeconds` on each camera; returns how many went. */
+  async trimTrackLogs(cameraIds: string[], retainSeconds: number): Promise<number> {
+    let dropped = 0;
+    for (const id of cameraIds) dropped += await trimTrackLog(this.redis, this.keys.trackLog(id), retainSeconds);
+    return dropped;
   }
 
   notifyAlerts(seq: number) {

@@ -1,7 +1,11 @@
+import { join, resolve } from 'node:path';
 import type { Database } from '../database/database.js';
 import type { ReplayTable } from '../database/database.types.js';
 
 const OPEN = ['queued', 'running'];
+
+/** Where replays keep their files: `<root>/<replay id>/` holds the upload while it runs, the best frames after. */
+export const replaysRoot = (dataDir: string) => join(resolve(dataDir), 'replays');
 
 export class ReplayRepository {
   constructor(private readonly db: Database) {}

@@ -17,4 +17,13 @@ export class SettingsRepository {
       .execute();
     return (await this.get(key))!;
   }
+
+  /** Stores `value` under the key, replacing what was there. */
+  async set(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+  }
 }
