@@ -6,7 +6,7 @@
  * worst extra delay over the no-fault baseline. The e2e suite (test/e2e/faults.e2e.test.ts)
  * runs the same harness and asserts on it.
  *
- *   npm run bench:faults [-- --json] [-- --faults api,detect] [-- --cameras 2]
+ *   npm run bench:faults [-- --json] [-- --faults api,detect] [-- --cameras 2] [-- --logs DIR]
  */
 import { FaultStack } from '../test/faults/fault-stack.js';
 import { FAULTS, runFaultSuite, type FaultName } from '../test/faults/fault-run.js';
@@ -20,7 +20,8 @@ const faults = (arg('--faults')?.split(',') ?? FAULTS) as FaultName[];
 for (const f of faults) if (!FAULTS.includes(f)) throw new Error(`unknown fault '${f}': ${FAULTS.join(', ')}`);
 const progress = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
-const stack = new FaultStack({ cameras: Number(arg('--cameras') ?? 2) });
+const logDir = arg('--logs');
+const stack = new FaultStack({ cameras: Number(arg('--cameras') ?? 2), ...(logDir ? { logDir } : {}) });
 try {
   progress('starting the stack (models are converted on the first run)');
   await stack.start();

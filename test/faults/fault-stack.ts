@@ -29,6 +29,8 @@ export interface StackOptions {
   config?: Record<string, unknown>;
   /** How long a killed process stays down before its supervisor restarts it. */
   restartDelayMs?: number;
+  /** Where stop() writes every process's log lines (one JSON-lines file per process), for a look afterwards. */
+  logDir?: string;
 }
 
 /** One process slot: a supervisor restarts whatever runs in it after a kill. */
@@ -240,6 +242,13 @@ export class FaultStack {
     );
   }
 
+  private writeLogs(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    for (const s of this.slots)
+      for (const [i, p] of s.history.entries())
+        writeFileSync(join(dir, `${s.role}-${s.index}.${i}.jsonl`), p.logs.map((l) => JSON.stringify(l)).join('\n'));
+  }
+
   /** Everything any process of the stack logged that is not JSON (LOG_FORMAT=json promises none). */
   notJson(): string[] {
     return this.slots.flatMap((s) => s.history.flatMap((p) => p.notJson.map((l) => `${s.role}: ${l}`)));
@@ -247,6 +256,7 @@ export class FaultStack {
 
   async stop(): Promise<void> {
     await Promise.allSettled(this.slots.map((s) => s.proc.stop('SIGKILL')));
+    if (this.opts.logDir) this.writeLogs(this.opts.logDir);
     await Promise.allSettled(this.publishers.map((p) => p.stop('SIGKILL')));
     await this.rtsp?.stop();
     await this.receiver?.close();
