@@ -27,17 +27,24 @@ const TRACK_LOG_WINDOW_SECONDS = 600;
  * identification seconds before the tracker loses them; when the tracker splits the
  * walk-out into a new track, what the detect worker logged for the old track (when it
  * ended, or that it has not) says whether the person ever left.
+ *
+ * A live log keeps an ended track only `logRetainMs` (retention.bystanderSeconds): past
+ * that, a missing end says nothing, and the match is a new appearance. Taking it for
+ * "still followed" merged the next walk-in into one 40 s old whenever the appearance
+ * between them went unseen (a Redis outage): an alert lost, where the other way round
+ * risks one alert too many for someone who stood at the door that long.
  */
 export async function continuesAppearance(
   deps: { redis: Redis; keys: RedisKeys },
   prev: Appearance,
   event: Pick<MatchEvent, 'cameraId' | 'trackId' | 'firstSeen'>,
   gapMs: number,
+  logRetainMs: number,
 ): Promise<boolean> {
   if (event.firstSeen - prev.lastTs <= gapMs) return true;
   if (!prev.trackId || prev.trackId === event.trackId) return false;
   const records = await readTrackLog(deps.redis, deps.keys, event.cameraId, TRACK_LOG_WINDOW_SECONDS);
   const ended = records.find((r) => r.type === 'track' && r.trackId === prev.trackId);
   if (ended && ended.type === 'track') return event.firstSeen - ended.lastTs <= gapMs;
-  return event.firstSeen - prev.lastTs <= MAX_UNLOGGED_TRACK_MS;
+  return event.firstSeen - prev.lastTs <= Math.min(MAX_UNLOGGED_TRACK_MS, logRetainMs);
 }

@@ -271,7 +271,10 @@ async function raiseMatch(
   const appearanceKey = deps.keys.appearance(cameraId, event.perpetratorId);
   const prevRaw = await deps.redis.get(appearanceKey);
   const prev = prevRaw ? (JSON.parse(prevRaw) as Appearance) : null;
-  if (prev && (await continuesAppearance(deps, prev, event, deps.cfg.identify.appearanceGapSeconds * 1000))) {
+  // A replay's log keeps every record; a live camera's only retention.bystanderSeconds.
+  const logRetainMs = job.replayId ? Number.POSITIVE_INFINITY : bystanderSeconds(deps.cfg) * 1000;
+  const gapMs = deps.cfg.identify.appearanceGapSeconds * 1000;
+  if (prev && (await continuesAppearance(deps, prev, event, gapMs, logRetainMs))) {
     const merged: StoredMatch = { event, creatorSeq: job.seq, mergedInto: prev.eventId };
     await deps.redis.set(matchKey, JSON.stringify(merged), 'EX', TRACK_TTL_SECONDS, 'NX');
     // The appearance now follows this track (the one the tracker still has).
