@@ -10,7 +10,7 @@ const T0 = 1_000_000;
 const OFFLINE_MS = 15_000;
 
 /** Two cameras whose statuses the test sets, as the ingest worker would in Redis; `redisUp` false makes reads fail. */
-function setup() {
+function setup(fail: (ev: CameraEvent) => boolean = () => false) {
   const statuses = new Map<string, CameraStatus | null>();
   const world = { redisUp: true };
   const cameras = {
@@ -27,7 +27,10 @@ function setup() {
   const watchdog = new CameraWatchdog({
     cameras,
     pipeline,
-    raise: async (ev) => void raised.push(ev),
+    raise: async (ev) => {
+      if (fail(ev)) throw new Error("Stream isn't writeable and enableOfflineQueue options is false");
+      raised.push(ev);
+    },
     offlineMs: OFFLINE_MS,
     staleStatusMs: 3 * OFFLINE_MS,
     log: createLogger({ log: { level: 'silent', format: 'json' } }),
@@ -81,6 +84,19 @@ describe('camera watchdog', () => {
     world.redisUp = true;
     set('door', T0 + 17_100, T0 + 17_100);
     expect((await watchdog.sweep(T0 + 17_200)).map((e) => e.type)).toEqual(['camera.online']);
+  });
+
+  it("raises every blind camera though one camera's raise fails, and retries that one at the next sweep", async () => {
+    const world = { doorFails: true };
+    const { watchdog, raised, set } = setup((ev) => ev.cameraId === 'door' && world.doorFails);
+    set('door', T0, T0);
+    set('yard', T0, T0);
+    // door comes first in the list: its failure held back yard's alert for the whole outage.
+    await expect(watchdog.sweep(T0 + 16_000)).rejects.toThrow(/enableOfflineQueue/);
+    expect(raised.map((e) => e.cameraId)).toEqual(['yard']);
+    world.doorFails = false;
+    expect((await watchdog.sweep(T0 + 17_000)).map((e) => e.cameraId)).toEqual(['door']);
+    expect(await watchdog.sweep(T0 + 18_000)).toEqual([]);
   });
 
   it('names a silence as the ingest worker does, so both raise one event', async () => {

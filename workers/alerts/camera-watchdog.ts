@@ -38,9 +38,10 @@ export class CameraWatchdog {
 
   constructor(private readonly o: CameraWatchdogOptions) {}
 
-  /** One pass over every camera; returns the events raised now. */
+  /** One pass over every camera; returns the events raised now (throws, after the pass, the first raise that failed). */
   async sweep(now = Date.now()): Promise<CameraEvent[]> {
     const out: CameraEvent[] = [];
+    let failed: unknown = null;
     for (let after: { createdAt: number; id: string } | undefined; ; ) {
       const rows = await this.o.cameras.list({ limit: PAGE, after });
       if (!rows.length) break;
@@ -51,15 +52,27 @@ export class CameraWatchdog {
       for (const cam of rows) {
         const ev = this.judge(cam.id, statuses.get(cam.id), statuses === this.known ? this.reachedAt : null, now);
         if (!ev) continue;
-        await this.o.raise(ev);
+        // One camera's failed raise is retried at the next sweep; it must not hold back the others
+        // (it did: during a Redis outage only the first camera in the list was ever raised).
+        try {
+          await this.o.raise(ev);
+        } catch (err) {
+          failed ??= err;
+          continue;
+        }
         if (ev.type === 'camera.offline') this.blind.set(cam.id, ev.eventId);
         else this.blind.delete(cam.id);
+        this.o.log[ev.type === 'camera.offline' ? 'warn' : 'info'](
+          { camera: ev.cameraId, reason: ev.reason, lastFrameAt: ev.lastFrameAt },
+          `camera watchdog: ${ev.type}`,
+        );
         out.push(ev);
       }
       if (rows.length < PAGE) break;
       const last = rows.at(-1);
       after = last && { createdAt: last.createdAt, id: last.id };
     }
+    if (failed) throw failed;
     return out;
   }
 
@@ -114,13 +127,6 @@ export class CameraWatchdog {
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.sweep()
-        .then((evs) => {
-          for (const ev of evs)
-            this.o.log[ev.type === 'camera.offline' ? 'warn' : 'info'](
-              { camera: ev.cameraId, reason: ev.reason, lastFrameAt: ev.lastFrameAt },
-              `camera watchdog: ${ev.type}`,
-            );
-        })
         .catch((err: unknown) =>
           this.o.log.warn(
             { error: (err as Error).message },

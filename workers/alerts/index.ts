@@ -73,7 +73,18 @@ function alarmingSender(ctx: WorkerContext, repos: Repositories, alerting: Alert
 }
 
 /** The alert events' handlers, each outcome reported; a match or a tampering alert also asks for its clip. */
-function eventHandlers({ intake, clips }: Alerting, report: (o: EventOutcome) => EventOutcome) {
+function eventHandlers({ intake, clips }: Alerting, report: (o: EventOutcome) => EventOutcome, log: Logger) {
+  // A tampering alert gets the camera's last buffered seconds; a retried event asks again (a no-op).
+  // From the watchdog (`bestEffort`), the queue may be what failed: the alert stands without its clip.
+  const cameraOffline = async (ev: CameraEvent, bestEffort: boolean) => {
+    const outcome = report(await intake.handleCamera(ev));
+    if (outcome.outcome === 'created' || outcome.outcome === 'duplicate')
+      await clips.forCameraOffline(outcome.alertId, ev).catch((err: unknown) => {
+        if (!bestEffort) throw err;
+        log.warn({ camera: ev.cameraId, error: (err as Error).message }, 'camera.offline clip not requested');
+      });
+    return outcome;
+  };
   return {
     // A retried job (duplicate) asks again: the clip job's id makes that a no-op.
     match: async (ev: MatchEvent) => {
@@ -81,13 +92,8 @@ function eventHandlers({ intake, clips }: Alerting, report: (o: EventOutcome) =>
       if (outcome.outcome === 'created' || outcome.outcome === 'duplicate') await clips.forMatch(outcome.alertId, ev);
       return outcome;
     },
-    // A tampering alert gets the camera's last buffered seconds; a retried event asks again (a no-op).
-    cameraOffline: async (ev: CameraEvent) => {
-      const outcome = report(await intake.handleCamera(ev));
-      if (outcome.outcome === 'created' || outcome.outcome === 'duplicate')
-        await clips.forCameraOffline(outcome.alertId, ev);
-      return outcome;
-    },
+    cameraOffline: (ev: CameraEvent) => cameraOffline(ev, false),
+    watchdogOffline: (ev: CameraEvent) => cameraOffline(ev, true),
     cameraOnline: async (ev: CameraEvent) => report(await intake.handleCamera(ev)),
     clipReady: async (ready: ClipReady) => report(await clips.attach(ready)),
   };
@@ -177,7 +183,7 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
     return o;
   };
   const sender = alarmingSender(ctx, repos, alerting);
-  const handlers = eventHandlers(alerting, report);
+  const handlers = eventHandlers(alerting, report, log);
   const workers = await startConsumers(ctx, consumer, handlers, sender, alerting, opts.webhookConcurrency ?? 8);
   const timer = setInterval(outboxSweep(repos, outbox, alerting, log), opts.sweepMs ?? 15_000);
   timer.unref();
@@ -185,7 +191,7 @@ export async function startAlertsWorker(ctx: WorkerContext, opts: AlertsWorkerOp
   const watchdog = new CameraWatchdog({
     cameras: repos.cameras,
     pipeline: repos.pipeline,
-    raise: (ev) => (ev.type === 'camera.offline' ? handlers.cameraOffline(ev) : handlers.cameraOnline(ev)),
+    raise: (ev) => (ev.type === 'camera.offline' ? handlers.watchdogOffline(ev) : handlers.cameraOnline(ev)),
     offlineMs: cfg.ingest.offlineSeconds * 1000,
     staleStatusMs: staleStatusMs(cfg),
     log,
