@@ -16,7 +16,7 @@ import { replaysRoot } from '../storage/repositories/replay.repository.js';
 
 export interface RetentionDeps {
   cfg: Pick<Config, 'retention' | 'ingest' | 'cameras' | 'dataDir'>;
-  repos: Pick<Repositories, 'retention' | 'evidence' | 'settings' | 'cameras' | 'pipeline'>;
+  repos: Pick<Repositories, 'retention' | 'evidence' | 'settings' | 'cameras' | 'pipeline' | 'audit'>;
   audit: AuditService;
   log: Logger;
 }
@@ -50,6 +50,7 @@ export class RetentionService {
         await this.liveCameraIds(),
         bystanderSeconds(this.d.cfg),
       );
+      counts.auditEntries += await this.purgeAudit(cutoffs.audit, batch);
     } catch (err) {
       error = (err as Error).message;
     }
@@ -84,6 +85,19 @@ export class RetentionService {
       await rm(dir, { recursive: true, force: true });
     }
     counts.replays += await this.d.repos.retention.deleteReplays(ids);
+  }
+
+  /** The oldest audit entries, batch by batch; the chain keeps an anchor, so it still verifies. */
+  private async purgeAudit(cutoff: number, batch: number): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const r = await this.d.repos.audit.purgeBefore(cutoff, batch);
+      deleted += r.deleted;
+      // A broken chain is evidence of tampering: it is kept, and the run fails loudly.
+      if (r.refused)
+        throw new Error(`audit chain broken at entry ${r.refused.id}: ${r.refused.problem}; audit entries not purged`);
+      if (r.deleted < batch) return deleted;
+    }
   }
 
   /** Cameras registered through the API and those of the configuration file. */

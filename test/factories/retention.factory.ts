@@ -18,7 +18,14 @@ export interface RetentionSeed {
   keptReplays: string[];
   /** Evidence files (store paths) of each alert. */
   files: Map<string, string[]>;
-  expected: { evidenceFiles: number; clips: number; deliveries: number; replayFrames: number; trackLogEntries: number };
+  expected: {
+    evidenceFiles: number;
+    clips: number;
+    deliveries: number;
+    replayFrames: number;
+    trackLogEntries: number;
+    auditEntries: number;
+  };
   cameraId: string;
 }
 
@@ -31,13 +38,26 @@ export interface RetentionSeed {
 export async function seedRetention(
   cfg: Config,
   db: Database,
-  repos: Pick<Repositories, 'evidence' | 'cameras'>,
+  repos: Pick<Repositories, 'evidence' | 'cameras' | 'audit'>,
   redis: Redis,
   keys: { trackLog(cameraId: string): string },
   now = Date.now(),
 ): Promise<RetentionSeed> {
   const r = cfg.retention;
   const ago = (days: number) => now - days * DAY;
+  // Three entries past retention.auditDays (the chain's oldest), then two within it.
+  for (const at of [ago(r.auditDays + 3), ago(r.auditDays + 2), ago(r.auditDays + 1), ago(r.auditDays - 1), now])
+    await repos.audit.insert({
+      at,
+      actorKeyId: null,
+      actorName: 'seed',
+      role: null,
+      action: 'seed',
+      targetType: 'seed',
+      targetId: null,
+      detail: null,
+      ip: null,
+    });
   const closedOld = await seedCase(db, 'closed', ago(r.closedCaseDays + 1), now);
   const closedNew = await seedCase(db, 'closed', ago(1), now);
   const open = await seedCase(db, 'open', ago(r.closedCaseDays * 3), now);
@@ -87,7 +107,7 @@ export async function seedRetention(
     expiredReplays: ['rp-old', 'rp-failed-old'],
     keptReplays: ['rp-new', 'rp-running'],
     files: new Map(),
-    expected: { evidenceFiles: 0, clips: 0, deliveries: 0, replayFrames: 0, trackLogEntries: 3 },
+    expected: { evidenceFiles: 0, clips: 0, deliveries: 0, replayFrames: 0, trackLogEntries: 3, auditEntries: 3 },
     cameraId: `cam-ret-${now}`,
   };
   for (const a of alerts) await seedAlert(db, repos, seed, a, now);

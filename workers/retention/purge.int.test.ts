@@ -75,6 +75,7 @@ describe.each([
         replays: seed.expiredReplays.length,
         replayFrames: seed.expected.replayFrames,
         trackLogEntries: seed.expected.trackLogEntries,
+        auditEntries: seed.expected.auditEntries,
       });
 
       const alerts = (await open.db.selectFrom('alerts').select('id').execute()).map((a) => a.id).sort();
@@ -101,6 +102,9 @@ describe.each([
       const log2 = await redis.xrange(repos.pipeline.keys.trackLog(seed.cameraId), '-', '+');
       expect(log2).toHaveLength(2);
 
+      const seeded = await repos.audit.list({ limit: 10, action: 'seed' });
+      expect(seeded).toHaveLength(2);
+      expect((await repos.audit.verify()).ok).toBe(true);
       const audited = await repos.audit.list({ limit: 10, action: 'retention.purge' });
       expect(audited).toHaveLength(1);
       expect(JSON.parse(audited[0]!.detail!)).toMatchObject({ reason: 'schedule', counts: run.counts, error: null });
