@@ -1,4 +1,4 @@
-import type { Actor } from '../audit/audit-context.js';
+import type { Actor, Role } from '../audit/audit-context.js';
 import type { AlertAudience } from '../storage/repositories/alert.repository.js';
 
 /**
@@ -31,3 +31,24 @@ export function canSee(scope: AlertScope, a: AlertAudience): boolean {
   if (a.caseId && scope.caseIds.includes(a.caseId)) return true;
   return a.district !== null && scope.districts.includes(a.district);
 }
+
+/**
+ * Evidence as recorded, with everyone who was in the frame, and who may see it. The sighting's still
+ * (annotated snapshot, raw frame): the control room, who confirm the match from it. The clip, and
+ * unredacted exports: admins. Everyone else reads the redacted copies (`snapshot_redacted`,
+ * `clip_redacted`) and the matched person's face crop.
+ */
+export const ORIGINAL_EVIDENCE_ROLES = {
+  snapshot: ['admin', 'operator'],
+  frame: ['admin', 'operator'],
+  clip: ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+/** Roles allowed this kind of evidence; null: it is redacted (or shows only the matched person), so any reader. */
+export const originalRoles = (kind: string): readonly Role[] | null =>
+  (ORIGINAL_EVIDENCE_ROLES as Record<string, readonly Role[]>)[kind] ?? null;
+
+export const maySee = (actor: Actor, kind: string): boolean => {
+  const roles = originalRoles(kind);
+  return !roles || (actor.kind === 'key' && roles.includes(actor.role));
+};

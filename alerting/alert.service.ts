@@ -4,7 +4,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { type ClipTrack, clipTrackSchema } from '../pipeline/clip-track.js';
 import { HttpProblem, notFound } from '../runtime/problem.js';
 import type { AlertFilter, AlertRepository } from '../storage/repositories/alert.repository.js';
-import { canSee, scopeOf } from './alert-access.js';
+import { canSee, maySee, originalRoles, scopeOf } from './alert-access.js';
 import type { AlertOutcome } from '../pipeline/programme-report.js';
 import { type AlertState, alertDto, deliveryDto, evidenceDto } from './alert.dto.js';
 import type { AlertLedger } from './alert-ledger.js';
@@ -81,9 +81,21 @@ export class AlertService {
     await this.visible(ctx, alertId);
     const e = await this.repo.evidenceItem(alertId, evidenceId);
     if (!e) throw notFound('evidence', evidenceId);
-    // The recorded clip shows bystanders: admins only, as for exports; the others get its redacted copy.
-    if (e.kind === 'clip' && ctx.actor.kind === 'key' && ctx.actor.role !== 'admin')
-      throw new HttpProblem(403, 'Forbidden', 'only admins may see unredacted video (bystanders are in it)');
+    // Stills and video as recorded show bystanders: their readers get the redacted copies instead.
+    if (!maySee(ctx.actor, e.kind)) {
+      await this.audit.record(
+        ctx,
+        'alert.evidence.denied',
+        { type: 'alert', id: alertId },
+        { evidenceId, kind: e.kind },
+      );
+      throw new HttpProblem(
+        403,
+        'Forbidden',
+        `the ${e.kind} is unredacted (bystanders are in it): only ${originalRoles(e.kind)!.join(', ')} may see it; ` +
+          'the redacted copy is with the same alert',
+      );
+    }
     let data: Buffer;
     try {
       data = await this.evidence.read(e.path, e.sha256);

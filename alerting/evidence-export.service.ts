@@ -8,6 +8,7 @@ import { HttpProblem } from '../runtime/problem.js';
 import { loadSigningKey, type SigningKey } from '../runtime/signing-key.js';
 import type { AuditRepository } from '../storage/repositories/audit.repository.js';
 import type { AlertClip } from './alert-clips.service.js';
+import { maySee } from './alert-access.js';
 import type { AlertService } from './alert.service.js';
 
 /**
@@ -54,7 +55,8 @@ export class EvidenceExportService {
   }
 
   async export(ctx: AuditContext, alertId: string, variant: EvidenceManifest['variant']) {
-    if (variant === 'original' && ctx.actor.kind === 'key' && ctx.actor.role !== 'admin')
+    // The original variant holds the clip as recorded: whoever may see that.
+    if (variant === 'original' && !maySee(ctx.actor, 'clip'))
       throw new HttpProblem(403, 'Forbidden', 'only admins may export unredacted evidence (bystanders are in it)');
     const detail = await this.alerts.get(ctx, alertId);
     const files: ArchiveFile[] = [];

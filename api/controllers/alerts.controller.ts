@@ -122,7 +122,16 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       responses: {
         200: { description: 'the file (image/jpeg, video/mp4 or application/json)', contentType: 'image/jpeg' },
         206: { description: 'the requested byte range', contentType: 'video/mp4' },
+        403: {
+          description:
+            'evidence as recorded asked by a role that may not see it (snapshot, frame: admins and operators; clip: admins)',
+          schema: problemSchema,
+        },
         404: { description: 'unknown evidence', schema: problemSchema },
+        500: {
+          description: 'the stored file no longer matches its SHA-256: refused, alarmed, audited',
+          schema: problemSchema,
+        },
       },
       handler: async ({ params, audit, req, res }) => {
         const e = await svc.evidenceBytes(audit, params.id, params.evidenceId);

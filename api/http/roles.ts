@@ -1,4 +1,5 @@
 import type { Role } from '../../audit/audit-context.js';
+import { ORIGINAL_EVIDENCE_ROLES } from '../../alerting/alert-access.js';
 
 /** Who may do what, named once so routes read as policy rather than lists. */
 export const CAN = {
@@ -16,6 +17,10 @@ export const CAN = {
   /** Confirm or reject a face match before anyone is dispatched (the control room). */
   reviewAlerts: ['admin', 'operator'],
   readEvidence: ['admin', 'operator', 'officer', 'analyst'],
+  /** The sighting's still as recorded (bystanders in it), to confirm a match; other readers get its redacted copy. */
+  readOriginalStills: ORIGINAL_EVIDENCE_ROLES.snapshot,
+  /** The clip as recorded, and unredacted exports. */
+  readOriginalVideo: ORIGINAL_EVIDENCE_ROLES.clip,
   /** Sealed exports for prosecutors (audited; bystanders redacted unless an admin asks for the original). */
   exportEvidence: ['admin', 'operator', 'analyst'],
   raiseSos: ['admin', 'operator', 'officer'],

@@ -49,7 +49,7 @@ export const alertTitle = (a: Alert, cameras: Camera[] | null) =>
 export const cameraName = (id: string | null, cameras: Camera[] | null) =>
   (id && cameras?.find((c) => c.id === id)?.name) || id || 'Unknown camera';
 
-const evidencePath = (d: AlertDetail | null, kind: 'snapshot' | 'face_crop') =>
+const evidencePath = (d: AlertDetail | null, kind: 'snapshot' | 'snapshot_redacted' | 'face_crop') =>
   d?.evidence.find((e) => e.kind === kind)?.url ?? null;
 
 /** The enrolled photo beside the live face crop, so a person can judge the match. */
@@ -141,6 +141,11 @@ export function AlertCard(props: {
   const kase = props.cases?.find((c) => c.id === a.caseId);
   const title = alertTitle(a, props.cameras);
   const details = a.details as { reason?: string; lastFrameAt?: number | null; location?: string };
+  // The still as recorded shows bystanders: roles that may not see it get its redacted copy once it is made.
+  const originals = can('readOriginalStills');
+  const snapshot = originals
+    ? (evidencePath(detail, 'snapshot') ?? evidencePath(detail, 'snapshot_redacted'))
+    : evidencePath(detail, 'snapshot_redacted');
 
   const [resolving, setResolving] = useState(false);
   const act = async (action: 'acknowledge' | 'resolve' | 'false-positive', label: string, body: object = {}) => {
@@ -179,8 +184,8 @@ export function AlertCard(props: {
       a.kind === 'match' &&
       html`<div class="evidence">
       <figure class="evidence-snapshot">
-        <${AuthImage} class="snapshot-img" path=${evidencePath(detail, 'snapshot')} alt=${`Camera snapshot: ${title}`}
-          empty=${detail ? 'No snapshot' : 'Loading…'} />
+        <${AuthImage} class="snapshot-img" path=${snapshot} alt=${`Camera snapshot: ${title}`}
+          empty=${detail ? (originals ? 'No snapshot' : 'No redacted snapshot yet') : 'Loading…'} />
       </figure>
       <div class="evidence-faces">
         <figure class="evidence-face">

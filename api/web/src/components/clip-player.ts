@@ -41,7 +41,7 @@ export function ClipPlayer(props: { alertId: string; evidence: Evidence[]; title
   const { api, can } = useApp();
   const clip =
     props.evidence.find((e) => e.kind === 'clip_redacted') ??
-    (can('admin') ? props.evidence.find((e) => e.kind === 'clip') : undefined);
+    (can('readOriginalVideo') ? props.evidence.find((e) => e.kind === 'clip') : undefined);
   const hasTrack = props.evidence.some((e) => e.kind === 'clip_track');
   const [ticket, setTicket] = useState<string | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
