@@ -48,7 +48,7 @@ beforeAll(async () => {
     ['clip_redacted', Buffer.concat([video, Buffer.from([0])]), 'video/mp4', 'mp4'],
   ];
   for (const [kind, data, mime, ext] of files) rows[kind] = await keep.keep(alertId, kind, data, mime, ext);
-  await api.server.core.repos.alerts.insertEvidence(Object.values(rows));
+  await api.server.core.repos.alerts.insertEvidence(Object.values(rows) as EvidenceTable[]);
 }, 60_000);
 afterAll(() => api?.close());
 
