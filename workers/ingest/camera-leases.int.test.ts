@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { globalKeys } from '../../pipeline/redis-keys.js';
 import { createLogger } from '../../runtime/logger.js';
 import { testPrefix, testRedisUrl } from '../../test/redis.js';
-import { CameraLeases } from './camera-leases.js';
+import { CameraLeases, ingestConnectionName } from './camera-leases.js';
 import { testConfig } from '../../test/ingest-test-kit.js';
 
 const redis = new Redis(testRedisUrl());
@@ -90,6 +90,44 @@ describe('camera leases between ingest workers', () => {
     await a.balance(cameras);
     expect([...a.held()].sort()).toEqual(cameras);
     await a.releaseAll();
+  });
+
+  it('takes over the cameras of a worker whose process died at once, not when its leases lapse', async () => {
+    // Each worker on its own named connection, as the ingest worker runs it; leases of a minute.
+    const named = async (id: string) => {
+      const conn = new Redis(testRedisUrl(), { connectionName: ingestConnectionName(prefix, id) });
+      await new Promise((r) => conn.once('ready', r));
+      const leases = new CameraLeases({
+        redis: conn,
+        prefix,
+        leaseMs: 60_000,
+        log,
+        workerId: id,
+        namedConnection: true,
+        reconnectGraceMs: 0,
+      });
+      return { conn, leases };
+    };
+    const a = await named('A');
+    const killed = await named('K');
+    await settle([a.leases, killed.leases]);
+    assertPartition([a.leases, killed.leases]);
+    const orphaned = [...killed.leases.held()];
+    expect(orphaned.length).toBeGreaterThan(0);
+    // SIGKILL closes the process's sockets: Redis drops its connection. One round later A reads everything.
+    killed.conn.disconnect();
+    await sleep(100);
+    expect([...(await a.leases.balance(cameras))].sort()).toEqual(cameras);
+    for (const id of orphaned) expect(await redis.get(globalKeys(prefix).cameraLease(id))).toBe('A');
+    // A worker never seen connected by name (an older version) is left to its leases.
+    await redis.set(globalKeys(prefix).cameraLease('e'), 'old');
+    await redis.zadd(globalKeys(prefix).ingestWorkers, Date.now(), 'old');
+    await a.leases.balance(cameras);
+    expect(await redis.get(globalKeys(prefix).cameraLease('e'))).toBe('old');
+    await redis.del(globalKeys(prefix).cameraLease('e'));
+    await redis.zrem(globalKeys(prefix).ingestWorkers, 'old');
+    await a.leases.releaseAll();
+    a.conn.disconnect();
   });
 
   it('stops reading a camera whose lease another worker holds, and drops removed cameras', async () => {

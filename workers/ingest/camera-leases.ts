@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { globalKeys } from '../../pipeline/redis-keys.js';
 import type { Logger } from '../../runtime/logger.js';
 import { assignCameras } from './camera-assignment.js';
@@ -13,6 +13,12 @@ import { assignCameras } from './camera-assignment.js';
  * Redis key with an expiry that it renews. A worker that joins gets cameras released by
  * the others; the cameras of a worker that stops are taken at once, those of one that
  * died once its leases lapse. A single worker holds every camera.
+ *
+ * A worker that dies with its process (crash, SIGKILL, OOM) closes its Redis connection,
+ * and Redis drops it at once: each worker's lease connection carries a name
+ * (`ingestConnectionName`), and a peer seen connected that no longer is counts as dead in
+ * the next round (at most a quarter lease), not when its leases lapse. A host that
+ * vanishes without closing its connections still waits out the lease.
  */
 
 /** Renews the caller's lease, or takes it back when it vanished (a Redis restart without persistence): 1; held by another: 0. */
@@ -27,6 +33,9 @@ const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** CLIENT SETNAME of an ingest worker's lease connection: its peers see it die with its connection. */
+export const ingestConnectionName = (prefix: string, workerId: string) => `${prefix}:ingest:${workerId}`;
+
 export interface CameraLeaseOptions {
   redis: Redis;
   prefix: string;
@@ -35,6 +44,13 @@ export interface CameraLeaseOptions {
   log: Logger;
   /** Unique per process; default: host, pid and a random suffix. */
   workerId?: string;
+  /**
+   * `redis` is this worker's own connection, named `ingestConnectionName(prefix, workerId)`:
+   * peers' connections are looked for by that name (CLIENT LIST) to tell a dead one at once.
+   */
+  namedConnection?: boolean;
+  /** How long this worker's connection must be up before a peer's missing one counts (default: a lease period). */
+  reconnectGraceMs?: number;
 }
 
 export const newIngestWorkerId = () => `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -43,10 +59,20 @@ export class CameraLeases {
   readonly workerId: string;
   private readonly owned = new Set<string>();
   private readonly keys: ReturnType<typeof globalKeys>;
+  /** Peers whose named connection was seen: only those can be seen gone. */
+  private readonly seenConnected = new Set<string>();
+  /** Since when this worker's connection is up (null: down): peers get a lease period to reconnect after an outage. */
+  private upSince: number | null = null;
+  private listClients: boolean;
 
   constructor(private readonly opts: CameraLeaseOptions) {
     this.workerId = opts.workerId ?? newIngestWorkerId();
     this.keys = globalKeys(opts.prefix);
+    // A Cluster spreads connections over its nodes: CLIENT LIST of one says nothing of a peer.
+    this.listClients = Boolean(opts.namedConnection) && !(opts.redis instanceof Cluster);
+    if (opts.redis.status === 'ready') this.upSince = Date.now();
+    opts.redis.on('ready', () => (this.upSince = Date.now()));
+    opts.redis.on('close', () => (this.upSince = null));
   }
 
   /** Cameras this worker holds the lease of. */
@@ -64,9 +90,15 @@ export class CameraLeases {
   async balance(cameraIds: readonly string[]): Promise<ReadonlySet<string>> {
     const { redis, leaseMs } = this.opts;
     try {
-      const wants = await this.heartbeat(cameraIds);
+      const { wants, dead } = await this.heartbeat(cameraIds);
       const all = [...new Set([...wants.values()].flat())];
       const holders = all.length ? await redis.mget(all.map((id) => this.keys.cameraLease(id))) : [];
+      // A dead peer's leases are free now: they would only lapse.
+      for (const [i, holder] of holders.entries()) {
+        if (holder === null || !dead.has(holder)) continue;
+        await redis.eval(RELEASE, 1, this.keys.cameraLease(all[i]!), holder);
+        holders[i] = null;
+      }
       const mine =
         assignCameras(wants, new Map(all.map((id, i) => [id, holders[i] ?? null]))).get(this.workerId) ??
         new Set<string>();
@@ -114,7 +146,7 @@ export class CameraLeases {
    * Announces this worker and the cameras it can read; returns those of every live worker
    * (heartbeat within a lease period, on Redis's clock: hosts' clocks may differ).
    */
-  private async heartbeat(cameraIds: readonly string[]): Promise<Map<string, string[]>> {
+  private async heartbeat(cameraIds: readonly string[]): Promise<{ wants: Map<string, string[]>; dead: Set<string> }> {
     const { redis, leaseMs } = this.opts;
     const [sec, micro] = await redis.time();
     const now = Number(sec) * 1000 + Math.floor(Number(micro) / 1000);
@@ -127,12 +159,53 @@ export class CameraLeases {
       .hgetall(this.keys.ingestWants)
       .exec()) as [Error | null, unknown][];
     const live = new Set(replies[3]![1] as string[]);
+    const dead = await this.disconnectedPeers(live);
+    for (const id of dead) live.delete(id);
+    if (dead.size) {
+      await redis.zrem(this.keys.ingestWorkers, ...dead);
+      this.opts.log.warn(
+        { workers: [...dead] },
+        'ingest worker gone (its Redis connection closed): taking its cameras',
+      );
+    }
     const all = replies[4]![1] as Record<string, string>;
     const gone = Object.keys(all).filter((id) => !live.has(id));
     if (gone.length) await redis.hdel(this.keys.ingestWants, ...gone);
     const wants = new Map<string, string[]>();
     for (const id of live) wants.set(id, parseIds(all[id]));
-    return wants;
+    return { wants, dead };
+  }
+
+  /**
+   * Live peers (by heartbeat) whose named connection was seen before and is gone now. Not
+   * until this worker's own connection has been up a lease period: after a Redis restart
+   * every worker reconnects, some later than others.
+   */
+  private async disconnectedPeers(live: ReadonlySet<string>): Promise<Set<string>> {
+    const dead = new Set<string>();
+    if (!this.listClients) return dead;
+    let text: string;
+    try {
+      text = String(await this.opts.redis.call('CLIENT', 'LIST', 'TYPE', 'normal'));
+    } catch (err) {
+      // An ACL may forbid it: leases lapsing is the fallback.
+      this.listClients = false;
+      this.opts.log.info(
+        { error: (err as Error).message },
+        'CLIENT LIST refused: a dead ingest worker is seen when its leases lapse',
+      );
+      return dead;
+    }
+    const names = new Set([...text.matchAll(/ name=(\S+)/g)].map((m) => m[1]!));
+    const settled =
+      this.upSince !== null && Date.now() - this.upSince >= (this.opts.reconnectGraceMs ?? this.opts.leaseMs);
+    for (const id of this.seenConnected) if (!live.has(id)) this.seenConnected.delete(id);
+    for (const id of live) {
+      if (id === this.workerId) continue;
+      if (names.has(ingestConnectionName(this.opts.prefix, id))) this.seenConnected.add(id);
+      else if (settled && this.seenConnected.delete(id)) dead.add(id);
+    }
+    return dead;
   }
 
   private async release(id: string): Promise<void> {

@@ -9,7 +9,7 @@ import { workerConnection } from '../../runtime/redis.js';
 import { watchRedis, whenRedisRestored } from '../../runtime/redis-health.js';
 import { requireFfmpeg } from '../../runtime/system-tools.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
-import { CameraLeases } from './camera-leases.js';
+import { CameraLeases, ingestConnectionName, newIngestWorkerId } from './camera-leases.js';
 import { watchCameras } from './camera-registry.js';
 import { CameraSession } from './camera-session.js';
 import { ClipRecorder } from './clip-recorder.js';
@@ -104,12 +104,19 @@ export async function startIngestWorker(
   // Event-clip buffers, one per camera this worker reads (evidence.clips).
   const recorders = new Map<string, ClipRecorder>();
   const segments = new SegmentStore(redis, { prefix: cfg.redisPrefix, partitions: cfg.detect.partitions });
+  // The leases on a connection of their own, named: peers see this worker die with it (camera-leases.ts).
+  const workerId = cfg.ingest.workerId ?? newIngestWorkerId();
+  const leaseConn = watchRedis(
+    workerConnection(ctx.redisUrl, { connectionName: ingestConnectionName(cfg.redisPrefix, workerId) }),
+    log,
+  );
   const leases = new CameraLeases({
-    redis,
+    redis: leaseConn,
     prefix: cfg.redisPrefix,
     leaseMs: cfg.ingest.leaseSeconds * 1000,
     log,
-    workerId: cfg.ingest.workerId,
+    workerId,
+    namedConnection: true,
   });
   let registered: CameraConfig[] = [];
   let closing = false;
@@ -177,7 +184,8 @@ export async function startIngestWorker(
       // Bounded: with Redis away, closing queues and quitting would wait for it.
       if (!(await settleWithin(Promise.all([detect.close(), alerts.close()]), 3000)))
         log.warn('queues did not close cleanly (Redis unreachable)');
-      for (const conn of [redis, subscriber]) if (!(await settleWithin(conn.quit(), 2000))) conn.disconnect();
+      for (const conn of [redis, subscriber, leaseConn])
+        if (!(await settleWithin(conn.quit(), 2000))) conn.disconnect();
     },
   };
 }
