@@ -36,6 +36,8 @@ export const web = {
   keys: {} as Record<'admin' | 'operator' | 'officer' | 'analyst', string>,
   photos: {} as { single: string; group: string; blank: string },
   prefix: testPrefix('web'),
+  /** Config overrides of a test file, set before startDashboard runs. */
+  overrides: {} as Record<string, unknown>,
 };
 let browser: Browser;
 let closeHttp: (() => Promise<void>) | undefined;
@@ -50,6 +52,7 @@ export const webCfg = () =>
       'log.level': 'warn',
       // Converted face models are shared between runs (gitignored), so only the first run converts.
       'models.cacheDir': join(repo, '.cache', 'models'),
+      ...web.overrides,
     },
   });
 
