@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { CameraConfig } from '../../pipeline/config/index.js';
 import { QUEUE } from '../../pipeline/queues.js';
 import type { FfmpegFrameOptions, FfmpegFrameSource } from '../../runtime/ffmpeg/ffmpeg-frames.js';
@@ -76,6 +77,16 @@ function logDroppedWhileDown(
   );
 }
 
+/** The camera leases, on a connection of their own and named: peers see this worker die with it (camera-leases.ts). */
+function openLeases({ cfg, log, redisUrl }: WorkerContext): { leaseConn: Redis; leases: CameraLeases } {
+  const workerId = cfg.ingest.workerId ?? newIngestWorkerId();
+  const connectionName = ingestConnectionName(cfg.redisPrefix, workerId);
+  const leaseConn = watchRedis(workerConnection(redisUrl, { connectionName }), log);
+  const leaseMs = cfg.ingest.leaseSeconds * 1000;
+  const opts = { redis: leaseConn, prefix: cfg.redisPrefix, leaseMs, log, workerId, namedConnection: true };
+  return { leaseConn, leases: new CameraLeases(opts) };
+}
+
 /**
  * `watchpost worker ingest`: one ffmpeg per camera, for the configured cameras and
  * those registered through the API (added and removed without a restart). Live mode:
@@ -104,20 +115,7 @@ export async function startIngestWorker(
   // Event-clip buffers, one per camera this worker reads (evidence.clips).
   const recorders = new Map<string, ClipRecorder>();
   const segments = new SegmentStore(redis, { prefix: cfg.redisPrefix, partitions: cfg.detect.partitions });
-  // The leases on a connection of their own, named: peers see this worker die with it (camera-leases.ts).
-  const workerId = cfg.ingest.workerId ?? newIngestWorkerId();
-  const leaseConn = watchRedis(
-    workerConnection(ctx.redisUrl, { connectionName: ingestConnectionName(cfg.redisPrefix, workerId) }),
-    log,
-  );
-  const leases = new CameraLeases({
-    redis: leaseConn,
-    prefix: cfg.redisPrefix,
-    leaseMs: cfg.ingest.leaseSeconds * 1000,
-    log,
-    workerId,
-    namedConnection: true,
-  });
+  const { leaseConn, leases } = openLeases(ctx);
   let registered: CameraConfig[] = [];
   let closing = false;
 
