@@ -12,6 +12,7 @@ import { AlertClipsService } from './alert-clips.service.js';
 import { AlertService } from './alert.service.js';
 import { EvidenceService } from './evidence.service.js';
 import { EvidenceExportService } from './evidence-export.service.js';
+import { RetentionService } from './retention.service.js';
 import { EvidenceTamperAlarm } from './evidence-integrity.js';
 
 export interface AlertingDeps {
@@ -47,6 +48,8 @@ export function createAlerting(d: AlertingDeps) {
     exports: new EvidenceExportService(d.cfg, alerts, d.repos.audit, d.audit),
     clips: new AlertClipsService(d.cfg, ledger, d.repos.pipeline, evidence, d.repos.cameras, d.log),
     escalation: new AlertEscalationService(d.cfg, ledger, d.repos.cases, d.repos.officers),
+    /** The policy's deletions: the purge (retention worker), a perpetrator's false positives at once, the last run. */
+    retention: new RetentionService({ cfg: d.cfg, repos: d.repos, audit: d.audit, log: d.log }),
   };
 }
 export type Alerting = ReturnType<typeof createAlerting>;

@@ -76,6 +76,14 @@ export class RetentionService {
     return counts;
   }
 
+  /**
+   * A deleted perpetrator's false positives go at once: the face in them is a stranger's, wrongly
+   * named, and there is nobody left to watch for. Their true sightings stay evidence for their lifetime.
+   */
+  async forgetPerpetrator(perpetratorId: string): Promise<PurgeCounts> {
+    return this.deleteAlerts(await this.d.repos.retention.falsePositivesOf(perpetratorId));
+  }
+
   private async deleteReplays(ids: string[], counts: PurgeCounts): Promise<void> {
     const root = replaysRoot(this.d.cfg.dataDir);
     for (const id of ids) {

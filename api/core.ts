@@ -73,6 +73,7 @@ export function createCore(d: CoreDeps) {
       getEnroller,
       changed,
       d.log,
+      (id) => alerting.retention.forgetPerpetrator(id),
     ),
     cases: new CaseService(repos.cases, repos.officers, audit, changed),
     coverage: new CoverageService(repos.cases, repos.officers),

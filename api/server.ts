@@ -20,6 +20,7 @@ import { caseRoutes } from './controllers/cases.controller.js';
 import { officerRoutes } from './controllers/officers.controller.js';
 import { perpetratorRoutes } from './controllers/perpetrators.controller.js';
 import { replayRoutes } from './controllers/replays.controller.js';
+import { retentionApi } from './controllers/retention.controller.js';
 import { reportRoutes } from './controllers/reports.controller.js';
 import { systemRoutes } from './controllers/system.controller.js';
 import type { SharedAlerting } from '../alerting/alerting.js';
@@ -173,15 +174,10 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const limiter = new AuthFailureLimiter({ ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailures });
   const gate = createGatekeeper(core.services.auth, limiter, () => core.repos.pipeline.up);
 
-  const ready = async () => {
-    const [database, redis] = await Promise.all([databaseReachable(db.db), core.repos.pipeline.ping()]);
-    const reasons: Record<string, string> = {};
-    if (!database) reasons.database = `${db.location}: does not answer`;
-    if (!redis) reasons.redis = `${redactUrl(opts.redisUrl)}: ${redisError}`;
-    return { checks: { database, redis }, reasons };
-  };
+  const ready = readiness(db, core, opts.redisUrl, () => redisError);
 
   const replays = startReplays(opts, core, producer);
+  const retention = retentionApi(core, producer);
   let openapi: ReturnType<typeof openApiDocument> | null = null;
   const allRoutes: RouteDef[] = [
     ...perpetratorRoutes(core),
@@ -193,6 +189,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     ...adminRoutes(core, hub),
     ...replayRoutes(replays.replays),
     ...reportRoutes(core),
+    ...retention.routes,
     ...systemRoutes({ ready, openapi: () => (openapi ??= apiDocument([...allRoutes, boardRoute])), metrics: registry }),
   ];
 
@@ -224,6 +221,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
         await worker?.close();
         await core.services.watchlist.stop();
         await replays.close();
+        await retention.close();
         await board.close();
         await outbox.close();
         subscriber.disconnect();
@@ -232,6 +230,17 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
       })();
       return closed;
     },
+  };
+}
+
+/** What /readyz reports: whether the database and Redis answer, and why not. */
+function readiness(db: OpenDatabase, core: Core, redisUrl: string, redisError: () => string) {
+  return async () => {
+    const [database, redis] = await Promise.all([databaseReachable(db.db), core.repos.pipeline.ping()]);
+    const reasons: Record<string, string> = {};
+    if (!database) reasons.database = `${db.location}: does not answer`;
+    if (!redis) reasons.redis = `${redactUrl(redisUrl)}: ${redisError()}`;
+    return { checks: { database, redis }, reasons };
   };
 }
 

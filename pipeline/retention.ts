@@ -61,6 +61,9 @@ export const retentionRunSchema = z.object({
 });
 export type RetentionRun = z.infer<typeof retentionRunSchema>;
 
+/** The BullMQ job scheduler of the purge: one schedule however many retention workers run. */
+export const PURGE_SCHEDULER_ID = 'retention-purge';
+
 /** Settings row holding the last run (JSON RetentionRun). */
 export const RETENTION_LAST_RUN = 'retention.lastRun';
 

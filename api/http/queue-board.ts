@@ -39,7 +39,7 @@ export function mountQueueBoard(
   deps: { cfg: Config; connection: Redis; auth: AuthService; gate: Gatekeeper },
 ): { close(): Promise<void> } {
   const { cfg, connection, auth, gate } = deps;
-  const queues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify, QUEUE.replays].map(
+  const queues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify, QUEUE.replays, QUEUE.retention].map(
     (k) => openQueue(k, { cfg, connection }).queue,
   );
   for (const q of queues) q.on('error', () => {});

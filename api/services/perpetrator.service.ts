@@ -46,6 +46,8 @@ export class PerpetratorService {
     private readonly enroller: () => Promise<FaceEnroller>,
     private readonly watchlistChanged: () => Promise<void>,
     private readonly log: Logger,
+    /** Deletes the perpetrator's false-positive alerts with their evidence (the retention policy). */
+    private readonly forgetAlerts: (perpetratorId: string) => Promise<{ alerts: number; evidenceFiles: number }>,
   ) {}
 
   async create(ctx: AuditContext, input: z.output<typeof perpetratorCreateSchema>) {
@@ -95,17 +97,23 @@ export class PerpetratorService {
     return toDto((await this.repo.get(id))!, photos.length);
   }
 
-  /** Purges the profile, its photos (files too) and embeddings. */
+  /** Purges the profile, its photos (files too) and embeddings, and the false-positive alerts that name them. */
   async delete(ctx: AuditContext, id: string): Promise<void> {
     const p = await this.repo.get(id);
     if (!p) throw notFound('perpetrator', id);
     await this.repo.delete(id);
     await this.photos.removeFolder(id);
+    const forgotten = await this.forgetAlerts(id);
     await this.audit.record(
       ctx,
       'perpetrator.delete',
       { type: 'perpetrator', id },
-      { name: p.name, purged: ['photos', 'embeddings'] },
+      {
+        name: p.name,
+        purged: ['photos', 'embeddings', 'false-positive alerts'],
+        falsePositiveAlerts: forgotten.alerts,
+        evidenceFiles: forgotten.evidenceFiles,
+      },
     );
     await this.watchlistChanged();
   }

@@ -1,6 +1,7 @@
 import { RetentionService } from '../../alerting/retention.service.js';
 import { AuditService } from '../../audit/audit.service.js';
 import { JOB, QUEUE } from '../../pipeline/queues.js';
+import { PURGE_SCHEDULER_ID } from '../../pipeline/retention.js';
 import { openQueue, registerHandlers, startConsumer } from '../../runtime/queues.js';
 import { producerConnection, workerConnection } from '../../runtime/redis.js';
 import { watchRedis } from '../../runtime/redis-health.js';
@@ -8,9 +9,6 @@ import { settleWithin } from '../../runtime/settle-within.js';
 import { openDatabase } from '../../storage/database/database.js';
 import { createRepositories } from '../../storage/repositories/index.js';
 import type { RunningWorker, WorkerContext } from '../worker-context.js';
-
-/** The repeatable purge job's scheduler id: one schedule however many retention workers run. */
-export const PURGE_SCHEDULER_ID = 'retention-purge';
 
 /**
  * `watchpost worker retention`: keeps the purge scheduled every `retention.purgeEverySeconds`

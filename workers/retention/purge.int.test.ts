@@ -64,7 +64,11 @@ describe.each([
       const service = new RetentionService({ cfg: api.cfg, repos, audit: new AuditService(repos.audit), log });
       // The job scheduler's first run comes at once.
       const run = await until('the first purge run', () => service.lastRun(), 20_000);
+      // The API shows the run the worker recorded, and the schedule's next one.
+      const status = (await api.call('GET', '/v1/retention')).body;
       await worker.close();
+      expect(status.lastRun).toEqual(run);
+      expect(status.nextRunAt).toBeGreaterThan(run.startedAt);
 
       expect(run.error).toBeNull();
       expect(run.counts).toMatchObject({
