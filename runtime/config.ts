@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, type Config } from '../pipeline/config/index.js';
+import { EVIDENCE_KEYS_ENV, parseKeyring } from './file-cipher.js';
 
 /** A configuration that cannot be used; the message names the key. */
 export class ConfigError extends Error {
@@ -84,6 +85,12 @@ export function loadConfig(
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration${file ? ` (${file})` : ''}:\n${lines.join('\n')}`);
+  }
+  try {
+    parseKeyring(env[EVIDENCE_KEYS_ENV]);
+  } catch (err) {
+    // Secrets stay out of the config file; a key list that cannot be used still stops the start, named.
+    throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
   }
   return Object.freeze(result.data) as Config;
 }

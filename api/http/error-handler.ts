@@ -7,6 +7,7 @@ import { HttpProblem } from '../../runtime/problem.js';
 import { metrics } from '../../runtime/metrics.js';
 import { tamperedProblem } from '../../alerting/evidence-integrity.js';
 import { TamperedFileError } from '../../storage/repositories/file-store.repository.js';
+import { EvidenceKeyError } from '../../runtime/file-cipher.js';
 
 /**
  * Absolute paths of this machine (anything under a top-level folder of `/`, such as /tmp or /home)
@@ -72,6 +73,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       log.error({ alarm: 'evidence_tampered', err: err.message, path: req.path }, 'stored file failed its hash check');
       const p = tamperedProblem('a stored file this request needs');
       return send(res, p.status, { title: p.title, detail: p.detail, ...p.extra });
+    }
+    if (err instanceof EvidenceKeyError) {
+      // Configuration, not tampering: the file is intact but sealed with a key this process was not given.
+      log.error({ err: err.message, path: req.path }, 'stored file sealed with a key this process does not hold');
+      return send(res, 500, { title: 'Evidence Key Missing', detail: err.message });
     }
     log.error({ err, method: req.method, path: req.path }, 'request failed');
     return send(res, 500, { title: 'Internal Server Error', detail: 'an internal error occurred; it has been logged' });

@@ -2,9 +2,35 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UsageError } from '../../runtime/errors.js';
 import { verifyArchive } from '../../runtime/evidence-archive.js';
+import { EVIDENCE_KEYS_ENV } from '../../runtime/file-cipher.js';
+import { fileStores } from '../../storage/repositories/index.js';
+import { cliContext } from '../context.js';
 
 export function register(program: Command): void {
-  const evidence = program.command('evidence').description('sealed evidence exports');
+  const evidence = program.command('evidence').description('sealed evidence exports, stored evidence keys');
+  evidence
+    .command('rekey')
+    .description(
+      `seal every stored evidence file and enrolment photo with the first key of ${EVIDENCE_KEYS_ENV} (files from ` +
+        'before encryption, or under an older key); each is checked first, and one that fails is listed (exit 1)',
+    )
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const { cfg } = cliContext(cmd, 'evidence');
+      if (!process.env[EVIDENCE_KEYS_ENV]?.trim())
+        throw new UsageError(`${EVIDENCE_KEYS_ENV} is not set: there is no key to seal the files with`);
+      const stores = fileStores(cfg);
+      const result = { evidence: await stores.evidence.rekey(), photos: await stores.photos.rekey() };
+      const refused = [...result.evidence.refused, ...result.photos.refused];
+      if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else
+        for (const [name, r] of Object.entries(result))
+          process.stdout.write(
+            `${name}: ${r.rewritten} re-sealed; ${r.files - r.refused.length} of ${r.files} under the current key\n`,
+          );
+      for (const r of refused) process.stderr.write(`refused ${r.path}: ${r.reason}\n`);
+      if (refused.length) process.exitCode = 1;
+    });
   evidence
     .command('verify')
     .description(

@@ -8,6 +8,7 @@ import { AuditRepository } from './audit.repository.js';
 import { CameraRepository } from './camera.repository.js';
 import { CaseRepository } from './case.repository.js';
 import { FileStore } from './file-store.repository.js';
+import { keyringFromEnv } from '../../runtime/file-cipher.js';
 import { OfficerRepository } from './officer.repository.js';
 import { PerpetratorRepository } from './perpetrator.repository.js';
 import { PipelineStateRepository } from './pipeline-state.repository.js';
@@ -36,8 +37,17 @@ export function createRepositories(
     reports: new ReportRepository(db),
     retention: new RetentionRepository(db),
     pipeline: new PipelineStateRepository(redis, cfg.redisPrefix, cfg.detect.partitions, cfg.ingest.frameTtlSeconds),
-    photos: new FileStore(join(dataDir, 'photos')),
-    evidence: new FileStore(join(dataDir, 'evidence')),
+    ...fileStores(cfg),
+  };
+}
+
+/** The stored files: enrolment photos and alert evidence, sealed with the environment's evidence keys when set. */
+export function fileStores(cfg: Pick<Config, 'dataDir'>) {
+  const dataDir = resolve(cfg.dataDir);
+  const keyring = keyringFromEnv();
+  return {
+    photos: new FileStore(join(dataDir, 'photos'), keyring),
+    evidence: new FileStore(join(dataDir, 'evidence'), keyring),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
