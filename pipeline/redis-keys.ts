@@ -20,6 +20,8 @@ export const globalKeys = (prefix: string) => {
     cameraFaceSizes: (cameraId: string) => `${g}:camera:${cameraId}:faces`,
     /** Id of the ingest worker that reads the camera, with an expiry it renews (workers/ingest/camera-leases.ts). */
     cameraLease: (cameraId: string) => `${g}:camera:${cameraId}:lease`,
+    /** Id of the ingest worker a camera is being handed to, once its reader delivers frames (a hand-over without a gap). */
+    cameraWarm: (cameraId: string) => `${g}:camera:${cameraId}:warm`,
     /** Live ingest workers: a sorted set, member = worker id, score = last heartbeat (ms, Redis clock). */
     ingestWorkers: `${g}:ingest:workers`,
     /** Cameras each live ingest worker can read: a hash, field = worker id, value = JSON array of camera ids. */

@@ -17,9 +17,13 @@ describe('camera leases between ingest workers', () => {
   const { prefix, cleanup } = testPrefix('leases');
   afterAll(cleanup);
   const worker = (id: string, leaseMs = 60_000) => new CameraLeases({ redis, prefix, leaseMs, log, workerId: id });
-  /** Rounds for every worker until nothing changes (at most 5). */
+  /** Rounds for every worker until nothing changes (at most 5); a standby camera's reader has frames at once. */
   const settle = async (workers: CameraLeases[]) => {
-    for (let round = 0; round < 5; round++) for (const w of workers) await w.balance(cameras);
+    for (let round = 0; round < 5; round++)
+      for (const w of workers) {
+        await w.balance(cameras);
+        for (const id of w.warming()) await w.markWarm(id);
+      }
   };
   const assertPartition = (workers: CameraLeases[]) => {
     const held = workers.flatMap((w) => [...w.held()]);
@@ -60,6 +64,29 @@ describe('camera leases between ingest workers', () => {
     await a.balance(cameras);
     expect(a.held().size).toBe(5);
     await a.releaseAll();
+  });
+
+  it('hands a camera between live workers without a gap: the old reader lets go once the new one is warm', async () => {
+    const a = worker('A');
+    const b = worker('B');
+    await a.balance(cameras);
+    await b.balance(cameras);
+    // B is assigned its share, but A still reads it: B starts those on standby, A keeps them.
+    const moving = [...b.warming()];
+    expect(moving.length).toBeGreaterThan(0);
+    expect(b.held().size).toBe(0);
+    await a.balance(cameras);
+    for (const id of moving) expect(a.held().has(id)).toBe(true);
+    // B's standby readers deliver frames: A lets go in its next round, B takes them in its own.
+    for (const id of moving) await b.markWarm(id);
+    await a.balance(cameras);
+    for (const id of moving) expect(a.held().has(id)).toBe(false);
+    await b.balance(cameras);
+    expect([...b.held()].sort()).toEqual(moving.sort());
+    expect(b.warming().size).toBe(0);
+    assertPartition([a, b]);
+    await a.releaseAll();
+    await b.releaseAll();
   });
 
   it('leaves a worker the cameras only it can read (workers configured with different cameras)', async () => {

@@ -19,7 +19,16 @@ import { assignCameras } from './camera-assignment.js';
  * (`ingestConnectionName`), and a peer seen connected that no longer is counts as dead in
  * the next round (at most a quarter lease), not when its leases lapse. A host that
  * vanishes without closing its connections still waits out the lease.
+ *
+ * A camera moved between live workers (one joins, or comes back) is handed over without a
+ * gap: the new reader starts it on standby (`warming()`), says so once frames arrive
+ * (`markWarm`), and only then does the old one let go, so the camera is never unread for the
+ * RTSP connect and the wait for a key frame (seconds). A new reader that is not warm within
+ * HANDOVER_MAX_MS gets the camera anyway.
  */
+
+/** The longest an old reader keeps a camera waiting for its new reader to deliver frames. */
+export const HANDOVER_MAX_MS = 15_000;
 
 /** Renews the caller's lease, or takes it back when it vanished (a Redis restart without persistence): 1; held by another: 0. */
 const RENEW = `
@@ -28,7 +37,7 @@ if holder == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 return 0`;
 
-/** Deletes the lease only if the caller holds it. */
+/** Deletes the lease (or a warm mark) only if the caller holds it. */
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
@@ -64,6 +73,10 @@ export class CameraLeases {
   /** Since when this worker's connection is up (null: down): peers get a lease period to reconnect after an outage. */
   private upSince: number | null = null;
   private listClients: boolean;
+  /** Assigned here but still read by a live peer: run on standby until it lets go. */
+  private readonly standby = new Set<string>();
+  /** Cameras assigned elsewhere that this worker keeps until their new reader is warm, since when. */
+  private readonly handingOver = new Map<string, number>();
 
   constructor(private readonly opts: CameraLeaseOptions) {
     this.workerId = opts.workerId ?? newIngestWorkerId();
@@ -78,6 +91,16 @@ export class CameraLeases {
   /** Cameras this worker holds the lease of. */
   held(): ReadonlySet<string> {
     return this.owned;
+  }
+
+  /** Cameras assigned to this worker whose previous reader still reads them: start them on standby. */
+  warming(): ReadonlySet<string> {
+    return this.standby;
+  }
+
+  /** A standby camera delivers frames here: its previous reader may let go (call each round while it does). */
+  async markWarm(cameraId: string): Promise<void> {
+    await this.opts.redis.set(this.keys.cameraWarm(cameraId), this.workerId, 'PX', this.opts.leaseMs);
   }
 
   /**
@@ -99,10 +122,9 @@ export class CameraLeases {
         await redis.eval(RELEASE, 1, this.keys.cameraLease(all[i]!), holder);
         holders[i] = null;
       }
-      const mine =
-        assignCameras(wants, new Map(all.map((id, i) => [id, holders[i] ?? null]))).get(this.workerId) ??
-        new Set<string>();
-      for (const id of [...this.owned]) if (!mine.has(id)) await this.release(id);
+      const assignment = assignCameras(wants, new Map(all.map((id, i) => [id, holders[i] ?? null])));
+      const mine = assignment.get(this.workerId) ?? new Set<string>();
+      await this.handOver(mine, assignment);
       const renewed = await Promise.all(
         [...this.owned].map(
           async (id) => [id, await redis.eval(RENEW, 1, this.keys.cameraLease(id), this.workerId, leaseMs)] as const,
@@ -115,12 +137,15 @@ export class CameraLeases {
       }
       // A camera still held by its previous reader is taken once that one lets go (its next round);
       // one held under this worker's own id (a restart with a stable workerId) is taken at once.
+      this.standby.clear();
       for (const id of mine) {
-        if (
-          !this.owned.has(id) &&
-          (await redis.eval(RENEW, 1, this.keys.cameraLease(id), this.workerId, leaseMs)) === 1
-        )
+        if (this.owned.has(id)) continue;
+        if ((await redis.eval(RENEW, 1, this.keys.cameraLease(id), this.workerId, leaseMs)) !== 1) this.standby.add(id);
+        else {
           this.owned.add(id);
+          // Handed over: the mark would tell its next reader's old one to let go at once.
+          await redis.eval(RELEASE, 1, this.keys.cameraWarm(id), this.workerId);
+        }
       }
     } catch (err) {
       this.opts.log.debug(
@@ -131,9 +156,30 @@ export class CameraLeases {
     return this.owned;
   }
 
+  /**
+   * Lets go of the cameras assigned elsewhere: at once when their new reader is not a live
+   * worker or is warm (its standby reader has frames), otherwise once HANDOVER_MAX_MS passed.
+   */
+  private async handOver(mine: ReadonlySet<string>, assignment: Map<string, Set<string>>): Promise<void> {
+    for (const id of [...this.handingOver.keys()]) if (mine.has(id) || !this.owned.has(id)) this.handingOver.delete(id);
+    for (const id of [...this.owned]) {
+      if (mine.has(id)) continue;
+      const next = [...assignment].find(([, cams]) => cams.has(id))?.[0];
+      const since = this.handingOver.get(id) ?? Date.now();
+      const warm = next !== undefined && (await this.opts.redis.get(this.keys.cameraWarm(id))) === next;
+      if (next === undefined || warm || Date.now() - since >= HANDOVER_MAX_MS) {
+        this.handingOver.delete(id);
+        await this.release(id);
+      } else this.handingOver.set(id, since);
+    }
+  }
+
   /** Gives every lease up (graceful shutdown): other workers take the cameras at their next round. */
   async releaseAll(): Promise<void> {
     for (const id of [...this.owned]) await this.release(id).catch(() => undefined);
+    for (const id of this.standby)
+      await this.opts.redis.eval(RELEASE, 1, this.keys.cameraWarm(id), this.workerId).catch(() => undefined);
+    this.standby.clear();
     await this.opts.redis
       .multi()
       .zrem(this.keys.ingestWorkers, this.workerId)

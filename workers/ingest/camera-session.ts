@@ -39,6 +39,8 @@ export interface CameraSessionDeps {
   workerId?: string;
   /** Starts the frame source; ffmpeg unless a test supplies another byte source. */
   openSource?: (opts: FfmpegFrameOptions) => FfmpegFrameSource;
+  /** On standby: reads the camera but publishes nothing, writes no status, raises no event, until `activate()`. */
+  standby?: boolean;
 }
 
 /** Time a (re)started source gets to deliver its first frame before it is restarted. */
@@ -87,6 +89,7 @@ export class CameraSession {
   private statusWrite: Promise<unknown> | null = null;
   private statusDirty = false;
   private lastStatusAt = 0;
+  private standby: boolean;
 
   constructor(
     readonly camera: CameraConfig,
@@ -102,6 +105,7 @@ export class CameraSession {
     this.backoff = new Backoff({ initialMs: ing.backoffInitialMs, maxMs: ing.backoffMaxMs });
     this.transport = ing.rtspTransport === 'udp' ? 'udp' : 'tcp';
     this.seq = this.clock();
+    this.standby = deps.standby ?? false;
     this.statusKey = globalKeys(deps.cfg.redisPrefix).cameraStatus(camera.id);
     this.publisher = new FramePublisher(camera.id, {
       store: deps.store,
@@ -114,6 +118,23 @@ export class CameraSession {
 
   get state() {
     return this.machine.state;
+  }
+
+  /** On standby and delivering frames: ready to take over without a gap. */
+  get warm(): boolean {
+    return this.standby && this.framesThisLaunch > 0 && this.machine.state === 'streaming';
+  }
+
+  get onStandby(): boolean {
+    return this.standby;
+  }
+
+  /** This worker now holds the camera: frames, status and events from here on. */
+  activate(): void {
+    if (!this.standby) return;
+    this.standby = false;
+    this.log.info('camera taken over from its previous reader');
+    this.writeStatus(true);
   }
 
   start(): void {
@@ -215,6 +236,8 @@ export class CameraSession {
     }
     this.apply(this.machine.frame());
     const seq = this.seq++;
+    // Standby: the camera's current reader publishes; this one only keeps its decoder going.
+    if (this.standby) return;
     if (this.publishing) {
       this.framesDropped++;
       // Redis away: the frame is lost with no detection; counted apart, and summed up when Redis returns.
@@ -290,6 +313,7 @@ export class CameraSession {
   }
 
   private raise(t: CameraTransition): void {
+    if (this.standby) return;
     const event: CameraEvent = {
       type: t.event!,
       eventId:
@@ -337,7 +361,7 @@ export class CameraSession {
 
   /** At most one write in flight and one per second unless the state changed; the newest status wins. */
   private writeStatus(force: boolean): void {
-    if (!force && this.clock() - this.lastStatusAt < 1000) return;
+    if (this.standby || (!force && this.clock() - this.lastStatusAt < 1000)) return;
     this.statusDirty = true;
     if (this.statusWrite) return;
     this.statusDirty = false;
@@ -353,6 +377,7 @@ export class CameraSession {
 
   private async flushStatus(): Promise<void> {
     while (this.statusWrite) await this.statusWrite;
+    if (this.standby) return;
     await this.deps.redis.set(this.statusKey, JSON.stringify(this.status())).catch(() => undefined);
   }
 }

@@ -77,6 +77,43 @@ function logDroppedWhileDown(
   );
 }
 
+/**
+ * Starts a camera this worker holds (or, `standby`, is being handed), or activates its standby
+ * session once the lease is here; a standby session with frames says so each round (markWarm).
+ */
+async function runCamera(
+  cam: CameraConfig,
+  standby: boolean,
+  s: {
+    sessions: Map<string, CameraSession>;
+    recorders: Map<string, ClipRecorder>;
+    leases: CameraLeases;
+    log: WorkerContext['log'];
+    openSession: (cam: CameraConfig, standby: boolean) => CameraSession;
+    openRecorder: (cam: CameraConfig) => ClipRecorder | null;
+  },
+): Promise<void> {
+  const running = s.sessions.get(cam.id);
+  if (running && standby) {
+    if (running.warm) await s.leases.markWarm(cam.id);
+    return;
+  }
+  if (running && !running.onStandby) return;
+  if (running) running.activate();
+  else {
+    const session = s.openSession(cam, standby);
+    s.sessions.set(cam.id, session);
+    s.log.info({ camera: cam.id, name: cam.name, standby }, 'watching camera');
+    session.start();
+    if (standby) return;
+  }
+  const recorder = s.openRecorder(cam);
+  if (recorder) {
+    s.recorders.set(cam.id, recorder);
+    recorder.start();
+  }
+}
+
 /** The camera leases, on a connection of their own and named: peers see this worker die with it (camera-leases.ts). */
 function openLeases({ cfg, log, redisUrl }: WorkerContext): { leaseConn: Redis; leases: CameraLeases } {
   const workerId = cfg.ingest.workerId ?? newIngestWorkerId();
@@ -119,25 +156,23 @@ export async function startIngestWorker(
   let registered: CameraConfig[] = [];
   let closing = false;
 
+  const openSession = (cam: CameraConfig, standby: boolean) =>
+    new CameraSession(cam, { cfg, log, store, detect, alerts, redis, workerId: leases.workerId, ...opts, standby });
+  const openRecorder = (cam: CameraConfig) =>
+    cfg.evidence.clips && !opts.openSource ? new ClipRecorder(cam, { cfg, log, segments }) : null;
   const sync = async (all: CameraConfig[]) => {
     if (closing) return;
     const held = await leases.balance(all.map((c) => c.id));
-    const cameras = all.filter((c) => held.has(c.id));
+    // Cameras being handed to this worker run on standby until their previous reader lets go.
+    const warming = leases.warming();
+    const cameras = all.filter((c) => held.has(c.id) || warming.has(c.id));
     const wanted = new Map(cameras.map((c) => [c.id, c]));
     await stopUnwanted({ sessions, recorders, wanted, registered, log });
     for (const cam of cameras) {
-      if (sessions.has(cam.id) || closing) continue;
-      const sessionDeps = { cfg, log, store, detect, alerts, redis, workerId: leases.workerId };
-      const session = new CameraSession(cam, { ...sessionDeps, openSource: opts.openSource });
-      sessions.set(cam.id, session);
-      log.info({ camera: cam.id, name: cam.name }, 'watching camera');
-      session.start();
-      if (cfg.evidence.clips && !opts.openSource) {
-        recorders.set(cam.id, new ClipRecorder(cam, { cfg, log, segments }));
-        recorders.get(cam.id)!.start();
-      }
+      if (closing) break;
+      await runCamera(cam, warming.has(cam.id), { sessions, recorders, leases, log, openSession, openRecorder });
     }
-    metrics.ingestCameras.set(sessions.size);
+    metrics.ingestCameras.set([...sessions.values()].filter((x) => !x.onStandby).length);
   };
 
   // Registry changes and lease rounds run one after another (the registry watcher
