@@ -10,7 +10,7 @@ import { testPrefix, testRedisUrl } from '../../test/redis.js';
 import { createApiServer, type ApiServer } from '../server.js';
 import { ensureWebBuilt } from './build.js';
 
-/** The dashboard warns an admin, in Chromium, before a key expires; other roles see nothing of keys. */
+/** Admin views in Chromium: a warning before a key expires, the retention policy and purge; other roles see neither. */
 let server: ApiServer;
 let baseUrl: string;
 let closeHttp: () => Promise<void>;
@@ -67,4 +67,39 @@ it('warns an admin of a key that expires within two weeks, and no one else', asy
   const chip = await chipFor(admin);
   expect(chip).toBe('1 API key expiring: PC Jones tablet in 3 days');
   expect(await chipFor(operator)).toBeNull();
+}, 120_000);
+
+it('shows an admin the retention policy and the last purge run; other roles have no Retention screen', async () => {
+  const admin = (await server.createKey('admin', 'Data protection officer')).key;
+  const operator = (await server.createKey('operator', 'Control room 2')).key;
+  await server.core.alerting.retention.purge('manual');
+  const page = await browser.newPage();
+  try {
+    await page.goto(baseUrl);
+    await page.getByLabel('API key').fill(admin);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'Retention' }).click();
+    await page.getByRole('heading', { name: 'Retention' }).waitFor();
+    await expect(page.getByTestId('retention-last-run').textContent()).resolves.toContain('finished');
+    const rows = await page.locator('.retention-policy tbody tr').allTextContents();
+    expect(rows.some((r) => r.includes('retention.falsePositiveDays') && r.includes('30 days after rejection'))).toBe(
+      true,
+    );
+    await expect(page.locator('[data-figure="alerts"] dd').textContent()).resolves.toBe('0');
+    // No retention worker runs here, and the page says so.
+    await expect(page.getByTestId('retention-next-run').textContent()).resolves.toContain('watchpost worker retention');
+
+    await page
+      .getByRole('button', { name: 'Sign out' })
+      .click()
+      .catch(() => {});
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(baseUrl);
+    await page.getByLabel('API key').fill(operator);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Screens' }).waitFor();
+    await expect(page.getByRole('link', { name: 'Retention' }).count()).resolves.toBe(0);
+  } finally {
+    await page.close();
+  }
 }, 120_000);

@@ -14,6 +14,7 @@ import { Login } from './screens/login.js';
 import { PerpetratorsScreen } from './screens/perpetrators.js';
 import { ProgrammeScreen } from './screens/programme.js';
 import { ReplaysScreen } from './screens/replays.js';
+import { RetentionScreen } from './screens/retention.js';
 import { clearSession, loadSession, saveSession, type Session } from './session.js';
 import { createStore } from './store.js';
 import type { Camera } from './types.js';
@@ -25,6 +26,7 @@ const SCREEN_VIEWS: Record<ScreenId, () => unknown> = {
   cases: CasesScreen,
   replays: ReplaysScreen,
   programme: ProgrammeScreen,
+  retention: RetentionScreen,
 };
 
 const sound = new AlertSound();

@@ -6,7 +6,7 @@ export type Permission = keyof typeof CAN;
 
 export const can = (role: Role, perm: Permission): boolean => (CAN[perm] as readonly string[]).includes(role);
 
-export type ScreenId = 'alerts' | 'cameras' | 'perpetrators' | 'cases' | 'replays' | 'programme';
+export type ScreenId = 'alerts' | 'cameras' | 'perpetrators' | 'cases' | 'replays' | 'programme' | 'retention';
 
 export interface ScreenDef {
   id: ScreenId;
@@ -23,4 +23,5 @@ export const SCREENS: ScreenDef[] = [
   // Replays are the analysts' tool; admins see everything.
   { id: 'replays', label: 'Replays', visible: (r) => r === 'analyst' || r === 'admin' },
   { id: 'programme', label: 'Programme', visible: (r) => can(r, 'readReports') },
+  { id: 'retention', label: 'Retention', visible: (r) => can(r, 'admin') },
 ];

@@ -11,7 +11,7 @@ const field = (set: (v: string) => void) => (e: Event) => set((e.target as HTMLI
 const secs = (s: number | null) => (s === null ? '—' : s < 120 ? `${s} s` : `${(s / 60).toFixed(1)} min`);
 
 /** One figure with its label. */
-const Figure = (props: { label: string; value: string | number; id?: string }) =>
+export const Figure = (props: { label: string; value: string | number; id?: string }) =>
   html`<div class="figure" data-figure=${props.id ?? props.label}><dt>${props.label}</dt><dd>${props.value}</dd></div>`;
 
 /** The programme in a period (admins, analysts): what an agency reads to judge whether protection works. */
