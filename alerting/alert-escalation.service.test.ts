@@ -27,6 +27,12 @@ describe('alert escalation', () => {
     expect(await a.escalation.escalate(alertId, 3)).toEqual({ escalated: true, notified: 1 });
     const escalated = a.alerts.deliveryRows.filter((d) => d.event === 'alert.escalated');
     expect(escalated.map((d) => d.officerId).sort()).toEqual(['sup-e1', 'sup-s1', 'sup-w1']);
+    // Each level that happened is in the audit, once, with whom it reached.
+    expect(a.audit.filter((r) => r.action === 'alert.escalate').map((r) => JSON.parse(r.detail!))).toEqual([
+      { level: 1, notified: 2 },
+      { level: 2, notified: 0 },
+      { level: 3, notified: 1 },
+    ]);
     expect(a.outbox.escalations.map((e) => e.level)).toEqual([1, 2, 3]);
     expect(a.alerts.alerts.get(alertId)!.escalationLevel).toBe(3);
   });

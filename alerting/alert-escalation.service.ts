@@ -1,3 +1,4 @@
+import type { AuditService } from '../audit/audit.service.js';
 import type { Config } from '../pipeline/config/index.js';
 import { OPEN_STATES } from '../storage/repositories/alert.repository.js';
 import type { CaseRepository } from '../storage/repositories/case.repository.js';
@@ -20,6 +21,7 @@ export class AlertEscalationService {
     private readonly ledger: AlertLedger,
     private readonly cases: CaseRepository,
     private readonly officers: OfficerRepository,
+    private readonly audit: AuditService,
   ) {}
 
   private get repo() {
@@ -68,6 +70,7 @@ export class AlertEscalationService {
       deliveries.map((d) => d.id),
       null,
     );
+    await this.audit.record('system', 'alert.escalate', { type: 'alert', id: alertId }, { level, notified: deliveries.length });
     if (level < LAST_LEVEL) await this.ledger.scheduleEscalation(alertId, level + 1).catch(() => {});
     return { escalated: true, notified: deliveries.length };
   }

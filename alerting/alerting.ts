@@ -47,7 +47,7 @@ export function createAlerting(d: AlertingDeps) {
     review: new AlertReviewService(d.cfg, ledger, dispatch, d.repos.cases, d.repos.officers, d.audit),
     exports: new EvidenceExportService(d.cfg, alerts, d.repos.audit, d.audit),
     clips: new AlertClipsService(d.cfg, ledger, d.repos.pipeline, evidence, d.repos.cameras, d.log),
-    escalation: new AlertEscalationService(d.cfg, ledger, d.repos.cases, d.repos.officers),
+    escalation: new AlertEscalationService(d.cfg, ledger, d.repos.cases, d.repos.officers, d.audit),
     /** The policy's deletions: the purge (retention worker), a perpetrator's false positives at once, the last run. */
     retention: new RetentionService({ cfg: d.cfg, repos: d.repos, audit: d.audit, log: d.log }),
   };

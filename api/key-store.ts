@@ -1,4 +1,5 @@
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
+import type { Unkeyed } from '../audit/audit-context.js';
 import type { Config } from '../pipeline/config/index.js';
 import { openDatabase } from '../storage/database/database.js';
 import { ApiKeyRepository } from '../storage/repositories/api-key.repository.js';
@@ -11,16 +12,16 @@ import { AuthService, type CreatedKey } from './services/auth.service.js';
 
 type DbConfig = Pick<Config, 'databaseUrl' | 'dataDir'>;
 
-/** Who ran the command: the CLI has no API key, so the audit names the operating-system user. */
-const cliActor = () => {
-  let user = 'unknown';
+/** Who ran the command: the CLI has no API key, so the audit names the operating-system user and host. */
+const cliUser = () => {
   try {
-    user = userInfo().username;
+    return userInfo().username;
   } catch {
-    // no passwd entry (a container's arbitrary uid): stays unknown
+    return 'unknown'; // no passwd entry (a container's arbitrary uid)
   }
-  return { via: 'cli', user };
 };
+const cliCaller = (): Unkeyed => ({ name: `${cliUser()} (command line)`, address: hostname() });
+const cliActor = () => ({ via: 'cli', user: cliUser() });
 
 /** Key management straight on the database (CLI, demo, tests), without a running API; every change is audited. */
 async function withAuth<T>(cfg: DbConfig, fn: (auth: AuthService, audit: AuditService) => Promise<T>): Promise<T> {
@@ -48,7 +49,7 @@ export const createApiKey = (
   withAuth(cfg, async (auth, audit) => {
     const k = await auth.createKey(role, name, expiresAt, officerId);
     await audit.record(
-      'system',
+      cliCaller(),
       'key.create',
       { type: 'key', id: k.id },
       {
@@ -68,7 +69,7 @@ export const revokeApiKey = (cfg: DbConfig, id: string) =>
   withAuth(cfg, async (auth, audit) => {
     const revoked = await auth.revokeKey(id);
     await audit.record(
-      'system',
+      cliCaller(),
       'key.revoke',
       { type: 'key', id },
       { outcome: revoked ? 'revoked' : 'not_found', ...cliActor() },

@@ -37,3 +37,9 @@ export interface AuditContext {
   /** The client's address as the API saw it (behind a trusted proxy: the forwarded one). */
   address: string | null;
 }
+
+/** Someone acting without an API key: the command line (by its operating-system user), or a caller the API refused. */
+export interface Unkeyed {
+  name: string;
+  address: string | null;
+}

@@ -16,7 +16,9 @@ export function csvCell(value: CsvCell): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** Rows as CSV lines, each with its CRLF line end (a long export writes them page by page). */
+export const csvLines = (rows: readonly (readonly CsvCell[])[]): string =>
+  rows.map((r) => `${r.map(csvCell).join(',')}\r\n`).join('');
+
 /** A header and rows as CSV text, CRLF line ends, with a final line end. */
-export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
-  return `${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
-}
+export const toCsv = (header: readonly string[], rows: readonly (readonly CsvCell[])[]): string => csvLines([header, ...rows]);

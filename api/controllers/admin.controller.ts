@@ -4,7 +4,11 @@ import { auditListQuery, auditPageSchema, keyCreatedSchema, keyCreateSchema, key
 import { idParams, timestamp } from '../dto/common.dto.js';
 import { defineRoute, notFoundDoc, type RouteDef } from '../http/route.js';
 import { notFound } from '../../runtime/problem.js';
-import type { Role } from '../../audit/audit-context.js';
+import type { Response } from 'express';
+import type { AuditContext, Role } from '../../audit/audit-context.js';
+import { AUDIT_CSV_HEADER, auditCsvRow, outcomeOf, parseDetail } from '../../audit/audit-export.js';
+import { csvLines, toCsv } from '../../pipeline/csv.js';
+import type { AuditFilter } from '../../storage/repositories/audit.repository.js';
 import { CAN } from '../http/roles.js';
 
 const tag = 'admin';
@@ -21,17 +25,24 @@ export function adminRoutes({ services }: Core, hub: { endStreamsOf(keyId: strin
       path: '/v1/audit',
       roles: CAN.admin,
       tag,
-      summary: 'The audit log (newest first): biometric reads and changes, alert actions, admin changes',
+      summary: 'The audit log (newest first): biometric reads and changes, alert actions, admin changes, refusals',
+      description:
+        'Entries are hash-chained (`watchpost audit verify`). `?format=csv` exports every entry the filters match ' +
+        '(not one page), newest first, with its hashes; the export is itself audited.',
       query: auditListQuery,
-      responses: { 200: { description: 'a page', schema: auditPageSchema } },
-      handler: async ({ query }) => {
-        const rows = await services.audit.list(query);
+      responses: {
+        200: { description: 'a page (or CSV with ?format=csv)', schema: auditPageSchema },
+      },
+      handler: async ({ query, audit, res }) => {
+        const { format, limit, ...filter } = query;
+        if (format === 'csv') return exportCsv(services.audit, filter, audit, res);
+        const rows = await services.audit.list({ ...filter, limit });
         return {
-          items: rows.map((r) => ({
-            ...r,
-            detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
-          })),
-          nextBefore: rows.length === query.limit ? rows[rows.length - 1]!.id : null,
+          items: rows.map((r) => {
+            const detail = parseDetail(r.detail);
+            return { ...r, detail, outcome: outcomeOf(detail) };
+          }),
+          nextBefore: rows.length === limit ? rows[rows.length - 1]!.id : null,
         };
       },
     }),
@@ -41,6 +52,7 @@ export function adminRoutes({ services }: Core, hub: { endStreamsOf(keyId: strin
       roles: CAN.admin,
       tag,
       summary: 'API keys (hashes are never shown)',
+      audit: { action: 'key.list', target: 'key', viewing: true },
       responses: { 200: { description: 'keys', schema: z.object({ items: z.array(keySchema) }) } },
       handler: async () => ({ items: (await services.auth.listKeys()).map((k) => ({ ...k, role: k.role as Role })) }),
     }),
@@ -107,4 +119,19 @@ export function adminRoutes({ services }: Core, hub: { endStreamsOf(keyId: strin
       },
     }),
   ];
+}
+
+/** Streams the export page by page; the entry recording it is written first, so the export holds it. */
+async function exportCsv(
+  audit: Core['services']['audit'],
+  filter: Omit<AuditFilter, 'limit'>,
+  ctx: AuditContext,
+  res: Response,
+) {
+  await audit.record(ctx, 'audit.export', { type: 'audit' }, { filter });
+  const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '');
+  res.status(200).type('text/csv').set('content-disposition', `attachment; filename="audit-${stamp}.csv"`);
+  res.write(toCsv(AUDIT_CSV_HEADER, []));
+  for await (const rows of audit.pages(filter)) res.write(csvLines(rows.map(auditCsvRow)));
+  res.end();
 }

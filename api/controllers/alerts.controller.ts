@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
+import type { AuditContext } from '../../audit/audit-context.js';
+import type { AuditService } from '../../audit/audit.service.js';
 import type { AlertAction } from '../../alerting/alert.service.js';
 import { scopeOf } from '../../alerting/alert-access.js';
 import type { AlertOutcome } from '../../pipeline/programme-report.js';
@@ -38,6 +42,7 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       roles: CAN.readAlerts,
       tag,
       summary: "List alerts (newest first) with filters; an officer sees their district's and those sent to them",
+      audit: { action: 'alert.list', target: 'alert', query: true },
       query: pageQuery.extend(alertListQuery.shape),
       responses: { 200: { description: 'a page', schema: page(alertSchema, 'AlertPage') } },
       handler: async ({ query, audit }) => {
@@ -60,7 +65,10 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
         'send headers, pass `?ticket=` from POST /v1/alerts/stream-ticket.',
       query: z.object({ ticket: z.string().optional(), lastEventId: z.string().optional() }),
       responses: { 200: { description: 'an event stream', contentType: 'text/event-stream', schema: z.string() } },
-      handler: ({ req, res, actor }) => hub.attach(req, res, actor.kind === 'key' ? actor.keyId : null, scopeOf(actor)),
+      handler: ({ req, res, actor, audit }) =>
+        streamAudited(services.audit, audit, req, res, () =>
+          hub.attach(req, res, actor.kind === 'key' ? actor.keyId : null, scopeOf(actor)),
+        ),
     }),
     defineRoute({
       method: 'post',
@@ -68,6 +76,7 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       roles: CAN.readAlerts,
       tag,
       summary: 'A 60-second ticket for opening the stream from a browser',
+      audit: { action: 'key.ticket.stream', target: 'key' },
       responses: { 200: { description: 'the ticket', schema: streamTicketSchema } },
       handler: ({ actor }) => services.auth.streamTicket(actor),
     }),
@@ -144,4 +153,27 @@ export function alertRoutes({ services, alerting }: Core, hub: AlertStreamHub): 
       },
     }),
   ];
+}
+
+/**
+ * The stream is audited when it opens and when it ends (with how long it ran), not per event: one
+ * open stream carries every alert change for hours.
+ */
+async function streamAudited(
+  audit: AuditService,
+  ctx: AuditContext,
+  req: Request,
+  res: Response,
+  attach: () => Promise<void>,
+) {
+  const target = { type: 'stream', id: `st_${randomBytes(6).toString('hex')}` };
+  const openedAt = Date.now();
+  await audit.record(ctx, 'alert.stream.open', target, {
+    via: typeof req.query.ticket === 'string' ? 'ticket' : 'key',
+  });
+  res.on('close', () => {
+    const seconds = Math.round((Date.now() - openedAt) / 1000);
+    void audit.record(ctx, 'alert.stream.close', target, { seconds }).catch(() => {});
+  });
+  await attach();
 }

@@ -68,6 +68,7 @@ export function cameraRoutes({ cfg, services }: Core): RouteDef[] {
       roles: CAN.readCameras,
       tag,
       summary: "The camera's latest frame (JPEG), for the camera wall",
+      audit: { action: 'camera.frame.read', target: 'camera', viewing: true },
       description:
         'Frames live in Redis for a few seconds; poll for a live view. With `boxes=1`, the last frame the detect worker finished, ' +
         'with the people it tracks drawn (header `x-watchpost-persons`); `x-watchpost-frame-ts` is the capture time either way. ' +
@@ -97,6 +98,7 @@ export function cameraRoutes({ cfg, services }: Core): RouteDef[] {
       roles: CAN.readCameras,
       tag,
       summary: 'The people the detect worker tracks on the camera (last detected frame)',
+      audit: { action: 'camera.detections.read', target: 'camera', viewing: true },
       params: idParams,
       responses: {
         200: { description: 'tracked people, boxes in frame pixels', schema: cameraDetectionsSchema },

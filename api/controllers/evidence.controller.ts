@@ -42,6 +42,7 @@ export function evidenceRoutes({ alerting, services }: Core): RouteDef[] {
       path: '/v1/evidence/media-ticket',
       roles: CAN.readEvidence,
       tag,
+      audit: { action: 'key.ticket.media', target: 'key' },
       summary: 'A 15-minute ticket for a video player: `?ticket=` on evidence files and clip tracks',
       description:
         "Browsers' `<video>` and `<track>` elements cannot send an Authorization header; each request made with " +

@@ -96,6 +96,7 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
       roles: CAN.replay,
       tag,
       summary: 'A replay: status, progress, and its timeline once done',
+      audit: { action: 'replay.read', target: 'replay', viewing: true },
       params: idParams,
       responses: { 200: { description: 'the replay', schema: replaySchema }, 404: notFound },
       handler: ({ params }) => svc.get(params.id),
@@ -106,6 +107,7 @@ export function replayRoutes(svc: ReplayService): RouteDef[] {
       roles: CAN.replay,
       tag,
       summary: "The best frame of a replay's track (JPEG of the person)",
+      audit: { action: 'replay.best_frame.read', target: 'replay', viewing: true },
       params: replayTrackParams,
       responses: { 200: { description: 'JPEG', contentType: 'image/jpeg' }, 404: notFound },
       handler: async ({ params, res }) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../audit/audit-context.js';
-import { timeInput, timestamp } from './common.dto.js';
+import { queryTime, timeInput, timestamp } from './common.dto.js';
 
 const UNIT_MS = { h: 3600_000, d: 86_400_000, w: 7 * 86_400_000 } as const;
 /** `90d`, `12h`, `2w`: how long a key lives (`keys create --expires 90d`). */
@@ -63,7 +63,8 @@ export const auditEntrySchema = z
     targetType: z.string(),
     targetId: z.string().nullable(),
     detail: z.record(z.string(), z.unknown()).nullable(),
-    ip: z.string().nullable(),
+    ip: z.string().nullable().describe("the client's address"),
+    outcome: z.string().describe("what came of it: 'ok', or e.g. 'denied', 'not_found', 'refused' (detail.outcome)"),
     prevHash: z.string().nullable().describe("the previous entry's hash (the chain's link)"),
     hash: z
       .string()
@@ -73,12 +74,15 @@ export const auditEntrySchema = z
   .meta({ id: 'AuditEntry' });
 
 export const auditListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: z.coerce.number().int().min(1).max(500).default(100).describe('a JSON page (CSV: every matching entry)'),
   before: z.coerce.number().int().optional().describe('id to continue from (nextBefore of the previous page)'),
   action: z.string().optional(),
   targetType: z.string().optional(),
   targetId: z.string().optional(),
   actorKeyId: z.string().optional(),
+  from: queryTime.optional().describe('entries at or after: ms, ISO 8601 or YYYY-MM-DD'),
+  to: queryTime.optional().describe('entries before: ms, ISO 8601 or YYYY-MM-DD'),
+  format: z.enum(['json', 'csv']).default('json').describe('csv: every matching entry, newest first, one per row'),
 });
 export const auditPageSchema = z
   .object({ items: z.array(auditEntrySchema), nextBefore: z.number().int().nullable() })

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ALERT_OUTCOMES } from '../../pipeline/programme-report.js';
-import { timestamp } from './common.dto.js';
+import { queryTime, timestamp } from './common.dto.js';
 
 const stepTimes = z
   .object({
@@ -37,13 +37,6 @@ export const programmeReportSchema = z
   .meta({ id: 'ProgrammeReport' });
 
 const DAY = 86_400_000;
-
-/** A time in a query string: ms since epoch, an ISO 8601 date-time, or a date (midnight UTC). */
-const queryTime = z.union([
-  z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)),
-  z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`)),
-  z.coerce.number().int().nonnegative(),
-]);
 
 export const programmeReportQuery = z
   .object({

@@ -4,7 +4,7 @@ import { HttpProblem } from '../../runtime/problem.js';
 import { type AuthService, hashSecret } from '../services/auth.service.js';
 import { apiMetrics } from './api-metrics.js';
 import type { AuthFailureLimiter } from './auth-limiter.js';
-import type { Gatekeeper, RouteDef } from './route.js';
+import { type Gatekeeper, RoleForbidden, type RouteDef } from './route.js';
 
 /** The secret of `Authorization: Bearer <key>`, or null. */
 export const bearer = (req: Request): string | null => {
@@ -65,9 +65,8 @@ export function createGatekeeper(auth: AuthService, limiter: AuthFailureLimiter,
       if (!allowed) {
         apiMetrics.authFailures.inc({ status: '403' });
         const who = actor.kind === 'sos' ? 'an SOS token' : `role '${actor.role}'`;
-        throw new HttpProblem(
-          403,
-          'Forbidden',
+        throw new RoleForbidden(
+          actor,
           `${who} may not ${def.method.toUpperCase()} ${def.path}; allowed roles: ${def.roles.join(', ')}`,
         );
       }

@@ -5,13 +5,16 @@ import type express from 'express';
 import type { Express, Request } from 'express';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import type { AuditService } from '../../audit/audit.service.js';
 import type { Config } from '../../pipeline/config/index.js';
+import type { Logger } from '../../runtime/logger.js';
 import { QUEUE } from '../../pipeline/queues.js';
 import { watchQueueDepths } from '../../runtime/metrics.js';
 import { openQueue } from '../../runtime/queues.js';
 import { settleWithin } from '../../runtime/settle-within.js';
 import { BOARD_COOKIE, BOARD_PATH } from '../controllers/admin.controller.js';
 import type { AuthService } from '../services/auth.service.js';
+import { auditedBoard } from './access-audit.js';
 import { bearer, cookieValue } from './gatekeeper.js';
 import type { Gatekeeper, RouteDef } from './route.js';
 
@@ -36,7 +39,7 @@ export const boardRoute: RouteDef = {
  */
 export function mountQueueBoard(
   app: Express,
-  deps: { cfg: Config; connection: Redis; auth: AuthService; gate: Gatekeeper },
+  deps: { cfg: Config; log: Logger; connection: Redis; auth: AuthService; audit: AuditService; gate: Gatekeeper },
 ): { close(): Promise<void> } {
   const { cfg, connection, auth, gate } = deps;
   const queues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify, QUEUE.replays, QUEUE.retention].map(
@@ -54,7 +57,7 @@ export function mountQueueBoard(
   };
   app.use(
     BOARD_PATH,
-    (req, _res, next) => void boardActor(req).then(() => next(), next),
+    auditedBoard(deps.audit, deps.log, boardRoute, boardActor, gate.refused ?? (async () => {})),
     board.getRouter() as express.Router,
   );
   return {

@@ -57,7 +57,29 @@ export interface RouteDef<P = any, Q = any, B = any> {
   responses: Record<number, ResponseDoc>;
   /** Writes that need Redis (answer 503 while it is down). */
   needsRedis?: boolean;
+  /** Recorded in the audit trail once the handler succeeded (routes whose services do not record it themselves). */
+  audit?: RouteAudit;
   handler(ctx: RouteContext<P, Q, B>): Promise<unknown> | unknown;
+}
+
+export interface RouteAudit {
+  action: string;
+  /** The target's type; its id is the `:id` path parameter when the route has one. */
+  target: string;
+  /** A live view a screen polls (frames, detections): one entry per key, target and minute, not per request. */
+  viewing?: boolean;
+  /** Keep the query's filters in the entry (list reads). */
+  query?: boolean;
+}
+
+/** 403 for the key's role: carries who was refused, for the audit (the body says only what was refused). */
+export class RoleForbidden extends HttpProblem {
+  constructor(
+    readonly actor: Actor,
+    detail: string,
+  ) {
+    super(403, 'Forbidden', detail);
+  }
 }
 
 export const defineRoute = <P, Q, B>(def: RouteDef<P, Q, B>): RouteDef<P, Q, B> => def;
@@ -82,6 +104,10 @@ export const notFoundDoc = (description: string) => problem(description);
 export interface Gatekeeper {
   authenticate: (req: Request, def: RouteDef) => Promise<Actor | null>;
   redisUp: () => boolean;
+  /** Records a successful request of a route that declares `audit`. */
+  audited?: (ctx: AuditContext, def: RouteDef, targetId: string | null, query: unknown) => Promise<void>;
+  /** Records a refused attempt (401, 403), with the caller when known; never throws. */
+  refused?: (req: Request, def: RouteDef, problem: HttpProblem, actor: Actor | null) => Promise<void>;
 }
 
 /**
@@ -101,9 +127,10 @@ export function mountRoutes(
     const bodyParser = def.rawBody ? express.raw({ type: () => true, limit: def.rawBody.limitBytes }) : json;
     router[def.method](def.path, async (req, res, next) => {
       running++;
+      let actor: Actor | null = null;
       try {
         // Authenticate before reading the body: an anonymous client cannot make us buffer megabytes.
-        const actor = await gate.authenticate(req, def);
+        actor = await gate.authenticate(req, def);
         if (def.body && !def.rawBody && hasBody(req) && !req.is('application/json'))
           throw new HttpProblem(
             415,
@@ -136,11 +163,17 @@ export function mountRoutes(
           res,
         };
         const result = await def.handler(ctx);
+        if (def.audit && gate.audited) {
+          const id = (ctx.params as { id?: unknown } | undefined)?.id;
+          await gate.audited(ctx.audit, def, typeof id === 'string' ? id : null, ctx.query);
+        }
         if (res.headersSent) return;
         const status = def.status ?? 200;
         if (status === 204) res.status(204).end();
         else res.status(status).json(result);
       } catch (err) {
+        if (err instanceof HttpProblem && (err.status === 401 || err.status === 403) && gate.refused)
+          await gate.refused(req, def, err, err instanceof RoleForbidden ? err.actor : actor);
         next(err);
       } finally {
         running--;
@@ -158,6 +191,10 @@ export function mountRoutes(
 /** A request carries a body when it says how long it is (non-zero) or that it is chunked. */
 const hasBody = (req: Request) =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+
+const auditNote = (def: RouteDef) =>
+  def.audit &&
+  `Audited as \`${def.audit.action}\`${def.audit.viewing ? ' (once per key, target and minute of viewing)' : ''}.`;
 
 const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
@@ -200,7 +237,11 @@ export function openApiDocument(routes: RouteDef[], info: { title: string; versi
       path: toOpenApiPath(def.path),
       tags: [def.tag],
       summary: def.summary,
-      description: [def.description, def.roles === 'public' ? 'Public.' : `Roles: ${def.roles.join(', ')}.`]
+      description: [
+        def.description,
+        def.roles === 'public' ? 'Public.' : `Roles: ${def.roles.join(', ')}.`,
+        auditNote(def),
+      ]
         .filter(Boolean)
         .join('\n\n'),
       security: def.roles === 'public' ? [] : [{ [bearer.name]: [] }],

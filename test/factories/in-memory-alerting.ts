@@ -299,7 +299,7 @@ export function inMemoryAlerting(alertsCfg: Partial<Config['alerts']> = {}) {
       log,
     ),
     review: new AlertReviewService(cfg, ledger, dispatch, people.caseRepo, people.officerRepo, auditService),
-    escalation: new AlertEscalationService(cfg, ledger, people.caseRepo, people.officerRepo),
+    escalation: new AlertEscalationService(cfg, ledger, people.caseRepo, people.officerRepo, auditService),
   };
 }
 
