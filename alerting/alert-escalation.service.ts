@@ -70,7 +70,12 @@ export class AlertEscalationService {
       deliveries.map((d) => d.id),
       null,
     );
-    await this.audit.record('system', 'alert.escalate', { type: 'alert', id: alertId }, { level, notified: deliveries.length });
+    await this.audit.record(
+      'system',
+      'alert.escalate',
+      { type: 'alert', id: alertId },
+      { level, notified: deliveries.length },
+    );
     if (level < LAST_LEVEL) await this.ledger.scheduleEscalation(alertId, level + 1).catch(() => {});
     return { escalated: true, notified: deliveries.length };
   }

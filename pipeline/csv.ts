@@ -21,4 +21,5 @@ export const csvLines = (rows: readonly (readonly CsvCell[])[]): string =>
   rows.map((r) => `${r.map(csvCell).join(',')}\r\n`).join('');
 
 /** A header and rows as CSV text, CRLF line ends, with a final line end. */
-export const toCsv = (header: readonly string[], rows: readonly (readonly CsvCell[])[]): string => csvLines([header, ...rows]);
+export const toCsv = (header: readonly string[], rows: readonly (readonly CsvCell[])[]): string =>
+  csvLines([header, ...rows]);
