@@ -32,7 +32,6 @@ import { settleWithin } from '../runtime/settle-within.js';
 import { apiMetrics, requestTimer } from './http/api-metrics.js';
 import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { mountRoutes, openApiDocument, type RouteDef } from './http/route.js';
-import { accessAudit } from './http/access-audit.js';
 import { createGatekeeper } from './http/gatekeeper.js';
 import { boardRoute, mountQueueBoard } from './http/queue-board.js';
 import { serveWebPage } from './http/web-page.js';
@@ -173,10 +172,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
     : null;
 
   const limiter = new AuthFailureLimiter({ ...DEFAULT_AUTH_FAILURE_LIMITS, ...opts.authFailures });
-  const gate = {
-    ...createGatekeeper(core.services.auth, limiter, () => core.repos.pipeline.up),
-    ...accessAudit(core.services.audit, log),
-  };
+  const gate = createGatekeeper(core.services, limiter, () => core.repos.pipeline.up, log);
 
   const ready = readiness(db, core, opts.redisUrl, () => redisError);
 
@@ -201,14 +197,7 @@ export async function createApiServer(opts: ApiServerOptions): Promise<ApiServer
   const router = express.Router();
   const handlers = mountRoutes(router, allRoutes, gate, cfg.api.jsonLimit);
   app.use(router);
-  const board = mountQueueBoard(app, {
-    cfg,
-    log,
-    connection: producer,
-    auth: core.services.auth,
-    audit: core.services.audit,
-    gate,
-  });
+  const board = mountQueueBoard(app, { cfg, log, connection: producer, services: core.services, gate });
   serveWebPage(app, opts.webDist === undefined ? join(here, 'web', 'dist') : opts.webDist);
   app.use(notFoundHandler);
   app.use(errorHandler(log));

@@ -1,7 +1,10 @@
 import type { Request } from 'express';
 import type { Actor } from '../../audit/audit-context.js';
+import type { AuditService } from '../../audit/audit.service.js';
+import type { Logger } from '../../runtime/logger.js';
 import { HttpProblem } from '../../runtime/problem.js';
 import { type AuthService, hashSecret } from '../services/auth.service.js';
+import { accessAudit } from './access-audit.js';
 import { apiMetrics } from './api-metrics.js';
 import type { AuthFailureLimiter } from './auth-limiter.js';
 import { type Gatekeeper, RoleForbidden, type RouteDef } from './route.js';
@@ -26,7 +29,12 @@ export const cookieValue = (req: Request, name: string): string | null => {
  * Who a request is, from its API key (or a route's ticket), and whether the route lets them in:
  * 401 without a valid key, 429 once an address or a key has failed too often, 403 for a role the route does not allow.
  */
-export function createGatekeeper(auth: AuthService, limiter: AuthFailureLimiter, redisUp: () => boolean): Gatekeeper {
+export function createGatekeeper(
+  { auth, audit }: { auth: AuthService; audit: AuditService },
+  limiter: AuthFailureLimiter,
+  redisUp: () => boolean,
+  log: Logger,
+): Gatekeeper {
   /** A request that presented no valid key: counted (429 past the limits), else 401. */
   const refuse = async (req: Request, secret: string | null, ticket: string | null): Promise<never> => {
     // Counted only once the secret failed: a valid key is never refused for someone else's failures.
@@ -52,6 +60,7 @@ export function createGatekeeper(auth: AuthService, limiter: AuthFailureLimiter,
     );
   };
   return {
+    ...accessAudit(audit, log),
     redisUp,
     async authenticate(req: Request, def: RouteDef) {
       if (def.roles === 'public') return null;

@@ -39,9 +39,16 @@ export const boardRoute: RouteDef = {
  */
 export function mountQueueBoard(
   app: Express,
-  deps: { cfg: Config; log: Logger; connection: Redis; auth: AuthService; audit: AuditService; gate: Gatekeeper },
+  deps: {
+    cfg: Config;
+    log: Logger;
+    connection: Redis;
+    services: { auth: AuthService; audit: AuditService };
+    gate: Gatekeeper;
+  },
 ): { close(): Promise<void> } {
-  const { cfg, connection, auth, gate } = deps;
+  const { cfg, connection, gate } = deps;
+  const { auth, audit } = deps.services;
   const queues = [QUEUE.alerts, QUEUE.webhooks, QUEUE.escalations, QUEUE.identify, QUEUE.replays, QUEUE.retention].map(
     (k) => openQueue(k, { cfg, connection }).queue,
   );
@@ -57,7 +64,7 @@ export function mountQueueBoard(
   };
   app.use(
     BOARD_PATH,
-    auditedBoard(deps.audit, deps.log, boardRoute, boardActor, gate.refused ?? (async () => {})),
+    auditedBoard(audit, deps.log, boardRoute, boardActor, gate.refused ?? (async () => {})),
     board.getRouter() as express.Router,
   );
   return {
