@@ -42,20 +42,11 @@ function OnDutyNow(props: { caseId: string }) {
   )}</dd>`;
 }
 
-/** One protection case: state of protection first, then links, duty and the changes an operator makes. */
-export function CaseCard(props: {
-  kase: Case;
-  perpetrators: Perpetrator[];
-  cameras: Camera[];
-  onChanged: () => void;
-  onAddCamera: (caseId: string) => void;
-}) {
-  const { api, can, notify, feed } = useApp();
+/** What a case protects, where, when and against whom; its cameras' state and who is on duty for it. */
+function CaseFacts(props: { kase: Case; perpetrators: Perpetrator[]; cameras: Camera[] }) {
+  const { can, feed } = useApp();
   const alerts = useStore(feed.alerts);
   const c = props.kase;
-  const [editing, setEditing] = useState(false);
-  const [ids, setIds] = useState(c.perpetratorIds);
-  const [renewTo, setRenewTo] = useState(() => toLocalInput(Date.now() + 14 * 86400_000 - 60_000));
   // Roles without access to biometric data (officers) see how many, not who.
   const linked = can('readBiometrics')
     ? c.perpetratorIds.map((id) => props.perpetrators.find((p) => p.id === id)?.name ?? id)
@@ -64,6 +55,48 @@ export function CaseCard(props: {
       : [];
   const cams = props.cameras.filter((k) => k.caseId === c.id);
   const endsSoon = c.windowEnd - Date.now() < 48 * 3600_000;
+  return html`<dl class="facts">
+    <div><dt>Residence</dt><dd title=${c.residence}>${c.residence}</dd></div>
+    <div><dt>District</dt><dd>${c.district}</dd></div>
+    <div><dt>Window</dt><dd
+      class=${endsSoon && c.status === 'open' ? 'warn-text' : ''}>${clockTime(c.windowStart, Date.now(), false)} – ${clockTime(
+        c.windowEnd,
+        Date.now(),
+        false,
+      )} (ends ${ago(c.windowEnd)})</dd></div>
+    <div><dt>Hours</dt><dd>${c.activeHours ? `${c.activeHours.from}–${c.activeHours.to} (${c.timezone})` : 'All day'}</dd></div>
+    <div><dt>Watching for</dt><dd title=${linked.join(', ')}>${
+      linked.length
+        ? linked.join(', ')
+        : html`<span
+      class="warn-text">nobody linked</span>`
+    }</dd></div>
+    <div><dt>Cameras</dt><dd>${
+      cams.length
+        ? cams.map(
+            (k, i) => html`${i ? ', ' : ''}<span
+      class=${`cam-${cameraState(k, alerts)}`}>${k.name} (${CAMERA_STATE[cameraState(k, alerts)].label.toLowerCase()})</span>`,
+          )
+        : html`<span
+      class="warn-text">none</span>`
+    }</dd></div>
+    <div><dt>On duty now</dt><${OnDutyNow} caseId=${c.id} /></div>
+  </dl>`;
+}
+
+/** One protection case: state of protection first, then links, duty and the changes an operator makes. */
+export function CaseCard(props: {
+  kase: Case;
+  perpetrators: Perpetrator[];
+  cameras: Camera[];
+  onChanged: () => void;
+  onAddCamera: (caseId: string) => void;
+}) {
+  const { api, can, notify } = useApp();
+  const c = props.kase;
+  const [editing, setEditing] = useState(false);
+  const [ids, setIds] = useState(c.perpetratorIds);
+  const [renewTo, setRenewTo] = useState(() => toLocalInput(Date.now() + 14 * 86400_000 - 60_000));
 
   const patch = async (body: Record<string, unknown>, done: string) => {
     try {
@@ -95,33 +128,7 @@ export function CaseCard(props: {
         ${c.protection.active ? 'Protecting' : `Not protecting: ${INACTIVE_REASON[c.protection.reason ?? ''] ?? c.protection.reason ?? c.status}`}
       </span>
     </header>
-    <dl class="facts">
-      <div><dt>Residence</dt><dd title=${c.residence}>${c.residence}</dd></div>
-      <div><dt>District</dt><dd>${c.district}</dd></div>
-      <div><dt>Window</dt><dd
-        class=${endsSoon && c.status === 'open' ? 'warn-text' : ''}>${clockTime(c.windowStart, Date.now(), false)} – ${clockTime(
-          c.windowEnd,
-          Date.now(),
-          false,
-        )} (ends ${ago(c.windowEnd)})</dd></div>
-      <div><dt>Hours</dt><dd>${c.activeHours ? `${c.activeHours.from}–${c.activeHours.to} (${c.timezone})` : 'All day'}</dd></div>
-      <div><dt>Watching for</dt><dd title=${linked.join(', ')}>${
-        linked.length
-          ? linked.join(', ')
-          : html`<span
-        class="warn-text">nobody linked</span>`
-      }</dd></div>
-      <div><dt>Cameras</dt><dd>${
-        cams.length
-          ? cams.map(
-              (k, i) => html`${i ? ', ' : ''}<span
-        class=${`cam-${cameraState(k, alerts)}`}>${k.name} (${CAMERA_STATE[cameraState(k, alerts)].label.toLowerCase()})</span>`,
-            )
-          : html`<span
-        class="warn-text">none</span>`
-      }</dd></div>
-      <div><dt>On duty now</dt><${OnDutyNow} caseId=${c.id} /></div>
-    </dl>
+    <${CaseFacts} kase=${c} perpetrators=${props.perpetrators} cameras=${props.cameras} />
     ${
       editing &&
       html`<fieldset class="panel-inner"><legend>Perpetrators linked to this case</legend>

@@ -7,6 +7,107 @@ import type { Officer, OfficerWithSecret, Shift } from '../types.js';
 
 const field = (set: (v: string) => void) => (e: Event) => set((e.target as HTMLInputElement).value);
 
+/** An officer being added: kept while the form is closed, so the next one of the same district is quick to add. */
+interface OfficerDraft {
+  name: string;
+  badge: string;
+  district: string;
+  webhook: string;
+  supervisor: boolean;
+}
+const NO_OFFICER: OfficerDraft = { name: '', badge: '', district: '', webhook: '', supervisor: false };
+
+interface ShiftDraft {
+  officerId: string;
+  start: string;
+  end: string;
+}
+const newShift = (): ShiftDraft => ({
+  officerId: '',
+  start: toLocalInput(Date.now()),
+  end: toLocalInput(Date.now() + 8 * 3600_000),
+});
+
+function OfficerForm(props: {
+  draft: OfficerDraft;
+  setDraft: (d: OfficerDraft) => void;
+  onSubmit: (e: Event) => void;
+  onCancel: () => void;
+}) {
+  const d = props.draft;
+  const set = (key: keyof OfficerDraft) => field((v) => props.setDraft({ ...d, [key]: v }));
+  return html`<form class="panel" onSubmit=${props.onSubmit} aria-label="Add officer">
+    <div class="form-grid">
+      <label>Name<input required value=${d.name} onInput=${set('name')} /></label>
+      <label>Badge<input required value=${d.badge} onInput=${set('badge')} /></label>
+      <label>District<input required value=${d.district} onInput=${set('district')} /></label>
+      <label><span>Webhook URL <span class="muted">(optional)</span></span><input type="url" value=${d.webhook} onInput=${set('webhook')}
+        placeholder="https://…" /></label>
+      <label class="check"><input type="checkbox" checked=${d.supervisor}
+        onChange=${(e: Event) => props.setDraft({ ...d, supervisor: (e.target as HTMLInputElement).checked })} /> Supervisor (receives escalations)</label>
+    </div>
+    <div class="actions"><button class="btn btn-primary" type="submit">Add officer</button><button type="button" class="btn"
+      onClick=${props.onCancel}>Cancel</button></div>
+  </form>`;
+}
+
+function ShiftForm(props: {
+  officers: Officer[];
+  draft: ShiftDraft;
+  setDraft: (d: ShiftDraft) => void;
+  onSubmit: (e: Event) => void;
+  onCancel: () => void;
+}) {
+  const d = props.draft;
+  const set = (key: keyof ShiftDraft) => field((v) => props.setDraft({ ...d, [key]: v }));
+  return html`<form class="panel" onSubmit=${props.onSubmit} aria-label="Add shift">
+    <div class="form-grid">
+      <label>Officer<select required value=${d.officerId} onChange=${set('officerId')}>
+        <option value="">Choose…</option>
+        ${props.officers.map((o) => html`<option value=${o.id}>${o.name} · ${o.badge} · ${o.district}</option>`)}
+      </select></label>
+      <label>From<input type="datetime-local" required value=${d.start} onInput=${set('start')} /></label>
+      <label><span>Until <span class="muted">(at most 24 h)</span></span><input type="datetime-local" required value=${d.end}
+        onInput=${set('end')} /></label>
+    </div>
+    <div class="actions"><button class="btn btn-primary" type="submit">Add shift</button><button type="button" class="btn"
+      onClick=${props.onCancel}>Cancel</button></div>
+  </form>`;
+}
+
+/** One roster line: the officer (or guard), on duty or not, and their shifts still to come. */
+function RosterRow(props: { o: Officer; shifts: Shift[]; onDuty: boolean; now: number }) {
+  const { o, now, onDuty } = props;
+  const mine = props.shifts
+    .filter((s) => s.officerId === o.id && s.endsAt > now)
+    .sort((a, b) => a.startsAt - b.startsAt);
+  return html`<li class=${onDuty ? 'on-duty' : ''}>
+    <span class=${`duty-dot ${onDuty ? 'dot-on' : ''}`} aria-hidden="true"></span>
+    <span class="roster-name ellipsis" title=${o.name}>${o.name}${
+      o.kind === 'guard'
+        ? html` <span class="muted">(guard)</span>`
+        : o.supervisor
+          ? html` <span class="muted">(supervisor)</span>`
+          : ''
+    }</span>
+    <span class="muted">${o.badge} · ${o.kind === 'guard' ? `case ${o.caseId}` : o.district}</span>
+    <span class="roster-shift">${onDuty ? 'On duty' : 'Off duty'}${
+      mine.length
+        ? ` · ${mine.map((s) => `${clockTime(s.startsAt, now, false)}–${clockTime(s.endsAt, now, false)}`).join(', ')}`
+        : ''
+    }</span>
+  </li>`;
+}
+
+/** A new officer's webhook secret, shown once until the operator says it is stored. */
+function SecretNotice(props: { name: string; secret: string; onStored: () => void }) {
+  return html`<div class="panel secret" role="status">
+    <p><strong>Webhook secret for ${props.name}</strong>: shown once. Configure it in the receiver to verify signatures.</p>
+    <code class="secret-value">${props.secret}</code>
+    <button type="button" class="btn" onClick=${props.onStored}>I have stored it</button>
+  </div>`;
+}
+
 /** Officers, guards (of a case) and the shifts of the next 24 hours; who is on duty now is marked. */
 export function DutyRoster() {
   const { api, can, notify } = useApp();
@@ -15,15 +116,8 @@ export function DutyRoster() {
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState<'officer' | 'shift' | null>(null);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
-  // Forms
-  const [name, setName] = useState('');
-  const [badge, setBadge] = useState('');
-  const [district, setDistrict] = useState('');
-  const [webhook, setWebhook] = useState('');
-  const [supervisor, setSupervisor] = useState(false);
-  const [shiftOfficer, setShiftOfficer] = useState('');
-  const [shiftStart, setShiftStart] = useState(() => toLocalInput(Date.now()));
-  const [shiftEnd, setShiftEnd] = useState(() => toLocalInput(Date.now() + 8 * 3600_000));
+  const [officer, setOfficer] = useState(NO_OFFICER);
+  const [shift, setShift] = useState(newShift);
 
   const load = async () => {
     try {
@@ -45,18 +139,16 @@ export function DutyRoster() {
     e.preventDefault();
     try {
       const o = await api.post<OfficerWithSecret>('/v1/officers', {
-        name: name.trim(),
-        badge: badge.trim(),
-        district: district.trim(),
-        supervisor,
-        webhookUrl: webhook.trim() || null,
+        name: officer.name.trim(),
+        badge: officer.badge.trim(),
+        district: officer.district.trim(),
+        supervisor: officer.supervisor,
+        webhookUrl: officer.webhook.trim() || null,
       });
       if (o.webhookSecret) setSecret({ name: o.name, secret: o.webhookSecret });
       notify(`Officer ${o.name} added`);
       setAdding(null);
-      setName('');
-      setBadge('');
-      setWebhook('');
+      setOfficer({ ...officer, name: '', badge: '', webhook: '' });
       await load();
     } catch (err) {
       notify((err as Error).message, 'error');
@@ -64,12 +156,12 @@ export function DutyRoster() {
   };
   const addShift = async (e: Event) => {
     e.preventDefault();
-    const startsAt = fromLocalInput(shiftStart);
-    const endsAt = fromLocalInput(shiftEnd);
-    if (!shiftOfficer || startsAt === null || endsAt === null)
+    const startsAt = fromLocalInput(shift.start);
+    const endsAt = fromLocalInput(shift.end);
+    if (!shift.officerId || startsAt === null || endsAt === null)
       return notify('Pick an officer and the shift times.', 'error');
     try {
-      await api.post<Shift>('/v1/shifts', { officerId: shiftOfficer, startsAt, endsAt });
+      await api.post<Shift>('/v1/shifts', { officerId: shift.officerId, startsAt, endsAt });
       notify('Shift added');
       setAdding(null);
       await load();
@@ -97,70 +189,20 @@ export function DutyRoster() {
         <button type="button" class="btn" disabled=${!officers?.length} onClick=${() => setAdding(adding === 'shift' ? null : 'shift')}>Add shift</button>`
       }
     </div>
-    ${
-      secret &&
-      html`<div class="panel secret" role="status">
-      <p><strong>Webhook secret for ${secret.name}</strong>: shown once. Configure it in the receiver to verify signatures.</p>
-      <code class="secret-value">${secret.secret}</code>
-      <button type="button" class="btn" onClick=${() => setSecret(null)}>I have stored it</button>
-    </div>`
-    }
+    ${secret && html`<${SecretNotice} name=${secret.name} secret=${secret.secret} onStored=${() => setSecret(null)} />`}
     ${
       adding === 'officer' &&
-      html`<form class="panel" onSubmit=${addOfficer} aria-label="Add officer">
-      <div class="form-grid">
-        <label>Name<input required value=${name} onInput=${field(setName)} /></label>
-        <label>Badge<input required value=${badge} onInput=${field(setBadge)} /></label>
-        <label>District<input required value=${district} onInput=${field(setDistrict)} /></label>
-        <label><span>Webhook URL <span class="muted">(optional)</span></span><input type="url" value=${webhook} onInput=${field(setWebhook)}
-          placeholder="https://…" /></label>
-        <label class="check"><input type="checkbox" checked=${supervisor}
-          onChange=${(e: Event) => setSupervisor((e.target as HTMLInputElement).checked)} /> Supervisor (receives escalations)</label>
-      </div>
-      <div class="actions"><button class="btn btn-primary" type="submit">Add officer</button><button type="button" class="btn"
-        onClick=${() => setAdding(null)}>Cancel</button></div>
-    </form>`
+      html`<${OfficerForm} draft=${officer} setDraft=${setOfficer} onSubmit=${addOfficer} onCancel=${() => setAdding(null)} />`
     }
     ${
       adding === 'shift' &&
-      html`<form class="panel" onSubmit=${addShift} aria-label="Add shift">
-      <div class="form-grid">
-        <label>Officer<select required value=${shiftOfficer} onChange=${field(setShiftOfficer)}>
-          <option value="">Choose…</option>
-          ${(officers ?? []).map((o) => html`<option value=${o.id}>${o.name} · ${o.badge} · ${o.district}</option>`)}
-        </select></label>
-        <label>From<input type="datetime-local" required value=${shiftStart} onInput=${field(setShiftStart)} /></label>
-        <label><span>Until <span class="muted">(at most 24 h)</span></span><input type="datetime-local" required value=${shiftEnd}
-          onInput=${field(setShiftEnd)} /></label>
-      </div>
-      <div class="actions"><button class="btn btn-primary" type="submit">Add shift</button><button type="button" class="btn"
-        onClick=${() => setAdding(null)}>Cancel</button></div>
-    </form>`
+      html`<${ShiftForm} officers=${officers ?? []} draft=${shift} setDraft=${setShift} onSubmit=${addShift}
+        onCancel=${() => setAdding(null)} />`
     }
     ${error && html`<p class="error" role="alert">${error}</p>`}
     ${officers?.length === 0 && html`<p class="empty">No officers registered.</p>`}
     <ul class="roster">
-      ${sorted.map((o) => {
-        const mine = shifts
-          .filter((s) => s.officerId === o.id && s.endsAt > now)
-          .sort((a, b) => a.startsAt - b.startsAt);
-        return html`<li key=${o.id} class=${onDuty.has(o.id) ? 'on-duty' : ''}>
-          <span class=${`duty-dot ${onDuty.has(o.id) ? 'dot-on' : ''}`} aria-hidden="true"></span>
-          <span class="roster-name ellipsis" title=${o.name}>${o.name}${
-            o.kind === 'guard'
-              ? html` <span class="muted">(guard)</span>`
-              : o.supervisor
-                ? html` <span class="muted">(supervisor)</span>`
-                : ''
-          }</span>
-          <span class="muted">${o.badge} · ${o.kind === 'guard' ? `case ${o.caseId}` : o.district}</span>
-          <span class="roster-shift">${onDuty.has(o.id) ? 'On duty' : 'Off duty'}${
-            mine.length
-              ? ` · ${mine.map((s) => `${clockTime(s.startsAt, now, false)}–${clockTime(s.endsAt, now, false)}`).join(', ')}`
-              : ''
-          }</span>
-        </li>`;
-      })}
+      ${sorted.map((o) => html`<${RosterRow} key=${o.id} o=${o} shifts=${shifts} onDuty=${onDuty.has(o.id)} now=${now} />`)}
     </ul>
   </section>`;
 }

@@ -71,28 +71,94 @@ export function verdictOf(check: FaceCheck): { ok: boolean; reason: string } {
   return { ok: false, reason: e.message.charAt(0).toUpperCase() + e.message.slice(1) };
 }
 
-/**
- * Enrolment: name, then photos dropped or chosen; each photo is checked by the
- * server's face detector and shown with the faces found before anything is saved.
- * Photos with no face or several faces are refused with the reason.
- */
-export function EnrolForm(props: {
-  existing: { id: string; name: string } | null;
-  onSaved: (p: PerpetratorDetail) => void;
-  onCancel: () => void;
-}) {
-  const { api, notify } = useApp();
-  const [name, setName] = useState(props.existing?.name ?? '');
-  const [notes, setNotes] = useState('');
-  const [everywhere, setEverywhere] = useState(false);
-  const [photos, setPhotos] = useState<Candidate[]>([]);
-  const [dragging, setDragging] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const inputRef = useRef<HTMLInputElement>(null);
-  const counter = useRef(0);
-  const [savedId, setSavedId] = useState<string | null>(props.existing?.id ?? null);
+/** Uploads each usable photo to the profile, marking it saved (with the face the server kept) or failed; returns how many failed. */
+async function uploadPhotos(
+  api: ReturnType<typeof useApp>['api'],
+  id: string,
+  usable: Candidate[],
+  update: (key: string, patch: Partial<Candidate>) => void,
+): Promise<number> {
+  let failed = 0;
+  for (const p of usable) {
+    try {
+      const photo = await api.upload<Photo>(`/v1/perpetrators/${encodeURIComponent(id)}/photos`, p.file);
+      const check: FaceCheck = {
+        width: photo.width,
+        height: photo.height,
+        faces: [{ box: photo.faceBox }],
+        enrolment: { ok: true, reason: null, message: 'enrolled' },
+      };
+      update(p.key, { status: 'saved', reason: 'Enrolled', check });
+    } catch (err) {
+      failed++;
+      update(p.key, { status: 'failed', reason: err instanceof ApiError ? err.message : 'Upload failed' });
+    }
+  }
+  return failed;
+}
 
+/** Where photos are dropped or chosen. */
+function PhotoDrop(props: { onFiles: (files: FileList) => void }) {
+  const [dragging, setDragging] = useState(false);
+  const inputRef = useRef<HTMLInputElement>(null);
+  return html`<div class=${`dropzone ${dragging ? 'dropzone-over' : ''}`}
+    onDragOver=${(e: DragEvent) => {
+      e.preventDefault();
+      setDragging(true);
+    }}
+    onDragLeave=${() => setDragging(false)}
+    onDrop=${(e: DragEvent) => {
+      e.preventDefault();
+      setDragging(false);
+      if (e.dataTransfer?.files.length) void props.onFiles(e.dataTransfer.files);
+    }}>
+    <p>Drop photos here, or</p>
+    <button type="button" class="btn" onClick=${() => inputRef.current?.click()}>Choose photos…</button>
+    <input ref=${inputRef} class="visually-hidden" type="file" accept=${ACCEPT.join(',')} multiple aria-label="Photos"
+      onChange=${(e: Event) => {
+        const t = e.target as HTMLInputElement;
+        if (t.files?.length) void props.onFiles(t.files);
+        t.value = '';
+      }} />
+    <p class="hint">Each photo must show exactly one face. Faces found are outlined before anything is saved.</p>
+  </div>`;
+}
+
+/** One photo: the faces the server found outlined on it, its verdict, quality and advice. */
+function CandidateItem(props: { p: Candidate; onRemove: () => void }) {
+  const { p } = props;
+  return html`<li class=${`candidate cand-${p.status}`} data-status=${p.status}>
+    ${
+      p.dataUrl
+        ? html`<div class="cand-photo"><${FacePhoto} src=${p.dataUrl} width=${p.check?.width ?? 1} height=${p.check?.height ?? 1}
+          faces=${p.check ? p.check.faces.map((f) => f.box) : []}
+          alt=${p.file.name} tone=${p.status === 'refused' || p.status === 'failed' ? 'bad' : 'ok'} />
+          ${p.status === 'refused' && p.reason && html`<span class="cand-on-photo" aria-hidden="true">${p.reason}</span>`}</div>`
+        : html`<div class="img-empty">Not an image</div>`
+    }
+    <div class="cand-text">
+      <span class="cand-name" title=${p.file.name}>${p.file.name}</span>
+      <span class="cand-reason" role=${p.status === 'refused' ? 'alert' : undefined}>${p.status === 'checking' ? 'Looking for faces…' : p.reason}</span>
+      ${p.check?.enrolment.quality && html`<span class="cand-quality">${qualityLine(p.check.enrolment.quality)}</span>`}
+      ${
+        (p.check?.enrolment.quality?.advice.length ?? 0) > 0 &&
+        html`<span
+        class="cand-advice">A better photo would add: ${p.check!.enrolment.quality!.advice.join('; ')}</span>`
+      }
+    </div>
+    ${
+      p.status !== 'saved' &&
+      html`<button type="button" class="btn btn-quiet" aria-label=${`Remove ${p.file.name}`}
+      onClick=${props.onRemove}>Remove</button>`
+    }
+  </li>`;
+}
+
+/** The photos picked so far, each checked by the server's face detector as it is added. */
+function useCandidates() {
+  const { api } = useApp();
+  const [photos, setPhotos] = useState<Candidate[]>([]);
+  const counter = useRef(0);
   const update = (key: string, patch: Partial<Candidate>) =>
     setPhotos((list) => list.map((c) => (c.key === key ? { ...c, ...patch } : c)));
 
@@ -124,6 +190,27 @@ export function EnrolForm(props: {
       }
     }
   };
+  return { photos, setPhotos, update, addFiles };
+}
+
+/**
+ * Enrolment: name, then photos dropped or chosen; each photo is checked by the
+ * server's face detector and shown with the faces found before anything is saved.
+ * Photos with no face or several faces are refused with the reason.
+ */
+export function EnrolForm(props: {
+  existing: { id: string; name: string } | null;
+  onSaved: (p: PerpetratorDetail) => void;
+  onCancel: () => void;
+}) {
+  const { api, notify } = useApp();
+  const [name, setName] = useState(props.existing?.name ?? '');
+  const [notes, setNotes] = useState('');
+  const [everywhere, setEverywhere] = useState(false);
+  const { photos, setPhotos, update, addFiles } = useCandidates();
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [savedId, setSavedId] = useState<string | null>(props.existing?.id ?? null);
 
   const usable = photos.filter((p) => p.status === 'ok');
   const checking = photos.some((p) => p.status === 'checking');
@@ -146,22 +233,7 @@ export function EnrolForm(props: {
           })
         ).id;
       setSavedId(id);
-      let failed = 0;
-      for (const p of usable) {
-        try {
-          const photo = await api.upload<Photo>(`/v1/perpetrators/${encodeURIComponent(id)}/photos`, p.file);
-          const check: FaceCheck = {
-            width: photo.width,
-            height: photo.height,
-            faces: [{ box: photo.faceBox }],
-            enrolment: { ok: true, reason: null, message: 'enrolled' },
-          };
-          update(p.key, { status: 'saved', reason: 'Enrolled', check });
-        } catch (err) {
-          failed++;
-          update(p.key, { status: 'failed', reason: err instanceof ApiError ? err.message : 'Upload failed' });
-        }
-      }
+      const failed = await uploadPhotos(api, id, usable, update);
       const full = await api.get<PerpetratorDetail>(`/v1/perpetrators/${encodeURIComponent(id)}`);
       if (failed === 0) {
         notify(`Enrolled ${full.name} with ${full.photos.length} photo${full.photos.length === 1 ? '' : 's'}`);
@@ -191,56 +263,13 @@ export function EnrolForm(props: {
       <label class="check"><input type="checkbox" disabled=${!!savedId} checked=${everywhere}
         onChange=${(e: Event) => setEverywhere((e.target as HTMLInputElement).checked)} /> Watch on every camera, not only those of linked cases</label>
     </div>
-    <div class=${`dropzone ${dragging ? 'dropzone-over' : ''}`}
-      onDragOver=${(e: DragEvent) => {
-        e.preventDefault();
-        setDragging(true);
-      }}
-      onDragLeave=${() => setDragging(false)}
-      onDrop=${(e: DragEvent) => {
-        e.preventDefault();
-        setDragging(false);
-        if (e.dataTransfer?.files.length) void addFiles(e.dataTransfer.files);
-      }}>
-      <p>Drop photos here, or</p>
-      <button type="button" class="btn" onClick=${() => inputRef.current?.click()}>Choose photos…</button>
-      <input ref=${inputRef} class="visually-hidden" type="file" accept=${ACCEPT.join(',')} multiple aria-label="Photos"
-        onChange=${(e: Event) => {
-          const t = e.target as HTMLInputElement;
-          if (t.files?.length) void addFiles(t.files);
-          t.value = '';
-        }} />
-      <p class="hint">Each photo must show exactly one face. Faces found are outlined before anything is saved.</p>
-    </div>
+    <${PhotoDrop} onFiles=${addFiles} />
     ${
       photos.length > 0 &&
       html`<ul class="candidates" aria-label="Photos to enrol">
       ${photos.map(
-        (p) => html`<li key=${p.key} class=${`candidate cand-${p.status}`} data-status=${p.status}>
-          ${
-            p.dataUrl
-              ? html`<div class="cand-photo"><${FacePhoto} src=${p.dataUrl} width=${p.check?.width ?? 1} height=${p.check?.height ?? 1}
-                faces=${p.check ? p.check.faces.map((f) => f.box) : []}
-                alt=${p.file.name} tone=${p.status === 'refused' || p.status === 'failed' ? 'bad' : 'ok'} />
-                ${p.status === 'refused' && p.reason && html`<span class="cand-on-photo" aria-hidden="true">${p.reason}</span>`}</div>`
-              : html`<div class="img-empty">Not an image</div>`
-          }
-          <div class="cand-text">
-            <span class="cand-name" title=${p.file.name}>${p.file.name}</span>
-            <span class="cand-reason" role=${p.status === 'refused' ? 'alert' : undefined}>${p.status === 'checking' ? 'Looking for faces…' : p.reason}</span>
-            ${p.check?.enrolment.quality && html`<span class="cand-quality">${qualityLine(p.check.enrolment.quality)}</span>`}
-            ${
-              (p.check?.enrolment.quality?.advice.length ?? 0) > 0 &&
-              html`<span
-              class="cand-advice">A better photo would add: ${p.check!.enrolment.quality!.advice.join('; ')}</span>`
-            }
-          </div>
-          ${
-            p.status !== 'saved' &&
-            html`<button type="button" class="btn btn-quiet" aria-label=${`Remove ${p.file.name}`}
-            onClick=${() => setPhotos((l) => l.filter((c) => c.key !== p.key))}>Remove</button>`
-          }
-        </li>`,
+        (p) =>
+          html`<${CandidateItem} key=${p.key} p=${p} onRemove=${() => setPhotos((l) => l.filter((c) => c.key !== p.key))} />`,
       )}
     </ul>`
     }

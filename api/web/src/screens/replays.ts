@@ -32,9 +32,44 @@ function Timeline(props: { replay: Replay; durationSec: number }) {
   </ol>`;
 }
 
+/** One run: its progress while it goes, then what it found, with exports and the timeline. */
+function ReplayRun(props: { replay: Replay; durationSec: number }) {
+  const { notify } = useApp();
+  const { replay, durationSec: duration } = props;
+  const p = replay.progress;
+  if (!p) return null;
+  const exportName = `replay-${replay.id}`;
+  return html`<section class="panel" aria-labelledby="h-run">
+    <h3 id="h-run">Run ${replay.id} · ${replay.status}</h3>
+    <p class="muted">${replay.source} · watched for: ${replay.watchlist}</p>
+    ${replay.error && html`<p class="error" role="alert">${replay.error}</p>`}
+    <progress max=${p.total || 1} value=${p.frames} aria-label="Frames processed"></progress>
+    <p class="muted">${p.frames} / ${p.total || '?'} frames · ${p.fps.toFixed(1)} fps${
+      p.etaSec !== null && !DONE.has(replay.status) ? ` · about ${mediaTime(p.etaSec)} left` : ''
+    }</p>
+    ${
+      replay.result &&
+      html`<p>${replay.result.tracks.length} tracks, ${
+        replay.result.tracks.filter((t) => t.identity).length
+      } identified, ${replay.result.alerts.length} alerts.</p>
+      <div class="actions">
+        <button type="button" class="btn" onClick=${() => {
+          download(`${exportName}.json`, JSON.stringify(replay, null, 2), 'application/json');
+          notify('JSON exported');
+        }}>Export JSON</button>
+        <button type="button" class="btn" onClick=${() => {
+          download(`${exportName}.csv`, replayTracksCsv(replay), 'text/csv');
+          notify('CSV exported');
+        }}>Export CSV</button>
+      </div>
+      <${Timeline} replay=${replay} durationSec=${duration} />`
+    }
+  </section>`;
+}
+
 /** Analysts run footage through the same pipeline and read what it found. */
 export function ReplaysScreen() {
-  const { api, notify } = useApp();
+  const { api } = useApp();
   const [fixtures, setFixtures] = useState<ReplayFixture[] | null>(null);
   const [cases, setCases] = useState<Case[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -91,9 +126,7 @@ export function ReplaysScreen() {
   if (fixtures === null && !error)
     return html`<div class="screen"><h2 class="screen-title">Replays</h2><p class="empty">Loading…</p></div>`;
 
-  const p = replay?.progress;
   const duration = fixtures ? (fixtures.find((f) => f.name === fixture)?.durationSec ?? 0) : 0;
-  const exportName = replay ? `replay-${replay.id}` : 'replay';
   return html`<div class="screen">
     <h2 class="screen-title">Replays</h2>
     <div class="panel">
@@ -116,35 +149,6 @@ export function ReplaysScreen() {
       </div>
     </div>
     ${error && html`<p class="error" role="alert">${error}</p>`}
-    ${
-      replay &&
-      p &&
-      html`<section class="panel" aria-labelledby="h-run">
-      <h3 id="h-run">Run ${replay.id} · ${replay.status}</h3>
-      <p class="muted">${replay.source} · watched for: ${replay.watchlist}</p>
-      ${replay.error && html`<p class="error" role="alert">${replay.error}</p>`}
-      <progress max=${p.total || 1} value=${p.frames} aria-label="Frames processed"></progress>
-      <p class="muted">${p.frames} / ${p.total || '?'} frames · ${p.fps.toFixed(1)} fps${
-        p.etaSec !== null && !DONE.has(replay.status) ? ` · about ${mediaTime(p.etaSec)} left` : ''
-      }</p>
-      ${
-        replay.result &&
-        html`<p>${replay.result.tracks.length} tracks, ${
-          replay.result.tracks.filter((t) => t.identity).length
-        } identified, ${replay.result.alerts.length} alerts.</p>
-        <div class="actions">
-          <button type="button" class="btn" onClick=${() => {
-            download(`${exportName}.json`, JSON.stringify(replay, null, 2), 'application/json');
-            notify('JSON exported');
-          }}>Export JSON</button>
-          <button type="button" class="btn" onClick=${() => {
-            download(`${exportName}.csv`, replayTracksCsv(replay), 'text/csv');
-            notify('CSV exported');
-          }}>Export CSV</button>
-        </div>
-        <${Timeline} replay=${replay} durationSec=${duration} />`
-      }
-    </section>`
-    }
+    ${replay && html`<${ReplayRun} replay=${replay} durationSec=${duration} />`}
   </div>`;
 }
