@@ -2,7 +2,7 @@ import { responderRow } from '../../test/factories/api.factory.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../runtime/config.js';
 import { createLogger } from '../../runtime/logger.js';
@@ -39,13 +39,19 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function chipFor(key: string): Promise<string | null> {
+/** A fresh page (its own browser context: nothing stored) signed in with the key. */
+async function signedIn(key: string): Promise<Page> {
   const page = await browser.newPage();
+  await page.goto(baseUrl);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Screens' }).waitFor();
+  return page;
+}
+
+async function chipFor(key: string): Promise<string | null> {
+  const page = await signedIn(key);
   try {
-    await page.goto(baseUrl);
-    await page.getByLabel('API key').fill(key);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Screens' }).waitFor();
     const chip = page.getByTestId('key-expiry');
     await chip.waitFor({ timeout: 3000 }).catch(() => {});
     return (await chip.count()) ? ((await chip.textContent()) ?? '').replace(/\s+/g, ' ').trim() : null;
@@ -73,11 +79,8 @@ it('shows an admin the retention policy and the last purge run; other roles have
   const admin = (await server.createKey('admin', 'Data protection officer')).key;
   const operator = (await server.createKey('operator', 'Control room 2')).key;
   await server.core.alerting.retention.purge('manual');
-  const page = await browser.newPage();
+  const page = await signedIn(admin);
   try {
-    await page.goto(baseUrl);
-    await page.getByLabel('API key').fill(admin);
-    await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'Retention' }).click();
     await page.getByRole('heading', { name: 'Retention' }).waitFor();
     await expect(page.getByTestId('retention-last-run').textContent()).resolves.toContain('finished');
@@ -88,18 +91,10 @@ it('shows an admin the retention policy and the last purge run; other roles have
     await expect(page.locator('[data-figure="alerts"] dd').textContent()).resolves.toBe('0');
     // No retention worker runs here, and the page says so.
     await expect(page.getByTestId('retention-next-run').textContent()).resolves.toContain('watchpost worker retention');
-
-    await page
-      .getByRole('button', { name: 'Sign out' })
-      .click()
-      .catch(() => {});
-    await page.evaluate(() => localStorage.clear());
-    await page.goto(baseUrl);
-    await page.getByLabel('API key').fill(operator);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Screens' }).waitFor();
-    await expect(page.getByRole('link', { name: 'Retention' }).count()).resolves.toBe(0);
   } finally {
     await page.close();
   }
+  const other = await signedIn(operator);
+  await expect(other.getByRole('link', { name: 'Retention' }).count()).resolves.toBe(0);
+  await other.close();
 }, 120_000);
