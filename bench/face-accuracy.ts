@@ -9,6 +9,7 @@
  * photos and on animal stills (bench/face/enrolment-gate.ts).
  *
  *   npm run bench:face-accuracy [-- --json] [--chart docs/face-distance-by-width.png] [--skip-chains]
+ *     [--probe-cache /tmp/watchpost-probes] (the CCTV probes' descriptors, computed once)
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import { cctvReport } from './face/cctv-report.js';
 import { enrolmentGate } from './face/enrolment-gate.js';
 import { printCctv, printGate } from './face/print.js';
 import { FACES_DIR as DATA, loadPhotos, type Photo } from './face/photo-sets.js';
+import { probeCacheDir } from './face/probe-cache.js';
 
 const SHARED_MODELS = join(DATA, '..', 'models');
 const FOOTAGE = join(DATA, '..', 'footage');
@@ -254,7 +256,7 @@ if (process.argv[1]?.endsWith('face-accuracy.ts')) {
     const chains = process.argv.includes('--skip-chains') ? [] : await faceAccuracy(photos);
     const gateChain = await FaceChain.create(loadConfig({ overrides: {} }));
     const gate = await enrolmentGate(gateChain, photos, FOOTAGE);
-    const cctv = await cctvReport(photos, flag('--chart'));
+    const cctv = await cctvReport(photos, flag('--chart'), probeCacheDir());
     await closeAllSessions();
     if (json) console.log(JSON.stringify({ face_accuracy: chains, cctv, enrolment_gate: gate }));
     else {

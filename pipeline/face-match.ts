@@ -120,13 +120,20 @@ export class Gallery {
     descriptor: ArrayLike<number>,
     opts: Pick<MatchOptions, 'allowedIds'> = {},
   ): { best: GalleryMatch; secondDistance: number | null } | null {
-    if (this.rowIdentity.length === 0) return null;
+    const ranked = this.identityDistances(descriptor, opts).sort((a, b) => a.distance - b.distance);
+    const top = ranked[0];
+    return top ? { best: top, secondDistance: ranked[1]?.distance ?? null } : null;
+  }
+
+  /** Every allowed identity's distance (its closest descriptor), in gallery order: what open-set scores start from. */
+  identityDistances(descriptor: ArrayLike<number>, opts: Pick<MatchOptions, 'allowedIds'> = {}): GalleryMatch[] {
+    if (this.rowIdentity.length === 0) return [];
     if (descriptor.length !== this.dimensions) {
       throw new DescriptorMismatchError(
         `query descriptor is ${descriptor.length}-d; the gallery holds ${this.dimensions}-d ones`,
       );
     }
-    const perIdentity: { idx: number; distance: number }[] = [];
+    const out: GalleryMatch[] = [];
     this.identities.forEach((identity, idx) => {
       if (opts.allowedIds && !opts.allowedIds.has(identity.id)) return;
       let bestSq = Number.POSITIVE_INFINITY;
@@ -136,16 +143,9 @@ export class Gallery {
         for (let k = 0; k < this.dimensions && sq < bestSq; k++) sq += (this.matrix[base + k]! - descriptor[k]!) ** 2;
         if (sq < bestSq) bestSq = sq;
       }
-      if (bestSq < Number.POSITIVE_INFINITY) perIdentity.push({ idx, distance: Math.sqrt(bestSq) });
+      if (bestSq < Number.POSITIVE_INFINITY) out.push({ ...identity, distance: Math.sqrt(bestSq) });
     });
-    if (perIdentity.length === 0) return null;
-    perIdentity.sort((a, b) => a.distance - b.distance);
-    const top = perIdentity[0]!;
-    const identity = this.identities[top.idx]!;
-    return {
-      best: { id: identity.id, name: identity.name, distance: top.distance },
-      secondDistance: perIdentity[1]?.distance ?? null,
-    };
+    return out;
   }
 
   /** The match for row `row` at `distance`, or null when that is beyond the threshold. */

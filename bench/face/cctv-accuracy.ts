@@ -11,6 +11,7 @@ import { Gallery } from '../../pipeline/face-match.js';
 import { aggregateVotes, type FrameVote, type VoteOptions } from '../../pipeline/track-votes.js';
 import { cctvFrame, describeLargest, PROBE_WIDTHS, VARIANTS, type Variant } from './cctv-probes.js';
 import type { SourceFace } from './photo-sets.js';
+import type { ProbeCache } from './probe-cache.js';
 
 export interface ProbeFrame {
   source: SourceFace;
@@ -30,7 +31,7 @@ export async function makeProbes(
   chain: FaceChain,
   enrolled: SourceFace[],
   strangers: SourceFace[],
-  opts: { widths?: readonly number[]; variants?: readonly Variant[] } = {},
+  opts: { widths?: readonly number[]; variants?: readonly Variant[]; cache?: ProbeCache } = {},
 ): Promise<ProbeFrame[]> {
   const gallery = (keep: (s: SourceFace) => boolean) => {
     const byPerson = new Map<string, Float32Array[]>();
@@ -53,7 +54,10 @@ export async function makeProbes(
     const hasOthers = enrolled.some((s) => s.person === source.person && s.key !== source.key);
     for (const width of opts.widths ?? PROBE_WIDTHS) {
       for (const v of opts.variants ?? VARIANTS) {
-        const face = await describeLargest(chain, await cctvFrame(source.img, source.box, width, v));
+        const img = await cctvFrame(source.img, source.box, width, v);
+        const face = opts.cache
+          ? await opts.cache.describe(img, () => describeLargest(chain, img))
+          : await describeLargest(chain, img);
         const top2 = (g: Gallery | null) => {
           const r = face && g ? g.nearestTwo(face.descriptor) : null;
           return r ? { id: r.best.id, distance: r.best.distance, second: r.secondDistance } : null;

@@ -14,6 +14,7 @@ import {
 } from './cctv-accuracy.js';
 import { writeDistanceChart } from './distance-chart.js';
 import { npmStrangers, type Photo, sourceFaces } from './photo-sets.js';
+import { ProbeCache } from './probe-cache.js';
 
 export interface CctvReport {
   enrolled_faces: number;
@@ -50,13 +51,16 @@ function candidates(cfg: Config, threshold: number): RuleCandidate[] {
   ];
 }
 
-export async function cctvReport(photos: Photo[], chartPath?: string): Promise<CctvReport> {
+export async function cctvReport(photos: Photo[], chartPath?: string, cacheDir?: string): Promise<CctvReport> {
   // Every face is described, however small: the rule decides which vote.
   const cfg = loadConfig({ overrides: { 'identify.minFacePx': 8 } });
   const chain = await FaceChain.create(cfg);
   const enrolled = await sourceFaces(chain, photos);
   const strangers = await npmStrangers(chain);
-  const probes = await makeProbes(chain, enrolled, strangers);
+  const fingerprint = JSON.stringify({ chain: chain.embedderId, models: cfg.models, identify: cfg.identify });
+  const cache = cacheDir ? new ProbeCache(cacheDir, fingerprint) : undefined;
+  const probes = await makeProbes(chain, enrolled, strangers, { cache });
+  cache?.save();
   const rules = candidates(cfg, chain.matchThreshold);
   const vote = rules[1]!.vote;
   const voting = cfg.identify.voteQuality;
