@@ -8,7 +8,7 @@
  * recall and stranger tracks, the chart with --chart FILE) and the enrolment gate on the
  * photos and on animal stills (bench/face/enrolment-gate.ts).
  *
- *   npm run bench:face-accuracy [-- --json] [--chart docs/face-distance-by-width.png] [--skip-chains]
+ *   npm run bench:face-accuracy [-- --json] [--chart docs/face-distance-by-width.png] [--skip-chains] [--skip-gate]
  *     [--probe-cache /tmp/watchpost-probes] (the CCTV probes' descriptors, computed once)
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { euclidean } from '../pipeline/face-match.js';
 import { loadConfig } from '../runtime/config.js';
 import { cctvReport } from './face/cctv-report.js';
 import { enrolmentGate } from './face/enrolment-gate.js';
-import { printCctv, printGate } from './face/print.js';
+import { printCctv, printGate, printOpenSet } from './face/print.js';
 import { FACES_DIR as DATA, loadPhotos, type Photo } from './face/photo-sets.js';
 import { probeCacheDir } from './face/probe-cache.js';
 
@@ -254,15 +254,21 @@ if (process.argv[1]?.endsWith('face-accuracy.ts')) {
   } else {
     const photos = await loadPhotos();
     const chains = process.argv.includes('--skip-chains') ? [] : await faceAccuracy(photos);
-    const gateChain = await FaceChain.create(loadConfig({ overrides: {} }));
-    const gate = await enrolmentGate(gateChain, photos, FOOTAGE);
+    const gate = process.argv.includes('--skip-gate')
+      ? null
+      : await enrolmentGate(await FaceChain.create(loadConfig({ overrides: {} })), photos, FOOTAGE);
     const cctv = await cctvReport(photos, flag('--chart'), probeCacheDir());
     await closeAllSessions();
-    if (json) console.log(JSON.stringify({ face_accuracy: chains, cctv, enrolment_gate: gate }));
+    const { open_set_candidates, ...cctvFigures } = cctv;
+    if (json)
+      console.log(
+        JSON.stringify({ face_accuracy: chains, cctv: cctvFigures, open_set_candidates, enrolment_gate: gate }),
+      );
     else {
       printTable(chains);
       printCctv(cctv);
-      printGate(gate);
+      printOpenSet(open_set_candidates);
+      if (gate) printGate(gate);
     }
   }
 }

@@ -13,7 +13,8 @@ import {
   type WidthBucket,
 } from './cctv-accuracy.js';
 import { writeDistanceChart } from './distance-chart.js';
-import { npmStrangers, type Photo, sourceFaces } from './photo-sets.js';
+import { type CandidateResult, openSetCandidates } from './open-set.js';
+import { npmCohort, npmStrangers, type Photo, sourceFaces } from './photo-sets.js';
 import { ProbeCache } from './probe-cache.js';
 
 export interface CctvReport {
@@ -28,6 +29,11 @@ export interface CctvReport {
   /** The default rule's figures. */
   false_matches_per_1000_stranger_tracks: number;
   recall_at_48px_plus: number;
+  /** Cohort normalisation and templates per person, each calibrated to no false match (bench/face/open-set.ts). */
+  open_set_candidates: {
+    cohort: { source: string; grid_cells: number; faces: number; excluded_as_possibly_enrolled_or_probe: number };
+    candidates: CandidateResult[];
+  };
 }
 
 /** The default rule, today's (before quality), and the default without each of its parts. */
@@ -75,6 +81,14 @@ export async function cctvReport(photos: Photo[], chartPath?: string, cacheDir?:
       votes: (p) => p.face !== null && qualityProblems(p.face.measures, voting).length === 0,
     });
   }
+  const cohort = await npmCohort(chain, [...enrolled, ...strangers], chain.matchThreshold);
+  const openSet = openSetCandidates(
+    probes,
+    enrolled,
+    cohort.faces.map((f) => f.descriptor),
+    cfg,
+    chain.matchThreshold,
+  );
   const def = results[1]!;
   return {
     enrolled_faces: enrolled.length,
@@ -86,5 +100,14 @@ export async function cctvReport(photos: Photo[], chartPath?: string, cacheDir?:
     rules: results,
     false_matches_per_1000_stranger_tracks: def.false_matches_per_1000_stranger_tracks,
     recall_at_48px_plus: def.recall_at_48px_plus,
+    open_set_candidates: {
+      cohort: {
+        source: '@vladmandic/human assets/screenshot-facematch.jpg (face crops)',
+        grid_cells: cohort.cells,
+        faces: cohort.faces.length,
+        excluded_as_possibly_enrolled_or_probe: cohort.excluded,
+      },
+      candidates: openSet,
+    },
   };
 }

@@ -66,6 +66,35 @@ export function printCctv(r: CctvReport): void {
   );
 }
 
+export function printOpenSet(o: CctvReport['open_set_candidates']): void {
+  const c = o.cohort;
+  console.log(
+    `\nopen-set candidates (cohort: ${c.faces} faces of ${c.source}; ${c.excluded_as_possibly_enrolled_or_probe} left out)`,
+  );
+  table(
+    [
+      'candidate',
+      'scale at 0 FM',
+      'recall >= 48 px',
+      'recall by width (20..96)',
+      'TAR@FAR0 by width',
+      'at 0.95: recall, FM, wrong',
+    ],
+    o.candidates.map((x) => [
+      x.candidate,
+      x.calibrated_threshold_scale === null ? '-' : x.calibrated_threshold_scale.toFixed(3),
+      x.recall_at_48px_plus.toFixed(3),
+      Object.values(x.recall_by_width)
+        .map((v) => v.toFixed(2))
+        .join(' '),
+      Object.values(x.tar_at_far0_by_width)
+        .map((v) => (v === null ? '-' : v.toFixed(2)))
+        .join(' '),
+      `${x.at_default_scale.recall_at_48px_plus.toFixed(3)}, ${x.at_default_scale.false_matches}, ${x.at_default_scale.wrong_person_matches}`,
+    ]),
+  );
+}
+
 export function printGate(g: GateSummary): void {
   console.log(
     `\nenrolment gate: ${g.human_accepted}/${g.human_photos} human photos accepted, ${g.animal_refused}/${g.animal_photos} animal photos refused`,

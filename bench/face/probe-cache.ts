@@ -24,10 +24,7 @@ export class ProbeCache {
 
   /** The cached face of `img` (null: no face was found), or `describe`'s answer, stored. */
   async describe(img: DecodedImage, describe: () => Promise<DescribedFace | null>): Promise<DescribedFace | null> {
-    const key = createHash('sha1')
-      .update(img.data)
-      .update(`${img.width}x${img.height}`)
-      .digest('hex');
+    const key = createHash('sha1').update(img.data).update(`${img.width}x${img.height}`).digest('hex');
     const hit = this.entries[key];
     if (hit !== undefined) return hit && { ...hit, descriptor: Float32Array.from(hit.descriptor) };
     const face = await describe();
