@@ -22,15 +22,17 @@ describe('alerts delivered through faults', () => {
 
   afterAll(() => stack.stop(), 60_000);
 
-  // Open (measured 20:40 on the shared 2-core machine): after Redis came back from 20 s down, one
-  // camera's next appearance gave no alert and that camera raised no camera.offline; an ingest
-  // worker killed just before a face showed cost 6.4 s (first frame from the spare 5.3 s after the
-  // kill: 3 s lease, a lease round, RTSP connect and the next key frame). Kept visible as skipped
-  // until fixed; bench:faults reports both.
-  const OPEN = { lost: ['redis'], delay: ['ingest'], offline: true };
+  // Open (measured 23:45 on the shared 2-core machine at load average 20, baseline delay 10.7 s):
+  // Redis down 20 s: the watchdog now raises camera.offline for both blind cameras during the outage
+  // (it stopped at the first camera before), but each camera still had its tampering alert open from
+  // earlier in the run, so the event updated that alert instead of creating one, and offlineRaised
+  // counts created alerts only; one appearance whose face showed 2-3 s after Redis was back gave no
+  // alert with the pipeline backlogged. SIGKILL ingest (spare takes over 0.6 s after the kill, a
+  // camera moved back to the restarted worker is handed over without a gap) passed: worst extra 0 ms.
+  const OPEN = { lost: ['redis'], delay: [] as string[], offline: true };
   const checked = (faults: string[], open: string[]) => faults.filter((f) => !open.includes(f));
   it.skip.each(OPEN.lost)('%s: every appearance the pipeline could see gives exactly one alert (open)', () => {});
-  it.skip.each(OPEN.delay)('SIGKILL %s: the worst alert is at most 5 s later (open)', () => {});
+  if (OPEN.delay.length) it.skip.each(OPEN.delay)('SIGKILL %s: the worst alert is at most 5 s later (open)', () => {});
 
   it.each(checked(['none', ...FAULTS], OPEN.lost))(
     '%s: every appearance the pipeline could see gives exactly one alert, delivered',
