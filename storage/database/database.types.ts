@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { ChainedFields } from '../../pipeline/audit-chain.js';
 
 /**
  * Table shapes, shared by SQLite and PostgreSQL. Times are integer ms since epoch,
@@ -205,18 +206,10 @@ export interface WebhookDeliveryTable {
   alarmedAt: number | null;
 }
 
-export interface AuditTable {
+/** An audit entry: the fields its hash covers (pipeline/audit-chain.ts), and its links. */
+export interface AuditTable extends Omit<ChainedFields, 'id'> {
   id: Generated<number>;
-  at: number;
-  actorKeyId: string | null;
-  actorName: string;
-  role: string | null;
-  action: string;
-  targetType: string;
-  targetId: string | null;
-  detail: string | null;
-  ip: string | null;
-  /** The previous entry's hash and this one's (pipeline/audit-chain.ts); null only until the write completes. */
+  /** The previous entry's hash and this one's; null only until the write completes. */
   prevHash: string | null;
   hash: string | null;
 }
