@@ -31,7 +31,7 @@ import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { fixture } from '../fixtures/index.js';
-import { configSchema } from '../pipeline/config/index.js';
+import { type Config, configSchema } from '../pipeline/config/index.js';
 import { JOB, QUEUE } from '../pipeline/queues.js';
 import { redisKeys } from '../pipeline/redis-keys.js';
 import { type RegionMode, regionModeSchema } from '../pipeline/regions.js';
@@ -72,13 +72,8 @@ const modelsCfg = THREADS === undefined ? {} : { threads: THREADS };
 const walkIn = fixture('enrolled-walk-in');
 const truth = walkIn.truth();
 
-/** Phases 1-4 (and 5 with `memoryRun`) for one detect.regions mode, with workers of its own. */
-async function benchMode(mode: RegionMode, memoryRun: boolean) {
-  const raw = await rawModelCosts(modelsCfg);
-  const redisServer = await startEmbeddedRedis();
-  const redis = new Redis(redisServer.url);
-  const prefix = 'bench';
-  const dir = mkdtempSync(join(tmpdir(), 'wp-bench-pipeline-'));
+/** The workers' config file and environment for one detect.regions mode, and the config they read from it. */
+function benchConfig(mode: RegionMode, dir: string, redisUrl: string, prefix: string) {
   const configFile = join(dir, 'watchpost.yaml');
   const cfgInput = {
     ingest: { fps: FPS },
@@ -88,12 +83,47 @@ async function benchMode(mode: RegionMode, memoryRun: boolean) {
   };
   writeFileSync(configFile, stringify(cfgInput));
   const cfg = configSchema.parse({ ...cfgInput, redisPrefix: prefix });
-  const env = {
-    REDIS_URL: redisServer.url,
-    WATCHPOST_REDIS_PREFIX: prefix,
-    WATCHPOST_CONFIG: configFile,
-    LOG_LEVEL: 'info',
+  const env = { REDIS_URL: redisUrl, WATCHPOST_REDIS_PREFIX: prefix, WATCHPOST_CONFIG: configFile, LOG_LEVEL: 'info' };
+  return { cfg, env };
+}
+
+/** What the figures were measured on. */
+const machine = (cfg: Config) => ({
+  cores: cpus().length,
+  model: cpus()[0]?.model,
+  loadavg1: round(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 2),
+  modelThreads: cfg.models.threads,
+  detectWorkers: DETECT_WORKERS,
+});
+
+/** Phase 5: four cameras for DURATION_SEC, with Redis memory over the run (it must not grow). */
+async function fourCameras(ctx: BenchContext, mode: RegionMode) {
+  progress(`[${mode}] 4 cameras for ${DURATION_SEC} s: Redis memory and latency`);
+  const four = await liveRun(ctx, 4, DURATION_SEC, true);
+  const memory = four.memory;
+  const third = Math.max(1, Math.floor(memory.length / 3));
+  const memMb = (xs: number[]) => round(median(xs) / 1024 / 1024, 2);
+  return {
+    ...four.report,
+    redisMemoryByKindAtEnd: four.breakdown,
+    redisUsedMemoryMb: {
+      firstThird: memMb(memory.slice(0, third)),
+      middleThird: memMb(memory.slice(third, -third)),
+      lastThird: memMb(memory.slice(-third)),
+      max: round(Math.max(...memory) / 1024 / 1024, 2),
+      samples: memory.length,
+    },
   };
+}
+
+/** Phases 1-4 (and 5 with `memoryRun`) for one detect.regions mode, with workers of its own. */
+async function benchMode(mode: RegionMode, memoryRun: boolean) {
+  const raw = await rawModelCosts(modelsCfg);
+  const redisServer = await startEmbeddedRedis();
+  const redis = new Redis(redisServer.url);
+  const prefix = 'bench';
+  const dir = mkdtempSync(join(tmpdir(), 'wp-bench-pipeline-'));
+  const { cfg, env } = benchConfig(mode, dir, redisServer.url, prefix);
   const procs = {
     detect: Array.from({ length: DETECT_WORKERS }, () => new WorkerProcess('detect', env)),
     identify: [new WorkerProcess('identify', env)],
@@ -137,13 +167,7 @@ async function benchMode(mode: RegionMode, memoryRun: boolean) {
     );
     const sustainedLatency = (await liveRun(ctx, latencyCameras, latencySec, false)).report;
     const result: Record<string, unknown> = {
-      machine: {
-        cores: cpus().length,
-        model: cpus()[0]?.model,
-        loadavg1: round(Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]), 2),
-        modelThreads: cfg.models.threads,
-        detectWorkers: DETECT_WORKERS,
-      },
+      machine: machine(cfg),
       rawModelCosts: {
         ...raw,
         decodeMs: round(raw.decodeMs),
@@ -154,24 +178,7 @@ async function benchMode(mode: RegionMode, memoryRun: boolean) {
       throughput: thr,
       latencySustained: sustainedLatency,
     };
-    if (memoryRun) {
-      progress(`[${mode}] 4 cameras for ${DURATION_SEC} s: Redis memory and latency`);
-      const four = await liveRun(ctx, 4, DURATION_SEC, true);
-      const memory = four.memory;
-      const third = Math.max(1, Math.floor(memory.length / 3));
-      const memMb = (xs: number[]) => round(median(xs) / 1024 / 1024, 2);
-      result.fourCameras = {
-        ...four.report,
-        redisMemoryByKindAtEnd: four.breakdown,
-        redisUsedMemoryMb: {
-          firstThird: memMb(memory.slice(0, third)),
-          middleThird: memMb(memory.slice(third, -third)),
-          lastThird: memMb(memory.slice(-third)),
-          max: round(Math.max(...memory) / 1024 / 1024, 2),
-          samples: memory.length,
-        },
-      };
-    }
+    if (memoryRun) result.fourCameras = await fourCameras(ctx, mode);
     await ctx.detectQueues.close();
     return result;
   } finally {

@@ -19,18 +19,11 @@ const SAT_REPEATS = 3;
 
 type RawCosts = Awaited<ReturnType<typeof rawModelCosts>>;
 
-/**
- * Saturation, lossless: 8 feeds as fast as the pipeline goes, against the bound the raw
- * model costs allow (measured before, by the caller, and right after): model time per
- * frame = detection x detector runs per frame (regions) + face chain x identify jobs.
- */
-export async function saturation(ctx: BenchContext, raw: RawCosts, modelsCfg: Record<string, unknown>) {
-  const { cfg, redis, procs, detectQueues, dir } = ctx;
-  // 2. Saturation, lossless: as fast as the pipeline goes.
-  progress(`saturation: ${SAT_FEEDS} lossless feeds of the walk-in fixture, ${SAT_REPEATS}x over`);
+/** One file that plays the walk-in fixture SAT_REPEATS times over (stream copy: the same frames). */
+function repeatedVideo(dir: string): string {
   // A camera's ffmpeg starts once and then runs for days: feeds of one 20 s clip spent
   // 6% of the run starting 8 ffmpeg processes (startLossSec). Three plays in one file
-  // (stream copy, the same frames) bring the start-up nearer what it is live.
+  // bring the start-up nearer what it is live.
   const satVideo = join(dir, 'walk-in-repeated.mp4');
   writeFileSync(join(dir, 'repeat.txt'), `file '${walkIn.video}'\n`.repeat(SAT_REPEATS));
   const concat = spawnSync(requireFfmpeg(), [
@@ -48,18 +41,17 @@ export async function saturation(ctx: BenchContext, raw: RawCosts, modelsCfg: Re
     satVideo,
   ]);
   if (concat.status !== 0) throw new Error(`ffmpeg concat: ${concat.stderr.toString()}`);
-  const satIds = cameraIds(SAT_FEEDS, 'sat-cam-');
-  const regions0 = await metricSum(procs.detect, 'watchpost_detect_regions_total');
-  const gated0 = {
-    detected: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' }),
-    skipped: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' }),
-  };
-  const identify0 = await metricSum(procs.identify, 'watchpost_job_duration_seconds_count', { queue: 'identify' });
-  // Frames done, in all and by feed. One scrape per detect process and second: scraping
-  // costs the workers CPU, so the progress is sampled sparsely and the steady window's
-  // ends are interpolated.
+  return satVideo;
+}
+
+/**
+ * Frames done, in all and by feed, sampled once a second until stopped. One scrape per detect process
+ * and second: scraping costs the workers CPU, so the progress is sampled sparsely and the steady
+ * window's ends are interpolated.
+ */
+function progressSampler(procs: BenchContext['procs'], satIds: string[], doneBefore: number) {
   const framesDone = async () => {
-    let done = -gated0.detected - gated0.skipped;
+    let done = -doneBefore;
     const byFeed = satIds.map(() => 0);
     for (const p of procs.detect) {
       const text = await p.metrics();
@@ -71,18 +63,99 @@ export async function saturation(ctx: BenchContext, raw: RawCosts, modelsCfg: Re
     }
     return { done, byFeed };
   };
-  const progressSamples: { t: number; done: number; byFeed: number[] }[] = [];
+  const samples: ProgressSample[] = [];
   let feeding = true;
-  const sampler = (async () => {
+  const sampling = (async () => {
     while (feeding) {
-      progressSamples.push({ t: performance.now(), ...(await framesDone()) });
+      samples.push({ t: performance.now(), ...(await framesDone()) });
       await sleep(1000);
     }
   })();
-  const satTicks0 = stageTicks(ctx);
-  const satRedis0 = await redisTicks(ctx);
-  const satOwn0 = treeTicks(process.pid);
-  const satSelf0 = ownTicks();
+  return {
+    /** Stops sampling, takes a last sample and gives them all. */
+    async stop(): Promise<ProgressSample[]> {
+      feeding = false;
+      await sampling;
+      samples.push({ t: performance.now(), ...(await framesDone()) });
+      return samples;
+    },
+  };
+}
+type ProgressSample = { t: number; done: number; byFeed: number[] };
+
+/** Until the detect partitions and then the identify queue (the last frames' jobs) have nothing waiting or active. */
+async function drained(ctx: BenchContext): Promise<void> {
+  const { cfg, redis, detectQueues } = ctx;
+  const idle = async () => {
+    for (const q of detectQueues.partitions)
+      if (Object.values(await q.queue.getJobCounts('waiting', 'active')).some((n) => n > 0)) return false;
+    return true;
+  };
+  while (!(await idle())) await sleep(100);
+  // Identify jobs of the last frames may still run: wait for the identify queue too.
+  const identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
+  while (Object.values(await identifyQueue.queue.getJobCounts('waiting', 'active')).some((n) => n > 0))
+    await sleep(100);
+  await identifyQueue.close();
+}
+
+/** CPU per frame by stage, in ms, since `before`; the feeds (ffmpeg + publishing) run in this process. */
+async function cpuPerFrame(
+  ctx: BenchContext,
+  before: { stages: ReturnType<typeof stageTicks>; redis: number; tree: number; own: number },
+  satFrames: number,
+): Promise<Record<string, number>> {
+  const satTicks0 = before.stages;
+  const satTicks1 = stageTicks(ctx);
+  const cpuMsPerFrame = Object.fromEntries(
+    Object.keys(satTicks0).map((k) => [
+      k,
+      round(
+        ((satTicks1[k as keyof typeof satTicks1] - satTicks0[k as keyof typeof satTicks0]) * (1000 / TICK_HZ)) /
+          satFrames,
+      ),
+    ]),
+  );
+  const redisSat = (await redisTicks(ctx)) - before.redis;
+  const workersSat = Object.keys(satTicks0).reduce(
+    (sum, k) => sum + satTicks1[k as keyof typeof satTicks1] - satTicks0[k as keyof typeof satTicks0],
+    0,
+  );
+  // This process's tree holds the workers and redis-server too: the rest is the feeds (ffmpeg, publishing).
+  cpuMsPerFrame.feeds = round(
+    ((treeTicks(process.pid) - before.tree - workersSat - redisSat) * (1000 / TICK_HZ)) / satFrames,
+  );
+  // Of which publishing (this process: storing frames, queueing them, waiting for slots); the rest is ffmpeg.
+  cpuMsPerFrame.feedsPublishing = round(((ownTicks() - before.own) * (1000 / TICK_HZ)) / satFrames);
+  cpuMsPerFrame.redis = round((redisSat * (1000 / TICK_HZ)) / satFrames);
+  return cpuMsPerFrame;
+}
+
+/**
+ * Saturation, lossless: 8 feeds as fast as the pipeline goes, against the bound the raw
+ * model costs allow (measured before, by the caller, and right after): model time per
+ * frame = detection x detector runs per frame (regions) + face chain x identify jobs.
+ */
+export async function saturation(ctx: BenchContext, raw: RawCosts, modelsCfg: Record<string, unknown>) {
+  const { cfg, procs, dir } = ctx;
+  // 2. Saturation, lossless: as fast as the pipeline goes.
+  progress(`saturation: ${SAT_FEEDS} lossless feeds of the walk-in fixture, ${SAT_REPEATS}x over`);
+  const satVideo = repeatedVideo(dir);
+  const satIds = cameraIds(SAT_FEEDS, 'sat-cam-');
+  const regions0 = await metricSum(procs.detect, 'watchpost_detect_regions_total');
+  const gated0 = {
+    detected: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'detected' }),
+    skipped: await metricSum(procs.detect, 'watchpost_motion_gate_frames_total', { outcome: 'skipped' }),
+  };
+  const identify0 = await metricSum(procs.identify, 'watchpost_job_duration_seconds_count', { queue: 'identify' });
+  const sampler = progressSampler(procs, satIds, gated0.detected + gated0.skipped);
+  // CPU ticks before: of the stages, redis-server, this process's tree and this process alone.
+  const ticks0 = {
+    stages: stageTicks(ctx),
+    redis: await redisTicks(ctx),
+    tree: treeTicks(process.pid),
+    own: ownTicks(),
+  };
   const launched = performance.now();
   // The pipeline's clock starts with the first frame queued: before it, 8 ffmpeg
   // processes load (about 0.2 s of CPU each, 0.12 s of it linking their 215 libraries)
@@ -97,44 +170,11 @@ export async function saturation(ctx: BenchContext, raw: RawCosts, modelsCfg: Re
     ),
   );
   const satFrames = fed.reduce((s, r) => s + r.frames, 0);
-  const idle = async () => {
-    for (const q of detectQueues.partitions)
-      if (Object.values(await q.queue.getJobCounts('waiting', 'active')).some((n) => n > 0)) return false;
-    return true;
-  };
-  while (!(await idle())) await sleep(100);
-  // Identify jobs of the last frames may still run: wait for the identify queue too.
-  const identifyQueue = openQueue(QUEUE.identify, { cfg, connection: redis });
-  while (Object.values(await identifyQueue.queue.getJobCounts('waiting', 'active')).some((n) => n > 0))
-    await sleep(100);
+  await drained(ctx);
   const satEnd = performance.now();
   const satSec = (satEnd - satStart) / 1000;
-  const satTicks1 = stageTicks(ctx);
-  // CPU per frame by stage, in ms; the feeds (ffmpeg + publishing) run in this process.
-  const cpuMsPerFrame = Object.fromEntries(
-    Object.keys(satTicks0).map((k) => [
-      k,
-      round(
-        ((satTicks1[k as keyof typeof satTicks1] - satTicks0[k as keyof typeof satTicks0]) * (1000 / TICK_HZ)) /
-          satFrames,
-      ),
-    ]),
-  );
-  const redisSat = (await redisTicks(ctx)) - satRedis0;
-  const workersSat = Object.keys(satTicks0).reduce(
-    (sum, k) => sum + satTicks1[k as keyof typeof satTicks1] - satTicks0[k as keyof typeof satTicks0],
-    0,
-  );
-  // This process's tree holds the workers and redis-server too: the rest is the feeds (ffmpeg, publishing).
-  cpuMsPerFrame.feeds = round(
-    ((treeTicks(process.pid) - satOwn0 - workersSat - redisSat) * (1000 / TICK_HZ)) / satFrames,
-  );
-  // Of which publishing (this process: storing frames, queueing them, waiting for slots); the rest is ffmpeg.
-  cpuMsPerFrame.feedsPublishing = round(((ownTicks() - satSelf0) * (1000 / TICK_HZ)) / satFrames);
-  cpuMsPerFrame.redis = round((redisSat * (1000 / TICK_HZ)) / satFrames);
-  feeding = false;
-  await sampler;
-  progressSamples.push({ t: performance.now(), ...(await framesDone()) });
+  const cpuMsPerFrame = await cpuPerFrame(ctx, ticks0, satFrames);
+  const progressSamples = await sampler.stop();
   /** When `share` of the frames were done, interpolated between the samples around it. */
   const crossing = (share: number) => {
     const target = share * satFrames;
@@ -194,6 +234,5 @@ export async function saturation(ctx: BenchContext, raw: RawCosts, modelsCfg: Re
     // The bound if every core ran models back to back with nothing else to do (ffmpeg, JPEG, Redis).
     steadyShareOfAllCoresBound: round(steadyFps / (boundFps * cpus().length), 3),
   };
-  await identifyQueue.close();
   return result;
 }
