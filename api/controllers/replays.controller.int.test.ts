@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, galleryDir } from '../../fixtures/index.js';
 import type { ReplayResult } from '../../pipeline/replay.js';
+import { replaysRoot } from '../../storage/repositories/replay.repository.js';
 import { WorkerProcess } from '../../test/e2e/worker-process.js';
 import type { ReplayResultDto } from '../dto/replay.dto.js';
 import { TEST_MODELS_DIR, startApiFixture, type ApiFixture } from '../../test/api-fixture.js';
@@ -152,6 +153,10 @@ describe('/v1/replays with a replay worker', () => {
     });
     expect(img.headers.get('content-type')).toBe('image/jpeg');
     expect(Buffer.from(await img.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    // Best frames show whoever walked past: the service's user only.
+    const frameFile = join(replaysRoot(api.cfg.dataDir), id, `track-${identified.id}.jpg`);
+    expect(statSync(frameFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(replaysRoot(api.cfg.dataDir), id)).mode & 0o777).toBe(0o700);
     // Officers' alert journal never sees a replay's match.
     expect((await api.call('GET', '/v1/alerts', { key: api.keys.admin })).body.items).toEqual([]);
     const list = await api.call('GET', '/v1/replays', { key: api.keys.analyst });

@@ -1,5 +1,5 @@
 import { settleWithin } from '../../runtime/settle-within.js';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -18,6 +18,18 @@ const THUMB = /^data:image\/jpeg;base64,(.+)$/;
 
 /** Folder of one replay's files (its upload while it runs, its best frames after). */
 export const replayDir = (root: string, id: string) => join(root, id);
+
+/**
+ * A replay's folder, made readable by the service only (0700, the replays folder too): uploads and
+ * best frames show whoever was filmed. Its files are written 0600.
+ */
+export async function openReplayDir(root: string, id: string): Promise<string> {
+  const dir = replayDir(root, id);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(root, 0o700);
+  await chmod(dir, 0o700);
+  return dir;
+}
 
 /**
  * Writes what replay workers report into the API's replay records. A worker never
@@ -132,12 +144,11 @@ export class ReplayRecorder {
 
   /** What the dashboard reads; best frames move out of the record into files served by their own route. */
   private async toResult(id: string, r: ReplayResult, evaluation: unknown): Promise<ReplayResultDto> {
-    const dir = replayDir(this.d.root, id);
-    await mkdir(dir, { recursive: true });
+    const dir = await openReplayDir(this.d.root, id);
     const tracks: ReplayResultDto['tracks'] = [];
     for (const t of r.tracks) {
       const jpeg = t.best?.thumbnail && THUMB.exec(t.best.thumbnail)?.[1];
-      if (jpeg) await writeFile(join(dir, `track-${t.id}.jpg`), Buffer.from(jpeg, 'base64'));
+      if (jpeg) await writeFile(join(dir, `track-${t.id}.jpg`), Buffer.from(jpeg, 'base64'), { mode: 0o600 });
       tracks.push({
         id: String(t.id),
         identity: t.identity,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../pipeline/config/index.js';
@@ -23,7 +23,7 @@ import type { CaseRepository } from '../../storage/repositories/case.repository.
 import type { PerpetratorRepository } from '../../storage/repositories/perpetrator.repository.js';
 import { type ReplayRepository, replaysRoot } from '../../storage/repositories/replay.repository.js';
 import { caseWatchlist, CaseWatchlistError, enrolledWatchlist } from './case-watchlist.js';
-import { ReplayRecorder, replayDir } from './replay-recorder.js';
+import { openReplayDir, ReplayRecorder, replayDir } from './replay-recorder.js';
 
 export interface ReplayServiceDeps {
   cfg: Config;
@@ -125,10 +125,9 @@ export class ReplayService {
       throw new HttpProblem(400, 'Bad Request', 'send the video as the request body (Content-Type video/*)');
     const watch = caseId ? await this.caseWatch(caseId) : await this.everyoneWatch();
     const id = randomBytes(6).toString('hex');
-    const dir = replayDir(this.root, id);
-    await mkdir(dir, { recursive: true });
+    const dir = await openReplayDir(this.root, id);
     const video = join(dir, 'upload.video');
-    await writeFile(video, bytes);
+    await writeFile(video, bytes, { mode: 0o600 });
     try {
       await probeVideo(video);
       return await this.enqueue(
