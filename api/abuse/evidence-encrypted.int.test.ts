@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../fixtures/index.js';
 import { verifyArchive } from '../../runtime/evidence-archive.js';
 import { EVIDENCE_KEYS_ENV, parseKeyring } from '../../runtime/file-cipher.js';
-import { EvidenceService } from '../../alerting/evidence.service.js';
 import { FileStore } from '../../storage/repositories/file-store.repository.js';
 import type { EvidenceTable } from '../../storage/database/database.types.js';
 import { type ApiFixture, startApiFixture } from '../../test/api-fixture.js';
-import { caseInput, frameJpeg } from '../../test/factories/api.factory.js';
+import { frameJpeg } from '../../test/factories/api.factory.js';
+import { alertWithEvidence } from '../../test/factories/evidence.factory.js';
 
 /**
  * The API over an evidence store encrypted at rest: what it serves (whole, in ranges, in a sealed
@@ -32,14 +32,13 @@ beforeAll(async () => {
   process.env[EVIDENCE_KEYS_ENV] =
     `k2026:${randomBytes(32).toString('base64')},k2025:${randomBytes(32).toString('base64')}`;
   api = await startApiFixture('abuse-encrypted');
-  const c = await api.call('POST', '/v1/cases', { json: caseInput() });
-  const sos = await api.call('POST', `/v1/cases/${c.body.id}/sos`, { key: c.body.sosToken, json: {} });
-  alertId = sos.body.alert.id;
   still = await frameJpeg();
-  const keep = new EvidenceService(api.server.core.repos.evidence);
-  rows.snapshot = await keep.keep(alertId, 'snapshot', still);
-  rows.clip = { ...(await keep.keep(alertId, 'clip', clip, 'video/mp4', 'mp4')), createdAt: Date.now() + 1 };
-  await api.server.core.repos.alerts.insertEvidence(Object.values(rows));
+  const made = await alertWithEvidence(api, [
+    ['snapshot', still],
+    ['clip', clip, 'video/mp4', 'mp4'],
+  ]);
+  alertId = made.alertId;
+  Object.assign(rows, made.rows);
 }, 60_000);
 afterAll(async () => {
   await api?.close();

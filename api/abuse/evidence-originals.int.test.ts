@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EvidenceService } from '../../alerting/evidence.service.js';
 import type { Role } from '../../audit/audit-context.js';
 import { fixture } from '../../fixtures/index.js';
 import type { EvidenceTable } from '../../storage/database/database.types.js';
 import { type ApiFixture, startApiFixture } from '../../test/api-fixture.js';
-import { caseInput, frameJpeg } from '../../test/factories/api.factory.js';
+import { frameJpeg } from '../../test/factories/api.factory.js';
+import { alertWithEvidence } from '../../test/factories/evidence.factory.js';
 
 /**
  * Evidence as recorded shows everyone in the frame: each role reads only what it may (the sighting's
@@ -31,24 +31,19 @@ const ROLES: Role[] = ['admin', 'operator', 'officer', 'analyst'];
 
 beforeAll(async () => {
   api = await startApiFixture('abuse-originals');
-  const c = await api.call('POST', '/v1/cases', { json: caseInput() });
-  const sos = await api.call('POST', `/v1/cases/${c.body.id}/sos`, { key: c.body.sosToken, json: {} });
-  expect(sos.status).toBe(201);
-  alertId = sos.body.alert.id;
-  const keep = new EvidenceService(api.server.core.repos.evidence);
   const still = await frameJpeg();
   const small = (w: number, h: number) => sharp(still).resize(w, h).jpeg().toBuffer();
   const video = readFileSync(fixture('empty').video);
-  const files: [EvidenceTable['kind'], Buffer, string, string][] = [
-    ['snapshot', still, 'image/jpeg', 'jpg'],
-    ['frame', await small(640, 359), 'image/jpeg', 'jpg'],
-    ['snapshot_redacted', await small(320, 180), 'image/jpeg', 'jpg'],
-    ['face_crop', await small(64, 64), 'image/jpeg', 'jpg'],
+  const made = await alertWithEvidence(api, [
+    ['snapshot', still],
+    ['frame', await small(640, 359)],
+    ['snapshot_redacted', await small(320, 180)],
+    ['face_crop', await small(64, 64)],
     ['clip', video, 'video/mp4', 'mp4'],
     ['clip_redacted', Buffer.concat([video, Buffer.from([0])]), 'video/mp4', 'mp4'],
-  ];
-  for (const [kind, data, mime, ext] of files) rows[kind] = await keep.keep(alertId, kind, data, mime, ext);
-  await api.server.core.repos.alerts.insertEvidence(Object.values(rows) as EvidenceTable[]);
+  ]);
+  alertId = made.alertId;
+  Object.assign(rows, made.rows);
 }, 60_000);
 afterAll(() => api?.close());
 

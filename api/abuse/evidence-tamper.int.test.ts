@@ -3,11 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EvidenceService } from '../../alerting/evidence.service.js';
 import { fixture } from '../../fixtures/index.js';
 import type { EvidenceTable } from '../../storage/database/database.types.js';
 import { type ApiFixture, startApiFixture } from '../../test/api-fixture.js';
-import { caseInput, frameJpeg } from '../../test/factories/api.factory.js';
+import { frameJpeg } from '../../test/factories/api.factory.js';
+import { alertWithEvidence } from '../../test/factories/evidence.factory.js';
 
 /**
  * Evidence changed on disk, as an intruder with file access would: every way it is served (stills,
@@ -49,30 +49,18 @@ async function expectRefused(res: Response) {
 
 beforeAll(async () => {
   api = await startApiFixture('abuse-tamper');
-  const c = await api.call('POST', '/v1/cases', { json: caseInput() });
-  const sos = await api.call('POST', `/v1/cases/${c.body.id}/sos`, { key: c.body.sosToken, json: {} });
-  expect(sos.status).toBe(201);
-  alertId = sos.body.alert.id;
-  const keep = new EvidenceService(api.server.core.repos.evidence);
   const still = await frameJpeg();
-  const files: [EvidenceTable['kind'], Buffer, string, string][] = [
-    ['snapshot', still, 'image/jpeg', 'jpg'],
-    ['snapshot_redacted', await sharp(still).resize(320, 180).jpeg().toBuffer(), 'image/jpeg', 'jpg'],
-    ['face_crop', await sharp(still).resize(64, 64).jpeg().toBuffer(), 'image/jpeg', 'jpg'],
+  const track = Buffer.from(JSON.stringify({ width: 1280, height: 720, fps: 25, frames: [] }));
+  const made = await alertWithEvidence(api, [
+    ['snapshot', still],
+    ['snapshot_redacted', await sharp(still).resize(320, 180).jpeg().toBuffer()],
+    ['face_crop', await sharp(still).resize(64, 64).jpeg().toBuffer()],
     ['clip', readFileSync(fixture('doorstep-720p').video), 'video/mp4', 'mp4'],
     ['clip_redacted', readFileSync(fixture('empty').video), 'video/mp4', 'mp4'],
-    [
-      'clip_track',
-      Buffer.from(JSON.stringify({ width: 1280, height: 720, fps: 25, frames: [] })),
-      'application/json',
-      'json',
-    ],
-  ];
-  // In this order, a millisecond apart: an export reads them so and stops at its first changed file.
-  const at = Date.now();
-  for (const [i, [kind, data, mime, ext]] of files.entries())
-    rows[kind] = { ...(await keep.keep(alertId, kind, data, mime, ext)), createdAt: at + i };
-  await api.server.core.repos.alerts.insertEvidence(Object.values(rows));
+    ['clip_track', track, 'application/json', 'json'],
+  ]);
+  alertId = made.alertId;
+  Object.assign(rows, made.rows);
 }, 60_000);
 afterAll(() => api?.close());
 

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { EvidenceService } from '../../alerting/evidence.service.js';
 import { fixture } from '../../fixtures/index.js';
 import { replaysRoot } from '../../storage/repositories/replay.repository.js';
 import { type ApiFixture, startApiFixture } from '../../test/api-fixture.js';
-import { caseInput, frameJpeg } from '../../test/factories/api.factory.js';
+import { frameJpeg } from '../../test/factories/api.factory.js';
+import { alertWithEvidence } from '../../test/factories/evidence.factory.js';
 
 /** What the service keeps of people on disk is readable by its own user only: folders 0700, files 0600. */
 let api: ApiFixture;
@@ -27,14 +27,12 @@ const expectPrivate = (root: string) => {
 };
 
 it('keeps evidence (stills, clips, tracks) and photos 0600 in 0700 folders', async () => {
-  const c = await api.call('POST', '/v1/cases', { json: caseInput() });
-  const alertId = (await api.call('POST', `/v1/cases/${c.body.id}/sos`, { key: c.body.sosToken, json: {} })).body.alert
-    .id;
-  const keep = new EvidenceService(api.server.core.repos.evidence);
-  await keep.keep(alertId, 'snapshot', await frameJpeg());
-  await keep.keep(alertId, 'clip', readFileSync(fixture('empty').video), 'video/mp4', 'mp4');
-  await keep.keep(alertId, 'clip_redacted', Buffer.from('redacted copy'), 'video/mp4', 'mp4');
-  await keep.keep(alertId, 'clip_track', Buffer.from('{"frames":[]}'), 'application/json', 'json');
+  await alertWithEvidence(api, [
+    ['snapshot', await frameJpeg()],
+    ['clip', readFileSync(fixture('empty').video), 'video/mp4', 'mp4'],
+    ['clip_redacted', Buffer.from('redacted copy'), 'video/mp4', 'mp4'],
+    ['clip_track', Buffer.from('{"frames":[]}'), 'application/json', 'json'],
+  ]);
   await api.server.core.repos.photos.put('prp_modes', await frameJpeg(), 'jpg');
   expectPrivate(api.server.core.repos.evidence.root);
   expectPrivate(api.server.core.repos.photos.root);
