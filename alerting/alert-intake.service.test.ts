@@ -137,6 +137,17 @@ describe('alert intake: cameras and SOS', () => {
     expect([off.outcome, again.outcome, on.outcome]).toEqual(['created', 'updated', 'updated']);
     expect(JSON.parse(a.alerts.alerts.get(id)!.details).onlineAt).toBe(ts + 2 * S);
     expect(a.alerts.actions.map((x) => x.action)).toEqual(['created', 'camera.online']);
+    // Blind again after it came back: a new outage, a new alert, though nobody resolved the first.
+    const later = await a.intake.handleCamera({
+      type: 'camera.offline',
+      eventId: 'off-3',
+      cameraId: 'cam-1',
+      ts: ts + 60 * S,
+      lastFrameAt: ts + 40 * S,
+    });
+    expect(later.outcome).toBe('created');
+    expect((later as { alertId: string }).alertId).not.toBe(id);
+    expect(a.alerts.deliveryRows.filter((d) => d.alertId === (later as { alertId: string }).alertId)).not.toEqual([]);
     const stray = await a.intake.handleCamera({
       type: 'camera.online',
       eventId: 'on-2',

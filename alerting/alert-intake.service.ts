@@ -195,12 +195,18 @@ export class AlertIntakeService {
     });
   }
 
-  /** camera.offline opens (or updates) a tampering alert; camera.online is noted on the open one. */
+  /**
+   * camera.offline opens a tampering alert per outage (repeats of the same outage update it); camera.online is
+   * noted on the open one. A camera blinded again after it came back is a new outage and a new alert, even while
+   * nobody has resolved the last one: updating that would bury a fresh blindness in an old card.
+   */
   async handleCamera(ev: CameraEvent): Promise<EventOutcome> {
     const known = await this.repo.alertIdOfEvent(ev.eventId);
     if (known) return this.ledger.duplicate(known);
-    const open = await this.repo.findOpen({ kind: 'camera_offline', cameraId: ev.cameraId, since: 0 });
+    const latest = await this.repo.findOpen({ kind: 'camera_offline', cameraId: ev.cameraId, since: 0 });
+    const cameBack = latest ? (JSON.parse(latest.details) as { onlineAt?: number | null }).onlineAt != null : false;
     if (ev.type === 'camera.online') {
+      const open = cameBack ? null : latest;
       if (!open) return { outcome: 'ignored', reason: 'no open offline alert for this camera' };
       const deliveries = await this.updateRecipients(open.id, Date.now());
       return this.ledger.commit(ev.eventId, async (trx, now) => {
@@ -221,6 +227,7 @@ export class AlertIntakeService {
         return { alertId: open.id, type: 'alert.updated', deliveries: deliveries.map((d) => d.id), escalate: false };
       });
     }
+    const open = cameBack ? null : latest;
     const { caseRow, inactive } = await this.caseOfCamera(ev.cameraId, ev.ts);
     if (inactive) return { outcome: 'suppressed', reason: `case ${caseRow!.id} is not active (${inactive})` };
     const details = JSON.stringify({ lastFrameAt: ev.lastFrameAt, reason: ev.reason ?? null, onlineAt: null });
