@@ -80,6 +80,28 @@ describe('route x role matrix', () => {
     expect(failures).toEqual([]);
   });
 
+  it('refuses a revoked and an expired admin key with 401 on every route that takes a key', async () => {
+    const mint = async (extra: Record<string, unknown>) =>
+      (await api.call('POST', '/v1/keys', { json: { role: 'admin', name: `gone-${Math.random()}`, ...extra } }))
+        .body as { id: string; key: string };
+    const revoked = await mint({});
+    const expiring = await mint({ expiresAt: Date.now() + 1500 });
+    expect((await api.call('GET', '/v1/me', { key: revoked.key })).status).toBe(200);
+    expect((await api.call('DELETE', `/v1/keys/${revoked.id}`)).status).toBe(204);
+    await new Promise((r) => setTimeout(r, 1600));
+    const failures: string[] = [];
+    for (const route of api.server.routes.filter((r) => r.roles !== 'public')) {
+      for (const [which, k] of [
+        ['revoked', revoked.key],
+        ['expired', expiring.key],
+      ] as const) {
+        const s = await hit(route.method, route.path, k);
+        if (s !== 401) failures.push(`${route.method.toUpperCase()} ${route.path}: ${which} key -> ${s}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
   it('keeps the admin-only routes admin-only', () => {
     const audit = api.server.routes.find((r) => r.path === '/v1/audit')!;
     expect(audit.roles).toEqual(['admin']);
