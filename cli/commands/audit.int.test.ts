@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,11 +10,22 @@ import { createTestPostgres, pgAvailable, type TestPostgres } from '../../test/p
 const pgMissing = await pgAvailable();
 if (pgMissing) console.warn(pgMissing);
 
+/**
+ * The real CLI, asynchronously: a synchronous spawn would hold this test worker's event loop for the
+ * whole command, and a worker silent past 60 s fails the run (vitest's RPC timeout).
+ */
 const run = (args: string[], env: NodeJS.ProcessEnv) =>
-  spawnSync(process.execPath, ['bin/watchpost.js', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 60_000,
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/watchpost.js', ...args], {
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c));
+    child.stderr.on('data', (c: Buffer) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
 
 describe.each([
@@ -39,7 +50,7 @@ describe.each([
       }
       const env = { WATCHPOST_DATA_DIR: dataDir, DATABASE_URL: databaseUrl ?? '' };
       // Key operations on the CLI are in the chain too.
-      expect(run(['keys', 'create', '--role', 'analyst', '--name', 'auditor'], env).status).toBe(0);
+      expect((await run(['keys', 'create', '--role', 'analyst', '--name', 'auditor'], env)).status).toBe(0);
       const { db, close } = await openDatabase({ dataDir, databaseUrl });
       cleanups.unshift(close);
       const repo = new AuditRepository(db);
@@ -60,7 +71,7 @@ describe.each([
       expect(rows[0]!.action).toBe('key.create');
       const ids = rows.map((r) => Number(r.id));
 
-      const ok = run(['audit', 'verify'], env);
+      const ok = await run(['audit', 'verify'], env);
       expect(ok.status, ok.stderr).toBe(0);
       expect(ok.stdout).toMatch(
         new RegExp(`^OK: 5 audit entries verified from the first entry to entry ${ids[4]} \\(head [0-9a-f]{64}\\)`),
@@ -68,18 +79,18 @@ describe.each([
 
       // A purge is not tampering: the chain verifies from the last entry it removed.
       expect(await repo.purgeBefore(t0 + 1, 100)).toEqual({ deleted: 2, refused: null });
-      const purged = run(['audit', 'verify'], env);
+      const purged = await run(['audit', 'verify'], env);
       expect(purged.status, purged.stderr).toBe(0);
       expect(purged.stdout).toContain(`OK: 3 audit entries verified from after entry ${ids[1]} (older ones purged)`);
 
       await db.updateTable('audit').set({ targetId: 'elsewhere' }).where('id', '=', ids[3]!).execute();
-      const edited = run(['audit', 'verify'], env);
+      const edited = await run(['audit', 'verify'], env);
       expect(edited.status).toBe(1);
       expect(edited.stdout).toContain(`BROKEN at entry ${ids[3]}: fields changed`);
       await db.updateTable('audit').set({ targetId: '2' }).where('id', '=', ids[3]!).execute();
 
       await db.deleteFrom('audit').where('id', '=', ids[3]!).execute();
-      const json = run(['audit', 'verify', '--json'], env);
+      const json = await run(['audit', 'verify', '--json'], env);
       expect(json.status).toBe(1);
       expect(JSON.parse(json.stdout)).toMatchObject({
         ok: false,
