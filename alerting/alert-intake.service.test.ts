@@ -112,39 +112,17 @@ describe('alert intake: cameras and SOS', () => {
   it('opens one tampering alert per outage and notes the camera coming back on it', async () => {
     const a = setup([{ id: 'off-n1', district: 'north' }]);
     const ts = Date.now();
-    const off = await a.intake.handleCamera({
-      type: 'camera.offline',
-      eventId: 'off-1',
-      cameraId: 'cam-1',
-      ts,
-      lastFrameAt: ts - 20 * S,
-    });
-    const again = await a.intake.handleCamera({
-      type: 'camera.offline',
-      eventId: 'off-2',
-      cameraId: 'cam-1',
-      ts: ts + S,
-      lastFrameAt: ts - 20 * S,
-    });
-    const on = await a.intake.handleCamera({
-      type: 'camera.online',
-      eventId: 'on-1',
-      cameraId: 'cam-1',
-      ts: ts + 2 * S,
-      lastFrameAt: ts + 2 * S,
-    });
+    const camera = (type: 'camera.offline' | 'camera.online', eventId: string, at: number, lastFrameAt: number) =>
+      a.intake.handleCamera({ type, eventId, cameraId: 'cam-1', ts: at, lastFrameAt });
+    const off = await camera('camera.offline', 'off-1', ts, ts - 20 * S);
+    const again = await camera('camera.offline', 'off-2', ts + S, ts - 20 * S);
+    const on = await camera('camera.online', 'on-1', ts + 2 * S, ts + 2 * S);
     const id = (off as { alertId: string }).alertId;
     expect([off.outcome, again.outcome, on.outcome]).toEqual(['created', 'updated', 'updated']);
     expect(JSON.parse(a.alerts.alerts.get(id)!.details).onlineAt).toBe(ts + 2 * S);
     expect(a.alerts.actions.map((x) => x.action)).toEqual(['created', 'camera.online']);
     // Blind again after it came back: a new outage, a new alert, though nobody resolved the first.
-    const later = await a.intake.handleCamera({
-      type: 'camera.offline',
-      eventId: 'off-3',
-      cameraId: 'cam-1',
-      ts: ts + 60 * S,
-      lastFrameAt: ts + 40 * S,
-    });
+    const later = await camera('camera.offline', 'off-3', ts + 60 * S, ts + 40 * S);
     expect(later.outcome).toBe('created');
     expect((later as { alertId: string }).alertId).not.toBe(id);
     expect(a.alerts.deliveryRows.filter((d) => d.alertId === (later as { alertId: string }).alertId)).not.toEqual([]);

@@ -205,8 +205,8 @@ export class AlertIntakeService {
     if (known) return this.ledger.duplicate(known);
     const latest = await this.repo.findOpen({ kind: 'camera_offline', cameraId: ev.cameraId, since: 0 });
     const cameBack = latest ? (JSON.parse(latest.details) as { onlineAt?: number | null }).onlineAt != null : false;
+    const open = cameBack ? null : latest;
     if (ev.type === 'camera.online') {
-      const open = cameBack ? null : latest;
       if (!open) return { outcome: 'ignored', reason: 'no open offline alert for this camera' };
       const deliveries = await this.updateRecipients(open.id, Date.now());
       return this.ledger.commit(ev.eventId, async (trx, now) => {
@@ -227,7 +227,6 @@ export class AlertIntakeService {
         return { alertId: open.id, type: 'alert.updated', deliveries: deliveries.map((d) => d.id), escalate: false };
       });
     }
-    const open = cameBack ? null : latest;
     const { caseRow, inactive } = await this.caseOfCamera(ev.cameraId, ev.ts);
     if (inactive) return { outcome: 'suppressed', reason: `case ${caseRow!.id} is not active (${inactive})` };
     const details = JSON.stringify({ lastFrameAt: ev.lastFrameAt, reason: ev.reason ?? null, onlineAt: null });
